@@ -1,0 +1,58 @@
+"""Settings of the Discord side (environment variables prefixed DISCORD_, or .env)."""
+
+from __future__ import annotations
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DISCORD_API_BASE = "https://discord.com/api/v10"
+DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
+DISCORD_CDN_HOSTS = ("cdn.discordapp.com", "media.discordapp.net")
+
+# Values people leave in copied config files; refusing them beats a confusing 401 from Discord.
+_PLACEHOLDER_TOKENS = {"", "changeme", "your-token-here", "your_bot_token", "xxx", "token"}
+
+TOKEN_HELP = """\
+No Discord bot token is set.
+
+  1. Open https://discord.com/developers/applications, create an application (or pick yours),
+     open "Bot", press "Reset Token" and copy the token.
+  2. Put it in a file named .env next to pyproject.toml:
+         DISCORD_TOKEN=the-token-you-copied
+     (or export DISCORD_TOKEN in your shell). See .env.example for every setting.
+  3. Invite the bot: OAuth2 -> URL Generator -> scopes "bot" and "applications.commands",
+     permissions "Send Messages", "Attach Files", "Embed Links", "Add Reactions",
+     "Read Message History"; open the URL and pick your server.
+"""
+
+
+class BotSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DISCORD_", env_file=".env", extra="ignore")
+
+    token: SecretStr | None = None
+    # Overridable for proxies and the loopback test server.
+    api_base: str = DISCORD_API_BASE
+    gateway_url: str = DISCORD_GATEWAY_URL
+    # Attachments for img2img are downloaded from these hosts only.
+    cdn_hosts: tuple[str, ...] = DISCORD_CDN_HOSTS
+    cdn_scheme: str = "https"
+    max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
+    # Register commands in these guilds instantly (global registration can take an hour to show).
+    sync_guild_ids: tuple[int, ...] = ()
+    sync_commands: bool = True
+    # Minimum seconds between two progress edits of one job's message.
+    progress_interval_s: float = Field(default=1.5, ge=0.1)
+    shard_count: int | None = None
+
+    @field_validator("token")
+    @classmethod
+    def _refuse_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDER_TOKENS:
+            return None
+        return value
+
+    def require_token(self) -> str:
+        """The token, or SystemExit with instructions to get one."""
+        if self.token is None:
+            raise SystemExit(TOKEN_HELP)
+        return self.token.get_secret_value()

@@ -1,0 +1,64 @@
+"""The default backend: diffusers in worker threads of this process, one thread per GPU slot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from PIL import Image
+
+from generation.engine import BatchRequest, DiffusionEngine, StepCallback, StopCheck
+from generation.errors import ModelUnavailable
+from generation.settings import GenerationSettings
+
+log = logging.getLogger(__name__)
+
+
+class InProcessBackend:
+    """Loads each model once and runs batches on it without blocking the event loop."""
+
+    def __init__(self, settings: GenerationSettings) -> None:
+        self._settings = settings
+        self._engines: dict[str, DiffusionEngine] = {}
+        self._loading: dict[str, asyncio.Future[DiffusionEngine]] = {}
+        # One thread per slot: the scheduler never runs more batches at once than there are slots.
+        self._executor = ThreadPoolExecutor(max_workers=settings.gpu_slots, thread_name_prefix="diffusion")
+
+    async def start(self) -> None:
+        if self._settings.warmup:
+            await self.engine(self._settings.default_model)
+
+    async def engine(self, name: str) -> DiffusionEngine:
+        """The loaded engine for a model name or source, loading it once on first use."""
+        if name in self._engines:
+            return self._engines[name]
+        if name not in self._loading:
+            registered, spec = self._settings.spec(name)
+            loop = asyncio.get_running_loop()
+
+            def load() -> DiffusionEngine:
+                return DiffusionEngine.load(
+                    registered, spec.source, device=self._settings.device, dtype=self._settings.dtype
+                )
+
+            self._loading[name] = asyncio.ensure_future(loop.run_in_executor(self._executor, load))
+        try:
+            engine = await asyncio.shield(self._loading[name])
+        except ModelUnavailable:
+            self._loading.pop(name, None)
+            raise
+        self._engines[name] = engine
+        return engine
+
+    async def run(
+        self, request: BatchRequest, *, on_step: StepCallback, should_stop: StopCheck
+    ) -> list[Image.Image]:
+        engine = await self.engine(request.key.model)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._executor, lambda: engine.run(request, on_step=on_step, should_stop=should_stop)
+        )
+
+    async def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)

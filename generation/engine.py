@@ -1,0 +1,217 @@
+"""Diffusers pipelines: loading a model once and running batched txt2img / img2img calls on it.
+
+Everything here is synchronous and may block for seconds: callers run it in a worker thread under the
+GPU semaphore (see `generation.backends`). One `DiffusionEngine` holds one model's weights; every call
+builds a light pipeline view over them with its own scheduler (`from_pipe`), so concurrent calls in
+different GPU slots never share scheduler state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from PIL import Image
+
+from generation.errors import BackendError, JobCancelled, ModelUnavailable, OutOfMemory
+from generation.params import Sampler
+
+log = logging.getLogger(__name__)
+
+StepCallback = Callable[[int, int], None]
+StopCheck = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class BatchKey:
+    """What jobs must share to run in one pipeline call."""
+
+    model: str
+    img2img: bool
+    width: int
+    height: int
+    steps: int
+    guidance: float
+    sampler: Sampler
+    strength: float
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One image of a batch: its own prompt, negative prompt, seed and (img2img) init image."""
+
+    prompt: str
+    negative_prompt: str
+    seed: int
+    init_image: Image.Image | None = None
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    key: BatchKey
+    items: tuple[BatchItem, ...]
+
+
+def pick_device(setting: str) -> torch.device:
+    """Resolve "auto" to CUDA when present, else CPU; anything else is taken as a torch device name."""
+    if setting == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        if torch.backends.mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    return torch.device(setting)
+
+
+def pick_dtype(device: torch.device, setting: str = "auto") -> torch.dtype:
+    """fp16 on accelerators, fp32 on the CPU (where half precision is slow and lossy)."""
+    if setting != "auto":
+        return {"float16": torch.float16, "bfloat16": torch.bfloat16, "float32": torch.float32}[setting]
+    return torch.float16 if device.type in ("cuda", "mps") else torch.float32
+
+
+def _make_scheduler(sampler: Sampler, config: Any) -> Any:
+    from diffusers import (
+        DDIMScheduler,
+        DPMSolverMultistepScheduler,
+        EulerAncestralDiscreteScheduler,
+        EulerDiscreteScheduler,
+    )
+
+    if sampler is Sampler.EULER_A:
+        return EulerAncestralDiscreteScheduler.from_config(config)
+    if sampler is Sampler.EULER:
+        return EulerDiscreteScheduler.from_config(config)
+    if sampler is Sampler.DDIM:
+        # SD 1.x was trained without sample clipping; DDIM's defaults assume otherwise.
+        return DDIMScheduler.from_config(config, clip_sample=False, set_alpha_to_one=False)
+    return DPMSolverMultistepScheduler.from_config(config, algorithm_type="dpmsolver++", solver_order=2)
+
+
+class DiffusionEngine:
+    """One Stable Diffusion model in memory, shared by txt2img, img2img, upscale and variation."""
+
+    def __init__(self, name: str, pipeline: Any, device: torch.device, dtype: torch.dtype) -> None:
+        self.name = name
+        self.device = device
+        self.dtype = dtype
+        self._base = pipeline
+        self._views = threading.local()
+        self.source_path: Path | None = None
+
+    @classmethod
+    def load(cls, name: str, source: str, *, device: str = "auto", dtype: str = "auto") -> DiffusionEngine:
+        """Load `source` (a Hugging Face id or a local folder) with diffusers' `from_pretrained`."""
+        from diffusers import StableDiffusionPipeline
+
+        torch_device = pick_device(device)
+        torch_dtype = pick_dtype(torch_device, dtype)
+        log.info("loading model %s from %s on %s (%s)", name, source, torch_device, torch_dtype)
+        try:
+            # The bundled safety checker is not run inside the pipeline: moderation runs its own
+            # classifiers on every image (and fails closed), loading the checker weights itself.
+            pipeline = StableDiffusionPipeline.from_pretrained(
+                source, dtype=torch_dtype, safety_checker=None, requires_safety_checker=False
+            )
+        except (OSError, ValueError) as exc:
+            raise ModelUnavailable(f"could not load model {name!r} from {source!r}: {exc}") from exc
+        pipeline = pipeline.to(torch_device)
+        pipeline.set_progress_bar_config(disable=True)
+        engine = cls(name, pipeline, torch_device, torch_dtype)
+        if Path(source).is_dir():
+            engine.source_path = Path(source)
+        return engine
+
+    @property
+    def vae_scale_factor(self) -> int:
+        return int(self._base.vae_scale_factor)
+
+    def _pipeline_for(self, key: BatchKey) -> Any:
+        """This thread's pipeline view for the kind and sampler; views share the weights, not schedulers."""
+        from diffusers import StableDiffusionImg2ImgPipeline, StableDiffusionPipeline
+
+        views: dict[tuple[bool, Sampler], Any] = self._views.__dict__.setdefault("by_key", {})
+        view_key = (key.img2img, key.sampler)
+        if view_key not in views:
+            scheduler = _make_scheduler(key.sampler, self._base.scheduler.config)
+            cls = StableDiffusionImg2ImgPipeline if key.img2img else StableDiffusionPipeline
+            pipeline = cls.from_pipe(self._base, scheduler=scheduler)
+            pipeline.set_progress_bar_config(disable=True)
+            views[view_key] = pipeline
+        return views[view_key]
+
+    def run(
+        self,
+        request: BatchRequest,
+        *,
+        on_step: StepCallback | None = None,
+        should_stop: StopCheck | None = None,
+    ) -> list[Image.Image]:
+        """Run one batched pipeline call; each item gets its own generator, so seeds reproduce alone."""
+        key, items = request.key, request.items
+        if not items:
+            return []
+        # 1. A generator per image: the latents of image i depend only on its seed, not on the batch.
+        generators = [torch.Generator(device="cpu").manual_seed(item.seed) for item in items]
+        total_steps = key.steps if not key.img2img else max(1, int(key.steps * key.strength))
+
+        def step_end(_pipe: Any, step: int, _timestep: Any, callback_kwargs: dict[str, Any]) -> dict[str, Any]:
+            if should_stop is not None and should_stop():
+                raise JobCancelled("cancelled")
+            if on_step is not None:
+                on_step(min(step + 1, total_steps), total_steps)
+            return callback_kwargs
+
+        # 2. The arguments shared by both kinds, then the kind's own.
+        kwargs: dict[str, Any] = {
+            "prompt": [item.prompt for item in items],
+            "negative_prompt": [item.negative_prompt for item in items],
+            "num_inference_steps": key.steps,
+            "guidance_scale": key.guidance,
+            "generator": generators,
+            "callback_on_step_end": step_end,
+            "output_type": "pil",
+        }
+        if key.img2img:
+            init_images = [item.init_image for item in items]
+            if any(image is None for image in init_images):
+                raise BackendError("img2img batch item without an init image")
+            kwargs["image"] = init_images
+            kwargs["strength"] = key.strength
+        else:
+            kwargs["width"] = key.width
+            kwargs["height"] = key.height
+
+        # 3. Run, turning device errors into the package's own.
+        pipeline = self._pipeline_for(key)
+        try:
+            with torch.inference_mode():
+                output = pipeline(**kwargs)
+        except torch.cuda.OutOfMemoryError as exc:
+            raise OutOfMemory(str(exc)) from exc
+        except RuntimeError as exc:
+            if "out of memory" in str(exc).lower():
+                raise OutOfMemory(str(exc)) from exc
+            raise BackendError(f"pipeline failed: {exc}") from exc
+        finally:
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
+        images: list[Image.Image] = list(output.images)
+        return images
+
+
+def fit_to_grid(image: Image.Image, width: int, height: int) -> Image.Image:
+    """Resize (cover, centre crop) to exactly `width` x `height`, keeping the aspect ratio."""
+    scale = max(width / image.width, height / image.height)
+    resized = image.resize(
+        (max(width, round(image.width * scale)), max(height, round(image.height * scale))),
+        Image.Resampling.LANCZOS,
+    )
+    left = (resized.width - width) // 2
+    top = (resized.height - height) // 2
+    return resized.crop((left, top, left + width, top + height))

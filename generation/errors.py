@@ -1,0 +1,73 @@
+"""Errors of the generation package; the bot turns each into wording for people in one place."""
+
+from __future__ import annotations
+
+
+class GenerationError(Exception):
+    """Root of every error raised by `generation`."""
+
+
+class InvalidParameters(GenerationError):
+    """A parameter is out of range; `field` names what to change."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+class InvalidImage(GenerationError):
+    """An init image could not be used (not an image, too large, a decompression bomb...)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ImageRejected(GenerationError):
+    """The init image did not pass the safety classifier, or the classifier failed on it."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class ModelUnavailable(GenerationError):
+    """The model could not be loaded, or the named model is not in the registry."""
+
+
+class QueueFull(GenerationError):
+    """A queue cap was hit; `scope` is "user", "guild" or "global" and `limit` the cap."""
+
+    def __init__(self, scope: str, limit: int) -> None:
+        super().__init__(f"{scope} queue limit of {limit} reached")
+        self.scope = scope
+        self.limit = limit
+
+
+class JobNotFound(GenerationError):
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"job {job_id} not found")
+        self.job_id = job_id
+
+
+class NotAllowed(GenerationError):
+    """The user may not do this to that job (cancel or delete someone else's)."""
+
+
+class JobCancelled(GenerationError):
+    """Raised inside a pipeline call to stop it early."""
+
+
+class JobTimedOut(GenerationError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"the job took longer than {seconds:.0f} s")
+        self.seconds = seconds
+
+
+class BackendError(GenerationError):
+    """The backend failed to run a batch (GPU error, replica lost...)."""
+
+
+class OutOfMemory(BackendError):
+    """The device ran out of memory for a batch of this size."""

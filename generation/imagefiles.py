@@ -1,0 +1,110 @@
+"""Generated and uploaded images on disk, with their parameters in PNG text chunks.
+
+Results are kept here rather than fetched back from Discord: CDN links expire, and upscale,
+variation and rerun must work on any job, any time.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import warnings
+from pathlib import Path
+
+from PIL import Image, ImageOps, PngImagePlugin
+
+from generation.errors import InvalidImage
+from generation.params import GenerationParams, JobKind
+
+# Larger uploads are refused before decoding; Pillow's own bomb check backs this up.
+MAX_INPUT_PIXELS = 40_000_000
+ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF", "BMP"}
+
+
+def png_metadata(
+    params: GenerationParams, *, seed: int, kind: JobKind, job_id: int | None, license_name: str
+) -> PngImagePlugin.PngInfo:
+    """Text chunks that say what made the image, in the common "parameters" form and as JSON."""
+    info = PngImagePlugin.PngInfo()
+    parameters = (
+        f"{params.prompt}\nNegative prompt: {params.negative_prompt}\n"
+        f"Steps: {params.steps}, Sampler: {params.sampler.label}, CFG scale: {params.guidance}, "
+        f"Seed: {seed}, Size: {params.width}x{params.height}, Model: {params.model}"
+    )
+    info.add_text("parameters", parameters)
+    info.add_text(
+        "imagine-bot",
+        json.dumps({**params.to_json(), "seed": seed, "kind": kind.value, "job": job_id}),
+    )
+    info.add_text("Software", "imagine-bot")
+    info.add_text("License", license_name)
+    info.add_text("Disclaimer", "AI-generated image")
+    return info
+
+
+def decode_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Image:
+    """Decode untrusted bytes into an RGB image, refusing non-images and decompression bombs."""
+    try:
+        with warnings.catch_warnings():
+            # Pillow warns (rather than raises) between 1x and 2x its limit; treat both as a bomb.
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            probe = Image.open(io.BytesIO(data))
+            if probe.format not in ACCEPTED_FORMATS:
+                raise InvalidImage(f"{probe.format or 'this'} files are not supported; use PNG, JPEG or WebP")
+            if probe.width * probe.height > max_pixels:
+                raise InvalidImage(
+                    f"the image is {probe.width}x{probe.height}; at most {max_pixels:,} pixels are accepted"
+                )
+            probe.load()
+    except InvalidImage:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise InvalidImage("the image is too large to decode safely") from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise InvalidImage("the file is not a readable image") from exc
+    # Phones store rotation in EXIF; apply it so the picture is upright, then drop alpha.
+    image = ImageOps.exif_transpose(probe)
+    if image.mode != "RGB":
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        image = background
+    return image
+
+
+class ImageFiles:
+    """A folder of PNGs, one sub-folder per job."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _job_dir(self, job_id: int) -> Path:
+        folder = self.root / f"{job_id // 1000:04d}" / str(job_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def save_output(self, job_id: int, index: int, image: Image.Image, info: PngImagePlugin.PngInfo) -> Path:
+        path = self._job_dir(job_id) / f"{index}.png"
+        tmp = path.with_suffix(".tmp")
+        image.save(tmp, format="PNG", pnginfo=info)
+        tmp.replace(path)  # atomic: a crash never leaves half a PNG under the final name
+        return path
+
+    def save_init(self, job_id: int, image: Image.Image) -> Path:
+        path = self._job_dir(job_id) / "init.png"
+        tmp = path.with_suffix(".tmp")
+        image.save(tmp, format="PNG")
+        tmp.replace(path)
+        return path
+
+    @staticmethod
+    def load(path: str | Path) -> Image.Image:
+        with Image.open(path) as image:
+            return image.convert("RGB")
+
+    def delete_job(self, job_id: int) -> None:
+        folder = self.root / f"{job_id // 1000:04d}" / str(job_id)
+        if folder.is_dir():
+            for file in folder.iterdir():
+                file.unlink(missing_ok=True)
+            folder.rmdir()

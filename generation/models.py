@@ -1,0 +1,99 @@
+"""Tables of the job store: `job` and `job_image`."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from generation.params import GenerationParams, JobKind
+from moderation.database import Base, utcnow
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+
+    @property
+    def finished(self) -> bool:
+        return self not in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+class ImageVerdict(StrEnum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+    ERROR = "error"  # the classifier failed: the image is withheld
+
+
+class ImageAction(StrEnum):
+    POST = "post"
+    SPOILER = "spoiler"
+    WITHHOLD = "withhold"
+
+
+class Job(Base):
+    __tablename__ = "job"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    guild_id: Mapped[int | None] = mapped_column(BigInteger)
+    channel_id: Mapped[int | None] = mapped_column(BigInteger)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[JobKind] = mapped_column(String(16))
+    parent_job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
+    parent_image_index: Mapped[int | None]
+    model: Mapped[str] = mapped_column(String(200))
+    params: Mapped[dict[str, Any]] = mapped_column(JSON)
+    init_image_path: Mapped[str | None] = mapped_column(String(500))
+    # Whether the channel was age-restricted when the job was made: decides spoiler vs withhold.
+    channel_age_restricted: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[JobStatus] = mapped_column(String(16), default=JobStatus.QUEUED)
+    error: Mapped[str | None] = mapped_column(Text)
+    cost: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    # Where the result goes: the interaction (while its token lives) or else the channel.
+    interaction_token: Mapped[str | None] = mapped_column(Text)
+    interaction_expires_at: Mapped[datetime | None]
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    posted_at: Mapped[datetime | None]
+    deleted_at: Mapped[datetime | None]
+
+    images: Mapped[list[JobImage]] = relationship(
+        back_populates="job", order_by="JobImage.index", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    __table_args__ = (
+        Index("ix_job_status", "status"),
+        Index("ix_job_user_id_created_at", "user_id", "created_at"),
+        Index("ix_job_guild_id_status", "guild_id", "status"),
+    )
+
+    @property
+    def generation_params(self) -> GenerationParams:
+        return GenerationParams.from_json(self.params)
+
+
+class JobImage(Base):
+    __tablename__ = "job_image"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"))
+    index: Mapped[int]
+    seed: Mapped[int] = mapped_column(BigInteger)
+    path: Mapped[str | None] = mapped_column(String(500))
+    verdict: Mapped[ImageVerdict] = mapped_column(String(16))
+    action: Mapped[ImageAction] = mapped_column(String(16))
+    labels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    job: Mapped[Job] = relationship(back_populates="images")
+
+    __table_args__ = (Index("uq_job_image_job_id_index", "job_id", "index", unique=True),)

@@ -1,0 +1,180 @@
+"""What a job asks for: kinds, samplers and the checked generation parameters."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+from generation.errors import InvalidParameters
+
+# The SD 1.x VAE downsamples by 8; widths and heights must be multiples of it.
+GRID = 8
+MIN_SIDE = 64
+MAX_SIDE = 2048
+MAX_COUNT = 4
+MAX_STEPS = 150
+MAX_SEED = 2**32 - 1
+MAX_PROMPT_CHARS = 1500
+
+
+class JobKind(StrEnum):
+    TXT2IMG = "txt2img"
+    IMG2IMG = "img2img"
+    UPSCALE = "upscale"
+    VARIATION = "variation"
+
+    @property
+    def uses_init_image(self) -> bool:
+        return self is not JobKind.TXT2IMG
+
+
+class Sampler(StrEnum):
+    EULER_A = "euler_a"
+    DPMPP_2M = "dpmpp_2m"
+    DDIM = "ddim"
+    EULER = "euler"
+
+    @property
+    def label(self) -> str:
+        return SAMPLER_LABELS[self]
+
+    @classmethod
+    def parse(cls, name: str) -> Sampler:
+        """Accept the value or the display name, case and punctuation insensitive ("DPM++ 2M")."""
+        wanted = _squash(name)
+        for sampler in cls:
+            if wanted in (_squash(sampler.value), _squash(sampler.label)):
+                return sampler
+        choices = ", ".join(s.label for s in cls)
+        raise InvalidParameters("sampler", f"unknown sampler {name!r}; choose one of {choices}")
+
+
+SAMPLER_LABELS = {
+    Sampler.EULER_A: "Euler a",
+    Sampler.DPMPP_2M: "DPM++ 2M",
+    Sampler.DDIM: "DDIM",
+    Sampler.EULER: "Euler",
+}
+
+
+def _squash(text: str) -> str:
+    return "".join(ch for ch in text.casefold() if ch.isalnum() or ch == "+")
+
+
+def new_seed() -> int:
+    """A fresh random seed in the range every backend accepts."""
+    return secrets.randbelow(MAX_SEED + 1)
+
+
+def parse_aspect_ratio(text: str) -> tuple[int, int]:
+    """Parse "16:9" (or "16x9") into a pair of positive integers."""
+    for sep in (":", "x", "/"):
+        if sep in text:
+            left, _, right = text.partition(sep)
+            break
+    else:
+        raise InvalidParameters("aspect", f"aspect ratio {text!r} should look like 16:9")
+    try:
+        w, h = int(left.strip()), int(right.strip())
+    except ValueError:
+        raise InvalidParameters("aspect", f"aspect ratio {text!r} should look like 16:9") from None
+    if w <= 0 or h <= 0 or max(w, h) / min(w, h) > 4:
+        raise InvalidParameters("aspect", "aspect ratio sides must be positive and at most 4:1")
+    return w, h
+
+
+def size_for_aspect(aspect_w: int, aspect_h: int, pixel_budget: int) -> tuple[int, int]:
+    """Width and height in multiples of 8 with that aspect ratio, as large as fits in `pixel_budget`."""
+    width = math.sqrt(pixel_budget * aspect_w / aspect_h)
+    height = width * aspect_h / aspect_w
+    w = max(MIN_SIDE, int(width) // GRID * GRID)
+    h = max(MIN_SIDE, int(height) // GRID * GRID)
+    return w, h
+
+
+@dataclass(frozen=True)
+class GenerationParams:
+    """Everything a pipeline call needs for one job, except the init image's pixels."""
+
+    prompt: str
+    model: str
+    negative_prompt: str = ""
+    width: int = 512
+    height: int = 512
+    steps: int = 25
+    guidance: float = 7.5
+    sampler: Sampler = Sampler.DPMPP_2M
+    seeds: tuple[int, ...] = field(default_factory=lambda: (new_seed(),))
+    strength: float = 0.75
+
+    @property
+    def count(self) -> int:
+        return len(self.seeds)
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height
+
+    def with_new_seeds(self) -> GenerationParams:
+        """The same parameters with fresh seeds (a rerun)."""
+        return replace(self, seeds=tuple(new_seed() for _ in self.seeds))
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sampler"] = self.sampler.value
+        data["seeds"] = list(self.seeds)
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> GenerationParams:
+        return cls(**{**data, "sampler": Sampler(data["sampler"]), "seeds": tuple(data["seeds"])})
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Upper bounds a request must respect; the guild policy may lower them."""
+
+    max_steps: int = 50
+    max_pixels: int = 1024 * 1024
+    max_count: int = MAX_COUNT
+
+
+def check_params(params: GenerationParams, kind: JobKind, limits: Limits) -> None:
+    """Raise InvalidParameters naming the first field to change; never correct silently."""
+    if not params.prompt.strip():
+        raise InvalidParameters("prompt", "the prompt is empty; describe the image you want")
+    if len(params.prompt) > MAX_PROMPT_CHARS or len(params.negative_prompt) > MAX_PROMPT_CHARS:
+        raise InvalidParameters("prompt", f"prompts are limited to {MAX_PROMPT_CHARS} characters")
+    for name, side in (("width", params.width), ("height", params.height)):
+        if side % GRID:
+            raise InvalidParameters(name, f"{name} {side} must be a multiple of {GRID}")
+        if not MIN_SIDE <= side <= MAX_SIDE:
+            raise InvalidParameters(name, f"{name} {side} must be between {MIN_SIDE} and {MAX_SIDE}")
+    if params.pixels > limits.max_pixels:
+        raise InvalidParameters(
+            "size",
+            f"{params.width}x{params.height} is {params.pixels:,} pixels; the limit here is "
+            f"{limits.max_pixels:,} (for example {_example_square(limits.max_pixels)})",
+        )
+    if not 1 <= params.steps <= min(limits.max_steps, MAX_STEPS):
+        raise InvalidParameters("steps", f"steps must be between 1 and {min(limits.max_steps, MAX_STEPS)}")
+    if not (math.isfinite(params.guidance) and 0 <= params.guidance <= 30):
+        raise InvalidParameters("guidance", "guidance (CFG) must be between 0 and 30")
+    if not 1 <= params.count <= min(limits.max_count, MAX_COUNT):
+        raise InvalidParameters("count", f"count must be between 1 and {min(limits.max_count, MAX_COUNT)}")
+    for seed in params.seeds:
+        if not 0 <= seed <= MAX_SEED:
+            raise InvalidParameters("seed", f"seeds must be between 0 and {MAX_SEED}")
+    if kind.uses_init_image and not (math.isfinite(params.strength) and 0.05 <= params.strength <= 1.0):
+        raise InvalidParameters("strength", "strength must be between 0.05 and 1.0")
+    # At least one denoising step must remain after img2img skips the first (1 - strength) of them.
+    if kind.uses_init_image and int(params.steps * params.strength) < 1:
+        raise InvalidParameters("strength", "steps x strength must be at least 1; raise steps or strength")
+
+
+def _example_square(max_pixels: int) -> str:
+    side = int(math.sqrt(max_pixels)) // GRID * GRID
+    return f"{side}x{side}"

@@ -1,0 +1,266 @@
+"""The dispatcher: takes batches from the fair queue and runs them on the backend under GPU slots.
+
+One loop waits for a free slot, then forms the batch at that moment (so the batch is as full and as
+fair as it can be), and runs it in a task that gives the slot back in `finally`. A batch that runs the
+device out of memory is split in halves and retried; a job that overruns its timeout is stopped at the
+next denoising step.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+
+from PIL import Image
+
+from generation.backends import Backend
+from generation.engine import BatchItem, BatchKey, BatchRequest
+from generation.errors import GenerationError, JobCancelled, JobTimedOut, OutOfMemory
+from generation.fairqueue import FairQueue, Position, QueueEntry
+from generation.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class ScheduledJob:
+    """A queued job as the scheduler sees it: its images to make and where to report."""
+
+    job_id: int
+    key: BatchKey
+    items: tuple[BatchItem, ...]
+    on_progress: Callable[[int, int], None] | None = None
+    cancelled: bool = field(default=False)
+
+
+@dataclass(frozen=True)
+class JobOutcome:
+    job: ScheduledJob
+    images: list[Image.Image] | None
+    error: GenerationError | None = None
+
+
+OutcomeHandler = Callable[[JobOutcome], Awaitable[None]]
+
+
+class Scheduler:
+    """Fair, batched, slot-limited execution of scheduled jobs."""
+
+    def __init__(
+        self,
+        backend: Backend,
+        queue: FairQueue,
+        *,
+        on_outcome: OutcomeHandler,
+        metrics: Metrics,
+        slots: int = 1,
+        max_batch: int = 8,
+        batch_wait_s: float = 0.0,
+        job_timeout_s: float = 600.0,
+        user_concurrency: Callable[[QueueEntry], int] = lambda _entry: 0,
+    ) -> None:
+        self.queue = queue
+        self._backend = backend
+        self._on_outcome = on_outcome
+        self._metrics = metrics
+        self._slots = asyncio.Semaphore(slots)
+        self._slot_count = slots
+        self._max_batch = max_batch
+        self._batch_wait_s = batch_wait_s
+        self._job_timeout_s = job_timeout_s
+        self._user_concurrency = user_concurrency
+        self._work = asyncio.Event()
+        self._running: dict[int, ScheduledJob] = {}
+        self._running_by_user: dict[int, int] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loop_task: asyncio.Task[None] | None = None
+        # Seconds per unit of cost, learned from finished batches, for start estimates.
+        self._seconds_per_cost = 0.0
+
+    # -- queue side ---------------------------------------------------------------------------------
+
+    def submit(self, entry: QueueEntry) -> None:
+        """Queue a job (its ScheduledJob is `entry.payload`); the store must already hold it."""
+        if not isinstance(entry.payload, ScheduledJob):
+            raise TypeError("QueueEntry.payload must be a ScheduledJob")
+        entry.enqueued_at = time.monotonic()
+        self.queue.push(entry)
+        self._metrics.queue_depth.labels(guild=str(entry.guild)).inc()
+        self._work.set()
+
+    def cancel(self, job_id: int) -> bool:
+        """Cancel a queued job (removed now) or a running one (stopped at its next step)."""
+        entry = self.queue.remove(job_id)
+        if entry is not None:
+            self._metrics.queue_depth.labels(guild=str(entry.guild)).dec()
+            return True
+        running = self._running.get(job_id)
+        if running is not None:
+            running.cancelled = True
+            return True
+        return False
+
+    def is_running(self, job_id: int) -> bool:
+        return job_id in self._running
+
+    def running_for_user(self, user_id: int) -> int:
+        return self._running_by_user.get(user_id, 0)
+
+    def position(self, job_id: int) -> Position | None:
+        return self.queue.position(job_id)
+
+    def estimate_start_s(self, position: Position) -> float:
+        """Seconds until the job may start, from the cost ahead of it and the observed speed."""
+        return position.cost_ahead * self._seconds_per_cost / self._slot_count
+
+    # -- dispatch side ------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._loop_task is None:
+            self._loop_task = asyncio.create_task(self._dispatch_loop(), name="scheduler-dispatch")
+
+    async def stop(self) -> None:
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            await asyncio.gather(self._loop_task, return_exceptions=True)
+            self._loop_task = None
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    def healthy(self) -> bool:
+        """The dispatcher is alive (not crashed, not stopped)."""
+        return self._loop_task is not None and not self._loop_task.done()
+
+    async def idle(self) -> None:
+        """Wait until nothing is queued or running (tests and graceful shutdown)."""
+        while len(self.queue) or self._running or self._tasks:
+            await asyncio.sleep(0.02)
+
+    def _eligible(self, entry: QueueEntry) -> bool:
+        limit = self._user_concurrency(entry)
+        return not limit or self._running_by_user.get(entry.user_id, 0) < limit
+
+    async def _dispatch_loop(self) -> None:
+        while True:
+            await self._work.wait()
+            await self._slots.acquire()
+            try:
+                if self._batch_wait_s and len(self.queue) < self._max_batch:
+                    # A short wait lets jobs sent together share one call; it costs a lone job little.
+                    await asyncio.sleep(self._batch_wait_s)
+                entries = self.queue.pop_batch(self._max_batch, self._eligible)
+            except BaseException:
+                self._slots.release()
+                raise
+            if not entries:
+                self._slots.release()
+                self._work.clear()
+                continue
+            # Counted as running before the next batch is formed, so per-user caps hold at once.
+            for entry in entries:
+                self._metrics.queue_depth.labels(guild=str(entry.guild)).dec()
+                self._metrics.wait_seconds.observe(time.monotonic() - entry.enqueued_at)
+                self._running_by_user[entry.user_id] = self._running_by_user.get(entry.user_id, 0) + 1
+                if isinstance(entry.payload, ScheduledJob):
+                    self._running[entry.job_id] = entry.payload
+            task = asyncio.create_task(self._run_entries(entries), name="scheduler-batch")
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _run_entries(self, entries: list[QueueEntry]) -> None:
+        jobs = [entry.payload for entry in entries if isinstance(entry.payload, ScheduledJob)]
+        self._metrics.slots_in_use.inc()
+        started = time.monotonic()
+        try:
+            await self._run_jobs(jobs)
+        finally:
+            self._metrics.slots_in_use.dec()
+            self._slots.release()
+            for entry in entries:
+                self._running_by_user[entry.user_id] -= 1
+                if not self._running_by_user[entry.user_id]:
+                    del self._running_by_user[entry.user_id]
+            for job in jobs:
+                self._running.pop(job.job_id, None)
+            self._learn_speed(entries, time.monotonic() - started)
+            # Jobs held back by a user's concurrency cap may be eligible now.
+            self._work.set()
+
+    def _learn_speed(self, entries: Sequence[QueueEntry], seconds: float) -> None:
+        cost = sum(entry.cost for entry in entries)
+        if cost:
+            sample = seconds / cost
+            self._seconds_per_cost = sample if not self._seconds_per_cost else 0.8 * self._seconds_per_cost + 0.2 * sample
+
+    async def _run_jobs(self, jobs: list[ScheduledJob]) -> None:
+        """Run jobs as one call; on out-of-memory, split in halves and retry each half."""
+        try:
+            images = await self._call_backend(jobs)
+        except OutOfMemory:
+            if len(jobs) > 1:
+                half = len(jobs) // 2
+                log.warning("out of memory on a batch of %d jobs; retrying in halves", len(jobs))
+                await self._run_jobs(jobs[:half])
+                await self._run_jobs(jobs[half:])
+                return
+            await self._report_all(jobs, None, OutOfMemory("the device ran out of memory for this job"))
+            return
+        except GenerationError as exc:
+            await self._report_all(jobs, None, exc)
+            return
+        except Exception as exc:  # a backend bug must not take the dispatcher down with it
+            log.exception("batch of jobs %s failed", [job.job_id for job in jobs])
+            await self._report_all(jobs, None, GenerationError(f"generation failed: {exc}"))
+            return
+        offset = 0
+        for job in jobs:
+            own = images[offset : offset + len(job.items)]
+            offset += len(job.items)
+            if job.cancelled:
+                await self._report(JobOutcome(job, None, JobCancelled("cancelled")))
+            else:
+                await self._report(JobOutcome(job, own))
+
+    async def _call_backend(self, jobs: list[ScheduledJob]) -> list[Image.Image]:
+        key = jobs[0].key
+        items = tuple(item for job in jobs for item in job.items)
+        deadline = time.monotonic() + self._job_timeout_s
+        loop = asyncio.get_running_loop()
+
+        def on_step(step: int, total: int) -> None:
+            # Called from the worker thread; progress handlers live on the event loop.
+            for job in jobs:
+                if job.on_progress is not None:
+                    loop.call_soon_threadsafe(job.on_progress, step, total)
+
+        def should_stop() -> bool:
+            if time.monotonic() > deadline:
+                raise JobTimedOut(self._job_timeout_s)
+            return all(job.cancelled for job in jobs)
+
+        self._metrics.batch_size.observe(len(items))
+        started = time.monotonic()
+        images = await self._backend.run(BatchRequest(key, items), on_step=on_step, should_stop=should_stop)
+        elapsed = time.monotonic() - started
+        self._metrics.run_seconds.observe(elapsed)
+        self._metrics.images.inc(len(images))
+        if len(images) != len(items):
+            raise GenerationError(f"backend returned {len(images)} images for {len(items)} requested")
+        return images
+
+    async def _report_all(
+        self, jobs: Sequence[ScheduledJob], images: None, error: GenerationError
+    ) -> None:
+        for job in jobs:
+            outcome_error: GenerationError = JobCancelled("cancelled") if job.cancelled else error
+            await self._report(JobOutcome(job, images, outcome_error))
+
+    async def _report(self, outcome: JobOutcome) -> None:
+        try:
+            await self._on_outcome(outcome)
+        except Exception:
+            log.exception("handling the outcome of job %s failed", outcome.job.job_id)

@@ -1,0 +1,496 @@
+"""The generation service: the one entry point the bot and the CLI use for every job.
+
+The way of one job (see DESIGN.md): policy and bans -> license acceptance -> parameter checks ->
+prompt screening -> init image safety -> caps -> stored as queued -> fair queue -> batched pipeline
+call under a GPU slot -> every image classified (fail closed) -> stored -> observer posts it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Protocol
+
+from PIL import Image
+
+from generation.backends import Backend
+from generation.engine import BatchItem, BatchKey, fit_to_grid
+from generation.errors import (
+    GenerationError,
+    ImageRejected,
+    InvalidImage,
+    InvalidParameters,
+    JobCancelled,
+    NotAllowed,
+)
+from generation.fairqueue import Caps, FairQueue, GuildKey, Position, QueueEntry
+from generation.imagefiles import ImageFiles, decode_image, png_metadata
+from generation.metrics import Metrics
+from generation.models import ImageAction, ImageVerdict, Job, JobStatus
+from generation.params import GenerationParams, JobKind, Limits, check_params, size_for_aspect
+from generation.scheduler import JobOutcome, ScheduledJob, Scheduler
+from generation.settings import GenerationSettings
+from generation.store import ImageRecord, JobStore, NewJob, job_cost
+from moderation.audit import AuditAction, AuditLog
+from moderation.bans import BanStore
+from moderation.errors import PromptBlocked
+from moderation.gate import SafetyGate
+from moderation.licenses import LICENSES, LicenseStore, ModelLicense
+from moderation.outcome import decide_image_outcome
+from moderation.policy import GuildPolicy, PolicyStore
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class JobRequest:
+    """A member's request, as parsed and validated at the edge."""
+
+    user_id: int
+    params: GenerationParams
+    kind: JobKind = JobKind.TXT2IMG
+    guild_id: int | None = None
+    channel_id: int | None = None
+    channel_age_restricted: bool = False
+    init_image: bytes | Image.Image | None = None
+    parent_job_id: int | None = None
+    parent_image_index: int | None = None
+    interaction_token: str | None = None
+    interaction_expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    job: Job
+    position: Position | None
+    eta_s: float | None
+
+
+class JobObserver(Protocol):
+    """What the bot implements to show a job's life in Discord."""
+
+    async def job_queued(self, job: Job, position: Position | None, eta_s: float | None) -> None: ...
+
+    def job_progress(self, job_id: int, step: int, total: int) -> None: ...
+
+    async def job_finished(self, job: Job) -> None: ...
+
+
+def guild_key(guild_id: int | None, user_id: int) -> GuildKey:
+    """Direct messages queue per user, as if each DM were a tiny guild."""
+    return guild_id if guild_id is not None else ("dm", user_id)
+
+
+class GenerationService:
+    def __init__(
+        self,
+        *,
+        settings: GenerationSettings,
+        store: JobStore,
+        files: ImageFiles,
+        backend: Backend,
+        gate: SafetyGate,
+        policies: PolicyStore,
+        licenses: LicenseStore,
+        bans: BanStore,
+        audit: AuditLog,
+        metrics: Metrics,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.files = files
+        self.backend = backend
+        self.gate = gate
+        self.policies = policies
+        self.licenses = licenses
+        self.bans = bans
+        self.audit = audit
+        self.metrics = metrics
+        self.observer: JobObserver | None = None
+        _, default_spec = settings.spec(None)
+        quantum = default_spec.steps * default_spec.width * default_spec.height
+        self.scheduler = Scheduler(
+            backend,
+            FairQueue(quantum=quantum),
+            on_outcome=self._handle_outcome,
+            metrics=metrics,
+            slots=settings.gpu_slots,
+            max_batch=settings.max_batch,
+            batch_wait_s=settings.batch_wait_s,
+            job_timeout_s=settings.job_timeout_s,
+            user_concurrency=self._user_concurrency,
+        )
+        self._concurrency: dict[int, int] = {}
+        self._waiters: dict[int, list[asyncio.Future[Job]]] = {}
+
+    # -- lifecycle ----------------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Load the model, resume jobs left queued or running, re-deliver unposted results."""
+        await self.backend.start()
+        await self._recover()
+        self.scheduler.start()
+
+    async def close(self) -> None:
+        await self.scheduler.stop()
+        await self.backend.close()
+
+    async def _recover(self) -> None:
+        resumed = 0
+        for job in await self.store.unfinished():
+            if job.status is JobStatus.RUNNING:
+                await self.store.requeue(job.id)
+            try:
+                policy = await self._policy(job.guild_id)
+                self._schedule(job, job.generation_params, self._load_init(job), policy)
+                resumed += 1
+            except (OSError, GenerationError) as exc:
+                await self._finish_failed(job.id, f"could not resume after a restart: {exc}")
+        if resumed:
+            log.info("resumed %d jobs after restart", resumed)
+        if self.observer is not None:
+            for job in await self.store.unposted():
+                await self.observer.job_finished(job)
+
+    def _load_init(self, job: Job) -> Image.Image | None:
+        if not job.kind.uses_init_image:
+            return None
+        if job.init_image_path is None:
+            raise InvalidImage("the job's init image is missing")
+        return self.files.load(job.init_image_path)
+
+    # -- submitting ---------------------------------------------------------------------------------
+
+    async def submit(self, request: JobRequest) -> Submitted:
+        """Check, screen, store and queue a job; raise a package error saying why it cannot run."""
+        # 1. Who asks, where: bans, policy, the model's license.
+        policy = await self._policy(request.guild_id)
+        if request.guild_id is not None:
+            await self.bans.check(request.guild_id, request.user_id)
+        _, spec = self.settings.spec(request.params.model)
+        await self.licenses.require(request.user_id, self.license_for(request.params.model))
+
+        # 2. Parameters, at the size the init image implies.
+        init_image: Image.Image | None = None
+        params = request.params
+        if request.kind.uses_init_image:
+            if request.init_image is None:
+                raise InvalidParameters("image", f"{request.kind.value} needs an image")
+            init_image = (
+                decode_image(request.init_image) if isinstance(request.init_image, bytes) else request.init_image
+            )
+            if request.kind is JobKind.IMG2IMG:
+                width, height = size_for_aspect(init_image.width, init_image.height, self.settings.aspect_pixels)
+                params = replace(params, width=width, height=height)
+            init_image = fit_to_grid(init_image, params.width, params.height)
+        check_params(params, request.kind, Limits(policy.max_steps, policy.max_pixels, policy.max_count))
+
+        # 3. The prompt: hard floor, license use restrictions, the guild's policy.
+        new = NewJob(
+            user_id=request.user_id,
+            kind=request.kind,
+            params=params,
+            guild_id=request.guild_id,
+            channel_id=request.channel_id,
+            parent_job_id=request.parent_job_id,
+            parent_image_index=request.parent_image_index,
+            channel_age_restricted=request.channel_age_restricted,
+            interaction_token=request.interaction_token,
+            interaction_expires_at=request.interaction_expires_at,
+        )
+        verdict = self.gate.check_prompt(params.prompt, params.negative_prompt, policy)
+        if not verdict.allowed:
+            await self._record_block(new, verdict.rule_id or "", verdict.category or "", verdict.reason or "")
+            verdict.raise_if_blocked()
+
+        # 4. The init image is classified like an output: unsafe or unclassifiable means no job.
+        if init_image is not None and request.kind is JobKind.IMG2IMG:
+            await self._check_init_image(init_image, new)
+
+        # 5. Caps, then the store, then the queue: a job is stored before it is reported queued.
+        self.scheduler.queue.check_caps(
+            guild_key(request.guild_id, request.user_id),
+            request.user_id,
+            Caps(policy.user_queue_cap, policy.guild_queue_cap, self.settings.global_queue_cap),
+            user_running=self.scheduler.running_for_user(request.user_id),
+        )
+        job = await self.store.create(new)
+        if init_image is not None:
+            path = await asyncio.to_thread(self.files.save_init, job.id, init_image)
+            await self.store.set_init_image(job.id, str(path))
+        self._schedule(job, params, init_image, policy)
+        position = self.scheduler.position(job.id)
+        eta = self.scheduler.estimate_start_s(position) if position is not None else None
+        log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)
+        if self.observer is not None:
+            await self.observer.job_queued(job, position, eta)
+        return Submitted(job, position, eta)
+
+    async def _check_init_image(self, image: Image.Image, new: NewJob) -> None:
+        verdicts = await asyncio.to_thread(self.gate.classify, [image])
+        verdict = verdicts[0]
+        if verdict is None or verdict.unsafe:
+            reason = (
+                "the safety check of the attached image failed, so it cannot be used"
+                if verdict is None
+                else "the attached image did not pass the safety check"
+            )
+            self.metrics.moderation_blocks.labels(stage="input_image", category="unsafe_image").inc()
+            await self.audit.record(
+                guild_id=new.guild_id,
+                actor_id=new.user_id,
+                action=AuditAction.IMAGE_WITHHELD,
+                target_user_id=new.user_id,
+                rule_id="image.input_unsafe",
+                detail={"labels": list(verdict.labels) if verdict else [], "stage": "input"},
+            )
+            raise ImageRejected(reason)
+
+    async def _record_block(self, new: NewJob, rule_id: str, category: str, reason: str) -> None:
+        self.metrics.moderation_blocks.labels(stage="prompt", category=category).inc()
+        job = await self.store.create_blocked(new, reason)
+        await self.audit.record_blocked_prompt(
+            guild_id=new.guild_id,
+            user_id=new.user_id,
+            prompt=new.params.prompt,
+            negative_prompt=new.params.negative_prompt,
+            rule_id=rule_id,
+            category=category,
+            reason=reason,
+            job_id=job.id,
+        )
+
+    def license_for(self, model: str) -> ModelLicense:
+        _, spec = self.settings.spec(model)
+        return LICENSES[spec.license]
+
+    async def _policy(self, guild_id: int | None) -> GuildPolicy:
+        return await self.policies.get(guild_id) if guild_id is not None else GuildPolicy()
+
+    def _user_concurrency(self, entry: QueueEntry) -> int:
+        return self._concurrency.get(entry.job_id, 0)
+
+    def _schedule(
+        self, job: Job, params: GenerationParams, init_image: Image.Image | None, policy: GuildPolicy
+    ) -> None:
+        uses_init = job.kind.uses_init_image
+        key = BatchKey(
+            model=params.model,
+            img2img=uses_init,
+            width=params.width,
+            height=params.height,
+            steps=params.steps,
+            guidance=params.guidance,
+            sampler=params.sampler,
+            strength=params.strength if uses_init else 1.0,
+        )
+        items = tuple(
+            BatchItem(params.prompt, params.negative_prompt, seed, init_image) for seed in params.seeds
+        )
+        scheduled = ScheduledJob(job.id, key, items, on_progress=self._progress_reporter(job.id))
+        self._concurrency[job.id] = policy.user_concurrency
+        self.scheduler.submit(
+            QueueEntry(
+                job_id=job.id,
+                guild=guild_key(job.guild_id, job.user_id),
+                user_id=job.user_id,
+                cost=job_cost(params, job.kind),
+                images=params.count,
+                batch_key=key,
+                payload=scheduled,
+            )
+        )
+
+    def _progress_reporter(self, job_id: int) -> Callable[[int, int], None]:
+        def report(step: int, total: int) -> None:
+            if self.observer is not None:
+                self.observer.job_progress(job_id, step, total)
+
+        return report
+
+    # -- follow-ups from result buttons -------------------------------------------------------------
+
+    async def rerun(self, job_id: int, request: JobRequest) -> Submitted:
+        """The same parameters with new seeds, as a job of whoever asked."""
+        source = await self.store.get(job_id)
+        params = source.generation_params.with_new_seeds()
+        init = self._load_init(source) if source.kind.uses_init_image else None
+        return await self.submit(
+            replace(request, params=params, kind=source.kind, init_image=init, parent_job_id=source.id)
+        )
+
+    async def upscale(self, job_id: int, index: int, request: JobRequest) -> Submitted:
+        """2x: resize the chosen image and refine it with a low-strength img2img pass."""
+        source, image = await self._source_image(job_id, index)
+        params = source.generation_params
+        width, height = params.width * 2, params.height * 2
+        upscaled = image.resize((width, height), Image.Resampling.LANCZOS)
+        new_params = replace(
+            params,
+            width=width,
+            height=height,
+            seeds=(source.images[index].seed,),
+            strength=self.settings.upscale_strength,
+        )
+        return await self.submit(
+            replace(
+                request,
+                params=new_params,
+                kind=JobKind.UPSCALE,
+                init_image=upscaled,
+                parent_job_id=source.id,
+                parent_image_index=index,
+            )
+        )
+
+    async def vary(self, job_id: int, index: int, request: JobRequest) -> Submitted:
+        """img2img from the chosen image with a new seed."""
+        source, image = await self._source_image(job_id, index)
+        params = source.generation_params.with_new_seeds()
+        new_params = replace(params, strength=self.settings.variation_strength)
+        return await self.submit(
+            replace(
+                request,
+                params=new_params,
+                kind=JobKind.VARIATION,
+                init_image=image,
+                parent_job_id=source.id,
+                parent_image_index=index,
+            )
+        )
+
+    async def _source_image(self, job_id: int, index: int) -> tuple[Job, Image.Image]:
+        source = await self.store.get(job_id)
+        if source.deleted_at is not None:
+            raise InvalidParameters("job", f"job {job_id} was deleted")
+        images = {image.index: image for image in source.images}
+        record = images.get(index)
+        if record is None or record.path is None or record.action is ImageAction.WITHHOLD:
+            raise InvalidParameters("image", f"job {job_id} has no image {index + 1} to use")
+        image = await asyncio.to_thread(self.files.load, record.path)
+        return source, image
+
+    # -- cancel, delete, wait -----------------------------------------------------------------------
+
+    async def cancel(self, job_id: int, actor_id: int, *, moderator: bool = False) -> Job:
+        job = await self.store.get(job_id)
+        if job.user_id != actor_id and not moderator:
+            raise NotAllowed("only the job's owner or a moderator can cancel it")
+        if job.status.finished:
+            return job
+        if self.scheduler.cancel(job_id) and not self.scheduler.is_running(job_id):
+            job = await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
+        # A running job is finished as cancelled by the scheduler at its next step.
+        return job
+
+    async def delete(self, job_id: int, actor_id: int, *, moderator: bool = False) -> Job:
+        job = await self.store.get(job_id)
+        if job.user_id != actor_id and not moderator:
+            raise NotAllowed("only the job's owner or a moderator can delete it")
+        await asyncio.to_thread(self.files.delete_job, job_id)
+        await self.store.mark_deleted(job_id)
+        if job.guild_id is not None and job.user_id != actor_id:
+            await self.audit.record(
+                guild_id=job.guild_id,
+                actor_id=actor_id,
+                action=AuditAction.JOB_DELETED,
+                target_user_id=job.user_id,
+                detail={"job": job_id},
+            )
+        return await self.store.get(job_id)
+
+    def position(self, job_id: int) -> tuple[Position, float] | None:
+        position = self.scheduler.position(job_id)
+        if position is None:
+            return None
+        return position, self.scheduler.estimate_start_s(position)
+
+    async def wait(self, job_id: int) -> Job:
+        """Wait until the job is finished (the CLI and tests)."""
+        job = await self.store.get(job_id)
+        if job.status.finished:
+            return job
+        future: asyncio.Future[Job] = asyncio.get_running_loop().create_future()
+        self._waiters.setdefault(job_id, []).append(future)
+        return await future
+
+    # -- outcomes -----------------------------------------------------------------------------------
+
+    async def _handle_outcome(self, outcome: JobOutcome) -> None:
+        """Classify and store a finished job's images (runs while the GPU slot is still held)."""
+        job_id = outcome.job.job_id
+        self._concurrency.pop(job_id, None)
+        if outcome.error is not None or outcome.images is None:
+            if isinstance(outcome.error, JobCancelled):
+                await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
+            else:
+                log.warning("job %s failed: %s", job_id, outcome.error)
+                await self._finish_failed(job_id, str(outcome.error))
+            return
+        job = await self.store.get(job_id)
+        records = await self._classify_and_save(job, outcome.images)
+        await self._finish(job_id, JobStatus.DONE, images=records)
+
+    async def _classify_and_save(self, job: Job, images: Sequence[Image.Image]) -> list[ImageRecord]:
+        params = job.generation_params
+        policy = await self._policy(job.guild_id)
+        verdicts = await asyncio.to_thread(self.gate.classify, list(images))
+        license_name = self.license_for(job.model).name
+        records = []
+        for index, (image, verdict, seed) in enumerate(zip(images, verdicts, params.seeds, strict=True)):
+            outcome = decide_image_outcome(
+                verdict, policy, channel_age_restricted=job.channel_age_restricted
+            )
+            action = ImageAction(outcome.action.value)
+            path = None
+            if action is not ImageAction.WITHHOLD:
+                info = png_metadata(params, seed=seed, kind=job.kind, job_id=job.id, license_name=license_name)
+                path = str(await asyncio.to_thread(self.files.save_output, job.id, index, image, info))
+            else:
+                category = "classifier_error" if verdict is None else "unsafe_image"
+                self.metrics.moderation_blocks.labels(stage="output_image", category=category).inc()
+                await self.audit.record(
+                    guild_id=job.guild_id,
+                    actor_id=job.user_id,
+                    action=AuditAction.IMAGE_WITHHELD,
+                    target_user_id=job.user_id,
+                    rule_id="image.output_unsafe" if verdict is not None else "image.classifier_error",
+                    detail={"job": job.id, "index": index, "labels": list(verdict.labels) if verdict else []},
+                )
+            records.append(
+                ImageRecord(
+                    index=index,
+                    seed=seed,
+                    path=path,
+                    verdict=ImageVerdict.ERROR
+                    if verdict is None
+                    else (ImageVerdict.UNSAFE if verdict.unsafe else ImageVerdict.SAFE),
+                    action=action,
+                    labels=tuple(verdict.labels) if verdict is not None else (),
+                    reason=outcome.reason,
+                )
+            )
+        return records
+
+    async def _finish_failed(self, job_id: int, error: str) -> None:
+        await self._finish(job_id, JobStatus.FAILED, error=error)
+
+    async def _finish(
+        self, job_id: int, status: JobStatus, *, images: Sequence[ImageRecord] = (), error: str | None = None
+    ) -> Job:
+        job = await self.store.finish(job_id, status, images=images, error=error)
+        self.metrics.jobs.labels(status=job.status.value).inc()
+        log.info("job %s %s", job_id, job.status.value)
+        for future in self._waiters.pop(job_id, []):
+            if not future.done():
+                future.set_result(job)
+        if self.observer is not None:
+            try:
+                await self.observer.job_finished(job)
+            except Exception:
+                log.exception("posting the result of job %s failed; it stays in the store", job_id)
+        return job
+

@@ -1,0 +1,74 @@
+"""Settings of the generation package (environment variables prefixed GENERATION_, or .env)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from generation.params import Sampler
+
+DEFAULT_MODEL_SOURCE = "stable-diffusion-v1-5/stable-diffusion-v1-5"
+
+
+class ModelSpec(BaseModel, extra="forbid"):
+    """One entry of the model registry."""
+
+    source: str = Field(description="Hugging Face id or local folder")
+    width: int = 512
+    height: int = 512
+    steps: int = 25
+    sampler: Sampler = Sampler.DPMPP_2M
+    guidance: float = 7.5
+    license: str = "creativeml-openrail-m"
+    safety_checker: str | None = Field(
+        default=None, description="folder of the CLIP safety checker; default: the model's own"
+    )
+
+
+class GenerationSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GENERATION_", env_file=".env", extra="ignore")
+
+    models: dict[str, ModelSpec] = Field(
+        default_factory=lambda: {"sd15": ModelSpec(source=DEFAULT_MODEL_SOURCE)},
+        description="model registry, as JSON: {name: {source, width, height, steps, sampler, license}}",
+    )
+    default_model: str = "sd15"
+    device: str = "auto"
+    dtype: Literal["auto", "float16", "bfloat16", "float32"] = "auto"
+    image_dir: Path = Path("data/images")
+    # Pixel budget used to turn an aspect ratio into a size (512x512 for SD 1.x).
+    aspect_pixels: int = 512 * 512
+    upscale_strength: float = Field(default=0.3, ge=0.05, le=1.0)
+    variation_strength: float = Field(default=0.6, ge=0.05, le=1.0)
+    gpu_slots: int = Field(default=1, ge=1, le=16)
+    max_batch: int = Field(default=8, ge=1, le=64)
+    # How long the dispatcher waits for companions before running a lone job.
+    batch_wait_s: float = Field(default=0.05, ge=0, le=5)
+    job_timeout_s: float = Field(default=600, gt=0)
+    global_queue_cap: int = Field(default=500, ge=1)
+    backend: Literal["inprocess", "ray"] = "inprocess"
+    ray_address: str | None = None
+    ray_replicas: int = Field(default=1, ge=1)
+    ray_gpus_per_replica: float = Field(default=1.0, ge=0)
+    # Load the default model at start rather than on the first job.
+    warmup: bool = True
+    # /metrics and /healthz; 0 turns the server off. Loopback unless told otherwise.
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
+
+    @model_validator(mode="after")
+    def _default_model_is_registered(self) -> GenerationSettings:
+        if self.default_model not in self.models:
+            raise ValueError(f"default_model {self.default_model!r} is not in the model registry")
+        return self
+
+    def spec(self, name: str | None) -> tuple[str, ModelSpec]:
+        """The registry entry for `name` (or the default); an unknown name is taken as a source."""
+        if name is None:
+            return self.default_model, self.models[self.default_model]
+        if name in self.models:
+            return name, self.models[name]
+        return name, ModelSpec(source=name)

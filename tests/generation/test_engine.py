@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine, fit_to_grid
+from generation.errors import JobCancelled, ModelUnavailable
+from generation.params import Sampler
+
+
+@pytest.fixture(scope="module")
+def engine(demo_model: Path) -> DiffusionEngine:
+    return DiffusionEngine.load("demo", str(demo_model), device="cpu")
+
+
+def key(*, sampler: Sampler = Sampler.DPMPP_2M, img2img: bool = False, steps: int = 4) -> BatchKey:
+    return BatchKey("demo", img2img, 64, 64, steps, 7.5, sampler, 0.6 if img2img else 1.0)
+
+
+def pixels(image: Image.Image) -> np.ndarray:
+    return np.asarray(image, dtype=np.int16)
+
+
+def test_loads_through_from_pretrained_on_cpu_in_fp32(engine: DiffusionEngine) -> None:
+    assert engine.device.type == "cpu"
+    assert str(engine.dtype) == "torch.float32"
+    assert engine.source_path is not None
+
+
+def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="could not load model"):
+        DiffusionEngine.load("nope", str(tmp_path / "missing"), device="cpu")
+
+
+@pytest.mark.parametrize("sampler", list(Sampler))
+def test_same_seed_same_pixels_and_batch_equals_alone(engine: DiffusionEngine, sampler: Sampler) -> None:
+    batch = engine.run(
+        BatchRequest(key(sampler=sampler), (BatchItem("a red fox", "", 5), BatchItem("a cat", "blurry", 6)))
+    )
+    alone = engine.run(BatchRequest(key(sampler=sampler), (BatchItem("a cat", "blurry", 6),)))
+    again = engine.run(BatchRequest(key(sampler=sampler), (BatchItem("a cat", "blurry", 6),)))
+    assert [image.size for image in batch] == [(64, 64), (64, 64)]
+    assert np.array_equal(pixels(alone[0]), pixels(again[0]))
+    # Batched matmuls may round differently in the last bit; a pixel value or two at most.
+    assert np.abs(pixels(batch[1]) - pixels(alone[0])).max() <= 2
+    assert not np.array_equal(pixels(batch[0]), pixels(batch[1]))
+
+
+def test_img2img_uses_each_init_image(engine: DiffusionEngine) -> None:
+    red = Image.new("RGB", (64, 64), (255, 0, 0))
+    blue = Image.new("RGB", (64, 64), (0, 0, 255))
+    out = engine.run(
+        BatchRequest(key(img2img=True, steps=6), (BatchItem("x", "", 1, red), BatchItem("x", "", 1, blue)))
+    )
+    assert len(out) == 2
+    # Same seed and prompt: only the init image differs, and it shows through at strength 0.6.
+    assert not np.array_equal(pixels(out[0]), pixels(out[1]))
+
+
+def test_progress_and_cooperative_cancel(engine: DiffusionEngine) -> None:
+    steps: list[tuple[int, int]] = []
+    engine.run(BatchRequest(key(steps=3), (BatchItem("x", "", 1),)), on_step=lambda s, t: steps.append((s, t)))
+    assert steps == [(1, 3), (2, 3), (3, 3)]
+    with pytest.raises(JobCancelled):
+        engine.run(BatchRequest(key(steps=3), (BatchItem("x", "", 1),)), should_stop=lambda: True)
+
+
+def test_fit_to_grid_covers_and_crops() -> None:
+    image = Image.new("RGB", (300, 100))
+    fitted = fit_to_grid(image, 64, 64)
+    assert fitted.size == (64, 64)

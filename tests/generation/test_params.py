@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import pytest
+
+from generation.errors import InvalidParameters
+from generation.params import (
+    GenerationParams,
+    JobKind,
+    Limits,
+    Sampler,
+    check_params,
+    parse_aspect_ratio,
+    size_for_aspect,
+)
+
+
+def params(**overrides: object) -> GenerationParams:
+    base: dict[str, object] = {"prompt": "a red fox", "model": "demo", "seeds": (1,)}
+    base.update(overrides)
+    return GenerationParams(**base)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("ratio", "expected"),
+    [("1:1", (512, 512)), ("16:9", (680, 384)), ("9:16", (384, 680)), ("3x2", (624, 416))],
+)
+def test_aspect_ratio_snaps_to_grid_within_budget(ratio: str, expected: tuple[int, int]) -> None:
+    width, height = size_for_aspect(*parse_aspect_ratio(ratio), 512 * 512)
+    assert (width, height) == expected
+    assert width % 8 == 0 and height % 8 == 0
+    assert width * height <= 512 * 512
+
+
+@pytest.mark.parametrize("bad", ["16", "a:b", "0:1", "-1:2", "10:1", ""])
+def test_bad_aspect_ratio_is_refused(bad: str) -> None:
+    with pytest.raises(InvalidParameters) as caught:
+        parse_aspect_ratio(bad)
+    assert caught.value.field == "aspect"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"prompt": "   "}, "prompt"),
+        ({"prompt": "x" * 2000}, "prompt"),
+        ({"width": 500}, "width"),
+        ({"height": 32}, "height"),
+        ({"width": 2048, "height": 2048}, "size"),
+        ({"steps": 0}, "steps"),
+        ({"steps": 51}, "steps"),
+        ({"guidance": float("nan")}, "guidance"),
+        ({"guidance": 31.0}, "guidance"),
+        ({"seeds": ()}, "count"),
+        ({"seeds": (1, 2, 3, 4, 5)}, "count"),
+        ({"seeds": (-1,)}, "seed"),
+        ({"seeds": (2**33,)}, "seed"),
+    ],
+)
+def test_check_params_names_the_field_to_change(overrides: dict[str, object], field: str) -> None:
+    with pytest.raises(InvalidParameters) as caught:
+        check_params(params(**overrides), JobKind.TXT2IMG, Limits())
+    assert caught.value.field == field
+    assert caught.value.reason
+
+
+def test_strength_is_checked_only_with_an_init_image() -> None:
+    check_params(params(strength=0.0), JobKind.TXT2IMG, Limits())
+    with pytest.raises(InvalidParameters) as caught:
+        check_params(params(strength=0.0), JobKind.IMG2IMG, Limits())
+    assert caught.value.field == "strength"
+    with pytest.raises(InvalidParameters):
+        check_params(params(strength=0.1, steps=5), JobKind.IMG2IMG, Limits())
+
+
+def test_guild_limits_lower_the_bounds() -> None:
+    with pytest.raises(InvalidParameters) as caught:
+        check_params(params(seeds=(1, 2)), JobKind.TXT2IMG, Limits(max_count=1))
+    assert "between 1 and 1" in caught.value.reason
+
+
+def test_sampler_parses_labels_and_values() -> None:
+    assert Sampler.parse("DPM++ 2M") is Sampler.DPMPP_2M
+    assert Sampler.parse("euler a") is Sampler.EULER_A
+    assert Sampler.parse("ddim") is Sampler.DDIM
+    with pytest.raises(InvalidParameters):
+        Sampler.parse("heun")
+
+
+def test_params_round_trip_through_json_and_rerun_changes_seeds() -> None:
+    original = params(seeds=(1, 2, 3), sampler=Sampler.EULER_A, negative_prompt="blurry")
+    assert GenerationParams.from_json(original.to_json()) == original
+    rerun = original.with_new_seeds()
+    assert rerun.count == 3 and rerun.seeds != original.seeds
+    assert rerun.prompt == original.prompt and rerun.sampler is original.sampler

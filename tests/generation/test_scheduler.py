@@ -1,0 +1,179 @@
+"""The dispatcher with a scripted backend: slots, batching, OOM split, timeout, cancel."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections.abc import Callable
+
+import pytest
+from PIL import Image
+
+from generation.engine import BatchItem, BatchKey, BatchRequest, StepCallback, StopCheck
+from generation.errors import JobCancelled, JobTimedOut, OutOfMemory
+from generation.fairqueue import FairQueue, QueueEntry
+from generation.metrics import Metrics
+from generation.params import Sampler
+from generation.scheduler import JobOutcome, ScheduledJob, Scheduler
+
+KEY = BatchKey("demo", False, 64, 64, 4, 7.5, Sampler.DPMPP_2M, 1.0)
+OTHER_KEY = BatchKey("demo", False, 64, 64, 8, 7.5, Sampler.DPMPP_2M, 1.0)
+
+
+class ScriptedBackend:
+    """Runs batches in a thread like the real backend; records sizes; can fail on demand."""
+
+    def __init__(self, *, delay: float = 0.01, max_ok_batch: int = 64, steps: int = 3) -> None:
+        self.delay = delay
+        self.max_ok_batch = max_ok_batch
+        self.steps = steps
+        self.batches: list[list[int]] = []
+        self.concurrent = 0
+        self.max_concurrent = 0
+        self._lock = threading.Lock()
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+    async def run(self, request: BatchRequest, *, on_step: StepCallback, should_stop: StopCheck) -> list[Image.Image]:
+        return await asyncio.to_thread(self._run, request, on_step, should_stop)
+
+    def _run(self, request: BatchRequest, on_step: StepCallback, should_stop: StopCheck) -> list[Image.Image]:
+        with self._lock:
+            self.concurrent += 1
+            self.max_concurrent = max(self.max_concurrent, self.concurrent)
+        try:
+            if len(request.items) > self.max_ok_batch:
+                raise OutOfMemory("CUDA out of memory")
+            self.batches.append([item.seed for item in request.items])
+            for step in range(self.steps):
+                if should_stop():
+                    raise JobCancelled("cancelled")
+                time.sleep(self.delay)
+                on_step(step + 1, self.steps)
+            return [Image.new("RGB", (8, 8), (item.seed % 256, 0, 0)) for item in request.items]
+        finally:
+            with self._lock:
+                self.concurrent -= 1
+
+
+def make_scheduler(backend: ScriptedBackend, outcomes: list[JobOutcome], **kwargs: object) -> Scheduler:
+    async def record(outcome: JobOutcome) -> None:
+        outcomes.append(outcome)
+
+    return Scheduler(backend, FairQueue(quantum=100), on_outcome=record, metrics=Metrics(), **kwargs)  # type: ignore[arg-type]
+
+
+def submit(scheduler: Scheduler, job_id: int, *, guild: int = 1, images: int = 1, key: BatchKey = KEY,
+           user: int | None = None, progress: Callable[[int, int], None] | None = None) -> ScheduledJob:
+    items = tuple(BatchItem(f"p{job_id}", "", job_id * 10 + i) for i in range(images))
+    job = ScheduledJob(job_id, key, items, on_progress=progress)
+    scheduler.submit(QueueEntry(job_id, guild, user if user is not None else job_id, 100 * images, images, key,
+                                payload=job))
+    return job
+
+
+async def test_compatible_jobs_share_a_call_and_each_gets_its_own_images() -> None:
+    backend = ScriptedBackend()
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, max_batch=8, batch_wait_s=0.05)
+    submit(scheduler, 1, images=2)
+    submit(scheduler, 2, guild=2)
+    submit(scheduler, 3, guild=3, key=OTHER_KEY)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert sorted(map(sorted, backend.batches)) == [[10, 11, 20], [30]]
+    by_job = {o.job.job_id: o for o in outcomes}
+    assert [img.getpixel((0, 0))[0] for img in by_job[1].images or []] == [10, 11]
+    assert [img.getpixel((0, 0))[0] for img in by_job[2].images or []] == [20]
+
+
+async def test_slots_bound_concurrency() -> None:
+    backend = ScriptedBackend(delay=0.02)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, slots=2, max_batch=1)
+    for job_id in range(6):
+        submit(scheduler, job_id, guild=job_id)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert len(outcomes) == 6
+    assert backend.max_concurrent == 2
+
+
+async def test_out_of_memory_splits_the_batch_in_halves() -> None:
+    backend = ScriptedBackend(max_ok_batch=2)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, max_batch=8)
+    for job_id in range(1, 5):
+        submit(scheduler, job_id, guild=job_id)
+    submit(scheduler, 5, guild=5, images=4)  # alone it is still too large: it fails, the others do not
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    by_job = {o.job.job_id: o for o in outcomes}
+    assert all(by_job[j].error is None and by_job[j].images for j in range(1, 5))
+    assert isinstance(by_job[5].error, OutOfMemory)
+    assert all(len(batch) <= 2 for batch in backend.batches)
+
+
+async def test_timeout_stops_the_job_at_the_next_step() -> None:
+    backend = ScriptedBackend(delay=0.2, steps=20)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, job_timeout_s=0.3)
+    submit(scheduler, 1)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert isinstance(outcomes[0].error, JobTimedOut)
+
+
+async def test_cancel_queued_and_running_jobs() -> None:
+    backend = ScriptedBackend(delay=0.05, steps=40)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, max_batch=1)
+    submit(scheduler, 1)
+    submit(scheduler, 2, guild=2)
+    scheduler.start()
+    while not scheduler.is_running(1):
+        await asyncio.sleep(0.01)
+    assert scheduler.cancel(2) is True  # queued: removed at once, never runs
+    assert scheduler.cancel(1) is True  # running: stopped at its next step
+    assert scheduler.cancel(99) is False
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert [o.job.job_id for o in outcomes] == [1]
+    assert isinstance(outcomes[0].error, JobCancelled)
+    assert all(2 * 10 not in batch for batch in backend.batches)
+
+
+async def test_progress_reaches_the_event_loop_and_user_concurrency_holds_jobs_back() -> None:
+    backend = ScriptedBackend(delay=0.01)
+    outcomes: list[JobOutcome] = []
+    seen: list[tuple[int, int]] = []
+    loop_thread = threading.get_ident()
+    threads: set[int] = set()
+
+    def progress(step: int, total: int) -> None:
+        threads.add(threading.get_ident())
+        seen.append((step, total))
+
+    scheduler = make_scheduler(backend, outcomes, slots=2, max_batch=1, user_concurrency=lambda _e: 1)
+    submit(scheduler, 1, user=7, progress=progress)
+    submit(scheduler, 2, user=7)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert seen == [(1, 3), (2, 3), (3, 3)]
+    assert threads == {loop_thread}
+    assert backend.max_concurrent == 1  # the same user's second job waited for the first
+
+
+@pytest.mark.parametrize("bad", ["not a job"])
+def test_submit_requires_a_scheduled_job(bad: object) -> None:
+    scheduler = make_scheduler(ScriptedBackend(), [])
+    with pytest.raises(TypeError):
+        scheduler.submit(QueueEntry(1, 1, 1, 1, 1, KEY, payload=bad))

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+
+import migrations
+from generation.errors import JobNotFound
+from generation.models import ImageAction, ImageVerdict, JobStatus
+from generation.params import GenerationParams, JobKind
+from generation.store import ImageRecord, JobStore, NewJob, job_cost
+from moderation.database import make_engine, make_session_factory
+
+
+@pytest.fixture
+async def store(database_url: str) -> AsyncIterator[JobStore]:
+    await asyncio.to_thread(migrations.upgrade, database_url)
+    engine = make_engine(database_url)
+    yield JobStore(make_session_factory(engine))
+    await engine.dispose()
+
+
+def new_job(user: int = 42, **overrides: object) -> NewJob:
+    params = GenerationParams(prompt="a red fox", model="demo", seeds=(1, 2), width=64, height=64, steps=4)
+    fields: dict[str, object] = {"user_id": user, "kind": JobKind.TXT2IMG, "params": params, "guild_id": 7}
+    fields.update(overrides)
+    return NewJob(**fields)  # type: ignore[arg-type]
+
+
+async def test_job_life_round_trips(store: JobStore) -> None:
+    job = await store.create(new_job())
+    assert job.status is JobStatus.QUEUED
+    assert job.created_at.tzinfo is not None
+    assert job.cost == job_cost(job.generation_params, JobKind.TXT2IMG) == 4 * 64 * 64 * 2
+    assert job.generation_params.seeds == (1, 2)
+
+    await store.mark_running([job.id])
+    assert (await store.get(job.id)).status is JobStatus.RUNNING
+    assert [j.id for j in await store.unfinished()] == [job.id]
+
+    images = [
+        ImageRecord(0, 1, "/tmp/0.png", ImageVerdict.SAFE, ImageAction.POST),
+        ImageRecord(1, 2, None, ImageVerdict.UNSAFE, ImageAction.WITHHOLD, ("EXPOSED",), "withheld"),
+    ]
+    done = await store.finish(job.id, JobStatus.DONE, images=images)
+    assert done.status is JobStatus.DONE and done.finished_at is not None
+    assert [(i.index, i.seed, i.action, i.labels) for i in done.images] == [
+        (0, 1, ImageAction.POST, []),
+        (1, 2, ImageAction.WITHHOLD, ["EXPOSED"]),
+    ]
+    # A finished job is never reopened by a late outcome.
+    again = await store.finish(job.id, JobStatus.FAILED, error="late")
+    assert again.status is JobStatus.DONE
+    assert await store.unfinished() == []
+
+
+async def test_posting_is_claimed_once(store: JobStore) -> None:
+    job = await store.create(new_job())
+    await store.finish(job.id, JobStatus.DONE)
+    assert [j.id for j in await store.unposted()] == [job.id]
+    assert await store.mark_posted(job.id, 555) is True
+    assert await store.mark_posted(job.id, 556) is False
+    assert (await store.get(job.id)).message_id == 555
+    assert await store.unposted() == []
+
+
+async def test_requeue_history_and_deletion(store: JobStore) -> None:
+    first = await store.create(new_job())
+    second = await store.create(new_job())
+    other = await store.create(new_job(user=9))
+    await store.mark_running([first.id])
+    await store.requeue(first.id)
+    assert (await store.get(first.id)).status is JobStatus.QUEUED
+    assert [j.id for j in await store.history(42)] == [second.id, first.id]
+    blocked = await store.create_blocked(new_job(), "blocked by rule")
+    assert blocked.status is JobStatus.BLOCKED and blocked.error == "blocked by rule"
+    assert (await store.count_by_status())[JobStatus.QUEUED] == 3
+    deleted = await store.delete_user_jobs(42)
+    assert {j.id for j in deleted} == {first.id, second.id, blocked.id}
+    assert [j.id for j in await store.unfinished()] == [other.id]
+    with pytest.raises(JobNotFound):
+        await store.get(first.id)
