@@ -53,6 +53,9 @@ class GenerationSettings(BaseSettings):
     ray_address: str | None = None
     ray_replicas: int = Field(default=1, ge=1)
     ray_gpus_per_replica: float = Field(default=1.0, ge=0)
+    ray_cpus_per_replica: float = Field(default=1.0, ge=0)
+    # False for the second and later bot processes: they use the application the first deployed.
+    ray_deploy: bool = True
     # Load the default model at start rather than on the first job.
     warmup: bool = True
     # /metrics and /healthz; 0 turns the server off. Loopback unless told otherwise.

@@ -1,0 +1,225 @@
+"""Generation replicas on Ray Serve: one GPU per replica, Serve's dynamic batching across bot processes.
+
+The bot's scheduler keeps fairness and forms batches as always; each batch becomes one request to the
+`imagine-generation` Serve application. Serve's `@serve.batch` merges requests that arrive together
+(from this process or from other bot processes) into one pipeline call per compatible group. A replica
+that dies mid-batch is restarted by Serve; the backend retries the batch on another replica, so the
+job still finishes, and it is posted once because posting is keyed by job in the store.
+
+Progress from replicas is reported when a batch completes (no per-step stream over Ray).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections import defaultdict
+from typing import Any
+
+from PIL import Image
+
+from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine, StepCallback, StopCheck
+from generation.errors import BackendError, GenerationError, JobCancelled
+from generation.settings import GenerationSettings
+
+log = logging.getLogger(__name__)
+
+APP_NAME = "imagine-generation"
+# A dead replica is replaced by Serve within seconds; a few tries ride that out.
+RETRIES = 4
+RETRY_BACKOFF_S = 1.0
+
+
+class DiffusionReplica:
+    """The Serve deployment's class: one model engine per replica, batched calls."""
+
+    def __init__(self, settings_json: dict[str, Any], max_batch: int, batch_wait_s: float) -> None:
+        settings = GenerationSettings.model_validate(settings_json)
+        self._settings = settings
+        self._engines: dict[str, DiffusionEngine] = {}
+        self._lock = asyncio.Lock()
+        self._max_batch = max_batch
+        self.run_batched.set_max_batch_size(max(1, max_batch))  # type: ignore[attr-defined]
+        self.run_batched.set_batch_wait_timeout_s(batch_wait_s)  # type: ignore[attr-defined]
+        self._engine(settings.default_model)
+
+    def _engine(self, name: str) -> DiffusionEngine:
+        if name not in self._engines:
+            registered, spec = self._settings.spec(name)
+            self._engines[name] = DiffusionEngine.load(
+                registered, spec.source, device=self._settings.device, dtype=self._settings.dtype
+            )
+        return self._engines[name]
+
+    async def run(self, request: BatchRequest) -> list[Image.Image]:
+        """One batch from a bot's scheduler; Serve may merge it with others."""
+        result: list[Image.Image] = await self.run_batched(request)
+        return result
+
+    async def run_batched(self, requests: list[BatchRequest]) -> list[list[Image.Image]]:
+        # Group compatible requests into one call each; answer every request with its own images.
+        groups: dict[BatchKey, list[int]] = defaultdict(list)
+        for index, request in enumerate(requests):
+            groups[request.key].append(index)
+        results: list[list[Image.Image]] = [[] for _ in requests]
+        for key, indexes in groups.items():
+            items: tuple[BatchItem, ...] = tuple(item for i in indexes for item in requests[i].items)
+            engine = self._engine(key.model)
+            async with self._lock:  # one pipeline call at a time per replica (one GPU)
+                images = await asyncio.to_thread(engine.run, BatchRequest(key, items))
+            offset = 0
+            for i in indexes:
+                count = len(requests[i].items)
+                results[i] = images[offset : offset + count]
+                offset += count
+        return results
+
+    def check_health(self) -> None:
+        """Serve calls this; raising marks the replica unhealthy and gets it replaced."""
+
+
+def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
+    """Raise BackendError unless a TCP connection to the Ray address opens within `timeout_s`."""
+    if address == "auto":
+        return
+    target = address.removeprefix("ray://")
+    host, _, port = target.rpartition(":")
+    try:
+        with socket.create_connection((host or "127.0.0.1", int(port)), timeout=timeout_s):
+            pass
+    except (OSError, ValueError) as exc:
+        raise BackendError(
+            f"could not reach the Ray cluster at {address!r} ({exc}); check GENERATION_RAY_ADDRESS "
+            "and that `ray start --head` runs there"
+        ) from exc
+
+
+def build_app(settings: GenerationSettings) -> Any:
+    """The Serve application for these settings (one GPU per replica where there are GPUs)."""
+    from ray import serve
+
+    batched = serve.batch(max_batch_size=settings.max_batch, batch_wait_timeout_s=settings.batch_wait_s)
+    replica_cls = type(
+        "DiffusionReplica",
+        (DiffusionReplica,),
+        {"run_batched": batched(DiffusionReplica.run_batched)},
+    )
+    deployment = serve.deployment(
+        name="DiffusionReplica",
+        num_replicas=settings.ray_replicas,
+        ray_actor_options={
+            "num_gpus": settings.ray_gpus_per_replica,
+            "num_cpus": settings.ray_cpus_per_replica,
+        },
+        max_ongoing_requests=max(2, settings.max_batch * 2),
+        health_check_period_s=2,
+        health_check_timeout_s=30,
+    )(replica_cls)
+    return deployment.bind(settings.model_dump(mode="json"), settings.max_batch, settings.batch_wait_s)
+
+
+class RayBackend:
+    """Sends batches to the Serve application, deploying it first when this process is the deployer."""
+
+    def __init__(self, settings: GenerationSettings) -> None:
+        self._settings = settings
+        self._handle: Any = None
+        self._started_ray = False
+
+    async def start(self) -> None:
+        await asyncio.to_thread(self._connect_and_deploy)
+
+    def _connect_and_deploy(self) -> None:
+        try:
+            import ray
+            from ray import serve
+        except ImportError as exc:
+            raise BackendError("the ray backend needs the 'ray' extra: pip install -e '.[ray]'") from exc
+        address = self._settings.ray_address
+        if not ray.is_initialized():
+            if address:
+                # Ray retries an unreachable address for minutes; a plain connect says so in seconds.
+                _check_reachable(address)
+            try:
+                if address:
+                    ray.init(address=address, log_to_driver=False)
+                else:
+                    # A cluster of our own on this machine stays on loopback.
+                    ray.init(include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
+                    self._started_ray = True
+            except (ConnectionError, RuntimeError, ValueError) as exc:
+                raise BackendError(f"could not reach the Ray cluster at {address!r}: {exc}") from exc
+        if self._settings.ray_deploy:
+            log.info("deploying %s with %d replicas", APP_NAME, self._settings.ray_replicas)
+            serve.run(build_app(self._settings), name=APP_NAME, route_prefix=None)
+        try:
+            self._handle = serve.get_app_handle(APP_NAME)
+        except Exception as exc:  # Serve raises several types for "no such app"
+            raise BackendError(f"the Ray Serve application {APP_NAME!r} is not running: {exc}") from exc
+
+    async def run(
+        self, request: BatchRequest, *, on_step: StepCallback, should_stop: StopCheck
+    ) -> list[Image.Image]:
+        from ray.exceptions import RayError, RayTaskError
+
+        if self._handle is None:
+            raise BackendError("the ray backend was not started")
+        last_error: Exception | None = None
+        for attempt in range(1, RETRIES + 1):
+            response = self._handle.run.remote(request)
+            try:
+                images: list[Image.Image] = await self._await(response, should_stop)
+            except RayTaskError as exc:
+                # An error raised by our own code in the replica: not a lost replica, do not retry.
+                cause = exc.cause if isinstance(exc.cause, Exception) else exc
+                if isinstance(cause, GenerationError):
+                    raise cause from exc
+                raise BackendError(f"the replica failed: {cause}") from exc
+            except RayError as exc:
+                last_error = exc
+                log.warning("batch lost on a replica (attempt %d of %d): %s", attempt, RETRIES, exc)
+                await asyncio.sleep(RETRY_BACKOFF_S * attempt)
+                continue
+            steps = request.key.steps
+            on_step(steps, steps)
+            return images
+        raise BackendError(f"no replica could run the batch after {RETRIES} tries: {last_error}")
+
+    @staticmethod
+    async def _await(response: Any, should_stop: StopCheck) -> list[Image.Image]:
+        """Await a Serve response, cancelling it when the job is cancelled or times out."""
+
+        async def resolve() -> list[Image.Image]:
+            result: list[Image.Image] = await response
+            return result
+
+        pending = asyncio.ensure_future(resolve())
+        try:
+            while True:
+                done, _ = await asyncio.wait({pending}, timeout=0.25)
+                if done:
+                    return pending.result()
+                try:
+                    stop = should_stop()
+                except GenerationError:
+                    response.cancel()
+                    raise
+                if stop:
+                    response.cancel()
+                    raise JobCancelled("cancelled")
+        finally:
+            if not pending.done():
+                pending.cancel()
+
+    async def close(self) -> None:
+        def shutdown() -> None:
+            import ray
+            from ray import serve
+
+            if self._started_ray:
+                serve.shutdown()
+                ray.shutdown()
+
+        await asyncio.to_thread(shutdown)
+

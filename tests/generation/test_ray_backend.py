@@ -1,0 +1,92 @@
+"""The Ray Serve backend on a local cluster: two CPU replicas of the tiny model."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import pytest_asyncio
+
+from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine
+from generation.errors import BackendError
+from generation.params import Sampler
+from generation.settings import GenerationSettings, ModelSpec
+
+ray = pytest.importorskip("ray", reason="the ray extra is not installed")
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+
+def settings_for(model: Path, **overrides: object) -> GenerationSettings:
+    return GenerationSettings(
+        models={"demo": ModelSpec(source=str(model), width=64, height=64, steps=4)},
+        default_model="demo",
+        device="cpu",
+        backend="ray",
+        ray_replicas=2,
+        ray_gpus_per_replica=0,
+        ray_cpus_per_replica=0.5,
+        max_batch=4,
+        batch_wait_s=0.05,
+        **overrides,  # type: ignore[arg-type]
+    )
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def ray_backend(demo_model: Path) -> AsyncIterator[object]:
+    from generation.backends.ray import RayBackend
+
+    backend = RayBackend(settings_for(demo_model))
+    await backend.start()
+    yield backend
+    await backend.close()
+
+
+def request(seed: int, steps: int = 4) -> BatchRequest:
+    key = BatchKey("demo", False, 64, 64, steps, 7.5, Sampler.DPMPP_2M, 1.0)
+    return BatchRequest(key, (BatchItem("a red fox", "", seed), BatchItem("a cat", "", seed + 1)))
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_replicas_give_the_same_pixels_as_in_process(ray_backend: object, demo_model: Path) -> None:
+    steps: list[tuple[int, int]] = []
+    images = await ray_backend.run(request(5), on_step=lambda s, t: steps.append((s, t)), should_stop=lambda: False)  # type: ignore[attr-defined]
+    local = DiffusionEngine.load("demo", str(demo_model), device="cpu").run(request(5))
+    assert len(images) == 2
+    for remote_image, local_image in zip(images, local, strict=True):
+        diff = np.abs(np.asarray(remote_image, dtype=int) - np.asarray(local_image, dtype=int)).max()
+        assert diff <= 2
+    assert steps[-1] == (4, 4)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_killed_replica_is_retried_and_every_batch_finishes(ray_backend: object) -> None:
+    from ray import serve
+
+    async def one(seed: int) -> int:
+        images = await ray_backend.run(request(seed, steps=30), on_step=lambda s, t: None, should_stop=lambda: False)  # type: ignore[attr-defined]
+        return len(images)
+
+    tasks = [asyncio.create_task(one(seed)) for seed in (10, 20, 30, 40)]
+    await asyncio.sleep(1.0)  # the batches are on the replicas now
+    replicas = [
+        actor for actor in ray.util.list_named_actors(all_namespaces=True)
+        if "SERVE_REPLICA" in actor["name"] and "DiffusionReplica" in actor["name"]
+    ]
+    assert len(replicas) == 2
+    victim = ray.get_actor(replicas[0]["name"], namespace=replicas[0]["namespace"])
+    ray.kill(victim, no_restart=True)
+    results = await asyncio.wait_for(asyncio.gather(*tasks), 240)
+    assert results == [2, 2, 2, 2]
+    status = serve.status().applications["imagine-generation"]
+    assert status.status in ("RUNNING", "DEPLOYING")
+
+
+async def test_an_unreachable_cluster_is_a_clear_error(demo_model: Path) -> None:
+    from generation.backends.ray import _check_reachable
+
+    with pytest.raises(BackendError, match="could not reach the Ray cluster"):
+        _check_reachable("127.0.0.1:1", timeout_s=2)
