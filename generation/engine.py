@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,8 +19,10 @@ from typing import Any
 import torch
 from PIL import Image
 
+from generation.acceleration import bucket_for, log_warmup, optimize_pipeline
 from generation.errors import BackendError, JobCancelled, ModelUnavailable, OutOfMemory
 from generation.params import Sampler
+from generation.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +106,38 @@ class DiffusionEngine:
         self._base = pipeline
         self._views = threading.local()
         self.source_path: Path | None = None
+        self.buckets: tuple[int, ...] = ()
+        self.speedups: list[str] = []
+
+    @classmethod
+    def from_settings(cls, name: str, settings: GenerationSettings) -> DiffusionEngine:
+        """Load a registry model (or a source) and apply the configured speed-ups and warm-up."""
+        registered, spec = settings.spec(name)
+        engine = cls.load(registered, spec.source, device=settings.device, dtype=settings.dtype)
+        engine.buckets = tuple(sorted(settings.batch_buckets))
+        engine.speedups = optimize_pipeline(
+            engine._base,
+            device=engine.device,
+            channels_last=settings.channels_last,
+            fuse_qkv=settings.fuse_qkv,
+            compile_graphs=settings.compile,
+            compile_mode=settings.compile_mode,
+            cache_dir=settings.compile_cache_dir,
+        )
+        if engine.speedups:
+            log.info("model %s: %s", registered, ", ".join(engine.speedups))
+        if settings.compile:
+            engine.warm_up(spec.width, spec.height, settings.max_batch)
+        return engine
+
+    def warm_up(self, width: int, height: int, max_batch: int) -> None:
+        """Run every bucket up to `max_batch` once, so compiling happens now and not in service."""
+        buckets = [b for b in self.buckets if b <= max_batch] or [1]
+        key = BatchKey(self.name, False, width, height, 2, 7.5, Sampler.DPMPP_2M, 1.0)
+        for index, bucket in enumerate(buckets, start=1):
+            started = time.perf_counter()
+            self.run(BatchRequest(key, (BatchItem("warm-up", "", 0),) * bucket))
+            log_warmup(bucket, started, len(buckets), index)
 
     @classmethod
     def load(cls, name: str, source: str, *, device: str = "auto", dtype: str = "auto") -> DiffusionEngine:
@@ -156,6 +191,10 @@ class DiffusionEngine:
         key, items = request.key, request.items
         if not items:
             return []
+        # 0. Pad to the bucket size (copies of the last item) so compiled graphs see known shapes.
+        wanted = len(items)
+        padded = bucket_for(wanted, self.buckets)
+        items = items + (items[-1],) * (padded - wanted)
         # 1. A generator per image: the latents of image i depend only on its seed, not on the batch.
         generators = [torch.Generator(device="cpu").manual_seed(item.seed) for item in items]
         total_steps = key.steps if not key.img2img else max(1, int(key.steps * key.strength))
@@ -202,7 +241,7 @@ class DiffusionEngine:
             if self.device.type == "cuda":
                 torch.cuda.empty_cache()
         images: list[Image.Image] = list(output.images)
-        return images
+        return images[:wanted]
 
 
 def fit_to_grid(image: Image.Image, width: int, height: int) -> Image.Image:

@@ -58,6 +58,15 @@ class GenerationSettings(BaseSettings):
     ray_deploy: bool = True
     # Load the default model at start rather than on the first job.
     warmup: bool = True
+    # Speed (see generation/acceleration.py). Batches are padded up to the next bucket so compiled
+    # graphs see a handful of shapes and never recompile in service; empty means no padding.
+    batch_buckets: tuple[int, ...] = (1, 2, 4, 8, 16)
+    compile: bool = False
+    compile_mode: Literal["default", "reduce-overhead", "max-autotune"] = "default"
+    # Inductor's on-disk cache, so a restart reuses compiled kernels instead of compiling again.
+    compile_cache_dir: Path = Path("data/compile-cache")
+    channels_last: bool = True
+    fuse_qkv: bool = True
     # /metrics and /healthz; 0 turns the server off. Loopback unless told otherwise.
     metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"

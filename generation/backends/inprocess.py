@@ -34,15 +34,10 @@ class InProcessBackend:
         if name in self._engines:
             return self._engines[name]
         if name not in self._loading:
-            registered, spec = self._settings.spec(name)
             loop = asyncio.get_running_loop()
-
-            def load() -> DiffusionEngine:
-                return DiffusionEngine.load(
-                    registered, spec.source, device=self._settings.device, dtype=self._settings.dtype
-                )
-
-            self._loading[name] = asyncio.ensure_future(loop.run_in_executor(self._executor, load))
+            self._loading[name] = asyncio.ensure_future(
+                loop.run_in_executor(self._executor, DiffusionEngine.from_settings, name, self._settings)
+            )
         try:
             engine = await asyncio.shield(self._loading[name])
         except ModelUnavailable:

@@ -46,10 +46,7 @@ class DiffusionReplica:
 
     def _engine(self, name: str) -> DiffusionEngine:
         if name not in self._engines:
-            registered, spec = self._settings.spec(name)
-            self._engines[name] = DiffusionEngine.load(
-                registered, spec.source, device=self._settings.device, dtype=self._settings.dtype
-            )
+            self._engines[name] = DiffusionEngine.from_settings(name, self._settings)
         return self._engines[name]
 
     async def run(self, request: BatchRequest) -> list[Image.Image]:

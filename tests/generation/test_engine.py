@@ -72,3 +72,32 @@ def test_fit_to_grid_covers_and_crops() -> None:
     image = Image.new("RGB", (300, 100))
     fitted = fit_to_grid(image, 64, 64)
     assert fitted.size == (64, 64)
+
+
+def test_padding_to_a_bucket_and_fused_qkv_keep_the_pixels(demo_model: Path) -> None:
+    from generation.settings import GenerationSettings, ModelSpec
+
+    plain = DiffusionEngine.load("demo", str(demo_model), device="cpu")
+    settings = GenerationSettings(
+        models={"demo": ModelSpec(source=str(demo_model), width=64, height=64, steps=4)},
+        default_model="demo",
+        device="cpu",
+        batch_buckets=(1, 4, 8),
+        fuse_qkv=True,
+    )
+    fast = DiffusionEngine.from_settings("demo", settings)
+    assert fast.buckets == (1, 4, 8)
+    assert "fused QKV" in fast.speedups
+    items = (BatchItem("a red fox", "", 1), BatchItem("a cat", "", 2), BatchItem("a dog", "ugly", 3))
+    padded = fast.run(BatchRequest(key(), items))  # three items run as a bucket of four
+    reference = plain.run(BatchRequest(key(), items))
+    assert len(padded) == 3
+    for ours, theirs in zip(padded, reference, strict=True):
+        assert np.abs(pixels(ours) - pixels(theirs)).max() <= 2
+
+
+def test_bucket_for() -> None:
+    from generation.acceleration import bucket_for
+
+    assert [bucket_for(n, (1, 2, 4, 8)) for n in (1, 2, 3, 5, 8, 9)] == [1, 2, 4, 8, 8, 9]
+    assert bucket_for(3, ()) == 3
