@@ -133,7 +133,9 @@ async def run_baseline(backend: InProcessBackend, jobs: int) -> float:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--jobs", type=int, default=2000)
     parser.add_argument("--guilds", type=int, default=50)
     parser.add_argument("--baseline-jobs", type=int, default=200)
@@ -159,26 +161,38 @@ async def main() -> None:
         baseline_rate = args.baseline_jobs / baseline_s
 
         plan = arrivals(args.jobs, args.guilds)
-        elapsed, waits, lag = await run_scheduler(backend, plan, max_batch=args.max_batch, spread_s=args.spread)
+        elapsed, waits, lag = await run_scheduler(
+            backend, plan, max_batch=args.max_batch, spread_s=args.spread
+        )
         await backend.close()
 
     rate = args.jobs / elapsed
-    print(f"jobs {args.jobs} from {args.guilds} guilds (guild 0 sends {args.jobs // 2} at t=0), "
-          f"tiny model {SIZE}x{SIZE}, {STEPS} steps, max batch {args.max_batch}")
+    print(
+        f"jobs {args.jobs} from {args.guilds} guilds (guild 0 sends {args.jobs // 2} at t=0), "
+        f"tiny model {SIZE}x{SIZE}, {STEPS} steps, max batch {args.max_batch}"
+    )
     print(f"{'guild':>6} {'jobs':>5} {'p50 wait s':>11} {'p95 wait s':>11}")
     for guild in sorted(waits):
         values = waits[guild]
         if guild < 3 or guild == max(waits):
-            print(f"{guild:>6} {len(values):>5} {percentile(values, 0.5):>11.3f} {percentile(values, 0.95):>11.3f}")
+            print(
+                f"{guild:>6} {len(values):>5} {percentile(values, 0.5):>11.3f} {percentile(values, 0.95):>11.3f}"
+            )
     quiet = [w for g, ws in waits.items() if g != 0 for w in ws]
-    print(f"{'quiet':>6} {len(quiet):>5} {percentile(quiet, 0.5):>11.3f} {percentile(quiet, 0.95):>11.3f}"
-          "   (all 49 quiet guilds together)")
-    print(f"{'flood':>6} {len(waits[0]):>5} {percentile(waits[0], 0.5):>11.3f} {percentile(waits[0], 0.95):>11.3f}")
+    print(
+        f"{'quiet':>6} {len(quiet):>5} {percentile(quiet, 0.5):>11.3f} {percentile(quiet, 0.95):>11.3f}"
+        "   (all 49 quiet guilds together)"
+    )
+    print(
+        f"{'flood':>6} {len(waits[0]):>5} {percentile(waits[0], 0.5):>11.3f} {percentile(waits[0], 0.95):>11.3f}"
+    )
     p50s = [statistics.median(ws) for g, ws in waits.items() if g != 0]
     print(f"Jain's index over the quiet guilds' p50 waits: {jain(p50s):.3f}")
     # Service share while guild 0 was backlogged: each guild's jobs served per job it sent.
-    print(f"throughput: scheduler {rate:.1f} jobs/s vs one-at-a-time baseline {baseline_rate:.1f} jobs/s "
-          f"({rate / baseline_rate:.2f}x; baseline measured on {args.baseline_jobs} jobs)")
+    print(
+        f"throughput: scheduler {rate:.1f} jobs/s vs one-at-a-time baseline {baseline_rate:.1f} jobs/s "
+        f"({rate / baseline_rate:.2f}x; baseline measured on {args.baseline_jobs} jobs)"
+    )
     print(f"event loop worst lag during the run: {lag * 1000:.1f} ms")
 
 

@@ -43,7 +43,12 @@ PROMPTS = [
 
 def write_sd15_architecture(folder: Path) -> Path:
     """The SD 1.5 UNet, VAE and CLIP ViT-L/14 text encoder with random weights, saved to `folder`."""
-    from diffusers import AutoencoderKL, DPMSolverMultistepScheduler, StableDiffusionPipeline, UNet2DConditionModel
+    from diffusers import (
+        AutoencoderKL,
+        DPMSolverMultistepScheduler,
+        StableDiffusionPipeline,
+        UNet2DConditionModel,
+    )
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTokenizer
 
     torch.manual_seed(0)
@@ -53,7 +58,12 @@ def write_sd15_architecture(folder: Path) -> Path:
         out_channels=4,
         layers_per_block=2,
         block_out_channels=(320, 640, 1280, 1280),
-        down_block_types=("CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "CrossAttnDownBlock2D", "DownBlock2D"),
+        down_block_types=(
+            "CrossAttnDownBlock2D",
+            "CrossAttnDownBlock2D",
+            "CrossAttnDownBlock2D",
+            "DownBlock2D",
+        ),
         up_block_types=("UpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D", "CrossAttnUpBlock2D"),
         cross_attention_dim=768,
         attention_head_dim=8,
@@ -138,18 +148,22 @@ async def stock_one_at_a_time(model: Path, key: BatchKey, requests: int, dtype: 
         start = time.perf_counter()
         await asyncio.to_thread(one, i)
         latencies.append(time.perf_counter() - start)
-    del pipe
+    pipe.to("cpu")  # free the card for the scheduler's run
     if torch.cuda.is_available():
         torch.cuda.empty_cache()
     return latencies
 
 
-async def scheduler_burst(settings: GenerationSettings, key: BatchKey, requests: int) -> tuple[list[float], float]:
+async def scheduler_burst(
+    settings: GenerationSettings, key: BatchKey, requests: int
+) -> tuple[list[float], float]:
     """`requests` concurrent jobs from 8 guilds through the project's scheduler; per-request latency."""
     backend = InProcessBackend(settings)
     await backend.start()
     engine = await backend.engine(key.model)
-    await asyncio.to_thread(engine.run, BatchRequest(key, (BatchItem("warm-up", "", 0),) * min(4, settings.max_batch)))
+    await asyncio.to_thread(
+        engine.run, BatchRequest(key, (BatchItem("warm-up", "", 0),) * min(4, settings.max_batch))
+    )
 
     submitted: dict[int, float] = {}
     latencies: list[float] = []
@@ -176,7 +190,9 @@ async def scheduler_burst(settings: GenerationSettings, key: BatchKey, requests:
     for i in range(requests):
         job = ScheduledJob(i, key, (BatchItem(PROMPTS[i % len(PROMPTS)], "", i),))
         submitted[i] = time.perf_counter()
-        scheduler.submit(QueueEntry(i, i % 8, 1000 + i, key.steps * key.width * key.height, 1, key, payload=job))
+        scheduler.submit(
+            QueueEntry(i, i % 8, 1000 + i, key.steps * key.width * key.height, 1, key, payload=job)
+        )
     await done.wait()
     wall = time.perf_counter() - start
     await scheduler.stop()
@@ -200,7 +216,9 @@ def summary(name: str, latencies: list[float], wall: float) -> dict[str, Any]:
 
 
 async def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--tiny", action="store_true", help="CPU smoke run on the tiny model")
     parser.add_argument("--requests", type=int, default=64)
     parser.add_argument("--baseline-requests", type=int, default=16)
@@ -209,7 +227,9 @@ async def main() -> None:
     args = parser.parse_args()
 
     cuda = torch.cuda.is_available()
-    device_name = torch.cuda.get_device_name(0) if cuda else f"CPU ({platform.processor() or platform.machine()})"
+    device_name = (
+        torch.cuda.get_device_name(0) if cuda else f"CPU ({platform.processor() or platform.machine()})"
+    )
     dtype = torch.float16 if cuda else torch.float32
     with tempfile.TemporaryDirectory() as tmp:
         if args.tiny:
@@ -227,8 +247,10 @@ async def main() -> None:
             max_batch=args.max_batch,
             batch_wait_s=0.01,
         )
-        print(f"device: {device_name}; {'tiny model' if args.tiny else 'SD 1.5 architecture, random weights'}, "
-              f"{size}x{size}, DPM++ 2M {steps} steps, CFG 7.5, {str(dtype).removeprefix('torch.')}")
+        print(
+            f"device: {device_name}; {'tiny model' if args.tiny else 'SD 1.5 architecture, random weights'}, "
+            f"{size}x{size}, DPM++ 2M {steps} steps, CFG 7.5, {str(dtype).removeprefix('torch.')}"
+        )
         baseline = await stock_one_at_a_time(model, key, args.baseline_requests, dtype)
         stock = summary("stock diffusers, one at a time", baseline, sum(baseline))
         burst, wall = await scheduler_burst(settings, key, args.requests)

@@ -107,8 +107,16 @@ async def _generate(args: argparse.Namespace) -> int:
     settings.generation.warmup = False
     model_name, spec = settings.generation.spec(args.model)
     try:
-        params = _cli_params(args, model_name, spec.width, spec.height, spec.steps, spec.guidance, spec.sampler,
-                             settings.generation.aspect_pixels)
+        params = _cli_params(
+            args,
+            model_name,
+            spec.width,
+            spec.height,
+            spec.steps,
+            spec.guidance,
+            spec.sampler,
+            settings.generation.aspect_pixels,
+        )
     except InvalidParameters as exc:
         print(f"error: {exc.field}: {exc.reason}", file=sys.stderr)
         return 2

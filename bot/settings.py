@@ -43,6 +43,9 @@ class BotSettings(BaseSettings):
     # Minimum seconds between two progress edits of one job's message.
     progress_interval_s: float = Field(default=1.5, ge=0.1)
     shard_count: int | None = None
+    # Direct messages have no server policy (no moderators, no banned terms, no age-restricted flag), so
+    # they are off unless the operator turns them on for the whole bot; then the default policy applies.
+    dms_allowed: bool = False
 
     @field_validator("token")
     @classmethod

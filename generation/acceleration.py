@@ -70,4 +70,6 @@ def optimize_pipeline(
 
 
 def log_warmup(bucket: int, started: float, total: int, index: int) -> None:
-    log.info("warm-up %d/%d: batch bucket %d ready in %.1f s", index, total, bucket, time.perf_counter() - started)
+    log.info(
+        "warm-up %d/%d: batch bucket %d ready in %.1f s", index, total, bucket, time.perf_counter() - started
+    )

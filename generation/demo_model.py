@@ -19,7 +19,9 @@ _SPECIAL_TOKENS = ("<|startoftext|>", "<|endoftext|>")
 
 def _bytes_to_unicode() -> dict[int, str]:
     # The same table as CLIP's tokenizer: printable bytes map to themselves, the rest past 255.
-    printable = list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAC + 1)) + list(range(0xAE, 0xFF + 1))
+    printable = (
+        list(range(ord("!"), ord("~") + 1)) + list(range(0xA1, 0xAC + 1)) + list(range(0xAE, 0xFF + 1))
+    )
     chars = printable[:]
     extra = 0
     for byte in range(256):
@@ -65,7 +67,6 @@ def make_demo_model(folder: str | Path, *, seed: int = 0) -> Path:
         CLIPTextConfig,
         CLIPTextModel,
         CLIPTokenizer,
-        CLIPVisionConfig,
     )
 
     out = Path(folder)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -199,7 +199,9 @@ class DiffusionEngine:
         generators = [torch.Generator(device="cpu").manual_seed(item.seed) for item in items]
         total_steps = key.steps if not key.img2img else max(1, int(key.steps * key.strength))
 
-        def step_end(_pipe: Any, step: int, _timestep: Any, callback_kwargs: dict[str, Any]) -> dict[str, Any]:
+        def step_end(
+            _pipe: Any, step: int, _timestep: Any, callback_kwargs: dict[str, Any]
+        ) -> dict[str, Any]:
             if should_stop is not None and should_stop():
                 raise JobCancelled("cancelled")
             if on_step is not None:

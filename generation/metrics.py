@@ -26,22 +26,31 @@ class Metrics:
             "imagine_queue_depth", "Jobs waiting, per guild", ["guild"], registry=self.registry
         )
         self.wait_seconds = Histogram(
-            "imagine_wait_seconds", "Time from queued to started", buckets=_WAIT_BUCKETS, registry=self.registry
+            "imagine_wait_seconds",
+            "Time from queued to started",
+            buckets=_WAIT_BUCKETS,
+            registry=self.registry,
         )
         self.run_seconds = Histogram(
-            "imagine_batch_run_seconds", "Duration of one pipeline call", buckets=_RUN_BUCKETS,
+            "imagine_batch_run_seconds",
+            "Duration of one pipeline call",
+            buckets=_RUN_BUCKETS,
             registry=self.registry,
         )
         self.images = Counter("imagine_images", "Images generated", registry=self.registry)
         self.batch_size = Histogram(
-            "imagine_batch_size", "Images per pipeline call", buckets=(1, 2, 3, 4, 6, 8, 12, 16, 32, 64),
+            "imagine_batch_size",
+            "Images per pipeline call",
+            buckets=(1, 2, 3, 4, 6, 8, 12, 16, 32, 64),
             registry=self.registry,
         )
         self.slots_in_use = Gauge("imagine_gpu_slots_in_use", "GPU slots busy", registry=self.registry)
         self.jobs = Counter("imagine_jobs", "Finished jobs by status", ["status"], registry=self.registry)
         self.moderation_blocks = Counter(
-            "imagine_moderation_blocks", "Prompts blocked and images withheld, by category",
-            ["stage", "category"], registry=self.registry,
+            "imagine_moderation_blocks",
+            "Prompts blocked and images withheld, by category",
+            ["stage", "category"],
+            registry=self.registry,
         )
 
     def render(self) -> bytes:

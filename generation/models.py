@@ -10,7 +10,8 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from generation.params import GenerationParams, JobKind
-from moderation.database import Base, utcnow
+from moderation.database import Base, StrEnumType, utcnow
+from moderation.outcome import ImageAction
 
 
 class JobStatus(StrEnum):
@@ -32,12 +33,6 @@ class ImageVerdict(StrEnum):
     ERROR = "error"  # the classifier failed: the image is withheld
 
 
-class ImageAction(StrEnum):
-    POST = "post"
-    SPOILER = "spoiler"
-    WITHHOLD = "withhold"
-
-
 class Job(Base):
     __tablename__ = "job"
 
@@ -45,7 +40,7 @@ class Job(Base):
     guild_id: Mapped[int | None] = mapped_column(BigInteger)
     channel_id: Mapped[int | None] = mapped_column(BigInteger)
     user_id: Mapped[int] = mapped_column(BigInteger)
-    kind: Mapped[JobKind] = mapped_column(String(16))
+    kind: Mapped[JobKind] = mapped_column(StrEnumType(JobKind))
     parent_job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
     parent_image_index: Mapped[int | None]
     model: Mapped[str] = mapped_column(String(200))
@@ -53,7 +48,7 @@ class Job(Base):
     init_image_path: Mapped[str | None] = mapped_column(String(500))
     # Whether the channel was age-restricted when the job was made: decides spoiler vs withhold.
     channel_age_restricted: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[JobStatus] = mapped_column(String(16), default=JobStatus.QUEUED)
+    status: Mapped[JobStatus] = mapped_column(StrEnumType(JobStatus), default=JobStatus.QUEUED)
     error: Mapped[str | None] = mapped_column(Text)
     cost: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -89,8 +84,8 @@ class JobImage(Base):
     index: Mapped[int]
     seed: Mapped[int] = mapped_column(BigInteger)
     path: Mapped[str | None] = mapped_column(String(500))
-    verdict: Mapped[ImageVerdict] = mapped_column(String(16))
-    action: Mapped[ImageAction] = mapped_column(String(16))
+    verdict: Mapped[ImageVerdict] = mapped_column(StrEnumType(ImageVerdict))
+    action: Mapped[ImageAction] = mapped_column(StrEnumType(ImageAction))
     labels: Mapped[list[str]] = mapped_column(JSON, default=list)
     reason: Mapped[str | None] = mapped_column(Text)
 

@@ -44,6 +44,11 @@ class JobOutcome:
 
 
 OutcomeHandler = Callable[[JobOutcome], Awaitable[None]]
+StartHandler = Callable[[list[int]], Awaitable[None]]
+
+
+async def _nothing_to_record(_job_ids: list[int]) -> None:
+    return None
 
 
 class Scheduler:
@@ -56,6 +61,7 @@ class Scheduler:
         *,
         on_outcome: OutcomeHandler,
         metrics: Metrics,
+        on_started: StartHandler = _nothing_to_record,
         slots: int = 1,
         max_batch: int = 8,
         batch_wait_s: float = 0.0,
@@ -65,6 +71,7 @@ class Scheduler:
         self.queue = queue
         self._backend = backend
         self._on_outcome = on_outcome
+        self._on_started = on_started
         self._metrics = metrics
         self._slots = asyncio.Semaphore(slots)
         self._slot_count = slots
@@ -137,7 +144,7 @@ class Scheduler:
 
     async def idle(self) -> None:
         """Wait until nothing is queued or running (tests and graceful shutdown)."""
-        while len(self.queue) or self._running or self._tasks:
+        while len(self.queue) or self._running or self._tasks:  # noqa: ASYNC110 (several conditions)
             await asyncio.sleep(0.02)
 
     def _eligible(self, entry: QueueEntry) -> bool:
@@ -176,6 +183,10 @@ class Scheduler:
         self._metrics.slots_in_use.inc()
         started = time.monotonic()
         try:
+            try:
+                await self._on_started([job.job_id for job in jobs])
+            except Exception:  # recording the start is bookkeeping; the job runs regardless
+                log.exception("recording the start of jobs %s failed", [job.job_id for job in jobs])
             await self._run_jobs(jobs)
         finally:
             self._metrics.slots_in_use.dec()
@@ -194,7 +205,9 @@ class Scheduler:
         cost = sum(entry.cost for entry in entries)
         if cost:
             sample = seconds / cost
-            self._seconds_per_cost = sample if not self._seconds_per_cost else 0.8 * self._seconds_per_cost + 0.2 * sample
+            self._seconds_per_cost = (
+                sample if not self._seconds_per_cost else 0.8 * self._seconds_per_cost + 0.2 * sample
+            )
 
     async def _run_jobs(self, jobs: list[ScheduledJob]) -> None:
         """Run jobs as one call; on out-of-memory, split in halves and retry each half."""
@@ -252,9 +265,7 @@ class Scheduler:
             raise GenerationError(f"backend returned {len(images)} images for {len(items)} requested")
         return images
 
-    async def _report_all(
-        self, jobs: Sequence[ScheduledJob], images: None, error: GenerationError
-    ) -> None:
+    async def _report_all(self, jobs: Sequence[ScheduledJob], images: None, error: GenerationError) -> None:
         for job in jobs:
             outcome_error: GenerationError = JobCancelled("cancelled") if job.cancelled else error
             await self._report(JobOutcome(job, images, outcome_error))

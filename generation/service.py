@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -29,17 +30,16 @@ from generation.errors import (
 from generation.fairqueue import Caps, FairQueue, GuildKey, Position, QueueEntry
 from generation.imagefiles import ImageFiles, decode_image, png_metadata
 from generation.metrics import Metrics
-from generation.models import ImageAction, ImageVerdict, Job, JobStatus
+from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind, Limits, check_params, size_for_aspect
 from generation.scheduler import JobOutcome, ScheduledJob, Scheduler
 from generation.settings import GenerationSettings
 from generation.store import ImageRecord, JobStore, NewJob, job_cost
 from moderation.audit import AuditAction, AuditLog
 from moderation.bans import BanStore
-from moderation.errors import PromptBlocked
 from moderation.gate import SafetyGate
 from moderation.licenses import LICENSES, LicenseStore, ModelLicense
-from moderation.outcome import decide_image_outcome
+from moderation.outcome import ImageAction, decide_image_outcome
 from moderation.policy import GuildPolicy, PolicyStore
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,11 @@ class JobObserver(Protocol):
     async def job_finished(self, job: Job) -> None: ...
 
 
+def _steps_for_strength(steps: int, strength: float) -> int:
+    """Enough steps that img2img at `strength` still runs at least one (few-step jobs upscaled)."""
+    return max(steps, math.ceil(1 / strength))
+
+
 def guild_key(guild_id: int | None, user_id: int) -> GuildKey:
     """Direct messages queue per user, as if each DM were a tiny guild."""
     return guild_id if guild_id is not None else ("dm", user_id)
@@ -116,6 +121,7 @@ class GenerationService:
             backend,
             FairQueue(quantum=quantum),
             on_outcome=self._handle_outcome,
+            on_started=self.store.mark_running,
             metrics=metrics,
             slots=settings.gpu_slots,
             max_batch=settings.max_batch,
@@ -170,7 +176,6 @@ class GenerationService:
         policy = await self._policy(request.guild_id)
         if request.guild_id is not None:
             await self.bans.check(request.guild_id, request.user_id)
-        _, spec = self.settings.spec(request.params.model)
         await self.licenses.require(request.user_id, self.license_for(request.params.model))
 
         # 2. Parameters, at the size the init image implies.
@@ -180,10 +185,14 @@ class GenerationService:
             if request.init_image is None:
                 raise InvalidParameters("image", f"{request.kind.value} needs an image")
             init_image = (
-                decode_image(request.init_image) if isinstance(request.init_image, bytes) else request.init_image
+                decode_image(request.init_image)
+                if isinstance(request.init_image, bytes)
+                else request.init_image
             )
             if request.kind is JobKind.IMG2IMG:
-                width, height = size_for_aspect(init_image.width, init_image.height, self.settings.aspect_pixels)
+                width, height = size_for_aspect(
+                    init_image.width, init_image.height, self.settings.aspect_pixels
+                )
                 params = replace(params, width=width, height=height)
             init_image = fit_to_grid(init_image, params.width, params.height)
         check_params(params, request.kind, Limits(policy.max_steps, policy.max_pixels, policy.max_count))
@@ -203,7 +212,11 @@ class GenerationService:
         )
         verdict = self.gate.check_prompt(params.prompt, params.negative_prompt, policy)
         if not verdict.allowed:
-            await self._record_block(new, verdict.rule_id or "", verdict.category or "", verdict.reason or "")
+            self.metrics.moderation_blocks.labels(stage="prompt", category=verdict.category or "").inc()
+            blocked = await self.store.create_blocked(new, verdict.reason or "blocked")
+            await self.audit.record_blocked_prompt(
+                new.guild_id, new.user_id, params.prompt, params.negative_prompt, verdict, job_id=blocked.id
+            )
             verdict.raise_if_blocked()
 
         # 4. The init image is classified like an output: unsafe or unclassifiable means no job.
@@ -248,20 +261,6 @@ class GenerationService:
                 detail={"labels": list(verdict.labels) if verdict else [], "stage": "input"},
             )
             raise ImageRejected(reason)
-
-    async def _record_block(self, new: NewJob, rule_id: str, category: str, reason: str) -> None:
-        self.metrics.moderation_blocks.labels(stage="prompt", category=category).inc()
-        job = await self.store.create_blocked(new, reason)
-        await self.audit.record_blocked_prompt(
-            guild_id=new.guild_id,
-            user_id=new.user_id,
-            prompt=new.params.prompt,
-            negative_prompt=new.params.negative_prompt,
-            rule_id=rule_id,
-            category=category,
-            reason=reason,
-            job_id=job.id,
-        )
 
     def license_for(self, model: str) -> ModelLicense:
         _, spec = self.settings.spec(model)
@@ -328,12 +327,14 @@ class GenerationService:
         params = source.generation_params
         width, height = params.width * 2, params.height * 2
         upscaled = image.resize((width, height), Image.Resampling.LANCZOS)
+        strength = self.settings.upscale_strength
         new_params = replace(
             params,
             width=width,
             height=height,
             seeds=(source.images[index].seed,),
-            strength=self.settings.upscale_strength,
+            strength=strength,
+            steps=_steps_for_strength(params.steps, strength),
         )
         return await self.submit(
             replace(
@@ -350,7 +351,8 @@ class GenerationService:
         """img2img from the chosen image with a new seed."""
         source, image = await self._source_image(job_id, index)
         params = source.generation_params.with_new_seeds()
-        new_params = replace(params, strength=self.settings.variation_strength)
+        strength = self.settings.variation_strength
+        new_params = replace(params, strength=strength, steps=_steps_for_strength(params.steps, strength))
         return await self.submit(
             replace(
                 request,
@@ -441,13 +443,13 @@ class GenerationService:
         license_name = self.license_for(job.model).name
         records = []
         for index, (image, verdict, seed) in enumerate(zip(images, verdicts, params.seeds, strict=True)):
-            outcome = decide_image_outcome(
-                verdict, policy, channel_age_restricted=job.channel_age_restricted
-            )
-            action = ImageAction(outcome.action.value)
+            outcome = decide_image_outcome(verdict, policy, channel_age_restricted=job.channel_age_restricted)
+            action = outcome.action
             path = None
             if action is not ImageAction.WITHHOLD:
-                info = png_metadata(params, seed=seed, kind=job.kind, job_id=job.id, license_name=license_name)
+                info = png_metadata(
+                    params, seed=seed, kind=job.kind, job_id=job.id, license_name=license_name
+                )
                 path = str(await asyncio.to_thread(self.files.save_output, job.id, index, image, info))
             else:
                 category = "classifier_error" if verdict is None else "unsafe_image"
@@ -493,4 +495,3 @@ class GenerationService:
             except Exception:
                 log.exception("posting the result of job %s failed; it stays in the store", job_id)
         return job
-

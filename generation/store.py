@@ -11,9 +11,10 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from generation.errors import JobNotFound
-from generation.models import ImageAction, ImageVerdict, Job, JobImage, JobStatus
+from generation.models import ImageVerdict, Job, JobImage, JobStatus
 from generation.params import GenerationParams, JobKind
 from moderation.database import utcnow
+from moderation.outcome import ImageAction
 
 
 @dataclass(frozen=True)

@@ -56,4 +56,3 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         yield f"sqlite+aiosqlite:///{tmp_path / 'imagine.db'}"
     else:
         yield request.getfixturevalue("postgres_url")
-

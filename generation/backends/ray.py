@@ -51,7 +51,9 @@ class DiffusionReplica:
 
     async def run(self, request: BatchRequest) -> list[Image.Image]:
         """One batch from a bot's scheduler; Serve may merge it with others."""
-        result: list[Image.Image] = await self.run_batched(request)
+        # `serve.batch` turns the list-in, list-out method into a one-in, one-out call.
+        batched: Any = self.run_batched
+        result: list[Image.Image] = await batched(request)
         return result
 
     async def run_batched(self, requests: list[BatchRequest]) -> list[list[Image.Image]]:
@@ -219,4 +221,3 @@ class RayBackend:
                 ray.shutdown()
 
         await asyncio.to_thread(shutdown)
-

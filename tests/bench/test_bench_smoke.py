@@ -16,9 +16,22 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 def test_gpu_bench_smoke_runs_on_cpu_with_tiny(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "bench/gpu_bench.py", "--tiny", "--requests", "4", "--baseline-requests", "1",
-         "--out", str(tmp_path)],
-        cwd=ROOT, capture_output=True, text=True, timeout=280, check=False,
+        [
+            sys.executable,
+            "bench/gpu_bench.py",
+            "--tiny",
+            "--requests",
+            "4",
+            "--baseline-requests",
+            "1",
+            "--out",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=280,
+        check=False,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "img/s" in result.stdout

@@ -62,7 +62,9 @@ def test_img2img_uses_each_init_image(engine: DiffusionEngine) -> None:
 
 def test_progress_and_cooperative_cancel(engine: DiffusionEngine) -> None:
     steps: list[tuple[int, int]] = []
-    engine.run(BatchRequest(key(steps=3), (BatchItem("x", "", 1),)), on_step=lambda s, t: steps.append((s, t)))
+    engine.run(
+        BatchRequest(key(steps=3), (BatchItem("x", "", 1),)), on_step=lambda s, t: steps.append((s, t))
+    )
     assert steps == [(1, 3), (2, 3), (3, 3)]
     with pytest.raises(JobCancelled):
         engine.run(BatchRequest(key(steps=3), (BatchItem("x", "", 1),)), should_stop=lambda: True)

@@ -8,10 +8,17 @@ from generation.fairqueue import Caps, FairQueue, QueueEntry
 UNIT = 100
 
 
-def entry(job_id: int, guild: int, *, user: int | None = None, cost: int = UNIT, images: int = 1,
-          key: str = "k") -> QueueEntry:
-    return QueueEntry(job_id=job_id, guild=guild, user_id=user if user is not None else guild * 1000,
-                      cost=cost, images=images, batch_key=key)
+def entry(
+    job_id: int, guild: int, *, user: int | None = None, cost: int = UNIT, images: int = 1, key: str = "k"
+) -> QueueEntry:
+    return QueueEntry(
+        job_id=job_id,
+        guild=guild,
+        user_id=user if user is not None else guild * 1000,
+        cost=cost,
+        images=images,
+        batch_key=key,
+    )
 
 
 def drain(queue: FairQueue, max_images: int = 1) -> list[list[int]]:

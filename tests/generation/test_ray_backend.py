@@ -53,7 +53,9 @@ def request(seed: int, steps: int = 4) -> BatchRequest:
 @pytest.mark.asyncio(loop_scope="module")
 async def test_replicas_give_the_same_pixels_as_in_process(ray_backend: object, demo_model: Path) -> None:
     steps: list[tuple[int, int]] = []
-    images = await ray_backend.run(request(5), on_step=lambda s, t: steps.append((s, t)), should_stop=lambda: False)  # type: ignore[attr-defined]
+    images = await ray_backend.run(
+        request(5), on_step=lambda s, t: steps.append((s, t)), should_stop=lambda: False
+    )  # type: ignore[attr-defined]
     local = DiffusionEngine.load("demo", str(demo_model), device="cpu").run(request(5))
     assert len(images) == 2
     for remote_image, local_image in zip(images, local, strict=True):
@@ -67,13 +69,16 @@ async def test_a_killed_replica_is_retried_and_every_batch_finishes(ray_backend:
     from ray import serve
 
     async def one(seed: int) -> int:
-        images = await ray_backend.run(request(seed, steps=30), on_step=lambda s, t: None, should_stop=lambda: False)  # type: ignore[attr-defined]
+        images = await ray_backend.run(
+            request(seed, steps=30), on_step=lambda s, t: None, should_stop=lambda: False
+        )  # type: ignore[attr-defined]
         return len(images)
 
     tasks = [asyncio.create_task(one(seed)) for seed in (10, 20, 30, 40)]
     await asyncio.sleep(1.0)  # the batches are on the replicas now
     replicas = [
-        actor for actor in ray.util.list_named_actors(all_namespaces=True)
+        actor
+        for actor in ray.util.list_named_actors(all_namespaces=True)
         if "SERVE_REPLICA" in actor["name"] and "DiffusionReplica" in actor["name"]
     ]
     assert len(replicas) == 2

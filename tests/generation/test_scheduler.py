@@ -37,7 +37,9 @@ class ScriptedBackend:
 
     async def close(self) -> None: ...
 
-    async def run(self, request: BatchRequest, *, on_step: StepCallback, should_stop: StopCheck) -> list[Image.Image]:
+    async def run(
+        self, request: BatchRequest, *, on_step: StepCallback, should_stop: StopCheck
+    ) -> list[Image.Image]:
         return await asyncio.to_thread(self._run, request, on_step, should_stop)
 
     def _run(self, request: BatchRequest, on_step: StepCallback, should_stop: StopCheck) -> list[Image.Image]:
@@ -66,12 +68,23 @@ def make_scheduler(backend: ScriptedBackend, outcomes: list[JobOutcome], **kwarg
     return Scheduler(backend, FairQueue(quantum=100), on_outcome=record, metrics=Metrics(), **kwargs)  # type: ignore[arg-type]
 
 
-def submit(scheduler: Scheduler, job_id: int, *, guild: int = 1, images: int = 1, key: BatchKey = KEY,
-           user: int | None = None, progress: Callable[[int, int], None] | None = None) -> ScheduledJob:
+def submit(
+    scheduler: Scheduler,
+    job_id: int,
+    *,
+    guild: int = 1,
+    images: int = 1,
+    key: BatchKey = KEY,
+    user: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> ScheduledJob:
     items = tuple(BatchItem(f"p{job_id}", "", job_id * 10 + i) for i in range(images))
     job = ScheduledJob(job_id, key, items, on_progress=progress)
-    scheduler.submit(QueueEntry(job_id, guild, user if user is not None else job_id, 100 * images, images, key,
-                                payload=job))
+    scheduler.submit(
+        QueueEntry(
+            job_id, guild, user if user is not None else job_id, 100 * images, images, key, payload=job
+        )
+    )
     return job
 
 
@@ -138,7 +151,7 @@ async def test_cancel_queued_and_running_jobs() -> None:
     submit(scheduler, 1)
     submit(scheduler, 2, guild=2)
     scheduler.start()
-    while not scheduler.is_running(1):
+    while not scheduler.is_running(1):  # noqa: ASYNC110 (polling the object under test)
         await asyncio.sleep(0.01)
     assert scheduler.cancel(2) is True  # queued: removed at once, never runs
     assert scheduler.cancel(1) is True  # running: stopped at its next step

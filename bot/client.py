@@ -1,0 +1,159 @@
+"""The Discord client: one async composition root (`setup_hook`) that builds and wires everything."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+from discord.gateway import DiscordWebSocket
+from discord.http import Route
+
+from bot.app import Services, Settings, build_services
+from bot.attachments import AttachmentDownloader
+from bot.buttons import DYNAMIC_ITEMS
+from bot.delivery import Delivery
+from bot.jobflow import JobFlow
+from bot.settings import DISCORD_API_BASE, DISCORD_GATEWAY_URL, BotSettings
+from generation.backends import Backend
+from moderation.classifiers import SafetyClassifier
+
+log = logging.getLogger(__name__)
+
+
+def point_at(settings: BotSettings) -> None:
+    """Send discord.py's REST and gateway traffic to the configured endpoints (a proxy, a test server)."""
+    # discord.py keeps both as class attributes; touch them only when they differ from Discord's own.
+    if settings.api_base.rstrip("/") != DISCORD_API_BASE:
+        Route.BASE = settings.api_base.rstrip("/")
+    if settings.gateway_url != DISCORD_GATEWAY_URL:
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def intents() -> discord.Intents:
+    """Guilds, guild messages (reaction targets, no content) and guild reactions: nothing more."""
+    wanted = discord.Intents.none()
+    wanted.guilds = True
+    wanted.guild_messages = True
+    wanted.guild_reactions = True
+    return wanted
+
+
+class _CommandTree(app_commands.CommandTree[Any]):
+    """Answers a command that raised (rather than leaving "The application did not respond")."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
+    ) -> None:
+        cause: BaseException = error.original if isinstance(error, app_commands.CommandInvokeError) else error
+        client = interaction.client
+        if isinstance(client, ImagineBot) and client._flow is not None:
+            await client._flow.reply_problem(interaction, cause)
+        else:
+            log.error("command failed before the bot was set up", exc_info=cause)
+
+
+class ImagineBot(commands.AutoShardedBot):
+    def __init__(
+        self,
+        bot_settings: BotSettings,
+        settings: Settings,
+        *,
+        classifier: SafetyClassifier | None = None,
+        backend: Backend | None = None,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            shard_count=bot_settings.shard_count,
+            tree_cls=_CommandTree,
+            # How long READY waits for guilds to stream in before on_ready (tests shorten it).
+            guild_ready_timeout=guild_ready_timeout,
+        )
+        self.bot_settings = bot_settings
+        self.settings = settings
+        self._classifier = classifier
+        self._backend = backend
+        self._services: Services | None = None
+        self._flow: JobFlow | None = None
+        self._downloader: AttachmentDownloader | None = None
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("services are built in setup_hook")
+        return self._services
+
+    @property
+    def flow(self) -> JobFlow:
+        if self._flow is None:
+            raise RuntimeError("the job flow is built in setup_hook")
+        return self._flow
+
+    async def setup_hook(self) -> None:
+        # Imported here: the cogs import this module for its types.
+        from bot.cogs.imagine import ImagineCog
+        from bot.cogs.jobs import JobsCog
+        from bot.cogs.moderation import ModerationCog
+
+        # 1. Services: classifiers, database, generation (the model loads in step 5).
+        services = await build_services(self.settings, classifier=self._classifier, backend=self._backend)
+        self._services = services
+
+        # 2. What shows jobs in Discord, and the way requests reach the service.
+        delivery = Delivery(
+            self, services.generation, progress_interval_s=self.bot_settings.progress_interval_s
+        )
+        services.generation.observer = delivery
+        self._downloader = AttachmentDownloader(
+            hosts=self.bot_settings.cdn_hosts,
+            scheme=self.bot_settings.cdn_scheme,
+            max_bytes=self.bot_settings.max_attachment_bytes,
+        )
+        self._flow = JobFlow(self, services, delivery, self._downloader, self.bot_settings)
+
+        # 3. Commands and the buttons that must work for messages posted before this start.
+        await self.add_cog(ImagineCog(self))
+        await self.add_cog(JobsCog(self))
+        await self.add_cog(ModerationCog(self))
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+
+        # 4. Register the commands with Discord.
+        if self.bot_settings.sync_commands:
+            await self._sync_commands()
+
+        # 5. Load the model, resume unfinished jobs and post results that never got out.
+        await services.generation.start()
+        log.info("bot set up (application %s)", self.application_id)
+
+    async def _sync_commands(self) -> None:
+        if self.bot_settings.sync_guild_ids:
+            for guild_id in self.bot_settings.sync_guild_ids:
+                guild = discord.Object(guild_id)
+                self.tree.copy_global_to(guild=guild)
+                synced = await self.tree.sync(guild=guild)
+                log.info("synced %d commands to guild %s", len(synced), guild_id)
+        else:
+            synced = await self.tree.sync()
+            log.info("synced %d global commands", len(synced))
+
+    async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
+        if self._flow is not None:
+            await self._flow.on_reaction(payload)
+
+    async def close(self) -> None:
+        # The service first: a job finishing now still finds discord.py's HTTP session open.
+        if self._services is not None:
+            await self._services.close()
+            self._services = None
+        if self._flow is not None:
+            await self._flow.delivery.close()
+        if self._downloader is not None:
+            await self._downloader.close()
+        await super().close()

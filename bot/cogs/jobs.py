@@ -1,0 +1,145 @@
+"""/terms, /queue, /cancel, /job and /history: a member's view of their jobs."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import formatting, wording
+from generation.errors import JobNotFound
+from generation.models import JobStatus
+from generation.service import guild_key
+
+if TYPE_CHECKING:
+    from bot.client import ImagineBot
+
+Interaction = discord.Interaction[Any]
+_JOB_ID_MAX = 2**53
+
+
+class JobsCog(commands.Cog):
+    def __init__(self, bot: ImagineBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="terms", description="Read (and accept) the model's license terms")
+    @app_commands.describe(model="The model whose terms to show (default: the default model)")
+    async def terms(
+        self, interaction: Interaction, model: app_commands.Range[str, 1, 100] | None = None
+    ) -> None:
+        generation = self.bot.settings.generation
+        name = model or generation.default_model
+        if name not in generation.models:
+            await self.bot.flow.reply_text(interaction, f"There is no model called `{name}`.")
+            return
+        await self.bot.flow.show_terms(interaction, self.bot.services.generation.license_for(name))
+
+    @app_commands.command(
+        name="queue", description="Your jobs in the queue, and how long this server's queue is"
+    )
+    async def queue(self, interaction: Interaction) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        service = self.bot.services.generation
+        jobs = await service.store.history(interaction.user.id, limit=25)
+        lines = []
+        for job in jobs:
+            if job.status.finished:
+                continue
+            place = service.position(job.id)
+            if place is not None:
+                position, eta = place
+                lines.append(wording.queued_line(job.id, position, eta))
+            else:
+                lines.append(f"Job #{job.id} is running.")
+        depth = service.scheduler.queue.depth_by_guild().get(
+            guild_key(interaction.guild_id, interaction.user.id), 0
+        )
+        await interaction.followup.send(
+            wording.queue_summary(lines, depth, in_guild=interaction.guild_id is not None)
+        )
+
+    @app_commands.command(
+        name="cancel", description="Cancel a queued or running job (your latest, if none given)"
+    )
+    @app_commands.describe(job="The job number (see /queue)")
+    async def cancel(
+        self, interaction: Interaction, job: app_commands.Range[int, 1, _JOB_ID_MAX] | None = None
+    ) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        flow = self.bot.flow
+        service = self.bot.services.generation
+        try:
+            if job is None:
+                mine = await service.store.history(interaction.user.id, limit=25)
+                waiting = [entry for entry in mine if not entry.status.finished]
+                if not waiting:
+                    await interaction.followup.send(wording.nothing_to_cancel())
+                    return
+                job = waiting[0].id
+            moderator = await flow.is_moderator(interaction)
+            target = await service.store.get(job)
+            if target.user_id != interaction.user.id and target.guild_id != interaction.guild_id:
+                raise JobNotFound(job)
+            result = await service.cancel(job, interaction.user.id, moderator=moderator)
+            if result.status.finished and result.status is not JobStatus.CANCELLED:
+                await interaction.followup.send(wording.already_finished(result.id, result.status.value))
+            else:
+                await interaction.followup.send(wording.cancel_requested(job))
+        except Exception as exc:
+            await flow.reply_problem(interaction, exc)
+
+    @cancel.autocomplete("job")
+    async def _my_waiting_jobs(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[int]]:
+        jobs = await self.bot.services.generation.store.history(interaction.user.id, limit=25)
+        return [
+            app_commands.Choice(name=wording.job_choice(job), value=job.id)
+            for job in jobs
+            if not job.status.finished and current in str(job.id)
+        ]
+
+    @app_commands.command(name="job", description="Show a job again, with its images and buttons")
+    @app_commands.describe(job="The job number (in the footer of its message)")
+    async def job(self, interaction: Interaction, job: app_commands.Range[int, 1, _JOB_ID_MAX]) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        service = self.bot.services.generation
+        try:
+            found = await service.store.get(job)
+            if found.user_id != interaction.user.id and (
+                interaction.guild_id is None or found.guild_id != interaction.guild_id
+            ):
+                raise JobNotFound(job)
+        except Exception as exc:
+            await self.bot.flow.reply_problem(interaction, exc)
+            return
+        if found.deleted_at is not None:
+            await interaction.followup.send(wording.deleted_line(found.id))
+            return
+        if not found.status.finished:
+            place = service.position(found.id)
+            text = wording.queued_line(found.id, *place) if place else f"Job #{found.id} is running."
+            await interaction.followup.send(
+                text, embed=formatting.job_embed(found, service.license_for(found.model).name)
+            )
+            return
+        uploads = await asyncio.to_thread(formatting.image_uploads, found, interaction.filesize_limit)
+        view = formatting.result_view(found)
+        await interaction.followup.send(
+            formatting.result_content(found, posted=len(uploads)),
+            embed=formatting.job_embed(found, service.license_for(found.model).name),
+            files=[upload.to_file() for upload in uploads],
+            view=view if view is not None else discord.utils.MISSING,
+        )
+
+    @app_commands.command(name="history", description="Your recent jobs")
+    @app_commands.describe(count="How many jobs to list")
+    async def history(self, interaction: Interaction, count: app_commands.Range[int, 1, 25] = 10) -> None:
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        jobs = await self.bot.services.generation.store.history(
+            interaction.user.id, guild_id=interaction.guild_id, limit=count
+        )
+        await interaction.followup.send(wording.history(jobs))

@@ -1,0 +1,294 @@
+"""Shows each job's life in Discord: the JobObserver the generation service reports to.
+
+A job's message is the original response of the interaction that asked for it (edited through the
+interaction's webhook token, which also works after a restart), until that token runs out at 15
+minutes; then the result goes out as a channel message that mentions the member. A result is posted
+once: `JobStore.mark_posted` records it, and channel messages carry a nonce Discord enforces.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, cast
+
+import discord
+
+from bot import formatting, wording
+from bot.progress import ProgressThrottle
+from generation.fairqueue import Position
+from generation.models import Job
+from generation.service import GenerationService
+from moderation.database import utcnow
+
+if TYPE_CHECKING:
+    from bot.client import ImagineBot
+
+log = logging.getLogger(__name__)
+
+INTERACTION_TOKEN_LIFETIME = timedelta(minutes=15)
+# Edits this close to the token's end go to the channel instead: an upload can take a while.
+TOKEN_MARGIN = timedelta(seconds=30)
+# discord.py's Webhook.edit_message puts the id into the route as is; Discord's documented alias for an
+# interaction's first response is "@original", which saves a round trip to learn the real id.
+_ORIGINAL = cast(int, "@original")
+_TOKEN_GONE = (401, 404)
+
+
+def token_usable(expires_at: datetime | None, now: datetime) -> bool:
+    """Whether an interaction token expiring at `expires_at` can still carry a result."""
+    return expires_at is not None and expires_at - TOKEN_MARGIN > now
+
+
+def result_nonce(job_id: int) -> str:
+    """The channel-message nonce of a job's result (Discord drops a second message with the same one)."""
+    return f"imagine-job-{job_id}"
+
+
+@dataclass
+class _Expected:
+    """What the command that is about to submit knows and the job does not."""
+
+    size_limit: int
+    notes: tuple[str, ...]
+
+
+@dataclass
+class _Live:
+    """A job the bot is showing right now."""
+
+    token: str | None
+    expires_at: datetime | None = None
+    size_limit: int = formatting.DEFAULT_FILESIZE_LIMIT
+    notes: tuple[str, ...] = ()
+    finished: bool = False
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    edit: asyncio.Task[None] | None = None
+
+
+class Delivery:
+    """Posts queued, progress and finished states of jobs (implements generation's JobObserver)."""
+
+    def __init__(
+        self,
+        bot: ImagineBot,
+        service: GenerationService,
+        *,
+        progress_interval_s: float,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self._bot = bot
+        self._service = service
+        self._clock = clock
+        self.throttle = ProgressThrottle(progress_interval_s)
+        self._expected: dict[str, _Expected] = {}
+        self._live: dict[int, _Live] = {}
+        self._posting: set[int] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    # -- what the commands tell us before submitting ----------------------------------------------
+
+    def expect(self, token: str, *, size_limit: int, notes: tuple[str, ...] = ()) -> None:
+        """Remember the upload limit and notes of the interaction about to submit a job."""
+        self._expected[token] = _Expected(size_limit, notes)
+
+    def forget(self, token: str) -> None:
+        self._expected.pop(token, None)
+
+    # -- JobObserver ------------------------------------------------------------------------------
+
+    async def job_queued(self, job: Job, position: Position | None, eta_s: float | None) -> None:
+        live = self._track(job)
+        if job.interaction_token is None:
+            return
+        text = "\n".join((wording.queued_line(job.id, position, eta_s), *live.notes))
+        async with live.lock:
+            try:
+                await self._edit_original(job, content=text, view=formatting.pending_view(job.id))
+            except (_TokenGone, discord.HTTPException) as exc:
+                # The job is stored and queued whatever happens to this message; the result follows.
+                log.info("queued edit of job %s failed: %r", job.id, exc)
+
+    def job_progress(self, job_id: int, step: int, total: int) -> None:
+        live = self._live.get(job_id)
+        if live is not None and (live.finished or live.token is None):
+            return
+        if live is not None and live.edit is not None and not live.edit.done():
+            return  # the previous edit is still on its way; this report is stale by the time it lands
+        if not self.throttle.should_edit(job_id, step, total):
+            return
+        task = asyncio.create_task(self._progress(job_id, step, total), name=f"progress-{job_id}")
+        if live is not None:
+            live.edit = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def job_finished(self, job: Job) -> None:
+        live = self._live.pop(job.id, None)
+        self.throttle.forget(job.id)
+        if live is not None:
+            live.finished = True
+            if live.edit is not None:
+                # A progress edit landing after the result would hide it: let it land first.
+                await asyncio.gather(live.edit, return_exceptions=True)
+        await self.post_result(job, size_limit=live.size_limit if live else None)
+
+    # -- posting ----------------------------------------------------------------------------------
+
+    async def post_result(self, job: Job, *, size_limit: int | None = None) -> bool:
+        """Post a finished job once; True when this call posted it."""
+        if job.deleted_at is not None or job.posted_at is not None or job.id in self._posting:
+            return False
+        self._posting.add(job.id)
+        try:
+            message_id = await self._post(job, size_limit)
+        except discord.HTTPException as exc:
+            # The job stays finished in the store, unposted: `/job` shows it, a restart retries it.
+            log.warning("posting job %s failed: HTTP %s %s", job.id, exc.status, exc.text)
+            return False
+        finally:
+            self._posting.discard(job.id)
+        if message_id is None:
+            return False
+        if not await self._service.store.mark_posted(job.id, message_id):
+            log.info("job %s was already posted", job.id)
+        log.info("job %s posted as message %s", job.id, message_id)
+        return True
+
+    async def _post(self, job: Job, size_limit: int | None) -> int | None:
+        # 1. What to show; reading and re-encoding images is file work, off the event loop.
+        channel_limit = self._channel_limit(job)
+        interaction_limit = size_limit or formatting.DEFAULT_FILESIZE_LIMIT
+        use_token = job.interaction_token is not None and token_usable(
+            job.interaction_expires_at, self._clock()
+        )
+        limit = interaction_limit if use_token else channel_limit
+        uploads = await asyncio.to_thread(formatting.image_uploads, job, limit)
+        text = formatting.result_content(job, posted=len(uploads))
+        embed = formatting.job_embed(job, self._service.license_for(job.model).name)
+        view = formatting.result_view(job)
+
+        # 2. The interaction's own message while its token lives.
+        if use_token:
+            try:
+                message = await self._edit_original(
+                    job,
+                    content=text,
+                    embed=embed,
+                    attachments=[upload.to_file() for upload in uploads],
+                    view=view,
+                )
+                return message.id
+            except _TokenGone:
+                log.info("job %s: interaction token ran out; posting to the channel", job.id)
+            except discord.HTTPException as exc:
+                if exc.status not in _TOKEN_GONE:
+                    raise
+                log.info(
+                    "job %s: interaction token refused (HTTP %s); posting to the channel", job.id, exc.status
+                )
+                if limit > channel_limit:
+                    uploads = await asyncio.to_thread(formatting.image_uploads, job, channel_limit)
+
+        # 3. Otherwise an ordinary message in the channel, mentioning the member.
+        if job.channel_id is None:
+            log.warning("job %s has no channel and no usable interaction; it stays unposted", job.id)
+            return None
+        channel = self._bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
+        sent = await channel.send(
+            content=wording.expired_result_line(job.user_id, text),
+            embed=embed,
+            files=[upload.to_file() for upload in uploads],
+            view=view if view is not None else discord.utils.MISSING,
+            nonce=result_nonce(job.id),
+            allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)]),
+        )
+        return sent.id
+
+    async def show_deleted(self, job: Job) -> None:
+        """Replace a deleted job's images with a line saying so (where we still can)."""
+        if job.interaction_token is not None and token_usable(job.interaction_expires_at, self._clock()):
+            try:
+                await self._edit_original(
+                    job, content=wording.deleted_line(job.id), embed=None, attachments=[], view=None
+                )
+                return
+            except (_TokenGone, discord.HTTPException) as exc:
+                log.info("job %s: could not edit the deleted job's message (%r)", job.id, exc)
+        if job.message_id is not None and job.channel_id is not None:
+            message = self._bot.get_partial_messageable(job.channel_id).get_partial_message(job.message_id)
+            try:
+                await message.edit(
+                    content=wording.deleted_line(job.id), embed=None, attachments=[], view=None
+                )
+            except discord.HTTPException as exc:
+                log.info("job %s: could not edit the deleted job's message (HTTP %s)", job.id, exc.status)
+
+    # -- helpers ----------------------------------------------------------------------------------
+
+    def _track(self, job: Job) -> _Live:
+        live = self._live.get(job.id)
+        if live is None:
+            expected = self._expected.pop(job.interaction_token, None) if job.interaction_token else None
+            live = _Live(token=job.interaction_token, expires_at=job.interaction_expires_at)
+            if expected is not None:
+                live.size_limit, live.notes = expected.size_limit, expected.notes
+            self._live[job.id] = live
+        return live
+
+    async def _progress(self, job_id: int, step: int, total: int) -> None:
+        live = self._live.get(job_id)
+        try:
+            if live is None:
+                # A job resumed after a restart: its token is in the store.
+                job = await self._service.store.get(job_id)
+                if job.status.finished:
+                    return
+                live = self._track(job)
+            if live.token is None:
+                return
+            async with live.lock:
+                # Checked under the lock: the result may have been posted while this edit waited.
+                if live.finished:
+                    return
+                await self._edit(
+                    live.token,
+                    live.expires_at,
+                    content=wording.progress_line(job_id, step, total),
+                    view=formatting.pending_view(job_id),
+                )
+        except (_TokenGone, discord.HTTPException) as exc:
+            log.info("progress edit of job %s failed: %r", job_id, exc)
+        except Exception:
+            log.exception("progress edit of job %s failed", job_id)
+
+    async def _edit_original(self, job: Job, **fields: Any) -> discord.WebhookMessage:
+        """Edit the message of the interaction that made the job."""
+        return await self._edit(job.interaction_token, job.interaction_expires_at, **fields)
+
+    async def _edit(
+        self, token: str | None, expires_at: datetime | None, **fields: Any
+    ) -> discord.WebhookMessage:
+        if token is None or not token_usable(expires_at, self._clock()):
+            raise _TokenGone
+        application_id = self._bot.application_id
+        if application_id is None:
+            raise RuntimeError("the bot has no application id yet")
+        webhook = discord.Webhook.partial(application_id, token, client=self._bot)
+        return await webhook.edit_message(_ORIGINAL, **fields)
+
+    def _channel_limit(self, job: Job) -> int:
+        guild = self._bot.get_guild(job.guild_id) if job.guild_id is not None else None
+        return guild.filesize_limit if guild is not None else formatting.DEFAULT_FILESIZE_LIMIT
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+class _TokenGone(Exception):
+    """The job's interaction token is missing or past its time: use the channel instead."""

@@ -1,0 +1,52 @@
+"""Errors raised by the Discord layer itself; `bot.wording` turns them (and the domain's) into text."""
+
+from __future__ import annotations
+
+
+class BotError(Exception):
+    """Root of every error the bot package raises on purpose."""
+
+
+class FlagError(BotError):
+    """An inline flag could not be used; `flag` is how the user wrote it (`--seed`)."""
+
+    def __init__(self, flag: str, reason: str) -> None:
+        super().__init__(f"{flag}: {reason}")
+        self.flag = flag
+        self.reason = reason
+
+
+class AttachmentRejected(BotError):
+    """An attachment for img2img was refused before it reached the decoder."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NotHere(BotError):
+    """The bot may not generate in this channel (not allowed by the policy, or DMs are off)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class NotModerator(BotError):
+    """A moderator command or action by someone who is not a moderator here."""
+
+
+class BadButton(BotError):
+    """A component's custom_id does not name a usable job or image (tampered or stale)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class BadDuration(BotError):
+    """A ban duration that is not like `30m`, `12h`, `7d` or `2w`."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value

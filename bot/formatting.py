@@ -1,0 +1,157 @@
+"""What a job looks like in Discord: its embed, its files (kept under the upload limit) and its buttons."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import discord
+from PIL import Image
+
+from bot import wording
+from bot.custom_ids import Action, make_custom_id
+from generation.models import Job, JobImage, JobStatus
+from generation.params import JobKind
+from moderation.outcome import ImageAction
+
+# Discord's smallest per-file upload limit; used when no interaction told us the real one.
+DEFAULT_FILESIZE_LIMIT = 10 * 1024 * 1024
+EMBED_COLOUR = discord.Colour.blurple()
+# Re-encodings tried, in order, when the PNG is over the limit: (format, quality, scale).
+_FALLBACKS = (
+    ("WEBP", 90, 1.0),
+    ("JPEG", 88, 1.0),
+    ("JPEG", 75, 1.0),
+    ("JPEG", 75, 0.5),
+    ("JPEG", 70, 0.25),
+)
+
+
+@dataclass(frozen=True)
+class ImageUpload:
+    """One image ready to attach: bytes, a file name, whether it goes behind a spoiler."""
+
+    data: bytes
+    filename: str
+    spoiler: bool
+
+    def to_file(self) -> discord.File:
+        # A discord.File is consumed by one request; make a fresh one for every attempt.
+        return discord.File(io.BytesIO(self.data), filename=self.filename, spoiler=self.spoiler)
+
+
+def fit_image(png: bytes, limit: int) -> tuple[bytes, str] | None:
+    """The PNG itself if it fits in `limit` bytes, else a smaller re-encoding, else None."""
+    if len(png) <= limit:
+        return png, "png"
+    with Image.open(io.BytesIO(png)) as original:
+        image = original.convert("RGB")
+    for fmt, quality, scale in _FALLBACKS:
+        candidate = image
+        if scale != 1.0:
+            size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
+            candidate = image.resize(size, Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        candidate.save(buffer, format=fmt, quality=quality)
+        if buffer.tell() <= limit:
+            return buffer.getvalue(), fmt.lower().replace("jpeg", "jpg")
+    return None
+
+
+def image_uploads(job: Job, limit: int) -> list[ImageUpload]:
+    """The job's postable images as uploads (withheld ones and ones that cannot fit are left out)."""
+    uploads = []
+    for image in job.images:
+        if image.action is ImageAction.WITHHOLD or image.path is None:
+            continue
+        path = Path(image.path)
+        if not path.is_file():
+            continue
+        fitted = fit_image(path.read_bytes(), limit)
+        if fitted is None:
+            continue
+        data, extension = fitted
+        uploads.append(
+            ImageUpload(
+                data=data,
+                filename=f"job{job.id}-{image.index + 1}-seed{image.seed}.{extension}",
+                spoiler=image.action is ImageAction.SPOILER,
+            )
+        )
+    return uploads
+
+
+def postable_images(job: Job) -> list[JobImage]:
+    return [image for image in job.images if image.action is not ImageAction.WITHHOLD and image.path]
+
+
+def job_embed(job: Job, license_name: str) -> discord.Embed:
+    """Prompt, seeds, model, steps, sampler, size and license of a job."""
+    params = job.generation_params
+    title = params.prompt if len(params.prompt) <= 250 else params.prompt[:249] + "…"
+    embed = discord.Embed(title=title, colour=EMBED_COLOUR)
+    if params.negative_prompt:
+        negative = params.negative_prompt
+        embed.add_field(
+            name="Negative", value=negative if len(negative) <= 1000 else negative[:999] + "…", inline=False
+        )
+    seeds = ", ".join(str(image.seed) for image in job.images) or ", ".join(
+        str(seed) for seed in params.seeds
+    )
+    embed.add_field(name="Seeds" if params.count > 1 else "Seed", value=seeds)
+    embed.add_field(name="Model", value=params.model)
+    embed.add_field(name="Size", value=f"{params.width}×{params.height}")
+    embed.add_field(name="Steps", value=str(params.steps))
+    embed.add_field(name="Sampler", value=params.sampler.label)
+    embed.add_field(name="CFG", value=f"{params.guidance:g}")
+    if job.kind is not JobKind.TXT2IMG:
+        embed.add_field(name="Strength", value=f"{params.strength:g}")
+    embed.add_field(name="License", value=license_name)
+    parent = f" · from job #{job.parent_job_id}" if job.parent_job_id is not None else ""
+    embed.set_footer(text=f"Job #{job.id} · {job.kind.value}{parent} · AI-generated")
+    return embed
+
+
+def result_view(job: Job) -> discord.ui.View | None:
+    """Buttons under a finished job: upscale and vary each posted image, rerun, delete."""
+    # Imported here: bot.buttons needs the client's types, which need this module.
+    from bot.buttons import JobActionButton
+
+    if job.deleted_at is not None or job.status not in (JobStatus.DONE, JobStatus.FAILED):
+        return None
+    view = discord.ui.View(timeout=None)
+    if job.status is JobStatus.DONE:
+        for image in postable_images(job):
+            view.add_item(JobActionButton(Action.UPSCALE, job.id, image.index, row=0))
+        for image in postable_images(job):
+            view.add_item(JobActionButton(Action.VARY, job.id, image.index, row=1))
+    view.add_item(JobActionButton(Action.RERUN, job.id, row=2))
+    view.add_item(JobActionButton(Action.DELETE, job.id, row=2))
+    return view
+
+
+def pending_view(job_id: int) -> discord.ui.View:
+    """A Cancel button under a queued or running job."""
+    from bot.buttons import JobActionButton
+
+    view = discord.ui.View(timeout=None)
+    view.add_item(JobActionButton(Action.CANCEL, job_id))
+    return view
+
+
+def result_content(job: Job, *, posted: int) -> str:
+    return wording.finished_line(job, posted=posted, total=len(job.images))
+
+
+__all__ = [
+    "DEFAULT_FILESIZE_LIMIT",
+    "ImageUpload",
+    "fit_image",
+    "image_uploads",
+    "job_embed",
+    "make_custom_id",
+    "pending_view",
+    "result_content",
+    "result_view",
+]

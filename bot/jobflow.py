@@ -1,0 +1,453 @@
+"""The way from an interaction (command, button, reaction) to the generation service and back.
+
+The cogs and buttons stay thin: they parse what Discord sent and call one method here. This module
+defers, checks where the request comes from, builds the JobRequest, submits, and turns every refusal
+into an ephemeral answer made by `bot.wording`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot import formatting, wording
+from bot.attachments import AttachmentDownloader, AttachmentInfo
+from bot.buttons import terms_view
+from bot.custom_ids import Action, JobButton
+from bot.delivery import INTERACTION_TOKEN_LIFETIME, Delivery
+from bot.errors import BadButton, BotError, NotModerator
+from bot.options import ImagineOptions, build_params
+from bot.permissions import check_channel, check_dm, is_moderator
+from bot.settings import BotSettings
+from generation.errors import GenerationError, JobNotFound
+from generation.models import Job
+from generation.params import GenerationParams, JobKind
+from generation.service import JobRequest, Submitted
+from moderation.database import utcnow
+from moderation.errors import LicenseNotAccepted, ModerationError
+from moderation.licenses import LICENSES, ModelLicense
+from moderation.policy import GuildPolicy
+
+if TYPE_CHECKING:
+    from bot.app import Services
+    from bot.client import ImagineBot
+
+log = logging.getLogger(__name__)
+
+Interaction = discord.Interaction[Any]
+# A request waiting for its member to accept the license is kept this long (the token's lifetime,
+# less the time a job needs to be worth starting).
+PENDING_TTL_S = 13 * 60
+REACTIONS = {"🔁": Action.RERUN, "⬆": Action.UPSCALE, "❌": Action.DELETE}
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a request comes from."""
+
+    guild_id: int | None
+    channel_id: int | None
+    parent_id: int | None = None
+    age_restricted: bool = False
+
+
+def where_of(channel: object, *, guild_id: int | None, channel_id: int | None) -> Where:
+    """Read the channel's age-restricted flag (threads inherit their parent's)."""
+    is_nsfw = getattr(channel, "is_nsfw", None)
+    age_restricted = bool(is_nsfw()) if callable(is_nsfw) else False
+    parent_id = getattr(channel, "parent_id", None)
+    return Where(guild_id, channel_id, parent_id if isinstance(parent_id, int) else None, age_restricted)
+
+
+def reaction_action(emoji: str) -> Action | None:
+    """The action of a reaction emoji (variation selectors ignored, as clients differ in sending them)."""
+    return REACTIONS.get(emoji.replace("\ufe0f", ""))
+
+
+@dataclass
+class _Pending:
+    interaction: Interaction
+    submit: Callable[[], Awaitable[Submitted]]
+    license_id: str
+    notes: tuple[str, ...]
+    created: float
+
+
+class JobFlow:
+    def __init__(
+        self,
+        bot: ImagineBot,
+        services: Services,
+        delivery: Delivery,
+        downloader: AttachmentDownloader,
+        settings: BotSettings,
+    ) -> None:
+        self.bot = bot
+        self.services = services
+        self.delivery = delivery
+        self.downloader = downloader
+        self.settings = settings
+        self._pending: dict[int, _Pending] = {}
+
+    # -- answering --------------------------------------------------------------------------------
+
+    async def reply_problem(self, interaction: Interaction, exc: BaseException) -> None:
+        """Answer with what went wrong, only to the member who asked."""
+        if not isinstance(exc, BotError | GenerationError | ModerationError):
+            log.error("interaction %s failed", interaction.id, exc_info=exc)
+        await self.reply_text(interaction, wording.describe_error(exc))
+
+    async def reply_text(self, interaction: Interaction, text: str) -> None:
+        try:
+            if not interaction.response.is_done():
+                await interaction.response.send_message(text, ephemeral=True)
+                return
+            if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
+                # The public "thinking…" placeholder would otherwise stay; the answer is private.
+                try:
+                    await interaction.delete_original_response()
+                except discord.HTTPException as exc:
+                    log.info("could not delete the placeholder of interaction %s: %r", interaction.id, exc)
+            await interaction.followup.send(text, ephemeral=True)
+        except discord.HTTPException as exc:
+            log.warning("could not answer interaction %s: HTTP %s", interaction.id, exc.status)
+
+    async def policy_for(self, guild_id: int | None) -> GuildPolicy:
+        return await self.services.policies.get(guild_id) if guild_id is not None else GuildPolicy()
+
+    async def is_moderator(self, interaction: Interaction, policy: GuildPolicy | None = None) -> bool:
+        """Manage Server (or Administrator) in this guild, or the policy's moderator role."""
+        if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
+            return False
+        policy = policy or await self.policy_for(interaction.guild_id)
+        permissions = interaction.permissions
+        return is_moderator(
+            manage_guild=permissions.manage_guild or permissions.administrator,
+            role_ids={role.id for role in interaction.user.roles},
+            policy=policy,
+        )
+
+    async def require_moderator(self, interaction: Interaction) -> GuildPolicy:
+        policy = await self.policy_for(interaction.guild_id)
+        if not await self.is_moderator(interaction, policy):
+            raise NotModerator()
+        return policy
+
+    # -- /imagine ---------------------------------------------------------------------------------
+
+    async def imagine(
+        self, interaction: Interaction, options: ImagineOptions, image: discord.Attachment | None
+    ) -> None:
+        """/imagine: check, defer, download, submit; the delivery shows the rest."""
+        # 1. What needs no I/O is checked before deferring, so a typo gets a private answer at once.
+        generation = self.services.settings.generation
+        try:
+            if interaction.guild_id is None:
+                check_dm(self.settings.dms_allowed)
+            built = build_params(
+                options,
+                models=generation.models,
+                default_model=generation.default_model,
+                aspect_pixels=generation.aspect_pixels,
+            )
+        except (BotError, GenerationError) as exc:
+            await self.reply_problem(interaction, exc)
+            return
+        await interaction.response.defer(thinking=True)
+
+        # 2. Where we are (policy's channels, the age-restricted flag), then the attachment.
+        try:
+            where = self._where(interaction)
+            check_channel(await self.policy_for(where.guild_id), where.channel_id, where.parent_id)
+            init_image = None
+            if image is not None:
+                init_image = await self.downloader.fetch(
+                    AttachmentInfo(image.url, image.filename, image.size)
+                )
+        except Exception as exc:
+            await self.reply_problem(interaction, exc)
+            return
+
+        # 3. Submit.
+        kind = JobKind.IMG2IMG if init_image is not None else JobKind.TXT2IMG
+        request = self._request(interaction, where, built.params, kind=kind, init_image=init_image)
+        await self._submit(interaction, lambda: self.services.generation.submit(request), built.notes)
+
+    def _where(self, interaction: Interaction) -> Where:
+        return where_of(interaction.channel, guild_id=interaction.guild_id, channel_id=interaction.channel_id)
+
+    def _request(
+        self,
+        interaction: Interaction,
+        where: Where,
+        params: GenerationParams,
+        *,
+        kind: JobKind = JobKind.TXT2IMG,
+        init_image: bytes | None = None,
+    ) -> JobRequest:
+        return JobRequest(
+            user_id=interaction.user.id,
+            params=params,
+            kind=kind,
+            guild_id=where.guild_id,
+            channel_id=where.channel_id,
+            channel_age_restricted=where.age_restricted,
+            init_image=init_image,
+            interaction_token=interaction.token,
+            # From when we received it: the id's own timestamp is close, but our clock decides.
+            interaction_expires_at=utcnow() + INTERACTION_TOKEN_LIFETIME - timedelta(seconds=5),
+        )
+
+    async def _submit(
+        self,
+        interaction: Interaction,
+        submit: Callable[[], Awaitable[Submitted]],
+        notes: tuple[str, ...] = (),
+    ) -> None:
+        self.delivery.expect(interaction.token, size_limit=interaction.filesize_limit, notes=notes)
+        try:
+            await submit()
+        except LicenseNotAccepted as exc:
+            self._pending[interaction.user.id] = _Pending(
+                interaction, submit, exc.license.id, notes, time.monotonic()
+            )
+            try:
+                await interaction.edit_original_response(content=wording.waiting_for_terms(exc.license))
+                await interaction.followup.send(
+                    embed=terms_embed(exc.license),
+                    view=terms_view(exc.license.id, exc.license.version),
+                    ephemeral=True,
+                )
+            except discord.HTTPException as http:
+                log.warning(
+                    "could not show the terms for interaction %s: HTTP %s", interaction.id, http.status
+                )
+        except Exception as exc:
+            await self.reply_problem(interaction, exc)
+        finally:
+            self.delivery.forget(interaction.token)
+
+    # -- result buttons ---------------------------------------------------------------------------
+
+    async def on_job_button(
+        self, interaction: Interaction, parsed: JobButton | None, problem: BadButton | None
+    ) -> None:
+        """Rerun, upscale, vary, delete or cancel, from a button of any message, before or after a restart."""
+        if parsed is None:
+            await self.reply_problem(interaction, problem or BadButton("it is not one of this bot's buttons"))
+            return
+        if parsed.action in (Action.DELETE, Action.CANCEL):
+            await interaction.response.defer(ephemeral=True, thinking=False)
+        else:
+            await interaction.response.defer(thinking=True)
+        try:
+            source = await self._visible_job(parsed.job_id, interaction.user.id, interaction.guild_id)
+            if parsed.action is Action.DELETE:
+                await self._delete(interaction, source)
+            elif parsed.action is Action.CANCEL:
+                moderator = await self.is_moderator(interaction)
+                await self.services.generation.cancel(source.id, interaction.user.id, moderator=moderator)
+                await interaction.followup.send(wording.cancel_requested(source.id), ephemeral=True)
+            else:
+                await self._follow_up_job(interaction, parsed)
+        except Exception as exc:
+            await self.reply_problem(interaction, exc)
+
+    async def _visible_job(self, job_id: int, user_id: int, guild_id: int | None) -> Job:
+        """The job, if the member may act on it: their own, or one made in this guild."""
+        job = await self.services.generation.store.get(job_id)
+        if job.user_id != user_id and (guild_id is None or job.guild_id != guild_id):
+            # Jobs of other servers do not exist as far as this member can tell.
+            raise JobNotFound(job_id)
+        if job.deleted_at is not None:
+            raise BadButton(f"job #{job_id} was deleted")
+        return job
+
+    async def _follow_up_job(self, interaction: Interaction, parsed: JobButton) -> None:
+        where = self._where(interaction)
+        if where.guild_id is None:
+            check_dm(self.settings.dms_allowed)
+        check_channel(await self.policy_for(where.guild_id), where.channel_id, where.parent_id)
+        source = await self.services.generation.store.get(parsed.job_id)
+        request = self._request(interaction, where, source.generation_params)
+        await self._submit(interaction, self._follow_up_call(parsed, request))
+
+    def _follow_up_call(self, parsed: JobButton, request: JobRequest) -> Callable[[], Awaitable[Submitted]]:
+        service = self.services.generation
+        match parsed.action:
+            case Action.UPSCALE:
+                return lambda: service.upscale(parsed.job_id, parsed.index or 0, request)
+            case Action.VARY:
+                return lambda: service.vary(parsed.job_id, parsed.index or 0, request)
+        return lambda: service.rerun(parsed.job_id, request)
+
+    async def _delete(self, interaction: Interaction, job: Job) -> None:
+        moderator = await self.is_moderator(interaction)
+        deleted = await self.services.generation.delete(job.id, interaction.user.id, moderator=moderator)
+        # The clicked message first (it may be the channel copy or a /job view), then the original.
+        try:
+            await interaction.edit_original_response(
+                content=wording.deleted_line(job.id), embed=None, attachments=[], view=None
+            )
+        except discord.HTTPException as exc:
+            log.info("could not edit the message of deleted job %s: HTTP %s", job.id, exc.status)
+        if interaction.message is None or interaction.message.id != deleted.message_id:
+            await self.delivery.show_deleted(deleted)
+        await interaction.followup.send(wording.deleted_line(job.id), ephemeral=True)
+
+    # -- license terms ----------------------------------------------------------------------------
+
+    async def show_terms(self, interaction: Interaction, license_: ModelLicense) -> None:
+        accepted = await self.services.licenses.has_accepted(interaction.user.id, license_)
+        await interaction.response.send_message(
+            content=wording.terms_intro(license_, accepted=accepted),
+            embed=terms_embed(license_),
+            view=terms_view(license_.id, license_.version),
+            ephemeral=True,
+        )
+
+    async def on_terms_button(
+        self, interaction: Interaction, accept: bool, license_id: str, version: str
+    ) -> None:
+        """Accept (stored, then the waiting request goes on) or Decline (the waiting request is dropped)."""
+        license_ = LICENSES.get(license_id)
+        if license_ is None:
+            await self.reply_problem(interaction, BadButton("it names a license this bot does not know"))
+            return
+        if license_.version != version:
+            # The terms changed after they were shown: acceptance must be of what the member read.
+            await interaction.response.edit_message(
+                content=wording.terms_changed(license_),
+                embed=terms_embed(license_),
+                view=terms_view(license_.id, license_.version),
+            )
+            return
+        user_id = interaction.user.id
+        pending = self._pending.pop(user_id, None)
+        if pending is not None and (
+            pending.license_id != license_id or time.monotonic() - pending.created > PENDING_TTL_S
+        ):
+            pending = None
+        if not accept:
+            await interaction.response.edit_message(
+                content=wording.terms_declined(license_), embed=None, view=None
+            )
+            if pending is not None:
+                try:
+                    await pending.interaction.delete_original_response()
+                except discord.HTTPException as exc:
+                    log.info("could not remove a declined request's placeholder: HTTP %s", exc.status)
+            return
+        await self.services.licenses.accept(user_id, license_)
+        await interaction.response.edit_message(
+            content=wording.terms_accepted(license_, resuming=pending is not None), embed=None, view=None
+        )
+        if pending is not None:
+            await self._submit(pending.interaction, pending.submit, pending.notes)
+
+    # -- reactions --------------------------------------------------------------------------------
+
+    async def on_reaction(self, payload: discord.RawReactionActionEvent) -> None:
+        """🔁 rerun, ⬆️ upscale the first image, ❌ delete, on a result message of this bot."""
+        action = reaction_action(str(payload.emoji))
+        me = self.bot.user
+        if action is None or me is None or payload.user_id == me.id:
+            return
+        if payload.message_author_id is not None and payload.message_author_id != me.id:
+            return
+        channel = self.bot.get_partial_messageable(payload.channel_id, guild_id=payload.guild_id)
+        try:
+            message = await channel.fetch_message(payload.message_id)
+        except discord.HTTPException as exc:
+            log.info("could not read the reacted message %s: HTTP %s", payload.message_id, exc.status)
+            return
+        job_id = job_id_of_message(message)
+        if message.author.id != me.id or job_id is None:
+            return
+        try:
+            await self._reaction_action(payload, action, job_id)
+        except Exception as exc:
+            if not isinstance(exc, BotError | GenerationError | ModerationError):
+                log.exception("reaction %s on job %s failed", action, job_id)
+            await self._tell_in_channel(payload.channel_id, payload.user_id, wording.describe_error(exc))
+
+    async def _reaction_action(
+        self, payload: discord.RawReactionActionEvent, action: Action, job_id: int
+    ) -> None:
+        source = await self._visible_job(job_id, payload.user_id, payload.guild_id)
+        policy = await self.policy_for(payload.guild_id)
+        if action is Action.DELETE:
+            member = payload.member
+            moderator = member is not None and is_moderator(
+                manage_guild=member.guild_permissions.manage_guild,
+                role_ids={role.id for role in member.roles},
+                policy=policy,
+            )
+            deleted = await self.services.generation.delete(source.id, payload.user_id, moderator=moderator)
+            await self.delivery.show_deleted(deleted)
+            return
+        if payload.guild_id is None:
+            check_dm(self.settings.dms_allowed)
+        channel = self.bot.get_channel(payload.channel_id)
+        where = where_of(channel, guild_id=payload.guild_id, channel_id=payload.channel_id)
+        check_channel(policy, where.channel_id, where.parent_id)
+        # No interaction, no token: the result comes as a channel message that mentions the member.
+        request = JobRequest(
+            user_id=payload.user_id,
+            params=source.generation_params,
+            guild_id=where.guild_id,
+            channel_id=where.channel_id,
+            channel_age_restricted=where.age_restricted,
+        )
+        service = self.services.generation
+        if action is Action.UPSCALE:
+            first = min((image.index for image in formatting.postable_images(source)), default=0)
+            await service.upscale(source.id, first, request)
+        else:
+            await service.rerun(source.id, request)
+
+    async def _tell_in_channel(self, channel_id: int, user_id: int, text: str) -> None:
+        channel = self.bot.get_partial_messageable(channel_id)
+        try:
+            await channel.send(
+                wording.mention(user_id, text),
+                allowed_mentions=discord.AllowedMentions(users=[discord.Object(user_id)]),
+                delete_after=60,
+            )
+        except discord.HTTPException as exc:
+            log.info("could not answer a reaction in channel %s: HTTP %s", channel_id, exc.status)
+
+
+def job_id_of_message(message: discord.Message) -> int | None:
+    """The job a result message shows, read from its buttons' custom_ids (they are ours)."""
+    from bot.custom_ids import parse_custom_id
+
+    for row in message.components:
+        for child in getattr(row, "children", ()):
+            custom_id = getattr(child, "custom_id", None)
+            if not isinstance(custom_id, str):
+                continue
+            try:
+                return parse_custom_id(custom_id).job_id
+            except BadButton:
+                continue
+    return None
+
+
+def terms_embed(license_: ModelLicense) -> discord.Embed:
+    text = license_.terms_text()
+    if len(text) > 4000:
+        text = text[:3990] + "…"
+    embed = discord.Embed(
+        title=f"{license_.name} (version {license_.version})", description=text, url=license_.url
+    )
+    embed.set_footer(
+        text="Accept to use this model. Your acceptance is stored with your user id and the version."
+    )
+    return embed

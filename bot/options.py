@@ -1,0 +1,138 @@
+"""Turn `/imagine`'s options and the prompt's inline flags into checked generation parameters.
+
+Precedence: a slash-command option beats the inline flag for the same thing. The option is a typed,
+validated field the user filled in on purpose; the flag may have come along with a pasted prompt. The
+override is never silent: `BuiltParams.notes` says which flag was ignored and the reply shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from bot.errors import FlagError
+from bot.flags import InlineFlags, parse_flags
+from generation.errors import InvalidParameters
+from generation.params import (
+    MAX_SEED,
+    GenerationParams,
+    Sampler,
+    new_seed,
+    parse_aspect_ratio,
+    size_for_aspect,
+)
+from generation.settings import ModelSpec
+
+ASPECT_CHOICES = ("1:1", "3:2", "2:3", "16:9", "9:16", "4:3", "3:4", "21:9")
+DEFAULT_COUNT = 1
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ImagineOptions:
+    """What `/imagine` received, before any checks (None: not given)."""
+
+    prompt: str
+    negative: str | None = None
+    has_image: bool = False
+    strength: float | None = None
+    aspect: str | None = None
+    width: int | None = None
+    height: int | None = None
+    steps: int | None = None
+    guidance: float | None = None
+    seed: int | None = None
+    count: int | None = None
+    model: str | None = None
+    sampler: str | None = None
+
+
+@dataclass(frozen=True)
+class BuiltParams:
+    params: GenerationParams
+    notes: tuple[str, ...] = field(default=())
+
+
+def build_params(
+    options: ImagineOptions,
+    *,
+    models: Mapping[str, ModelSpec],
+    default_model: str,
+    aspect_pixels: int,
+    default_strength: float = 0.75,
+) -> BuiltParams:
+    """Merge options and flags over the model's defaults; raise FlagError or InvalidParameters."""
+    # 1. Flags out of the prompt, and the model (only registered ones: an unknown name would be
+    #    taken by the registry as a Hugging Face id to download).
+    flags = parse_flags(options.prompt)
+    model = options.model or default_model
+    if model not in models:
+        raise InvalidParameters("model", f"unknown model {model!r}; choose one of {', '.join(models)}")
+    spec = models[model]
+    notes: list[str] = []
+
+    # 2. Size: an image sets it (img2img keeps the picture's shape); else aspect, or width and height.
+    width, height = _size(options, flags, spec, aspect_pixels, notes)
+
+    # 3. Everything else: option, else flag, else the model's default.
+    steps = _pick(options.steps, flags.steps, "--steps", "steps", notes)
+    guidance = _pick(options.guidance, flags.guidance, "--cfg", "guidance", notes)
+    count = _pick(options.count, flags.count, "--n", "count", notes) or DEFAULT_COUNT
+    seed = _pick(options.seed, flags.seed, "--seed", "seed", notes)
+    negative = _pick(options.negative, flags.negative, "--no", "negative", notes)
+    strength = _pick(options.strength, flags.strength, "--strength", "strength", notes)
+    if strength is not None and not options.has_image:
+        raise InvalidParameters(
+            "strength", "strength only applies with an attached image; attach one or drop it"
+        )
+    first = seed if seed is not None else new_seed()
+    params = GenerationParams(
+        prompt=flags.prompt,
+        model=model,
+        negative_prompt=negative or "",
+        width=width,
+        height=height,
+        steps=steps if steps is not None else spec.steps,
+        guidance=guidance if guidance is not None else spec.guidance,
+        sampler=Sampler.parse(options.sampler) if options.sampler else spec.sampler,
+        seeds=tuple((first + i) % (MAX_SEED + 1) for i in range(count)),
+        strength=strength if strength is not None else default_strength,
+    )
+    return BuiltParams(params, tuple(notes))
+
+
+def _pick(option: T | None, flag: T | None, flag_name: str, option_name: str, notes: list[str]) -> T | None:
+    if option is not None and flag is not None and option != flag:
+        notes.append(f"`{flag_name} {flag}` was ignored: the `{option_name}` option ({option}) wins")
+    return option if option is not None else flag
+
+
+def _size(
+    options: ImagineOptions, flags: InlineFlags, spec: ModelSpec, aspect_pixels: int, notes: list[str]
+) -> tuple[int, int]:
+    given_size = options.width is not None or options.height is not None
+    if options.has_image and (options.aspect or given_size or flags.aspect):
+        raise InvalidParameters(
+            "aspect", "with an attached image the image's shape is used; drop aspect, width, height and --ar"
+        )
+    if options.aspect and given_size:
+        raise InvalidParameters("aspect", "give either aspect or width and height, not both")
+    if given_size:
+        if options.width is None or options.height is None:
+            raise InvalidParameters("size", "give both width and height (or use aspect instead)")
+        if flags.aspect:
+            notes.append("`--ar` was ignored: the `width` and `height` options win")
+        return options.width, options.height
+    if options.aspect:
+        aspect = parse_aspect_ratio(options.aspect)
+        if flags.aspect and flags.aspect != aspect:
+            notes.append(f"`--ar {flags.aspect[0]}:{flags.aspect[1]}` was ignored: the `aspect` option wins")
+        return size_for_aspect(*aspect, aspect_pixels)
+    if flags.aspect:
+        return size_for_aspect(*flags.aspect, aspect_pixels)
+    return spec.width, spec.height
+
+
+__all__ = ["ASPECT_CHOICES", "BuiltParams", "FlagError", "ImagineOptions", "build_params"]

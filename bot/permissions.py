@@ -1,0 +1,50 @@
+"""Who may do what where: moderators, allowed channels, direct messages. Plain values in, answers out."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+from datetime import timedelta
+
+from bot.errors import BadDuration, NotHere
+from moderation.policy import GuildPolicy
+
+_DURATION = re.compile(r"\s*(\d{1,6})\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*", re.IGNORECASE)
+_UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
+MAX_BAN = timedelta(days=3650)
+
+
+def is_moderator(*, manage_guild: bool, role_ids: Collection[int], policy: GuildPolicy) -> bool:
+    """Manage Server, or the role the server's policy names as its moderators."""
+    if manage_guild:
+        return True
+    return policy.moderator_role_id is not None and policy.moderator_role_id in role_ids
+
+
+def check_channel(policy: GuildPolicy, channel_id: int | None, parent_id: int | None = None) -> None:
+    """Raise NotHere when the policy limits generation to other channels (a thread counts as its parent)."""
+    allowed = policy.allowed_channel_ids
+    if not allowed:
+        return
+    if channel_id in allowed or (parent_id is not None and parent_id in allowed):
+        return
+    mentions = ", ".join(f"<#{channel}>" for channel in sorted(allowed))
+    raise NotHere(f"images can't be made in this channel here; use {mentions}")
+
+
+def check_dm(dms_allowed: bool) -> None:
+    """Raise NotHere when the bot's operator turned direct messages off."""
+    if not dms_allowed:
+        raise NotHere("this bot makes images on servers only, not in direct messages")
+
+
+def parse_duration(text: str) -> timedelta:
+    """`30m`, `12h`, `7d`, `2w` (up to ten years); raise BadDuration otherwise."""
+    match = _DURATION.fullmatch(text)
+    if match is None:
+        raise BadDuration(text)
+    amount = int(match.group(1))
+    seconds = amount * _UNIT_SECONDS[match.group(2)[0].lower()]
+    if amount <= 0 or seconds > MAX_BAN.total_seconds():
+        raise BadDuration(text)
+    return timedelta(seconds=seconds)

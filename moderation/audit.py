@@ -1,0 +1,225 @@
+"""The moderation audit log, blocked prompts kept for review, and deletion of a user's data on request."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from moderation.database import utcnow
+from moderation.models import AuditEntryRow, BlockedPromptRow, LicenseAcceptanceRow
+
+if TYPE_CHECKING:
+    from moderation.screening import Verdict
+
+log = logging.getLogger(__name__)
+
+
+class AuditAction(StrEnum):
+    """What an audit entry records."""
+
+    POLICY_SET = "policy_set"
+    POLICY_RESET = "policy_reset"
+    TERMS_ADDED = "terms_added"
+    TERMS_REMOVED = "terms_removed"
+    PATTERNS_ADDED = "patterns_added"
+    PATTERNS_REMOVED = "patterns_removed"
+    USER_BANNED = "user_banned"
+    USER_UNBANNED = "user_unbanned"
+    PROMPT_BLOCKED = "prompt_blocked"
+    IMAGE_WITHHELD = "image_withheld"
+    IMAGE_SPOILERED = "image_spoilered"
+    IMAGE_DELETED = "image_deleted"
+    JOB_DELETED = "job_deleted"
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One audit log entry as read back."""
+
+    id: int
+    guild_id: int | None
+    actor_id: int | None
+    action: AuditAction
+    target_user_id: int | None
+    rule_id: str | None
+    detail: str | dict[str, Any]
+    created_at: datetime
+
+
+def rowcount(result: Any) -> int:
+    """The number of rows a DELETE or UPDATE touched."""
+    # DELETE and UPDATE return a CursorResult; its row count is what the statement touched.
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
+
+
+class AuditLog:
+    """Reads and writes the audit log and the blocked-prompt review queue."""
+
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = session_factory
+
+    def stage(
+        self,
+        session: AsyncSession,
+        *,
+        guild_id: int | None,
+        actor_id: int | None,
+        action: AuditAction,
+        target_user_id: int | None = None,
+        rule_id: str | None = None,
+        detail: str | dict[str, Any] = "",
+    ) -> None:
+        """Add an entry to another store's `session`, so that it commits with the change it records."""
+        session.add(
+            AuditEntryRow(
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action=action.value,
+                target_user_id=target_user_id,
+                rule_id=rule_id,
+                detail=detail,
+                created_at=utcnow(),
+            )
+        )
+
+    async def record(
+        self,
+        *,
+        guild_id: int | None,
+        actor_id: int | None,
+        action: AuditAction,
+        target_user_id: int | None = None,
+        rule_id: str | None = None,
+        detail: str | dict[str, Any] = "",
+    ) -> None:
+        """Write one audit entry."""
+        async with self._sessions() as session, session.begin():
+            self.stage(
+                session,
+                guild_id=guild_id,
+                actor_id=actor_id,
+                action=action,
+                target_user_id=target_user_id,
+                rule_id=rule_id,
+                detail=detail,
+            )
+
+    async def recent(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
+        """The guild's latest audit entries, newest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(AuditEntryRow)
+                .where(AuditEntryRow.guild_id == guild_id)
+                .order_by(AuditEntryRow.created_at.desc(), AuditEntryRow.id.desc())
+                .limit(limit)
+            )
+            return [
+                AuditEntry(
+                    id=row.id,
+                    guild_id=row.guild_id,
+                    actor_id=row.actor_id,
+                    action=AuditAction(row.action),
+                    target_user_id=row.target_user_id,
+                    rule_id=row.rule_id,
+                    detail=row.detail,
+                    created_at=row.created_at,
+                )
+                for row in rows
+            ]
+
+    async def record_blocked_prompt(
+        self,
+        guild_id: int | None,
+        user_id: int,
+        prompt: str,
+        negative: str,
+        verdict: Verdict,
+        *,
+        job_id: int | None = None,
+    ) -> None:
+        """Keep a blocked prompt for moderator review and note the block in the audit log."""
+        if verdict.allowed or verdict.rule_id is None:
+            raise ValueError("only blocked verdicts are recorded")
+        async with self._sessions() as session, session.begin():
+            session.add(
+                BlockedPromptRow(
+                    guild_id=guild_id,
+                    user_id=user_id,
+                    prompt=prompt,
+                    negative_prompt=negative,
+                    rule_id=verdict.rule_id,
+                    category=verdict.category or "",
+                    reason=verdict.reason or "",
+                    job_id=job_id,
+                    created_at=utcnow(),
+                )
+            )
+            # The prompt itself stays in blocked_prompt, which is purged; the audit entry only says why.
+            self.stage(
+                session,
+                guild_id=guild_id,
+                actor_id=None,
+                action=AuditAction.PROMPT_BLOCKED,
+                target_user_id=user_id,
+                rule_id=verdict.rule_id,
+                detail={"category": verdict.category, "hard_floor": verdict.hard_floor},
+            )
+
+    async def blocked_prompts(self, guild_id: int, limit: int = 20) -> list[dict[str, Any]]:
+        """The guild's latest blocked prompts for review, newest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(BlockedPromptRow)
+                .where(BlockedPromptRow.guild_id == guild_id)
+                .order_by(BlockedPromptRow.created_at.desc(), BlockedPromptRow.id.desc())
+                .limit(limit)
+            )
+            return [
+                {
+                    "user_id": row.user_id,
+                    "prompt": row.prompt,
+                    "negative_prompt": row.negative_prompt,
+                    "rule_id": row.rule_id,
+                    "category": row.category,
+                    "reason": row.reason,
+                    "job_id": row.job_id,
+                    "created_at": row.created_at,
+                }
+                for row in rows
+            ]
+
+    async def purge_expired(self, retention_days: int) -> int:
+        """Delete blocked prompts older than `retention_days`; return how many went."""
+        cutoff = utcnow() - timedelta(days=retention_days)
+        async with self._sessions() as session, session.begin():
+            count = rowcount(
+                await session.execute(delete(BlockedPromptRow).where(BlockedPromptRow.created_at < cutoff))
+            )
+        log.info("purged %d blocked prompts older than %d days", count, retention_days)
+        return count
+
+    async def delete_user_data(self, user_id: int) -> int:
+        """Erase what is kept about a user: acceptances and blocked prompts go, audit rows lose the id.
+
+        Bans stay: they are the guild's moderation record, not data the user gave us.
+        Returns the number of rows deleted or redacted.
+        """
+        statements = (
+            delete(LicenseAcceptanceRow).where(LicenseAcceptanceRow.user_id == user_id),
+            delete(BlockedPromptRow).where(BlockedPromptRow.user_id == user_id),
+            update(AuditEntryRow).where(AuditEntryRow.target_user_id == user_id).values(target_user_id=None),
+            update(AuditEntryRow).where(AuditEntryRow.actor_id == user_id).values(actor_id=None),
+        )
+        count = 0
+        async with self._sessions() as session, session.begin():
+            for statement in statements:
+                count += rowcount(await session.execute(statement))
+        log.info("deleted or redacted %d rows of user data", count)
+        return count

@@ -1,0 +1,409 @@
+"""Word lists of the screening rules and the matcher that finds them in a text's normalised views.
+
+Everything is matched as whole words or whole word sequences (n-grams) of the normalised views, never as
+raw substrings, so "Scunthorpe", "Essex", "cocktail" and "grapefruit" never match. The two places where
+word edges are lost on purpose, runs of spaced letters ("n u d e") and glued words ("nudeteen"), are
+handled separately: runs by substring, glued words by splitting them into known words only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache, lru_cache
+from importlib import resources
+
+from moderation.normalize import analyze, squeeze
+
+
+class Term(StrEnum):
+    """The class of a listed word or phrase; rules combine classes."""
+
+    SEXUAL = "sexual"
+    """Explicit sexual content or nudity: refused with minors or real people, and where NSFW is off."""
+    SUGGESTIVE = "suggestive"
+    """Revealing or sexualising, not explicit: refused only together with minors or real people."""
+    CLOTHING = "clothing"
+    """Clothing: in a negative prompt (or at zero weight) it asks for nudity."""
+    MINOR = "minor"
+    ADULT = "adult"
+    """In a negative prompt it asks for someone who is not an adult."""
+    CSAM = "csam"
+    """Refused on its own."""
+    PERSON = "person"
+    DEFAMATION = "defamation"
+    VIOLENCE = "violence"
+    FRAMING = "framing"
+    """Presents an image as real news or evidence."""
+    DISASTER = "disaster"
+    SLUR = "slur"
+    PHOTO = "photo"
+    """Asks for a photographic, realistic look."""
+
+
+def _words(block: str) -> list[str]:
+    """Single words of a block, then its "|"-separated phrases."""
+    single, _, phrases = block.partition("|")
+    out = single.split()
+    out.extend(" ".join(p.split()) for p in ("|" + phrases).split("|") if p.strip())
+    return out
+
+
+_SEXUAL = """
+nude nudes nudity naked nakedness topless bottomless undressed undressing unclothed disrobed nsfw porn
+porno pornography pornographic xxx sex sexual sexually intercourse erotic erotica hentai ecchi lewd
+genital genitals genitalia penis penises vagina vaginas vulva pussy clitoris labia nipple nipples areola
+areolas breasts boobs boobies titties tits butthole anus anal orgasm orgasms masturbate masturbates
+masturbating masturbation ejaculation ejaculating cumshot cum creampie semen blowjob handjob footjob
+fellatio cunnilingus deepthroat bukkake gangbang threesome orgy bdsm bondage fetish dildo vibrator
+stripper striptease lapdance nudist naturist onlyfans fansly r34 rule34 softcore molest molested
+molesting molestation rape raped raping incest pedophile pedophilia paedophile paedophilia upskirt
+downblouse cameltoe nipslip erection aroused ahegao futanari futa yiff pantyless braless
+|no clothes|no clothing|without clothes|without clothing|without any clothes|not wearing anything
+|wearing nothing|with nothing on|birthday suit|in the buff|au naturel|bare breasts|bare breasted
+|full frontal|private parts|having sex|oral sex|sex scene|making love|spread legs|spreading legs
+|legs spread|clothes off|clothing off|taking off her clothes|takes off her clothes|no panties
+|no underwear|no bra|skinny dipping|skinny dip|rule 34|nip slip|camel toe|sex act|sex toy
+"""
+
+_SUGGESTIVE = """
+sexy seductive seductively sensual sultry flirty flirtatious lingerie underwear panties panty thong
+thongs bra bras gstring bikini bikinis swimsuit swimsuits swimwear skimpy explicit playboy prostitute
+horny cleavage busty voluptuous pinup boudoir thicc negligee
+|g string|bathing suit|pin up|bedroom eyes|wet t shirt|see through|lace lingerie|short skirt
+"""
+
+_CLOTHING = """
+clothes clothing clothed dressed swimsuit swimsuits swimwear bikini underwear bra panties censored
+censorship censor sfw modest garment garments attire
+|fully clothed|censor bar|censor bars|mosaic censoring|bathing suit
+"""
+
+_MINOR = """
+child children childs kid kids kiddo kiddie kiddies toddler toddlers baby babies infant infants newborn
+newborns preteen preteens tween tweens teen teens teenage teenaged teenager teenagers adolescent
+adolescents underage underaged minor minors schoolgirl schoolgirls schoolboy schoolboys loli lolis
+lolita shota shotas schoolchild schoolchildren schoolkid schoolkids boy boys daughter daughters son sons
+juvenile juveniles youngster youngsters pubescent prepubescent childlike kindergartener kindergarten
+preschool preschooler highschool highschooler grader u18
+|little girl|little girls|little boy|little boys|young girl|young girls|young boy|young boys|small girl
+|tiny girl|school girl|school girls|school boy|school boys|under age|under 18|under eighteen|pre teen
+|pre pubescent|child like|elementary school|middle school|junior high|high school|grade school|not 18
+|below 18|younger than 18
+"""
+
+_ADULT = """
+adult adults grownup
+|grown up|grown woman|grown man|legal age|of age|over 18
+"""
+
+_CSAM = """
+lolicon shotacon toddlercon jailbait pthc csam childporn pedoporn
+|child porn|kiddie porn|kiddy porn|underage porn
+"""
+
+_DEFAMATION = """
+arrested handcuffed handcuffs mugshot prisoner inmate convicted cocaine heroin meth methamphetamine
+snorting overdose overdosing drunk vomiting puking peeing pooping diaper nazi nazis kkk pedophile
+paedophile pedo rapist molester shoplifting stealing bribe bribery criminal
+|under arrest|being arrested|mug shot|in prison|in jail|prison cell|jail cell|behind bars
+|prison jumpsuit|orange jumpsuit|perp walk|doing drugs|taking drugs|smoking crack|crack pipe|passed out
+|as a criminal
+"""
+
+_VIOLENCE = """
+stabbed stabbing beheaded beheading decapitated decapitation murdered killed assassinated hanged lynched
+lynching torture punched bloodied corpse strangled mutilated dismembered guillotined
+|being executed|public execution|being shot|gets shot|getting shot|shot dead|shot in the head
+|gunshot wound|severed head|being killed|being tortured|beaten up|being beaten|covered in blood
+|dead body|lying dead|found dead|in a coffin|gun to head|gun to his head|gun to her head|burned alive
+|burning alive|set on fire|blown up|firing squad|electric chair|on the guillotine
+"""
+
+_FRAMING = """
+cctv bodycam reuters
+|breaking news|news photo|news footage|news report|news broadcast|press photo|fake news|fake photo
+|fake picture|fake image|fake footage|leaked photo|leaked image|leaked footage|leaked video
+|security camera|security footage|surveillance footage|body cam|dashcam footage|caught on camera
+|ap photo|associated press|authentic photo|photo evidence|photographic evidence|evidence photo
+|unedited photo|exclusive photo
+"""
+
+_DISASTER = """
+explosion explosions exploding explodes blast bombing bombed bomb bombs attack attacked shooting gunfire
+riot riots rioting coup invasion invaded airstrike crash crashed burning burned ablaze collapsed
+collapse destroyed hostage hostages massacre evacuated evacuation stampede earthquake tsunami hurricane
+tornado wildfire flood flooded flooding pandemic outbreak arrested killed injured casualties
+|terrorist attack|terror attack|mass shooting|nuclear attack|nuclear strike|nuclear explosion
+|missile strike|air strike|plane crash|on fire
+"""
+
+_PHOTO = """
+photo photos photograph photography photographic photorealistic realistic hyperrealistic real selfie
+leaked paparazzi candid instagram onlyfans dslr
+|raw photo
+"""
+
+# Benign phrases that contain a listed word; they are blanked before matching.
+_EXCEPTIONS = """
+|same sex|opposite sex|both sexes|opposite sexes|sex education|sex ed|sex pistols|sex and the city
+|nude color|nude colour|nude colored|nude coloured|nude tone|nude tones|nude lipstick|nude lip|nude lips
+|nude makeup|nude palette|nude heels|nude shoes|nude beige|nude pink|baby oil|baby blue|baby pink
+|baby bump|babys breath|sugar baby|king charles spaniel|blue tit|blue tits|great tit|great tits|coal tit
+|coal tits|cum laude|magna cum laude|summa cum laude|lolita fashion|gothic lolita|sweet lolita
+|classic lolita|naked eye|naked mole rat|naked flame|boy band|bad boy|bra size|horny toad|horny lizard
+|pussy cat|pussy willow|thong sandals
+"""
+
+# Words that may glue onto a listed word ("hotteens", "mylittlegirl"); used only to split glued words.
+_FILLERS = frozenset(
+    _words("""
+    hot cute little young small tiny my her his real big wet girl girls woman women man men pic pics photo
+    photos video videos leaked leak teenie
+    """)
+)
+# Words after a capitalised given name that make the pair a thing, not a person ("Rose Garden").
+_NOT_SURNAMES = frozenset(
+    _words("""
+    style art painting portrait photo photograph street beach park garden hotel city falls lake river
+    mountain bay island castle palace church school college university cosplay costume outfit dress body
+    woman girl man boy lady model character version fanart lingerie nude naked sexy hot in with and the as
+    at of on
+    """)
+)
+_CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z]{1,15})[ \t]+([A-Z][a-z]{1,20}(?:-[A-Z][a-z]+)?)\b")
+_AGE_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen"
+)
+_AGE_VALUES = {word: i + 1 for i, word in enumerate(_AGE_WORDS.split("|"))}
+_AGE = re.compile(
+    rf"(?<![a-z0-9.])(?P<n>\d{{1,2}}|{_AGE_WORDS}) ?(?:(?:years?|yrs?|yr|y) ?(?:old|o)|years? of age"
+    rf"|(?:st|nd|rd|th) ?graders?)(?![a-z0-9])"
+    rf"|(?<![a-z0-9])aged? (?P<m>\d{{1,2}}|{_AGE_WORDS})(?![a-z0-9.])"
+)
+_GROUPS = (
+    "jews|jewish people|muslims|muslim people|christians|catholics|hindus|sikhs|buddhists|atheists|"
+    "black people|blacks|african americans|africans|asians|asian people|chinese people|japanese people|"
+    "koreans|indians|mexicans|latinos|latinas|hispanics|arabs|palestinians|israelis|immigrants|migrants|"
+    "refugees|gays|gay people|gay men|lesbians|homosexuals|bisexuals|trans people|transgender people|"
+    "trans women|trans men|women|disabled people|the disabled|autistic people|gypsies|roma|romani|whites|"
+    "white people"
+)
+_DEHUMANISING = (
+    "vermin|rats|cockroaches|roaches|animals|beasts|subhuman|subhumans|parasites|inferior|filth|scum|"
+    "a disease|a plague|apes|monkeys|pigs|dogs|savages|not human|not people"
+)
+_HATE = re.compile(
+    rf"(?<![a-z])(?:{_GROUPS}) (?:are|as|is|being|portrayed as|depicted as|drawn as)"
+    rf" (?:all |just |nothing but |like )?(?:{_DEHUMANISING})(?![a-z])"
+    rf"|(?<![a-z])(?:kill|killing|exterminate|exterminating|gas|gassing|lynch|lynching|hang|burn|"
+    rf"eradicate|wipe out|death to|eliminate|purge|genocide of) (?:all |the |every )?(?:{_GROUPS})(?![a-z])"
+    rf"|(?<![a-z])(?:{_GROUPS}) (?:should|must|deserve to|need to) (?:die|be killed|be exterminated|"
+    rf"be gassed|burn|hang)(?![a-z])"
+    rf"|(?<![a-z])(?:heil hitler|sieg heil)(?![a-z])"
+)
+
+
+def _data_lines(name: str) -> list[str]:
+    text = resources.files("moderation").joinpath("data", name).read_text(encoding="utf-8")
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+
+
+def _term_forms(term: str) -> tuple[str, ...]:
+    """A listed term as the normaliser would see it: the word sequence, and the words glued together."""
+    words = analyze(term).sequences[0]
+    spaced = " ".join(words)
+    return (spaced, "".join(words)) if len(words) > 1 else (spaced,)
+
+
+@dataclass
+class Hits:
+    """What the lexicon found in one text: matched terms per class, ages and real people."""
+
+    terms: dict[Term, set[str]] = field(default_factory=lambda: defaultdict(set))
+    ages: list[int] = field(default_factory=list)
+    people: set[str] = field(default_factory=set)
+    hate: str | None = None
+
+    def has(self, term: Term) -> bool:
+        """Whether any word of class `term` was found."""
+        return bool(self.terms.get(term))
+
+
+# Word break is quadratic in the token's length; a glued phrase of a few words is far shorter than this.
+_MAX_GLUED = 48
+_RUN_CLASSES = frozenset({Term.SEXUAL, Term.SUGGESTIVE, Term.MINOR, Term.CSAM})
+
+
+class Lexicon:
+    """The compiled word lists; build once with `load_lexicon()` and share."""
+
+    def __init__(self, people: Iterable[str], first_names: Iterable[str], slurs: Iterable[str]) -> None:
+        lists: dict[Term, list[str]] = {
+            Term.SEXUAL: _words(_SEXUAL),
+            Term.SUGGESTIVE: _words(_SUGGESTIVE),
+            Term.CLOTHING: _words(_CLOTHING),
+            Term.MINOR: _words(_MINOR),
+            Term.ADULT: _words(_ADULT),
+            Term.CSAM: _words(_CSAM),
+            Term.DEFAMATION: _words(_DEFAMATION),
+            Term.VIOLENCE: _words(_VIOLENCE),
+            Term.FRAMING: _words(_FRAMING),
+            Term.DISASTER: _words(_DISASTER),
+            Term.SLUR: list(slurs),
+            Term.PHOTO: _words(_PHOTO),
+        }
+        # 1. Every form of every term, mapped to its classes; people map to their display name.
+        classes: dict[str, set[Term]] = defaultdict(set)
+        for term_class, terms in lists.items():
+            for term in terms:
+                for form in _term_forms(term):
+                    classes[form].add(term_class)
+        self.person_names: dict[str, str] = {}
+        for line in people:
+            name, *aliases = (part.strip() for part in line.split("|"))
+            for alias in (name, *aliases):
+                for form in _term_forms(alias):
+                    classes[form].add(Term.PERSON)
+                    self.person_names[form] = name
+        self.classes: dict[str, frozenset[Term]] = {k: frozenset(v) for k, v in classes.items()}
+        self.max_n = max(form.count(" ") + 1 for form in self.classes)
+        self.first_words = frozenset(form.split(" ", 1)[0] for form in self.classes if " " in form)
+        # Stretched letters in phrases ("taaaylor swiift") are matched squeezed. Only phrases: a squeezed
+        # single word can be another word ("teen" → "ten").
+        squeezed: dict[str, set[Term]] = defaultdict(set)
+        for form, form_classes in self.classes.items():
+            if " " in form:
+                squeezed[squeeze(form)].update(form_classes)
+                if form in self.person_names:
+                    self.person_names[squeeze(form)] = self.person_names[form]
+        self.squeezed_classes = {k: frozenset(v) for k, v in squeezed.items()}
+        self.squeezed_first_words = frozenset(form.split(" ", 1)[0] for form in self.squeezed_classes)
+        # Names spelled letter by letter ("t a y l o r s w i f t") are searched in the text without spaces.
+        glued_names = sorted(
+            (f for f in self.classes if Term.PERSON in self.classes[f] and " " not in f), key=len
+        )
+        self._glued_names = re.compile("|".join(map(re.escape, reversed(glued_names))))
+
+        # 2. Glued words are split only into these: listed single words and a few fillers.
+        glueable = _RUN_CLASSES | {Term.PERSON}
+        self._glue_terms = frozenset(
+            form for form, cls in self.classes.items() if " " not in form and cls & glueable and len(form) > 2
+        )
+        self._glue_vocab = self._glue_terms | _FILLERS
+        self._glue_max = max(map(len, self._glue_vocab))
+        # Prompts repeat the same long words ("masterpiece", "photorealistic"); remember their splits.
+        self._split_glued = lru_cache(maxsize=65536)(self._split_glued_uncached)
+
+        # 3. Spaced-letter runs are searched by substring for the words that matter most.
+        run_terms = sorted(
+            (f for f in self._glue_terms if self.classes[f] & _RUN_CLASSES),
+            key=len,
+            reverse=True,
+        )
+        # A lookahead finds overlapping words too: "watsonsexy" holds "sons" and "sexy".
+        self._run_pattern = re.compile("(?=(" + "|".join(map(re.escape, run_terms)) + "))")
+        self._masked_candidates: dict[int, list[str]] = defaultdict(list)
+        for form in run_terms:
+            self._masked_candidates[len(form)].append(form)
+
+        words_of = (r"[\s\-_.]+".join(map(re.escape, p.split())) for p in _words("|" + _EXCEPTIONS))
+        self._exceptions = re.compile(r"(?<![a-z0-9])(?:" + "|".join(words_of) + r")(?![a-z0-9])")
+        self.first_names = frozenset(n.lower() for n in first_names)
+
+    def scan(self, text: str) -> Hits:
+        """Find every listed term, age under 18, real person and hateful phrase in `text`."""
+        views = analyze(text)
+        if self._exceptions.search(views.base):
+            views = analyze(self._exceptions.sub(" ", views.base))
+        hits = Hits()
+
+        # 1. Whole words and word sequences of every view.
+        for gram in views.grams(self.max_n, self.first_words):
+            for term_class in self.classes.get(gram, ()):
+                hits.terms[term_class].add(gram)
+        if views.squeezed:
+            for gram in views.grams(self.max_n, self.squeezed_first_words, squeezed=True):
+                for term_class in self.squeezed_classes.get(gram, ()):
+                    hits.terms[term_class].add(gram)
+
+        # 2. Glued words, spaced-letter runs and masked words ("s*x").
+        for token in views.tokens:
+            if 6 <= len(token) <= _MAX_GLUED and token not in self.classes and token.isalpha():
+                for piece in self._split_glued(token):
+                    for term_class in self.classes.get(piece, ()):
+                        hits.terms[term_class].add(piece)
+        for run in views.runs:
+            for piece in self._run_pattern.findall(run):
+                for term_class in self.classes[piece]:
+                    hits.terms[term_class].add(piece)
+        if views.runs:
+            for seq in views.sequences:
+                hits.terms[Term.PERSON].update(self._glued_names.findall("".join(seq)))
+        for masked in views.masked:
+            for piece in self._unmask(masked):
+                for term_class in self.classes[piece]:
+                    hits.terms[term_class].add(piece)
+
+        # 3. Ages, people and hateful statements.
+        for seq in views.sequences:
+            for match in _AGE.finditer(" ".join(seq)):
+                raw = match.group("n") or match.group("m")
+                hits.ages.append(int(raw) if raw.isdigit() else _AGE_VALUES[raw])
+        hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
+        for seq in views.sequences:
+            hateful = _HATE.search(" ".join(seq))
+            if hateful:
+                hits.hate = hateful.group(0)
+                break
+        return hits
+
+    def guess_people(self, text: str) -> set[str]:
+        """Capitalised "Firstname Lastname" pairs that look like a real person's name."""
+        later_words = re.findall(r"[A-Za-z]+", text)[1:]
+        capitalised = sum(1 for w in later_words if w[0].isupper())
+        # In Title Case Prompts Every Word Is Capitalised, so a capital says nothing about names.
+        if len(later_words) >= 3 and capitalised > 0.6 * len(later_words):
+            return set()
+        found = set()
+        for match in _CAPITALISED_PAIR.finditer(text):
+            first, last = match.group(1).lower(), match.group(2).lower()
+            if first in self.first_names and last not in _NOT_SURNAMES and last not in self.first_names:
+                found.add(match.group(0))
+        return found
+
+    def _split_glued_uncached(self, token: str) -> tuple[str, ...]:
+        # Word break over the glue vocabulary; a split counts only if it covers the whole token.
+        best: list[list[str] | None] = [None] * (len(token) + 1)
+        best[0] = []
+        for end in range(2, len(token) + 1):
+            for start in range(max(0, end - self._glue_max), end - 1):
+                prefix = best[start]
+                if prefix is not None and token[start:end] in self._glue_vocab:
+                    best[end] = [*prefix, token[start:end]]
+                    break
+        pieces = best[len(token)]
+        if not pieces:
+            return ()
+        return tuple(p for p in pieces if p in self._glue_terms)
+
+    def _unmask(self, masked: str) -> list[str]:
+        # "s*x" matches listed words of the same length with any letter where the stars are.
+        if masked.count("*") * 2 > len(masked):
+            return []
+        pattern = re.compile(re.escape(masked).replace(r"\*", "[a-z]"))
+        return [c for c in self._masked_candidates.get(len(masked), ()) if pattern.fullmatch(c)]
+
+
+@cache
+def load_lexicon() -> Lexicon:
+    """The lexicon built from the lists above and the files in `moderation/data/`."""
+    return Lexicon(
+        people=_data_lines("public_figures.txt"),
+        first_names=" ".join(_data_lines("first_names.txt")).split(),
+        slurs=_data_lines("slurs.txt"),
+    )

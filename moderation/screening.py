@@ -1,0 +1,232 @@
+"""Prompt screening: the hard floor, the license's use restrictions, the guild's policy, then semantics.
+
+Rules are plain word and pattern matches over the normalised views of `moderation.normalize`, so one
+prompt takes well under a millisecond. Every rule has an id, a category and a sentence a user
+understands; the first rule that matches, in the order above, decides.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from moderation.errors import PromptBlocked
+from moderation.lexicon import Hits, Lexicon, Term, load_lexicon
+from moderation.normalize import analyze
+from moderation.pii import PiiKind, find_pii
+from moderation.policy import MAX_TERM_WORDS, GuildPolicy, NsfwMode, compiled_patterns
+
+if TYPE_CHECKING:
+    from moderation.semantic import SemanticScreener
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A screening rule's identity and the sentence shown to the user it blocks."""
+
+    id: str
+    category: str
+    reason: str
+    hard_floor: bool = False
+
+
+_PII_REASONS = {
+    PiiKind.PHONE: "a phone number",
+    PiiKind.EMAIL: "an e-mail address",
+    PiiKind.ADDRESS: "a street address",
+    PiiKind.NATIONAL_ID: "an identity or account number",
+    PiiKind.CREDIT_CARD: "a payment card number",
+}
+
+RULES: dict[str, Rule] = {
+    rule.id: rule
+    for rule in (
+        Rule(
+            "floor.minor_sexual",
+            "minor_safety",
+            "Prompts that combine children or teenagers with nudity or sexual content are never allowed.",
+            hard_floor=True,
+        ),
+        Rule(
+            "floor.real_person_sexual",
+            "real_person",
+            "Sexual or nude images of real people are never allowed.",
+            hard_floor=True,
+        ),
+        *(
+            Rule(
+                f"floor.pii.{kind.value}",
+                "privacy",
+                f"Prompts may not contain personal information such as {what}.",
+                hard_floor=True,
+            )
+            for kind, what in _PII_REASONS.items()
+        ),
+        Rule(
+            "license.defamation",
+            "harassment",
+            "The model's license forbids images that defame, disparage or harass real people.",
+        ),
+        Rule(
+            "license.violence",
+            "violence",
+            "The model's license forbids images of violence against real people.",
+        ),
+        Rule(
+            "license.disinformation",
+            "disinformation",
+            "The model's license forbids fake news images of real people or real events.",
+        ),
+        Rule(
+            "license.discrimination",
+            "hate",
+            "The model's license forbids content that demeans people for who they are.",
+        ),
+        Rule(
+            "policy.banned_term",
+            "server_policy",
+            "This server's moderators have banned a word in this prompt.",
+        ),
+        Rule(
+            "policy.banned_pattern", "server_policy", "This prompt matches a pattern this server has banned."
+        ),
+        Rule("policy.nsfw", "nsfw", "This server does not allow sexual or explicit prompts."),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The outcome of screening one prompt."""
+
+    allowed: bool
+    rule_id: str | None = None
+    category: str | None = None
+    reason: str | None = None
+    hard_floor: bool = False
+
+    @classmethod
+    def block(cls, rule: Rule, reason: str | None = None) -> Verdict:
+        """A blocking verdict for `rule`, with its standard sentence unless `reason` is given."""
+        return cls(
+            allowed=False,
+            rule_id=rule.id,
+            category=rule.category,
+            reason=reason or rule.reason,
+            hard_floor=rule.hard_floor,
+        )
+
+    def raise_if_blocked(self) -> None:
+        """Raise `PromptBlocked` when the prompt was blocked."""
+        if not self.allowed:
+            raise PromptBlocked(
+                self.rule_id or "unknown",
+                self.category or "unknown",
+                self.reason or "",
+                hard_floor=self.hard_floor,
+            )
+
+
+ALLOWED = Verdict(allowed=True)
+_NO_HITS = Hits()
+
+
+@lru_cache(maxsize=1024)
+def _banned_term_forms(terms: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
+    # A banned term matches in the same normalised forms as the built-in lists: "k1tty" bans "kitty".
+    forms: dict[str, str] = {}
+    for term in terms:
+        for seq in analyze(term).sequences:
+            if seq:
+                forms.setdefault(" ".join(seq), term)
+                forms.setdefault("".join(seq), term)  # "hot dog" bans "hotdog" too
+    return forms, frozenset(form.split(" ", 1)[0] for form in forms if " " in form)
+
+
+class PromptScreener:
+    """Screens prompts. Build one at start-up and share it: it is stateless and thread-safe."""
+
+    def __init__(self, *, semantic: SemanticScreener | None = None, lexicon: Lexicon | None = None) -> None:
+        self._lexicon = lexicon or load_lexicon()
+        self._semantic = semantic
+        self._default_policy = GuildPolicy()
+
+    def screen(self, prompt: str, negative_prompt: str = "", policy: GuildPolicy | None = None) -> Verdict:
+        """Screen a prompt and its negative prompt under `policy` (the defaults when None)."""
+        if policy is None:
+            policy = self._default_policy
+        pos = self._lexicon.scan(prompt)
+        # Words given zero or negative weight, "(clothes:-1)", act as a negative prompt.
+        negative = f"{negative_prompt} {analyze(prompt).negated}".strip()
+        neg = self._lexicon.scan(negative) if negative else _NO_HITS
+        return (
+            self._hard_floor(prompt, negative, pos, neg)
+            or self._license(pos, neg)
+            or self._policy(prompt, negative, policy, pos, neg)
+            or self._semantic_check(prompt, policy)
+            or ALLOWED
+        )
+
+    def _hard_floor(self, prompt: str, negative: str, pos: Hits, neg: Hits) -> Verdict | None:
+        # "Clothes" in the negative prompt asks for nudity; "adult" there asks for someone younger.
+        sexual = pos.has(Term.SEXUAL) or pos.has(Term.SUGGESTIVE) or neg.has(Term.CLOTHING)
+        minor = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages) or neg.has(Term.ADULT)
+        if pos.has(Term.CSAM) or (sexual and minor):
+            return Verdict.block(RULES["floor.minor_sexual"])
+        if sexual and pos.people:
+            return Verdict.block(RULES["floor.real_person_sexual"])
+        # An unlisted "Firstname Lastname" counts only with explicit words and a photographic look.
+        if pos.has(Term.SEXUAL) and pos.has(Term.PHOTO) and self._lexicon.guess_people(prompt):
+            return Verdict.block(RULES["floor.real_person_sexual"])
+        for text in (prompt, negative):
+            if text:
+                found = find_pii(analyze(text).base)
+                if found:
+                    return Verdict.block(RULES[f"floor.pii.{found[0].kind.value}"])
+        return None
+
+    def _license(self, pos: Hits, neg: Hits) -> Verdict | None:
+        if pos.hate or neg.hate or pos.has(Term.SLUR) or neg.has(Term.SLUR):
+            return Verdict.block(RULES["license.discrimination"])
+        if pos.people and pos.has(Term.DEFAMATION):
+            return Verdict.block(RULES["license.defamation"])
+        if pos.people and pos.has(Term.VIOLENCE):
+            return Verdict.block(RULES["license.violence"])
+        if pos.has(Term.FRAMING) and (pos.people or pos.has(Term.DISASTER)):
+            return Verdict.block(RULES["license.disinformation"])
+        return None
+
+    def _policy(
+        self, prompt: str, negative: str, policy: GuildPolicy, pos: Hits, neg: Hits
+    ) -> Verdict | None:
+        if policy.banned_terms:
+            forms, first_words = _banned_term_forms(tuple(policy.banned_terms))
+            for text in (prompt, negative):
+                if not text:
+                    continue
+                for gram in analyze(text).grams(MAX_TERM_WORDS, first_words) & forms.keys():
+                    rule = RULES["policy.banned_term"]
+                    return Verdict.block(
+                        rule, f"This server's moderators have banned the term “{forms[gram]}”."
+                    )
+        if policy.banned_patterns:
+            patterns: tuple[Any, ...] = compiled_patterns(tuple(policy.banned_patterns))
+            for text in (prompt, negative):
+                if not text:
+                    continue
+                views = analyze(text)
+                for view in dict.fromkeys((views.base, views.canonical)):
+                    if any(p.search(view) for p in patterns):
+                        return Verdict.block(RULES["policy.banned_pattern"])
+        if policy.nsfw_mode is NsfwMode.OFF and (pos.has(Term.SEXUAL) or neg.has(Term.CLOTHING)):
+            return Verdict.block(RULES["policy.nsfw"])
+        return None
+
+    def _semantic_check(self, prompt: str, policy: GuildPolicy) -> Verdict | None:
+        if self._semantic is None:
+            return None
+        # Explicit-but-legal content is the guild's choice; the other categories apply everywhere.
+        skip = () if policy.nsfw_mode is NsfwMode.OFF else ("sexual_explicit",)
+        verdict = self._semantic.screen(prompt, skip=skip)
+        return None if verdict.allowed else verdict

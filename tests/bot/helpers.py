@@ -1,0 +1,73 @@
+"""Plain objects for tests of the bot layer: jobs as the store returns them, without a database."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from PIL import Image, PngImagePlugin
+
+from generation.models import ImageVerdict, Job, JobImage, JobStatus
+from generation.params import GenerationParams, JobKind, Sampler
+from moderation.outcome import ImageAction
+
+
+def make_job(
+    *,
+    job_id: int = 42,
+    status: JobStatus = JobStatus.DONE,
+    actions: tuple[ImageAction, ...] = (ImageAction.POST,),
+    folder: Path | None = None,
+    prompt: str = "a lighthouse at dusk",
+    negative: str = "",
+    kind: JobKind = JobKind.TXT2IMG,
+    size: tuple[int, int] = (64, 64),
+    reasons: tuple[str | None, ...] | None = None,
+    error: str | None = None,
+) -> Job:
+    """A finished job with one image per action (written to `folder` as PNGs when given)."""
+    seeds = tuple(100 + i for i in range(len(actions)))
+    params = GenerationParams(
+        prompt=prompt,
+        model="demo",
+        negative_prompt=negative,
+        width=size[0],
+        height=size[1],
+        steps=4,
+        guidance=7.5,
+        sampler=Sampler.EULER_A,
+        seeds=seeds,
+    )
+    job = Job(
+        id=job_id,
+        guild_id=1,
+        channel_id=2,
+        user_id=3,
+        kind=kind,
+        model="demo",
+        params=params.to_json(),
+        status=status,
+        error=error,
+        created_at=datetime(2025, 1, 1, tzinfo=UTC),
+    )
+    images = []
+    for index, action in enumerate(actions):
+        path = None
+        if folder is not None and action is not ImageAction.WITHHOLD:
+            path = folder / f"{job_id}-{index}.png"
+            info = PngImagePlugin.PngInfo()
+            info.add_text("parameters", prompt)
+            Image.effect_noise(size, 64).convert("RGB").save(path, pnginfo=info)
+        images.append(
+            JobImage(
+                index=index,
+                seed=seeds[index],
+                path=str(path) if path else None,
+                verdict=ImageVerdict.UNSAFE if action is not ImageAction.POST else ImageVerdict.SAFE,
+                action=action,
+                labels=[],
+                reason=(reasons[index] if reasons else None),
+            )
+        )
+    job.images = images
+    return job

@@ -1,0 +1,150 @@
+"""The attachment downloader against a local aiohttp server: what it accepts and each refusal."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+from PIL import Image
+
+from bot.attachments import AttachmentDownloader, AttachmentInfo, check_url, sniff_image
+from bot.errors import AttachmentRejected
+
+LIMIT = 64 * 1024
+
+
+def png(side: int = 16) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (side, side), (200, 10, 10)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class Server:
+    def __init__(self) -> None:
+        self.hits: list[str] = []
+        self.base = ""
+
+    async def handle(self, request: web.Request) -> web.StreamResponse:
+        self.hits.append(request.path)
+        name = request.match_info["name"]
+        if name == "ok.png":
+            return web.Response(body=png(), content_type="image/png")
+        if name == "text.png":
+            return web.Response(body=b"hello, not an image at all", content_type="image/png")
+        if name == "big-declared.png":
+            return web.Response(body=b"\x89PNG\r\n\x1a\n" + b"0" * (LIMIT + 10), content_type="image/png")
+        if name == "big-streamed.png":
+            # Chunked: no Content-Length, so only the streaming cap can stop it.
+            response = web.StreamResponse()
+            response.enable_chunked_encoding()
+            await response.prepare(request)
+            await response.write(b"\x89PNG\r\n\x1a\n")
+            for _ in range(LIMIT // 1024 + 4):
+                await response.write(b"0" * 1024)
+            await response.write_eof()
+            return response
+        if name == "redirect.png":
+            raise web.HTTPFound("http://example.com/evil.png")
+        return web.Response(status=404)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[Server]:
+    state = Server()
+    app = web.Application()
+    app.router.add_get("/attachments/{name}", state.handle)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    state.base = f"http://127.0.0.1:{port}"
+    yield state
+    await runner.cleanup()
+
+
+@pytest.fixture
+async def downloader(server: Server) -> AsyncIterator[AttachmentDownloader]:
+    host = server.base.removeprefix("http://")
+    loader = AttachmentDownloader(hosts=(host,), scheme="http", max_bytes=LIMIT)
+    yield loader
+    await loader.close()
+
+
+async def test_an_image_on_the_cdn_is_downloaded(server: Server, downloader: AttachmentDownloader) -> None:
+    data = await downloader.fetch(AttachmentInfo(f"{server.base}/attachments/ok.png?ex=1", "ok.png", None))
+    assert data == png()
+
+
+@pytest.mark.parametrize(
+    ("name", "declared", "reason"),
+    [
+        ("text.png", None, "not an image"),
+        ("big-declared.png", None, "larger than"),
+        ("big-streamed.png", None, "larger than"),
+        ("missing.png", None, "HTTP 404"),
+        ("redirect.png", None, "HTTP 302"),
+    ],
+)
+async def test_refusals(
+    server: Server, downloader: AttachmentDownloader, name: str, declared: int | None, reason: str
+) -> None:
+    with pytest.raises(AttachmentRejected) as caught:
+        await downloader.fetch(AttachmentInfo(f"{server.base}/attachments/{name}", name, declared))
+    assert reason in caught.value.reason
+
+
+async def test_declared_size_is_refused_before_any_request(
+    server: Server, downloader: AttachmentDownloader
+) -> None:
+    with pytest.raises(AttachmentRejected, match="larger than"):
+        await downloader.fetch(AttachmentInfo(f"{server.base}/attachments/ok.png", "ok.png", LIMIT + 1))
+    assert server.hits == []
+
+
+async def test_other_hosts_are_never_contacted(server: Server, downloader: AttachmentDownloader) -> None:
+    other = server.base.replace("127.0.0.1", "localhost")
+    with pytest.raises(AttachmentRejected, match="not hosted on Discord's CDN"):
+        await downloader.fetch(AttachmentInfo(f"{other}/attachments/ok.png", "ok.png", 10))
+    assert server.hits == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://cdn.discordapp.com/a.png",
+        "http://cdn.discordapp.com/a.png",
+        "https://cdn.discordapp.com.evil.com/a.png",
+        "https://user:pw@cdn.discordapp.com/a.png",
+        "https://evil.com/cdn.discordapp.com/a.png",
+        "not a url",
+    ],
+)
+def test_check_url_refuses(url: str) -> None:
+    with pytest.raises(AttachmentRejected):
+        check_url(url, hosts={"cdn.discordapp.com"}, scheme="https")
+
+
+def test_check_url_accepts_the_cdn() -> None:
+    assert check_url(
+        "https://CDN.discordapp.com/x/y.png?ex=1", hosts={"cdn.discordapp.com"}, scheme="https"
+    ).host
+
+
+@pytest.mark.parametrize(
+    ("head", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n....", "PNG"),
+        (b"\xff\xd8\xff\xe0....", "JPEG"),
+        (b"GIF89a......", "GIF"),
+        (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "WEBP"),
+        (b"BM..........", "BMP"),
+        (b"<svg xmlns=", None),
+        (b"%PDF-1.7", None),
+        (b"", None),
+    ],
+)
+def test_sniff_image(head: bytes, kind: str | None) -> None:
+    assert sniff_image(head) == kind

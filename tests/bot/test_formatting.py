@@ -1,0 +1,103 @@
+"""Result messages: embed fields, buttons, and files kept under the upload limit."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from PIL import Image
+
+from bot.custom_ids import parse_custom_id
+from bot.formatting import fit_image, image_uploads, job_embed, pending_view, result_view
+from generation.models import JobStatus
+from generation.params import JobKind
+from moderation.outcome import ImageAction
+from tests.bot.helpers import make_job
+
+
+def noise_png(side: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.effect_noise((side, side), 80).convert("RGB").save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def test_a_png_that_fits_is_kept_as_is() -> None:
+    png = noise_png(64)
+    assert fit_image(png, len(png)) == (png, "png")
+
+
+def test_a_png_over_the_limit_is_re_encoded_and_fits() -> None:
+    png = noise_png(256)
+    limit = len(png) // 3
+    fitted = fit_image(png, limit)
+    assert fitted is not None
+    data, extension = fitted
+    assert len(data) <= limit
+    assert extension in ("webp", "jpg")
+    with Image.open(io.BytesIO(data)) as image:
+        assert image.format in ("WEBP", "JPEG")
+
+
+def test_nothing_fits_in_a_tiny_limit() -> None:
+    assert fit_image(noise_png(128), 50) is None
+
+
+def test_uploads_leave_out_withheld_images_and_spoiler_flagged_ones(tmp_path: Path) -> None:
+    job = make_job(folder=tmp_path, actions=(ImageAction.POST, ImageAction.WITHHOLD, ImageAction.SPOILER))
+    uploads = image_uploads(job, 10 * 1024 * 1024)
+    assert [upload.spoiler for upload in uploads] == [False, True]
+    assert uploads[0].filename == "job42-1-seed100.png"
+    assert uploads[0].data.startswith(b"\x89PNG")
+    file = uploads[1].to_file()
+    assert file.filename.startswith("SPOILER_")
+
+
+def test_embed_carries_the_parameters() -> None:
+    job = make_job(actions=(ImageAction.POST, ImageAction.POST), negative="blur", kind=JobKind.IMG2IMG)
+    embed = job_embed(job, "CreativeML Open RAIL-M License")
+    fields = {field.name: field.value for field in embed.fields}
+    assert embed.title == "a lighthouse at dusk"
+    assert fields["Seeds"] == "100, 101"
+    assert fields["Model"] == "demo"
+    assert fields["Steps"] == "4"
+    assert fields["Sampler"] == "Euler a"
+    assert fields["Negative"] == "blur"
+    assert fields["License"] == "CreativeML Open RAIL-M License"
+    assert "Strength" in fields
+    assert (
+        embed.footer.text is not None
+        and "Job #42" in embed.footer.text
+        and "AI-generated" in embed.footer.text
+    )
+
+
+def test_long_prompts_are_cut_to_discord_limits() -> None:
+    embed = job_embed(make_job(prompt="x" * 1400), "L")
+    assert embed.title is not None and len(embed.title) <= 256
+
+
+def test_result_buttons(tmp_path: Path) -> None:
+    job = make_job(folder=tmp_path, actions=(ImageAction.POST, ImageAction.WITHHOLD, ImageAction.POST))
+    view = result_view(job)
+    assert view is not None
+    ids = [item.custom_id for item in view.children]  # type: ignore[attr-defined]
+    assert ids == [
+        "imagine:upscale:42:0",
+        "imagine:upscale:42:2",
+        "imagine:vary:42:0",
+        "imagine:vary:42:2",
+        "imagine:rerun:42",
+        "imagine:delete:42",
+    ]
+    assert all(parse_custom_id(custom_id).job_id == 42 for custom_id in ids)
+
+
+def test_failed_jobs_get_rerun_and_delete_only() -> None:
+    view = result_view(make_job(status=JobStatus.FAILED, actions=()))
+    assert view is not None
+    assert [item.custom_id for item in view.children] == ["imagine:rerun:42", "imagine:delete:42"]  # type: ignore[attr-defined]
+
+
+def test_cancelled_jobs_get_no_buttons_and_pending_jobs_a_cancel_button() -> None:
+    assert result_view(make_job(status=JobStatus.CANCELLED, actions=())) is None
+    assert [item.custom_id for item in pending_view(9).children] == ["imagine:cancel:9"]  # type: ignore[attr-defined]

@@ -1,0 +1,100 @@
+"""Every error the bot shows reads as a sentence that says what to do."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from discord import app_commands
+
+from bot import wording
+from bot.errors import AttachmentRejected, BadButton, BadDuration, FlagError, NotHere, NotModerator
+from generation.errors import (
+    ImageRejected,
+    InvalidImage,
+    InvalidParameters,
+    JobNotFound,
+    ModelUnavailable,
+    NotAllowed,
+    QueueFull,
+)
+from generation.fairqueue import Position
+from generation.models import JobStatus
+from moderation.errors import InvalidPolicy, LicenseNotAccepted, PromptBlocked, UserBanned
+from moderation.licenses import CREATIVEML_OPENRAIL_M
+from moderation.outcome import ImageAction
+from tests.bot.helpers import make_job
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (FlagError("--seed", "out of range"), "--seed"),
+        (InvalidParameters("steps", "steps must be between 1 and 50"), "`steps` (or `--steps`)"),
+        (AttachmentRejected("it is not an image"), "The attached image can't be used: it is not an image."),
+        (InvalidImage("the file is not a readable image"), "can't be used"),
+        (ImageRejected("the attached image did not pass the safety check"), "safety check."),
+        (PromptBlocked("floor.minors", "minors", "it sexualises minors", hard_floor=True), "every server"),
+        (PromptBlocked("policy.term", "policy", "it uses a banned term"), "moderators set this rule"),
+        (UserBanned("spam", None), "Reason: spam"),
+        (UserBanned("spam", datetime(2030, 1, 1, tzinfo=UTC)), "<t:1893456000:R>"),
+        (LicenseNotAccepted(CREATIVEML_OPENRAIL_M), "/terms"),
+        (InvalidPolicy("max_steps", "must be at most 150"), "Can't change `max_steps`"),
+        (QueueFull("user", 5), "`/cancel`"),
+        (QueueFull("guild", 50), "server's queue is full (50 jobs)"),
+        (QueueFull("global", 500), "very busy"),
+        (JobNotFound(7), "There is no job #7."),
+        (NotAllowed("only the job's owner or a moderator can delete it"), "Only the job's owner"),
+        (ModelUnavailable("boom"), "isn't available"),
+        (NotHere("use <#1>"), "Use <#1>."),
+        (NotModerator(), "Manage Server"),
+        (BadButton("it does not name a job"), "That button can't be used"),
+        (BadDuration("soon"), "`soon` is not a duration"),
+        (app_commands.NoPrivateMessage(), "servers only"),
+        (RuntimeError("secret internals"), wording.GENERIC_FAILURE),
+    ],
+)
+def test_describe_error(error: Exception, expected: str) -> None:
+    text = wording.describe_error(error)
+    assert expected in text
+    assert "secret internals" not in text
+
+
+def test_queued_line() -> None:
+    assert wording.queued_line(3, Position(0, 0), 0.2) == "Job #3 is queued (next in line)."
+    assert (
+        wording.queued_line(3, Position(2, 10), 75)
+        == "Job #3 is queued (2 ahead of it, starts in about 1 min 15 s)."
+    )
+    assert wording.queued_line(3, None, None) == "Job #3 is starting…"
+
+
+@pytest.mark.parametrize(
+    ("step", "total", "percent", "filled"), [(0, 4, 0, 0), (1, 4, 25, 5), (4, 4, 100, 20), (9, 4, 100, 20)]
+)
+def test_progress_line(step: int, total: int, percent: int, filled: int) -> None:
+    line = wording.progress_line(8, step, total)
+    assert f"{percent}%" in line
+    assert line.count("█") == filled
+    assert line.count("█") + line.count("░") == 20
+
+
+def test_finished_line_counts_withheld_images_and_says_why() -> None:
+    job = make_job(
+        actions=(ImageAction.POST, ImageAction.WITHHOLD, ImageAction.WITHHOLD),
+        reasons=(None, "it did not pass the safety check", "it did not pass the safety check"),
+    )
+    text = wording.finished_line(job, posted=1, total=3)
+    assert "2 of 3 images were withheld. It did not pass the safety check." in text
+
+
+def test_finished_line_for_failures_and_spoilers() -> None:
+    failed = make_job(status=JobStatus.FAILED, actions=(), error="out of memory")
+    assert "failed: Out of memory." in wording.finished_line(failed, posted=0, total=0)
+    spoiled = make_job(actions=(ImageAction.SPOILER,))
+    assert "spoilers" in wording.finished_line(spoiled, posted=1, total=1)
+
+
+def test_finished_line_notes_images_that_could_not_be_attached() -> None:
+    job = make_job(actions=(ImageAction.POST, ImageAction.POST))
+    assert "/job" in wording.finished_line(job, posted=1, total=2)

@@ -1,0 +1,185 @@
+"""The real ImagineBot against the fake Discord, with the tiny model, SQLite and a test classifier."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fakediscord import FakeDiscord, InteractionRecord, RecordedRequest, run_client, running_fake_discord
+from PIL import Image
+
+from bot.app import Settings
+from bot.client import ImagineBot, point_at
+from bot.settings import BotSettings
+from generation.models import Job
+from generation.settings import GenerationSettings, ModelSpec
+from moderation.classifiers import SafetyVerdict
+from moderation.database import DatabaseSettings
+from moderation.licenses import CREATIVEML_OPENRAIL_M
+from moderation.settings import ModerationSettings
+
+JSON = dict[str, Any]
+EPHEMERAL = 1 << 6
+DEFERRED_CHANNEL_MESSAGE = 5
+STEPS = 4
+
+
+@dataclass
+class FlaggingClassifier:
+    """A deterministic SafetyClassifier: flags every image while `flag_all` is set (random weights never do)."""
+
+    name: str = "test-flagger"
+    flag_all: bool = False
+    seen: int = 0
+
+    def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
+        self.seen += len(images)
+        return [
+            SafetyVerdict(
+                unsafe=self.flag_all, labels=("test_flag",) if self.flag_all else (), classifier=self.name
+            )
+            for _ in images
+        ]
+
+
+@dataclass
+class BotWorld:
+    """One fake Discord, one database and image folder; bots can be started (and restarted) on them."""
+
+    fake: FakeDiscord
+    folder: Path
+    model: Path
+    classifier: FlaggingClassifier = field(default_factory=FlaggingClassifier)
+
+    def settings(self) -> Settings:
+        return Settings(
+            generation=GenerationSettings(
+                models={"demo": ModelSpec(source=str(self.model), width=64, height=64, steps=STEPS)},
+                default_model="demo",
+                image_dir=self.folder / "images",
+                aspect_pixels=64 * 64,
+                gpu_slots=1,
+                device="cpu",
+                dtype="float32",
+                batch_wait_s=0.0,
+            ),
+            moderation=ModerationSettings(nudenet=False, clip_checker=False, semantic=False),
+            database=DatabaseSettings(url=f"sqlite+aiosqlite:///{self.folder / 'imagine.db'}"),
+        )
+
+    def bot_settings(self, **overrides: Any) -> BotSettings:
+        values: dict[str, Any] = {
+            "token": self.fake.token,
+            "api_base": self.fake.api_base,
+            "gateway_url": self.fake.gateway_url,
+            "cdn_hosts": (self.fake.cdn_host,),
+            "cdn_scheme": "http",
+            "progress_interval_s": 0.1,
+        }
+        values.update(overrides)
+        return BotSettings(**values)
+
+    @asynccontextmanager
+    async def bot(self, *, accept_license: bool = True, **overrides: Any) -> AsyncIterator[ImagineBot]:
+        """Start an ImagineBot until it is ready (model loaded, commands synced); close it after."""
+        bot_settings = self.bot_settings(**overrides)
+        point_at(bot_settings)
+        bot = ImagineBot(bot_settings, self.settings(), classifier=self.classifier, guild_ready_timeout=0.1)
+        async with run_client(bot, self.fake, ready_timeout=60) as running:
+            if accept_license:
+                assert self.fake.user is not None
+                await running.services.licenses.accept(self.fake.user.id, CREATIVEML_OPENRAIL_M)
+            yield running
+
+    # -- what the scenarios look at -------------------------------------------------------------
+
+    @staticmethod
+    def original_path(inter: InteractionRecord) -> str:
+        return rf"/webhooks/\d+/{re.escape(inter.token)}/messages/@original$"
+
+    async def final_edit(
+        self, inter: InteractionRecord, *, within_s: float = 60, after: int = 0
+    ) -> RecordedRequest:
+        """The edit of the original response that carries the result (its embed)."""
+        return await self.fake.wait_for_request(
+            "PATCH",
+            self.original_path(inter),
+            predicate=lambda r: bool((r.json or {}).get("embeds")),
+            timeout=within_s,
+            after=after,
+        )
+
+    async def ephemeral_answer(self, inter: InteractionRecord, *, within_s: float = 30) -> str:
+        """The text of the private answer to an interaction (a direct response or an ephemeral follow-up)."""
+        await inter.wait_for_ack(within_s)
+        if inter.callback_type == 4:
+            data = inter.callback_data or {}
+            assert data.get("flags", 0) & EPHEMERAL, data
+            return str(data.get("content", ""))
+        request = await self.fake.wait_for_request(
+            "POST", rf"/webhooks/\d+/{re.escape(inter.token)}$", timeout=within_s
+        )
+        assert (request.json or {}).get("flags", 0) & EPHEMERAL, request.json
+        return str(request.json.get("content", ""))
+
+    @staticmethod
+    async def posted(bot: ImagineBot, job_id: int, *, within_s: float = 30) -> Job:
+        """The job once the bot has recorded it as posted."""
+        deadline = asyncio.get_running_loop().time() + within_s
+        while True:
+            job = await bot.services.generation.store.get(job_id)
+            if job.posted_at is not None:
+                return job
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"job {job_id} was not posted within {within_s} s (status {job.status})")
+            await asyncio.sleep(0.05)
+
+    @staticmethod
+    async def first_job(bot: ImagineBot, user_id: int, *, within_s: float = 30) -> Job:
+        """The user's first job, once the bot has stored it."""
+        deadline = asyncio.get_running_loop().time() + within_s
+        while not (jobs := await bot.services.generation.store.history(user_id)):
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"no job of user {user_id} within {within_s} s")
+            await asyncio.sleep(0.05)
+        return jobs[-1]
+
+    @staticmethod
+    def job_id(message: JSON) -> int:
+        """The job number in a result message's embed footer ("Job #12 · ...")."""
+        footer = message["embeds"][0]["footer"]["text"]
+        return int(footer.split("#", 1)[1].split(" ", 1)[0])
+
+    @staticmethod
+    def custom_ids(message: JSON) -> list[str]:
+        return [
+            component["custom_id"]
+            for row in message.get("components") or []
+            for component in row.get("components") or []
+            if "custom_id" in component
+        ]
+
+    @staticmethod
+    def png_text(data: bytes) -> dict[str, str]:
+        with Image.open(io.BytesIO(data)) as image:
+            assert image.format == "PNG"
+            return dict(image.text)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def png_bytes(side: int = 48, colour: tuple[int, int, int] = (30, 120, 200)) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", (side, side), colour).save(buffer, format="PNG")
+        return buffer.getvalue()
+
+
+@pytest.fixture
+async def world(tmp_path: Path, demo_model: Path) -> AsyncIterator[BotWorld]:
+    async with running_fake_discord() as fake:
+        yield BotWorld(fake=fake, folder=tmp_path, model=demo_model)

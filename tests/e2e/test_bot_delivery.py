@@ -1,0 +1,122 @@
+"""Getting results out: rate limits, the license gate, expired tokens, restarts, /job and friends."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import BotWorld
+
+from bot.delivery import result_nonce
+
+pytestmark = pytest.mark.timeout(120)
+
+
+async def test_a_429_on_the_result_edit_is_retried(world: BotWorld) -> None:
+    fake = world.fake
+    async with world.bot() as bot:
+        injection = fake.rate_limit("PATCH", r"/messages/@original$", count=2, retry_after=0.3)
+        inter = await fake.send_interaction("imagine", {"prompt": "a paper boat"})
+        final = await world.final_edit(inter)
+        assert final.status == 200
+        limited = [r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.status == 429]
+        assert len(limited) == 2
+        assert injection.count == 0 or injection.remaining == 0  # type: ignore[attr-defined]
+        message = fake.original_response(inter)
+        assert message is not None and len(message["attachments"]) == 1
+        await world.posted(bot, world.job_id(message))
+
+
+async def test_terms_are_shown_until_accepted_then_the_request_goes_on(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot(accept_license=False) as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a sailing ship"})
+        terms = await fake.wait_for_request("POST", rf"/webhooks/\d+/{inter.token}$")
+        assert terms.json["flags"] & 64
+        assert "Attachment" not in terms.json.get("content", "")
+        embed = terms.json["embeds"][0]
+        assert "CreativeML Open RAIL-M" in embed["title"]
+        assert "exploit, harm or attempt" in embed["description"] or "minors" in embed["description"]
+        assert await bot.services.generation.store.history(fake.user.id) == []
+
+        [followup_id] = fake.get_interaction(inter).followup_message_ids
+        accept = await fake.click_button(followup_id, "imagine:terms:accept:creativeml-openrail-m:1.0")
+        await accept.wait_for_ack()
+        assert "accepted" in str((accept.callback_data or {}).get("content"))
+        # The waiting request was submitted with the first interaction: its message gets the images.
+        final = await world.final_edit(inter)
+        assert len(final.files) == 1
+        assert await bot.services.licenses.has_accepted(
+            fake.user.id, bot.services.generation.license_for("demo")
+        )
+
+
+async def test_after_the_token_expires_the_result_is_a_channel_message_mentioning_the_member(
+    world: BotWorld,
+) -> None:
+    fake = world.fake
+    assert fake.user is not None and fake.channel is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a night market"})
+        await inter.wait_for_ack(3)
+        fake.expire_interaction(inter)
+        sent = await fake.wait_for_request("POST", rf"/channels/{fake.channel.id}/messages$", timeout=60)
+        assert sent.status == 200
+        assert sent.json["content"].startswith(f"<@{fake.user.id}>")
+        assert sent.json["nonce"].startswith("imagine-job-")
+        assert sent.json["enforce_nonce"] is True
+        assert [int(user) for user in sent.json["allowed_mentions"]["users"]] == [fake.user.id]
+        assert len(sent.files) == 1
+        message = fake.get_message(sent.response["id"])
+        job = await world.posted(bot, world.job_id(message))
+        assert sent.json["nonce"] == result_nonce(job.id)
+        assert job.message_id == int(message["id"])
+        # Posted once: no second channel message for the job.
+        assert len(fake.requests_matching("POST", rf"/channels/{fake.channel.id}/messages$")) == 1
+
+
+async def test_a_result_that_failed_to_post_is_kept_and_posted_after_a_restart(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.user is not None and fake.channel is not None
+    async with world.bot() as bot:
+        fake.fail_next("PATCH", r"/messages/@original$", status=400, count=20, message="nope")
+        inter = await fake.send_interaction("imagine", {"prompt": "a lantern"})
+        await inter.wait_for_ack(3)
+        job = await world.first_job(bot, fake.user.id)
+        finished = await bot.services.generation.wait(job.id)
+        assert finished.status.value == "done"
+        refused = await world.final_edit(inter)
+        assert refused.status == 400
+        # /job shows it even though its message never got the images.
+        fake.clear_injections()
+        shown = await fake.send_interaction("job", {"job": job.id})
+        request = await fake.wait_for_request("POST", rf"/webhooks/\d+/{shown.token}$")
+        assert (shown.callback_data or {})["flags"] & 64  # deferred privately: the reply is private too
+        assert len(request.files) == 1
+        assert (await bot.services.generation.store.get(job.id)).posted_at is None
+
+    mark = fake.mark()
+    async with world.bot() as bot:
+        delivered = await world.final_edit(inter, after=mark)
+        assert delivered.status == 200 and len(delivered.files) == 1
+        posted = await world.posted(bot, job.id)
+        assert posted.message_id is not None
+
+
+async def test_queue_history_and_direct_messages(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot():
+        inter = await fake.send_interaction("imagine", {"prompt": "a tea pot"})
+        await world.final_edit(inter)
+        history = await fake.send_interaction("history")
+        await history.wait_for_ack()
+        reply = await fake.wait_for_request("POST", rf"/webhooks/\d+/{history.token}$")
+        assert "a tea pot" in reply.json["content"]
+        assert (history.callback_data or {})["flags"] & 64
+        queue = await fake.send_interaction("queue")
+        await queue.wait_for_ack()
+        reply = await fake.wait_for_request("POST", rf"/webhooks/\d+/{queue.token}$")
+        assert "0 jobs waiting" in reply.json["content"]
+        dm = fake.create_dm(fake.user)
+        inter = await fake.send_interaction("imagine", {"prompt": "a tea pot"}, channel=dm)
+        assert "direct messages" in await world.ephemeral_answer(inter)

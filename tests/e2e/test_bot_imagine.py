@@ -1,0 +1,122 @@
+"""/imagine end to end: the real bot, the fake Discord, the tiny model."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import DEFERRED_CHANNEL_MESSAGE, STEPS, BotWorld
+from fakediscord import Upload
+
+pytestmark = pytest.mark.timeout(120)
+
+
+async def test_txt2img_defers_shows_progress_and_posts_images_with_buttons(world: BotWorld) -> None:
+    fake = world.fake
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse --seed 7", "count": 2})
+
+        # 1. Deferred at once, publicly ("thinking").
+        await inter.wait_for_ack(3)
+        assert inter.callback_type == DEFERRED_CHANNEL_MESSAGE
+        assert not (inter.callback_data or {}).get("flags", 0) & 64
+
+        # 2. The result: two PNGs with their parameters, an embed, the buttons.
+        final = await world.final_edit(inter)
+        edits = fake.requests_matching("PATCH", world.original_path(inter))
+        texts = [str((edit.json or {}).get("content")) for edit in edits]
+        assert any("queued" in text for text in texts), texts
+        assert any("%" in text and "step" in text for text in texts), texts
+        assert len(final.files) == 2
+        for index, file in enumerate(final.files):
+            chunks = world.png_text(file.data)
+            assert "a lighthouse" in chunks["parameters"]
+            assert f"Seed: {7 + index}" in chunks["parameters"]
+            assert chunks["Disclaimer"] == "AI-generated image"
+        message = fake.original_response(inter)
+        assert message is not None
+        assert len(message["attachments"]) == 2
+        embed = message["embeds"][0]
+        fields = {field["name"]: field["value"] for field in embed["fields"]}
+        assert fields["Seeds"] == "7, 8"
+        assert fields["Steps"] == str(STEPS)
+        assert fields["Model"] == "demo"
+        assert "CreativeML" in fields["License"]
+        job_id = world.job_id(message)
+        assert world.custom_ids(message) == [
+            f"imagine:upscale:{job_id}:0",
+            f"imagine:upscale:{job_id}:1",
+            f"imagine:vary:{job_id}:0",
+            f"imagine:vary:{job_id}:1",
+            f"imagine:rerun:{job_id}",
+            f"imagine:delete:{job_id}",
+        ]
+        job = await world.posted(bot, job_id)
+        assert job.message_id == int(message["id"])
+
+
+async def test_img2img_downloads_the_attachment_and_keeps_its_shape(world: BotWorld) -> None:
+    fake = world.fake
+    async with world.bot() as bot:
+        picture = Upload("start.png", world.png_bytes(side=96))
+        inter = await fake.send_interaction(
+            "imagine", {"prompt": "a watercolour", "image": picture, "strength": 0.6}
+        )
+        final = await world.final_edit(inter)
+        assert len(final.files) == 1
+        message = fake.original_response(inter)
+        assert message is not None
+        job = await world.posted(bot, world.job_id(message))
+        assert job.kind.value == "img2img"
+        assert job.init_image_path is not None
+        # A square attachment gives a square job at the model's pixel budget.
+        assert (job.generation_params.width, job.generation_params.height) == (64, 64)
+        cdn_gets = [r for r in fake.requests if r.method == "GET" and "start.png" in r.path]
+        assert len(cdn_gets) == 1
+
+
+@pytest.mark.parametrize(
+    ("upload", "overrides", "reason"),
+    [
+        (Upload("notes.png", b"these are not pixels, just text pretending"), {}, "not an image"),
+        (
+            Upload("huge.png", b"\x89PNG\r\n\x1a\n" + b"0" * 4096),
+            {"max_attachment_bytes": 1024},
+            "larger than",
+        ),
+        (Upload("elsewhere.png", b"\x89PNG\r\n\x1a\n"), {"cdn_hosts": ("cdn.discordapp.com",)}, "CDN"),
+    ],
+)
+async def test_a_bad_attachment_is_refused_privately(
+    world: BotWorld, upload: Upload, overrides: dict[str, object], reason: str
+) -> None:
+    fake = world.fake
+    async with world.bot(**overrides) as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a watercolour", "image": upload})
+        text = await world.ephemeral_answer(inter)
+        assert "The attached image can't be used" in text
+        assert reason in text
+        # The public placeholder is removed and no job was made.
+        assert fake.requests_matching("DELETE", world.original_path(inter))
+        assert fake.user is not None
+        assert await bot.services.generation.store.history(fake.user.id) == []
+
+
+async def test_a_typo_in_a_flag_is_answered_at_once_and_privately(world: BotWorld) -> None:
+    fake = world.fake
+    async with world.bot():
+        inter = await fake.send_interaction("imagine", {"prompt": "a cat --steps lots"})
+        text = await world.ephemeral_answer(inter)
+        assert inter.callback_type == 4
+        assert "--steps" in text and "not a whole number" in text
+
+
+async def test_a_blocked_prompt_is_answered_with_the_reason(world: BotWorld) -> None:
+    fake = world.fake
+    async with world.bot() as bot:
+        # Spaced letters and leetspeak do not get past the hard floor.
+        inter = await fake.send_interaction("imagine", {"prompt": "n u d e   p1cture of a 12 year old ch1ld"})
+        text = await world.ephemeral_answer(inter)
+        assert text.startswith("Your prompt was blocked:")
+        assert "every server" in text
+        assert fake.user is not None
+        [job] = await bot.services.generation.store.history(fake.user.id)
+        assert job.status.value == "blocked"

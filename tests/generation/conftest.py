@@ -1,0 +1,64 @@
+"""Generation service fixtures: the tiny model, a real database and a scripted classifier."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from bot.app import Services, Settings, build_services
+from generation.settings import GenerationSettings, ModelSpec
+from moderation.classifiers import SafetyVerdict
+from moderation.database import DatabaseSettings
+from moderation.settings import ModerationSettings
+
+
+@dataclass
+class ScriptedClassifier:
+    """A deterministic SafetyClassifier: flags or fails on demand (random weights never flag)."""
+
+    name: str = "scripted"
+    flag: bool = False
+    fail: bool = False
+    calls: int = 0
+
+    def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
+        self.calls += 1
+        if self.fail:
+            raise RuntimeError("classifier crashed")
+        labels = ("scripted_unsafe",) if self.flag else ()
+        return [SafetyVerdict(unsafe=self.flag, labels=labels, classifier=self.name) for _ in images]
+
+
+def tiny_settings(model: Path, folder: Path, database_url: str, **generation: object) -> Settings:
+    return Settings(
+        generation=GenerationSettings(
+            models={"demo": ModelSpec(source=str(model), width=64, height=64, steps=3)},
+            default_model="demo",
+            device="cpu",
+            image_dir=folder / "images",
+            aspect_pixels=64 * 64,
+            batch_wait_s=0.02,
+            **generation,  # type: ignore[arg-type]
+        ),
+        moderation=ModerationSettings(nudenet=False, clip_checker=False, semantic=False),
+        database=DatabaseSettings(url=database_url),
+    )
+
+
+@pytest.fixture
+def classifier() -> ScriptedClassifier:
+    return ScriptedClassifier()
+
+
+@pytest.fixture
+async def services(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> AsyncIterator[Services]:
+    built = await build_services(tiny_settings(demo_model, tmp_path, sqlite_url), classifier=classifier)
+    await built.generation.start()
+    yield built
+    await built.close()

@@ -1,0 +1,205 @@
+"""The generation service end to end on the tiny model: the way of one job, without Discord."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from dataclasses import dataclass, field
+
+import pytest
+from PIL import Image
+
+from bot.app import Services
+from generation.errors import ImageRejected, InvalidImage, InvalidParameters, NotAllowed, QueueFull
+from generation.fairqueue import Position
+from generation.models import ImageVerdict, Job, JobStatus
+from generation.params import GenerationParams, JobKind
+from generation.service import JobRequest
+from moderation.errors import LicenseNotAccepted, PromptBlocked, UserBanned
+from moderation.licenses import CREATIVEML_OPENRAIL_M
+from moderation.outcome import ImageAction
+from tests.generation.conftest import ScriptedClassifier
+
+USER = 1001
+GUILD = 77
+
+
+def request(
+    prompt: str = "a red fox in the snow",
+    *,
+    seeds: tuple[int, ...] = (5,),
+    user: int = USER,
+    **overrides: object,
+) -> JobRequest:
+    params = GenerationParams(prompt=prompt, model="demo", width=64, height=64, steps=3, seeds=seeds)
+    fields: dict[str, object] = {"user_id": user, "params": params, "guild_id": GUILD, "channel_id": 5}
+    fields.update(overrides)
+    return JobRequest(**fields)  # type: ignore[arg-type]
+
+
+@dataclass
+class RecordingObserver:
+    queued: list[tuple[int, Position | None]] = field(default_factory=list)
+    progress: list[tuple[int, int, int]] = field(default_factory=list)
+    finished: list[Job] = field(default_factory=list)
+
+    async def job_queued(self, job: Job, position: Position | None, eta_s: float | None) -> None:
+        self.queued.append((job.id, position))
+
+    def job_progress(self, job_id: int, step: int, total: int) -> None:
+        self.progress.append((job_id, step, total))
+
+    async def job_finished(self, job: Job) -> None:
+        self.finished.append(job)
+
+
+async def accept(services: Services, user: int = USER) -> None:
+    await services.licenses.accept(user, CREATIVEML_OPENRAIL_M)
+
+
+async def test_a_job_is_stored_run_classified_and_saved_with_metadata(services: Services) -> None:
+    observer = RecordingObserver()
+    services.generation.observer = observer
+    await accept(services)
+    submitted = await services.generation.submit(request(seeds=(5, 6)))
+    assert submitted.job.status is JobStatus.QUEUED  # stored before it was reported queued
+    assert observer.queued[0][0] == submitted.job.id
+    job = await services.generation.wait(submitted.job.id)
+    assert job.status is JobStatus.DONE
+    assert [(i.index, i.seed, i.verdict, i.action) for i in job.images] == [
+        (0, 5, ImageVerdict.SAFE, ImageAction.POST),
+        (1, 6, ImageVerdict.SAFE, ImageAction.POST),
+    ]
+    with Image.open(job.images[0].path or "") as png:
+        assert png.size == (64, 64)
+        meta = json.loads(png.text["imagine-bot"])
+        assert (meta["seed"], meta["prompt"], meta["job"]) == (5, "a red fox in the snow", job.id)
+        assert "AI-generated" in png.text["Disclaimer"]
+        assert png.text["License"] == CREATIVEML_OPENRAIL_M.name
+    assert observer.finished[-1].id == job.id
+    assert {step for _, step, _ in observer.progress} == {1, 2, 3}
+
+
+async def test_license_ban_and_blocked_prompt_stop_a_job_before_the_queue(services: Services) -> None:
+    with pytest.raises(LicenseNotAccepted):
+        await services.generation.submit(request())
+    await accept(services)
+    with pytest.raises(PromptBlocked) as blocked:
+        await services.generation.submit(request("n.u.d.e sch00lgirl"))
+    assert blocked.value.hard_floor
+    history = await services.generation.store.history(USER)
+    assert history[0].status is JobStatus.BLOCKED
+    assert "n.u.d.e" not in (history[0].error or "")
+    await services.bans.ban(GUILD, USER, reason="spam", expires_at=None, actor_id=1)
+    with pytest.raises(UserBanned):
+        await services.generation.submit(request())
+    assert len(services.generation.scheduler.queue) == 0
+
+
+async def test_unsafe_and_unclassifiable_images_are_withheld(
+    services: Services, classifier: ScriptedClassifier
+) -> None:
+    await accept(services)
+    classifier.flag = True
+    flagged = await services.generation.wait((await services.generation.submit(request())).job.id)
+    assert flagged.images[0].action is ImageAction.WITHHOLD and flagged.images[0].path is None
+    assert flagged.images[0].labels == ["scripted_unsafe"]
+    classifier.flag, classifier.fail = False, True
+    failed = await services.generation.wait((await services.generation.submit(request())).job.id)
+    assert failed.images[0].verdict is ImageVerdict.ERROR
+    assert failed.images[0].action is ImageAction.WITHHOLD
+
+
+async def test_spoiler_only_where_the_policy_allows_and_the_channel_is_age_restricted(
+    services: Services, classifier: ScriptedClassifier
+) -> None:
+    await accept(services)
+    await services.policies.set(GUILD, "nsfw_mode", "age_restricted", actor_id=1)
+    classifier.flag = True
+    spoiler = await services.generation.wait(
+        (await services.generation.submit(request(channel_age_restricted=True))).job.id
+    )
+    withheld = await services.generation.wait((await services.generation.submit(request())).job.id)
+    assert spoiler.images[0].action is ImageAction.SPOILER and spoiler.images[0].path is not None
+    assert withheld.images[0].action is ImageAction.WITHHOLD
+
+
+async def test_img2img_checks_the_input_image_and_refuses_bad_files(
+    services: Services, classifier: ScriptedClassifier
+) -> None:
+    await accept(services)
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(buffer, format="PNG")
+    upload = buffer.getvalue()
+    job = await services.generation.wait(
+        (await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=upload))).job.id
+    )
+    assert job.status is JobStatus.DONE
+    # The size follows the upload's aspect ratio within the pixel budget, on the grid, at least 64.
+    assert (job.generation_params.width, job.generation_params.height) == (72, 64)
+    with pytest.raises(InvalidImage):
+        await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=b"not an image"))
+    classifier.flag = True
+    with pytest.raises(ImageRejected):
+        await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=upload))
+
+
+async def test_rerun_upscale_and_vary_follow_a_finished_job(services: Services) -> None:
+    await accept(services)
+    source = await services.generation.wait((await services.generation.submit(request())).job.id)
+    rerun = await services.generation.wait((await services.generation.rerun(source.id, request())).job.id)
+    assert rerun.generation_params.prompt == source.generation_params.prompt
+    assert rerun.images[0].seed != source.images[0].seed
+    upscaled = await services.generation.wait(
+        (await services.generation.upscale(source.id, 0, request())).job.id
+    )
+    assert upscaled.kind is JobKind.UPSCALE and upscaled.status is JobStatus.DONE
+    with Image.open(upscaled.images[0].path or "") as png:
+        assert png.size == (128, 128)
+    varied = await services.generation.wait((await services.generation.vary(source.id, 0, request())).job.id)
+    assert varied.kind is JobKind.VARIATION and varied.parent_job_id == source.id
+    with pytest.raises(InvalidParameters):
+        await services.generation.upscale(source.id, 3, request())
+
+
+async def test_caps_cancel_and_delete(services: Services) -> None:
+    await accept(services)
+    await accept(services, user=2002)
+    await services.policies.set(GUILD, "user_queue_cap", "2", actor_id=1)
+    await services.generation.scheduler.stop()  # hold the queue still
+    first = await services.generation.submit(request())
+    await services.generation.submit(request())
+    with pytest.raises(QueueFull) as full:
+        await services.generation.submit(request())
+    assert (full.value.scope, full.value.limit) == ("user", 2)
+    with pytest.raises(NotAllowed):
+        await services.generation.cancel(first.job.id, actor_id=2002)
+    cancelled = await services.generation.cancel(first.job.id, actor_id=2002, moderator=True)
+    assert cancelled.status is JobStatus.CANCELLED
+    assert first.job.id not in services.generation.scheduler.queue
+    with pytest.raises(NotAllowed):
+        await services.generation.delete(first.job.id, actor_id=2002)
+    deleted = await services.generation.delete(first.job.id, actor_id=USER)
+    assert deleted.deleted_at is not None
+
+
+async def test_bad_parameters_name_the_field(services: Services) -> None:
+    await accept(services)
+    with pytest.raises(InvalidParameters) as caught:
+        await services.generation.submit(request(seeds=(1, 2, 3, 4, 5)))
+    assert caught.value.field == "count"
+    await services.policies.set(GUILD, "max_steps", "2", actor_id=1)
+    with pytest.raises(InvalidParameters) as caught:
+        await services.generation.submit(request())
+    assert caught.value.field == "steps"
+
+
+async def test_many_jobs_at_once_all_finish(services: Services) -> None:
+    for user in range(10):
+        await accept(services, user=3000 + user)
+    submitted = await asyncio.gather(
+        *(services.generation.submit(request(user=3000 + i, seeds=(i,))) for i in range(10))
+    )
+    jobs = await asyncio.gather(*(services.generation.wait(s.job.id) for s in submitted))
+    assert all(job.status is JobStatus.DONE for job in jobs)

@@ -1,0 +1,56 @@
+"""The fate of a classified image: post, spoiler, or withhold."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.classifiers import SafetyVerdict
+from moderation.outcome import ImageAction, decide_image_outcome
+from moderation.policy import GuildPolicy, NsfwMode
+
+SAFE = SafetyVerdict(unsafe=False, classifier="test")
+UNSAFE = SafetyVerdict(unsafe=True, labels=("x",), classifier="test")
+OFF = GuildPolicy()
+AGE = GuildPolicy(nsfw_mode=NsfwMode.AGE_RESTRICTED)
+
+
+@pytest.mark.parametrize(
+    ("verdict", "policy", "age_restricted", "hard_floor", "action"),
+    [
+        (SAFE, OFF, False, False, ImageAction.POST),
+        (SAFE, AGE, True, False, ImageAction.POST),
+        (UNSAFE, OFF, False, False, ImageAction.WITHHOLD),
+        (UNSAFE, OFF, True, False, ImageAction.WITHHOLD),
+        (UNSAFE, AGE, False, False, ImageAction.WITHHOLD),
+        (UNSAFE, AGE, True, False, ImageAction.SPOILER),
+        (UNSAFE, AGE, True, True, ImageAction.WITHHOLD),
+        (SAFE, AGE, True, True, ImageAction.WITHHOLD),
+        (None, OFF, False, False, ImageAction.WITHHOLD),
+        (None, AGE, True, False, ImageAction.WITHHOLD),
+    ],
+)
+def test_decision_table(
+    verdict: SafetyVerdict | None,
+    policy: GuildPolicy,
+    age_restricted: bool,
+    hard_floor: bool,
+    action: ImageAction,
+) -> None:
+    outcome = decide_image_outcome(
+        verdict, policy, channel_age_restricted=age_restricted, hard_floor=hard_floor
+    )
+    assert outcome.action is action
+    if action is ImageAction.POST:
+        assert outcome.reason is None
+    else:
+        assert outcome.reason and outcome.reason.endswith(".")
+
+
+def test_classifier_failure_says_so() -> None:
+    outcome = decide_image_outcome(None, AGE, channel_age_restricted=True)
+    assert outcome.reason is not None and "could not run" in outcome.reason
+
+
+def test_withheld_outside_age_restricted_channel_explains_where() -> None:
+    outcome = decide_image_outcome(UNSAFE, AGE, channel_age_restricted=False)
+    assert outcome.reason is not None and "age-restricted" in outcome.reason

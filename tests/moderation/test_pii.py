@@ -1,0 +1,109 @@
+"""Personal data is found in its real shapes, and the numbers prompts are full of are left alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from moderation.normalize import analyze
+from moderation.pii import PiiKind, find_pii
+
+
+def _kinds(text: str) -> set[PiiKind]:
+    return {match.kind for match in find_pii(analyze(text).base)}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("call me at 555-123-4567", PiiKind.PHONE),
+        ("555.123.4567", PiiKind.PHONE),
+        ("(212) 555-0199", PiiKind.PHONE),
+        ("+1 415 555 2671", PiiKind.PHONE),
+        ("+44 20 7946 0958", PiiKind.PHONE),
+        ("+49 30 1234567", PiiKind.PHONE),
+        ("07700 900123", PiiKind.PHONE),
+        ("020 7946 0958", PiiKind.PHONE),
+        ("phone: 5551234567", PiiKind.PHONE),
+        ("whatsapp me on 0612345678", PiiKind.PHONE),
+        ("jane.doe@example.com", PiiKind.EMAIL),
+        ("JANE.DOE@EXAMPLE.CO.UK", PiiKind.EMAIL),
+        ("jane [at] example [dot] com", PiiKind.EMAIL),
+        ("john at gmail dot com", PiiKind.EMAIL),
+        ("123 Main Street", PiiKind.ADDRESS),
+        ("lives at 42 oak avenue", PiiKind.ADDRESS),
+        ("1600 Amphitheatre Parkway", PiiKind.ADDRESS),
+        ("77 sunset blvd.", PiiKind.ADDRESS),
+        ("SSN 123-45-6789", PiiKind.NATIONAL_ID),
+        ("123 45 6789", PiiKind.NATIONAL_ID),
+        ("NI number AB 12 34 56 C", PiiKind.NATIONAL_ID),
+        ("AB123456C", PiiKind.NATIONAL_ID),
+        ("SIN 046 454 286", PiiKind.NATIONAL_ID),
+        ("IBAN GB82 WEST 1234 5698 7654 32", PiiKind.NATIONAL_ID),
+        ("4111 1111 1111 1111", PiiKind.CREDIT_CARD),
+        ("4111111111111111", PiiKind.CREDIT_CARD),
+        ("5500-0000-0000-0004", PiiKind.CREDIT_CARD),
+        ("3782 822463 10005", PiiKind.CREDIT_CARD),
+        # obfuscated with full-width digits and zero-width characters
+        ("５５５-１２３-４５６７", PiiKind.PHONE),
+        ("jane.doe\u200b@example.com", PiiKind.EMAIL),
+    ],
+)
+def test_personal_data_is_found(text: str, kind: PiiKind) -> None:
+    assert kind in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1920x1080",
+        "1024 x 1024",
+        "16:9",
+        "aspect 21:9, 3:2",
+        "seed 12345",
+        "seed: 4111111111111111",
+        "seed=5551234567",
+        "4k",
+        "8k uhd",
+        "1990s",
+        "a 1950s diner",
+        "the 1920s 1930s 1940s",
+        "year 2024 and 2025",
+        "2023-10-05",
+        "render sizes 512 768 1024",
+        "steps 30 cfg 7.5 sampler dpm++ 2m",
+        "f/1.8 85mm iso 100 1/250s",
+        "version 1.2.3",
+        "+1.5 exposure",
+        "3 cats crossing the street",
+        "a 24 hour drive",
+        "4 wheel drive truck",
+        "2 lane road",
+        "1 way street",
+        "10 pin bowling alley",
+        "35mm street photography",
+        "10 downing street",
+        "221b baker street",
+        "route 66",
+        "number 10 bus",
+        "at 5:30 pm",
+        "1080p 60fps",
+        "a 4 story building on main street",
+        "12345678901234",
+        "$100 bill",
+        "coordinates 40.7128 -74.0060",
+        "1234 5678",
+        "room 101",
+        "catalog no. 555 123",
+        "a@b",
+    ],
+)
+def test_ordinary_prompt_numbers_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+def test_invalid_checksums_are_not_cards_or_ids() -> None:
+    assert _kinds("4111 1111 1111 1112") == set()
+    assert _kinds("IBAN GB82 WEST 1234 5698 7654 33") == set()
+    # Area 000 and 9xx are never issued as social security numbers.
+    assert _kinds("000-12-3456") == set()
+    assert _kinds("912-34-5678") == set()

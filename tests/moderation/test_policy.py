@@ -1,0 +1,117 @@
+"""Guild policy: typed defaults, parsing what moderators type, and re2-validated patterns."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from moderation.errors import InvalidPolicy
+from moderation.policy import MAX_BANNED_PATTERNS, MAX_PATTERN_CHARS, GuildPolicy, NsfwMode, compile_pattern
+
+
+def test_defaults_are_the_safe_choice() -> None:
+    policy = GuildPolicy()
+    assert policy.nsfw_mode is NsfwMode.OFF
+    assert policy.banned_terms == []
+    assert policy.max_steps == 50
+    assert policy.max_pixels == 1024 * 1024
+    assert policy.max_count == 4
+    assert policy.allowed_channel_ids == []
+    assert policy.dms_allowed is False
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "attribute", "expected"),
+    [
+        ("nsfw_mode", "age_restricted", "nsfw_mode", NsfwMode.AGE_RESTRICTED),
+        ("nsfw-mode", "Age-Restricted", "nsfw_mode", NsfwMode.AGE_RESTRICTED),
+        ("NSFW_MODE", "off", "nsfw_mode", NsfwMode.OFF),
+        ("max_steps", "30", "max_steps", 30),
+        ("max_pixels", "1_048_576", "max_pixels", 1024 * 1024),
+        ("max_count", "1", "max_count", 1),
+        ("dms_allowed", "yes", "dms_allowed", True),
+        ("dms_allowed", "off", "dms_allowed", False),
+        ("allowed_channel_ids", "<#123>, <#456> 789", "allowed_channel_ids", [123, 456, 789]),
+        ("allowed_channel_ids", "none", "allowed_channel_ids", []),
+        ("moderator_role_id", "<@&42>", "moderator_role_id", 42),
+        ("log_channel_id", "<#99>", "log_channel_id", 99),
+        ("log_channel_id", "none", "log_channel_id", None),
+        ("banned_terms", "clown, spider ,hot dog", "banned_terms", ["clown", "spider", "hot dog"]),
+        ("banned_patterns", "a{1,3}b\n\\bspiders?\\b", "banned_patterns", ["a{1,3}b", r"\bspiders?\b"]),
+    ],
+)
+def test_with_setting_parses_what_a_moderator_types(
+    key: str, raw: str, attribute: str, expected: object
+) -> None:
+    before = GuildPolicy()
+    after = before.with_setting(key, raw)
+    assert getattr(after, attribute) == expected
+    # The original is untouched: with_setting returns a copy.
+    assert before == GuildPolicy()
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "reported_key", "reason_part"),
+    [
+        ("colour", "red", "colour", "unknown setting"),
+        ("max_steps", "lots", "max_steps", "not a whole number"),
+        ("max_steps", "151", "max_steps", "less than or equal to 150"),
+        ("max_steps", "0", "max_steps", "greater than or equal to 1"),
+        ("max_count", "5", "max_count", "less than or equal to 4"),
+        ("nsfw_mode", "always", "nsfw_mode", "must be one of"),
+        ("dms_allowed", "maybe", "dms_allowed", "not on or off"),
+        ("log_channel_id", "#general", "log_channel_id", "not an id"),
+        ("banned_patterns", "(unclosed", "banned_patterns", "not a valid regular expression"),
+        ("banned_patterns", "(a)\\1", "banned_patterns", "not a valid regular expression"),
+        ("banned_patterns", "x" * (MAX_PATTERN_CHARS + 1), "banned_patterns", "longer than"),
+        ("banned_terms", "!!!", "banned_terms", "no letters or digits"),
+        ("banned_terms", "one two three four five six", "banned_terms", "more than 5 words"),
+    ],
+)
+def test_bad_settings_raise_invalid_policy_with_the_key_and_a_reason(
+    key: str, raw: str, reported_key: str, reason_part: str
+) -> None:
+    with pytest.raises(InvalidPolicy) as caught:
+        GuildPolicy().with_setting(key, raw)
+    assert caught.value.key == reported_key
+    assert reason_part in caught.value.reason
+
+
+def test_unknown_keys_are_refused_on_construction_and_from_mapping() -> None:
+    with pytest.raises(ValidationError):
+        GuildPolicy(colour="red")  # type: ignore[call-arg]
+    with pytest.raises(InvalidPolicy) as caught:
+        GuildPolicy.from_mapping({"nsfw_mode": "off", "colour": "red"})
+    assert caught.value.key == "colour"
+
+
+def test_assignment_is_validated() -> None:
+    policy = GuildPolicy()
+    with pytest.raises(ValidationError):
+        policy.max_steps = 1000
+    with pytest.raises(ValidationError, match="not a valid regular expression"):
+        policy.banned_patterns = ["(a"]
+
+
+def test_pattern_count_is_capped() -> None:
+    with pytest.raises(InvalidPolicy):
+        GuildPolicy().with_values(banned_patterns=[f"p{i}" for i in range(MAX_BANNED_PATTERNS + 1)])
+
+
+def test_terms_are_deduplicated_by_their_normalised_form() -> None:
+    policy = GuildPolicy(banned_terms=["Clown", "clown", "CL0WN", "spider"])
+    assert policy.banned_terms == ["Clown", "spider"]
+
+
+@pytest.mark.timeout(10)
+def test_catastrophic_backtracking_pattern_cannot_hang() -> None:
+    # A backtracking engine would not finish this search in our lifetime (and the timeout would fail the
+    # test); re2 runs in time linear in the text.
+    policy = GuildPolicy().with_setting("banned_patterns", "(a+)+$")
+    pattern = compile_pattern(policy.banned_patterns[0])
+    assert pattern.search("a" * 100_000 + "!") is None
+    assert pattern.search("a" * 100_000) is not None
+
+
+def test_patterns_are_case_insensitive() -> None:
+    assert compile_pattern("spider").search("SPIDER") is not None

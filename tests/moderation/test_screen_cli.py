@@ -1,0 +1,91 @@
+"""The screening CLI: one JSON verdict per input line, and policy files with unknown keys refused."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from moderation.errors import InvalidPolicy
+from moderation.policy import NsfwMode
+from moderation.screen_cli import load_policy_file, main, run_screen
+from moderation.screening import PromptScreener
+
+
+def test_run_screen_writes_one_verdict_per_line() -> None:
+    lines = [
+        "a castle on a hill\n",
+        "\n",
+        "nude child\n",
+        '{"prompt": "portrait of a woman", "negative_prompt": "clothes"}\n',
+        "call 555-123-4567",
+    ]
+    out = io.StringIO()
+    blocked = run_screen(lines, out, policy=None, screener=PromptScreener())
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert blocked == 3
+    assert [r["prompt"] for r in records] == [
+        "a castle on a hill",
+        "nude child",
+        "portrait of a woman",
+        "call 555-123-4567",
+    ]
+    assert records[0] == {
+        "prompt": "a castle on a hill",
+        "allowed": True,
+        "rule_id": None,
+        "category": None,
+        "reason": None,
+    }
+    assert records[1]["rule_id"] == "floor.minor_sexual"
+    assert records[1]["allowed"] is False
+    assert records[2]["rule_id"] == "policy.nsfw"
+    assert records[2]["negative_prompt"] == "clothes"
+    assert records[3]["category"] == "privacy"
+
+
+def test_policy_file_applies(tmp_path: Path) -> None:
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps({"nsfw_mode": "age_restricted", "banned_terms": ["clown"]}))
+    policy = load_policy_file(path)
+    assert policy.nsfw_mode is NsfwMode.AGE_RESTRICTED
+    out = io.StringIO()
+    run_screen(["a nude sculpture", "a clown"], out, policy=policy, screener=PromptScreener())
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert records[0]["allowed"] is True
+    assert records[1]["rule_id"] == "policy.banned_term"
+
+
+@pytest.mark.parametrize(
+    ("content", "key"),
+    [
+        ('{"nsfw_mode": "off", "colour": "red"}', "colour"),
+        ('{"max_steps": 1000}', "max_steps"),
+        ('{"banned_patterns": ["(a"]}', "banned_patterns"),
+        ("[1, 2]", "policy"),
+        ("{not json", "policy"),
+    ],
+)
+def test_bad_policy_files_are_refused(tmp_path: Path, content: str, key: str) -> None:
+    path = tmp_path / "policy.json"
+    path.write_text(content)
+    with pytest.raises(InvalidPolicy) as caught:
+        load_policy_file(path)
+    assert caught.value.key == key
+
+
+def test_main_reads_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text("a lighthouse\nn4k3d t33n\n")
+    assert main([str(prompts)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["allowed"] for r in records] == [True, False]
+
+
+def test_main_reports_a_bad_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"colour": "red"}')
+    assert main(["--policy", str(policy), str(policy)]) == 2
+    assert "colour" in capsys.readouterr().err
