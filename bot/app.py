@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import migrations
 from generation.backends import Backend
+from generation.engine import pick_device
 from generation.imagefiles import ImageFiles
 from generation.metrics import Metrics, MetricsServer
 from generation.service import GenerationService
@@ -69,10 +70,11 @@ def make_backend(settings: GenerationSettings) -> Backend:
 def load_classifier(settings: Settings, model: str | None = None) -> SafetyClassifier:
     """The mandatory image classifiers; raises ClassifierUnavailable when none loads."""
     _, spec = settings.generation.spec(model)
+    # The CLIP checker ships inside SD 1.x repositories (their safety_checker folder).
     return load_safety_classifiers(
         settings.moderation,
-        model_path=spec.safety_checker or spec.source,
-        device=settings.generation.device,
+        model_path=spec.source,
+        device=str(pick_device(settings.generation.device)),
     )
 
 

@@ -44,15 +44,35 @@ def _button(action: Action, custom_id: str, index: int | None, row: int | None) 
 
 
 class _JobActionItem:
-    """What every job button shares: parse on the way in, hand over to the job flow on click."""
+    """What every job button shares: parse on the way in, hand over to the job flow on click.
+
+    Mixed in before `discord.ui.DynamicItem`; each subclass only names its action and template.
+    """
 
     action: Action
     parsed: JobButton | None
     problem: BadButton | None
 
+    def __init__(
+        self, job_id: int, index: int | None = None, *, row: int | None = None, raw: str | None = None
+    ) -> None:
+        parsed = JobButton(self.action, job_id, index)
+        super().__init__(_button(self.action, raw or parsed.custom_id, index, row))  # type: ignore[call-arg]
+        self._setup(parsed, None)
+
     def _setup(self, parsed: JobButton | None, problem: BadButton | None) -> None:
         self.parsed = parsed
         self.problem = problem
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> Self:
+        parsed, problem = _parse(cls.action, match)
+        index = (parsed.index or 0) if parsed and cls.action.takes_index else None
+        button = cls(parsed.job_id if parsed else 0, index, raw=match.string)
+        button._setup(parsed, problem)
+        return button
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await _bot(interaction).flow.on_job_button(interaction, self.parsed, self.problem)
@@ -68,91 +88,21 @@ def _parse(action: Action, match: re.Match[str]) -> tuple[JobButton | None, BadB
 class RerunButton(_JobActionItem, discord.ui.DynamicItem[Button], template=TEMPLATES[Action.RERUN]):
     action = Action.RERUN
 
-    def __init__(self, job_id: int, *, row: int | None = None, raw: str | None = None) -> None:
-        parsed = JobButton(self.action, job_id)
-        super().__init__(_button(self.action, raw or parsed.custom_id, None, row))
-        self._setup(parsed, None)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        parsed, problem = _parse(cls.action, match)
-        button = cls(parsed.job_id if parsed else 0, raw=match.string)
-        button._setup(parsed, problem)
-        return button
-
 
 class DeleteButton(_JobActionItem, discord.ui.DynamicItem[Button], template=TEMPLATES[Action.DELETE]):
     action = Action.DELETE
-
-    def __init__(self, job_id: int, *, row: int | None = None, raw: str | None = None) -> None:
-        parsed = JobButton(self.action, job_id)
-        super().__init__(_button(self.action, raw or parsed.custom_id, None, row))
-        self._setup(parsed, None)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        parsed, problem = _parse(cls.action, match)
-        button = cls(parsed.job_id if parsed else 0, raw=match.string)
-        button._setup(parsed, problem)
-        return button
 
 
 class CancelButton(_JobActionItem, discord.ui.DynamicItem[Button], template=TEMPLATES[Action.CANCEL]):
     action = Action.CANCEL
 
-    def __init__(self, job_id: int, *, row: int | None = None, raw: str | None = None) -> None:
-        parsed = JobButton(self.action, job_id)
-        super().__init__(_button(self.action, raw or parsed.custom_id, None, row))
-        self._setup(parsed, None)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        parsed, problem = _parse(cls.action, match)
-        button = cls(parsed.job_id if parsed else 0, raw=match.string)
-        button._setup(parsed, problem)
-        return button
-
 
 class UpscaleButton(_JobActionItem, discord.ui.DynamicItem[Button], template=TEMPLATES[Action.UPSCALE]):
     action = Action.UPSCALE
 
-    def __init__(self, job_id: int, index: int, *, row: int | None = None, raw: str | None = None) -> None:
-        parsed = JobButton(self.action, job_id, index)
-        super().__init__(_button(self.action, raw or parsed.custom_id, index, row))
-        self._setup(parsed, None)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        parsed, problem = _parse(cls.action, match)
-        button = cls(parsed.job_id if parsed else 0, (parsed.index or 0) if parsed else 0, raw=match.string)
-        button._setup(parsed, problem)
-        return button
-
 
 class VaryButton(_JobActionItem, discord.ui.DynamicItem[Button], template=TEMPLATES[Action.VARY]):
     action = Action.VARY
-
-    def __init__(self, job_id: int, index: int, *, row: int | None = None, raw: str | None = None) -> None:
-        parsed = JobButton(self.action, job_id, index)
-        super().__init__(_button(self.action, raw or parsed.custom_id, index, row))
-        self._setup(parsed, None)
-
-    @classmethod
-    async def from_custom_id(
-        cls, interaction: discord.Interaction[Any], item: discord.ui.Item[Any], match: re.Match[str], /
-    ) -> Self:
-        parsed, problem = _parse(cls.action, match)
-        button = cls(parsed.job_id if parsed else 0, (parsed.index or 0) if parsed else 0, raw=match.string)
-        button._setup(parsed, problem)
-        return button
 
 
 # -- license terms ---------------------------------------------------------------------------------
@@ -234,21 +184,17 @@ DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
 )
 
 
+_JOB_BUTTONS: dict[Action, type[_JobActionItem]] = {
+    button.action: button for button in (RerunButton, UpscaleButton, VaryButton, DeleteButton, CancelButton)
+}
+
+
 def JobActionButton(
     action: Action, job_id: int, index: int | None = None, *, row: int | None = None
 ) -> discord.ui.Item[Any]:
     """The button for `action` on a job (and image, for upscale and vary)."""
-    match action:
-        case Action.RERUN:
-            return RerunButton(job_id, row=row)
-        case Action.DELETE:
-            return DeleteButton(job_id, row=row)
-        case Action.CANCEL:
-            return CancelButton(job_id, row=row)
-        case Action.UPSCALE:
-            return UpscaleButton(job_id, index or 0, row=row)
-        case Action.VARY:
-            return VaryButton(job_id, index or 0, row=row)
+    button = _JOB_BUTTONS[action](job_id, (index or 0) if action.takes_index else None, row=row)
+    return cast("discord.ui.Item[Any]", button)
 
 
 def terms_view(license_id: str, version: str) -> discord.ui.View:

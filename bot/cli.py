@@ -201,7 +201,9 @@ def _screen(args: argparse.Namespace) -> int:
     except ModerationError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    return run_screen(sys.stdin, sys.stdout, policy=policy, screener=PromptScreener())
+    blocked = run_screen(sys.stdin, sys.stdout, policy=policy, screener=PromptScreener())
+    # Exit 1 when anything was blocked (a count could pass 255 and wrap around).
+    return min(blocked, 1)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -23,6 +24,9 @@ from moderation.classifiers import SafetyClassifier
 
 log = logging.getLogger(__name__)
 
+# How often blocked prompts past their retention are deleted.
+RETENTION_SWEEP_S = 3600
+
 
 def point_at(settings: BotSettings) -> None:
     """Send discord.py's REST and gateway traffic to the configured endpoints (a proxy, a test server)."""
@@ -31,6 +35,11 @@ def point_at(settings: BotSettings) -> None:
         Route.BASE = settings.api_base.rstrip("/")
     if settings.gateway_url != DISCORD_GATEWAY_URL:
         DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(settings.gateway_url)
+
+
+def shard_options(settings: BotSettings) -> dict[str, Any]:
+    """Which shards this process runs: all of them, unless several processes split them."""
+    return {"shard_ids": list(settings.shard_ids)} if settings.shard_ids is not None else {}
 
 
 def intents() -> discord.Intents:
@@ -72,6 +81,7 @@ class ImagineBot(commands.AutoShardedBot):
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),
             shard_count=bot_settings.shard_count,
+            **shard_options(bot_settings),
             tree_cls=_CommandTree,
             # How long READY waits for guilds to stream in before on_ready (tests shorten it).
             guild_ready_timeout=guild_ready_timeout,
@@ -83,6 +93,7 @@ class ImagineBot(commands.AutoShardedBot):
         self._services: Services | None = None
         self._flow: JobFlow | None = None
         self._downloader: AttachmentDownloader | None = None
+        self._maintenance: asyncio.Task[None] | None = None
 
     @property
     def services(self) -> Services:
@@ -128,8 +139,11 @@ class ImagineBot(commands.AutoShardedBot):
         if self.bot_settings.sync_commands:
             await self._sync_commands()
 
-        # 5. Load the model, resume unfinished jobs and post results that never got out.
-        await services.generation.start()
+        # 5. Blocked prompts are kept for review only as long as the retention setting says.
+        self._maintenance = asyncio.create_task(self._purge_expired_prompts(), name="retention")
+
+        # 6. Load the model, resume unfinished jobs and post results that never got out.
+        await services.generation.start(owns_guild=self.bot_settings.owns_guild)
         log.info("bot set up (application %s)", self.application_id)
 
     async def _sync_commands(self) -> None:
@@ -143,11 +157,22 @@ class ImagineBot(commands.AutoShardedBot):
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
 
+    async def _purge_expired_prompts(self) -> None:
+        retention_days = self.settings.moderation.blocked_prompt_retention_days
+        while True:
+            try:
+                await self.services.audit.purge_expired(retention_days)
+            except Exception:  # a database hiccup must not end the loop; the next round retries
+                log.exception("purging expired blocked prompts failed")
+            await asyncio.sleep(RETENTION_SWEEP_S)
+
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         if self._flow is not None:
             await self._flow.on_reaction(payload)
 
     async def close(self) -> None:
+        if self._maintenance is not None:
+            self._maintenance.cancel()
         # The service first: a job finishing now still finds discord.py's HTTP session open.
         if self._services is not None:
             await self._services.close()

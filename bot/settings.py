@@ -27,7 +27,9 @@ No Discord bot token is set.
 
 
 class BotSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="DISCORD_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="DISCORD_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     token: SecretStr | None = None
     # Overridable for proxies and the loopback test server.
@@ -43,6 +45,8 @@ class BotSettings(BaseSettings):
     # Minimum seconds between two progress edits of one job's message.
     progress_interval_s: float = Field(default=1.5, ge=0.1)
     shard_count: int | None = None
+    # The shards this process runs, when several processes split them (with shard_count set).
+    shard_ids: tuple[int, ...] | None = None
     # Direct messages have no server policy (no moderators, no banned terms, no age-restricted flag), so
     # they are off unless the operator turns them on for the whole bot; then the default policy applies.
     dms_allowed: bool = False
@@ -53,6 +57,13 @@ class BotSettings(BaseSettings):
         if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDER_TOKENS:
             return None
         return value
+
+    def owns_guild(self, guild_id: int | None) -> bool:
+        """Whether this process runs the shard of `guild_id` (direct messages belong to shard 0)."""
+        if not self.shard_count or self.shard_ids is None:
+            return True
+        shard = 0 if guild_id is None else (guild_id >> 22) % self.shard_count
+        return shard in self.shard_ids
 
     def require_token(self) -> str:
         """The token, or SystemExit with instructions to get one."""

@@ -343,6 +343,19 @@ def purged(user_id: int, jobs: int, rows: int) -> str:
     return f"deleted the data of <@{user_id}>: {jobs} jobs with their images, {rows} other records."
 
 
+def forget_me_unconfirmed() -> str:
+    return (
+        "Nothing was deleted. To delete all your jobs, images and records, run `/forget-me confirm:DELETE`."
+    )
+
+
+def forgotten(jobs: int, rows: int) -> str:
+    return (
+        f"Deleted {jobs} jobs with their images and {rows} other records. Server bans are kept; "
+        "you will be asked to accept the model's terms again before your next image."
+    )
+
+
 def audit_entries(entries: list[AuditEntry]) -> str:
     if not entries:
         return "The moderation log is empty."

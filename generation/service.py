@@ -134,19 +134,25 @@ class GenerationService:
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Load the model, resume jobs left queued or running, re-deliver unposted results."""
+    async def start(self, owns_guild: Callable[[int | None], bool] = lambda _guild: True) -> None:
+        """Load the model, resume jobs left queued or running, re-deliver unposted results.
+
+        `owns_guild` tells which guilds' jobs this process resumes when several bot processes share the
+        store (each owns its shards' guilds); with one process it owns them all.
+        """
         await self.backend.start()
-        await self._recover()
+        await self._recover(owns_guild)
         self.scheduler.start()
 
     async def close(self) -> None:
         await self.scheduler.stop()
         await self.backend.close()
 
-    async def _recover(self) -> None:
+    async def _recover(self, owns_guild: Callable[[int | None], bool]) -> None:
         resumed = 0
         for job in await self.store.unfinished():
+            if not owns_guild(job.guild_id):
+                continue
             if job.status is JobStatus.RUNNING:
                 await self.store.requeue(job.id)
             try:
@@ -159,7 +165,8 @@ class GenerationService:
             log.info("resumed %d jobs after restart", resumed)
         if self.observer is not None:
             for job in await self.store.unposted():
-                await self.observer.job_finished(job)
+                if owns_guild(job.guild_id):
+                    await self.observer.job_finished(job)
 
     def _load_init(self, job: Job) -> Image.Image | None:
         if not job.kind.uses_init_image:
@@ -210,7 +217,10 @@ class GenerationService:
             interaction_token=request.interaction_token,
             interaction_expires_at=request.interaction_expires_at,
         )
-        verdict = self.gate.check_prompt(params.prompt, params.negative_prompt, policy)
+        # In a thread: with semantic screening on, a check runs a sentence model for milliseconds.
+        verdict = await asyncio.to_thread(
+            self.gate.check_prompt, params.prompt, params.negative_prompt, policy
+        )
         if not verdict.allowed:
             self.metrics.moderation_blocks.labels(stage="prompt", category=verdict.category or "").inc()
             blocked = await self.store.create_blocked(new, verdict.reason or "blocked")

@@ -23,13 +23,12 @@ class ModelSpec(BaseModel, extra="forbid"):
     sampler: Sampler = Sampler.DPMPP_2M
     guidance: float = 7.5
     license: str = "creativeml-openrail-m"
-    safety_checker: str | None = Field(
-        default=None, description="folder of the CLIP safety checker; default: the model's own"
-    )
 
 
 class GenerationSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="GENERATION_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="GENERATION_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     models: dict[str, ModelSpec] = Field(
         default_factory=lambda: {"sd15": ModelSpec(source=DEFAULT_MODEL_SOURCE)},

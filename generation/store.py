@@ -188,12 +188,15 @@ class JobStore:
     async def count_by_status(self) -> dict[JobStatus, int]:
         async with self._sessions() as session:
             rows = await session.execute(select(Job.status, func.count()).group_by(Job.status))
-            return {JobStatus(status): count for status, count in rows.tuples()}
+            return {JobStatus(status): count for status, count in rows.all()}
 
-    async def delete_user_jobs(self, user_id: int) -> list[Job]:
-        """Delete a user's jobs (data deletion on request); returns them so their files can go too."""
+    async def delete_user_jobs(self, user_id: int, *, guild_id: int | None = None) -> list[Job]:
+        """Delete a user's jobs, everywhere or in one guild; returns them so their files can go too."""
+        query = select(Job).where(Job.user_id == user_id)
+        if guild_id is not None:
+            query = query.where(Job.guild_id == guild_id)
         async with self._sessions() as session, session.begin():
-            jobs = list(await session.scalars(select(Job).where(Job.user_id == user_id)))
+            jobs = list(await session.scalars(query))
             for job in jobs:
                 await session.delete(job)
             return jobs

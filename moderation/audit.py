@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import ColumnElement, CursorResult, delete, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moderation.database import utcnow
@@ -205,18 +205,27 @@ class AuditLog:
         log.info("purged %d blocked prompts older than %d days", count, retention_days)
         return count
 
-    async def delete_user_data(self, user_id: int) -> int:
+    async def delete_user_data(self, user_id: int, *, guild_id: int | None = None) -> int:
         """Erase what is kept about a user: acceptances and blocked prompts go, audit rows lose the id.
 
-        Bans stay: they are the guild's moderation record, not data the user gave us.
-        Returns the number of rows deleted or redacted.
+        With `guild_id` (a server's moderator purging a member) only that server's records are touched
+        and license acceptances, which are not the server's, stay. Bans stay either way: they are the
+        guild's moderation record, not data the user gave us. Returns the rows deleted or redacted.
         """
-        statements = (
-            delete(LicenseAcceptanceRow).where(LicenseAcceptanceRow.user_id == user_id),
-            delete(BlockedPromptRow).where(BlockedPromptRow.user_id == user_id),
-            update(AuditEntryRow).where(AuditEntryRow.target_user_id == user_id).values(target_user_id=None),
-            update(AuditEntryRow).where(AuditEntryRow.actor_id == user_id).values(actor_id=None),
-        )
+        in_guild_prompts: ColumnElement[bool] = BlockedPromptRow.user_id == user_id
+        in_guild_audit: ColumnElement[bool] = true()
+        if guild_id is not None:
+            in_guild_prompts = in_guild_prompts & (BlockedPromptRow.guild_id == guild_id)
+            in_guild_audit = AuditEntryRow.guild_id == guild_id
+        statements = [
+            delete(BlockedPromptRow).where(in_guild_prompts),
+            update(AuditEntryRow)
+            .where(AuditEntryRow.target_user_id == user_id, in_guild_audit)
+            .values(target_user_id=None),
+            update(AuditEntryRow).where(AuditEntryRow.actor_id == user_id, in_guild_audit).values(actor_id=None),
+        ]
+        if guild_id is None:
+            statements.append(delete(LicenseAcceptanceRow).where(LicenseAcceptanceRow.user_id == user_id))
         count = 0
         async with self._sessions() as session, session.begin():
             for statement in statements:

@@ -54,7 +54,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 class StrEnumType(TypeDecorator[Any]):
     """A `StrEnum` stored as its plain string value, read back as the enum member."""
 
-    impl = String(32)
+    impl = String
     cache_ok = True
 
     def __init__(self, enum_cls: type[StrEnum], length: int = 16) -> None:
@@ -101,7 +101,9 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
 class DatabaseSettings(BaseSettings):
     """Where the job store, policies and audit log live (DATABASE_URL)."""
 
-    model_config = SettingsConfigDict(env_prefix="DATABASE_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="DATABASE_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     url: str = "sqlite+aiosqlite:///data/imagine.db"
     echo: bool = False

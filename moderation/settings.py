@@ -28,7 +28,9 @@ DEFAULT_SEMANTIC_THRESHOLDS: dict[str, float] = {
 class ModerationSettings(BaseSettings):
     """Moderation configuration; every field maps to `MODERATION_<FIELD>`."""
 
-    model_config = SettingsConfigDict(env_prefix="MODERATION_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="MODERATION_", env_file=".env", extra="ignore", env_ignore_empty=True
+    )
 
     # NudeNet is used when the `nudenet` extra is installed (its wheel carries AGPL-3.0 terms).
     nudenet: bool = True

@@ -143,3 +143,19 @@ class JobsCog(commands.Cog):
             interaction.user.id, guild_id=interaction.guild_id, limit=count
         )
         await interaction.followup.send(wording.history(jobs))
+
+    @app_commands.command(
+        name="forget-me", description="Delete all your jobs, images and stored records, in every server"
+    )
+    @app_commands.describe(confirm="Type DELETE to confirm")
+    async def forget_me(self, interaction: Interaction, confirm: app_commands.Range[str, 1, 20]) -> None:
+        if confirm != "DELETE":
+            await self.bot.flow.reply_text(interaction, wording.forget_me_unconfirmed())
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        services = self.bot.services
+        jobs = await services.generation.store.delete_user_jobs(interaction.user.id)
+        for job in jobs:
+            await asyncio.to_thread(services.generation.files.delete_job, job.id)
+        rows = await services.audit.delete_user_data(interaction.user.id)
+        await interaction.followup.send(wording.forgotten(len(jobs), rows))

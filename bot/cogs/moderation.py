@@ -202,15 +202,16 @@ class ModerationCog(commands.Cog):
 
         await self._moderated(interaction, unban)
 
-    @mod.command(name="purge", description="Delete a member's jobs, images and stored data")
+    @mod.command(name="purge", description="Delete a member's jobs, images and records in this server")
     @app_commands.describe(user="Whose data")
     async def purge(self, interaction: Interaction, user: discord.User) -> None:
         async def purge(guild_id: int, policy: GuildPolicy) -> str:
+            # One server's moderators reach that server's data only; /forget-me erases everything.
             services = self.bot.services
-            jobs = await services.generation.store.delete_user_jobs(user.id)
+            jobs = await services.generation.store.delete_user_jobs(user.id, guild_id=guild_id)
             for job in jobs:
                 await asyncio.to_thread(services.generation.files.delete_job, job.id)
-            rows = await services.audit.delete_user_data(user.id)
+            rows = await services.audit.delete_user_data(user.id, guild_id=guild_id)
             what = wording.purged(user.id, len(jobs), rows)
             await self._echo(policy, policy, interaction.user.id, what)
             return what

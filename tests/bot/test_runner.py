@@ -26,3 +26,14 @@ def test_placeholder_tokens_count_as_missing(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("DISCORD_TOKEN", "changeme")
     with pytest.raises(SystemExit):
         run_bot()
+
+
+def test_each_process_owns_its_shards_guilds() -> None:
+    from bot.settings import BotSettings
+
+    guild_on_shard_1 = (123 << 22) | 5  # (id >> 22) % 2 == 1
+    split = BotSettings(token="t" * 30, shard_count=2, shard_ids=(0,))
+    assert split.owns_guild(guild_on_shard_1) is False
+    assert split.owns_guild(guild_on_shard_1 - (1 << 22)) is True
+    assert split.owns_guild(None) is True  # direct messages live on shard 0
+    assert BotSettings(token="t" * 30).owns_guild(guild_on_shard_1) is True

@@ -26,6 +26,20 @@ def statuses(db: Path) -> list[str]:
         return []
 
 
+def wait_for_a_crash_window(process: subprocess.Popen[bytes], db: Path) -> None:
+    """Return once jobs are done, running and queued at the same time (the moment to kill)."""
+    deadline = time.monotonic() + 180
+    seen: list[str] = []
+    while time.monotonic() < deadline:
+        seen = statuses(db)
+        if len(seen) == JOBS and "done" in seen and "running" in seen and "queued" in seen:
+            return
+        if process.poll() is not None:
+            pytest.fail(f"the worker exited early with {process.returncode}")
+        time.sleep(0.05)
+    pytest.fail(f"never saw done, running and queued jobs together: {seen}")
+
+
 def test_sigkill_then_restart_finishes_and_posts_each_job_once(demo_model: Path, tmp_path: Path) -> None:
     db = tmp_path / "imagine.db"
     url = f"sqlite+aiosqlite:///{db}"
@@ -33,24 +47,16 @@ def test_sigkill_then_restart_finishes_and_posts_each_job_once(demo_model: Path,
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     worker = [sys.executable, "-m", "tests.generation.durability_worker"]
 
-    first = subprocess.Popen(
-        [*worker, "submit", *args], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    deadline = time.monotonic() + 180
-    seen: list[str] = []
-    while time.monotonic() < deadline:
-        seen = statuses(db)
-        # Kill once something finished, something runs and something still waits.
-        if len(seen) == JOBS and "done" in seen and "running" in seen and "queued" in seen:
-            break
-        assert first.poll() is None, first.stderr.read().decode()[-2000:] if first.stderr else ""
-        time.sleep(0.05)
-    else:
-        pytest.fail(f"never saw done, running and queued jobs together: {seen}")
-    first.send_signal(signal.SIGKILL)
-    first.wait()
-    assert first.stderr is not None
-    first.stderr.close()
+    # The worker's output goes to a file: a full pipe would stall it.
+    with (tmp_path / "worker.log").open("wb") as output:
+        first = subprocess.Popen(
+            [*worker, "submit", *args], cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_for_a_crash_window(first, db)
+        finally:
+            first.send_signal(signal.SIGKILL)
+            first.wait()
     before = statuses(db)
     assert "running" in before and "queued" in before
 

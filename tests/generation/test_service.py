@@ -203,3 +203,28 @@ async def test_many_jobs_at_once_all_finish(services: Services) -> None:
     )
     jobs = await asyncio.gather(*(services.generation.wait(s.job.id) for s in submitted))
     assert all(job.status is JobStatus.DONE for job in jobs)
+
+
+async def test_restart_resumes_only_the_jobs_of_the_guilds_this_process_owns(
+    demo_model: object, tmp_path: object, sqlite_url: str
+) -> None:
+    from pathlib import Path
+
+    from bot.app import build_services
+    from generation.store import NewJob
+    from tests.generation.conftest import tiny_settings
+
+    settings = tiny_settings(Path(str(demo_model)), Path(str(tmp_path)), sqlite_url)
+    services = await build_services(settings, classifier=ScriptedClassifier())
+    params = request().params
+    mine = await services.generation.store.create(
+        NewJob(user_id=1, kind=JobKind.TXT2IMG, params=params, guild_id=1)
+    )
+    other = await services.generation.store.create(
+        NewJob(user_id=2, kind=JobKind.TXT2IMG, params=params, guild_id=2)
+    )
+    await services.generation.start(owns_guild=lambda guild: guild == 1)
+    assert (await services.generation.wait(mine.id)).status is JobStatus.DONE
+    assert (await services.generation.store.get(other.id)).status is JobStatus.QUEUED
+    assert other.id not in services.generation.scheduler.queue
+    await services.close()

@@ -81,3 +81,30 @@ async def test_requeue_history_and_deletion(store: JobStore) -> None:
     assert [j.id for j in await store.unfinished()] == [other.id]
     with pytest.raises(JobNotFound):
         await store.get(first.id)
+
+
+async def test_deleting_a_users_jobs_in_one_guild_keeps_the_others(store: JobStore) -> None:
+    here = await store.create(new_job(guild_id=7))
+    elsewhere = await store.create(new_job(guild_id=8))
+    deleted = await store.delete_user_jobs(42, guild_id=7)
+    assert [job.id for job in deleted] == [here.id]
+    assert (await store.get(elsewhere.id)).guild_id == 8
+
+
+async def test_concurrent_writers_from_two_processes_claim_each_post_once(database_url: str) -> None:
+    """Two engines stand for two bot processes sharing one store."""
+    await asyncio.to_thread(migrations.upgrade, database_url)
+    engines = [make_engine(database_url) for _ in range(2)]
+    stores = [JobStore(make_session_factory(engine)) for engine in engines]
+    try:
+        created = await asyncio.gather(*(stores[i % 2].create(new_job(user=i)) for i in range(20)))
+        assert len({job.id for job in created}) == 20
+        await asyncio.gather(*(stores[i % 2].finish(job.id, JobStatus.DONE) for i, job in enumerate(created)))
+        claims = await asyncio.gather(
+            *(stores[attempt % 2].mark_posted(job.id, attempt) for job in created for attempt in range(4))
+        )
+        assert sum(claims) == 20  # every job claimed by exactly one of its four racing posters
+        assert await stores[0].unposted() == []
+    finally:
+        for engine in engines:
+            await engine.dispose()

@@ -248,6 +248,21 @@ async def test_delete_user_data(sessions: Sessions) -> None:
         assert (await session.scalars(select(BlockedPromptRow))).all() == []
 
 
+async def test_delete_user_data_in_one_guild_leaves_other_guilds_and_acceptance(sessions: Sessions) -> None:
+    audit = AuditLog(sessions)
+    licenses = LicenseStore(sessions)
+    await licenses.accept(USER, CREATIVEML_OPENRAIL_M)
+    for guild in (GUILD, OTHER_GUILD):
+        await audit.record_blocked_prompt(guild, USER, "nude child", "", PromptScreener().screen("nude child"))
+
+    count = await audit.delete_user_data(USER, guild_id=GUILD)
+    assert count == 2  # the blocked prompt and its audit entry in GUILD
+    assert await audit.blocked_prompts(GUILD) == []
+    assert len(await audit.blocked_prompts(OTHER_GUILD)) == 1
+    assert [e.target_user_id for e in await audit.recent(OTHER_GUILD)] == [USER]
+    assert await licenses.has_accepted(USER, CREATIVEML_OPENRAIL_M)
+
+
 async def test_audit_record_and_recent_order(sessions: Sessions) -> None:
     audit = AuditLog(sessions)
     for i in range(3):
