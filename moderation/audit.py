@@ -222,7 +222,9 @@ class AuditLog:
             update(AuditEntryRow)
             .where(AuditEntryRow.target_user_id == user_id, in_guild_audit)
             .values(target_user_id=None),
-            update(AuditEntryRow).where(AuditEntryRow.actor_id == user_id, in_guild_audit).values(actor_id=None),
+            update(AuditEntryRow)
+            .where(AuditEntryRow.actor_id == user_id, in_guild_audit)
+            .values(actor_id=None),
         ]
         if guild_id is None:
             statements.append(delete(LicenseAcceptanceRow).where(LicenseAcceptanceRow.user_id == user_id))

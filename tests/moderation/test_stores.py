@@ -253,7 +253,9 @@ async def test_delete_user_data_in_one_guild_leaves_other_guilds_and_acceptance(
     licenses = LicenseStore(sessions)
     await licenses.accept(USER, CREATIVEML_OPENRAIL_M)
     for guild in (GUILD, OTHER_GUILD):
-        await audit.record_blocked_prompt(guild, USER, "nude child", "", PromptScreener().screen("nude child"))
+        await audit.record_blocked_prompt(
+            guild, USER, "nude child", "", PromptScreener().screen("nude child")
+        )
 
     count = await audit.delete_user_data(USER, guild_id=GUILD)
     assert count == 2  # the blocked prompt and its audit entry in GUILD
