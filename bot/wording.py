@@ -7,6 +7,7 @@ decides how each reads. Anything unexpected gets a neutral sentence (the details
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from discord import app_commands
 
@@ -365,6 +366,21 @@ def audit_entries(entries: list[AuditEntry]) -> str:
         target = f" → <@{entry.target_user_id}>" if entry.target_user_id else ""
         rule = f" `{entry.rule_id}`" if entry.rule_id else ""
         lines.append(f"{timestamp(entry.created_at)} {actor} {entry.action.value}{target}{rule}")
+    text = "\n".join(lines)
+    return text if len(text) <= 1900 else text[:1899] + "…"
+
+
+def blocked_prompts(rows: list[dict[str, Any]]) -> str:
+    """Blocked prompts for moderator review (kept for the retention period only)."""
+    if not rows:
+        return "No blocked prompts are on record for this server."
+    lines = []
+    for row in rows:
+        prompt = _code(row["prompt"][:200])
+        negative = f" (negative: `{_code(row['negative_prompt'][:100])}`)" if row["negative_prompt"] else ""
+        lines.append(
+            f"{timestamp(row['created_at'])} <@{row['user_id']}> `{row['rule_id']}`: `{prompt}`{negative}"
+        )
     text = "\n".join(lines)
     return text if len(text) <= 1900 else text[:1899] + "…"
 

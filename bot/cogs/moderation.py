@@ -226,6 +226,14 @@ class ModerationCog(commands.Cog):
 
         await self._moderated(interaction, show)
 
+    @mod.command(name="blocked", description="Recently blocked prompts of this server, for review")
+    @app_commands.describe(count="How many prompts")
+    async def blocked(self, interaction: Interaction, count: app_commands.Range[int, 1, 20] = 10) -> None:
+        async def show(guild_id: int, policy: GuildPolicy) -> str:
+            return wording.blocked_prompts(await self.bot.services.audit.blocked_prompts(guild_id, count))
+
+        await self._moderated(interaction, show)
+
 
 def _items(raw: str, kind: TermKind) -> list[str]:
     """Terms are comma separated; a pattern is taken whole (it may contain commas, as in `a{1,3}`)."""

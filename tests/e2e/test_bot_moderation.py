@@ -78,3 +78,16 @@ async def test_flagged_images_go_behind_spoilers_in_an_age_restricted_channel(wo
         final = await world.final_edit(inter)
         assert [file.filename.startswith("SPOILER_") for file in final.files] == [True]
         assert "spoilers" in str(final.json["content"])
+
+
+async def test_moderators_review_blocked_prompts_and_members_cannot(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    async with world.bot():
+        inter = await fake.send_interaction("imagine", {"prompt": "call me at 555-867-5309 tonight"})
+        assert "blocked" in await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction("mod blocked", {})
+        assert "Only moderators" in await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction("mod blocked", {"count": 5}, user=fake.owner)
+        review = await world.ephemeral_answer(inter)
+        assert "555-867-5309" in review and "floor.pii" in review
