@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from generation.errors import GenerationError, InvalidParameters
+from generation.errors import BackendError, GenerationError, InvalidParameters, ModelUnavailable
 from generation.params import (
     GenerationParams,
     JobKind,
@@ -96,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             sys.exit(_screen(args))
     except ClassifierUnavailable as exc:
         raise SystemExit(f"refusing to start: {exc}") from None
+    except (ModelUnavailable, BackendError) as exc:
+        raise SystemExit(f"cannot start: {exc}") from None
 
 
 async def _generate(args: argparse.Namespace) -> int:

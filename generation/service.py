@@ -25,6 +25,7 @@ from generation.errors import (
     InvalidImage,
     InvalidParameters,
     JobCancelled,
+    ModelUnavailable,
     NotAllowed,
 )
 from generation.fairqueue import Caps, FairQueue, GuildKey, Position, QueueEntry
@@ -115,6 +116,13 @@ class GenerationService:
         self.audit = audit
         self.metrics = metrics
         self.observer: JobObserver | None = None
+        # Every model is served under its license's terms: an unknown license is a configuration error.
+        for name, spec in settings.models.items():
+            if spec.license not in LICENSES:
+                known = ", ".join(sorted(LICENSES))
+                raise ModelUnavailable(
+                    f"model {name!r} names license {spec.license!r}; known licenses: {known}"
+                )
         _, default_spec = settings.spec(None)
         quantum = default_spec.steps * default_spec.width * default_spec.height
         self.scheduler = Scheduler(
@@ -434,7 +442,6 @@ class GenerationService:
     async def _handle_outcome(self, outcome: JobOutcome) -> None:
         """Classify and store a finished job's images (runs while the GPU slot is still held)."""
         job_id = outcome.job.job_id
-        self._concurrency.pop(job_id, None)
         if outcome.error is not None or outcome.images is None:
             if isinstance(outcome.error, JobCancelled):
                 await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
@@ -493,6 +500,7 @@ class GenerationService:
     async def _finish(
         self, job_id: int, status: JobStatus, *, images: Sequence[ImageRecord] = (), error: str | None = None
     ) -> Job:
+        self._concurrency.pop(job_id, None)
         job = await self.store.finish(job_id, status, images=images, error=error)
         self.metrics.jobs.labels(status=job.status.value).inc()
         log.info("job %s %s", job_id, job.status.value)

@@ -228,3 +228,25 @@ async def test_restart_resumes_only_the_jobs_of_the_guilds_this_process_owns(
     assert (await services.generation.store.get(other.id)).status is JobStatus.QUEUED
     assert other.id not in services.generation.scheduler.queue
     await services.close()
+
+
+def test_a_model_with_an_unknown_license_is_refused(
+    demo_model: object, tmp_path: object, sqlite_url: str
+) -> None:
+    from pathlib import Path
+
+    from generation.errors import ModelUnavailable
+    from generation.settings import ModelSpec
+    from tests.generation.conftest import tiny_settings
+
+    settings = tiny_settings(Path(str(demo_model)), Path(str(tmp_path)), sqlite_url)
+    settings.generation.models["odd"] = ModelSpec(source="somewhere", license="no-such-license")
+    with pytest.raises(ModelUnavailable, match="no-such-license"):
+        asyncio.run(_build(settings))
+
+
+async def _build(settings: object) -> None:
+    from bot.app import build_services
+
+    services = await build_services(settings, classifier=ScriptedClassifier())  # type: ignore[arg-type]
+    await services.close()
