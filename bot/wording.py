@@ -7,7 +7,6 @@ decides how each reads. Anything unexpected gets a neutral sentence (the details
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from discord import app_commands
 
@@ -25,7 +24,7 @@ from generation.errors import (
 )
 from generation.fairqueue import Position
 from generation.models import Job, JobStatus
-from moderation.audit import AuditEntry
+from moderation.audit import AuditEntry, BlockedPrompt
 from moderation.errors import InvalidPolicy, LicenseNotAccepted, ModerationError, PromptBlocked, UserBanned
 from moderation.licenses import ModelLicense
 from moderation.outcome import ImageAction
@@ -370,16 +369,15 @@ def audit_entries(entries: list[AuditEntry]) -> str:
     return text if len(text) <= 1900 else text[:1899] + "…"
 
 
-def blocked_prompts(rows: list[dict[str, Any]]) -> str:
+def blocked_prompts(rows: list[BlockedPrompt]) -> str:
     """Blocked prompts for moderator review (kept for the retention period only)."""
     if not rows:
         return "No blocked prompts are on record for this server."
     lines = []
     for row in rows:
-        prompt = _code(row["prompt"][:200])
-        negative = f" (negative: `{_code(row['negative_prompt'][:100])}`)" if row["negative_prompt"] else ""
+        negative = f" (negative: `{_code(row.negative_prompt[:100])}`)" if row.negative_prompt else ""
         lines.append(
-            f"{timestamp(row['created_at'])} <@{row['user_id']}> `{row['rule_id']}`: `{prompt}`{negative}"
+            f"{timestamp(row.created_at)} <@{row.user_id}> `{row.rule_id}`: `{_code(row.prompt[:200])}`{negative}"
         )
     text = "\n".join(lines)
     return text if len(text) <= 1900 else text[:1899] + "…"

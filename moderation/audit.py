@@ -52,6 +52,20 @@ class AuditEntry:
     created_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class BlockedPrompt:
+    """A blocked prompt kept for moderator review (until its retention runs out)."""
+
+    user_id: int
+    prompt: str
+    negative_prompt: str
+    rule_id: str
+    category: str
+    reason: str
+    job_id: int | None
+    created_at: datetime
+
+
 def rowcount(result: Any) -> int:
     """The number of rows a DELETE or UPDATE touched."""
     # DELETE and UPDATE return a CursorResult; its row count is what the statement touched.
@@ -172,7 +186,7 @@ class AuditLog:
                 detail={"category": verdict.category, "hard_floor": verdict.hard_floor},
             )
 
-    async def blocked_prompts(self, guild_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    async def blocked_prompts(self, guild_id: int, limit: int = 20) -> list[BlockedPrompt]:
         """The guild's latest blocked prompts for review, newest first."""
         async with self._sessions() as session:
             rows = await session.scalars(
@@ -182,16 +196,16 @@ class AuditLog:
                 .limit(limit)
             )
             return [
-                {
-                    "user_id": row.user_id,
-                    "prompt": row.prompt,
-                    "negative_prompt": row.negative_prompt,
-                    "rule_id": row.rule_id,
-                    "category": row.category,
-                    "reason": row.reason,
-                    "job_id": row.job_id,
-                    "created_at": row.created_at,
-                }
+                BlockedPrompt(
+                    user_id=row.user_id,
+                    prompt=row.prompt,
+                    negative_prompt=row.negative_prompt,
+                    rule_id=row.rule_id,
+                    category=row.category,
+                    reason=row.reason,
+                    job_id=row.job_id,
+                    created_at=row.created_at,
+                )
                 for row in rows
             ]
 

@@ -206,9 +206,9 @@ async def test_blocked_prompts_are_kept_for_review_then_purged(sessions: Session
     await audit.record_blocked_prompt(GUILD, USER, "call 555-123-4567", "blurry", verdict, job_id=7)
     review = await audit.blocked_prompts(GUILD)
     assert len(review) == 1
-    assert review[0]["prompt"] == "call 555-123-4567"
-    assert review[0]["rule_id"] == "floor.pii.phone"
-    assert review[0]["job_id"] == 7
+    assert review[0].prompt == "call 555-123-4567"
+    assert review[0].rule_id == "floor.pii.phone"
+    assert review[0].job_id == 7
     entry = (await audit.recent(GUILD))[0]
     assert entry.action is AuditAction.PROMPT_BLOCKED
     assert entry.rule_id == "floor.pii.phone"
