@@ -468,13 +468,16 @@ class GenerationService:
                     params, seed=seed, kind=job.kind, job_id=job.id, license_name=license_name
                 )
                 path = str(await asyncio.to_thread(self.files.save_output, job.id, index, image, info))
-            else:
+            if action is not ImageAction.POST:
+                # Every decision that hides an image (withheld, or spoilered) is on the record.
                 category = "classifier_error" if verdict is None else "unsafe_image"
                 self.metrics.moderation_blocks.labels(stage="output_image", category=category).inc()
                 await self.audit.record(
                     guild_id=job.guild_id,
                     actor_id=job.user_id,
-                    action=AuditAction.IMAGE_WITHHELD,
+                    action=AuditAction.IMAGE_SPOILERED
+                    if action is ImageAction.SPOILER
+                    else AuditAction.IMAGE_WITHHELD,
                     target_user_id=job.user_id,
                     rule_id="image.output_unsafe" if verdict is not None else "image.classifier_error",
                     detail={"job": job.id, "index": index, "labels": list(verdict.labels) if verdict else []},

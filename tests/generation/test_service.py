@@ -123,6 +123,8 @@ async def test_spoiler_only_where_the_policy_allows_and_the_channel_is_age_restr
     withheld = await services.generation.wait((await services.generation.submit(request())).job.id)
     assert spoiler.images[0].action is ImageAction.SPOILER and spoiler.images[0].path is not None
     assert withheld.images[0].action is ImageAction.WITHHOLD
+    actions = [entry.action.value for entry in await services.audit.recent(GUILD)]
+    assert "image_spoilered" in actions and "image_withheld" in actions
 
 
 async def test_img2img_checks_the_input_image_and_refuses_bad_files(
