@@ -34,8 +34,6 @@ class Action(StrEnum):
 # Loose templates for discord.ui.DynamicItem: they match anything after the action, so that a mangled
 # id still reaches our callback and gets an answer instead of "This interaction failed".
 TEMPLATES = {action: rf"{PREFIX}:{action.value}:(?P<rest>.*)" for action in Action}
-# Everything that starts with our prefix but names no action: answered by the bot's fallback listener.
-ANY_OF_OURS = re.compile(rf"{PREFIX}:.*")
 
 
 @dataclass(frozen=True)

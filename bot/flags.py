@@ -20,7 +20,6 @@ from bot.errors import FlagError
 from generation.errors import InvalidParameters
 from generation.params import MAX_COUNT, MAX_SEED, MAX_STEPS, parse_aspect_ratio
 
-FLAG_PREFIXES = ("--", "—")
 # One flag name at the start of a word, e.g. "--ar" or "—seed"; "--" alone or "--5" is prompt text.
 _FLAG = re.compile(r"(?:(?<=\s)|^)(?:--|—)(?P<name>[A-Za-z][A-Za-z0-9_]*)")
 _INT = re.compile(r"\d{1,12}")

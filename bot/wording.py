@@ -48,7 +48,6 @@ _FIELD_HINTS = {
 }
 
 GENERIC_FAILURE = "Something went wrong on our side. It has been logged; please try again in a moment."
-WORKING = "Working on it…"
 NO_REASON = "no reason given"
 
 

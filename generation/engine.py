@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import torch
@@ -105,7 +104,6 @@ class DiffusionEngine:
         self.dtype = dtype
         self._base = pipeline
         self._views = threading.local()
-        self.source_path: Path | None = None
         self.buckets: tuple[int, ...] = ()
         self.speedups: list[str] = []
 
@@ -157,10 +155,7 @@ class DiffusionEngine:
             raise ModelUnavailable(f"could not load model {name!r} from {source!r}: {exc}") from exc
         pipeline = pipeline.to(torch_device)
         pipeline.set_progress_bar_config(disable=True)
-        engine = cls(name, pipeline, torch_device, torch_dtype)
-        if Path(source).is_dir():
-            engine.source_path = Path(source)
-        return engine
+        return cls(name, pipeline, torch_device, torch_dtype)
 
     @property
     def vae_scale_factor(self) -> int:

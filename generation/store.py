@@ -171,9 +171,6 @@ class JobStore:
             )
             return bool(getattr(result, "rowcount", 0))
 
-    async def set_message(self, job_id: int, message_id: int) -> None:
-        await self._update(job_id, message_id=message_id)
-
     async def mark_deleted(self, job_id: int) -> None:
         await self._update(job_id, deleted_at=utcnow())
 
