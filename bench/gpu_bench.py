@@ -8,6 +8,10 @@ It prints images/s and p50/p95 latency for both and writes a JSON of the figures
 
     python bench/gpu_bench.py                      # fp16, 512x512, DPM++ 2M, 25 steps, CFG 7.5, 64 requests
     python bench/gpu_bench.py --tiny               # CPU smoke run on the tiny model (what CI runs)
+    GENERATION_COMPILE=true python bench/gpu_bench.py   # the same with torch.compile'd UNet and VAE
+
+The scheduler side reads the GENERATION_* settings (compile, buckets, fused QKV, channels_last), so one
+script measures each speed-up against the same stock baseline.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import argparse
 import asyncio
 import json
 import platform
+import re
 import statistics
 import tempfile
 import time
@@ -224,6 +229,8 @@ async def main() -> None:
     parser.add_argument("--baseline-requests", type=int, default=16)
     parser.add_argument("--max-batch", type=int, default=16)
     parser.add_argument("--out", type=Path, default=Path("bench/results"))
+    parser.add_argument("--size", type=int, help="image side (default 512, 64 with --tiny)")
+    parser.add_argument("--steps", type=int, help="denoising steps (default 25, 4 with --tiny)")
     args = parser.parse_args()
 
     cuda = torch.cuda.is_available()
@@ -234,10 +241,10 @@ async def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         if args.tiny:
             model = make_demo_model(Path(tmp) / "tiny")
-            size, steps = 64, 4
+            size, steps = args.size or 64, args.steps or 4
         else:
             model = write_sd15_architecture(Path(tmp) / "sd15-random")
-            size, steps = 512, 25
+            size, steps = args.size or 512, args.steps or 25
         key = BatchKey("bench", False, size, size, steps, 7.5, Sampler.DPMPP_2M, 1.0)
         settings = GenerationSettings(
             models={"bench": ModelSpec(source=str(model), width=size, height=size, steps=steps)},
@@ -258,7 +265,7 @@ async def main() -> None:
     print(f"speed-up: {ours['images_per_s'] / stock['images_per_s']:.2f}x images/s")
 
     args.out.mkdir(parents=True, exist_ok=True)
-    slug = "tiny-cpu" if args.tiny else device_name.lower().replace(" ", "-")
+    slug = "tiny-cpu" if args.tiny else re.sub(r"[^a-z0-9]+", "-", device_name.lower()).strip("-")
     result = {
         "device": device_name,
         "torch": torch.__version__,
