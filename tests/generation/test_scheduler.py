@@ -105,7 +105,7 @@ async def test_compatible_jobs_share_a_call_and_each_gets_its_own_images() -> No
 
 
 async def test_slots_bound_concurrency() -> None:
-    backend = ScriptedBackend(delay=0.02)
+    backend = ScriptedBackend(delay=0.05)  # long enough that two batches overlap even on a busy machine
     outcomes: list[JobOutcome] = []
     scheduler = make_scheduler(backend, outcomes, slots=2, max_batch=1)
     for job_id in range(6):
