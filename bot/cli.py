@@ -117,7 +117,7 @@ async def _generate(args: argparse.Namespace) -> int:
             spec.steps,
             spec.guidance,
             spec.sampler,
-            settings.generation.aspect_pixels,
+            spec.pixel_budget,
         )
     except InvalidParameters as exc:
         print(f"error: {exc.field}: {exc.reason}", file=sys.stderr)
@@ -128,7 +128,8 @@ async def _generate(args: argparse.Namespace) -> int:
         license_ = service.license_for(model_name)
         if args.accept_license:
             await services.licenses.accept(CLI_USER_ID, license_)
-        await service.start()
+        # The CLI runs its own job only; queued jobs in a shared store are the bot's to resume.
+        await service.start(owns_guild=lambda _guild: False)
         init = args.image.read_bytes() if args.image else None
         request = JobRequest(
             user_id=CLI_USER_ID,
@@ -170,10 +171,10 @@ def _cli_params(
     steps: int,
     guidance: float,
     sampler: Sampler,
-    aspect_pixels: int,
+    pixel_budget: int,
 ) -> GenerationParams:
     if args.ar:
-        width, height = size_for_aspect(*parse_aspect_ratio(args.ar), aspect_pixels)
+        width, height = size_for_aspect(*parse_aspect_ratio(args.ar), pixel_budget)
     if not 1 <= args.n <= 4:
         raise InvalidParameters("n", "--n must be between 1 and 4")
     if args.seed is not None:

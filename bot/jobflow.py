@@ -154,7 +154,6 @@ class JobFlow:
                 options,
                 models=generation.models,
                 default_model=generation.default_model,
-                aspect_pixels=generation.aspect_pixels,
             )
         except (BotError, GenerationError) as exc:
             await self.reply_problem(interaction, exc)

@@ -60,7 +60,6 @@ def build_params(
     *,
     models: Mapping[str, ModelSpec],
     default_model: str,
-    aspect_pixels: int,
     default_strength: float = 0.75,
 ) -> BuiltParams:
     """Merge options and flags over the model's defaults; raise FlagError or InvalidParameters."""
@@ -74,7 +73,7 @@ def build_params(
     notes: list[str] = []
 
     # 2. Size: an image sets it (img2img keeps the picture's shape); else aspect, or width and height.
-    width, height = _size(options, flags, spec, aspect_pixels, notes)
+    width, height = _size(options, flags, spec, notes)
 
     # 3. Everything else: option, else flag, else the model's default.
     steps = _pick(options.steps, flags.steps, "--steps", "steps", notes)
@@ -109,9 +108,7 @@ def _pick(option: T | None, flag: T | None, flag_name: str, option_name: str, no
     return option if option is not None else flag
 
 
-def _size(
-    options: ImagineOptions, flags: InlineFlags, spec: ModelSpec, aspect_pixels: int, notes: list[str]
-) -> tuple[int, int]:
+def _size(options: ImagineOptions, flags: InlineFlags, spec: ModelSpec, notes: list[str]) -> tuple[int, int]:
     given_size = options.width is not None or options.height is not None
     if options.has_image and (options.aspect or given_size or flags.aspect):
         raise InvalidParameters(
@@ -129,9 +126,9 @@ def _size(
         aspect = parse_aspect_ratio(options.aspect)
         if flags.aspect and flags.aspect != aspect:
             notes.append(f"`--ar {flags.aspect[0]}:{flags.aspect[1]}` was ignored: the `aspect` option wins")
-        return size_for_aspect(*aspect, aspect_pixels)
+        return size_for_aspect(*aspect, spec.pixel_budget)
     if flags.aspect:
-        return size_for_aspect(*flags.aspect, aspect_pixels)
+        return size_for_aspect(*flags.aspect, spec.pixel_budget)
     return spec.width, spec.height
 
 

@@ -206,7 +206,7 @@ class GenerationService:
             )
             if request.kind is JobKind.IMG2IMG:
                 width, height = size_for_aspect(
-                    init_image.width, init_image.height, self.settings.aspect_pixels
+                    init_image.width, init_image.height, self.settings.spec(params.model)[1].pixel_budget
                 )
                 params = replace(params, width=width, height=height)
             init_image = fit_to_grid(init_image, params.width, params.height)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Literal
 
@@ -24,6 +25,11 @@ class ModelSpec(BaseModel, extra="forbid"):
     guidance: float = 7.5
     license: str = "creativeml-openrail-m"
 
+    @property
+    def pixel_budget(self) -> int:
+        """Pixels an aspect ratio (or an img2img upload's shape) is fitted into: the model's own size."""
+        return self.width * self.height
+
 
 class GenerationSettings(BaseSettings):
     model_config = SettingsConfigDict(
@@ -38,8 +44,6 @@ class GenerationSettings(BaseSettings):
     device: str = "auto"
     dtype: Literal["auto", "float16", "bfloat16", "float32"] = "auto"
     image_dir: Path = Path("data/images")
-    # Pixel budget used to turn an aspect ratio into a size (512x512 for SD 1.x).
-    aspect_pixels: int = 512 * 512
     upscale_strength: float = Field(default=0.3, ge=0.05, le=1.0)
     variation_strength: float = Field(default=0.6, ge=0.05, le=1.0)
     gpu_slots: int = Field(default=1, ge=1, le=16)
@@ -82,4 +86,25 @@ class GenerationSettings(BaseSettings):
             return self.default_model, self.models[self.default_model]
         if name in self.models:
             return name, self.models[name]
-        return name, ModelSpec(source=name)
+        native = native_size(name)
+        if native is None:
+            return name, ModelSpec(source=name)
+        return name, ModelSpec(source=name, width=native[0], height=native[1])
+
+
+def native_size(source: str) -> tuple[int, int] | None:
+    """The size a local diffusers folder was built for (UNet sample size x VAE scale), as diffusers' default.
+
+    None for a hub id: its configs are not on disk before the first download.
+    """
+    folder = Path(source)
+    try:
+        unet = json.loads((folder / "unet" / "config.json").read_text())
+        vae = json.loads((folder / "vae" / "config.json").read_text())
+        sample = unet["sample_size"]
+        side = int(sample if isinstance(sample, int) else sample[0]) * 2 ** (
+            len(vae["block_out_channels"]) - 1
+        )
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    return side, side

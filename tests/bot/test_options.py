@@ -20,7 +20,6 @@ def build(**options: Any) -> tuple[GenerationParams, tuple[str, ...]]:
         ImagineOptions(**options),
         models=MODELS,
         default_model="demo",
-        aspect_pixels=64 * 64,
     )
     return built.params, built.notes
 

@@ -64,7 +64,6 @@ class BotWorld:
                 models={"demo": ModelSpec(source=str(self.model), width=64, height=64, steps=STEPS)},
                 default_model="demo",
                 image_dir=self.folder / "images",
-                aspect_pixels=64 * 64,
                 gpu_slots=1,
                 device="cpu",
                 dtype="float32",

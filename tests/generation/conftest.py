@@ -40,7 +40,6 @@ def tiny_settings(model: Path, folder: Path, database_url: str, **generation: ob
             default_model="demo",
             device="cpu",
             image_dir=folder / "images",
-            aspect_pixels=64 * 64,
             batch_wait_s=0.02,
             **generation,  # type: ignore[arg-type]
         ),

@@ -92,3 +92,18 @@ def test_params_round_trip_through_json_and_rerun_changes_seeds() -> None:
     rerun = original.with_new_seeds()
     assert rerun.count == 3 and rerun.seeds != original.seeds
     assert rerun.prompt == original.prompt and rerun.sampler is original.sampler
+
+
+def test_a_model_folder_outside_the_registry_defaults_to_its_native_size(
+    demo_model: object, tmp_path: object
+) -> None:
+    from pathlib import Path
+
+    from generation.settings import GenerationSettings, native_size
+
+    assert native_size(str(demo_model)) == (64, 64)  # tiny UNet sample 32 x VAE scale 2
+    assert native_size(str(Path(str(tmp_path)) / "missing")) is None
+    _, spec = GenerationSettings().spec(str(demo_model))
+    assert (spec.width, spec.height) == (64, 64)
+    _, hub = GenerationSettings().spec("someone/some-model")
+    assert (hub.width, hub.height) == (512, 512)
