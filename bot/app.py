@@ -50,6 +50,17 @@ class Services:
     metrics: Metrics
     metrics_server: MetricsServer | None = None
 
+    async def erase_user(self, user_id: int, *, guild_id: int | None = None) -> tuple[int, int]:
+        """Delete a user's jobs with their image files and their records, everywhere or in one guild.
+
+        Returns (jobs deleted, other records deleted or redacted).
+        """
+        jobs = await self.generation.store.delete_user_jobs(user_id, guild_id=guild_id)
+        for job in jobs:
+            await asyncio.to_thread(self.generation.files.delete_job, job.id)
+        rows = await self.audit.delete_user_data(user_id, guild_id=guild_id)
+        return len(jobs), rows
+
     async def close(self) -> None:
         if self.metrics_server is not None:
             await self.metrics_server.close()

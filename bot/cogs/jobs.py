@@ -153,9 +153,5 @@ class JobsCog(commands.Cog):
             await self.bot.flow.reply_text(interaction, wording.forget_me_unconfirmed())
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        services = self.bot.services
-        jobs = await services.generation.store.delete_user_jobs(interaction.user.id)
-        for job in jobs:
-            await asyncio.to_thread(services.generation.files.delete_job, job.id)
-        rows = await services.audit.delete_user_data(interaction.user.id)
-        await interaction.followup.send(wording.forgotten(len(jobs), rows))
+        jobs, rows = await self.bot.services.erase_user(interaction.user.id)
+        await interaction.followup.send(wording.forgotten(jobs, rows))

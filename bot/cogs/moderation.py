@@ -8,7 +8,6 @@ the policy's log channel when one is set.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal
@@ -123,17 +122,7 @@ class ModerationCog(commands.Cog):
     async def terms_add(
         self, interaction: Interaction, items: app_commands.Range[str, 1, 1000], kind: TermKind = "term"
     ) -> None:
-        async def add(guild_id: int, before: GuildPolicy) -> str:
-            parsed = _items(items, kind)
-            after = await self.bot.services.policies.add_terms(
-                guild_id, parsed, actor_id=interaction.user.id, kind=kind
-            )
-            await self._echo(
-                before, after, interaction.user.id, wording.terms_changed_log("added", kind, len(parsed))
-            )
-            return wording.terms_changed_reply("added", kind, parsed)
-
-        await self._moderated(interaction, add)
+        await self._change_terms(interaction, items, kind, adding=True)
 
     @policy_terms.command(name="remove", description="Unban terms (comma separated) or a pattern")
     @app_commands.describe(
@@ -142,17 +131,23 @@ class ModerationCog(commands.Cog):
     async def terms_remove(
         self, interaction: Interaction, items: app_commands.Range[str, 1, 1000], kind: TermKind = "term"
     ) -> None:
-        async def remove(guild_id: int, before: GuildPolicy) -> str:
-            parsed = _items(items, kind)
-            after = await self.bot.services.policies.remove_terms(
-                guild_id, parsed, actor_id=interaction.user.id, kind=kind
-            )
-            await self._echo(
-                before, after, interaction.user.id, wording.terms_changed_log("removed", kind, len(parsed))
-            )
-            return wording.terms_changed_reply("removed", kind, parsed)
+        await self._change_terms(interaction, items, kind, adding=False)
 
-        await self._moderated(interaction, remove)
+    async def _change_terms(
+        self, interaction: Interaction, items: str, kind: TermKind, *, adding: bool
+    ) -> None:
+        async def change(guild_id: int, before: GuildPolicy) -> str:
+            parsed = _items(items, kind)
+            policies = self.bot.services.policies
+            apply = policies.add_terms if adding else policies.remove_terms
+            after = await apply(guild_id, parsed, actor_id=interaction.user.id, kind=kind)
+            verb = "added" if adding else "removed"
+            await self._echo(
+                before, after, interaction.user.id, wording.terms_changed_log(verb, kind, len(parsed))
+            )
+            return wording.terms_changed_reply(verb, kind, parsed)
+
+        await self._moderated(interaction, change)
 
     @policy_terms.command(name="list", description="List the banned terms and patterns")
     async def terms_list(self, interaction: Interaction) -> None:
@@ -207,12 +202,8 @@ class ModerationCog(commands.Cog):
     async def purge(self, interaction: Interaction, user: discord.User) -> None:
         async def purge(guild_id: int, policy: GuildPolicy) -> str:
             # One server's moderators reach that server's data only; /forget-me erases everything.
-            services = self.bot.services
-            jobs = await services.generation.store.delete_user_jobs(user.id, guild_id=guild_id)
-            for job in jobs:
-                await asyncio.to_thread(services.generation.files.delete_job, job.id)
-            rows = await services.audit.delete_user_data(user.id, guild_id=guild_id)
-            what = wording.purged(user.id, len(jobs), rows)
+            jobs, rows = await self.bot.services.erase_user(user.id, guild_id=guild_id)
+            what = wording.purged(user.id, jobs, rows)
             await self._echo(policy, policy, interaction.user.id, what)
             return what
 
