@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
+
 import pytest
 from conftest import BotWorld
+
+from moderation.licenses import CREATIVEML_OPENRAIL_M
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -91,3 +96,25 @@ async def test_moderators_review_blocked_prompts_and_members_cannot(world: BotWo
         inter = await fake.send_interaction("mod blocked", {"count": 5}, user=fake.owner)
         review = await world.ephemeral_answer(inter)
         assert "555-867-5309" in review and "floor.pii" in review
+
+
+async def test_purge_erases_a_member_here_and_forget_me_everywhere(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        await fake.send_interaction("imagine", {"prompt": "a lighthouse at dusk"})
+        job = await world.posted(bot, (await world.first_job(bot, fake.user.id)).id)
+        inter = await fake.send_interaction("mod purge", {"user": str(fake.user.id)}, user=fake.owner)
+        assert "1 jobs" in await world.ephemeral_answer(inter)
+        assert await bot.services.generation.store.history(fake.user.id) == []
+        assert job.images and not any(os.path.exists(image.path or "") for image in job.images)  # noqa: ASYNC240
+
+        await fake.send_interaction("imagine", {"prompt": "a red fox"})
+        await world.posted(bot, (await world.first_job(bot, fake.user.id)).id)
+        inter = await fake.send_interaction("forget-me", {"confirm": "nope"})
+        assert "Nothing was deleted" in await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction("forget-me", {"confirm": "DELETE"})
+        answer = await fake.wait_for_request("POST", rf"/webhooks/\d+/{re.escape(inter.token)}$")
+        assert "Deleted 1 jobs" in answer.json["content"]
+        assert await bot.services.generation.store.history(fake.user.id) == []
+        assert not await bot.services.licenses.has_accepted(fake.user.id, CREATIVEML_OPENRAIL_M)
