@@ -3,7 +3,9 @@
 At batch 1 the SD 1.5 UNet is bound by kernel launches, not by the GPU: batching and compiled graphs
 are what bring images/s close to the card's peak. Compiled graphs are specialised on shapes, so batches
 are padded up to a small fixed set of bucket sizes and each bucket is compiled once at warm-up; the
-inductor cache on disk lets a restart skip compiling again.
+inductor cache on disk lets a restart skip compiling again. Small buckets may also replay CUDA graphs
+(compile mode "reduce-overhead"), which removes the launch overhead that dominates them; large buckets
+keep plain compiled kernels, whose CUDA graphs would pin a lot of memory for little gain.
 """
 
 from __future__ import annotations
@@ -12,13 +14,20 @@ import bisect
 import logging
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import torch
 
 log = logging.getLogger(__name__)
+
+AttentionBackend = Literal["auto", "flash", "efficient", "cudnn", "math"]
+
+# Each bucket and image size is one compiled graph; dynamo's default limit (8) would silently fall
+# back to eager mode after a few aspect ratios.
+_RECOMPILE_LIMIT = 64
 
 
 def bucket_for(size: int, buckets: Sequence[int]) -> int:
@@ -38,6 +47,73 @@ def enable_compile_cache(folder: Path) -> None:
     os.environ.setdefault("TORCHINDUCTOR_AUTOGRAD_CACHE", "1")
 
 
+def select_attention_backend(backend: AttentionBackend) -> None:
+    """Restrict scaled-dot-product attention to one CUDA kernel family (math stays as the fallback).
+
+    The choice is process-wide (torch keeps it in global flags), like the model it serves; "auto"
+    leaves torch's own per-shape choice alone.
+    """
+    if backend == "auto":
+        return
+    torch.backends.cuda.enable_flash_sdp(backend == "flash")
+    torch.backends.cuda.enable_mem_efficient_sdp(backend == "efficient")
+    torch.backends.cuda.enable_cudnn_sdp(backend == "cudnn")
+    torch.backends.cuda.enable_math_sdp(True)
+
+
+@dataclass
+class Acceleration:
+    """What `optimize_pipeline` applied, and the CUDA-graph UNet that small buckets run on."""
+
+    applied: list[str] = field(default_factory=list)
+    graph_unet: Any = None
+    graph_max_batch: int = 0
+
+    def uses_graphs(self, bucket: int) -> bool:
+        return self.graph_unet is not None and bucket <= self.graph_max_batch
+
+
+def _uniform_unet_inputs(
+    _module: torch.nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """Give the compiled UNet one input layout whatever the sampler or the pipeline kind.
+
+    Compiled graphs guard on dtypes and strides: DPM++ and DDIM pass integer timesteps, the Euler
+    samplers float ones, and img2img latents come out of the VAE encoder with other strides than
+    txt2img noise. Without this each of those would compile (and cache) another graph. The UNet casts
+    timesteps to float itself, so this changes no value. It runs as a hook on the compiled module,
+    outside the graph, where the guards are checked.
+    """
+    args_list = list(args)
+    if args_list:
+        sample = args_list[0] = args_list[0].contiguous()
+    else:
+        sample = kwargs["sample"] = kwargs["sample"].contiguous()
+    if len(args_list) > 1:
+        args_list[1] = torch.as_tensor(args_list[1], dtype=torch.float32, device=sample.device)
+    elif "timestep" in kwargs:
+        kwargs["timestep"] = torch.as_tensor(kwargs["timestep"], dtype=torch.float32, device=sample.device)
+    return tuple(args_list), kwargs
+
+
+def compile_unet(unet: torch.nn.Module, mode: str) -> torch.nn.Module:
+    """torch.compile the UNet for fixed shapes, with inputs made uniform before the graph's guards."""
+    # dynamic=False: one graph per bucket shape, no guards re-checked on every step.
+    compiled = torch.compile(unet, mode=mode, fullgraph=True, dynamic=False)
+    compiled.register_forward_pre_hook(_uniform_unet_inputs, with_kwargs=True)
+    return compiled
+
+
+def compile_vae_decode(decode: Callable[..., Any], mode: str) -> Callable[..., Any]:
+    """torch.compile the VAE decoder; latents are made contiguous first (img2img's come strided)."""
+    compiled = torch.compile(decode, mode=mode, dynamic=False)
+
+    def decode_contiguous(latents: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        return compiled(latents.contiguous(), *args, **kwargs)
+
+    return decode_contiguous
+
+
 def optimize_pipeline(
     pipeline: Any,
     *,
@@ -47,26 +123,43 @@ def optimize_pipeline(
     compile_graphs: bool,
     compile_mode: str = "default",
     cache_dir: Path | None = None,
-) -> list[str]:
-    """Apply the speed-ups that preserve the output (up to rounding); returns what was applied."""
-    applied = []
+    attention: AttentionBackend = "auto",
+    vae_tiling: bool = False,
+    cuda_graph_max_batch: int = 0,
+) -> Acceleration:
+    """Apply the speed-ups that preserve the output (up to rounding); says what was applied."""
+    done = Acceleration()
     if fuse_qkv:
         # One matmul for Q, K and V instead of three: fewer, larger kernels.
         pipeline.fuse_qkv_projections()
-        applied.append("fused QKV")
-    if channels_last and device.type == "cuda":
-        # Convolutions on tensor cores prefer NHWC; on the CPU it only adds copies.
-        pipeline.unet.to(memory_format=torch.channels_last)
-        pipeline.vae.to(memory_format=torch.channels_last)
-        applied.append("channels_last")
+        done.applied.append("fused QKV")
+    if device.type == "cuda":
+        if channels_last:
+            # Convolutions on tensor cores prefer NHWC; on the CPU it only adds copies.
+            pipeline.unet.to(memory_format=torch.channels_last)
+            pipeline.vae.to(memory_format=torch.channels_last)
+            done.applied.append("channels_last")
+        if attention != "auto":
+            select_attention_backend(attention)
+            done.applied.append(f"attention: {attention}")
+    if vae_tiling:
+        # Decodes images larger than the VAE's own tile (upscales) tile by tile, so their memory
+        # stays that of one tile; at the native size nothing changes.
+        pipeline.vae.enable_tiling()
+        done.applied.append("tiled VAE for large images")
     if compile_graphs:
         if cache_dir is not None:
             enable_compile_cache(cache_dir)
-        # dynamic=False: one graph per bucket shape, no guards re-checked on every step.
-        pipeline.unet = torch.compile(pipeline.unet, mode=compile_mode, fullgraph=True, dynamic=False)
-        pipeline.vae.decode = torch.compile(pipeline.vae.decode, mode=compile_mode, dynamic=False)
-        applied.append(f"torch.compile ({compile_mode})")
-    return applied
+        torch._dynamo.config.recompile_limit = max(torch._dynamo.config.recompile_limit, _RECOMPILE_LIMIT)
+        eager_unet = pipeline.unet
+        pipeline.unet = compile_unet(eager_unet, compile_mode)
+        pipeline.vae.decode = compile_vae_decode(pipeline.vae.decode, compile_mode)
+        done.applied.append(f"torch.compile ({compile_mode})")
+        if cuda_graph_max_batch > 0 and device.type == "cuda":
+            done.graph_unet = torch.compile(eager_unet, mode="reduce-overhead", fullgraph=True, dynamic=False)
+            done.graph_max_batch = cuda_graph_max_batch
+            done.applied.append(f"CUDA graphs up to batch {cuda_graph_max_batch}")
+    return done
 
 
 def log_warmup(bucket: int, started: float, total: int, index: int) -> None:

@@ -18,7 +18,7 @@ from typing import Any
 import torch
 from PIL import Image
 
-from generation.acceleration import bucket_for, log_warmup, optimize_pipeline
+from generation.acceleration import Acceleration, bucket_for, log_warmup, optimize_pipeline
 from generation.errors import BackendError, JobCancelled, ModelUnavailable, OutOfMemory
 from generation.params import Sampler
 from generation.settings import GenerationSettings
@@ -105,7 +105,9 @@ class DiffusionEngine:
         self._base = pipeline
         self._views = threading.local()
         self.buckets: tuple[int, ...] = ()
-        self.speedups: list[str] = []
+        self.acceleration = Acceleration()
+        # (bucket, width, height, guided) shapes the compiled graphs have seen: a new one compiles first.
+        self._compiled_shapes: set[tuple[int, int, int, bool]] = set()
 
     @classmethod
     def from_settings(cls, name: str, settings: GenerationSettings) -> DiffusionEngine:
@@ -113,7 +115,7 @@ class DiffusionEngine:
         registered, spec = settings.spec(name)
         engine = cls.load(registered, spec.source, device=settings.device, dtype=settings.dtype)
         engine.buckets = tuple(sorted(settings.batch_buckets))
-        engine.speedups = optimize_pipeline(
+        engine.acceleration = optimize_pipeline(
             engine._base,
             device=engine.device,
             channels_last=settings.channels_last,
@@ -121,6 +123,9 @@ class DiffusionEngine:
             compile_graphs=settings.compile,
             compile_mode=settings.compile_mode,
             cache_dir=settings.compile_cache_dir,
+            attention=settings.attention,
+            vae_tiling=settings.vae_tiling,
+            cuda_graph_max_batch=settings.cuda_graph_max_batch,
         )
         if engine.speedups:
             log.info("model %s: %s", registered, ", ".join(engine.speedups))
@@ -136,6 +141,14 @@ class DiffusionEngine:
             started = time.perf_counter()
             self.run(BatchRequest(key, (BatchItem("warm-up", "", 0),) * bucket))
             log_warmup(bucket, started, len(buckets), index)
+
+    @property
+    def speedups(self) -> list[str]:
+        return self.acceleration.applied
+
+    @property
+    def compiled(self) -> bool:
+        return any(name.startswith("torch.compile") for name in self.speedups)
 
     @classmethod
     def load(cls, name: str, source: str, *, device: str = "auto", dtype: str = "auto") -> DiffusionEngine:
@@ -161,16 +174,21 @@ class DiffusionEngine:
     def vae_scale_factor(self) -> int:
         return int(self._base.vae_scale_factor)
 
-    def _pipeline_for(self, key: BatchKey) -> Any:
-        """This thread's pipeline view for the kind and sampler; views share the weights, not schedulers."""
+    def _pipeline_for(self, key: BatchKey, bucket: int) -> Any:
+        """This thread's pipeline view for the kind, sampler and UNet variant.
+
+        Views share the weights, not schedulers; small buckets may run the CUDA-graph UNet.
+        """
         from diffusers import StableDiffusionImg2ImgPipeline, StableDiffusionPipeline
 
-        views: dict[tuple[bool, Sampler], Any] = self._views.__dict__.setdefault("by_key", {})
-        view_key = (key.img2img, key.sampler)
+        views: dict[tuple[bool, Sampler, bool], Any] = self._views.__dict__.setdefault("by_key", {})
+        graphs = self.acceleration.uses_graphs(bucket)
+        view_key = (key.img2img, key.sampler, graphs)
         if view_key not in views:
             scheduler = _make_scheduler(key.sampler, self._base.scheduler.config)
             cls = StableDiffusionImg2ImgPipeline if key.img2img else StableDiffusionPipeline
-            pipeline = cls.from_pipe(self._base, scheduler=scheduler)
+            components = {"unet": self.acceleration.graph_unet} if graphs else {}
+            pipeline = cls.from_pipe(self._base, scheduler=scheduler, **components)
             pipeline.set_progress_bar_config(disable=True)
             views[view_key] = pipeline
         return views[view_key]
@@ -224,7 +242,8 @@ class DiffusionEngine:
             kwargs["height"] = key.height
 
         # 3. Run, turning device errors into the package's own.
-        pipeline = self._pipeline_for(key)
+        pipeline = self._pipeline_for(key, padded)
+        self._note_new_shape(key, padded)
         try:
             with torch.inference_mode():
                 output = pipeline(**kwargs)
@@ -239,6 +258,22 @@ class DiffusionEngine:
                 torch.cuda.empty_cache()
         images: list[Image.Image] = list(output.images)
         return images[:wanted]
+
+    def _note_new_shape(self, key: BatchKey, bucket: int) -> None:
+        """Say so when a compiled model meets a shape warm-up did not cover: that batch compiles first."""
+        if not self.compiled:
+            return
+        # Guidance at or below 1 turns classifier-free guidance off, which halves the UNet's batch.
+        shape = (bucket, key.width, key.height, key.guidance > 1)
+        if shape not in self._compiled_shapes:
+            self._compiled_shapes.add(shape)
+            log.info(
+                "model %s: first batch of %d at %dx%d, compiling it (cached on disk afterwards)",
+                self.name,
+                bucket,
+                key.width,
+                key.height,
+            )
 
 
 def fit_to_grid(image: Image.Image, width: int, height: int) -> Image.Image:

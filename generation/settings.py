@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from generation.acceleration import AttentionBackend
 from generation.params import Sampler
 
 DEFAULT_MODEL_SOURCE = "stable-diffusion-v1-5/stable-diffusion-v1-5"
@@ -65,7 +66,15 @@ class GenerationSettings(BaseSettings):
     # graphs see a handful of shapes and never recompile in service; empty means no padding.
     batch_buckets: tuple[int, ...] = (1, 2, 4, 8, 16)
     compile: bool = False
-    compile_mode: Literal["default", "reduce-overhead", "max-autotune"] = "default"
+    compile_mode: Literal["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"] = (
+        "default"
+    )
+    # With compile on a GPU, buckets up to this size replay CUDA graphs (0: none).
+    cuda_graph_max_batch: int = Field(default=0, ge=0, le=64)
+    # Scaled-dot-product attention kernels on CUDA; "auto" lets torch pick per shape.
+    attention: AttentionBackend = "auto"
+    # Decode images past the VAE's tile size (upscales) in tiles: bounded memory, same native output.
+    vae_tiling: bool = True
     # Inductor's on-disk cache, so a restart reuses compiled kernels instead of compiling again.
     compile_cache_dir: Path = Path("data/compile-cache")
     channels_last: bool = True

@@ -102,3 +102,78 @@ def test_bucket_for() -> None:
 
     assert [bucket_for(n, (1, 2, 4, 8)) for n in (1, 2, 3, 5, 8, 9)] == [1, 2, 4, 8, 8, 9]
     assert bucket_for(3, ()) == 3
+
+
+def test_vae_tiling_keeps_native_images_and_tiles_large_ones(demo_model: Path) -> None:
+    from generation.settings import GenerationSettings, ModelSpec
+
+    settings = GenerationSettings(
+        models={"demo": ModelSpec(source=str(demo_model), width=64, height=64, steps=3)},
+        default_model="demo",
+        device="cpu",
+        vae_tiling=True,
+        fuse_qkv=False,
+    )
+    tiled = DiffusionEngine.from_settings("demo", settings)
+    plain = DiffusionEngine.load("demo", str(demo_model), device="cpu")
+    assert "tiled VAE for large images" in tiled.speedups
+    native = BatchRequest(key(steps=3), (BatchItem("a red fox", "", 3),))
+    assert np.array_equal(pixels(tiled.run(native)[0]), pixels(plain.run(native)[0]))
+
+    vae = tiled._base.vae
+    calls: list[tuple[int, ...]] = []
+    original = vae.tiled_decode
+    vae.tiled_decode = lambda z, *a, **kw: calls.append(tuple(z.shape)) or original(z, *a, **kw)
+    large = BatchKey("demo", False, 192, 128, 2, 7.5, Sampler.DPMPP_2M, 1.0)
+    (image,) = tiled.run(BatchRequest(large, (BatchItem("a red fox", "", 3),)))
+    assert image.size == (192, 128)
+    assert calls, "an image past the VAE's tile size should decode in tiles"
+
+
+def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_its_disk_cache(
+    demo_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """torch.compile on the CPU (inductor): the same pixels as eager, every sampler and img2img served
+    by the graphs warm-up compiled, and a restart that finds its kernels on disk."""
+    import torch
+    from torch._dynamo.utils import counters
+
+    from generation.settings import GenerationSettings, ModelSpec
+
+    monkeypatch.delenv("TORCHINDUCTOR_CACHE_DIR", raising=False)
+    cache = tmp_path / "compile-cache"
+    settings = GenerationSettings(
+        models={"demo": ModelSpec(source=str(demo_model), width=64, height=64, steps=3)},
+        default_model="demo",
+        device="cpu",
+        compile=True,
+        batch_buckets=(1, 2),
+        max_batch=2,
+        compile_cache_dir=cache,
+    )
+    plain = DiffusionEngine.load("demo", str(demo_model), device="cpu")
+    try:
+        fast = DiffusionEngine.from_settings("demo", settings)  # warm-up compiles buckets 1 and 2
+        assert "torch.compile (default)" in fast.speedups
+        monkeypatch.setattr(torch._dynamo.config, "error_on_recompile", True)
+        red = Image.new("RGB", (64, 64), (200, 30, 30))
+        requests = [
+            BatchRequest(key(sampler=sampler), (BatchItem("a red fox", "", 5), BatchItem("a cat", "", 6)))
+            for sampler in Sampler
+        ]
+        requests.append(BatchRequest(key(sampler=Sampler.EULER_A), (BatchItem("a cat", "", 6),)))
+        requests.append(BatchRequest(key(img2img=True, steps=5), (BatchItem("a cat", "", 7, red),)))
+        for request in requests:
+            for ours, theirs in zip(fast.run(request), plain.run(request), strict=True):
+                assert np.abs(pixels(ours) - pixels(theirs)).max() <= 2
+        assert any(cache.rglob("*")), "compiled kernels should be kept on disk"
+
+        # A restart: compiled state in memory is gone, the FX graphs come back from the disk cache.
+        torch._dynamo.reset()
+        counters.clear()
+        monkeypatch.setattr(torch._dynamo.config, "error_on_recompile", False)
+        DiffusionEngine.from_settings("demo", settings)
+        assert counters["inductor"]["fxgraph_cache_hit"] > 0
+        assert counters["inductor"]["fxgraph_cache_miss"] == 0
+    finally:
+        torch._dynamo.reset()
