@@ -100,6 +100,7 @@ def compile_unet(unet: torch.nn.Module, mode: str) -> torch.nn.Module:
     """torch.compile the UNet for fixed shapes, with inputs made uniform before the graph's guards."""
     # dynamic=False: one graph per bucket shape, no guards re-checked on every step.
     compiled = torch.compile(unet, mode=mode, fullgraph=True, dynamic=False)
+    assert isinstance(compiled, torch.nn.Module)  # compiling a module gives an OptimizedModule
     compiled.register_forward_pre_hook(_uniform_unet_inputs, with_kwargs=True)
     return compiled
 
