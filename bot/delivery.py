@@ -9,6 +9,7 @@ once: `JobStore.mark_posted` records it, and channel messages carry a nonce Disc
 from __future__ import annotations
 
 import asyncio
+import io
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ TOKEN_MARGIN = timedelta(seconds=30)
 # interaction's first response is "@original", which saves a round trip to learn the real id.
 _ORIGINAL = cast(int, "@original")
 _TOKEN_GONE = (401, 404)
+PREVIEW_FILENAME = "preview.jpg"
 
 
 def token_usable(expires_at: datetime | None, now: datetime) -> bool:
@@ -125,6 +127,24 @@ class Delivery:
             live.edit = task
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    async def job_preview(self, job_id: int, step: int, total: int, image: bytes) -> None:
+        live = self._live.get(job_id)
+        if live is None or live.finished or live.token is None:
+            return
+        if live.edit is not None and not live.edit.done():
+            # A preview is worth more than the text edit ahead of it: let that land, then show this.
+            await asyncio.gather(live.edit, return_exceptions=True)
+        if live.finished:
+            return
+        self.throttle.record(job_id, step)
+        task = asyncio.create_task(
+            self._progress(job_id, step, total, preview=image), name=f"preview-{job_id}"
+        )
+        live.edit = task
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        await asyncio.gather(task, return_exceptions=True)
 
     async def job_finished(self, job: Job) -> None:
         live = self._live.pop(job.id, None)
@@ -239,7 +259,7 @@ class Delivery:
             self._live[job.id] = live
         return live
 
-    async def _progress(self, job_id: int, step: int, total: int) -> None:
+    async def _progress(self, job_id: int, step: int, total: int, *, preview: bytes | None = None) -> None:
         live = self._live.get(job_id)
         try:
             if live is None:
@@ -254,11 +274,16 @@ class Delivery:
                 # Checked under the lock: the result may have been posted while this edit waited.
                 if live.finished:
                     return
+                # A text-only edit leaves the last preview in place until the next one or the result.
+                extra: dict[str, Any] = {}
+                if preview is not None:
+                    extra["attachments"] = [discord.File(io.BytesIO(preview), filename=PREVIEW_FILENAME)]
                 await self._edit(
                     live.token,
                     live.expires_at,
                     content=wording.progress_line(job_id, step, total),
                     view=formatting.pending_view(job_id),
+                    **extra,
                 )
         except (_TokenGone, discord.HTTPException) as exc:
             log.info("progress edit of job %s failed: %r", job_id, exc)

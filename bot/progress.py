@@ -29,6 +29,11 @@ class ProgressThrottle:
         self._last_step[job_id] = step
         return True
 
+    def record(self, job_id: int, step: int) -> None:
+        """Count an edit made by other means (a preview) against the interval."""
+        self._last[job_id] = self._clock()
+        self._last_step[job_id] = step
+
     def forget(self, job_id: int) -> None:
         """Drop a finished job's state."""
         self._last.pop(job_id, None)

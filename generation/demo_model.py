@@ -13,6 +13,8 @@ from pathlib import Path
 
 import torch
 
+from generation.settings import PREVIEW_VAE_FOLDER
+
 # Byte-level BPE needs an entry for every byte; with no merges each character is its own token.
 _SPECIAL_TOKENS = ("<|startoftext|>", "<|endoftext|>")
 
@@ -152,4 +154,25 @@ def make_demo_model(folder: str | Path, *, seed: int = 0) -> Path:
         requires_safety_checker=True,
     )
     pipeline.save_pretrained(out)
+    make_demo_preview_decoder(out / PREVIEW_VAE_FOLDER)
     return out
+
+
+def make_demo_preview_decoder(folder: str | Path, *, seed: int = 0) -> Path:
+    """A tiny random autoencoder of the TAESD architecture for the demo model's latents.
+
+    The demo VAE has two blocks (a scale factor of 2), so this decoder upsamples once, as TAESD's
+    three upsamplings match SD's factor of 8.
+    """
+    from diffusers import AutoencoderTiny
+
+    torch.manual_seed(seed)
+    decoder = AutoencoderTiny(
+        encoder_block_out_channels=(8, 8),
+        decoder_block_out_channels=(8, 8),
+        num_encoder_blocks=(1, 1),
+        num_decoder_blocks=(1, 1),
+        latent_channels=4,
+    )
+    decoder.save_pretrained(folder)
+    return Path(folder)

@@ -27,6 +27,8 @@ log = logging.getLogger(__name__)
 
 StepCallback = Callable[[int, int], None]
 StopCheck = Callable[[], bool]
+# (step, total steps, one rough image per item of the batch, padding left out)
+PreviewCallback = Callable[[int, int, list[Image.Image]], None]
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,10 @@ class DiffusionEngine:
         self._views = threading.local()
         self.buckets: tuple[int, ...] = ()
         self.acceleration = Acceleration()
+        # A tiny autoencoder (TAESD architecture) that turns latents into rough previews in
+        # milliseconds; never used for results, which always go through the model's own VAE.
+        self.preview_decoder: Any = None
+        self.preview_interval_s = 0.0
         # (bucket, width, height, guided) shapes the compiled graphs have seen: a new one compiles first.
         self._compiled_shapes: set[tuple[int, int, int, bool]] = set()
 
@@ -129,6 +135,9 @@ class DiffusionEngine:
         )
         if engine.speedups:
             log.info("model %s: %s", registered, ", ".join(engine.speedups))
+        if spec.preview_vae is not None and settings.preview_interval_s > 0:
+            engine.load_preview_decoder(spec.preview_vae)
+            engine.preview_interval_s = settings.preview_interval_s
         if settings.compile:
             engine.warm_up(spec.width, spec.height, settings.max_batch)
         return engine
@@ -141,6 +150,27 @@ class DiffusionEngine:
             started = time.perf_counter()
             self.run(BatchRequest(key, (BatchItem("warm-up", "", 0),) * bucket))
             log_warmup(bucket, started, len(buckets), index)
+
+    def load_preview_decoder(self, source: str) -> None:
+        """Load the preview autoencoder; without it the model serves as well, with text progress only."""
+        from diffusers import AutoencoderTiny
+
+        try:
+            decoder = AutoencoderTiny.from_pretrained(source, dtype=self.dtype)
+        except (OSError, ValueError) as exc:
+            log.warning(
+                "model %s: no progress previews, preview decoder %r did not load: %s", self.name, source, exc
+            )
+            return
+        self.preview_decoder = decoder.to(self.device).eval()
+        log.info("model %s: progress previews from %s", self.name, source)
+
+    def _previews(self, latents: torch.Tensor) -> list[Image.Image]:
+        """Rough images of the current latents (SD latents, as scaled for the UNet)."""
+        decoded = self.preview_decoder.decode(latents.to(self.dtype)).sample
+        pixels = ((decoded.float() / 2 + 0.5).clamp(0, 1) * 255).round().to(torch.uint8)
+        array = pixels.permute(0, 2, 3, 1).cpu().numpy()
+        return [Image.fromarray(image) for image in array]
 
     @property
     def speedups(self) -> list[str]:
@@ -199,8 +229,13 @@ class DiffusionEngine:
         *,
         on_step: StepCallback | None = None,
         should_stop: StopCheck | None = None,
+        on_preview: PreviewCallback | None = None,
     ) -> list[Image.Image]:
-        """Run one batched pipeline call; each item gets its own generator, so seeds reproduce alone."""
+        """Run one batched pipeline call; each item gets its own generator, so seeds reproduce alone.
+
+        With `on_preview` and a preview decoder, rough images of the batch go to `on_preview` at most
+        once per `preview_interval_s` (never at the last step: the result follows at once).
+        """
         key, items = request.key, request.items
         if not items:
             return []
@@ -211,14 +246,23 @@ class DiffusionEngine:
         # 1. A generator per image: the latents of image i depend only on its seed, not on the batch.
         generators = [torch.Generator(device="cpu").manual_seed(item.seed) for item in items]
         total_steps = key.steps if not key.img2img else max(1, int(key.steps * key.strength))
+        previews_due = on_preview is not None and self.preview_decoder is not None
+        last_preview = time.monotonic()
 
         def step_end(
             _pipe: Any, step: int, _timestep: Any, callback_kwargs: dict[str, Any]
         ) -> dict[str, Any]:
+            nonlocal last_preview
             if should_stop is not None and should_stop():
                 raise JobCancelled("cancelled")
+            done = min(step + 1, total_steps)
             if on_step is not None:
-                on_step(min(step + 1, total_steps), total_steps)
+                on_step(done, total_steps)
+            now = time.monotonic()
+            if previews_due and done < total_steps and now - last_preview >= self.preview_interval_s:
+                assert on_preview is not None
+                last_preview = now
+                on_preview(done, total_steps, self._previews(callback_kwargs["latents"][:wanted]))
             return callback_kwargs
 
         # 2. The arguments shared by both kinds, then the kind's own.

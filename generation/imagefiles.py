@@ -21,6 +21,27 @@ MAX_INPUT_PIXELS = 40_000_000
 ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF", "BMP"}
 
 
+# Previews are glimpses, not results: small tiles, lossy, a few tens of kilobytes per edit.
+PREVIEW_TILE = 256
+PREVIEW_QUALITY = 70
+
+
+def preview_sheet(images: list[Image.Image]) -> bytes:
+    """One JPEG of a job's rough images side by side (two per row), each at most PREVIEW_TILE wide."""
+    tiles = [image.convert("RGB") for image in images]
+    for tile in tiles:
+        tile.thumbnail((PREVIEW_TILE, PREVIEW_TILE))
+    columns = min(2, len(tiles))
+    rows = -(-len(tiles) // columns)
+    width, height = max(t.width for t in tiles), max(t.height for t in tiles)
+    sheet = Image.new("RGB", (columns * width, rows * height))
+    for index, tile in enumerate(tiles):
+        sheet.paste(tile, ((index % columns) * width, (index // columns) * height))
+    buffer = io.BytesIO()
+    sheet.save(buffer, format="JPEG", quality=PREVIEW_QUALITY)
+    return buffer.getvalue()
+
+
 def png_metadata(
     params: GenerationParams, *, seed: int, kind: JobKind, job_id: int | None, license_name: str
 ) -> PngImagePlugin.PngInfo:

@@ -52,6 +52,11 @@ class Metrics:
             ["stage", "category"],
             registry=self.registry,
         )
+        self.previews_withheld = Counter(
+            "imagine_previews_withheld",
+            "Progress previews not shown: flagged or not classifiable",
+            registry=self.registry,
+        )
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -33,6 +33,8 @@ class ScheduledJob:
     key: BatchKey
     items: tuple[BatchItem, ...]
     on_progress: Callable[[int, int], None] | None = None
+    # Rough images of this job's items while it runs (called on the event loop).
+    on_preview: Callable[[int, int, list[Image.Image]], None] | None = None
     cancelled: bool = field(default=False)
 
 
@@ -250,6 +252,15 @@ class Scheduler:
                 if job.on_progress is not None:
                     loop.call_soon_threadsafe(job.on_progress, step, total)
 
+        def on_preview(step: int, total: int, previews: list[Image.Image]) -> None:
+            # The batch's previews in item order; each job gets the slice of its own items.
+            offset = 0
+            for job in jobs:
+                own = previews[offset : offset + len(job.items)]
+                offset += len(job.items)
+                if job.on_preview is not None and not job.cancelled:
+                    loop.call_soon_threadsafe(job.on_preview, step, total, own)
+
         def should_stop() -> bool:
             if time.monotonic() > deadline:
                 raise JobTimedOut(self._job_timeout_s)
@@ -257,7 +268,13 @@ class Scheduler:
 
         self._metrics.batch_size.observe(len(items))
         started = time.monotonic()
-        images = await self._backend.run(BatchRequest(key, items), on_step=on_step, should_stop=should_stop)
+        wants_previews = any(job.on_preview is not None for job in jobs)
+        images = await self._backend.run(
+            BatchRequest(key, items),
+            on_step=on_step,
+            should_stop=should_stop,
+            on_preview=on_preview if wants_previews else None,
+        )
         elapsed = time.monotonic() - started
         self._metrics.run_seconds.observe(elapsed)
         self._metrics.images.inc(len(images))

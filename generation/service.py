@@ -29,7 +29,7 @@ from generation.errors import (
     NotAllowed,
 )
 from generation.fairqueue import Caps, FairQueue, GuildKey, Position, QueueEntry
-from generation.imagefiles import ImageFiles, decode_image, png_metadata
+from generation.imagefiles import ImageFiles, decode_image, png_metadata, preview_sheet
 from generation.metrics import Metrics
 from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind, Limits, check_params, size_for_aspect
@@ -76,6 +76,12 @@ class JobObserver(Protocol):
     async def job_queued(self, job: Job, position: Position | None, eta_s: float | None) -> None: ...
 
     def job_progress(self, job_id: int, step: int, total: int) -> None: ...
+
+    async def job_preview(self, job_id: int, step: int, total: int, image: bytes) -> None:
+        """A rough look at the running job (JPEG), already classified safe.
+
+        It may arrive after `job_finished` (it was being classified meanwhile): ignore it then.
+        """
 
     async def job_finished(self, job: Job) -> None: ...
 
@@ -138,6 +144,9 @@ class GenerationService:
             user_concurrency=self._user_concurrency,
         )
         self._concurrency: dict[int, int] = {}
+        # Jobs whose preview is being classified or shown: newer previews are dropped meanwhile.
+        self._previewing: set[int] = set()
+        self._preview_tasks: set[asyncio.Task[None]] = set()
         self._waiters: dict[int, list[asyncio.Future[Job]]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -153,6 +162,9 @@ class GenerationService:
         self.scheduler.start()
 
     async def close(self) -> None:
+        for task in list(self._preview_tasks):
+            task.cancel()
+        await asyncio.gather(*self._preview_tasks, return_exceptions=True)
         await self.scheduler.stop()
         await self.backend.close()
 
@@ -307,7 +319,13 @@ class GenerationService:
         items = tuple(
             BatchItem(params.prompt, params.negative_prompt, seed, init_image) for seed in params.seeds
         )
-        scheduled = ScheduledJob(job.id, key, items, on_progress=self._progress_reporter(job.id))
+        scheduled = ScheduledJob(
+            job.id,
+            key,
+            items,
+            on_progress=self._progress_reporter(job.id),
+            on_preview=self._preview_reporter(job.id),
+        )
         self._concurrency[job.id] = policy.user_concurrency
         self.scheduler.submit(
             QueueEntry(
@@ -327,6 +345,36 @@ class GenerationService:
                 self.observer.job_progress(job_id, step, total)
 
         return report
+
+    def _preview_reporter(self, job_id: int) -> Callable[[int, int, list[Image.Image]], None]:
+        def report(step: int, total: int, images: list[Image.Image]) -> None:
+            if self.observer is None or job_id in self._previewing:
+                return
+            self._previewing.add(job_id)
+            task = asyncio.create_task(self._show_preview(job_id, step, total, images))
+            self._preview_tasks.add(task)
+            task.add_done_callback(self._preview_tasks.discard)
+
+        return report
+
+    async def _show_preview(self, job_id: int, step: int, total: int, images: list[Image.Image]) -> None:
+        """Classify a preview like a result; show it only when every image of it is plainly safe.
+
+        Stricter than results on purpose: a flagged or unclassifiable preview is not shown at all
+        (not even spoilered) and the job goes on with text progress; its result is judged on its own.
+        """
+        try:
+            verdicts = await asyncio.to_thread(self.gate.classify, images)
+            if not all(verdict is not None and not verdict.unsafe for verdict in verdicts):
+                self.metrics.previews_withheld.inc()
+                return
+            sheet = await asyncio.to_thread(preview_sheet, images)
+            if self.observer is not None:
+                await self.observer.job_preview(job_id, step, total, sheet)
+        except Exception:
+            log.exception("preview of job %s failed", job_id)
+        finally:
+            self._previewing.discard(job_id)
 
     # -- follow-ups from result buttons -------------------------------------------------------------
 

@@ -13,6 +13,9 @@ from generation.acceleration import AttentionBackend
 from generation.params import Sampler
 
 DEFAULT_MODEL_SOURCE = "stable-diffusion-v1-5/stable-diffusion-v1-5"
+DEFAULT_PREVIEW_VAE = "madebyollin/taesd"
+# A local model folder may carry its own preview decoder in this subfolder.
+PREVIEW_VAE_FOLDER = "preview_vae"
 
 
 class ModelSpec(BaseModel, extra="forbid"):
@@ -25,6 +28,8 @@ class ModelSpec(BaseModel, extra="forbid"):
     sampler: Sampler = Sampler.DPMPP_2M
     guidance: float = 7.5
     license: str = "creativeml-openrail-m"
+    # A tiny autoencoder of the TAESD architecture matching the model's latents, for progress previews.
+    preview_vae: str | None = None
 
     @property
     def pixel_budget(self) -> int:
@@ -38,8 +43,10 @@ class GenerationSettings(BaseSettings):
     )
 
     models: dict[str, ModelSpec] = Field(
-        default_factory=lambda: {"sd15": ModelSpec(source=DEFAULT_MODEL_SOURCE)},
-        description="model registry, as JSON: {name: {source, width, height, steps, sampler, license}}",
+        default_factory=lambda: {
+            "sd15": ModelSpec(source=DEFAULT_MODEL_SOURCE, preview_vae=DEFAULT_PREVIEW_VAE)
+        },
+        description="model registry, as JSON: {name: {source, width, height, steps, sampler, license, preview_vae}}",
     )
     default_model: str = "sd15"
     device: str = "auto"
@@ -79,6 +86,10 @@ class GenerationSettings(BaseSettings):
     compile_cache_dir: Path = Path("data/compile-cache")
     channels_last: bool = True
     fuse_qkv: bool = True
+    # At most one rough preview per running batch this often (0: text progress only). Previews are
+    # classified like results and shown only where a result would be posted as is. In-process only:
+    # Ray replicas report progress when a batch completes.
+    preview_interval_s: float = Field(default=2.0, ge=0)
     # /metrics and /healthz; 0 turns the server off. Loopback unless told otherwise.
     metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
@@ -98,7 +109,13 @@ class GenerationSettings(BaseSettings):
         native = native_size(name)
         if native is None:
             return name, ModelSpec(source=name)
-        return name, ModelSpec(source=name, width=native[0], height=native[1])
+        preview = Path(name) / PREVIEW_VAE_FOLDER
+        return name, ModelSpec(
+            source=name,
+            width=native[0],
+            height=native[1],
+            preview_vae=str(preview) if (preview / "config.json").is_file() else None,
+        )
 
 
 def native_size(source: str) -> tuple[int, int] | None:

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from PIL import Image
 
-from generation.engine import BatchRequest, StepCallback, StopCheck
+from generation.engine import BatchRequest, PreviewCallback, StepCallback, StopCheck
 
 
 class Backend(Protocol):
@@ -16,9 +16,17 @@ class Backend(Protocol):
         """Load what is needed before the first batch (models, connections); raise if impossible."""
 
     async def run(
-        self, request: BatchRequest, *, on_step: StepCallback, should_stop: StopCheck
+        self,
+        request: BatchRequest,
+        *,
+        on_step: StepCallback,
+        should_stop: StopCheck,
+        on_preview: PreviewCallback | None = None,
     ) -> list[Image.Image]:
-        """Run `request`; `on_step` and `should_stop` may be called from any thread."""
+        """Run `request`; the callbacks may be called from any thread.
+
+        `on_preview` is a wish, not a promise: a backend without a preview decoder never calls it.
+        """
 
     async def close(self) -> None:
         """Release threads, models and connections."""

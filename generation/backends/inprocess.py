@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
-from generation.engine import BatchRequest, DiffusionEngine, StepCallback, StopCheck
+from generation.engine import BatchRequest, DiffusionEngine, PreviewCallback, StepCallback, StopCheck
 from generation.errors import ModelUnavailable
 from generation.settings import GenerationSettings
 
@@ -47,12 +47,18 @@ class InProcessBackend:
         return engine
 
     async def run(
-        self, request: BatchRequest, *, on_step: StepCallback, should_stop: StopCheck
+        self,
+        request: BatchRequest,
+        *,
+        on_step: StepCallback,
+        should_stop: StopCheck,
+        on_preview: PreviewCallback | None = None,
     ) -> list[Image.Image]:
         engine = await self.engine(request.key.model)
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(
-            self._executor, lambda: engine.run(request, on_step=on_step, should_stop=should_stop)
+            self._executor,
+            lambda: engine.run(request, on_step=on_step, should_stop=should_stop, on_preview=on_preview),
         )
 
     async def close(self) -> None:

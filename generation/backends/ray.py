@@ -19,7 +19,15 @@ from typing import Any
 
 from PIL import Image
 
-from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine, StepCallback, StopCheck
+from generation.engine import (
+    BatchItem,
+    BatchKey,
+    BatchRequest,
+    DiffusionEngine,
+    PreviewCallback,
+    StepCallback,
+    StopCheck,
+)
 from generation.errors import BackendError, GenerationError, JobCancelled
 from generation.settings import GenerationSettings
 
@@ -158,8 +166,14 @@ class RayBackend:
             raise BackendError(f"the Ray Serve application {APP_NAME!r} is not running: {exc}") from exc
 
     async def run(
-        self, request: BatchRequest, *, on_step: StepCallback, should_stop: StopCheck
+        self,
+        request: BatchRequest,
+        *,
+        on_step: StepCallback,
+        should_stop: StopCheck,
+        on_preview: PreviewCallback | None = None,
     ) -> list[Image.Image]:
+        """Run on a replica; progress is reported when the batch completes, and no previews."""
         from ray.exceptions import RayError, RayTaskError
 
         if self._handle is None:

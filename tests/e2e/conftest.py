@@ -19,7 +19,7 @@ from bot.app import Settings
 from bot.client import ImagineBot, point_at
 from bot.settings import BotSettings
 from generation.models import Job
-from generation.settings import GenerationSettings, ModelSpec
+from generation.settings import PREVIEW_VAE_FOLDER, GenerationSettings, ModelSpec
 from moderation.classifiers import SafetyVerdict
 from moderation.database import DatabaseSettings
 from moderation.licenses import CREATIVEML_OPENRAIL_M
@@ -57,11 +57,19 @@ class BotWorld:
     folder: Path
     model: Path
     classifier: FlaggingClassifier = field(default_factory=FlaggingClassifier)
+    # Progress previews from the demo model's own tiny autoencoder, as often as they can come.
+    previews: bool = False
 
     def settings(self) -> Settings:
+        preview_vae = str(self.model / PREVIEW_VAE_FOLDER) if self.previews else None
         return Settings(
             generation=GenerationSettings(
-                models={"demo": ModelSpec(source=str(self.model), width=64, height=64, steps=STEPS)},
+                models={
+                    "demo": ModelSpec(
+                        source=str(self.model), width=64, height=64, steps=STEPS, preview_vae=preview_vae
+                    )
+                },
+                preview_interval_s=0.0001,
                 default_model="demo",
                 image_dir=self.folder / "images",
                 gpu_slots=1,

@@ -120,3 +120,30 @@ async def test_queue_history_and_direct_messages(world: BotWorld) -> None:
         dm = fake.create_dm(fake.user)
         inter = await fake.send_interaction("imagine", {"prompt": "a tea pot"}, channel=dm)
         assert "direct messages" in await world.ephemeral_answer(inter)
+
+
+@pytest.mark.parametrize("flagged", [False, True])
+async def test_progress_previews_are_shown_only_when_safe_and_the_result_replaces_them(
+    world: BotWorld, flagged: bool
+) -> None:
+    from bot.delivery import PREVIEW_FILENAME
+
+    world.previews = True
+    world.classifier.flag_all = flagged
+    fake = world.fake
+    async with world.bot():
+        inter = await fake.send_interaction("imagine", {"prompt": "a paper boat", "steps": 40})
+        final = await world.final_edit(inter)
+        edits = fake.requests_matching("PATCH", world.original_path(inter))
+        previews = [r for r in edits if any(f.filename == PREVIEW_FILENAME for f in r.files)]
+        if flagged:
+            assert previews == []
+            assert final.files == []  # the flagged result is withheld too
+        else:
+            assert previews, "a safe running job shows a preview"
+            assert all(r.index < final.index for r in previews)
+            assert "(step " in previews[0].json["content"]
+            assert [f.filename for f in final.files] != [PREVIEW_FILENAME]
+        message = fake.original_response(inter)
+        assert message is not None
+        assert PREVIEW_FILENAME not in [a["filename"] for a in message["attachments"]]

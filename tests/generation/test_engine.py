@@ -177,3 +177,56 @@ def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_it
         assert counters["inductor"]["fxgraph_cache_miss"] == 0
     finally:
         torch._dynamo.reset()
+
+
+def test_previews_from_the_tiny_autoencoder_at_the_interval_never_at_the_last_step(
+    demo_model: Path,
+) -> None:
+    from generation.settings import PREVIEW_VAE_FOLDER, GenerationSettings
+
+    # A local folder outside the registry brings its own preview decoder along.
+    settings = GenerationSettings(device="cpu", preview_interval_s=0.0001, batch_buckets=(1, 4))
+    name, spec = settings.spec(str(demo_model))
+    assert spec.preview_vae == str(demo_model / PREVIEW_VAE_FOLDER)
+    engine = DiffusionEngine.from_settings(name, settings)
+    assert engine.preview_decoder is not None
+
+    seen: list[tuple[int, int, list[tuple[int, int]]]] = []
+    items = (BatchItem("a red fox", "", 1), BatchItem("a cat", "", 2), BatchItem("a dog", "", 3))
+    results = engine.run(
+        BatchRequest(key(steps=4), items),  # padded to a bucket of four
+        on_preview=lambda step, total, images: seen.append((step, total, [i.size for i in images])),
+    )
+    assert len(results) == 3
+    assert [(step, total) for step, total, _ in seen] == [(1, 4), (2, 4), (3, 4)]
+    assert all(sizes == [(64, 64)] * 3 for _, _, sizes in seen)
+
+    # Without the callback, or with a long interval, the decoder is never asked.
+    slow: list[int] = []
+    engine.preview_interval_s = 3600
+    engine.run(BatchRequest(key(steps=4), items[:1]), on_preview=lambda step, _t, _i: slow.append(step))
+    assert slow == []
+
+
+def test_a_preview_decoder_that_does_not_load_leaves_the_model_serving(
+    demo_model: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from generation.settings import GenerationSettings, ModelSpec
+
+    settings = GenerationSettings(
+        models={
+            "demo": ModelSpec(
+                source=str(demo_model), width=64, height=64, preview_vae=str(tmp_path / "missing")
+            )
+        },
+        default_model="demo",
+        device="cpu",
+    )
+    engine = DiffusionEngine.from_settings("demo", settings)
+    assert engine.preview_decoder is None
+    assert "no progress previews" in caplog.text
+    seen: list[int] = []
+    out = engine.run(
+        BatchRequest(key(steps=3), (BatchItem("x", "", 1),)), on_preview=lambda s, _t, _i: seen.append(s)
+    )
+    assert len(out) == 1 and seen == []

@@ -38,7 +38,12 @@ class ScriptedBackend:
     async def close(self) -> None: ...
 
     async def run(
-        self, request: BatchRequest, *, on_step: StepCallback, should_stop: StopCheck
+        self,
+        request: BatchRequest,
+        *,
+        on_step: StepCallback,
+        should_stop: StopCheck,
+        on_preview: object = None,
     ) -> list[Image.Image]:
         return await asyncio.to_thread(self._run, request, on_step, should_stop)
 

@@ -6,11 +6,12 @@ import asyncio
 import io
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
-from bot.app import Services
+from bot.app import Services, build_services
 from generation.errors import ImageRejected, InvalidImage, InvalidParameters, NotAllowed, QueueFull
 from generation.fairqueue import Position
 from generation.models import ImageVerdict, Job, JobStatus
@@ -19,7 +20,7 @@ from generation.service import JobRequest
 from moderation.errors import LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.outcome import ImageAction
-from tests.generation.conftest import ScriptedClassifier
+from tests.generation.conftest import ScriptedClassifier, tiny_settings
 
 USER = 1001
 GUILD = 77
@@ -43,12 +44,16 @@ class RecordingObserver:
     queued: list[tuple[int, Position | None]] = field(default_factory=list)
     progress: list[tuple[int, int, int]] = field(default_factory=list)
     finished: list[Job] = field(default_factory=list)
+    previews: list[tuple[int, int, int, bytes]] = field(default_factory=list)
 
     async def job_queued(self, job: Job, position: Position | None, eta_s: float | None) -> None:
         self.queued.append((job.id, position))
 
     def job_progress(self, job_id: int, step: int, total: int) -> None:
         self.progress.append((job_id, step, total))
+
+    async def job_preview(self, job_id: int, step: int, total: int, image: bytes) -> None:
+        self.previews.append((job_id, step, total, image))
 
     async def job_finished(self, job: Job) -> None:
         self.finished.append(job)
@@ -252,3 +257,49 @@ async def _build(settings: object) -> None:
 
     services = await build_services(settings, classifier=ScriptedClassifier())  # type: ignore[arg-type]
     await services.close()
+
+
+@pytest.mark.parametrize(("flag", "fail"), [(False, False), (True, False), (False, True)])
+async def test_previews_are_classified_and_shown_only_when_plainly_safe(
+    demo_model: Path,
+    tmp_path: Path,
+    sqlite_url: str,
+    classifier: ScriptedClassifier,
+    flag: bool,
+    fail: bool,
+) -> None:
+    from generation.settings import PREVIEW_VAE_FOLDER, ModelSpec
+
+    settings = tiny_settings(demo_model, tmp_path, sqlite_url, preview_interval_s=0.0001)
+    settings.generation.models["demo"] = ModelSpec(
+        source=str(demo_model), width=64, height=64, steps=3, preview_vae=str(demo_model / PREVIEW_VAE_FOLDER)
+    )
+    services = await build_services(settings, classifier=classifier)
+    await services.generation.start()
+    try:
+        observer = RecordingObserver()
+        services.generation.observer = observer
+        await accept(services)
+        classifier.flag, classifier.fail = flag, fail
+        params = GenerationParams(
+            prompt="a red fox", model="demo", width=64, height=64, steps=8, seeds=(5, 6)
+        )
+        job = await services.generation.wait(
+            (await services.generation.submit(request(params=params))).job.id
+        )
+        assert job.status is JobStatus.DONE
+        for _ in range(200):  # previews are classified off the job's path; give them a moment
+            if observer.previews or services.generation.metrics.previews_withheld._value.get():
+                break
+            await asyncio.sleep(0.05)
+        if flag or fail:
+            assert observer.previews == []
+            assert services.generation.metrics.previews_withheld._value.get() >= 1
+        else:
+            assert observer.previews
+            job_id, step, total, data = observer.previews[0]
+            assert (job_id, total) == (job.id, 8) and 1 <= step < 8
+            with Image.open(io.BytesIO(data)) as sheet:
+                assert sheet.format == "JPEG" and sheet.size == (128, 64)  # two images side by side
+    finally:
+        await services.close()
