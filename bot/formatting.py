@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import discord
-from PIL import Image
+from PIL import ExifTags, Image
 
 from bot import wording
 from bot.custom_ids import Action, make_custom_id
@@ -41,11 +41,31 @@ class ImageUpload:
         return discord.File(io.BytesIO(self.data), filename=self.filename, spoiler=self.spoiler)
 
 
+def exif_from_png_text(text: dict[str, str]) -> Image.Exif:
+    """The PNG's text chunks as EXIF, which WebP and JPEG carry: what made the image stays with it.
+
+    The generation parameters go where other Stable Diffusion tools put them (UserComment, as
+    UTF-16 under the EXIF "UNICODE" marker), the disclaimer and license into ImageDescription.
+    """
+    exif = Image.Exif()
+    if "Software" in text:
+        exif[ExifTags.Base.Software] = text["Software"]
+    description = " ".join(text[key] for key in ("Disclaimer", "License") if key in text)
+    if description:
+        exif[ExifTags.Base.ImageDescription] = description
+    if "parameters" in text:
+        exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.UserComment] = b"UNICODE\0" + text["parameters"].encode(
+            "utf-16-be"
+        )
+    return exif
+
+
 def fit_image(png: bytes, limit: int) -> tuple[bytes, str] | None:
-    """The PNG itself if it fits in `limit` bytes, else a smaller re-encoding, else None."""
+    """The PNG itself if it fits in `limit` bytes, else a smaller re-encoding (metadata kept), else None."""
     if len(png) <= limit:
         return png, "png"
     with Image.open(io.BytesIO(png)) as original:
+        exif = exif_from_png_text(dict(getattr(original, "text", {})))
         image = original.convert("RGB")
     for fmt, quality, scale in _FALLBACKS:
         candidate = image
@@ -53,7 +73,7 @@ def fit_image(png: bytes, limit: int) -> tuple[bytes, str] | None:
             size = (max(1, int(image.width * scale)), max(1, int(image.height * scale)))
             candidate = image.resize(size, Image.Resampling.LANCZOS)
         buffer = io.BytesIO()
-        candidate.save(buffer, format=fmt, quality=quality)
+        candidate.save(buffer, format=fmt, quality=quality, exif=exif)
         if buffer.tell() <= limit:
             return buffer.getvalue(), fmt.lower().replace("jpeg", "jpg")
     return None

@@ -38,6 +38,31 @@ def test_a_png_over_the_limit_is_re_encoded_and_fits() -> None:
         assert image.format in ("WEBP", "JPEG")
 
 
+def test_a_re_encoded_image_keeps_what_made_it_in_exif() -> None:
+    from PIL import ExifTags, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    parameters = "a red fox, 雪\nNegative prompt: blurry\nSteps: 25, Seed: 5"
+    info.add_text("parameters", parameters)
+    info.add_text("Software", "imagine-bot")
+    info.add_text("Disclaimer", "AI-generated image.")
+    info.add_text("License", "CreativeML Open RAIL-M")
+    buffer = io.BytesIO()
+    Image.effect_noise((256, 256), 80).convert("RGB").save(buffer, format="PNG", pnginfo=info)
+    png = buffer.getvalue()
+    for limit in (len(png) // 3, len(png) // 20):  # WebP, then a JPEG
+        fitted = fit_image(png, limit)
+        assert fitted is not None
+        with Image.open(io.BytesIO(fitted[0])) as image:
+            exif = image.getexif()
+            assert exif[ExifTags.Base.Software] == "imagine-bot"
+            assert "AI-generated" in exif[ExifTags.Base.ImageDescription]
+            assert "CreativeML" in exif[ExifTags.Base.ImageDescription]
+            comment = exif.get_ifd(ExifTags.IFD.Exif)[ExifTags.Base.UserComment]
+            assert comment.startswith(b"UNICODE\0")
+            assert comment[8:].decode("utf-16-be") == parameters
+
+
 def test_nothing_fits_in_a_tiny_limit() -> None:
     assert fit_image(noise_png(128), 50) is None
 
