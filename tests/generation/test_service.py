@@ -288,13 +288,18 @@ async def test_previews_are_classified_and_shown_only_when_plainly_safe(
             (await services.generation.submit(request(params=params))).job.id
         )
         assert job.status is JobStatus.DONE
+        registry = services.generation.metrics.registry
+
+        def withheld() -> float:
+            return registry.get_sample_value("imagine_previews_withheld_total") or 0.0
+
         for _ in range(200):  # previews are classified off the job's path; give them a moment
-            if observer.previews or services.generation.metrics.previews_withheld._value.get():
+            if observer.previews or withheld():
                 break
             await asyncio.sleep(0.05)
         if flag or fail:
             assert observer.previews == []
-            assert services.generation.metrics.previews_withheld._value.get() >= 1
+            assert withheld() >= 1
         else:
             assert observer.previews
             job_id, step, total, data = observer.previews[0]
