@@ -66,6 +66,7 @@ class Acceleration:
     """What `optimize_pipeline` applied, and the CUDA-graph UNet that small buckets run on."""
 
     applied: list[str] = field(default_factory=list)
+    compiled: bool = False
     graph_unet: Any = None
     graph_max_batch: int = 0
 
@@ -155,6 +156,7 @@ def optimize_pipeline(
         eager_unet = pipeline.unet
         pipeline.unet = compile_unet(eager_unet, compile_mode)
         pipeline.vae.decode = compile_vae_decode(pipeline.vae.decode, compile_mode)
+        done.compiled = True
         done.applied.append(f"torch.compile ({compile_mode})")
         if cuda_graph_max_batch > 0 and device.type == "cuda":
             done.graph_unet = torch.compile(eager_unet, mode="reduce-overhead", fullgraph=True, dynamic=False)

@@ -176,10 +176,6 @@ class DiffusionEngine:
     def speedups(self) -> list[str]:
         return self.acceleration.applied
 
-    @property
-    def compiled(self) -> bool:
-        return any(name.startswith("torch.compile") for name in self.speedups)
-
     @classmethod
     def load(cls, name: str, source: str, *, device: str = "auto", dtype: str = "auto") -> DiffusionEngine:
         """Load `source` (a Hugging Face id or a local folder) with diffusers' `from_pretrained`."""
@@ -252,7 +248,7 @@ class DiffusionEngine:
         def step_end(
             _pipe: Any, step: int, _timestep: Any, callback_kwargs: dict[str, Any]
         ) -> dict[str, Any]:
-            nonlocal last_preview
+            nonlocal last_preview, previews_due
             if should_stop is not None and should_stop():
                 raise JobCancelled("cancelled")
             done = min(step + 1, total_steps)
@@ -262,7 +258,14 @@ class DiffusionEngine:
             if previews_due and done < total_steps and now - last_preview >= self.preview_interval_s:
                 assert on_preview is not None
                 last_preview = now
-                on_preview(done, total_steps, self._previews(callback_kwargs["latents"][:wanted]))
+                try:
+                    previews = self._previews(callback_kwargs["latents"][:wanted])
+                except Exception:
+                    # A preview is a courtesy: the batch goes on without them rather than fail.
+                    log.exception("model %s: preview decoding failed; no more previews this batch", self.name)
+                    previews_due = False
+                else:
+                    on_preview(done, total_steps, previews)
             return callback_kwargs
 
         # 2. The arguments shared by both kinds, then the kind's own.
@@ -305,7 +308,7 @@ class DiffusionEngine:
 
     def _note_new_shape(self, key: BatchKey, bucket: int) -> None:
         """Say so when a compiled model meets a shape warm-up did not cover: that batch compiles first."""
-        if not self.compiled:
+        if not self.acceleration.compiled:
             return
         # Guidance at or below 1 turns classifier-free guidance off, which halves the UNet's batch.
         shape = (bucket, key.width, key.height, key.guidance > 1)

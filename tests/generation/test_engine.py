@@ -207,6 +207,18 @@ def test_previews_from_the_tiny_autoencoder_at_the_interval_never_at_the_last_st
     engine.run(BatchRequest(key(steps=4), items[:1]), on_preview=lambda step, _t, _i: slow.append(step))
     assert slow == []
 
+    # A decoder that breaks costs the previews, never the batch.
+    class Broken:
+        def decode(self, _latents: object) -> object:
+            raise RuntimeError("CUDA error: an illegal memory access was encountered")
+
+    engine.preview_decoder, engine.preview_interval_s = Broken(), 0.0001
+    shown: list[int] = []
+    out = engine.run(
+        BatchRequest(key(steps=4), items[:2]), on_preview=lambda step, _t, _i: shown.append(step)
+    )
+    assert len(out) == 2 and shown == []
+
 
 def test_a_preview_decoder_that_does_not_load_leaves_the_model_serving(
     demo_model: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
