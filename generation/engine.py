@@ -295,16 +295,24 @@ class DiffusionEngine:
             with torch.inference_mode():
                 output = pipeline(**kwargs)
         except torch.cuda.OutOfMemoryError as exc:
+            self._release_cached_memory()
             raise OutOfMemory(str(exc)) from exc
         except RuntimeError as exc:
             if "out of memory" in str(exc).lower():
+                self._release_cached_memory()
                 raise OutOfMemory(str(exc)) from exc
             raise BackendError(f"pipeline failed: {exc}") from exc
-        finally:
-            if self.device.type == "cuda":
-                torch.cuda.empty_cache()
         images: list[Image.Image] = list(output.images)
         return images[:wanted]
+
+    def _release_cached_memory(self) -> None:
+        """After an out-of-memory only: the halves the scheduler retries need the cached blocks back.
+
+        Not after every batch: the caching allocator's reuse of blocks is what keeps steady service
+        free of cudaMalloc calls, which synchronise the device.
+        """
+        if self.device.type == "cuda":
+            torch.cuda.empty_cache()
 
     def _note_new_shape(self, key: BatchKey, bucket: int) -> None:
         """Say so when a compiled model meets a shape warm-up did not cover: that batch compiles first."""
