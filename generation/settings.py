@@ -87,8 +87,7 @@ class GenerationSettings(BaseSettings):
     channels_last: bool = True
     fuse_qkv: bool = True
     # At most one rough preview per running batch this often (0: text progress only). Previews are
-    # classified like results and shown only where a result would be posted as is. In-process only:
-    # Ray replicas report progress when a batch completes.
+    # classified like results and shown only when plainly safe; Ray replicas stream them too.
     preview_interval_s: float = Field(default=2.0, ge=0)
     # /metrics and /healthz; 0 turns the server off. Loopback unless told otherwise.
     metrics_port: int = Field(default=0, ge=0, le=65535)

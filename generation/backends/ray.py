@@ -6,7 +6,9 @@ The bot's scheduler keeps fairness and forms batches as always; each batch becom
 that dies mid-batch is restarted by Serve; the backend retries the batch on another replica, so the
 job still finishes, and it is posted once because posting is keyed by job in the store.
 
-Progress from replicas is reported when a batch completes (no per-step stream over Ray).
+Each request is a stream: the replica sends the batch's progress and previews as they happen, then the
+images (`handle.options(stream=True)` on the bot's side, an async generator under `@serve.batch` on
+the replica's).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ import asyncio
 import logging
 import socket
 from collections import defaultdict
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from PIL import Image
@@ -39,6 +43,27 @@ RETRIES = 4
 RETRY_BACKOFF_S = 1.0
 
 
+@dataclass(frozen=True)
+class Progress:
+    step: int
+    total: int
+
+
+@dataclass(frozen=True)
+class Preview:
+    step: int
+    total: int
+    images: list[Image.Image]
+
+
+@dataclass(frozen=True)
+class Done:
+    images: list[Image.Image]
+
+
+ReplicaEvent = Progress | Preview | Done
+
+
 class DiffusionReplica:
     """The Serve deployment's class: one model engine per replica, batched calls."""
 
@@ -57,33 +82,93 @@ class DiffusionReplica:
             self._engines[name] = DiffusionEngine.from_settings(name, self._settings)
         return self._engines[name]
 
-    async def run(self, request: BatchRequest) -> list[Image.Image]:
-        """One batch from a bot's scheduler; Serve may merge it with others."""
-        # `serve.batch` turns the list-in, list-out method into a one-in, one-out call.
+    async def run(self, request: BatchRequest) -> AsyncIterator[ReplicaEvent]:
+        """One batch from a bot's scheduler, as a stream of events; Serve may merge it with others."""
+        # `serve.batch` turns the list-in, list-out generator into a one-in, one-out stream.
         batched: Any = self.run_batched
-        result: list[Image.Image] = await batched(request)
-        return result
+        async for event in batched(request):
+            if event is not None:
+                yield event
 
-    async def run_batched(self, requests: list[BatchRequest]) -> list[list[Image.Image]]:
-        # Group compatible requests into one call each; answer every request with its own images.
+    async def run_batched(self, requests: list[BatchRequest]) -> AsyncIterator[list[Any]]:
+        """Run each group of compatible requests as one call, streaming every request its own events.
+
+        Serve wants one entry per request in every yield: None for "nothing new for you", and
+        StopIteration once a request has its images.
+        """
         groups: dict[BatchKey, list[int]] = defaultdict(list)
         for index, request in enumerate(requests):
             groups[request.key].append(index)
-        results: list[list[Image.Image]] = [[] for _ in requests]
+        done: set[int] = set()
+
+        def for_group(indexes: list[int], events: Mapping[int, ReplicaEvent]) -> list[Any]:
+            return [
+                StopIteration if i in done else events.get(i) if i in indexes else None
+                for i in range(len(requests))
+            ]
+
         for key, indexes in groups.items():
-            items: tuple[BatchItem, ...] = tuple(item for i in indexes for item in requests[i].items)
-            engine = self._engine(key.model)
-            async with self._lock:  # one pipeline call at a time per replica (one GPU)
-                images = await asyncio.to_thread(engine.run, BatchRequest(key, items))
-            offset = 0
-            for i in indexes:
-                count = len(requests[i].items)
-                results[i] = images[offset : offset + count]
-                offset += count
-        return results
+            sizes = [len(requests[i].items) for i in indexes]
+            async for event in self._run_group(key, indexes, requests):
+                if isinstance(event, Progress):
+                    yield for_group(indexes, dict.fromkeys(indexes, event))
+                    continue
+                if isinstance(event, Preview):
+                    slices = _split(event.images, sizes)
+                    previews = {
+                        i: Preview(event.step, event.total, own)
+                        for i, own in zip(indexes, slices, strict=True)
+                    }
+                    yield for_group(indexes, previews)
+                    continue
+                results = {i: Done(own) for i, own in zip(indexes, _split(event.images, sizes), strict=True)}
+                yield for_group(indexes, results)
+                done.update(indexes)
+
+    async def _run_group(
+        self, key: BatchKey, indexes: list[int], requests: list[BatchRequest]
+    ) -> AsyncIterator[ReplicaEvent]:
+        """One pipeline call; its progress and previews as they happen, then Done with all images."""
+        items: tuple[BatchItem, ...] = tuple(item for i in indexes for item in requests[i].items)
+        engine = self._engine(key.model)
+        loop = asyncio.get_running_loop()
+        events: asyncio.Queue[ReplicaEvent] = asyncio.Queue()
+
+        def on_step(step: int, total: int) -> None:
+            loop.call_soon_threadsafe(events.put_nowait, Progress(step, total))
+
+        def on_preview(step: int, total: int, images: list[Image.Image]) -> None:
+            loop.call_soon_threadsafe(events.put_nowait, Preview(step, total, images))
+
+        async with self._lock:  # one pipeline call at a time per replica (one GPU)
+            call = asyncio.ensure_future(
+                asyncio.to_thread(
+                    engine.run, BatchRequest(key, items), on_step=on_step, on_preview=on_preview
+                )
+            )
+            while not call.done():
+                waiting = asyncio.ensure_future(events.get())
+                await asyncio.wait({waiting, call}, return_when=asyncio.FIRST_COMPLETED)
+                if waiting.done():
+                    yield waiting.result()
+                else:
+                    waiting.cancel()
+            images = call.result()  # raises the engine's error, which Serve hands to every caller
+        while not events.empty():  # the last steps' reports, queued just before the call returned
+            yield events.get_nowait()
+        yield Done(images)
 
     def check_health(self) -> None:
         """Serve calls this; raising marks the replica unhealthy and gets it replaced."""
+
+
+def _split(images: list[Image.Image], sizes: list[int]) -> list[list[Image.Image]]:
+    """Cut a group's images back into each request's own, in order."""
+    parts, offset = [], 0
+    for size in sizes:
+        parts.append(images[offset : offset + size])
+        offset += size
+    return parts
 
 
 def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
@@ -173,16 +258,16 @@ class RayBackend:
         should_stop: StopCheck,
         on_preview: PreviewCallback | None = None,
     ) -> list[Image.Image]:
-        """Run on a replica; progress is reported when the batch completes, and no previews."""
+        """Run on a replica, passing on its progress and previews; a lost replica's batch is retried."""
         from ray.exceptions import RayError, RayTaskError
 
         if self._handle is None:
             raise BackendError("the ray backend was not started")
         last_error: Exception | None = None
         for attempt in range(1, RETRIES + 1):
-            response = self._handle.run.remote(request)
+            response = self._handle.options(stream=True).run.remote(request)
             try:
-                images: list[Image.Image] = await self._await(response, should_stop)
+                images = await self._follow(response, should_stop, on_step, on_preview)
             except RayTaskError as exc:
                 # An error raised by our own code in the replica: not a lost replica, do not retry.
                 cause = exc.cause if isinstance(exc.cause, Exception) else exc
@@ -194,33 +279,47 @@ class RayBackend:
                 log.warning("batch lost on a replica (attempt %d of %d): %s", attempt, RETRIES, exc)
                 await asyncio.sleep(RETRY_BACKOFF_S * attempt)
                 continue
-            steps = request.key.steps
-            on_step(steps, steps)
             return images
         raise BackendError(f"no replica could run the batch after {RETRIES} tries: {last_error}")
 
     @staticmethod
-    async def _await(response: Any, should_stop: StopCheck) -> list[Image.Image]:
-        """Await a Serve response, cancelling it when the job is cancelled or times out."""
+    async def _follow(
+        response: Any,
+        should_stop: StopCheck,
+        on_step: StepCallback,
+        on_preview: PreviewCallback | None,
+    ) -> list[Image.Image]:
+        """Follow a replica's stream to its images, cancelling it when the job is cancelled or times out."""
+        stream: AsyncIterator[ReplicaEvent] = response.__aiter__()
 
-        async def resolve() -> list[Image.Image]:
-            result: list[Image.Image] = await response
-            return result
+        async def next_event() -> ReplicaEvent:
+            return await anext(stream)
 
-        pending = asyncio.ensure_future(resolve())
+        pending = asyncio.ensure_future(next_event())
         try:
             while True:
                 done, _ = await asyncio.wait({pending}, timeout=0.25)
-                if done:
-                    return pending.result()
+                if not done:
+                    try:
+                        stop = should_stop()
+                    except GenerationError:
+                        response.cancel()
+                        raise
+                    if stop:
+                        response.cancel()
+                        raise JobCancelled("cancelled")
+                    continue
                 try:
-                    stop = should_stop()
-                except GenerationError:
-                    response.cancel()
-                    raise
-                if stop:
-                    response.cancel()
-                    raise JobCancelled("cancelled")
+                    event = pending.result()
+                except StopAsyncIteration:
+                    raise BackendError("the replica ended the batch without its images") from None
+                if isinstance(event, Done):
+                    return event.images
+                if isinstance(event, Progress):
+                    on_step(event.step, event.total)
+                elif on_preview is not None:
+                    on_preview(event.step, event.total, event.images)
+                pending = asyncio.ensure_future(next_event())
         finally:
             if not pending.done():
                 pending.cancel()

@@ -13,7 +13,7 @@ import pytest_asyncio
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine
 from generation.errors import BackendError
 from generation.params import Sampler
-from generation.settings import GenerationSettings, ModelSpec
+from generation.settings import PREVIEW_VAE_FOLDER, GenerationSettings, ModelSpec
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed")
 
@@ -22,7 +22,16 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 def settings_for(model: Path, **overrides: object) -> GenerationSettings:
     return GenerationSettings(
-        models={"demo": ModelSpec(source=str(model), width=64, height=64, steps=4)},
+        models={
+            "demo": ModelSpec(
+                source=str(model),
+                width=64,
+                height=64,
+                steps=4,
+                preview_vae=str(model / PREVIEW_VAE_FOLDER),
+            )
+        },
+        preview_interval_s=0.0001,
         default_model="demo",
         device="cpu",
         backend="ray",
@@ -61,7 +70,36 @@ async def test_replicas_give_the_same_pixels_as_in_process(ray_backend: object, 
     for remote_image, local_image in zip(images, local, strict=True):
         diff = np.abs(np.asarray(remote_image, dtype=int) - np.asarray(local_image, dtype=int)).max()
         assert diff <= 2
-    assert steps[-1] == (4, 4)
+    assert steps == [(1, 4), (2, 4), (3, 4), (4, 4)]  # streamed from the replica as they happen
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_merged_requests_each_get_their_own_progress_previews_and_images(ray_backend: object) -> None:
+    """Serve merges requests that arrive together; each still streams only what is its own."""
+    one_item = BatchRequest(
+        BatchKey("demo", False, 64, 64, 3, 7.5, Sampler.DPMPP_2M, 1.0), (BatchItem("a boat", "", 9),)
+    )
+    seen: dict[str, dict[str, list[object]]] = {}
+
+    async def follow(name: str, batch: BatchRequest) -> list[object]:
+        record: dict[str, list[object]] = {"steps": [], "previews": []}
+        seen[name] = record
+        return await ray_backend.run(  # type: ignore[attr-defined, no-any-return]
+            batch,
+            on_step=lambda s, t: record["steps"].append((s, t)),
+            should_stop=lambda: False,
+            on_preview=lambda s, t, images: record["previews"].append((s, t, len(images))),
+        )
+
+    pair, single, other_pair = await asyncio.gather(
+        follow("pair", request(11)), follow("single", one_item), follow("other", request(21))
+    )
+    assert (len(pair), len(single), len(other_pair)) == (2, 1, 2)
+    assert seen["pair"]["steps"] == [(1, 4), (2, 4), (3, 4), (4, 4)]
+    assert seen["single"]["steps"] == [(1, 3), (2, 3), (3, 3)]
+    assert seen["pair"]["previews"] and {n for _, _, n in seen["pair"]["previews"]} == {2}
+    assert seen["single"]["previews"] and {n for _, _, n in seen["single"]["previews"]} == {1}
+    assert all(step < total for step, total, _ in seen["single"]["previews"])
 
 
 @pytest.mark.asyncio(loop_scope="module")
