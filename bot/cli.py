@@ -105,8 +105,9 @@ async def _generate(args: argparse.Namespace) -> int:
     from generation.service import JobRequest
 
     settings = Settings()
-    # Load only the model asked for, when it is needed.
+    # Load only the model asked for, when it is needed; a terminal shows no previews.
     settings.generation.warmup = False
+    settings.generation.preview_interval_s = 0
     model_name, spec = settings.generation.spec(args.model)
     try:
         params = _cli_params(

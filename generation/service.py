@@ -324,7 +324,8 @@ class GenerationService:
             key,
             items,
             on_progress=self._progress_reporter(job.id),
-            on_preview=self._preview_reporter(job.id),
+            # Nobody to show previews to (the CLI): the engine is not asked to decode any.
+            on_preview=self._preview_reporter(job.id) if self.observer is not None else None,
         )
         self._concurrency[job.id] = policy.user_concurrency
         self.scheduler.submit(
