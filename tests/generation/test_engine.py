@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -242,3 +243,26 @@ def test_a_preview_decoder_that_does_not_load_leaves_the_model_serving(
         BatchRequest(key(steps=3), (BatchItem("x", "", 1),)), on_preview=lambda s, _t, _i: seen.append(s)
     )
     assert len(out) == 1 and seen == []
+
+
+def test_small_buckets_run_on_the_cuda_graph_unet_and_large_ones_on_the_other(demo_model: Path) -> None:
+    """The dispatch between the two compiled UNets (CUDA graphs themselves need a GPU)."""
+    from generation.acceleration import Acceleration
+
+    engine = DiffusionEngine.load("demo", str(demo_model), device="cpu")
+    engine.buckets = (1, 2, 4)
+    calls: list[str] = []
+    graph_unet = engine._base.unet
+    graph_unet.register_forward_pre_hook(lambda _module, _args: calls.append("graph") or None)
+    # A copy of the UNet with its own hook stands for the plain compiled one.
+    plain_unet = copy.deepcopy(graph_unet)
+    plain_unet._forward_pre_hooks.clear()
+    plain_unet.register_forward_pre_hook(lambda _module, _args: calls.append("plain") or None)
+    engine._base.unet = plain_unet
+    engine.acceleration = Acceleration(graph_unet=graph_unet, graph_max_batch=2)
+
+    engine.run(BatchRequest(key(steps=2), (BatchItem("a", "", 1), BatchItem("b", "", 2))))
+    assert set(calls) == {"graph"}
+    calls.clear()
+    engine.run(BatchRequest(key(steps=2), (BatchItem("a", "", 1),) * 3))  # a bucket of 4
+    assert set(calls) == {"plain"}
