@@ -135,6 +135,15 @@ class DiffusionEngine:
         )
         if engine.speedups:
             log.info("model %s: %s", registered, ", ".join(engine.speedups))
+        if engine.acceleration.graph_unet is not None and settings.gpu_slots > 1:
+            # CUDA graphs are recorded per thread and older torch releases assert when one is replayed
+            # from a thread other than the one that set the machinery up.
+            log.warning(
+                "model %s: CUDA graphs with %d GPU slots run on several threads; "
+                "if torch complains, set GENERATION_GPU_SLOTS=1",
+                registered,
+                settings.gpu_slots,
+            )
         if spec.preview_vae is not None and settings.preview_interval_s > 0:
             engine.load_preview_decoder(spec.preview_vae)
             engine.preview_interval_s = settings.preview_interval_s
