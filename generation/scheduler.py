@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -88,6 +89,8 @@ class Scheduler:
         self._loop_task: asyncio.Task[None] | None = None
         # Seconds per unit of cost, learned from finished batches, for start estimates.
         self._seconds_per_cost = 0.0
+        # When the last two jobs arrived: jobs arriving together are worth a short wait for each other.
+        self._last_arrival = self._previous_arrival = -math.inf
 
     # -- queue side ---------------------------------------------------------------------------------
 
@@ -96,6 +99,7 @@ class Scheduler:
         if not isinstance(entry.payload, ScheduledJob):
             raise TypeError("QueueEntry.payload must be a ScheduledJob")
         entry.enqueued_at = time.monotonic()
+        self._previous_arrival, self._last_arrival = self._last_arrival, entry.enqueued_at
         self.queue.push(entry)
         self._metrics.queue_depth.labels(guild=str(entry.guild)).inc()
         self._work.set()
@@ -149,6 +153,11 @@ class Scheduler:
         while len(self.queue) or self._running or self._tasks:  # noqa: ASYNC110 (several conditions)
             await asyncio.sleep(0.02)
 
+    def _arriving_together(self) -> bool:
+        """Whether companions may be on their way: several jobs wait, or the last two came close
+        together. A job that arrives alone after a quiet spell starts at once, without the wait."""
+        return len(self.queue) > 1 or self._last_arrival - self._previous_arrival < self._batch_wait_s
+
     def _eligible(self, entry: QueueEntry) -> bool:
         limit = self._user_concurrency(entry)
         return not limit or self._running_by_user.get(entry.user_id, 0) < limit
@@ -158,8 +167,8 @@ class Scheduler:
             await self._work.wait()
             await self._slots.acquire()
             try:
-                if self._batch_wait_s and len(self.queue) < self._max_batch:
-                    # A short wait lets jobs sent together share one call; it costs a lone job little.
+                if self._batch_wait_s and len(self.queue) < self._max_batch and self._arriving_together():
+                    # A short wait lets jobs sent together share one call.
                     await asyncio.sleep(self._batch_wait_s)
                 entries = self.queue.pop_batch(self._max_batch, self._eligible)
             except BaseException:

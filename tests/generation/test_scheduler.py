@@ -109,6 +109,29 @@ async def test_compatible_jobs_share_a_call_and_each_gets_its_own_images() -> No
     assert [img.getpixel((0, 0))[0] for img in by_job[2].images or []] == [20]
 
 
+async def test_a_lone_job_starts_at_once_and_jobs_arriving_together_wait_for_each_other() -> None:
+    backend = ScriptedBackend()
+    outcomes: list[JobOutcome] = []
+    # A wait this long would time the test out: a job arriving alone must not wait for companions.
+    lone = make_scheduler(backend, outcomes, max_batch=8, batch_wait_s=60)
+    lone.start()
+    submit(lone, 1)
+    await asyncio.wait_for(lone.idle(), 10)
+    await lone.stop()
+    assert backend.batches == [[10]]
+
+    # Two jobs come in together: the dispatcher waits, and a third arriving meanwhile joins them.
+    together = make_scheduler(backend, outcomes, max_batch=8, batch_wait_s=1.0)
+    together.start()
+    submit(together, 2, guild=2)
+    submit(together, 3, guild=3)
+    await asyncio.sleep(0.05)
+    submit(together, 4, guild=4)
+    await asyncio.wait_for(together.idle(), 10)
+    await together.stop()
+    assert sorted(backend.batches[1]) == [20, 30, 40]
+
+
 async def test_slots_bound_concurrency() -> None:
     backend = ScriptedBackend(delay=0.05)  # long enough that two batches overlap even on a busy machine
     outcomes: list[JobOutcome] = []
