@@ -56,7 +56,7 @@ class GenerationSettings(BaseSettings):
     variation_strength: float = Field(default=0.6, ge=0.05, le=1.0)
     gpu_slots: int = Field(default=1, ge=1, le=16)
     max_batch: int = Field(default=8, ge=1, le=64)
-    # How long the dispatcher waits for companions before running a lone job.
+    # How long the dispatcher waits for companions when jobs arrive together; a lone job starts at once.
     batch_wait_s: float = Field(default=0.05, ge=0, le=5)
     job_timeout_s: float = Field(default=600, gt=0)
     global_queue_cap: int = Field(default=500, ge=1)
