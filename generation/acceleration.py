@@ -126,7 +126,7 @@ def optimize_pipeline(
     compile_mode: str = "default",
     cache_dir: Path | None = None,
     attention: AttentionBackend = "auto",
-    vae_tiling: bool = False,
+    vae_tile_above_pixels: int = 0,
     cuda_graph_max_batch: int = 0,
 ) -> Acceleration:
     """Apply the speed-ups that preserve the output (up to rounding); says what was applied."""
@@ -144,11 +144,6 @@ def optimize_pipeline(
         if attention != "auto":
             select_attention_backend(attention)
             done.applied.append(f"attention: {attention}")
-    if vae_tiling:
-        # Decodes images larger than the VAE's own tile (upscales) tile by tile, so their memory
-        # stays that of one tile; at the native size nothing changes.
-        pipeline.vae.enable_tiling()
-        done.applied.append("tiled VAE for large images")
     if compile_graphs:
         if cache_dir is not None:
             enable_compile_cache(cache_dir)
@@ -159,10 +154,31 @@ def optimize_pipeline(
         done.compiled = True
         done.applied.append(f"torch.compile ({compile_mode})")
         if cuda_graph_max_batch > 0 and device.type == "cuda":
-            done.graph_unet = torch.compile(eager_unet, mode="reduce-overhead", fullgraph=True, dynamic=False)
+            done.graph_unet = compile_unet(eager_unet, "reduce-overhead")
             done.graph_max_batch = cuda_graph_max_batch
             done.applied.append(f"CUDA graphs up to batch {cuda_graph_max_batch}")
+    if vae_tile_above_pixels > 0:
+        pipeline.vae.decode = decode_large_in_tiles(pipeline.vae, pipeline.vae.decode, vae_tile_above_pixels)
+        done.applied.append(f"tiled VAE decode above {vae_tile_above_pixels} pixels")
     return done
+
+
+def decode_large_in_tiles(vae: Any, decode: Callable[..., Any], above_pixels: int) -> Callable[..., Any]:
+    """Decode images of more than `above_pixels` (2x upscales) tile by tile, the rest as `decode` does.
+
+    Tiling bounds a large image's memory to that of one tile, at the price of slightly different
+    pixels where tiles are blended, so it is kept to images well past the model's own size. Diffusers'
+    own switch (`enable_tiling`) goes by side length, which would tile every wide aspect ratio too.
+    """
+    scale = 2 ** (len(vae.config.block_out_channels) - 1)
+
+    def decode_by_size(latents: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        pixels = latents.shape[-1] * latents.shape[-2] * scale * scale
+        if pixels > above_pixels:
+            return vae.tiled_decode(latents, return_dict=kwargs.get("return_dict", True))
+        return decode(latents, *args, **kwargs)
+
+    return decode_by_size
 
 
 def log_warmup(bucket: int, started: float, total: int, index: int) -> None:

@@ -130,7 +130,8 @@ class DiffusionEngine:
             compile_mode=settings.compile_mode,
             cache_dir=settings.compile_cache_dir,
             attention=settings.attention,
-            vae_tiling=settings.vae_tiling,
+            # Upscales (4x the pixels) are tiled; every aspect ratio of the model's own size is not.
+            vae_tile_above_pixels=2 * spec.pixel_budget if settings.vae_tiling else 0,
             cuda_graph_max_batch=settings.cuda_graph_max_batch,
         )
         if engine.speedups:
@@ -300,17 +301,20 @@ class DiffusionEngine:
         # 3. Run, turning device errors into the package's own.
         pipeline = self._pipeline_for(key, padded)
         self._note_new_shape(key, padded)
+        out_of_memory = None
         try:
             with torch.inference_mode():
                 output = pipeline(**kwargs)
         except torch.cuda.OutOfMemoryError as exc:
-            self._release_cached_memory()
-            raise OutOfMemory(str(exc)) from exc
+            out_of_memory = str(exc)
         except RuntimeError as exc:
-            if "out of memory" in str(exc).lower():
-                self._release_cached_memory()
-                raise OutOfMemory(str(exc)) from exc
-            raise BackendError(f"pipeline failed: {exc}") from exc
+            if "out of memory" not in str(exc).lower():
+                raise BackendError(f"pipeline failed: {exc}") from exc
+            out_of_memory = str(exc)
+        if out_of_memory is not None:
+            # Out here, not in the except block: its traceback kept the failed batch's tensors alive.
+            self._release_cached_memory()
+            raise OutOfMemory(out_of_memory)
         images: list[Image.Image] = list(output.images)
         return images[:wanted]
 

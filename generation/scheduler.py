@@ -225,6 +225,16 @@ class Scheduler:
         try:
             images = await self._call_backend(jobs)
         except OutOfMemory:
+            # Retried below, outside this block, whose traceback would hold the failed call's memory.
+            images = None
+        except GenerationError as exc:
+            await self._report_all(jobs, None, exc)
+            return
+        except Exception as exc:  # a backend bug must not take the dispatcher down with it
+            log.exception("batch of jobs %s failed", [job.job_id for job in jobs])
+            await self._report_all(jobs, None, GenerationError(f"generation failed: {exc}"))
+            return
+        if images is None:
             if len(jobs) > 1:
                 half = len(jobs) // 2
                 log.warning("out of memory on a batch of %d jobs; retrying in halves", len(jobs))
@@ -232,13 +242,6 @@ class Scheduler:
                 await self._run_jobs(jobs[half:])
                 return
             await self._report_all(jobs, None, OutOfMemory("the device ran out of memory for this job"))
-            return
-        except GenerationError as exc:
-            await self._report_all(jobs, None, exc)
-            return
-        except Exception as exc:  # a backend bug must not take the dispatcher down with it
-            log.exception("batch of jobs %s failed", [job.job_id for job in jobs])
-            await self._report_all(jobs, None, GenerationError(f"generation failed: {exc}"))
             return
         offset = 0
         for job in jobs:

@@ -105,7 +105,7 @@ def test_bucket_for() -> None:
     assert bucket_for(3, ()) == 3
 
 
-def test_vae_tiling_keeps_native_images_and_tiles_large_ones(demo_model: Path) -> None:
+def test_vae_tiling_tiles_upscales_but_no_aspect_ratio_of_the_model_size(demo_model: Path) -> None:
     from generation.settings import GenerationSettings, ModelSpec
 
     settings = GenerationSettings(
@@ -117,18 +117,25 @@ def test_vae_tiling_keeps_native_images_and_tiles_large_ones(demo_model: Path) -
     )
     tiled = DiffusionEngine.from_settings("demo", settings)
     plain = DiffusionEngine.load("demo", str(demo_model), device="cpu")
-    assert "tiled VAE for large images" in tiled.speedups
-    native = BatchRequest(key(steps=3), (BatchItem("a red fox", "", 3),))
-    assert np.array_equal(pixels(tiled.run(native)[0]), pixels(plain.run(native)[0]))
+    assert "tiled VAE decode above 8192 pixels" in tiled.speedups
 
     vae = tiled._base.vae
     calls: list[tuple[int, ...]] = []
     original = vae.tiled_decode
     vae.tiled_decode = lambda z, *a, **kw: calls.append(tuple(z.shape)) or original(z, *a, **kw)
-    large = BatchKey("demo", False, 192, 128, 2, 7.5, Sampler.DPMPP_2M, 1.0)
+    # The model's own pixel count in a wide shape (4:1, wider than the VAE's tile): decoded whole.
+    for width, height in ((64, 64), (128, 32)):
+        wide = BatchRequest(
+            BatchKey("demo", False, width, height, 2, 7.5, Sampler.DPMPP_2M, 1.0),
+            (BatchItem("a fox", "", 3),),
+        )
+        assert np.array_equal(pixels(tiled.run(wide)[0]), pixels(plain.run(wide)[0]))
+    assert calls == []
+    # A 2x upscale (four times the pixels) is decoded in tiles.
+    large = BatchKey("demo", False, 128, 128, 2, 7.5, Sampler.DPMPP_2M, 1.0)
     (image,) = tiled.run(BatchRequest(large, (BatchItem("a red fox", "", 3),)))
-    assert image.size == (192, 128)
-    assert calls, "an image past the VAE's tile size should decode in tiles"
+    assert image.size == (128, 128)
+    assert calls, "an upscale should decode in tiles"
 
 
 def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_its_disk_cache(
