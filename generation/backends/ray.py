@@ -16,10 +16,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import socket
+import threading
 from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image
 
@@ -32,7 +33,7 @@ from generation.engine import (
     StepCallback,
     StopCheck,
 )
-from generation.errors import BackendError, GenerationError, JobCancelled
+from generation.errors import BackendError, GenerationError, JobCancelled, OutOfMemory
 from generation.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,23 @@ class Done:
     images: list[Image.Image]
 
 
-ReplicaEvent = Progress | Preview | Done
+@dataclass(frozen=True)
+class Failed:
+    """The group's call failed; only that group's requests hear of it, the rest of the batch goes on."""
+
+    kind: Literal["out_of_memory", "cancelled", "error"]
+    message: str
+
+
+ReplicaEvent = Progress | Preview | Done | Failed
+
+
+@dataclass
+class _Caller:
+    """What the replica knows of one request's caller while its batch runs."""
+
+    wants_previews: bool
+    gone: bool = False
 
 
 class DiffusionReplica:
@@ -82,57 +99,63 @@ class DiffusionReplica:
             self._engines[name] = DiffusionEngine.from_settings(name, self._settings)
         return self._engines[name]
 
-    async def run(self, request: BatchRequest) -> AsyncIterator[ReplicaEvent]:
+    async def run(self, request: BatchRequest, wants_previews: bool) -> AsyncIterator[ReplicaEvent]:
         """One batch from a bot's scheduler, as a stream of events; Serve may merge it with others."""
+        caller = _Caller(wants_previews)
         # `serve.batch` turns the list-in, list-out generator into a one-in, one-out stream.
         batched: Any = self.run_batched
-        async for event in batched(request):
-            if event is not None:
-                yield event
+        try:
+            async for event in batched(request, caller):
+                if event is not None:
+                    yield event
+        finally:
+            # Ended, or cancelled by the caller: a group whose callers have all gone stops early.
+            caller.gone = True
 
-    async def run_batched(self, requests: list[BatchRequest]) -> AsyncIterator[list[Any]]:
+    async def run_batched(
+        self, requests: list[BatchRequest], callers: list[_Caller]
+    ) -> AsyncIterator[list[Any]]:
         """Run each group of compatible requests as one call, streaming every request its own events.
 
         Serve wants one entry per request in every yield: None for "nothing new for you", and
-        StopIteration once a request has its images.
+        StopIteration once a request has its images (or its error).
         """
         groups: dict[BatchKey, list[int]] = defaultdict(list)
         for index, request in enumerate(requests):
             groups[request.key].append(index)
-        done: set[int] = set()
+        finished: set[int] = set()
 
-        def for_group(indexes: list[int], events: Mapping[int, ReplicaEvent]) -> list[Any]:
-            return [
-                StopIteration if i in done else events.get(i) if i in indexes else None
-                for i in range(len(requests))
-            ]
+        def for_group(events: Mapping[int, ReplicaEvent]) -> list[Any]:
+            return [StopIteration if i in finished else events.get(i) for i in range(len(requests))]
 
         for key, indexes in groups.items():
             sizes = [len(requests[i].items) for i in indexes]
-            async for event in self._run_group(key, indexes, requests):
-                if isinstance(event, Progress):
-                    yield for_group(indexes, dict.fromkeys(indexes, event))
-                    continue
+            group_callers = [callers[i] for i in indexes]
+            async for event in self._run_group(key, [requests[i] for i in indexes], group_callers):
                 if isinstance(event, Preview):
                     slices = _split(event.images, sizes)
-                    previews = {
-                        i: Preview(event.step, event.total, own)
-                        for i, own in zip(indexes, slices, strict=True)
-                    }
-                    yield for_group(indexes, previews)
-                    continue
-                results = {i: Done(own) for i, own in zip(indexes, _split(event.images, sizes), strict=True)}
-                yield for_group(indexes, results)
-                done.update(indexes)
+                    yield for_group(
+                        {
+                            i: Preview(event.step, event.total, own)
+                            for i, own in zip(indexes, slices, strict=True)
+                            if callers[i].wants_previews
+                        }
+                    )
+                elif isinstance(event, Done):
+                    slices = _split(event.images, sizes)
+                    yield for_group({i: Done(own) for i, own in zip(indexes, slices, strict=True)})
+                else:
+                    yield for_group(dict.fromkeys(indexes, event))
+            finished.update(indexes)
 
     async def _run_group(
-        self, key: BatchKey, indexes: list[int], requests: list[BatchRequest]
+        self, key: BatchKey, requests: list[BatchRequest], callers: list[_Caller]
     ) -> AsyncIterator[ReplicaEvent]:
-        """One pipeline call; its progress and previews as they happen, then Done with all images."""
-        items: tuple[BatchItem, ...] = tuple(item for i in indexes for item in requests[i].items)
-        engine = self._engine(key.model)
+        """One pipeline call: its progress and previews as they happen, then Done or Failed."""
+        items: tuple[BatchItem, ...] = tuple(item for request in requests for item in request.items)
         loop = asyncio.get_running_loop()
         events: asyncio.Queue[ReplicaEvent] = asyncio.Queue()
+        stop = threading.Event()
 
         def on_step(step: int, total: int) -> None:
             loop.call_soon_threadsafe(events.put_nowait, Progress(step, total))
@@ -140,26 +163,60 @@ class DiffusionReplica:
         def on_preview(step: int, total: int, images: list[Image.Image]) -> None:
             loop.call_soon_threadsafe(events.put_nowait, Preview(step, total, images))
 
-        async with self._lock:  # one pipeline call at a time per replica (one GPU)
-            call = asyncio.ensure_future(
-                asyncio.to_thread(
-                    engine.run, BatchRequest(key, items), on_step=on_step, on_preview=on_preview
-                )
+        def should_stop() -> bool:
+            return stop.is_set() or all(caller.gone for caller in callers)
+
+        def run() -> list[Image.Image]:
+            return self._engine(key.model).run(
+                BatchRequest(key, items),
+                on_step=on_step,
+                should_stop=should_stop,
+                on_preview=on_preview if any(c.wants_previews for c in callers) else None,
             )
-            while not call.done():
-                waiting = asyncio.ensure_future(events.get())
-                await asyncio.wait({waiting, call}, return_when=asyncio.FIRST_COMPLETED)
-                if waiting.done():
-                    yield waiting.result()
-                else:
-                    waiting.cancel()
-            images = call.result()  # raises the engine's error, which Serve hands to every caller
+
+        async with self._lock:  # one pipeline call at a time per replica (one GPU)
+            call = asyncio.ensure_future(asyncio.to_thread(run))
+            try:
+                while not call.done():
+                    waiting = asyncio.ensure_future(events.get())
+                    await asyncio.wait({waiting, call}, return_when=asyncio.FIRST_COMPLETED)
+                    if waiting.done():
+                        yield waiting.result()
+                    else:
+                        waiting.cancel()
+            finally:
+                if not call.done():
+                    # Cancelled from outside: the thread stops at its next step, and holds the
+                    # GPU until then, so the lock is kept until it has.
+                    stop.set()
+                    await asyncio.wait({call})
         while not events.empty():  # the last steps' reports, queued just before the call returned
             yield events.get_nowait()
-        yield Done(images)
+        try:
+            images = call.result()
+        except OutOfMemory as exc:
+            yield Failed("out_of_memory", str(exc))
+        except JobCancelled as exc:
+            yield Failed("cancelled", str(exc))
+        except Exception as exc:  # the group's own failure, reported to its callers alone
+            log.exception("a batch of %d images failed on this replica", len(items))
+            yield Failed(
+                "error", str(exc) if isinstance(exc, GenerationError) else f"the replica failed: {exc}"
+            )
+        else:
+            yield Done(images)
 
     def check_health(self) -> None:
         """Serve calls this; raising marks the replica unhealthy and gets it replaced."""
+
+
+def _replica_failure(failed: Failed) -> GenerationError:
+    """The error a replica's Failed event stands for, as the scheduler expects it (OOM splits)."""
+    if failed.kind == "out_of_memory":
+        return OutOfMemory(failed.message)
+    if failed.kind == "cancelled":
+        return JobCancelled(failed.message)
+    return BackendError(failed.message)
 
 
 def _split(images: list[Image.Image], sizes: list[int]) -> list[list[Image.Image]]:
@@ -265,7 +322,7 @@ class RayBackend:
             raise BackendError("the ray backend was not started")
         last_error: Exception | None = None
         for attempt in range(1, RETRIES + 1):
-            response = self._handle.options(stream=True).run.remote(request)
+            response = self._handle.options(stream=True).run.remote(request, on_preview is not None)
             try:
                 images = await self._follow(response, should_stop, on_step, on_preview)
             except RayTaskError as exc:
@@ -295,19 +352,24 @@ class RayBackend:
         async def next_event() -> ReplicaEvent:
             return await anext(stream)
 
+        def stop_if_asked() -> None:
+            # Checked on every event and every quiet quarter second, so a steady stream of progress
+            # cannot keep a cancel or a timeout waiting.
+            try:
+                stop = should_stop()
+            except GenerationError:
+                response.cancel()
+                raise
+            if stop:
+                response.cancel()
+                raise JobCancelled("cancelled")
+
         pending = asyncio.ensure_future(next_event())
         try:
             while True:
                 done, _ = await asyncio.wait({pending}, timeout=0.25)
+                stop_if_asked()
                 if not done:
-                    try:
-                        stop = should_stop()
-                    except GenerationError:
-                        response.cancel()
-                        raise
-                    if stop:
-                        response.cancel()
-                        raise JobCancelled("cancelled")
                     continue
                 try:
                     event = pending.result()
@@ -315,6 +377,8 @@ class RayBackend:
                     raise BackendError("the replica ended the batch without its images") from None
                 if isinstance(event, Done):
                     return event.images
+                if isinstance(event, Failed):
+                    raise _replica_failure(event)
                 if isinstance(event, Progress):
                     on_step(event.step, event.total)
                 elif on_preview is not None:

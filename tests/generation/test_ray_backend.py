@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine
-from generation.errors import BackendError
+from generation.errors import BackendError, JobCancelled
 from generation.params import Sampler
 from generation.settings import PREVIEW_VAE_FOLDER, GenerationSettings, ModelSpec
 
@@ -138,3 +138,34 @@ async def test_an_unreachable_cluster_is_a_clear_error(demo_model: Path) -> None
 
     with pytest.raises(BackendError, match="could not reach the Ray cluster"):
         _check_reachable("127.0.0.1:1", timeout_s=2)
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_cancel_is_heard_while_progress_streams_in(ray_backend: object) -> None:
+    steps: list[int] = []
+    with pytest.raises(JobCancelled):
+        await ray_backend.run(  # type: ignore[attr-defined]
+            request(3, steps=400),
+            on_step=lambda s, _t: steps.append(s),
+            should_stop=lambda: len(steps) >= 3,
+        )
+    assert 3 <= len(steps) < 400
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_failing_request_fails_alone_and_the_rest_of_the_batch_goes_on(
+    ray_backend: object, tmp_path: Path
+) -> None:
+    broken = BatchRequest(
+        BatchKey(str(tmp_path / "no-such-model"), False, 64, 64, 3, 7.5, Sampler.DPMPP_2M, 1.0),
+        (BatchItem("a boat", "", 1),),
+    )
+
+    async def run(batch: BatchRequest) -> list[object]:
+        return await ray_backend.run(  # type: ignore[attr-defined, no-any-return]
+            batch, on_step=lambda s, t: None, should_stop=lambda: False
+        )
+
+    failed, fine = await asyncio.gather(run(broken), run(request(31)), return_exceptions=True)
+    assert isinstance(failed, BackendError) and "could not load model" in str(failed)
+    assert isinstance(fine, list) and len(fine) == 2
