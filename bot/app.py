@@ -13,6 +13,7 @@ from generation.backends import Backend
 from generation.engine import pick_device
 from generation.imagefiles import ImageFiles
 from generation.metrics import Metrics, MetricsServer
+from generation.models import Job
 from generation.service import GenerationService
 from generation.settings import GenerationSettings
 from generation.store import JobStore
@@ -50,16 +51,17 @@ class Services:
     metrics: Metrics
     metrics_server: MetricsServer | None = None
 
-    async def erase_user(self, user_id: int, *, guild_id: int | None = None) -> tuple[int, int]:
+    async def erase_user(self, user_id: int, *, guild_id: int | None = None) -> tuple[list[Job], int]:
         """Delete a user's jobs with their image files and their records, everywhere or in one guild.
 
-        Returns (jobs deleted, other records deleted or redacted).
+        Returns the jobs deleted (as they were) and how many other records were deleted or redacted.
         """
         jobs = await self.generation.store.delete_user_jobs(user_id, guild_id=guild_id)
+        self.generation.withdraw(job.id for job in jobs if not job.status.finished)
         for job in jobs:
             await asyncio.to_thread(self.generation.files.delete_job, job.id)
         rows = await self.audit.delete_user_data(user_id, guild_id=guild_id)
-        return len(jobs), rows
+        return jobs, rows
 
     async def close(self) -> None:
         if self.metrics_server is not None:

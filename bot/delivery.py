@@ -38,6 +38,9 @@ TOKEN_MARGIN = timedelta(seconds=30)
 _ORIGINAL = cast(int, "@original")
 _TOKEN_GONE = (401, 404)
 PREVIEW_FILENAME = "preview.jpg"
+# Previews stop this long before the token runs out, so the result can still replace the last one
+# on the same message.
+PREVIEW_TOKEN_MARGIN = timedelta(minutes=2)
 
 
 def token_usable(expires_at: datetime | None, now: datetime) -> bool:
@@ -69,6 +72,9 @@ class _Live:
     finished: bool = False
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     edit: asyncio.Task[None] | None = None
+    # The interaction's message, once an edit has told us its id: a result that has to go to the
+    # channel clears the preview left on it.
+    message_id: int | None = None
 
 
 class Delivery:
@@ -109,7 +115,8 @@ class Delivery:
         text = "\n".join((wording.queued_line(job.id, position, eta_s), *live.notes))
         async with live.lock:
             try:
-                await self._edit_original(job, content=text, view=formatting.pending_view(job.id))
+                message = await self._edit_original(job, content=text, view=formatting.pending_view(job.id))
+                live.message_id = message.id
             except (_TokenGone, discord.HTTPException) as exc:
                 # The job is stored and queued whatever happens to this message; the result follows.
                 log.info("queued edit of job %s failed: %r", job.id, exc)
@@ -132,6 +139,8 @@ class Delivery:
         live = self._live.get(job_id)
         if live is None or live.finished or live.token is None:
             return
+        if live.expires_at is None or live.expires_at - self._clock() < PREVIEW_TOKEN_MARGIN:
+            return
         if live.edit is not None and not live.edit.done():
             # A preview is worth more than the text edit ahead of it: let that land, then show this.
             await asyncio.gather(live.edit, return_exceptions=True)
@@ -147,24 +156,34 @@ class Delivery:
         await asyncio.gather(task, return_exceptions=True)
 
     async def job_finished(self, job: Job) -> None:
-        live = self._live.pop(job.id, None)
-        self.throttle.forget(job.id)
+        live = await self._stop_showing(job.id)
+        await self.post_result(
+            job,
+            size_limit=live.size_limit if live else None,
+            original_message_id=live.message_id if live else None,
+        )
+
+    async def _stop_showing(self, job_id: int) -> _Live | None:
+        """No more progress or previews for this job; an edit on its way lands first, not after."""
+        live = self._live.pop(job_id, None)
+        self.throttle.forget(job_id)
         if live is not None:
             live.finished = True
             if live.edit is not None:
-                # A progress edit landing after the result would hide it: let it land first.
                 await asyncio.gather(live.edit, return_exceptions=True)
-        await self.post_result(job, size_limit=live.size_limit if live else None)
+        return live
 
     # -- posting ----------------------------------------------------------------------------------
 
-    async def post_result(self, job: Job, *, size_limit: int | None = None) -> bool:
+    async def post_result(
+        self, job: Job, *, size_limit: int | None = None, original_message_id: int | None = None
+    ) -> bool:
         """Post a finished job once; True when this call posted it."""
         if job.deleted_at is not None or job.posted_at is not None or job.id in self._posting:
             return False
         self._posting.add(job.id)
         try:
-            message_id = await self._post(job, size_limit)
+            message_id = await self._post(job, size_limit, original_message_id)
         except discord.HTTPException as exc:
             # The job stays finished in the store, unposted: `/job` shows it, a restart retries it.
             log.warning("posting job %s failed: HTTP %s %s", job.id, exc.status, exc.text)
@@ -178,7 +197,7 @@ class Delivery:
         log.info("job %s posted as message %s", job.id, message_id)
         return True
 
-    async def _post(self, job: Job, size_limit: int | None) -> int | None:
+    async def _post(self, job: Job, size_limit: int | None, original_message_id: int | None) -> int | None:
         # 1. What to show; reading and re-encoding images is file work, off the event loop.
         channel_limit = self._channel_limit(job)
         interaction_limit = size_limit or formatting.DEFAULT_FILESIZE_LIMIT
@@ -226,10 +245,40 @@ class Delivery:
             nonce=result_nonce(job.id),
             allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)]),
         )
+        if original_message_id is not None:
+            await self._clear_original(job, original_message_id, sent.jump_url)
         return sent.id
+
+    async def _clear_original(self, job: Job, message_id: int, result_url: str) -> None:
+        """Take the last preview and the progress off the interaction's message, through the channel
+        (its token has run out), and point to where the result went."""
+        assert job.channel_id is not None
+        message = self._bot.get_partial_messageable(job.channel_id).get_partial_message(message_id)
+        try:
+            await message.edit(
+                content=wording.result_moved_line(job.id, result_url), attachments=[], view=None
+            )
+        except discord.HTTPException as exc:
+            log.info("job %s: could not clear its first message (HTTP %s)", job.id, exc.status)
+
+    def show_erased(self, jobs: list[Job]) -> None:
+        """Replace the messages of erased jobs with a line saying so, in the background (a member may
+        have hundreds, and Discord paces edits)."""
+
+        async def clear_all() -> None:
+            for job in jobs:
+                try:
+                    await self.show_deleted(job)
+                except Exception:
+                    log.exception("could not clear the message of erased job %s", job.id)
+
+        task = asyncio.create_task(clear_all(), name="clear-erased-jobs")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def show_deleted(self, job: Job) -> None:
         """Replace a deleted job's images with a line saying so (where we still can)."""
+        await self._stop_showing(job.id)
         if job.interaction_token is not None and token_usable(job.interaction_expires_at, self._clock()):
             try:
                 await self._edit_original(
@@ -265,7 +314,7 @@ class Delivery:
             if live is None:
                 # A job resumed after a restart: its token is in the store.
                 job = await self._service.store.get(job_id)
-                if job.status.finished:
+                if job.status.finished or job.deleted_at is not None:
                     return
                 live = self._track(job)
             if live.token is None:
@@ -278,13 +327,14 @@ class Delivery:
                 extra: dict[str, Any] = {}
                 if preview is not None:
                     extra["attachments"] = [discord.File(io.BytesIO(preview), filename=PREVIEW_FILENAME)]
-                await self._edit(
+                message = await self._edit(
                     live.token,
                     live.expires_at,
                     content=wording.progress_line(job_id, step, total),
                     view=formatting.pending_view(job_id),
                     **extra,
                 )
+                live.message_id = message.id
         except (_TokenGone, discord.HTTPException) as exc:
             log.info("progress edit of job %s failed: %r", job_id, exc)
         except Exception:

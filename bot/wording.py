@@ -191,6 +191,11 @@ def expired_result_line(user_id: int, text: str) -> str:
     return f"<@{user_id}> {text}"
 
 
+def result_moved_line(job_id: int, url: str) -> str:
+    """The interaction's message once the result had to go to the channel instead."""
+    return f"Job #{job_id} is done: {url}"
+
+
 def deleted_line(job_id: int) -> str:
     return f"Job #{job_id} was deleted."
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
@@ -25,6 +25,7 @@ from generation.errors import (
     InvalidImage,
     InvalidParameters,
     JobCancelled,
+    JobNotFound,
     ModelUnavailable,
     NotAllowed,
 )
@@ -147,6 +148,9 @@ class GenerationService:
         # Jobs whose preview is being classified or shown: newer previews are dropped meanwhile.
         self._previewing: set[int] = set()
         self._preview_tasks: set[asyncio.Task[None]] = set()
+        # Running jobs deleted or erased: a preview that was being classified is not shown.
+        self._no_previews: set[int] = set()
+        self._closing = False
         self._waiters: dict[int, list[asyncio.Future[Job]]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -162,11 +166,14 @@ class GenerationService:
         self.scheduler.start()
 
     async def close(self) -> None:
+        # Previews stop first (a running batch keeps reporting until the scheduler has stopped),
+        # and the tasks still classifying one are cancelled once nothing can start another.
+        self._closing = True
+        await self.scheduler.stop()
+        await self.backend.close()
         for task in list(self._preview_tasks):
             task.cancel()
         await asyncio.gather(*self._preview_tasks, return_exceptions=True)
-        await self.scheduler.stop()
-        await self.backend.close()
 
     async def _recover(self, owns_guild: Callable[[int | None], bool]) -> None:
         resumed = 0
@@ -349,7 +356,7 @@ class GenerationService:
 
     def _preview_reporter(self, job_id: int) -> Callable[[int, int, list[Image.Image]], None]:
         def report(step: int, total: int, images: list[Image.Image]) -> None:
-            if self.observer is None or job_id in self._previewing:
+            if self.observer is None or self._closing or job_id in self._previewing:
                 return
             self._previewing.add(job_id)
             task = asyncio.create_task(self._show_preview(job_id, step, total, images))
@@ -364,10 +371,14 @@ class GenerationService:
         Stricter than results on purpose: a flagged or unclassifiable preview is not shown at all
         (not even spoilered) and the job goes on with text progress; its result is judged on its own.
         """
+        if not images:
+            return
         try:
             verdicts = await asyncio.to_thread(self.gate.classify, images)
             if not all(verdict is not None and not verdict.unsafe for verdict in verdicts):
                 self.metrics.previews_withheld.inc()
+                return
+            if job_id in self._no_previews or self._closing:
                 return
             sheet = await asyncio.to_thread(preview_sheet, images)
             if self.observer is not None:
@@ -455,12 +466,32 @@ class GenerationService:
         # A running job is finished as cancelled by the scheduler at its next step.
         return job
 
+    def withdraw(self, job_ids: Iterable[int]) -> list[int]:
+        """Stop jobs that are being deleted or erased: queued ones leave the queue, running ones stop
+        at their next step, and previews of them already on their way are not shown.
+
+        Returns the jobs taken out of the queue (the running ones finish through the scheduler).
+        """
+        dequeued = []
+        for job_id in job_ids:
+            if not self.scheduler.cancel(job_id):
+                continue  # finished, or another bot process runs it
+            if self.scheduler.is_running(job_id):
+                self._no_previews.add(job_id)
+            else:
+                self._concurrency.pop(job_id, None)
+                dequeued.append(job_id)
+        return dequeued
+
     async def delete(self, job_id: int, actor_id: int, *, moderator: bool = False) -> Job:
         job = await self.store.get(job_id)
         if job.user_id != actor_id and not moderator:
             raise NotAllowed("only the job's owner or a moderator can delete it")
         await asyncio.to_thread(self.files.delete_job, job_id)
         await self.store.mark_deleted(job_id)
+        # A deleted job is not worth the GPU, and nothing more of it may be shown.
+        for dequeued in self.withdraw([job_id]):
+            await self._finish(dequeued, JobStatus.CANCELLED, error="deleted")
         if job.guild_id is not None and job.user_id != actor_id:
             await self.audit.record(
                 guild_id=job.guild_id,
@@ -491,6 +522,17 @@ class GenerationService:
     async def _handle_outcome(self, outcome: JobOutcome) -> None:
         """Classify and store a finished job's images (runs while the GPU slot is still held)."""
         job_id = outcome.job.job_id
+        self._no_previews.discard(job_id)
+        try:
+            await self._record_outcome(job_id, outcome)
+        except JobNotFound:
+            # Erased (/forget-me, /mod purge) while it ran: nothing left to record it in, and any
+            # image saved meanwhile goes too.
+            self._concurrency.pop(job_id, None)
+            await asyncio.to_thread(self.files.delete_job, job_id)
+            log.info("job %s was erased while it ran", job_id)
+
+    async def _record_outcome(self, job_id: int, outcome: JobOutcome) -> None:
         if outcome.error is not None or outcome.images is None:
             if isinstance(outcome.error, JobCancelled):
                 await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
@@ -499,8 +541,13 @@ class GenerationService:
                 await self._finish_failed(job_id, str(outcome.error))
             return
         job = await self.store.get(job_id)
+        if job.deleted_at is not None:
+            await self._finish(job_id, JobStatus.CANCELLED, error="deleted")
+            return
         records = await self._classify_and_save(job, outcome.images)
-        await self._finish(job_id, JobStatus.DONE, images=records)
+        finished = await self._finish(job_id, JobStatus.DONE, images=records)
+        if finished.deleted_at is not None:  # deleted while its images were being saved
+            await asyncio.to_thread(self.files.delete_job, job_id)
 
     async def _classify_and_save(self, job: Job, images: Sequence[Image.Image]) -> list[ImageRecord]:
         params = job.generation_params

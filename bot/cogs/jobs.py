@@ -154,4 +154,5 @@ class JobsCog(commands.Cog):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         jobs, rows = await self.bot.services.erase_user(interaction.user.id)
-        await interaction.followup.send(wording.forgotten(jobs, rows))
+        await interaction.followup.send(wording.forgotten(len(jobs), rows))
+        self.bot.flow.delivery.show_erased(jobs)

@@ -203,7 +203,8 @@ class ModerationCog(commands.Cog):
         async def purge(guild_id: int, policy: GuildPolicy) -> str:
             # One server's moderators reach that server's data only; /forget-me erases everything.
             jobs, rows = await self.bot.services.erase_user(user.id, guild_id=guild_id)
-            what = wording.purged(user.id, jobs, rows)
+            self.bot.flow.delivery.show_erased(jobs)
+            what = wording.purged(user.id, len(jobs), rows)
             await self._echo(policy, policy, interaction.user.id, what)
             return what
 

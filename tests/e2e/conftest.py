@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import re
+import threading
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -38,8 +39,16 @@ class FlaggingClassifier:
     name: str = "test-flagger"
     flag_all: bool = False
     seen: int = 0
+    # After this many calls, each call waits for `release`: a running job's first preview shows, and
+    # its result waits while a test acts on the running job.
+    hold_after: int | None = None
+    release: threading.Event = field(default_factory=threading.Event)
+    calls: int = 0
 
     def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
+        self.calls += 1
+        if self.hold_after is not None and self.calls > self.hold_after:
+            assert self.release.wait(60), "the test never released the classifier"
         self.seen += len(images)
         return [
             SafetyVerdict(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import BotWorld
+from fakediscord import InteractionRecord
 
 from bot.delivery import result_nonce
 
@@ -37,6 +40,7 @@ async def test_terms_are_shown_until_accepted_then_the_request_goes_on(world: Bo
         assert "CreativeML Open RAIL-M" in embed["title"]
         assert "exploit, harm or attempt" in embed["description"] or "minors" in embed["description"]
         assert await bot.services.generation.store.history(fake.user.id) == []
+        assert not (world.folder / "images").exists() or not any((world.folder / "images").rglob("*.png"))
 
         [followup_id] = fake.get_interaction(inter).followup_message_ids
         accept = await fake.click_button(followup_id, "imagine:terms:accept:creativeml-openrail-m:1.0")
@@ -131,7 +135,7 @@ async def test_progress_previews_are_shown_only_when_safe_and_the_result_replace
     world.previews = True
     world.classifier.flag_all = flagged
     fake = world.fake
-    async with world.bot():
+    async with world.bot() as bot:
         inter = await fake.send_interaction("imagine", {"prompt": "a paper boat", "steps": 40})
         final = await world.final_edit(inter)
         edits = fake.requests_matching("PATCH", world.original_path(inter))
@@ -139,6 +143,8 @@ async def test_progress_previews_are_shown_only_when_safe_and_the_result_replace
         if flagged:
             assert previews == []
             assert final.files == []  # the flagged result is withheld too
+            metrics = bot.services.generation.metrics.registry
+            assert (metrics.get_sample_value("imagine_previews_withheld_total") or 0) >= 1
         else:
             assert previews, "a safe running job shows a preview"
             assert all(r.index < final.index for r in previews)
@@ -147,3 +153,65 @@ async def test_progress_previews_are_shown_only_when_safe_and_the_result_replace
         message = fake.original_response(inter)
         assert message is not None
         assert PREVIEW_FILENAME not in [a["filename"] for a in message["attachments"]]
+
+
+async def first_preview(world: BotWorld, inter: InteractionRecord) -> None:
+    from bot.delivery import PREVIEW_FILENAME
+
+    await world.fake.wait_for_request(
+        "PATCH",
+        world.original_path(inter),
+        predicate=lambda r: any(f.filename == PREVIEW_FILENAME for f in r.files),
+        timeout=60,
+    )
+
+
+async def test_a_result_sent_to_the_channel_takes_the_preview_off_the_first_message(world: BotWorld) -> None:
+    world.previews = True
+    world.classifier.hold_after = 1  # the first preview shows; the result waits for the test
+    fake = world.fake
+    assert fake.channel is not None
+    async with world.bot():
+        inter = await fake.send_interaction("imagine", {"prompt": "a night market", "steps": 30})
+        await first_preview(world, inter)
+        fake.expire_interaction(inter)
+        world.classifier.release.set()
+        sent = await fake.wait_for_request("POST", rf"/channels/{fake.channel.id}/messages$", timeout=60)
+        original = fake.original_response(inter)
+        assert original is not None
+        cleared = await fake.wait_for_request(
+            "PATCH", rf"/channels/{fake.channel.id}/messages/{original['id']}$", timeout=30
+        )
+        assert cleared.json["attachments"] == []
+        assert sent.response["id"] in cleared.json["content"]  # it links to the result
+        assert fake.original_response(inter)["attachments"] == []  # type: ignore[index]
+
+
+async def test_forget_me_on_a_running_job_stops_it_and_clears_its_message(world: BotWorld) -> None:
+    world.previews = True
+    world.classifier.hold_after = 1  # the first preview shows; the rest waits for the test
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lantern", "steps": 30})
+        await first_preview(world, inter)
+        job = await world.first_job(bot, fake.user.id)
+        forget = await fake.send_interaction("forget-me", {"confirm": "DELETE"})
+        answer = await fake.wait_for_request("POST", rf"/webhooks/\d+/{re.escape(forget.token)}$")
+        assert "Deleted 1 jobs" in answer.json["content"]
+        world.classifier.release.set()
+        cleared = await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: (r.json or {}).get("content") == f"Job #{job.id} was deleted.",
+            timeout=30,
+        )
+        await bot.services.generation.scheduler.idle()
+        later = [
+            r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.index > cleared.index
+        ]
+        assert later == []  # no progress, preview or result after the message was cleared
+        message = fake.original_response(inter)
+        assert message is not None and message["attachments"] == []
+        assert await bot.services.generation.store.history(fake.user.id) == []
+        assert not (world.folder / "images").exists() or not any((world.folder / "images").rglob("*.png"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -308,3 +308,26 @@ async def test_previews_are_classified_and_shown_only_when_plainly_safe(
                 assert sheet.format == "JPEG" and sheet.size == (128, 64)  # two images side by side
     finally:
         await services.close()
+
+
+async def test_deleting_a_queued_or_running_job_stops_it(services: Services) -> None:
+    await accept(services)
+    service = services.generation
+    long = GenerationParams(prompt="a red fox", model="demo", width=64, height=64, steps=40, seeds=(1,))
+    await accept(services, USER + 1)
+    running = (await service.submit(request(params=long))).job
+    # Other steps, so it cannot share the running job's batch: it waits for the one GPU slot.
+    other = replace(long, steps=39)
+    queued = (await service.submit(request(params=other, user=USER + 1, guild_id=GUILD + 1))).job
+    for _ in range(400):
+        if service.scheduler.is_running(running.id):
+            break
+        await asyncio.sleep(0.01)
+    assert service.scheduler.is_running(running.id)
+
+    gone = await service.delete(queued.id, USER + 1)
+    assert gone.status is JobStatus.CANCELLED and gone.deleted_at is not None
+    assert queued.id not in service.scheduler.queue
+    await service.delete(running.id, USER)
+    stopped = await service.wait(running.id)
+    assert stopped.status is JobStatus.CANCELLED and stopped.images == []
