@@ -522,7 +522,6 @@ class GenerationService:
     async def _handle_outcome(self, outcome: JobOutcome) -> None:
         """Classify and store a finished job's images (runs while the GPU slot is still held)."""
         job_id = outcome.job.job_id
-        self._no_previews.discard(job_id)
         try:
             await self._record_outcome(job_id, outcome)
         except JobNotFound:
@@ -531,6 +530,8 @@ class GenerationService:
             self._concurrency.pop(job_id, None)
             await asyncio.to_thread(self.files.delete_job, job_id)
             log.info("job %s was erased while it ran", job_id)
+        finally:
+            self._no_previews.discard(job_id)
 
     async def _record_outcome(self, job_id: int, outcome: JobOutcome) -> None:
         if outcome.error is not None or outcome.images is None:
