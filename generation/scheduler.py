@@ -34,8 +34,8 @@ class ScheduledJob:
     key: BatchKey
     items: tuple[BatchItem, ...]
     on_progress: Callable[[int, int], None] | None = None
-    # Rough images of this job's items while it runs (called on the event loop).
-    on_preview: Callable[[int, int, list[Image.Image]], None] | None = None
+    # Whether rough images of this job's items are wanted while it runs (see `PreviewHandler`).
+    wants_previews: bool = False
     cancelled: bool = field(default=False)
 
 
@@ -47,6 +47,9 @@ class JobOutcome:
 
 
 OutcomeHandler = Callable[[JobOutcome], Awaitable[None]]
+# (step, total steps, [(job, its rough images)]) for one batch, on the event loop: one call per
+# preview of the batch, so its images can be classified together.
+PreviewHandler = Callable[[int, int, list[tuple[ScheduledJob, list[Image.Image]]]], None]
 StartHandler = Callable[[list[int]], Awaitable[None]]
 
 
@@ -65,6 +68,7 @@ class Scheduler:
         on_outcome: OutcomeHandler,
         metrics: Metrics,
         on_started: StartHandler = _nothing_to_record,
+        on_previews: PreviewHandler | None = None,
         slots: int = 1,
         max_batch: int = 8,
         batch_wait_s: float = 0.0,
@@ -75,6 +79,7 @@ class Scheduler:
         self._backend = backend
         self._on_outcome = on_outcome
         self._on_started = on_started
+        self._on_previews = on_previews
         self._metrics = metrics
         self._slots = asyncio.Semaphore(slots)
         self._slot_count = slots
@@ -266,12 +271,14 @@ class Scheduler:
 
         def on_preview(step: int, total: int, previews: list[Image.Image]) -> None:
             # The batch's previews in item order; each job gets the slice of its own items.
-            offset = 0
+            per_job, offset = [], 0
             for job in jobs:
                 own = previews[offset : offset + len(job.items)]
                 offset += len(job.items)
-                if job.on_preview is not None and not job.cancelled:
-                    loop.call_soon_threadsafe(job.on_preview, step, total, own)
+                if job.wants_previews and not job.cancelled:
+                    per_job.append((job, own))
+            if per_job and self._on_previews is not None:
+                loop.call_soon_threadsafe(self._on_previews, step, total, per_job)
 
         def should_stop() -> bool:
             if time.monotonic() > deadline:
@@ -280,7 +287,7 @@ class Scheduler:
 
         self._metrics.batch_size.observe(len(items))
         started = time.monotonic()
-        wants_previews = any(job.on_preview is not None for job in jobs)
+        wants_previews = self._on_previews is not None and any(job.wants_previews for job in jobs)
         images = await self._backend.run(
             BatchRequest(key, items),
             on_step=on_step,

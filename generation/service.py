@@ -137,6 +137,7 @@ class GenerationService:
             FairQueue(quantum=quantum),
             on_outcome=self._handle_outcome,
             on_started=self.store.mark_running,
+            on_previews=self._on_previews,
             metrics=metrics,
             slots=settings.gpu_slots,
             max_batch=settings.max_batch,
@@ -332,7 +333,7 @@ class GenerationService:
             items,
             on_progress=self._progress_reporter(job.id),
             # Nobody to show previews to (the CLI): the engine is not asked to decode any.
-            on_preview=self._preview_reporter(job.id) if self.observer is not None else None,
+            wants_previews=self.observer is not None,
         )
         self._concurrency[job.id] = policy.user_concurrency
         self.scheduler.submit(
@@ -354,39 +355,56 @@ class GenerationService:
 
         return report
 
-    def _preview_reporter(self, job_id: int) -> Callable[[int, int, list[Image.Image]], None]:
-        def report(step: int, total: int, images: list[Image.Image]) -> None:
-            if self.observer is None or self._closing or job_id in self._previewing:
-                return
-            self._previewing.add(job_id)
-            task = asyncio.create_task(self._show_preview(job_id, step, total, images))
-            self._preview_tasks.add(task)
-            task.add_done_callback(self._preview_tasks.discard)
+    def _on_previews(
+        self, step: int, total: int, per_job: list[tuple[ScheduledJob, list[Image.Image]]]
+    ) -> None:
+        """A batch's previews: classified together, off the event loop, one batch at a time per job."""
+        if self.observer is None or self._closing:
+            return
+        wanted = [
+            (job.job_id, images) for job, images in per_job if images and job.job_id not in self._previewing
+        ]
+        if not wanted:
+            return
+        self._previewing.update(job_id for job_id, _ in wanted)
+        task = asyncio.create_task(self._show_previews(step, total, wanted))
+        self._preview_tasks.add(task)
+        task.add_done_callback(self._preview_tasks.discard)
 
-        return report
-
-    async def _show_preview(self, job_id: int, step: int, total: int, images: list[Image.Image]) -> None:
-        """Classify a preview like a result; show it only when every image of it is plainly safe.
+    async def _show_previews(
+        self, step: int, total: int, per_job: list[tuple[int, list[Image.Image]]]
+    ) -> None:
+        """Classify previews like results; show a job's only when every image of it is plainly safe.
 
         Stricter than results on purpose: a flagged or unclassifiable preview is not shown at all
         (not even spoilered) and the job goes on with text progress; its result is judged on its own.
         """
-        if not images:
-            return
+
+        async def show(job_id: int, own: list[Image.Image]) -> None:
+            if job_id in self._no_previews or self._closing or self.observer is None:
+                return
+            sheet = await asyncio.to_thread(preview_sheet, own)
+            await self.observer.job_preview(job_id, step, total, sheet)
+
         try:
+            images = [image for _, own in per_job for image in own]
             verdicts = await asyncio.to_thread(self.gate.classify, images)
-            if not all(verdict is not None and not verdict.unsafe for verdict in verdicts):
-                self.metrics.previews_withheld.inc()
-                return
-            if job_id in self._no_previews or self._closing:
-                return
-            sheet = await asyncio.to_thread(preview_sheet, images)
-            if self.observer is not None:
-                await self.observer.job_preview(job_id, step, total, sheet)
+            safe, offset = [], 0
+            for job_id, own in per_job:
+                mine = verdicts[offset : offset + len(own)]
+                offset += len(own)
+                if all(verdict is not None and not verdict.unsafe for verdict in mine):
+                    safe.append(show(job_id, own))
+                else:
+                    self.metrics.previews_withheld.inc()
+            # Each job's message is edited on its own: one slow edit does not hold the others back.
+            for failure in await asyncio.gather(*safe, return_exceptions=True):
+                if isinstance(failure, Exception):
+                    log.warning("showing a preview failed: %r", failure)
         except Exception:
-            log.exception("preview of job %s failed", job_id)
+            log.exception("previews of jobs %s failed", [job_id for job_id, _ in per_job])
         finally:
-            self._previewing.discard(job_id)
+            self._previewing.difference_update(job_id for job_id, _ in per_job)
 
     # -- follow-ups from result buttons -------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -24,9 +24,11 @@ class ScriptedClassifier:
     flag: bool = False
     fail: bool = False
     calls: int = 0
+    sizes: list[int] = field(default_factory=list)
 
     def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
         self.calls += 1
+        self.sizes.append(len(images))
         if self.fail:
             raise RuntimeError("classifier crashed")
         labels = ("scripted_unsafe",) if self.flag else ()

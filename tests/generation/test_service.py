@@ -331,3 +331,42 @@ async def test_deleting_a_queued_or_running_job_stops_it(services: Services) -> 
     await service.delete(running.id, USER)
     stopped = await service.wait(running.id)
     assert stopped.status is JobStatus.CANCELLED and stopped.images == []
+
+
+async def test_the_previews_of_a_batch_are_classified_together(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> None:
+    from generation.settings import PREVIEW_VAE_FOLDER, ModelSpec
+
+    settings = tiny_settings(demo_model, tmp_path, sqlite_url, preview_interval_s=0.0001)
+    settings.generation.models["demo"] = ModelSpec(
+        source=str(demo_model), width=64, height=64, steps=3, preview_vae=str(demo_model / PREVIEW_VAE_FOLDER)
+    )
+    services = await build_services(settings, classifier=classifier)
+    await services.generation.start()
+    try:
+        observer = RecordingObserver()
+        service = services.generation
+        service.observer = observer
+        users = [USER + offset for offset in range(4)]
+        for user in users:
+            await accept(services, user)
+        # One job holds the GPU slot while three more, compatible with each other, queue behind it.
+        first = GenerationParams(prompt="a fox", model="demo", width=64, height=64, steps=50, seeds=(1,))
+        await service.submit(request(params=first))
+        later = replace(first, steps=12)
+        jobs = [
+            (
+                await service.submit(
+                    request(params=replace(later, seeds=(i,)), user=user, guild_id=GUILD + i)
+                )
+            ).job
+            for i, user in enumerate(users[1:], start=1)
+        ]
+        for job in jobs:
+            await service.wait(job.id)
+        await asyncio.gather(*service._preview_tasks)
+        assert 3 in classifier.sizes  # the three jobs' previews went to the classifier as one call
+        assert {job.id for job in jobs} <= {job_id for job_id, *_ in observer.previews}
+    finally:
+        await services.close()
