@@ -181,7 +181,13 @@ def decode_large_in_tiles(vae: Any, decode: Callable[..., Any], above_pixels: in
     return decode_by_size
 
 
-def log_warmup(bucket: int, started: float, total: int, index: int) -> None:
+def log_warmup(bucket: int, width: int, height: int, started: float, total: int, index: int) -> None:
     log.info(
-        "warm-up %d/%d: batch bucket %d ready in %.1f s", index, total, bucket, time.perf_counter() - started
+        "warm-up %d/%d: batch bucket %d at %dx%d ready in %.1f s",
+        index,
+        total,
+        bucket,
+        width,
+        height,
+        time.perf_counter() - started,
     )

@@ -20,7 +20,7 @@ from PIL import Image
 
 from generation.acceleration import Acceleration, bucket_for, log_warmup, optimize_pipeline
 from generation.errors import BackendError, JobCancelled, ModelUnavailable, OutOfMemory
-from generation.params import Sampler
+from generation.params import Sampler, parse_aspect_ratio, size_for_aspect
 from generation.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
@@ -149,7 +149,13 @@ class DiffusionEngine:
             engine.load_preview_decoder(spec.preview_vae)
             engine.preview_interval_s = settings.preview_interval_s
         if settings.compile:
-            engine.warm_up(spec.width, spec.height, settings.max_batch)
+            sizes = [(spec.width, spec.height)]
+            for aspect in settings.compile_warmup_aspects:
+                size = size_for_aspect(*parse_aspect_ratio(aspect), spec.pixel_budget)
+                if size not in sizes:
+                    sizes.append(size)
+            for width, height in sizes:
+                engine.warm_up(width, height, settings.max_batch)
         return engine
 
     def warm_up(self, width: int, height: int, max_batch: int) -> None:
@@ -159,7 +165,7 @@ class DiffusionEngine:
         for index, bucket in enumerate(buckets, start=1):
             started = time.perf_counter()
             self.run(BatchRequest(key, (BatchItem("warm-up", "", 0),) * bucket))
-            log_warmup(bucket, started, len(buckets), index)
+            log_warmup(bucket, width, height, started, len(buckets), index)
 
     def load_preview_decoder(self, source: str) -> None:
         """Load the preview autoencoder; without it the model serves as well, with text progress only."""

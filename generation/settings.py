@@ -6,11 +6,12 @@ import json
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from generation.acceleration import AttentionBackend
-from generation.params import Sampler
+from generation.errors import InvalidParameters
+from generation.params import Sampler, parse_aspect_ratio
 
 DEFAULT_MODEL_SOURCE = "stable-diffusion-v1-5/stable-diffusion-v1-5"
 DEFAULT_PREVIEW_VAE = "madebyollin/taesd"
@@ -84,6 +85,9 @@ class GenerationSettings(BaseSettings):
     vae_tiling: bool = True
     # Inductor's on-disk cache, so a restart reuses compiled kernels instead of compiling again.
     compile_cache_dir: Path = Path("data/compile-cache")
+    # Aspect ratios (like "16:9") whose sizes are compiled at start too, for every bucket; any other
+    # size compiles on its first batch (once: the cache keeps it), holding its GPU slot meanwhile.
+    compile_warmup_aspects: tuple[str, ...] = ()
     channels_last: bool = True
     fuse_qkv: bool = True
     # At most one rough preview per running batch this often (0: text progress only). Previews are
@@ -92,6 +96,16 @@ class GenerationSettings(BaseSettings):
     # /metrics and /healthz; 0 turns the server off. Loopback unless told otherwise.
     metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
+
+    @field_validator("compile_warmup_aspects")
+    @classmethod
+    def _aspects_parse(cls, aspects: tuple[str, ...]) -> tuple[str, ...]:
+        for aspect in aspects:
+            try:
+                parse_aspect_ratio(aspect)
+            except InvalidParameters as exc:
+                raise ValueError(exc.reason) from None
+        return aspects
 
     @model_validator(mode="after")
     def _default_model_is_registered(self) -> GenerationSettings:

@@ -9,7 +9,7 @@ from PIL import Image
 
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine, fit_to_grid
 from generation.errors import JobCancelled, ModelUnavailable
-from generation.params import Sampler
+from generation.params import Sampler, size_for_aspect
 
 
 @pytest.fixture(scope="module")
@@ -138,11 +138,13 @@ def test_vae_tiling_tiles_upscales_but_no_aspect_ratio_of_the_model_size(demo_mo
     assert calls, "an upscale should decode in tiles"
 
 
+@pytest.mark.timeout(600)  # inductor compiles six graphs on two CPU cores
 def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_its_disk_cache(
     demo_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """torch.compile on the CPU (inductor): the same pixels as eager, every sampler and img2img served
-    by the graphs warm-up compiled, and a restart that finds its kernels on disk."""
+    """torch.compile on the CPU (inductor): the same pixels as eager, every sampler, img2img and a
+    warmed-up aspect ratio served by the graphs warm-up compiled, and a restart that finds its
+    kernels on disk."""
     import torch
     from torch._dynamo.utils import counters
 
@@ -158,6 +160,7 @@ def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_it
         batch_buckets=(1, 2),
         max_batch=2,
         compile_cache_dir=cache,
+        compile_warmup_aspects=("2:1",),
     )
     plain = DiffusionEngine.load("demo", str(demo_model), device="cpu")
     try:
@@ -171,6 +174,11 @@ def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_it
         ]
         requests.append(BatchRequest(key(sampler=Sampler.EULER_A), (BatchItem("a cat", "", 6),)))
         requests.append(BatchRequest(key(img2img=True, steps=5), (BatchItem("a cat", "", 7, red),)))
+        # The aspect ratio warm-up covered, in both buckets.
+        wide_w, wide_h = size_for_aspect(2, 1, 64 * 64)
+        wide = BatchKey("demo", False, wide_w, wide_h, 3, 7.5, Sampler.EULER, 1.0)
+        requests.append(BatchRequest(wide, (BatchItem("a boat", "", 8),)))
+        requests.append(BatchRequest(wide, (BatchItem("a boat", "", 8), BatchItem("a kite", "", 9))))
         for request in requests:
             for ours, theirs in zip(fast.run(request), plain.run(request), strict=True):
                 assert np.abs(pixels(ours) - pixels(theirs)).max() <= 2
