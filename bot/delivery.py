@@ -20,6 +20,7 @@ import discord
 
 from bot import formatting, wording
 from bot.progress import ProgressThrottle
+from generation.errors import JobNotFound
 from generation.fairqueue import Position
 from generation.models import Job
 from generation.service import GenerationService
@@ -41,6 +42,12 @@ PREVIEW_FILENAME = "preview.jpg"
 # Previews stop this long before the token runs out, so the result can still replace the last one
 # on the same message.
 PREVIEW_TOKEN_MARGIN = timedelta(minutes=2)
+
+
+def _message_url(job: Job, message_id: int) -> str:
+    """Discord's link to a message (what discord.Message.jump_url gives)."""
+    where = job.guild_id if job.guild_id is not None else "@me"
+    return f"https://discord.com/channels/{where}/{job.channel_id}/{message_id}"
 
 
 def token_usable(expires_at: datetime | None, now: datetime) -> bool:
@@ -183,21 +190,35 @@ class Delivery:
             return False
         self._posting.add(job.id)
         try:
-            message_id = await self._post(job, size_limit, original_message_id)
+            posted = await self._post(job, size_limit)
         except discord.HTTPException as exc:
             # The job stays finished in the store, unposted: `/job` shows it, a restart retries it.
             log.warning("posting job %s failed: HTTP %s %s", job.id, exc.status, exc.text)
             return False
         finally:
             self._posting.discard(job.id)
-        if message_id is None:
+        if posted is None:
             return False
+        message_id, in_channel = posted
         if not await self._service.store.mark_posted(job.id, message_id):
             log.info("job %s was already posted", job.id)
         log.info("job %s posted as message %s", job.id, message_id)
+        if in_channel and original_message_id is not None:
+            await self._clear_original(job, original_message_id, _message_url(job, message_id))
+        await self._unless_deleted_meanwhile(job, message_id)
         return True
 
-    async def _post(self, job: Job, size_limit: int | None, original_message_id: int | None) -> int | None:
+    async def _unless_deleted_meanwhile(self, job: Job, message_id: int) -> None:
+        """A delete or an erase that came while the result was uploading: take the result down again."""
+        try:
+            fresh = await self._service.store.get(job.id)
+        except JobNotFound:
+            fresh = None
+        if fresh is None or fresh.deleted_at is not None:
+            await self._show_deleted_at(job, message_id)
+
+    async def _post(self, job: Job, size_limit: int | None) -> tuple[int, bool] | None:
+        """Post the result; returns its message id and whether it went to the channel."""
         # 1. What to show; reading and re-encoding images is file work, off the event loop.
         channel_limit = self._channel_limit(job)
         interaction_limit = size_limit or formatting.DEFAULT_FILESIZE_LIMIT
@@ -220,7 +241,7 @@ class Delivery:
                     attachments=[upload.to_file() for upload in uploads],
                     view=view,
                 )
-                return message.id
+                return message.id, False
             except _TokenGone:
                 log.info("job %s: interaction token ran out; posting to the channel", job.id)
             except discord.HTTPException as exc:
@@ -245,9 +266,7 @@ class Delivery:
             nonce=result_nonce(job.id),
             allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)]),
         )
-        if original_message_id is not None:
-            await self._clear_original(job, original_message_id, sent.jump_url)
-        return sent.id
+        return sent.id, True
 
     async def _clear_original(self, job: Job, message_id: int, result_url: str) -> None:
         """Take the last preview and the progress off the interaction's message, through the channel
@@ -278,7 +297,12 @@ class Delivery:
 
     async def show_deleted(self, job: Job) -> None:
         """Replace a deleted job's images with a line saying so (where we still can)."""
-        await self._stop_showing(job.id)
+        live = await self._stop_showing(job.id)
+        # A job never posted has no message id of its own; its first message may still show a preview.
+        message_id = job.message_id if job.message_id is not None else (live.message_id if live else None)
+        await self._show_deleted_at(job, message_id)
+
+    async def _show_deleted_at(self, job: Job, message_id: int | None) -> None:
         if job.interaction_token is not None and token_usable(job.interaction_expires_at, self._clock()):
             try:
                 await self._edit_original(
@@ -287,8 +311,8 @@ class Delivery:
                 return
             except (_TokenGone, discord.HTTPException) as exc:
                 log.info("job %s: could not edit the deleted job's message (%r)", job.id, exc)
-        if job.message_id is not None and job.channel_id is not None:
-            message = self._bot.get_partial_messageable(job.channel_id).get_partial_message(job.message_id)
+        if message_id is not None and job.channel_id is not None:
+            message = self._bot.get_partial_messageable(job.channel_id).get_partial_message(message_id)
             try:
                 await message.edit(
                     content=wording.deleted_line(job.id), embed=None, attachments=[], view=None
@@ -313,7 +337,10 @@ class Delivery:
         try:
             if live is None:
                 # A job resumed after a restart: its token is in the store.
-                job = await self._service.store.get(job_id)
+                try:
+                    job = await self._service.store.get(job_id)
+                except JobNotFound:
+                    return  # erased while it ran
                 if job.status.finished or job.deleted_at is not None:
                     return
                 live = self._track(job)

@@ -161,7 +161,9 @@ class Scheduler:
     def _arriving_together(self) -> bool:
         """Whether companions may be on their way: several jobs wait, or the last two came close
         together. A job that arrives alone after a quiet spell starts at once, without the wait."""
-        return len(self.queue) > 1 or self._last_arrival - self._previous_arrival < self._batch_wait_s
+        close_together = self._last_arrival - self._previous_arrival < self._batch_wait_s
+        just_now = time.monotonic() - self._last_arrival < self._batch_wait_s
+        return len(self.queue) > 1 or (close_together and just_now)
 
     def _eligible(self, entry: QueueEntry) -> bool:
         limit = self._user_concurrency(entry)
@@ -266,7 +268,7 @@ class Scheduler:
         def on_step(step: int, total: int) -> None:
             # Called from the worker thread; progress handlers live on the event loop.
             for job in jobs:
-                if job.on_progress is not None:
+                if job.on_progress is not None and not job.cancelled:
                     loop.call_soon_threadsafe(job.on_progress, step, total)
 
         def on_preview(step: int, total: int, previews: list[Image.Image]) -> None:
@@ -307,6 +309,8 @@ class Scheduler:
             await self._report(JobOutcome(job, images, outcome_error))
 
     async def _report(self, outcome: JobOutcome) -> None:
+        # Not running any more from here on: a cancel or delete now finds it finished, not running.
+        self._running.pop(outcome.job.job_id, None)
         try:
             await self._on_outcome(outcome)
         except Exception:

@@ -381,10 +381,13 @@ class GenerationService:
         """
 
         async def show(job_id: int, own: list[Image.Image]) -> None:
-            if job_id in self._no_previews or self._closing or self.observer is None:
-                return
-            sheet = await asyncio.to_thread(preview_sheet, own)
-            await self.observer.job_preview(job_id, step, total, sheet)
+            try:
+                if job_id in self._no_previews or self._closing or self.observer is None:
+                    return
+                sheet = await asyncio.to_thread(preview_sheet, own)
+                await self.observer.job_preview(job_id, step, total, sheet)
+            finally:
+                self._previewing.discard(job_id)  # this job's next preview may come now
 
         try:
             images = [image for _, own in per_job for image in own]
@@ -544,11 +547,12 @@ class GenerationService:
             await self._record_outcome(job_id, outcome)
         except JobNotFound:
             # Erased (/forget-me, /mod purge) while it ran: nothing left to record it in, and any
-            # image saved meanwhile goes too.
+            # image saved meanwhile goes too. Its id stays in `_no_previews`: a preview still being
+            # classified must not reach its message.
             self._concurrency.pop(job_id, None)
             await asyncio.to_thread(self.files.delete_job, job_id)
             log.info("job %s was erased while it ran", job_id)
-        finally:
+        else:
             self._no_previews.discard(job_id)
 
     async def _record_outcome(self, job_id: int, outcome: JobOutcome) -> None:

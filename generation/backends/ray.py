@@ -147,6 +147,8 @@ class DiffusionReplica:
                 else:
                     yield for_group(dict.fromkeys(indexes, event))
             finished.update(indexes)
+            # Closes the group's streams now rather than with the next group's first event.
+            yield for_group({})
 
     async def _run_group(
         self, key: BatchKey, requests: list[BatchRequest], callers: list[_Caller]

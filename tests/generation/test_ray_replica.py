@@ -1,0 +1,87 @@
+"""The replica's batch generator on its own: what Serve's `@serve.batch` streams to each request.
+
+Serve needs one entry per request in every row, and StopIteration once a request is done; the Ray
+tests cannot make Serve merge requests on demand, so the contract is checked here directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+from generation.backends.ray import DiffusionReplica, Done, Failed, Preview, Progress, _Caller
+from generation.engine import BatchItem, BatchKey, BatchRequest
+from generation.params import Sampler
+from generation.settings import PREVIEW_VAE_FOLDER, GenerationSettings, ModelSpec
+
+
+class BareReplica(DiffusionReplica):
+    """The deployment class without Serve's batching wrapper around it."""
+
+    def __init__(self, settings: GenerationSettings) -> None:
+        self._settings = settings
+        self._engines = {}
+        self._lock = asyncio.Lock()
+
+
+def replica(model: Path) -> BareReplica:
+    return BareReplica(
+        GenerationSettings(
+            models={
+                "demo": ModelSpec(
+                    source=str(model), width=64, height=64, preview_vae=str(model / PREVIEW_VAE_FOLDER)
+                )
+            },
+            default_model="demo",
+            device="cpu",
+            preview_interval_s=0.0001,
+        )
+    )
+
+
+def batch(model: str, steps: int, *seeds: int) -> BatchRequest:
+    key = BatchKey(model, False, 64, 64, steps, 7.5, Sampler.DPMPP_2M, 1.0)
+    return BatchRequest(key, tuple(BatchItem("a boat", "", seed) for seed in seeds))
+
+
+async def stream(bare: BareReplica, requests: list[BatchRequest], callers: list[_Caller]) -> list[list[Any]]:
+    return [row async for row in bare.run_batched(requests, callers)]
+
+
+def events_of(rows: list[list[Any]], index: int) -> list[Any]:
+    """One request's events up to its StopIteration; nothing but StopIteration may follow."""
+    column = [row[index] for row in rows]
+    end = column.index(StopIteration)
+    assert all(entry is StopIteration for entry in column[end:])
+    return [entry for entry in column[:end] if entry is not None]
+
+
+async def test_each_request_gets_its_own_events_and_a_failing_group_fails_alone(
+    demo_model: Path, tmp_path: Path
+) -> None:
+    bare = replica(demo_model)
+    broken = batch(str(tmp_path / "no-such-model"), 3, 1)
+    pair, single = batch("demo", 3, 5, 6), batch("demo", 3, 7)
+    rows = await stream(bare, [broken, pair, single], [_Caller(True), _Caller(True), _Caller(False)])
+    assert all(len(row) == 3 for row in rows)
+
+    (failure,) = events_of(rows, 0)
+    assert (
+        isinstance(failure, Failed) and failure.kind == "error" and "could not load model" in failure.message
+    )
+
+    pair_events, single_events = events_of(rows, 1), events_of(rows, 2)
+    assert [e.step for e in pair_events if isinstance(e, Progress)] == [1, 2, 3]
+    assert [e.step for e in single_events if isinstance(e, Progress)] == [1, 2, 3]
+    assert {len(e.images) for e in pair_events if isinstance(e, Preview)} == {2}
+    assert not any(isinstance(e, Preview) for e in single_events)  # it did not ask for previews
+    assert isinstance(pair_events[-1], Done) and len(pair_events[-1].images) == 2
+    assert isinstance(single_events[-1], Done) and len(single_events[-1].images) == 1
+
+
+async def test_a_group_whose_callers_have_all_gone_stops(demo_model: Path) -> None:
+    bare = replica(demo_model)
+    rows = await stream(bare, [batch("demo", 50, 1)], [_Caller(False, gone=True)])
+    (outcome,) = [e for e in events_of(rows, 0) if not isinstance(e, Progress)]
+    assert isinstance(outcome, Failed) and outcome.kind == "cancelled"
