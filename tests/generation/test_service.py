@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -259,15 +260,11 @@ async def _build(settings: object) -> None:
     await services.close()
 
 
-@pytest.mark.parametrize(("flag", "fail"), [(False, False), (True, False), (False, True)])
-async def test_previews_are_classified_and_shown_only_when_plainly_safe(
-    demo_model: Path,
-    tmp_path: Path,
-    sqlite_url: str,
-    classifier: ScriptedClassifier,
-    flag: bool,
-    fail: bool,
-) -> None:
+@pytest.fixture
+async def services_with_previews(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> AsyncIterator[Services]:
+    """Started services whose model has a preview decoder, previewing at every step."""
     from generation.settings import PREVIEW_VAE_FOLDER, ModelSpec
 
     settings = tiny_settings(demo_model, tmp_path, sqlite_url, preview_interval_s=0.0001)
@@ -276,38 +273,40 @@ async def test_previews_are_classified_and_shown_only_when_plainly_safe(
     )
     services = await build_services(settings, classifier=classifier)
     await services.generation.start()
-    try:
-        observer = RecordingObserver()
-        services.generation.observer = observer
-        await accept(services)
-        classifier.flag, classifier.fail = flag, fail
-        params = GenerationParams(
-            prompt="a red fox", model="demo", width=64, height=64, steps=8, seeds=(5, 6)
-        )
-        job = await services.generation.wait(
-            (await services.generation.submit(request(params=params))).job.id
-        )
-        assert job.status is JobStatus.DONE
-        registry = services.generation.metrics.registry
+    yield services
+    await services.close()
 
-        def withheld() -> float:
-            return registry.get_sample_value("imagine_previews_withheld_total") or 0.0
 
-        for _ in range(200):  # previews are classified off the job's path; give them a moment
-            if observer.previews or withheld():
-                break
-            await asyncio.sleep(0.05)
-        if flag or fail:
-            assert observer.previews == []
-            assert withheld() >= 1
-        else:
-            assert observer.previews
-            job_id, step, total, data = observer.previews[0]
-            assert (job_id, total) == (job.id, 8) and 1 <= step < 8
-            with Image.open(io.BytesIO(data)) as sheet:
-                assert sheet.format == "JPEG" and sheet.size == (128, 64)  # two images side by side
-    finally:
-        await services.close()
+@pytest.mark.parametrize(("flag", "fail"), [(False, False), (True, False), (False, True)])
+async def test_previews_are_classified_and_shown_only_when_plainly_safe(
+    services_with_previews: Services, classifier: ScriptedClassifier, flag: bool, fail: bool
+) -> None:
+    services = services_with_previews
+    observer = RecordingObserver()
+    services.generation.observer = observer
+    await accept(services)
+    classifier.flag, classifier.fail = flag, fail
+    params = GenerationParams(prompt="a red fox", model="demo", width=64, height=64, steps=8, seeds=(5, 6))
+    job = await services.generation.wait((await services.generation.submit(request(params=params))).job.id)
+    assert job.status is JobStatus.DONE
+    registry = services.generation.metrics.registry
+
+    def withheld() -> float:
+        return registry.get_sample_value("imagine_previews_withheld_total") or 0.0
+
+    for _ in range(200):  # previews are classified off the job's path; give them a moment
+        if observer.previews or withheld():
+            break
+        await asyncio.sleep(0.05)
+    if flag or fail:
+        assert observer.previews == []
+        assert withheld() >= 1
+    else:
+        assert observer.previews
+        job_id, step, total, data = observer.previews[0]
+        assert (job_id, total) == (job.id, 8) and 1 <= step < 8
+        with Image.open(io.BytesIO(data)) as sheet:
+            assert sheet.format == "JPEG" and sheet.size == (128, 64)  # two images side by side
 
 
 async def test_deleting_a_queued_or_running_job_stops_it(services: Services) -> None:
@@ -334,39 +333,25 @@ async def test_deleting_a_queued_or_running_job_stops_it(services: Services) -> 
 
 
 async def test_the_previews_of_a_batch_are_classified_together(
-    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+    services_with_previews: Services, classifier: ScriptedClassifier
 ) -> None:
-    from generation.settings import PREVIEW_VAE_FOLDER, ModelSpec
-
-    settings = tiny_settings(demo_model, tmp_path, sqlite_url, preview_interval_s=0.0001)
-    settings.generation.models["demo"] = ModelSpec(
-        source=str(demo_model), width=64, height=64, steps=3, preview_vae=str(demo_model / PREVIEW_VAE_FOLDER)
-    )
-    services = await build_services(settings, classifier=classifier)
-    await services.generation.start()
-    try:
-        observer = RecordingObserver()
-        service = services.generation
-        service.observer = observer
-        users = [USER + offset for offset in range(4)]
-        for user in users:
-            await accept(services, user)
-        # One job holds the GPU slot while three more, compatible with each other, queue behind it.
-        first = GenerationParams(prompt="a fox", model="demo", width=64, height=64, steps=50, seeds=(1,))
-        await service.submit(request(params=first))
-        later = replace(first, steps=12)
-        jobs = [
-            (
-                await service.submit(
-                    request(params=replace(later, seeds=(i,)), user=user, guild_id=GUILD + i)
-                )
-            ).job
-            for i, user in enumerate(users[1:], start=1)
-        ]
-        for job in jobs:
-            await service.wait(job.id)
-        await asyncio.gather(*service._preview_tasks)
-        assert 3 in classifier.sizes  # the three jobs' previews went to the classifier as one call
-        assert {job.id for job in jobs} <= {job_id for job_id, *_ in observer.previews}
-    finally:
-        await services.close()
+    services = services_with_previews
+    observer = RecordingObserver()
+    service = services.generation
+    service.observer = observer
+    users = [USER + offset for offset in range(4)]
+    for user in users:
+        await accept(services, user)
+    # One job holds the GPU slot while three more, compatible with each other, queue behind it.
+    first = GenerationParams(prompt="a fox", model="demo", width=64, height=64, steps=50, seeds=(1,))
+    await service.submit(request(params=first))
+    later = replace(first, steps=12)
+    jobs = [
+        (await service.submit(request(params=replace(later, seeds=(i,)), user=user, guild_id=GUILD + i))).job
+        for i, user in enumerate(users[1:], start=1)
+    ]
+    for job in jobs:
+        await service.wait(job.id)
+    await asyncio.gather(*service._preview_tasks)
+    assert 3 in classifier.sizes  # the three jobs' previews went to the classifier as one call
+    assert {job.id for job in jobs} <= {job_id for job_id, *_ in observer.previews}
