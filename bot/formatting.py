@@ -109,13 +109,10 @@ def postable_images(job: Job) -> list[JobImage]:
 def job_embed(job: Job, license_name: str) -> discord.Embed:
     """Prompt, seeds, model, steps, sampler, size and license of a job."""
     params = job.generation_params
-    title = params.prompt if len(params.prompt) <= 250 else params.prompt[:249] + "…"
+    title = wording.shorten(params.prompt, 250)
     embed = discord.Embed(title=title, colour=EMBED_COLOUR)
     if params.negative_prompt:
-        negative = params.negative_prompt
-        embed.add_field(
-            name="Negative", value=negative if len(negative) <= 1000 else negative[:999] + "…", inline=False
-        )
+        embed.add_field(name="Negative", value=wording.shorten(params.negative_prompt, 1000), inline=False)
     seeds = ", ".join(str(image.seed) for image in job.images) or ", ".join(
         str(seed) for seed in params.seeds
     )

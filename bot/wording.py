@@ -30,6 +30,15 @@ from moderation.licenses import ModelLicense
 from moderation.outcome import ImageAction
 from moderation.policy import GuildPolicy
 
+# Below Discord's 2,000 characters per message, with room for what callers put around a text.
+MESSAGE_LIMIT = 1900
+
+
+def shorten(text: str, limit: int) -> str:
+    """`text` as is if it fits in `limit` characters, else cut to fit with an ellipsis."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 # Which option (or flag) a user changes for each field InvalidParameters names.
 _FIELD_HINTS = {
     "prompt": "the `prompt`",
@@ -270,14 +279,14 @@ def job_choice(job: Job) -> str:
     """An autocomplete entry (at most 100 characters)."""
     prompt = job.generation_params.prompt
     text = f"#{job.id} {job.status.value}: {prompt}"
-    return text if len(text) <= 100 else text[:99] + "…"
+    return shorten(text, 100)
 
 
 def history(jobs: list[Job]) -> str:
     if not jobs:
         return "You have no jobs yet. Try `/imagine`."
     text = "\n".join(job_summary(job) for job in jobs)
-    return text if len(text) <= 1900 else text[:1899] + "…"
+    return shorten(text, MESSAGE_LIMIT)
 
 
 # -- moderation ------------------------------------------------------------------------------------
@@ -330,7 +339,7 @@ def terms_list(terms: list[str], patterns: list[str]) -> str:
     shown_terms = ", ".join(f"`{_code(term)}`" for term in terms) or "none"
     shown_patterns = "\n".join(f"`{_code(pattern)}`" for pattern in patterns) or "none"
     text = f"**Banned terms**: {shown_terms}\n**Banned patterns**:\n{shown_patterns}"
-    return text if len(text) <= 1900 else text[:1899] + "…"
+    return shorten(text, MESSAGE_LIMIT)
 
 
 def banned(user_id: int, reason: str | None, expires_at: datetime | None) -> str:
@@ -370,7 +379,7 @@ def audit_entries(entries: list[AuditEntry]) -> str:
         rule = f" `{entry.rule_id}`" if entry.rule_id else ""
         lines.append(f"{timestamp(entry.created_at)} {actor} {entry.action.value}{target}{rule}")
     text = "\n".join(lines)
-    return text if len(text) <= 1900 else text[:1899] + "…"
+    return shorten(text, MESSAGE_LIMIT)
 
 
 def blocked_prompts(rows: list[BlockedPrompt]) -> str:
@@ -384,7 +393,7 @@ def blocked_prompts(rows: list[BlockedPrompt]) -> str:
             f"{timestamp(row.created_at)} <@{row.user_id}> `{row.rule_id}`: `{_code(row.prompt[:200])}`{negative}"
         )
     text = "\n".join(lines)
-    return text if len(text) <= 1900 else text[:1899] + "…"
+    return shorten(text, MESSAGE_LIMIT)
 
 
 def _code(text: str) -> str:
