@@ -158,22 +158,25 @@ def optimize_pipeline(
             done.graph_max_batch = cuda_graph_max_batch
             done.applied.append(f"CUDA graphs up to batch {cuda_graph_max_batch}")
     if vae_tile_above_pixels > 0:
-        pipeline.vae.decode = decode_large_in_tiles(pipeline.vae, pipeline.vae.decode, vae_tile_above_pixels)
+        pipeline.vae.decode = decode_large_in_tiles(
+            pipeline.vae, pipeline.vae.decode, vae_tile_above_pixels, pipeline.vae_scale_factor
+        )
         done.applied.append(f"tiled VAE decode above {vae_tile_above_pixels} pixels")
     return done
 
 
-def decode_large_in_tiles(vae: Any, decode: Callable[..., Any], above_pixels: int) -> Callable[..., Any]:
+def decode_large_in_tiles(
+    vae: Any, decode: Callable[..., Any], above_pixels: int, scale_factor: int
+) -> Callable[..., Any]:
     """Decode images of more than `above_pixels` (2x upscales) tile by tile, the rest as `decode` does.
 
     Tiling bounds a large image's memory to that of one tile, at the price of slightly different
     pixels where tiles are blended, so it is kept to images well past the model's own size. Diffusers'
     own switch (`enable_tiling`) goes by side length, which would tile every wide aspect ratio too.
     """
-    scale = 2 ** (len(vae.config.block_out_channels) - 1)
 
     def decode_by_size(latents: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
-        pixels = latents.shape[-1] * latents.shape[-2] * scale * scale
+        pixels = latents.shape[-1] * latents.shape[-2] * scale_factor * scale_factor
         if pixels > above_pixels:
             return vae.tiled_decode(latents, return_dict=kwargs.get("return_dict", True))
         return decode(latents, *args, **kwargs)

@@ -184,9 +184,9 @@ class DiffusionEngine:
     def _previews(self, latents: torch.Tensor) -> list[Image.Image]:
         """Rough images of the current latents (SD latents, as scaled for the UNet)."""
         decoded = self.preview_decoder.decode(latents.to(self.dtype)).sample
-        pixels = ((decoded.float() / 2 + 0.5).clamp(0, 1) * 255).round().to(torch.uint8)
-        array = pixels.permute(0, 2, 3, 1).cpu().numpy()
-        return [Image.fromarray(image) for image in array]
+        # The pipeline's own post-processing, as for its results ([-1, 1] to PIL).
+        images: list[Image.Image] = self._base.image_processor.postprocess(decoded, output_type="pil")
+        return images
 
     @property
     def speedups(self) -> list[str]:
