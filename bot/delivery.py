@@ -44,12 +44,6 @@ PREVIEW_FILENAME = "preview.jpg"
 PREVIEW_TOKEN_MARGIN = timedelta(minutes=2)
 
 
-def _message_url(job: Job, message_id: int) -> str:
-    """Discord's link to a message (what discord.Message.jump_url gives)."""
-    where = job.guild_id if job.guild_id is not None else "@me"
-    return f"https://discord.com/channels/{where}/{job.channel_id}/{message_id}"
-
-
 def token_usable(expires_at: datetime | None, now: datetime) -> bool:
     """Whether an interaction token expiring at `expires_at` can still carry a result."""
     return expires_at is not None and expires_at - TOKEN_MARGIN > now
@@ -204,7 +198,7 @@ class Delivery:
             log.info("job %s was already posted", job.id)
         log.info("job %s posted as message %s", job.id, message_id)
         if in_channel and original_message_id is not None:
-            await self._clear_original(job, original_message_id, _message_url(job, message_id))
+            await self._clear_original(job, original_message_id, message_id)
         await self._unless_deleted_meanwhile(job, message_id)
         return True
 
@@ -268,13 +262,14 @@ class Delivery:
         )
         return sent.id, True
 
-    async def _clear_original(self, job: Job, message_id: int, result_url: str) -> None:
+    async def _clear_original(self, job: Job, message_id: int, result_id: int) -> None:
         """Take the last preview and the progress off the interaction's message, through the channel
         (its token has run out), and point to where the result went."""
         assert job.channel_id is not None
-        message = self._bot.get_partial_messageable(job.channel_id).get_partial_message(message_id)
+        channel = self._bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
+        result_url = channel.get_partial_message(result_id).jump_url
         try:
-            await message.edit(
+            await channel.get_partial_message(message_id).edit(
                 content=wording.result_moved_line(job.id, result_url), attachments=[], view=None
             )
         except discord.HTTPException as exc:
