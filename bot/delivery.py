@@ -68,6 +68,7 @@ class _Live:
 
     token: str | None
     expires_at: datetime | None = None
+    channel_id: int | None = None
     size_limit: int = formatting.DEFAULT_FILESIZE_LIMIT
     notes: tuple[str, ...] = ()
     finished: bool = False
@@ -162,6 +163,19 @@ class Delivery:
             job,
             size_limit=live.size_limit if live else None,
             original_message_id=live.message_id if live else None,
+        )
+
+    async def job_withdrawn(self, job_id: int) -> None:
+        live = await self._stop_showing(job_id)
+        if live is None or live.edit is None:
+            return  # nothing of ours landed after the queued line, which the deleting process replaced
+        # A progress edit of ours may have landed after the deleting process's "deleted" line.
+        await self._replace_with_deleted_line(
+            job_id,
+            token=live.token,
+            expires_at=live.expires_at,
+            channel_id=live.channel_id,
+            message_id=live.message_id,
         )
 
     async def _stop_showing(self, job_id: int) -> _Live | None:
@@ -298,22 +312,42 @@ class Delivery:
         await self._show_deleted_at(job, message_id)
 
     async def _show_deleted_at(self, job: Job, message_id: int | None) -> None:
-        if job.interaction_token is not None and token_usable(job.interaction_expires_at, self._clock()):
+        await self._replace_with_deleted_line(
+            job.id,
+            token=job.interaction_token,
+            expires_at=job.interaction_expires_at,
+            channel_id=job.channel_id,
+            message_id=message_id,
+        )
+
+    async def _replace_with_deleted_line(
+        self,
+        job_id: int,
+        *,
+        token: str | None,
+        expires_at: datetime | None,
+        channel_id: int | None,
+        message_id: int | None,
+    ) -> None:
+        """Through the interaction while its token lives, else through the channel if we know the message."""
+        fields: dict[str, Any] = {
+            "content": wording.deleted_line(job_id),
+            "embed": None,
+            "attachments": [],
+            "view": None,
+        }
+        if token is not None and token_usable(expires_at, self._clock()):
             try:
-                await self._edit_original(
-                    job, content=wording.deleted_line(job.id), embed=None, attachments=[], view=None
-                )
+                await self._edit(token, expires_at, **fields)
                 return
             except (_TokenGone, discord.HTTPException) as exc:
-                log.info("job %s: could not edit the deleted job's message (%r)", job.id, exc)
-        if message_id is not None and job.channel_id is not None:
-            message = self._bot.get_partial_messageable(job.channel_id).get_partial_message(message_id)
+                log.info("job %s: could not edit the deleted job's message (%r)", job_id, exc)
+        if message_id is not None and channel_id is not None:
+            message = self._bot.get_partial_messageable(channel_id).get_partial_message(message_id)
             try:
-                await message.edit(
-                    content=wording.deleted_line(job.id), embed=None, attachments=[], view=None
-                )
+                await message.edit(**fields)
             except discord.HTTPException as exc:
-                log.info("job %s: could not edit the deleted job's message (HTTP %s)", job.id, exc.status)
+                log.info("job %s: could not edit the deleted job's message (HTTP %s)", job_id, exc.status)
 
     # -- helpers ----------------------------------------------------------------------------------
 
@@ -321,7 +355,11 @@ class Delivery:
         live = self._live.get(job.id)
         if live is None:
             expected = self._expected.pop(job.interaction_token, None) if job.interaction_token else None
-            live = _Live(token=job.interaction_token, expires_at=job.interaction_expires_at)
+            live = _Live(
+                token=job.interaction_token,
+                expires_at=job.interaction_expires_at,
+                channel_id=job.channel_id,
+            )
             if expected is not None:
                 live.size_limit, live.notes = expected.size_limit, expected.notes
             self._live[job.id] = live

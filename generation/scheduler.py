@@ -121,6 +121,11 @@ class Scheduler:
             return True
         return False
 
+    def active_job_ids(self) -> list[int]:
+        """Jobs queued or running that nobody has cancelled."""
+        queued = [entry.job_id for entry in self.queue]
+        return queued + [job_id for job_id, job in self._running.items() if not job.cancelled]
+
     def is_running(self, job_id: int) -> bool:
         return job_id in self._running
 

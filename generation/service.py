@@ -8,6 +8,7 @@ call under a GPU slot -> every image classified (fail closed) -> stored -> obser
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -86,6 +87,10 @@ class JobObserver(Protocol):
 
     async def job_finished(self, job: Job) -> None: ...
 
+    async def job_withdrawn(self, job_id: int) -> None:
+        """The job was deleted or erased through another bot process sharing the store, which also
+        replaced its message: stop showing it (it will not finish here)."""
+
 
 def _steps_for_strength(steps: int, strength: float) -> int:
     """Enough steps that img2img at `strength` still runs at least one (few-step jobs upscaled)."""
@@ -152,6 +157,7 @@ class GenerationService:
         # Running jobs deleted or erased: a preview that was being classified is not shown.
         self._no_previews: set[int] = set()
         self._closing = False
+        self._withdrawal_watch: asyncio.Task[None] | None = None
         self._waiters: dict[int, list[asyncio.Future[Job]]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -165,11 +171,15 @@ class GenerationService:
         await self.backend.start()
         await self._recover(owns_guild)
         self.scheduler.start()
+        self._withdrawal_watch = asyncio.create_task(self._watch_withdrawals(), name="withdrawal-watch")
 
     async def close(self) -> None:
         # Previews stop first (a running batch keeps reporting until the scheduler has stopped),
         # and the tasks still classifying one are cancelled once nothing can start another.
         self._closing = True
+        if self._withdrawal_watch is not None:
+            self._withdrawal_watch.cancel()
+            await asyncio.gather(self._withdrawal_watch, return_exceptions=True)
         await self.scheduler.stop()
         await self.backend.close()
         for task in list(self._preview_tasks):
@@ -503,6 +513,37 @@ class GenerationService:
                 self._concurrency.pop(job_id, None)
                 dequeued.append(job_id)
         return dequeued
+
+    async def _watch_withdrawals(self) -> None:
+        while True:
+            await asyncio.sleep(self.settings.withdrawal_check_s)
+            try:
+                await self.withdraw_deleted_elsewhere()
+            except Exception:
+                log.exception("checking for jobs deleted meanwhile failed; trying again later")
+
+    async def withdraw_deleted_elsewhere(self) -> list[int]:
+        """Stop this process's queued and running jobs that were deleted or erased meanwhile.
+
+        A member's `/forget-me` reaches the bot process of the guild they typed it in, which deletes
+        everything of theirs from the shared store; their jobs in other guilds run in other processes,
+        which learn of it here. Returns the jobs stopped.
+        """
+        candidates = self.scheduler.active_job_ids()
+        if not candidates:
+            return []
+        gone = await self.store.withdrawn(candidates)
+        # Jobs withdrawn in this process while the store answered are already taken care of.
+        gone &= set(self.scheduler.active_job_ids())
+        for job_id in self.withdraw(gone):
+            with contextlib.suppress(JobNotFound):  # erased: there is nothing left to record it in
+                await self._finish(job_id, JobStatus.CANCELLED, error="deleted")
+        if self.observer is not None:
+            for job_id in gone:
+                await self.observer.job_withdrawn(job_id)
+        if gone:
+            log.info("stopped jobs %s, deleted meanwhile through another process", sorted(gone))
+        return sorted(gone)
 
     async def delete(self, job_id: int, actor_id: int, *, moderator: bool = False) -> Job:
         job = await self.store.get(job_id)

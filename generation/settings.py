@@ -60,6 +60,9 @@ class GenerationSettings(BaseSettings):
     # How long the dispatcher waits for companions when jobs arrive together; a lone job starts at once.
     batch_wait_s: float = Field(default=0.05, ge=0, le=5)
     job_timeout_s: float = Field(default=600, gt=0)
+    # How often the store is asked whether queued or running jobs were deleted or erased meanwhile
+    # (by another bot process sharing the store: their owner's /forget-me came through its shard).
+    withdrawal_check_s: float = Field(default=5.0, gt=0)
     global_queue_cap: int = Field(default=500, ge=1)
     backend: Literal["inprocess", "ray"] = "inprocess"
     ray_address: str | None = None

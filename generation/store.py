@@ -16,6 +16,9 @@ from generation.params import GenerationParams, JobKind
 from moderation.database import utcnow
 from moderation.outcome import ImageAction
 
+# Ids per IN (...) query: well under every database's limit on bound parameters.
+_IDS_PER_QUERY = 500
+
 
 @dataclass(frozen=True)
 class NewJob:
@@ -170,6 +173,18 @@ class JobStore:
                 .values(posted_at=utcnow(), message_id=message_id)
             )
             return bool(getattr(result, "rowcount", 0))
+
+    async def withdrawn(self, job_ids: Sequence[int]) -> set[int]:
+        """Of these jobs, the ones deleted or erased meanwhile (by any process sharing the store)."""
+        remaining: set[int] = set()
+        async with self._sessions() as session:
+            for start in range(0, len(job_ids), _IDS_PER_QUERY):
+                chunk = job_ids[start : start + _IDS_PER_QUERY]
+                rows = await session.scalars(
+                    select(Job.id).where(Job.id.in_(chunk), Job.deleted_at.is_(None))
+                )
+                remaining.update(rows)
+        return set(job_ids) - remaining
 
     async def mark_deleted(self, job_id: int) -> None:
         await self._update(job_id, deleted_at=utcnow())

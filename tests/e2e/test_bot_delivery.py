@@ -215,3 +215,31 @@ async def test_forget_me_on_a_running_job_stops_it_and_clears_its_message(world:
         assert message is not None and message["attachments"] == []
         assert await bot.services.generation.store.history(fake.user.id) == []
         assert not (world.folder / "images").exists() or not any((world.folder / "images").rglob("*.png"))
+
+
+async def test_a_running_job_erased_through_another_process_stops_and_shows_it_was_deleted(
+    world: BotWorld,
+) -> None:
+    world.previews = True
+    world.classifier.hold_after = 1  # the first preview shows; the rest waits for the test
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lantern", "steps": 30})
+        await first_preview(world, inter)
+        job = await world.first_job(bot, fake.user.id)
+        # What another bot process does on the member's /forget-me: the rows go, nothing is said here.
+        await bot.services.generation.store.delete_user_jobs(fake.user.id)
+        cleared = await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: (r.json or {}).get("content") == f"Job #{job.id} was deleted.",
+            timeout=30,
+        )
+        world.classifier.release.set()
+        await bot.services.generation.scheduler.idle()
+        later = [
+            r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.index > cleared.index
+        ]
+        assert later == []  # no progress, preview or result after the message was cleared
+        assert fake.original_response(inter)["attachments"] == []  # type: ignore[index]

@@ -33,6 +33,12 @@ class FilePoster:
     def job_progress(self, job_id: int, step: int, total: int) -> None:
         pass
 
+    async def job_preview(self, job_id: int, step: int, total: int, image: bytes) -> None:
+        pass
+
+    async def job_withdrawn(self, job_id: int) -> None:
+        pass
+
     async def job_finished(self, job: Job) -> None:
         (self.folder / "delivered" / str(job.id)).write_text(job.status.value)
         if await self.store.mark_posted(job.id, None):  # type: ignore[attr-defined]

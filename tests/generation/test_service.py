@@ -46,6 +46,7 @@ class RecordingObserver:
     progress: list[tuple[int, int, int]] = field(default_factory=list)
     finished: list[Job] = field(default_factory=list)
     previews: list[tuple[int, int, int, bytes]] = field(default_factory=list)
+    withdrawn: list[int] = field(default_factory=list)
 
     async def job_queued(self, job: Job, position: Position | None, eta_s: float | None) -> None:
         self.queued.append((job.id, position))
@@ -58,6 +59,9 @@ class RecordingObserver:
 
     async def job_finished(self, job: Job) -> None:
         self.finished.append(job)
+
+    async def job_withdrawn(self, job_id: int) -> None:
+        self.withdrawn.append(job_id)
 
 
 async def accept(services: Services, user: int = USER) -> None:
@@ -330,6 +334,53 @@ async def test_deleting_a_queued_or_running_job_stops_it(services: Services) -> 
     await service.delete(running.id, USER)
     stopped = await service.wait(running.id)
     assert stopped.status is JobStatus.CANCELLED and stopped.images == []
+
+
+async def test_jobs_erased_through_another_process_stop_here_too(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> None:
+    """Two bot processes share the store: the member's /forget-me reaches the other one."""
+    runner = await build_services(
+        tiny_settings(demo_model, tmp_path / "runner", sqlite_url, withdrawal_check_s=0.05),
+        classifier=classifier,
+    )
+    eraser = await build_services(
+        tiny_settings(demo_model, tmp_path / "eraser", sqlite_url), classifier=classifier
+    )
+    try:
+        await runner.generation.start()
+        observer = RecordingObserver()
+        service = runner.generation
+        service.observer = observer
+        await accept(runner)
+        await accept(runner, USER + 1)
+        long = GenerationParams(prompt="a red fox", model="demo", width=64, height=64, steps=50, seeds=(1,))
+        running = (await service.submit(request(params=long))).job
+        queued = (await service.submit(request(params=replace(long, steps=49)))).job
+        kept = (await service.submit(request(params=replace(long, steps=3), user=USER + 1))).job
+        for _ in range(400):
+            if service.scheduler.is_running(running.id):
+                break
+            await asyncio.sleep(0.01)
+        assert service.scheduler.is_running(running.id)
+
+        erased, _ = await eraser.erase_user(USER)  # the other process knows nothing of these jobs
+        assert {job.id for job in erased} == {running.id, queued.id}
+
+        for _ in range(400):
+            if set(observer.withdrawn) == {running.id, queued.id} and not service.scheduler.is_running(
+                running.id
+            ):
+                break
+            await asyncio.sleep(0.02)
+        assert sorted(observer.withdrawn) == sorted([running.id, queued.id])
+        assert queued.id not in service.scheduler.queue
+        steps_run = max((step for job_id, step, _ in observer.progress if job_id == running.id), default=0)
+        assert steps_run < 50  # stopped at its next step, not run to the end
+        assert (await service.wait(kept.id)).status is JobStatus.DONE  # the other member's job goes on
+    finally:
+        await eraser.close()
+        await runner.close()
 
 
 async def test_the_previews_of_a_batch_are_classified_together(

@@ -91,6 +91,16 @@ async def test_deleting_a_users_jobs_in_one_guild_keeps_the_others(store: JobSto
     assert (await store.get(elsewhere.id)).guild_id == 8
 
 
+async def test_withdrawn_names_the_jobs_deleted_or_erased_since(store: JobStore) -> None:
+    kept, deleted, erased = [await store.create(new_job(user)) for user in (1, 2, 3)]
+    await store.mark_deleted(deleted.id)
+    await store.delete_user_jobs(3)
+    many = [kept.id, deleted.id, erased.id, *range(10_000, 11_200)]  # more ids than one query takes
+    assert await store.withdrawn(many) == {deleted.id, erased.id, *range(10_000, 11_200)}
+    assert await store.withdrawn([kept.id]) == set()
+    assert await store.withdrawn([]) == set()
+
+
 async def test_concurrent_writers_from_two_processes_claim_each_post_once(database_url: str) -> None:
     """Two engines stand for two bot processes sharing one store."""
     await asyncio.to_thread(migrations.upgrade, database_url)
