@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Self, cast
 
 import discord
 
-from bot.custom_ids import PREFIX, TEMPLATES, Action, JobButton, parse_rest
+from bot.custom_ids import ANY_TEXT, PREFIX, TEMPLATES, Action, JobButton, parse_rest
 from bot.errors import BadButton
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class VaryButton(_JobActionItem, discord.ui.DynamicItem[Button], template=TEMPLA
 
 # -- license terms ---------------------------------------------------------------------------------
 
-TERMS_TEMPLATE = rf"{PREFIX}:terms:(?P<rest>.*)"
+TERMS_TEMPLATE = rf"{PREFIX}:terms:(?P<rest>{ANY_TEXT})"
 _TERMS_REST = re.compile(
     r"(?P<choice>accept|decline):(?P<license>[a-z0-9][a-z0-9.-]{0,63}):(?P<version>[A-Za-z0-9.-]{1,32})"
 )
@@ -152,7 +152,7 @@ class TermsButton(discord.ui.DynamicItem[Button], template=TERMS_TEMPLATE):
 # -- anything else that claims to be ours ---------------------------------------------------------
 
 _KNOWN = "|".join(re.escape(action.value) for action in Action)
-STRAY_TEMPLATE = rf"{PREFIX}:(?!(?:{_KNOWN}|terms):).*"
+STRAY_TEMPLATE = rf"{PREFIX}:(?!(?:{_KNOWN}|terms):){ANY_TEXT}"
 
 
 class StrayButton(discord.ui.DynamicItem[Button], template=STRAY_TEMPLATE):

@@ -32,8 +32,10 @@ class Action(StrEnum):
 
 
 # Loose templates for discord.ui.DynamicItem: they match anything after the action, so that a mangled
-# id still reaches our callback and gets an answer instead of "This interaction failed".
-TEMPLATES = {action: rf"{PREFIX}:{action.value}:(?P<rest>.*)" for action in Action}
+# id still reaches our callback and gets an answer instead of "This interaction failed". ANY_TEXT
+# includes line breaks (plain `.*` stops at one, and an id with one got no answer at all).
+ANY_TEXT = r"(?s:.*)"
+TEMPLATES = {action: rf"{PREFIX}:{action.value}:(?P<rest>{ANY_TEXT})" for action in Action}
 
 
 @dataclass(frozen=True)

@@ -1,10 +1,11 @@
 """Inline flags typed into a prompt: `a castle --ar 16:9 --seed 7 --no "text, watermark" --steps 30`.
 
 Rules (what `/imagine`'s help says too):
-- Flags come after the prompt text. A flag is `--name` (or `—name`: phones turn `--` into an em dash)
-  at the start of a word. Text after a one-word flag's value is refused rather than guessed at.
+- Flags come after the prompt text. A flag is `--name` at the start of a word; phones and word
+  processors turn `--` into a dash (`—name`, `–name`), and those are flags too. Text after a one-word
+  flag's value is refused rather than guessed at.
 - `--no` takes everything up to the next flag; every other flag takes one word. Any value may be
-  quoted with "double" or 'single' quotes.
+  quoted with "double" or 'single' quotes, and a quoted value may contain anything, flags included.
 - Unknown flags, repeated flags, missing and out-of-range values are errors naming the flag.
 - When a flag and the matching slash-command option are both given, the option wins and the reply
   says so (see `bot.options`).
@@ -20,10 +21,24 @@ from bot.errors import FlagError
 from generation.errors import InvalidParameters
 from generation.params import MAX_COUNT, MAX_SEED, MAX_STEPS, parse_aspect_ratio
 
+# Dashes that keyboards and autocorrect put where "--" was typed: hyphen, non-breaking hyphen, figure
+# dash, en dash, em dash, horizontal bar, minus sign. "—ar" (iOS) and "–ar" (macOS, Android) are flags;
+# so are two or three dashes of any kind ("---ar", "—-ar"). One ASCII "-" is not: "-5" and "-ish"
+# are prompt text.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+_UNICODE_DASH = f"[{_DASHES[1:]}]"
+_ANY_DASH = f"[{_DASHES}]"
 # One flag name at the start of a word, e.g. "--ar" or "—seed"; "--" alone or "--5" is prompt text.
-_FLAG = re.compile(r"(?:(?<=\s)|^)(?:--|—)(?P<name>[A-Za-z][A-Za-z0-9_]*)")
-_INT = re.compile(r"\d{1,12}")
-_FLOAT = re.compile(r"(?:\d{1,6}(?:\.\d*)?|\.\d+)")
+_FLAG = re.compile(rf"(?:(?<=\s)|^)(?:{_ANY_DASH}{{2,3}}|{_UNICODE_DASH})(?P<name>[A-Za-z][A-Za-z0-9_]*)")
+_WORD = re.compile(r"\S+")
+_INT = re.compile(r"[+-]?\d+")
+_FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
+# A whole number this long is out of every range; it is refused without converting it.
+_MAX_DIGITS = 20
+# How much of what the member typed an error message repeats: enough to find it, and short enough
+# that the answer stays within Discord's 2,000 characters whatever was pasted.
+_SHOWN_CHARS = 60
+_QUOTES = {'"': '"', "'": "'", "“": "”", "‘": "’", "”": "”", "’": "’"}
 
 
 @dataclass(frozen=True)
@@ -58,21 +73,27 @@ def flags_help() -> str:
 
 def parse_flags(text: str) -> InlineFlags:
     """Split `text` into the prompt and its inline flags; raise FlagError naming the flag at fault."""
-    matches = list(_FLAG.finditer(text))
-    if not matches:
+    match = _FLAG.search(text)
+    if match is None:
         return InlineFlags(prompt=text.strip())
-    prompt = text[: matches[0].start()].strip()
+    prompt = text[: match.start()].strip()
     values: dict[str, str] = {}
-    for number, match in enumerate(matches):
+    while match is not None:
         name = match.group("name").lower()
-        flag = f"--{name}"
+        flag = f"--{_shown(name)}"
         if name not in KNOWN_FLAGS:
             known = ", ".join(f"--{known}" for known in KNOWN_FLAGS)
             raise FlagError(flag, f"unknown flag; the flags are {known}")
         if name in values:
             raise FlagError(flag, "given twice; keep one")
-        end = matches[number + 1].start() if number + 1 < len(matches) else len(text)
-        values[name] = _flag_value(flag, text[match.end() : end], whole=name == "no")
+        values[name], end = _flag_value(flag, text, match.end(), whole=name == "no")
+        # The next flag is searched after the value, so that a quoted value may contain "--".
+        match = _FLAG.search(text, end)
+        rest = text[end : match.start() if match else len(text)].strip()
+        if rest:
+            raise FlagError(
+                flag, f"unexpected text after its value: {_quoted(rest)}; put the prompt before the flags"
+            )
     return InlineFlags(
         prompt=prompt,
         aspect=_aspect(values["ar"]) if "ar" in values else None,
@@ -85,29 +106,32 @@ def parse_flags(text: str) -> InlineFlags:
     )
 
 
-def _flag_value(flag: str, raw: str, *, whole: bool) -> str:
-    """The value following a flag: quoted, the rest of the segment (`whole`), or one word."""
-    raw = raw.strip()
-    if not raw:
+def _flag_value(flag: str, text: str, start: int, *, whole: bool) -> tuple[str, int]:
+    """The value of the flag ending at `start`, and where the value ends in `text`.
+
+    Quoted: up to the closing quote. `whole` (`--no`): everything up to the next flag. Else one word.
+    """
+    while start < len(text) and text[start].isspace():
+        start += 1
+    if start == len(text) or _FLAG.match(text, start):
         raise FlagError(flag, "needs a value")
-    if raw[0] in "\"'“”‘’":
-        closing = {"“": "”", "‘": "’"}.get(raw[0], raw[0])
-        end = raw.find(closing, 1)
-        if end < 0 and raw[0] in "”’":
-            end = raw.find(raw[0], 1)
+    opening = text[start]
+    if opening in _QUOTES:
+        end = text.find(_QUOTES[opening], start + 1)
         if end < 0:
-            raise FlagError(flag, f"the value starting with {raw[0]} has no closing quote")
-        value, rest = raw[1:end].strip(), raw[end + 1 :].strip()
-        if not value:
-            raise FlagError(flag, "needs a value")
+            raise FlagError(flag, f"the value starting with {opening} has no closing quote")
+        value, end = text[start + 1 : end].strip(), end + 1
     elif whole:
-        value, rest = raw, ""
+        following = _FLAG.search(text, start)
+        end = following.start() if following else len(text)
+        value = text[start:end].strip()
     else:
-        value, _, rest = raw.partition(" ")
-        rest = rest.strip()
-    if rest:
-        raise FlagError(flag, f"unexpected text after its value: {rest!r}; put the prompt before the flags")
-    return value
+        word = _WORD.match(text, start)
+        assert word is not None  # text[start] is not whitespace
+        value, end = word.group(), word.end()
+    if not value:
+        raise FlagError(flag, "needs a value")
+    return value, end
 
 
 def _aspect(value: str) -> tuple[int, int]:
@@ -119,17 +143,25 @@ def _aspect(value: str) -> tuple[int, int]:
 
 def _int(flag: str, value: str, low: int, high: int) -> int:
     if not _INT.fullmatch(value):
-        raise FlagError(flag, f"{value!r} is not a whole number between {low} and {high}")
-    number = int(value)
-    if not low <= number <= high:
-        raise FlagError(flag, f"{number} is out of range; use {low} to {high}")
+        raise FlagError(flag, f"{_quoted(value)} is not a whole number between {low} and {high}")
+    if len(value.lstrip("+-")) > _MAX_DIGITS or not low <= (number := int(value)) <= high:
+        raise FlagError(flag, f"{_shown(value)} is out of range; use {low} to {high}")
     return number
 
 
 def _float(flag: str, value: str, low: float, high: float) -> float:
     if not _FLOAT.fullmatch(value):
-        raise FlagError(flag, f"{value!r} is not a number between {low:g} and {high:g}")
+        raise FlagError(flag, f"{_quoted(value)} is not a number between {low:g} and {high:g}")
     number = float(value)
     if not (math.isfinite(number) and low <= number <= high):
-        raise FlagError(flag, f"{value} is out of range; use {low:g} to {high:g}")
+        raise FlagError(flag, f"{_shown(value)} is out of range; use {low:g} to {high:g}")
     return number
+
+
+def _shown(text: str) -> str:
+    """`text` cut to what an error message repeats."""
+    return text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+
+
+def _quoted(text: str) -> str:
+    return repr(_shown(text))

@@ -80,7 +80,7 @@ def build_params(
     guidance = _pick(options.guidance, flags.guidance, "--cfg", "guidance", notes)
     count = _pick(options.count, flags.count, "--n", "count", notes) or DEFAULT_COUNT
     seed = _pick(options.seed, flags.seed, "--seed", "seed", notes)
-    negative = _pick(options.negative, flags.negative, "--no", "negative", notes)
+    negative = _pick(options.negative, flags.negative, "--no", "negative", notes, repeat=False)
     strength = _pick(options.strength, flags.strength, "--strength", "strength", notes)
     if strength is not None and not options.has_image:
         raise InvalidParameters(
@@ -102,9 +102,26 @@ def build_params(
     return BuiltParams(params, tuple(notes))
 
 
-def _pick(option: T | None, flag: T | None, flag_name: str, option_name: str, notes: list[str]) -> T | None:
+def _pick(
+    option: T | None,
+    flag: T | None,
+    flag_name: str,
+    option_name: str,
+    notes: list[str],
+    *,
+    repeat: bool = True,
+) -> T | None:
+    """The option if given, else the flag; a note when a different flag value is dropped.
+
+    `repeat=False` for free text: the note is posted publicly in the channel, and the ignored text
+    was never screened (it is not part of the job), nor is its length bounded by anything but the
+    prompt's; a note that repeated it would let anyone post any text through the bot.
+    """
     if option is not None and flag is not None and option != flag:
-        notes.append(f"`{flag_name} {flag}` was ignored: the `{option_name}` option ({option}) wins")
+        if repeat:
+            notes.append(f"`{flag_name} {flag}` was ignored: the `{option_name}` option ({option}) wins")
+        else:
+            notes.append(f"`{flag_name}` was ignored: the `{option_name}` option wins")
     return option if option is not None else flag
 
 

@@ -11,7 +11,7 @@ import json
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageOps, PngImagePlugin
+from PIL import ExifTags, Image, PngImagePlugin
 
 from generation.errors import InvalidImage
 from generation.params import GenerationParams, JobKind
@@ -84,13 +84,44 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Im
     except (OSError, SyntaxError, ValueError) as exc:
         raise InvalidImage("the file is not a readable image") from exc
     # Phones store rotation in EXIF; apply it so the picture is upright, then drop alpha.
-    image = ImageOps.exif_transpose(probe)
+    image = _upright(probe)
+    if image.mode.startswith("I;16") or image.mode == "I":
+        # 16-bit greyscale (a PNG from a scanner or an editor): converted as it is, every value over
+        # 255 would clip and the picture would come out white. Scale 0-65535 down to 0-255 instead.
+        image = image.convert("I").point(lambda value: value * (1 / 257)).convert("L")
     if image.mode != "RGB":
         background = Image.new("RGB", image.size, (255, 255, 255))
         rgba = image.convert("RGBA")
         background.paste(rgba, mask=rgba.getchannel("A"))
         image = background
     return image
+
+
+# EXIF orientation (tag 0x0112) to the transpose that makes the picture upright.
+_ORIENTATIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """`image` turned as its EXIF orientation says; as stored when the EXIF cannot be read.
+
+    Not `ImageOps.exif_transpose`: it writes the EXIF back after turning, and a corrupt EXIF block
+    (easy to make, and sent by some cameras) then raises TypeError or struct.error from deep inside
+    Pillow, which reached the member as "something went wrong". The orientation is only a hint.
+    """
+    try:
+        orientation = image.getexif().get(ExifTags.Base.Orientation)
+    except Exception:  # any failure to read metadata: Pillow raises many kinds on corrupt EXIF
+        return image
+    method = _ORIENTATIONS.get(orientation) if isinstance(orientation, int) else None
+    return image.transpose(method) if method is not None else image
 
 
 class ImageFiles:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import secrets
+import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -18,6 +19,13 @@ MAX_COUNT = 4
 MAX_STEPS = 150
 MAX_SEED = 2**32 - 1
 MAX_PROMPT_CHARS = 1500
+# Characters that draw nothing though Python does not count them as whitespace: zero-width and
+# direction marks are category Cf, combining marks alone (Mn, Me) attach to nothing; these "letters"
+# are blank glyphs that people paste to post an empty-looking message.
+_BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
+# How much of a typed value an error message repeats.
+_SHOWN_CHARS = 40
 
 
 class JobKind(StrEnum):
@@ -70,29 +78,52 @@ def new_seed() -> int:
 
 
 def parse_aspect_ratio(text: str) -> tuple[int, int]:
-    """Parse "16:9" (or "16x9") into a pair of positive integers."""
-    for sep in (":", "x", "/"):
+    """Parse "16:9" (or "16x9", "16X9", "16×9", "16/9") into a pair of positive integers."""
+    shown = text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"
+    for sep in (":", "x", "X", "×", "/"):
         if sep in text:
             left, _, right = text.partition(sep)
             break
     else:
-        raise InvalidParameters("aspect", f"aspect ratio {text!r} should look like 16:9")
+        raise InvalidParameters("aspect", f"aspect ratio {shown!r} should look like 16:9")
     try:
         w, h = int(left.strip()), int(right.strip())
     except ValueError:
-        raise InvalidParameters("aspect", f"aspect ratio {text!r} should look like 16:9") from None
+        raise InvalidParameters("aspect", f"aspect ratio {shown!r} should look like 16:9") from None
     if w <= 0 or h <= 0 or max(w, h) / min(w, h) > 4:
         raise InvalidParameters("aspect", "aspect ratio sides must be positive and at most 4:1")
     return w, h
 
 
+# The longest shape that can be made: the longest side over the shortest.
+MAX_ELONGATION = MAX_SIDE // MIN_SIDE
+
+
 def size_for_aspect(aspect_w: int, aspect_h: int, pixel_budget: int) -> tuple[int, int]:
-    """Width and height in multiples of 8 with that aspect ratio, as large as fits in `pixel_budget`."""
+    """Width and height in multiples of 8 with that aspect ratio, as large as fits in `pixel_budget`
+    and within MAX_SIDE.
+
+    img2img passes the attached picture's own width and height here, so any shape arrives: a long
+    panorama is made smaller rather than wider than MAX_SIDE, and a shape more elongated than
+    MAX_SIDE to MIN_SIDE is refused (it could only be made by cropping most of the picture away).
+    """
+    if max(aspect_w, aspect_h) > MAX_ELONGATION * min(aspect_w, aspect_h):
+        raise InvalidParameters(
+            "image",
+            f"the image is {aspect_w}x{aspect_h}, too long and thin to use: its long side may be at "
+            f"most {MAX_ELONGATION} times its short side; crop it",
+        )
     width = math.sqrt(pixel_budget * aspect_w / aspect_h)
     height = width * aspect_h / aspect_w
-    w = max(MIN_SIDE, int(width) // GRID * GRID)
-    h = max(MIN_SIDE, int(height) // GRID * GRID)
+    shrink = min(1.0, MAX_SIDE / max(width, height))
+    w = max(MIN_SIDE, int(width * shrink) // GRID * GRID)
+    h = max(MIN_SIDE, int(height * shrink) // GRID * GRID)
     return w, h
+
+
+def is_blank(text: str) -> bool:
+    """True when `text` would draw nothing: only spaces, zero-width, format or blank characters."""
+    return all(ch in _BLANK_LETTERS or unicodedata.category(ch) in _INVISIBLE_CATEGORIES for ch in text)
 
 
 @dataclass(frozen=True)
@@ -144,10 +175,14 @@ class Limits:
 
 def check_params(params: GenerationParams, kind: JobKind, limits: Limits) -> None:
     """Raise InvalidParameters naming the first field to change; never correct silently."""
-    if not params.prompt.strip():
+    # Zero-width and blank characters count as empty: such a prompt is a mistake (or a test of the
+    # bot), and the model would spend a whole job drawing from no prompt at all.
+    if is_blank(params.prompt):
         raise InvalidParameters("prompt", "the prompt is empty; describe the image you want")
     if len(params.prompt) > MAX_PROMPT_CHARS or len(params.negative_prompt) > MAX_PROMPT_CHARS:
         raise InvalidParameters("prompt", f"prompts are limited to {MAX_PROMPT_CHARS} characters")
+    if kind is JobKind.UPSCALE:
+        _check_upscale_size(params, limits)
     for name, side in (("width", params.width), ("height", params.height)):
         if side % GRID:
             raise InvalidParameters(name, f"{name} {side} must be a multiple of {GRID}")
@@ -173,6 +208,21 @@ def check_params(params: GenerationParams, kind: JobKind, limits: Limits) -> Non
     # At least one denoising step must remain after img2img skips the first (1 - strength) of them.
     if kind.uses_init_image and int(params.steps * params.strength) < 1:
         raise InvalidParameters("strength", "steps x strength must be at least 1; raise steps or strength")
+
+
+def _check_upscale_size(params: GenerationParams, limits: Limits) -> None:
+    """An upscale's size comes from the image clicked, not from options: say so when it is too big.
+
+    Otherwise the member who pressed U1 would be told to change a `width` option they never gave.
+    """
+    too_long = max(params.width, params.height) > MAX_SIDE
+    if too_long or params.pixels > limits.max_pixels:
+        limit = f"{MAX_SIDE} pixels a side" if too_long else f"{limits.max_pixels:,} pixels here"
+        raise InvalidParameters(
+            "size",
+            f"upscaled 2x this image would be {params.width}x{params.height}, over the limit of {limit}; "
+            "only smaller images can be upscaled",
+        )
 
 
 def _example_square(max_pixels: int) -> str:

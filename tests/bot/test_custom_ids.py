@@ -71,3 +71,16 @@ def test_every_id_with_our_prefix_reaches_exactly_one_dynamic_item() -> None:
         assert len(matches) == 1, custom_id
     assert re.fullmatch(TERMS_TEMPLATE, "imagine:terms:decline:creativeml-openrail-m:1.0")
     assert not re.fullmatch(STRAY_TEMPLATE, "imagine:rerun:1")
+
+
+@pytest.mark.parametrize(
+    "custom_id",
+    ["imagine:rerun:5\n", "imagine:upscale:\n5:0", "imagine:terms:accept:x:1\n", "imagine:\nexplode"],
+)
+def test_an_id_with_a_line_break_still_reaches_a_dynamic_item(custom_id: str) -> None:
+    # `.` does not match a line break by default: such an id matched no template, and the click got
+    # Discord's "This interaction failed" instead of our answer.
+    matches = [item for item in DYNAMIC_ITEMS if item.__discord_ui_compiled_template__.fullmatch(custom_id)]
+    assert len(matches) == 1
+    with pytest.raises(BadButton):
+        parse_custom_id(custom_id)

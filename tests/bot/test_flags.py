@@ -72,9 +72,12 @@ def test_apostrophes_in_the_prompt_are_fine() -> None:
         ("a dog --seed 1 --seed 2", "--seed", "twice"),
         ("a dog --seed", "--seed", "needs a value"),
         ("a dog --seed abc", "--seed", "not a whole number"),
-        ("a dog --seed -1", "--seed", "not a whole number"),
+        # Whole numbers outside the range are called that, not "not a whole number".
+        ("a dog --seed -1", "--seed", "out of range"),
         (f"a dog --seed {MAX_SEED + 1}", "--seed", "out of range"),
-        ("a dog --seed 99999999999999999999", "--seed", "not a whole number"),
+        ("a dog --seed 99999999999999999999", "--seed", "out of range"),
+        ("a dog --seed 9" + "9" * 1400, "--seed", "out of range"),
+        ("a dog --cfg 1000000", "--cfg", "out of range"),
         ("a dog --steps 0", "--steps", "out of range"),
         ("a dog --steps 1000", "--steps", "out of range"),
         ("a dog --steps 2.5", "--steps", "not a whole number"),
@@ -103,3 +106,53 @@ def test_refusals_name_the_flag(text: str, flag: str, words: str) -> None:
 
 def test_only_flags_leaves_an_empty_prompt_for_the_domain_to_refuse() -> None:
     assert parse_flags("--seed 4").prompt == ""
+
+
+@pytest.mark.parametrize("dash", ["--", "—", "–", "―", "−−", "---", "—-", "–-"])
+def test_dashes_that_autocorrect_makes_of_two_hyphens_start_a_flag(dash: str) -> None:
+    # Left in the prompt, "–ar 16:9" would silently give a square image with the flag drawn in.
+    flags = parse_flags(f"a castle {dash}ar 16:9 {dash}seed 7")
+    assert flags == InlineFlags(prompt="a castle", aspect=(16, 9), seed=7)
+
+
+def test_one_ascii_hyphen_is_prompt_text() -> None:
+    assert parse_flags("a castle -ar 16:9").prompt == "a castle -ar 16:9"
+
+
+def test_a_quoted_value_may_contain_a_flag() -> None:
+    flags = parse_flags('a cat --no "blurry --ar 2:3" --seed 4')
+    assert flags.negative == "blurry --ar 2:3"
+    assert flags.seed == 4
+    assert flags.aspect is None
+
+
+@pytest.mark.parametrize("space", ["\n", "\t", "\u00a0"])
+def test_text_after_a_value_is_refused_whatever_space_separates_it(space: str) -> None:
+    with pytest.raises(FlagError) as caught:
+        parse_flags(f"a cat --ar 16:9{space}sunset")
+    assert caught.value.flag == "--ar"
+    assert "unexpected text" in caught.value.reason
+    assert "'sunset'" in caught.value.reason
+
+
+def test_a_flag_right_after_a_flag_means_the_first_has_no_value() -> None:
+    with pytest.raises(FlagError) as caught:
+        parse_flags("a cat --seed --ar 1:1")
+    assert caught.value.flag == "--seed"
+    assert "needs a value" in caught.value.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "--ar 16:9 " + 'it\'s a "castle" ' * 90,
+        "a cat --" + "x" * 1400,
+        "a cat --seed " + "x" * 1400,
+        "a cat --cfg " + "1" * 1400,
+    ],
+)
+def test_errors_repeat_only_a_short_piece_of_what_was_typed(text: str) -> None:
+    # The answer (reason plus the flags' help) must stay within Discord's 2,000 characters.
+    with pytest.raises(FlagError) as caught:
+        parse_flags(text)
+    assert len(caught.value.flag) + len(caught.value.reason) < 200

@@ -9,7 +9,7 @@ import pytest
 from bot.errors import FlagError
 from bot.options import ImagineOptions, build_params
 from generation.errors import InvalidParameters
-from generation.params import MAX_SEED, GenerationParams, Sampler
+from generation.params import MAX_SEED, GenerationParams, JobKind, Limits, Sampler, check_params
 from generation.settings import ModelSpec
 
 MODELS = {"demo": ModelSpec(source="x", width=64, height=64, steps=4, sampler=Sampler.EULER, guidance=5.0)}
@@ -98,3 +98,48 @@ def test_strength_with_an_image() -> None:
 def test_flag_errors_pass_through() -> None:
     with pytest.raises(FlagError):
         build(prompt="a cat --bogus 1")
+
+
+def test_an_ignored_negative_flag_is_not_repeated_in_the_public_note() -> None:
+    # The note is shown in the channel; the dropped `--no` text is never screened, so it must not
+    # appear there (nor the option's text, which can be 1,500 characters long).
+    params, notes = build(prompt="a cat --no some words nobody screened", negative="dogs")
+    assert params.negative_prompt == "dogs"
+    assert notes == ("`--no` was ignored: the `negative` option wins",)
+
+
+@pytest.mark.parametrize("ratio", ["16X9", "16×9", "16x9", "16/9"])
+def test_aspect_ratio_separators_people_type(ratio: str) -> None:
+    params, _ = build(prompt=f"a cat --ar {ratio}")
+    assert params.width > params.height
+
+
+@pytest.mark.parametrize(
+    "prompt", ["\u200b", "\u200b\u200d\ufeff", "\u2800", "\u3164 \u3164", "\u200e\u0301"]
+)
+def test_a_prompt_of_invisible_characters_is_empty(prompt: str) -> None:
+    # str.strip() keeps zero-width and blank characters: such a prompt ran a whole job on nothing.
+    params, _ = build(prompt=prompt)
+    with pytest.raises(InvalidParameters) as caught:
+        check_params(params, JobKind.TXT2IMG, Limits())
+    assert caught.value.field == "prompt"
+
+
+@pytest.mark.parametrize("prompt", ["🦊", "狐", "a\u200bfox", "..."])
+def test_a_prompt_with_something_visible_is_kept(prompt: str) -> None:
+    params, _ = build(prompt=prompt)
+    check_params(params, JobKind.TXT2IMG, Limits())
+
+
+@pytest.mark.parametrize(
+    ("size", "limit"), [((2048, 2048), "1,048,576 pixels"), ((4096, 256), "2048 pixels a side")]
+)
+def test_an_upscale_too_large_says_so_rather_than_blaming_an_option(
+    size: tuple[int, int], limit: str
+) -> None:
+    # A U1 click on a 1024x1024 image used to answer "Change the `width` option"; it has none.
+    params = GenerationParams(prompt="a cat", model="demo", width=size[0], height=size[1], strength=0.3)
+    with pytest.raises(InvalidParameters) as caught:
+        check_params(params, JobKind.UPSCALE, Limits())
+    assert "upscaled" in caught.value.reason
+    assert limit in caught.value.reason

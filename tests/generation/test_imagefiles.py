@@ -1,0 +1,74 @@
+"""What an img2img upload becomes: odd image modes, EXIF, and shapes the generator cannot make."""
+
+from __future__ import annotations
+
+import io
+import struct
+
+import pytest
+from PIL import Image
+
+from generation.errors import InvalidImage, InvalidParameters
+from generation.imagefiles import decode_image
+from generation.params import MAX_SIDE, size_for_aspect
+
+
+def encoded(image: Image.Image, fmt: str = "PNG", **options: object) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format=fmt, **options)
+    return buffer.getvalue()
+
+
+def test_a_16_bit_greyscale_png_keeps_its_tones() -> None:
+    # Converted as is, every 16-bit value over 255 clipped and the picture came out white.
+    image = Image.new("I;16", (8, 8), 30000)
+    decoded = decode_image(encoded(image))
+    assert decoded.mode == "RGB"
+    assert decoded.getpixel((0, 0)) == (116, 116, 116)  # 30000 / 257
+
+
+def exif_with_a_text_resolution() -> bytes:
+    """An EXIF block (little-endian TIFF) whose XResolution, a rational, is stored as text."""
+    entries = [(0x0112, 3, 1, struct.pack("<HH", 6, 0)), (0x011A, 2, 4, b"abc\0")]
+    ifd = struct.pack("<H", len(entries))
+    ifd += b"".join(struct.pack("<HHI", tag, kind, count) + value for tag, kind, count, value in entries)
+    ifd += struct.pack("<I", 0)
+    return b"Exif\0\0" + b"II*\0" + struct.pack("<I", 8) + ifd
+
+
+def test_a_corrupt_exif_block_does_not_crash_the_decoder() -> None:
+    # ImageOps.exif_transpose writes the EXIF back and raised TypeError on this block, which the
+    # member saw as "Something went wrong on our side". The orientation is still applied.
+    data = encoded(Image.new("RGB", (40, 20), "red"), "JPEG", exif=exif_with_a_text_resolution())
+    assert decode_image(data).size == (20, 40)
+
+
+@pytest.mark.parametrize(
+    ("orientation", "size"), [(1, (40, 20)), (3, (40, 20)), (6, (20, 40)), (8, (20, 40))]
+)
+def test_exif_orientation_turns_the_picture_upright(orientation: int, size: tuple[int, int]) -> None:
+    image = Image.new("RGB", (40, 20), "red")
+    exif = image.getexif()
+    exif[0x0112] = orientation
+    assert decode_image(encoded(image, "JPEG", exif=exif.tobytes())).size == size
+
+
+def test_a_non_image_is_refused() -> None:
+    with pytest.raises(InvalidImage):
+        decode_image(b"BM but not a bitmap at all")
+
+
+def test_a_panorama_is_made_smaller_rather_than_wider_than_the_maximum() -> None:
+    # 3000x100 at 512x512's budget would be 2800 wide; the member was told to change a `width`
+    # option they never gave.
+    width, height = size_for_aspect(3000, 100, 512 * 512)
+    assert width <= MAX_SIDE
+    assert width % 8 == 0 and height % 8 == 0
+    assert width / height == pytest.approx(30, rel=0.1)
+
+
+def test_a_strip_too_thin_to_make_is_refused_naming_the_image() -> None:
+    with pytest.raises(InvalidParameters) as caught:
+        size_for_aspect(20000, 10, 512 * 512)
+    assert caught.value.field == "image"
+    assert "20000x10" in caught.value.reason and "crop" in caught.value.reason
