@@ -44,6 +44,8 @@ Interaction = discord.Interaction[Any]
 # A request waiting for its member to accept the license is kept this long (the token's lifetime,
 # less the time a job needs to be worth starting).
 PENDING_TTL_S = 13 * 60
+# Requests one member may have waiting for the terms; an older one beyond this is dropped, saying so.
+MAX_PENDING_PER_USER = 5
 REACTIONS = {"🔁": Action.RERUN, "⬆": Action.UPSCALE, "❌": Action.DELETE}
 
 
@@ -93,7 +95,8 @@ class JobFlow:
         self.delivery = delivery
         self.downloader = downloader
         self.settings = settings
-        self._pending: dict[int, _Pending] = {}
+        # Per member, their requests waiting for the license terms to be accepted, oldest first.
+        self._pending: dict[int, list[_Pending]] = {}
 
     # -- answering --------------------------------------------------------------------------------
 
@@ -213,9 +216,7 @@ class JobFlow:
         try:
             await submit()
         except LicenseNotAccepted as exc:
-            self._pending[interaction.user.id] = _Pending(
-                interaction, submit, exc.license.id, notes, time.monotonic()
-            )
+            await self._hold(_Pending(interaction, submit, exc.license.id, notes, time.monotonic()))
             try:
                 await interaction.edit_original_response(content=wording.waiting_for_terms(exc.license))
                 await interaction.followup.send(
@@ -328,16 +329,12 @@ class JobFlow:
             )
             return
         user_id = interaction.user.id
-        pending = self._pending.pop(user_id, None)
-        if pending is not None and (
-            pending.license_id != license_id or time.monotonic() - pending.created > PENDING_TTL_S
-        ):
-            pending = None
+        waiting = self._take_pending(user_id, license_id)
         if not accept:
             await interaction.response.edit_message(
                 content=wording.terms_declined(license_), embed=None, view=None
             )
-            if pending is not None:
+            for pending in waiting:
                 try:
                     await pending.interaction.delete_original_response()
                 except discord.HTTPException as exc:
@@ -345,10 +342,41 @@ class JobFlow:
             return
         await self.services.licenses.accept(user_id, license_)
         await interaction.response.edit_message(
-            content=wording.terms_accepted(license_, resuming=pending is not None), embed=None, view=None
+            content=wording.terms_accepted(license_, resuming=len(waiting)), embed=None, view=None
         )
-        if pending is not None:
+        for pending in waiting:
             await self._submit(pending.interaction, pending.submit, pending.notes)
+
+    async def _hold(self, pending: _Pending) -> None:
+        """Keep a request until its member answers the terms (every one of them, not just the last)."""
+        self._drop_expired()
+        user_id = pending.interaction.user.id
+        waiting = self._pending.setdefault(user_id, [])
+        waiting.append(pending)
+        while len(waiting) > MAX_PENDING_PER_USER:
+            dropped = waiting.pop(0)
+            try:
+                await dropped.interaction.edit_original_response(content=wording.pending_dropped())
+            except discord.HTTPException as exc:
+                log.info("could not mark a dropped request's placeholder: HTTP %s", exc.status)
+
+    def _take_pending(self, user_id: int, license_id: str) -> list[_Pending]:
+        """The member's requests waiting for these terms, oldest first; those for other terms stay."""
+        self._drop_expired()
+        waiting = self._pending.pop(user_id, [])
+        taken = [pending for pending in waiting if pending.license_id == license_id]
+        if others := [pending for pending in waiting if pending.license_id != license_id]:
+            self._pending[user_id] = others
+        return taken
+
+    def _drop_expired(self) -> None:
+        # A request whose token is nearly spent is not worth starting (and its attachment's bytes
+        # are not worth keeping in memory for a member who never answers).
+        oldest = time.monotonic() - PENDING_TTL_S
+        for user_id, waiting in list(self._pending.items()):
+            waiting[:] = [pending for pending in waiting if pending.created >= oldest]
+            if not waiting:
+                del self._pending[user_id]
 
     # -- reactions --------------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ from generation.errors import (
     ModelUnavailable,
     NotAllowed,
     QueueFull,
+    SourceUnavailable,
 )
 from generation.fairqueue import Position
 from generation.models import Job, JobStatus
@@ -70,7 +71,7 @@ def describe_error(exc: BaseException) -> str:
             return f"{_sentence(reason)} Change {hint} and try again."
         case AttachmentRejected(reason=reason) | InvalidImage(reason=reason):
             return f"The attached image can't be used: {reason}."
-        case ImageRejected(reason=reason):
+        case ImageRejected(reason=reason) | SourceUnavailable(reason=reason):
             return f"{_sentence(reason)}"
         case PromptBlocked():
             return describe_block(exc)
@@ -252,9 +253,19 @@ def terms_declined(license_: ModelLicense) -> str:
     )
 
 
-def terms_accepted(license_: ModelLicense, *, resuming: bool) -> str:
-    then = " Your request is on its way." if resuming else " You can use `/imagine` now."
+def terms_accepted(license_: ModelLicense, *, resuming: int) -> str:
+    """`resuming`: how many of the member's requests were waiting for this answer."""
+    if resuming == 1:
+        then = " Your request is on its way."
+    elif resuming > 1:
+        then = f" Your {resuming} requests are on their way."
+    else:
+        then = " You can use `/imagine` now."
     return f"Thank you: you accepted the {license_.name} terms (version {license_.version}).{then}"
+
+
+def pending_dropped() -> str:
+    return "This request was dropped: too many of yours were waiting for the terms. Try it again after accepting them."
 
 
 # -- /queue, /cancel, /history --------------------------------------------------------------------

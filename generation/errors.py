@@ -24,6 +24,15 @@ class InvalidImage(GenerationError):
         self.reason = reason
 
 
+class SourceUnavailable(GenerationError):
+    """The image a follow-up (upscale, variation) starts from can't be used: the job was deleted,
+    that image was withheld, or it is too large to upscale. Nothing the member typed is at fault."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 class ImageRejected(GenerationError):
     """The init image did not pass the safety classifier, or the classifier failed on it."""
 

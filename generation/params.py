@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-from generation.errors import InvalidParameters
+from generation.errors import InvalidParameters, SourceUnavailable
 
 # The SD 1.x VAE downsamples by 8; widths and heights must be multiples of it.
 GRID = 8
@@ -218,10 +218,9 @@ def _check_upscale_size(params: GenerationParams, limits: Limits) -> None:
     too_long = max(params.width, params.height) > MAX_SIDE
     if too_long or params.pixels > limits.max_pixels:
         limit = f"{MAX_SIDE} pixels a side" if too_long else f"{limits.max_pixels:,} pixels here"
-        raise InvalidParameters(
-            "size",
+        raise SourceUnavailable(
             f"upscaled 2x this image would be {params.width}x{params.height}, over the limit of {limit}; "
-            "only smaller images can be upscaled",
+            "only smaller images can be upscaled"
         )
 
 

@@ -29,6 +29,7 @@ from generation.errors import (
     JobNotFound,
     ModelUnavailable,
     NotAllowed,
+    SourceUnavailable,
 )
 from generation.fairqueue import Caps, FairQueue, GuildKey, Position, QueueEntry
 from generation.imagefiles import ImageFiles, decode_image, png_metadata, preview_sheet
@@ -476,11 +477,11 @@ class GenerationService:
     async def _source_image(self, job_id: int, index: int) -> tuple[Job, Image.Image]:
         source = await self.store.get(job_id)
         if source.deleted_at is not None:
-            raise InvalidParameters("job", f"job {job_id} was deleted")
+            raise SourceUnavailable(f"job {job_id} was deleted")
         images = {image.index: image for image in source.images}
         record = images.get(index)
         if record is None or record.path is None or record.action is ImageAction.WITHHOLD:
-            raise InvalidParameters("image", f"job {job_id} has no image {index + 1} to use")
+            raise SourceUnavailable(f"job {job_id} has no image {index + 1} to use")
         image = await asyncio.to_thread(self.files.load, record.path)
         return source, image
 

@@ -8,7 +8,8 @@ import pytest
 
 from bot.errors import FlagError
 from bot.options import ImagineOptions, build_params
-from generation.errors import InvalidParameters
+from bot.wording import describe_error
+from generation.errors import InvalidParameters, SourceUnavailable
 from generation.params import MAX_SEED, GenerationParams, JobKind, Limits, Sampler, check_params
 from generation.settings import ModelSpec
 
@@ -139,7 +140,8 @@ def test_an_upscale_too_large_says_so_rather_than_blaming_an_option(
 ) -> None:
     # A U1 click on a 1024x1024 image used to answer "Change the `width` option"; it has none.
     params = GenerationParams(prompt="a cat", model="demo", width=size[0], height=size[1], strength=0.3)
-    with pytest.raises(InvalidParameters) as caught:
+    with pytest.raises(SourceUnavailable) as caught:
         check_params(params, JobKind.UPSCALE, Limits())
     assert "upscaled" in caught.value.reason
     assert limit in caught.value.reason
+    assert "Change" not in describe_error(caught.value)

@@ -54,6 +54,72 @@ async def test_terms_are_shown_until_accepted_then_the_request_goes_on(world: Bo
         )
 
 
+async def test_every_request_made_before_the_terms_were_accepted_goes_on_after(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot(accept_license=False) as bot:
+        first = await fake.send_interaction("imagine", {"prompt": "a sailing ship"})
+        await fake.wait_for_request("POST", rf"/webhooks/\d+/{first.token}$")
+        second = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("POST", rf"/webhooks/\d+/{second.token}$")
+        # Accepting on the first terms message (the one the member sees first) sends both.
+        [followup_id] = fake.get_interaction(first).followup_message_ids
+        accept = await fake.click_button(followup_id, "imagine:terms:accept:creativeml-openrail-m:1.0")
+        await accept.wait_for_ack()
+        assert "Your 2 requests are on their way" in str((accept.callback_data or {}).get("content"))
+        for inter in (first, second):
+            final = await world.final_edit(inter)
+            assert len(final.files) == 1
+        prompts = sorted(
+            job.generation_params.prompt for job in await bot.services.generation.store.history(fake.user.id)
+        )
+        assert prompts == ["a lighthouse", "a sailing ship"]
+
+
+async def test_declining_the_terms_drops_every_waiting_request(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot(accept_license=False) as bot:
+        requests = []
+        for prompt in ("a sailing ship", "a lighthouse"):
+            inter = await fake.send_interaction("imagine", {"prompt": prompt})
+            await fake.wait_for_request("POST", rf"/webhooks/\d+/{inter.token}$")
+            requests.append(inter)
+        [followup_id] = fake.get_interaction(requests[1]).followup_message_ids
+        decline = await fake.click_button(followup_id, "imagine:terms:decline:creativeml-openrail-m:1.0")
+        await decline.wait_for_ack()
+        for inter in requests:
+            await fake.wait_for_request("DELETE", world.original_path(inter))
+        assert await bot.services.generation.store.history(fake.user.id) == []
+        assert not await bot.services.licenses.has_accepted(
+            fake.user.id, bot.services.generation.license_for("demo")
+        )
+
+
+async def test_requests_waiting_for_the_terms_are_capped_per_member_saying_so(world: BotWorld) -> None:
+    from bot.jobflow import MAX_PENDING_PER_USER
+
+    fake = world.fake
+    async with world.bot(accept_license=False):
+        requests = []
+        for number in range(MAX_PENDING_PER_USER + 1):
+            inter = await fake.send_interaction("imagine", {"prompt": f"a ship number {number}"})
+            await fake.wait_for_request("POST", rf"/webhooks/\d+/{inter.token}$")
+            requests.append(inter)
+        dropped = await fake.wait_for_request(
+            "PATCH",
+            world.original_path(requests[0]),
+            predicate=lambda r: "dropped" in (r.json or {}).get("content", ""),
+        )
+        assert "too many" in dropped.json["content"]
+        for inter in requests[1:]:
+            assert not [
+                r
+                for r in fake.requests_matching("PATCH", world.original_path(inter))
+                if "dropped" in (r.json or {}).get("content", "")
+            ]
+
+
 async def test_after_the_token_expires_the_result_is_a_channel_message_mentioning_the_member(
     world: BotWorld,
 ) -> None:
