@@ -1,14 +1,16 @@
 """Word lists of the screening rules and the matcher that finds them in a text's normalised views.
 
 Everything is matched as whole words or whole word sequences (n-grams) of the normalised views, never as
-raw substrings, so "Scunthorpe", "Essex", "cocktail" and "grapefruit" never match. The two places where
+raw substrings, so "Scunthorpe", "Essex", "cocktail" and "grapefruit" never match. The places where
 word edges are lost on purpose, runs of spaced letters ("n u d e") and glued words ("nudeteen"), are
-handled separately: runs by substring, glued words by splitting them into known words only.
+handled separately: runs by substring, glued words by splitting them into known words only. Chinese,
+Japanese and Korean have no spaces between words, so their terms are substrings too.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,7 +18,7 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
 
-from moderation.normalize import analyze, squeeze
+from moderation.normalize import UNSPACED_SCRIPT, TextViews, analyze, squeeze
 
 
 class Term(StrEnum):
@@ -62,6 +64,7 @@ fellatio cunnilingus deepthroat bukkake gangbang threesome orgy bdsm bondage fet
 stripper striptease lapdance nudist naturist onlyfans fansly r34 rule34 softcore molest molested
 molesting molestation rape raped raping incest pedophile pedophilia paedophile paedophilia upskirt
 downblouse cameltoe nipslip erection aroused ahegao futanari futa yiff pantyless braless
+nekkid nekked nakid noods noodz nudez seggs secks titty cunny
 |no clothes|no clothing|without clothes|without clothing|without any clothes|not wearing anything
 |wearing nothing|with nothing on|birthday suit|in the buff|au naturel|bare breasts|bare breasted
 |full frontal|private parts|having sex|oral sex|sex scene|making love|spread legs|spreading legs
@@ -88,11 +91,13 @@ newborns preteen preteens tween tweens teen teens teenage teenaged teenager teen
 adolescents underage underaged minor minors schoolgirl schoolgirls schoolboy schoolboys loli lolis
 lolita shota shotas schoolchild schoolchildren schoolkid schoolkids boy boys daughter daughters son sons
 juvenile juveniles youngster youngsters pubescent prepubescent childlike kindergartener kindergarten
-preschool preschooler highschool highschooler grader u18
+preschool preschooler highschool highschooler grader u18 kindergartner kindergartners middleschooler
+youngling younglings
 |little girl|little girls|little boy|little boys|young girl|young girls|young boy|young boys|small girl
 |tiny girl|school girl|school girls|school boy|school boys|under age|under 18|under eighteen|pre teen
 |pre pubescent|child like|elementary school|middle school|junior high|high school|grade school|not 18
-|below 18|younger than 18
+|below 18|younger than 18|middle schooler|elementary schooler|grade schooler|little ones
+|lil girl|lil girls|lil boy|lil boys|lil kid|lil kids|yung girl|yung boy|young gurl|little gurl
 """
 
 _ADULT = """
@@ -101,7 +106,7 @@ adult adults grownup
 """
 
 _CSAM = """
-lolicon shotacon toddlercon jailbait pthc csam childporn pedoporn
+lolicon shotacon toddlercon jailbait pthc csam childporn pedoporn nymphet nymphets
 |child porn|kiddie porn|kiddy porn|underage porn
 """
 
@@ -155,8 +160,77 @@ _EXCEPTIONS = """
 |baby bump|babys breath|sugar baby|king charles spaniel|blue tit|blue tits|great tit|great tits|coal tit
 |coal tits|cum laude|magna cum laude|summa cum laude|lolita fashion|gothic lolita|sweet lolita
 |classic lolita|naked eye|naked mole rat|naked flame|boy band|bad boy|bra size|horny toad|horny lizard
-|pussy cat|pussy willow|thong sandals
+|pussy cat|pussy willow|thong sandals|nude dress|nude pumps|nude nails|nude nail|nude nail polish
+|nude stockings|nude sandals|naked gun|naked lunch|enfant terrible|enfants terribles
 """
+
+# Other languages. Words in the Latin script are listed as the normaliser folds them (accents dropped:
+# "desnuda", "crianca") and join the lists above. A word that would fold into an English word or a name
+# stays out ("nina" for "niña", "kind" and "kinder" for the German words, "nudo", which is a Spanish knot),
+# and is caught in phrases instead ("nina desnuda", "nacktes kind").
+_SEXUAL_ELSEWHERE = """
+desnuda desnudas desnudo desnudos desnudez sexo tetas pezones pene follando nue nues nudite sexe seins
+erotique pornographique deshabillee deshabille nackt nackte nackter nacktes nackten nacktbild nacktbilder
+nacktfoto nacktfotos erotisch bruste nua nuas seios transando nuda tette sesso naakt ciplak telanjang bugil
+|sin ropa|tout nu|toute nue|oben ohne|sem roupa|senza vestiti
+"""
+_MINOR_ELSEWHERE = """
+ninas ninos colegiala colegialas adolescente adolescentes infantil preadolescente chiquilla chiquillas
+enfant enfants fillette fillettes ecoliere ecolieres collegienne collegiennes mineure mineures kleinkind
+kleinkinder jugendliche jugendlicher minderjahrig minderjahrige minderjahriger minderjahrigen schulmadchen
+grundschuler grundschulerin crianca criancas garotinha garotinhas garotinho garotinhos menininha menininho
+bambina bambine bambino bambini ragazzina ragazzine ragazzino ragazzini minorenne minorenni dziecko dzieci
+cocuk cocuklar kinderen
+|menor de edad|menores de edad|petite fille|petites filles|petit garcon|petits garcons|kleines madchen
+|kleine madchen|junges madchen|menor de idade|menores de idade
+"""
+_CSAM_ELSEWHERE = """
+kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie pedopornografia
+|porno infantil|pornografia infantil|pornographie infantile|nina desnuda|ninas desnudas|nino desnudo
+|ninos desnudos|enfant nu|enfant nue|enfants nus|garcon nu|fillette nue|nacktes kind|nackte kinder
+|kind nackt|kinder nackt|nackten kinder|nacktes madchen|nackte madchen|madchen nackt|nackter junge
+|menina nua|meninas nuas|menino nu|meninos nus|crianca nua|bambina nuda|bambino nudo
+"""
+
+# Ordinary words and phrases in those scripts that contain a listed term: noodles (ヌードル), kimbap with
+# the rice outside (누드김밥), Beethoven's Eroica, sexual minorities (性的少数者), the emperor's new clothes
+# (裸の王様, голый король), bare trees and walls (голые деревья).
+_FOREIGN_EXCEPTIONS = """
+ヌードル 누드김밥 エロイカ 性的少数 裸の王様
+|голый король|голые деревья|голых деревьев|голые ветки|голые ветви|голые стены|голых стен|голые скалы
+|голая земля|голое поле
+"""
+
+# Scripts the word lists cannot fold into Latin letters. Most are matched as whole words of the base view
+# (homoglyph folding turns some Cyrillic letters into Latin ones; the terms are folded the same way).
+# Chinese, Japanese and Korean are written without spaces, or with particles glued on, so their terms are
+# matched as substrings; katakana terms only where no other katakana comes before, so that "ロリ" is not
+# found inside "カロリー" (calorie). Words that are Latin-script but fold into other words ("niña" into
+# "nina") are matched with their accents, in the native view.
+_FOREIGN: dict[Term, str] = {
+    Term.SEXUAL: """
+голый голая голые голое голых голую голенький голенькая голенькие голеньких обнажённая обнажённый
+обнажённые обнажённое обнажённых раздетая раздетый раздетые секс порно порнография эротика эротический
+эротическая эротическое сиськи ню
+ヌード エロ 全裸 半裸 セックス ポルノ 性的な おっぱい 乳首 裸の 裸で 裸体 裸婦
+裸照 裸露 赤裸 色情 性爱 做爱 脱光 一丝不挂 裸體 性愛
+알몸 누드 나체 섹스 포르노 야한
+""",
+    Term.SUGGESTIVE: "下着 水着 ランジェリー 内衣 比基尼 泳装 бельё белье купальник",
+    Term.MINOR: """
+ребёнок ребенок ребёнка ребенка дети детей детский детская детское девочка девочки девочку девочек
+мальчик мальчики мальчика мальчиков малыш малышка малолетка малолетки малолетняя школьница школьницы
+школьник школьники подросток подростки несовершеннолетняя несовершеннолетний несовершеннолетние лоли
+niña niñas niño niños niñita niñitas bebé bebés bébé bébés
+子供 子ども こども 児童 幼女 少女 少年 女児 男児 小学生 中学生 幼児 幼稚園 赤ちゃん ロリ ショタ 女子高生 女子中学生
+女子小学生 儿童 兒童 孩子 小孩 萝莉 蘿莉 正太 未成年 初中生 婴儿 小女孩 小男孩 女童 男童
+아동 어린이 소녀 소년 초등학생 중학생 로리 미성년
+""",
+    Term.CSAM: """
+|детское порно|детская порнография|児童ポルノ|ロリコン|ショタコン|儿童色情|兒童色情|恋童|戀童|아동포르노
+""",
+}
+
 
 # Words that may glue onto a listed word ("hotteens", "mylittlegirl"); used only to split glued words.
 _FILLERS = frozenset(
@@ -180,11 +254,34 @@ _AGE_WORDS = (
     "seventeen"
 )
 _AGE_VALUES = {word: i + 1 for i, word in enumerate(_AGE_WORDS.split("|"))}
+# Units of age in other languages, as folded: "12 años", "12 ans", "12 Jahre", "12-jährige", "12 anni".
+_AGE_UNITS_ELSEWHERE = "anos|ans|anni|jahre|jahren|jahrig|jahrige|jahriger|jahriges|jahrigen|jarig|jarige"
 _AGE = re.compile(
     rf"(?<![a-z0-9.])(?P<n>\d{{1,2}}|{_AGE_WORDS}) ?(?:(?:years?|yrs?|yr|y) ?(?:old|o)|years? of age"
-    rf"|(?:st|nd|rd|th) ?graders?)(?![a-z0-9])"
-    rf"|(?<![a-z0-9])aged? (?P<m>\d{{1,2}}|{_AGE_WORDS})(?![a-z0-9.])"
+    rf"|(?:st|nd|rd|th) ?grade(?:rs?)?|yrs?|{_AGE_UNITS_ELSEWHERE})(?![a-z0-9])"
+    rf"|(?<![a-z0-9])age[ds]? (?P<m>\d{{1,2}}|{_AGE_WORDS})(?![a-z0-9.])"
 )
+# "a 12 year old whisky", "her 10 year old car": the age of a thing, not of a person ("cat girl" is one).
+_AGED_THING = re.compile(
+    r" (?:dogs?|cats?|puppy|puppies|kittens?|horses?|ponies|pony|pets?|cars?|trucks?|bikes?|motorcycles?"
+    r"|whisky|whiskey|scotch|bourbon|rum|wine|cognac|cheese|trees?|oaks?|house|building|castle|bridge"
+    r"|church|bottle|guitar|violin|laptop|computer|phone|company|brand|game|song|film|movie|book|recipe"
+    r"|painting|photo)(?![a-z])(?! ?(?:girls?|boys?|kids?|child)(?![a-z]))"
+)
+# A bare number right after a young person: "nude girl, 12", "girl (12)", "a girl of 12". The number must
+# end the phrase, so that "girl, 2 boys" and "girl, 8k" are not ages. Matched on the base view, which keeps
+# the punctuation; "1girl" (a tag) is not a person word. "man" and "model" are left out: "iron man 2",
+# "tesla model 3".
+_YOUNG_PERSON_WORDS = ("girl", "boy", "child", "kid", "daughter", "son")
+_AGE_AFTER_PERSON = re.compile(
+    rf"(?<![a-z0-9])(?:{'|'.join(_YOUNG_PERSON_WORDS)})s?"
+    r"(?:\s*[,(]\s*|\s+)(?:(?:aged?|age|of|who is|is)\s+)?(\d{1,2})\s*(?=[),;]|$|\.(?!\d))"
+)
+# Ages in scripts that are not folded: "12歳", "12岁", "12살", "12 лет"; matched on the native view.
+_AGE_NATIVE = re.compile(r"(?<!\d)(\d{1,2}) ?(?:歳|才|岁|살|세|(?:лет|года|год)(?![а-яё]))")
+_KATAKANA = re.compile(r"[\u30a0-\u30ff]")
+_UNICODE_WORD = re.compile(r"[^\W_]+")
+
 _GROUPS = (
     "jews|jewish people|muslims|muslim people|christians|catholics|hindus|sikhs|buddhists|atheists|"
     "black people|blacks|african americans|africans|asians|asian people|chinese people|japanese people|"
@@ -244,12 +341,12 @@ class Lexicon:
 
     def __init__(self, people: Iterable[str], first_names: Iterable[str], slurs: Iterable[str]) -> None:
         lists: dict[Term, list[str]] = {
-            Term.SEXUAL: _words(_SEXUAL),
+            Term.SEXUAL: _words(_SEXUAL) + _words(_SEXUAL_ELSEWHERE),
             Term.SUGGESTIVE: _words(_SUGGESTIVE),
             Term.CLOTHING: _words(_CLOTHING),
-            Term.MINOR: _words(_MINOR),
+            Term.MINOR: _words(_MINOR) + _words(_MINOR_ELSEWHERE),
             Term.ADULT: _words(_ADULT),
-            Term.CSAM: _words(_CSAM),
+            Term.CSAM: _words(_CSAM) + _words(_CSAM_ELSEWHERE),
             Term.DEFAMATION: _words(_DEFAMATION),
             Term.VIOLENCE: _words(_VIOLENCE),
             Term.FRAMING: _words(_FRAMING),
@@ -315,6 +412,43 @@ class Lexicon:
         self._exceptions = re.compile(r"(?<![a-z0-9])(?:" + "|".join(words_of) + r")(?![a-z0-9])")
         self.first_names = frozenset(n.lower() for n in first_names)
 
+        # 4. Terms in other scripts, in the base view (folded like the prompt) and in the native view.
+        foreign_words: dict[str, set[Term]] = defaultdict(set)
+        unspaced: dict[str, set[Term]] = defaultdict(set)
+        for term_class, block in _FOREIGN.items():
+            for term in _words(block):
+                views = analyze(term)
+                base = " ".join(_UNICODE_WORD.findall(views.base))
+                # The base form catches a word typed with Latin look-alikes ("сeкс" with a Latin "e" is
+                # "cekc"), unless the word is Latin itself: "niña" folds into the name "nina".
+                forms = {views.native, base} if _has_other_script(views.native) else {views.native}
+                for form in filter(None, forms):
+                    (unspaced if UNSPACED_SCRIPT.search(form) else foreign_words)[form].add(term_class)
+        self._foreign_words = {k: frozenset(v) for k, v in foreign_words.items()}
+        self._unspaced = {k: frozenset(v) for k, v in unspaced.items()}
+        self._unspaced_pattern = re.compile("|".join(map(re.escape, sorted(unspaced, key=len, reverse=True))))
+        exceptions = {f for e in _words(_FOREIGN_EXCEPTIONS) for f in (analyze(e).native, analyze(e).base)}
+        self._foreign_exceptions = re.compile(
+            "|".join(map(re.escape, sorted(exceptions, key=len, reverse=True)))
+        )
+
+        # 5. Misspelt names ("tayler swift", "scarlet johansson"): every listed name and each of its
+        # one-letter deletions, so that a typo is found by looking up the typed words' deletions.
+        self._typo_index: dict[str, set[str]] = defaultdict(set)
+        for form in self.person_names:
+            if len(form.replace(" ", "")) >= _TYPO_MIN_NAME and (
+                " " in form or len(form) >= _TYPO_MIN_WORD + 2
+            ):
+                for variant in (form, *_deletions(form)):
+                    self._typo_index[variant].add(form)
+        self._typo_lengths = range(min(map(len, self._typo_index)), max(map(len, self._typo_index)) + 2)
+        # Cheap filters before the deletions are looked up. A name of several words misspelt in one of
+        # them keeps the others ("tayler swift" keeps "swift"); a single word of eight letters or more
+        # misspelt once keeps its first four letters or its last four.
+        typo_forms = {form for forms in self._typo_index.values() for form in forms}
+        self._typo_name_words = frozenset(w for form in typo_forms if " " in form for w in form.split())
+        self._typo_affixes = frozenset(a for f in typo_forms if " " not in f for a in (f[:4], f[-4:]))
+
     def scan(self, text: str) -> Hits:
         """Find every listed term, age under 18, real person and hateful phrase in `text`."""
         views = analyze(text)
@@ -324,6 +458,9 @@ class Lexicon:
 
         # 1. Whole words and word sequences of every view.
         for gram in views.grams(self.max_n, self.first_words):
+            if gram not in self.classes and " " in gram and gram[:-1] in self.person_names:
+                # "taylor swift's": the apostrophe is dropped, so a possessive name ends in an "s".
+                gram = gram[:-1]
             for term_class in self.classes.get(gram, ()):
                 hits.terms[term_class].add(gram)
         if views.squeezed:
@@ -349,11 +486,19 @@ class Lexicon:
                 for term_class in self.classes[piece]:
                     hits.terms[term_class].add(piece)
 
+        if not views.native.isascii():
+            self._scan_foreign(views, hits)
+
         # 3. Ages, people and hateful statements.
         for seq in views.sequences:
-            for match in _AGE.finditer(" ".join(seq)):
+            joined = " ".join(seq)
+            for match in _AGE.finditer(joined):
+                if match.group("n") and _AGED_THING.match(joined, match.end()):
+                    continue
                 raw = match.group("n") or match.group("m")
                 hits.ages.append(int(raw) if raw.isdigit() else _AGE_VALUES[raw])
+        if any(word in views.base for word in _YOUNG_PERSON_WORDS):
+            hits.ages.extend(int(m.group(1)) for m in _AGE_AFTER_PERSON.finditer(views.base))
         hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
         for seq in views.sequences:
             hateful = _HATE.search(" ".join(seq))
@@ -361,6 +506,57 @@ class Lexicon:
                 hits.hate = hateful.group(0)
                 break
         return hits
+
+    def _scan_foreign(self, views: TextViews, hits: Hits) -> None:
+        """Terms in other scripts, and ages written with them ("12歳", "12 лет")."""
+        for text in dict.fromkeys((views.base, views.native)):
+            if text.isascii():
+                continue  # "nаkеd" with Cyrillic letters: its base view is plain Latin, matched already
+            text = self._foreign_exceptions.sub(" ", text)
+            words = _UNICODE_WORD.findall(text)
+            for i, word in enumerate(words):
+                for gram in (word, " ".join(words[i : i + 2])):
+                    for term_class in self._foreign_words.get(gram, ()):
+                        hits.terms[term_class].add(gram)
+            if not UNSPACED_SCRIPT.search(text):
+                continue
+            for match in self._unspaced_pattern.finditer(text):
+                found, start = match.group(0), match.start()
+                # A katakana word inside a longer one: "ロリ" in "カロリー" (calorie).
+                if _KATAKANA.match(found) and start and _KATAKANA.match(text, start - 1):
+                    continue
+                for term_class in self._unspaced[found]:
+                    hits.terms[term_class].add(found)
+        hits.ages.extend(int(m.group(1)) for m in _AGE_NATIVE.finditer(views.native))
+
+    def misspelt_people(self, text: str) -> set[str]:
+        """Listed people whose names are misspelt by one letter ("tayler swift", "scarlet johansson").
+
+        Only names of nine letters or more, misspelt in a word of six letters or more that keeps its
+        initial, with the same number of words: "prince hairy" and "will smite" stay ordinary words.
+        """
+        views = analyze(text)
+        grams = {t for t in views.tokens if t[:4] in self._typo_affixes or t[-4:] in self._typo_affixes}
+        for seq in views.sequences:
+            for i, word in enumerate(seq):
+                if word not in self._typo_name_words:
+                    continue
+                # Every window of two and three words around a word of a listed name.
+                for start in range(max(0, i - 2), i + 1):
+                    for end in (start + 2, start + 3):
+                        if start <= i < end <= len(seq):
+                            grams.add(" ".join(seq[start:end]))
+        found: set[str] = set()
+        for gram in grams:
+            if len(gram) not in self._typo_lengths or gram in self.classes:
+                continue
+            candidates: set[str] = set(self._typo_index.get(gram, ()))
+            for variant in _deletions(gram):
+                candidates.update(self._typo_index.get(variant, ()))
+            for form in candidates:
+                if _one_typo_apart(gram, form):
+                    found.add(self.person_names[form])
+        return found
 
     def guess_people(self, text: str) -> set[str]:
         """Capitalised "Firstname Lastname" pairs that look like a real person's name."""
@@ -397,6 +593,42 @@ class Lexicon:
             return []
         pattern = re.compile(re.escape(masked).replace(r"\*", "[a-z]"))
         return [c for c in self._masked_candidates.get(len(masked), ()) if pattern.fullmatch(c)]
+
+
+_TYPO_MIN_NAME = 9
+_TYPO_MIN_WORD = 6
+
+
+def _has_other_script(text: str) -> bool:
+    return any(c.isalpha() and not unicodedata.name(c, "LATIN").startswith("LATIN") for c in text)
+
+
+def _deletions(text: str) -> set[str]:
+    return {text[:i] + text[i + 1 :] for i in range(len(text))}
+
+
+def _one_typo_apart(typed: str, listed: str) -> bool:
+    """One letter added, dropped, changed or swapped with its neighbour, in a word of six letters or more,
+    with the same number of words and the same initials."""
+    typed_words, listed_words = typed.split(), listed.split()
+    if len(typed_words) != len(listed_words) or typed == listed:
+        return False
+    differing = [(t, w) for t, w in zip(typed_words, listed_words, strict=True) if t != w]
+    if len(differing) != 1:
+        return False
+    t, w = differing[0]
+    if t[0] != w[0] or max(len(t), len(w)) < _TYPO_MIN_WORD:
+        return False
+    if len(t) == len(w):
+        diffs = [i for i in range(len(t)) if t[i] != w[i]]
+        return len(diffs) == 1 or (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and t[diffs[0]] == w[diffs[1]]
+            and t[diffs[1]] == w[diffs[0]]
+        )
+    shorter, longer = sorted((t, w), key=len)
+    return len(longer) - len(shorter) == 1 and shorter in _deletions(longer)
 
 
 @cache

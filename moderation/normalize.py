@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Emoji that stand for children, mapped to a word so that the minor rules see them.
-_CHILD_EMOJI = "👶🧒👧👦🍼🚸👼🧸🎒🏫👪"
+_CHILD_EMOJI = "👶🧒👧👦🍼🚸🚼👼🧸🎒🏫👪"
 _EXPLICIT_EMOJI = {"🔞": " nsfw ", "👙": " bikini ", "🩲": " underwear "}
 
 # Letters from other scripts that look like Latin ones, and small capitals that NFKC leaves alone:
@@ -26,6 +26,14 @@ _HOMOGLYPH_PAIRS = (
     ("αβγεηικμνορτυχωςσδ", "abyenikuvoptuxwsod"),  # Greek
     ("ոսօցհ", "nuogh"),  # Armenian
     ("ıłøđħŧðɑɩʀƅɓɗƙɲʋ", "ilodhtdairbbdknu"),  # Latin letters without a decomposition
+    ("ϳ", "j"),  # Greek yot
+    ("ⲁⲃⲅⲇⲉⲏⲓⲕⲙⲛⲟⲣⲥⲧⲩⲭⲱ", "abrdehikmnopctyxw"),  # Coptic
+    # Cherokee (capitals: casefolding turns its small letters into them), Lisu and Canadian syllabics:
+    # whole alphabets of Latin look-alikes that "fancy text" generators use.
+    ("ᎠᎡᎢᎩᎪᎫᎬᎳᎷᎻᏀᏂᏃᏏᏔᏕᏚᏟᏢᏦᏞᏙᏴ", "drtyajewmhghzbwsscpklvb"),
+    ("ꓐꓑꓓꓔꓖꓗꓙꓚꓜꓝꓟꓠꓡꓢꓣꓦꓧꓪꓫꓬꓮꓰꓲꓳꓴ", "bpdtgkjczfmnlsrvhwxyaeiou"),
+    ("ᑕᕼᒪᗪᗩᑭᗷᑎᑌᐯᗯᔕᒍᖇᗰᕮᖴ", "chldapbnuvwsjrmef"),
+    ("ᥱ", "e"),  # Tai Le tone letter, an "e" look-alike
     ("ᴀʙᴄᴅᴇꜰɢʜɪᴊᴋʟᴍɴᴏᴘꞯꜱᴛᴜᴠᴡʏᴢ", "abcdefghijklmnopqstuvwyz"),  # small capitals
 )
 
@@ -49,20 +57,29 @@ _TRANSLATE: dict[int, str] = {
     # Apostrophes are dropped so that "cat's" is one token and "s" never stands alone.
     **{ord(c): "" for c in "'’ʼ`´"},
 }
+# The lunate sigma looks like a "c", but NFKC turns it into "σ", which looks like an "o": fold it first.
+_BEFORE_NFKC: dict[int, str] = {ord("ϲ"): "c", ord("Ϲ"): "c"}
 _HOMOGLYPH_TABLE: dict[int, str] = {
     **{ord(k): v for scripts, latin in _HOMOGLYPH_PAIRS for k, v in zip(scripts, latin, strict=True)},
     ord("æ"): "ae",
     ord("œ"): "oe",
 }
 _DROP_CATEGORIES = frozenset({"Mn", "Me", "Cf", "Sk"})
+# Blank letters and symbols: invisible, but not format characters, so they would split a word in two.
+_INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 # Stable Diffusion weighting and prompt-editing syntax: "(word:1.3)", "[word]", "<lora:name:0.8>".
-_WEIGHTED = re.compile(r"\(([^():]*):\s*([+-]?\d*\.?\d+)\s*\)")
+# A weight is "1", "1.3", "1." or ".3", matched possessively: "\d*\.?\d+" would try every split of a long
+# run of digits and take quadratic time on "(a:111…1" without a closing bracket.
+_NUMBER = r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)"
+_WEIGHTED = re.compile(rf"\(([^():]*):\s*({_NUMBER})\s*\)")
 _LORA = re.compile(r"<\s*(?:lora|lyco|hypernet)\s*:\s*([^:>]*)(?::[^>]*)?>")
-_BARE_WEIGHT = re.compile(r":\s*[+-]?\d*\.?\d+\s*(?=[)\]>])")
+_BARE_WEIGHT = re.compile(rf":\s*{_NUMBER}\s*(?=[)\]>])")
 
 # A token: letters, digits and the characters leetspeak uses; "!", "|" and "+" count only inside a word.
 _TOKEN = re.compile(r"[a-z0-9@$€£]+(?:[!|+]+[a-z0-9@$€£]+)*")
+# The same characters as separators: "c|h|i|l|d", "s+e+x" and the alternation "[child|adult]".
+_SPLIT_TOKEN = re.compile(r"[a-z0-9@$€£]+")
 _INTRA_WORD = re.compile(r"(?<=[a-z0-9@$])[.\-_*·~^]+(?=[a-z0-9@$])")
 _LEET = str.maketrans("03456789@$€£!|+", "oeasgtbgaselilt")
 _HAS_LETTER = re.compile(r"[a-z]")
@@ -72,6 +89,11 @@ _NUMBER_WITH_UNIT = re.compile(
 )
 # Anchored at a word's start, so that a long word without stars is not rescanned from every letter.
 _MASKED = re.compile(r"(?<![a-z0-9@$*])[a-z0-9@$]++(?:\*+[a-z0-9@$]+)+")
+# Chinese, Japanese and Korean: written without spaces between words (or with particles glued on), so
+# their words are matched as substrings.
+UNSPACED_SCRIPT = re.compile(
+    r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]"
+)
 _REPEATS = re.compile(r"(.)\1{2,}")
 _DOUBLES = re.compile(r"(.)\1+")
 _RUN_MIN = 3
@@ -98,6 +120,14 @@ class TextViews:
     """Words with stars in them ("s*x"), matched against listed words of the same length."""
     negated: str
     """Text that was given zero or negative weight, "(clothes:-1)": it acts as a negative prompt."""
+    native: str
+    """NFKC and casefolded only, accents and scripts kept: for moderators' patterns and terms written in
+    other scripts ("café", "猫"), which the folded views would change or drop."""
+
+    def has_unfolded_letters(self) -> bool:
+        """Whether the text has letters that the token views drop: a script with no Latin look-alikes
+        ("猫", the "ш" of "кошка"). Such text is matched in `native`."""
+        return not self.base.isascii() and any(not c.isascii() and c.isalnum() for c in self.base)
 
     def grams(self, max_n: int, starts: Collection[str], *, squeezed: bool = False) -> set[str]:
         """The tokens, plus every 2..max_n-word sequence of every view that begins with a word in `starts`.
@@ -114,7 +144,9 @@ class TextViews:
 
 
 def _canonical_chars(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE).casefold()
+    if text.isascii():
+        return text.translate(_TRANSLATE).casefold()
+    text = unicodedata.normalize("NFKC", text.translate(_BEFORE_NFKC)).translate(_TRANSLATE).casefold()
     if text.isascii():
         return text
     # Decompose so that accents become separate marks, then drop marks, zero-width and format characters.
@@ -124,7 +156,7 @@ def _canonical_chars(text: str) -> str:
             out.append(ch)
             continue
         category = unicodedata.category(ch)
-        if category in _DROP_CATEGORIES:
+        if category in _DROP_CATEGORIES or ch in _INVISIBLE:
             continue
         if category[0] in "CZ":
             out.append(" ")
@@ -222,7 +254,13 @@ def analyze(text: str) -> TextViews:
     plain = _TOKEN.findall(base)
 
     # 3. Joined view: punctuation inside a word removed ("nu.de"), runs of single letters joined.
-    joined, runs = _join_runs(_TOKEN.findall(_INTRA_WORD.sub("", base)))
+    unpunctuated = _INTRA_WORD.sub("", base)
+    joined, runs = _join_runs(_TOKEN.findall(unpunctuated))
+    # "!", "|" and "+" are leetspeak inside a word, but also separators: "c|h|i|l|d", "[child|adult]".
+    split: list[str] = []
+    if any(c in base for c in "!|+"):
+        split, split_runs = _join_runs(_SPLIT_TOKEN.findall(unpunctuated))
+        runs += split_runs
 
     # 4. Leet-folded views ("1" as "i" and as "l"), and every candidate token.
     folded_i: list[str] = []
@@ -234,13 +272,14 @@ def analyze(text: str) -> TextViews:
     tokens: set[str] = set()
     # Leet folding can create a repeat ("nu0o0de"), so the check runs on the folded text.
     repeats = _REPEATS.search(base.translate(_LEET)) is not None
-    for token in {*plain, *joined}:
+    for token in {*plain, *joined, *split}:
         tokens.update(_variants(token, repeats))
         for folded in _fold_variants(token):
             tokens.update(_variants(folded, repeats))
     folded_runs = {f for run in runs for f in (run, *_fold_variants(run))}
 
-    sequences = tuple(dict.fromkeys((tuple(plain), tuple(folded_i), tuple(folded_l))))
+    split_seqs = [tuple(split), tuple(next(iter(_fold_variants(t)), t) for t in split)] if split else []
+    sequences = tuple(dict.fromkeys((tuple(plain), tuple(folded_i), tuple(folded_l), *split_seqs)))
     squeezed = tuple(dict.fromkeys(tuple(squeeze(t) for t in seq) for seq in sequences)) if repeats else ()
     return TextViews(
         base=base,
@@ -251,7 +290,16 @@ def analyze(text: str) -> TextViews:
         squeezed=squeezed,
         masked=tuple(_MASKED.findall(base)) if "*" in base else (),
         negated=negated,
+        native=_native(text),
     )
+
+
+def _native(text: str) -> str:
+    if text.isascii():
+        return " ".join(text.casefold().split())
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = "".join(c for c in text if unicodedata.category(c) != "Cf" and c not in _INVISIBLE)
+    return " ".join(text.split())
 
 
 def normalize(text: str) -> str:

@@ -34,12 +34,29 @@ _SEED = re.compile(r"\bseed\s*[:=#]?\s*\d+")
 
 # Local parts are anchored at their start: unanchored, "xxxx…@" would be rescanned from every letter.
 _EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]++@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
-# "jane [at] example [dot] com", "jane at gmail dot com": at-words only bracketed or before a mail host.
-_EMAIL_SPELLED = re.compile(
-    r"(?<![a-z0-9._%+-])[a-z0-9._%+-]++\s*(?:[\[({]\s*at\s*[\])}]|\s+at\s+(?=(?:gmail|yahoo|hotmail|outlook|icloud|"
-    r"proton|protonmail|aol|gmx|mail|live|msn|yandex)\b))\s*[a-z0-9-]+"
-    r"\s*(?:[\[({]\s*dot\s*[\])}]|\s+dot\s+|\.)\s*(?:com|net|org|edu|gov|io|co|uk|de|fr|me|info)\b"
+_TLDS = (
+    "com|net|org|edu|gov|io|co|uk|de|fr|me|info|ru|ch|nl|it|es|pl|br|jp|cn|in|au|ca|eu|us|biz|xyz|app|dev|"
+    "ai|tv|be|at|se|no|dk|fi|cz|mx|ar|kr|nz|za|ie|pt"
 )
+# After a spaced "@ host ." only endings that are not also English words ("me @ home. it was").
+_SPACED_TLDS = "com|net|org|edu|gov|io|uk|de|fr|ru|ch|nl|es|pl|br|jp|cn|au|ca|eu"
+_MAIL_HOSTS = (
+    "gmail|googlemail|yahoo|hotmail|outlook|icloud|proton|protonmail|aol|gmx|mail|live|msn|yandex|web|qq"
+)
+# Words that can follow "at" in an ordinary sentence: "a startup at the dot com peak" is not an address.
+_NOT_MAIL_HOSTS = "the|a|an|my|your|his|her|our|their|its|this|that|night|dawn|dusk|home|work|sunset|sunrise"
+# "jane [at] example [dot] com", "jane at gmail dot com", "jane @ gmail . com": "at" bracketed, before a
+# mail host, or with a spelled-out "dot" after the host; spaces around "@" and "." before a known ending.
+_EMAIL_SPELLED = re.compile(
+    rf"(?<![a-z0-9._%+-])[a-z0-9._%+-]++\s*"
+    rf"(?:[\[({{<]\s*at\s*[\])}}>]\s*[a-z0-9-]+\s*(?:[\[({{<]\s*dot\s*[\])}}>]|\s+dot\s+|\.)"
+    rf"|\s+at\s+(?:{_MAIL_HOSTS})\s*(?:[\[({{<]\s*dot\s*[\])}}>]|\s+dot\s+|\.)"
+    rf"|\s+at\s+(?!(?:{_NOT_MAIL_HOSTS})\s)[a-z0-9-]+\s*(?:[\[({{<]\s*dot\s*[\])}}>]|\s+dot\s+)"
+    rf"|@\s*[a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)*?\s*\.\s*(?=(?:{_SPACED_TLDS})\b))"
+    rf"\s*(?:{_TLDS})\b"
+)
+
+_BRACKETED_AT = re.compile(r"at\s*[\])}>]")
 
 # North American numbers need a non-space separator or brackets: "512 768 1024" is three image sizes.
 _PHONE_NANP = re.compile(
@@ -48,24 +65,71 @@ _PHONE_NANP = re.compile(
 _PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?!\d)")
 # National formats with a trunk "0": "020 7946 0958", "07700 900123", "030-1234567".
 _PHONE_TRUNK = re.compile(r"(?<![\d.])0\d{2,4}[\s-]\d{3,4}(?:[\s-]?\d{3,4})?(?![\d.])")
+# "number" alone is not enough: "the number 1234567 on a bus", "catalogue number 978-3-16-148410-0".
 _PHONE_CONTEXT = re.compile(
-    r"\b(?:call|phone|tel|telephone|text|whatsapp|mobile|cell|contact|number)\s*(?:me\s*)?(?:at|on|:|is)?"
+    r"\b(?:(?:call|phone|tel|telephone|text|whatsapp|mobile|cell|contact)(?:\s+number)?"
+    r"|(?:my|his|her|their|your)\s+number)\s*(?:me\s*)?(?:at|on|:|is)?"
     r"\s*(\+?\d[\d\s().-]{5,}\d)"
 )
 
 _STREET_SUFFIX = (
-    r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|terrace|crescent|highway|hwy|parkway|pkwy|way"
+    r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|terrace|crescent|highway|hwy|parkway|pkwy"
+    r"|way|court|ct|place|pl"
 )
+# Abbreviations, spelled out to compare an address with the famous ones: "4 privet dr" is "4 privet drive".
+_SUFFIX_WORDS = {
+    "st": "street",
+    "ave": "avenue",
+    "rd": "road",
+    "blvd": "boulevard",
+    "ln": "lane",
+    "dr": "drive",
+    "hwy": "highway",
+    "pkwy": "parkway",
+    "ct": "court",
+    "pl": "place",
+}
 # Words that make "<number> <words> <suffix>" something other than an address ("24 hour drive").
 _NOT_STREET_NAMES_TEXT = """
     the a an of on in at to by for with and or from into onto near down up along across over under busy
     empty old new wet dark long narrow wide quiet rainy snowy hour hours minute minutes mile miles km
     meter meters metre metres foot feet year years day days week weeks lane lanes way wheel wheels car
-    cars mm cm px k fps pin story storey door times step steps percent x
+    cars mm cm px k fps pin story storey door times step steps percent x tennis basketball food supreme
+    meeting hiding happy resting final safe setting settings
 """
 _NOT_STREET_NAMES = frozenset(_NOT_STREET_NAMES_TEXT.split()) | frozenset(_STREET_SUFFIX.split("|"))
+# "123 Main Street", "123 N Main St", "350 5th Ave": a house number, a compass point, one to three name
+# words (ordinals included), a suffix.
 _ADDRESS = re.compile(
-    rf"(?<![\w.])(\d{{1,5}}[a-d]?)\s+((?:[a-z][a-z-]+\s+){{1,3}})({_STREET_SUFFIX})\b\.?", re.IGNORECASE
+    rf"(?<![\w.])(\d{{1,5}}[a-d]?)\s+(?:[nsew]\.?\s+)?((?:(?:[a-z][a-z-]+|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}})"
+    rf"({_STREET_SUFFIX})\b\.?",
+    re.IGNORECASE,
+)
+# Where the street comes first or the number last: "12 rue de rivoli", "calle mayor 10", "rua augusta,
+# 200", "hauptstrasse 5" ("ß" is casefolded to "ss"), "berliner strasse 5". English words that start such
+# a phrase ("5 place settings", "largo from symphony 9", "boxing ring 5") are left out.
+_ADDRESS_FRENCH = re.compile(
+    r"(?<![\w.])\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|allee|chemin|impasse|quai)\s+"
+    r"(?:de\s+la\s+|de\s+l|du\s+|des\s+|de\s+|d)?[a-z][a-z-]+"
+)
+_ADDRESS_IBERIAN = re.compile(
+    r"(?<!\w)(?:calle|avenida|avda|paseo|carrer|rua|travessa)\s+"
+    r"(?:(?:de|del|da|do|dos|das)\s+(?:(?:la|los|las)\s+)?)?[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?,?\s+"
+    r"(?:n[o.]?\s*)?\d{1,4}(?!\d)"
+)
+# Anchored at the suffix, after a letter or a word and a space: a pattern that starts with the street name
+# would rescan "a-a-a-…" from every letter.
+_ADDRESS_GERMAN = re.compile(
+    r"(?:(?<=[a-z])|(?<=[a-z]\s))(?:strasse|str\.|weg|allee|platz|gasse)\s+\d{1,4}[a-z]?(?!\w)"
+)
+# Each with the words one of its addresses must contain, to skip the pattern on most prompts.
+_ADDRESS_ELSEWHERE = (
+    (_ADDRESS_FRENCH, ("rue", "allee", "chemin", "impasse", "quai")),
+    (_ADDRESS_IBERIAN, ("calle", "avenida", "avda", "paseo", "carrer", "rua", "travessa")),
+    (_ADDRESS_GERMAN, ("strasse", "str.", "weg", "allee", "platz", "gasse")),
+)
+_ADDRESS_ELSEWHERE_HINT = re.compile(
+    "|".join(re.escape(word) for _, words in _ADDRESS_ELSEWHERE for word in dict.fromkeys(words))
 )
 # Famous addresses of landmarks and fiction are subjects of pictures, not personal data.
 _FAMOUS_ADDRESSES = frozenset(
@@ -84,10 +148,21 @@ _FAMOUS_ADDRESSES = frozenset(
         "112 ocean avenue",
         "1640 riverside drive",
         "350 fifth avenue",
+        "10 cloverfield lane",
+        "123 sesame street",
     }
 )
 
 _SSN = re.compile(r"(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])")
+# Nine digits with nothing between them are an SSN only when the text says so.
+_SSN_NAMED = re.compile(
+    r"\b(?:ssn|social security(?:\s+(?:number|no\.?))?)\s*[:#]?\s*(\d{3})(\d{2})(\d{4})(?!\d)"
+)
+# Spanish DNI and NIE: eight digits (or X, Y, Z and seven) and a check letter.
+_DNI = re.compile(r"(?<![a-z0-9])([xyz]?\d{7,8})\s?-?\s?([a-z])(?![a-z0-9])")
+_DNI_LETTERS = "trwagmyfpdxbnjzsqvhlcke"
+# Indian Aadhaar: twelve digits in groups of four, not starting with 0 or 1, with a Verhoeff check digit.
+_AADHAAR = re.compile(r"(?<![\d-])([2-9]\d{3})\s(\d{4})\s(\d{4})(?![\d-])")
 _UK_NINO = re.compile(
     r"(?<![a-z0-9])([a-ceghj-pr-tw-z][a-ceghj-npr-tw-z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?[a-d](?![a-z0-9])"
 )
@@ -106,6 +181,47 @@ def _luhn_valid(digits: str) -> bool:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
     return total % 10 == 0
+
+
+def _dni_valid(number: str, letter: str) -> bool:
+    if number[0] in "xyz":
+        if len(number) != 8:
+            return False
+        number = str("xyz".index(number[0])) + number[1:]
+    elif len(number) != 8:
+        return False
+    return _DNI_LETTERS[int(number) % 23] == letter
+
+
+_VERHOEFF_D = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 2, 3, 4, 0, 6, 7, 8, 9, 5],
+    [2, 3, 4, 0, 1, 7, 8, 9, 5, 6],
+    [3, 4, 0, 1, 2, 8, 9, 5, 6, 7],
+    [4, 0, 1, 2, 3, 9, 5, 6, 7, 8],
+    [5, 9, 8, 7, 6, 0, 4, 3, 2, 1],
+    [6, 5, 9, 8, 7, 1, 0, 4, 3, 2],
+    [7, 6, 5, 9, 8, 2, 1, 0, 4, 3],
+    [8, 7, 6, 5, 9, 3, 2, 1, 0, 4],
+    [9, 8, 7, 6, 5, 4, 3, 2, 1, 0],
+]
+_VERHOEFF_P = [
+    [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
+    [1, 5, 7, 6, 2, 8, 3, 0, 9, 4],
+    [5, 8, 0, 3, 7, 9, 6, 1, 4, 2],
+    [8, 9, 1, 6, 0, 4, 3, 5, 2, 7],
+    [9, 4, 5, 3, 1, 2, 6, 8, 7, 0],
+    [4, 2, 8, 6, 5, 7, 3, 9, 0, 1],
+    [2, 7, 9, 3, 8, 0, 6, 4, 1, 5],
+    [7, 0, 4, 6, 9, 1, 3, 2, 5, 8],
+]
+
+
+def _verhoeff_valid(digits: str) -> bool:
+    check = 0
+    for i, ch in enumerate(reversed(digits)):
+        check = _VERHOEFF_D[check][_VERHOEFF_P[i % 8][int(ch)]]
+    return check == 0
 
 
 def _iban_valid(raw: str) -> bool:
@@ -131,10 +247,10 @@ def find_pii(text: str) -> list[PiiMatch]:
 
     # 1. Numbers with a checksum or a fixed layout; the shortest of them has six digits.
     if digits >= 6:
-        _find_numbers(text, found)
+        _find_numbers(text, digits, found)
 
     # 2. Contact details.
-    if "@" in text or " at " in text or "at]" in text or "at)" in text or "at}" in text:
+    if "@" in text or ("at" in text and (" at " in text or _BRACKETED_AT.search(text))):
         for pattern in (_EMAIL, _EMAIL_SPELLED):
             found.extend(PiiMatch(PiiKind.EMAIL, m.group(0)) for m in pattern.finditer(text))
     if digits >= 7:
@@ -144,14 +260,19 @@ def find_pii(text: str) -> list[PiiMatch]:
     if digits:
         for match in _ADDRESS.finditer(text):
             names = match.group(2).lower().split()
-            whole = " ".join([match.group(1).lower(), *names, match.group(3).lower()])
+            suffix = match.group(3).lower()
+            whole = " ".join([match.group(1).lower(), *names, _SUFFIX_WORDS.get(suffix, suffix)])
             if whole in _FAMOUS_ADDRESSES or any(n in _NOT_STREET_NAMES for n in names):
                 continue
             found.append(PiiMatch(PiiKind.ADDRESS, match.group(0)))
+        if _ADDRESS_ELSEWHERE_HINT.search(text):
+            for pattern, words in _ADDRESS_ELSEWHERE:
+                if any(word in text for word in words):
+                    found.extend(PiiMatch(PiiKind.ADDRESS, m.group(0)) for m in pattern.finditer(text))
     return found
 
 
-def _find_numbers(text: str, found: list[PiiMatch]) -> None:
+def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
     for match in _CARD.finditer(text):
         digits = re.sub(r"\D", "", match.group(0))
         if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and _luhn_valid(digits):
@@ -159,6 +280,18 @@ def _find_numbers(text: str, found: list[PiiMatch]) -> None:
     for match in _SSN.finditer(text):
         area, group, serial = match.group(1), match.group(3), match.group(4)
         if area not in ("000", "666") and not area.startswith("9") and group != "00" and serial != "0000":
+            found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
+    named = _SSN_NAMED.finditer(text) if "ssn" in text or "social security" in text else ()
+    for match in named:
+        area, group, serial = match.groups()
+        if area not in ("000", "666") and not area.startswith("9") and group != "00" and serial != "0000":
+            found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
+    # Skipped on most prompts: a DNI has seven or eight digits, an Aadhaar number twelve.
+    for match in _DNI.finditer(text) if digit_count >= 7 else ():
+        if _dni_valid(match.group(1), match.group(2)):
+            found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
+    for match in _AADHAAR.finditer(text) if digit_count >= 12 else ():
+        if _verhoeff_valid("".join(match.groups())):
             found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
     for match in _UK_NINO.finditer(text):
         if match.group(1) not in _UK_NINO_INVALID_PREFIXES:

@@ -89,12 +89,15 @@ class GuildPolicy(BaseModel):
                 raise ValueError("a banned term cannot be empty")
             if len(term) > MAX_TERM_CHARS:
                 raise ValueError(f"banned term {term[:20]!r}... is longer than {MAX_TERM_CHARS} characters")
-            words = analyze(term).sequences[0]
-            if not words:
+            views = analyze(term)
+            words = views.sequences[0]
+            # Terms in scripts the word views drop ("猫", "кошка") are matched in their own script.
+            native = views.has_unfolded_letters()
+            if not words and not native:
                 raise ValueError(f"banned term {term!r} has no letters or digits to match")
             if len(words) > MAX_TERM_WORDS:
                 raise ValueError(f"banned term {term!r} has more than {MAX_TERM_WORDS} words")
-            seen.setdefault(analyze(term).canonical, term.strip())
+            seen.setdefault(views.native if native else views.canonical, term.strip())
         return list(seen.values())
 
     @field_validator("banned_patterns")

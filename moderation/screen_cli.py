@@ -22,7 +22,12 @@ from moderation.screening import PromptScreener
 def load_policy_file(path: str | Path) -> GuildPolicy:
     """Read a guild policy from a JSON file; unknown keys and bad values raise `InvalidPolicy`."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        # "utf-8-sig": editors on Windows start a UTF-8 file with a byte-order mark.
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except OSError as exc:
+        raise InvalidPolicy("policy", f"cannot read {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InvalidPolicy("policy", f"{path} is not UTF-8 text") from None
     except json.JSONDecodeError as exc:
         raise InvalidPolicy("policy", f"{path} is not valid JSON: {exc}") from None
     if not isinstance(data, dict):
@@ -89,7 +94,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     screener = PromptScreener(semantic=semantic)
     if args.file:
-        with open(args.file, encoding="utf-8") as handle:
+        try:
+            handle = open(args.file, encoding="utf-8")  # noqa: SIM115 (closed below)
+        except OSError as exc:
+            print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+            return 2
+        with handle:
             run_screen(handle, sys.stdout, policy=policy, screener=screener)
     else:
         run_screen(sys.stdin, sys.stdout, policy=policy, screener=screener)

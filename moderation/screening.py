@@ -7,13 +7,14 @@ understands; the first rule that matches, in the order above, decides.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from moderation.errors import PromptBlocked
 from moderation.lexicon import Hits, Lexicon, Term, load_lexicon
-from moderation.normalize import analyze
+from moderation.normalize import UNSPACED_SCRIPT, analyze
 from moderation.pii import PiiKind, find_pii
 from moderation.policy import MAX_TERM_WORDS, GuildPolicy, NsfwMode, compiled_patterns
 
@@ -137,11 +138,39 @@ def _banned_term_forms(terms: tuple[str, ...]) -> tuple[dict[str, str], frozense
     # A banned term matches in the same normalised forms as the built-in lists: "k1tty" bans "kitty".
     forms: dict[str, str] = {}
     for term in terms:
-        for seq in analyze(term).sequences:
+        views = analyze(term)
+        if views.has_unfolded_letters():
+            continue  # the word views would keep only its Latin look-alikes: see `_native_term_pattern`
+        for seq in views.sequences:
             if seq:
                 forms.setdefault(" ".join(seq), term)
                 forms.setdefault("".join(seq), term)  # "hot dog" bans "hotdog" too
     return forms, frozenset(form.split(" ", 1)[0] for form in forms if " " in form)
+
+
+@lru_cache(maxsize=1024)
+def _native_term_pattern(terms: tuple[str, ...]) -> tuple[re.Pattern[str] | None, dict[str, str]]:
+    """Terms in scripts the word views drop ("猫", "кошка", "قطة"), as one pattern over the base and native
+    views: whole words, or substrings in Chinese, Japanese and Korean, which have no spaces between words."""
+    forms: dict[str, str] = {}
+    for term in terms:
+        views = analyze(term)
+        if views.has_unfolded_letters():
+            forms.setdefault(views.native, term)
+            forms.setdefault(views.base, term)
+    if not forms:
+        return None, forms
+    alternatives = (
+        re.escape(form) if UNSPACED_SCRIPT.search(form) else rf"(?<!\w){re.escape(form)}(?!\w)"
+        for form in sorted(forms, key=len, reverse=True)
+    )
+    return re.compile("|".join(alternatives)), forms
+
+
+def _banned_term_verdict(term: str) -> Verdict:
+    return Verdict.block(
+        RULES["policy.banned_term"], f"This server's moderators have banned the term “{term}”."
+    )
 
 
 class PromptScreener:
@@ -174,7 +203,7 @@ class PromptScreener:
         minor = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages) or neg.has(Term.ADULT)
         if pos.has(Term.CSAM) or (sexual and minor):
             return Verdict.block(RULES["floor.minor_sexual"])
-        if sexual and pos.people:
+        if sexual and (pos.people or self._lexicon.misspelt_people(prompt)):
             return Verdict.block(RULES["floor.real_person_sexual"])
         # An unlisted "Firstname Lastname" counts only with explicit words and a photographic look.
         if pos.has(Term.SEXUAL) and pos.has(Term.PHOTO) and self._lexicon.guess_people(prompt):
@@ -206,17 +235,23 @@ class PromptScreener:
                 if not text:
                     continue
                 for gram in analyze(text).grams(MAX_TERM_WORDS, first_words) & forms.keys():
-                    rule = RULES["policy.banned_term"]
-                    return Verdict.block(
-                        rule, f"This server's moderators have banned the term “{forms[gram]}”."
-                    )
+                    return _banned_term_verdict(forms[gram])
+            native_pattern, native_forms = _native_term_pattern(tuple(policy.banned_terms))
+            if native_pattern is not None:
+                for text in (prompt, negative):
+                    views = analyze(text)
+                    if text and views.has_unfolded_letters():
+                        found = native_pattern.search(views.native) or native_pattern.search(views.base)
+                        if found:
+                            return _banned_term_verdict(native_forms[found.group(0)])
         if policy.banned_patterns:
             patterns: tuple[Any, ...] = compiled_patterns(tuple(policy.banned_patterns))
             for text in (prompt, negative):
                 if not text:
                     continue
                 views = analyze(text)
-                for view in dict.fromkeys((views.base, views.canonical)):
+                # The native view keeps accents and scripts, for patterns such as "café" or "猫".
+                for view in dict.fromkeys((views.base, views.canonical, views.native)):
                     if any(p.search(view) for p in patterns):
                         return Verdict.block(RULES["policy.banned_pattern"])
         if policy.nsfw_mode is NsfwMode.OFF and (pos.has(Term.SEXUAL) or neg.has(Term.CLOTHING)):

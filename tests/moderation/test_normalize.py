@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from moderation.normalize import analyze, normalize
@@ -90,3 +92,53 @@ def test_word_edges_are_not_invented() -> None:
     # Scunthorpe and friends stay whole words.
     tokens = analyze("Scunthorpe, Essex, cocktail, grapefruit, therapist").tokens
     assert not {"sex", "cock", "rape", "rapist"} & tokens
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "Fancy text" alphabets of Latin look-alikes: Cherokee, Lisu, Coptic, Canadian syllabics.
+        ("nude Ꮶid", "nude kid"),
+        ("ꓚꓧꓲꓡꓓ", "child"),
+        ("ⲕⲓⲇ", "kid"),
+        ("ᑕᕼIᒪᗪ", "child"),
+        ("tᥱᥱn", "teen"),
+        # The lunate sigma looks like a "c"; NFKC would make it a sigma, which looks like an "o".
+        ("ϲhild", "child"),
+        # Blank letters that are not format characters: Hangul fillers, the blank braille pattern.
+        ("ch\u3164ild", "child"),
+        ("ch\u115fild", "child"),
+        ("ch\u2800ild", "child"),
+    ],
+)
+def test_look_alike_alphabets_and_blank_letters_are_folded(text: str, expected: str) -> None:
+    assert normalize(text) == expected
+
+
+def test_pipes_and_pluses_also_separate_words() -> None:
+    # "|" and "+" are leetspeak inside a word ("k|d"), but also the separators of "c|h|i|l|d" and of the
+    # prompt alternation "[child|adult]", which blends both words into the image.
+    assert "child" in analyze("c|h|i|l|d").runs
+    assert "sex" in analyze("s+e+x").runs
+    assert ("child", "adult", "nude") in analyze("[child|adult] nude").sequences
+
+
+@pytest.mark.timeout(10)
+def test_weight_syntax_takes_linear_time_on_long_numbers() -> None:
+    # "\d*\.?\d+" tried every split of a run of digits: 10,000 digits after "(a:" took over a second.
+    started = time.perf_counter()
+    for text in ("(a:" + "1" * 20_000, "a:" + "1" * 20_000, ":" + "1" * 10_000 + "." + "1" * 10_000):
+        analyze.cache_clear()
+        analyze(text)
+    assert time.perf_counter() - started < 0.5
+    # Weights still parse in every shape.
+    assert normalize("(cat:1.5) (dog:.5) (owl:2) (fox:1.)") == "cat dog owl fox"
+    assert analyze("(hat:-1) (coat:0)").negated.split() == ["hat", "coat"]
+
+
+def test_native_view_keeps_accents_and_scripts() -> None:
+    views = analyze("Un CAFÉ, 猫 и кошка\u200b")
+    assert views.native == "un café, 猫 и кошка"
+    assert views.base.startswith("un cafe")
+    assert views.has_unfolded_letters()
+    assert not analyze("a café").has_unfolded_letters()

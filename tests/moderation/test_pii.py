@@ -107,3 +107,61 @@ def test_invalid_checksums_are_not_cards_or_ids() -> None:
     # Area 000 and 9xx are never issued as social security numbers.
     assert _kinds("000-12-3456") == set()
     assert _kinds("912-34-5678") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # e-mail addresses with spaces, angle brackets, or a spelled-out "dot" after any host
+        ("jane @ gmail . com", PiiKind.EMAIL),
+        ("jane @gmail.com", PiiKind.EMAIL),
+        ("jane<at>gmail<dot>com", PiiKind.EMAIL),
+        ("jane at example dot com", PiiKind.EMAIL),
+        ("jane.doe AT company DOT com", PiiKind.EMAIL),
+        ("jane at protonmail dot ch", PiiKind.EMAIL),
+        # street addresses: a compass point, a numbered street, a "Dr", other countries' layouts
+        ("123 N Main St", PiiKind.ADDRESS),
+        ("350 5th Ave", PiiKind.ADDRESS),
+        ("56 Maple Court", PiiKind.ADDRESS),
+        ("12 High Street", PiiKind.ADDRESS),  # words that rule out "3 tennis court" must not rule these out
+        ("123 First Street", PiiKind.ADDRESS),
+        ("12 Elm Dr", PiiKind.ADDRESS),
+        ("12 rue de Rivoli, Paris", PiiKind.ADDRESS),
+        ("Calle Mayor 10, Madrid", PiiKind.ADDRESS),
+        ("rua Augusta, 200", PiiKind.ADDRESS),
+        ("Hauptstraße 5, Berlin", PiiKind.ADDRESS),
+        ("Berliner Straße 5", PiiKind.ADDRESS),
+        # identity numbers: an SSN written without separators but named, a Spanish DNI, an Aadhaar number
+        ("ssn: 123456789", PiiKind.NATIONAL_ID),
+        ("DNI 12345678Z", PiiKind.NATIONAL_ID),
+        ("NIE X1234567L", PiiKind.NATIONAL_ID),
+        ("aadhaar 2345 6789 0124", PiiKind.NATIONAL_ID),
+    ],
+)
+def test_more_shapes_of_personal_data_are_found(text: str, kind: PiiKind) -> None:
+    assert kind in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "me @ home. it was late",  # "it" is a domain ending, but not after spaces
+        "a startup at the dot com peak",
+        "look at this dot com bubble poster",
+        "a bus with the number 1234567",
+        "catalogue number 978-3-16-148410-0",
+        "10 cloverfield lane",
+        "123 sesame street",
+        "4 privet dr",  # the famous address, abbreviated
+        "a table with 5 place settings",
+        "3 tennis court complex",
+        "a boxing ring 5 meters wide",
+        "largo from symphony 9",
+        "1st place trophy",
+        "DNI 12345678A",  # wrong check letter
+        "aadhaar 2345 6789 0123",  # wrong check digit
+        "1234 5678 9012",  # starts with 1: never an Aadhaar number
+    ],
+)
+def test_more_ordinary_text_is_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []

@@ -89,3 +89,24 @@ def test_main_reports_a_bad_policy(tmp_path: Path, capsys: pytest.CaptureFixture
     policy.write_text('{"colour": "red"}')
     assert main(["--policy", str(policy), str(policy)]) == 2
     assert "colour" in capsys.readouterr().err
+
+
+def test_a_missing_policy_file_is_a_bad_policy_not_a_crash(tmp_path: Path) -> None:
+    with pytest.raises(InvalidPolicy) as caught:
+        load_policy_file(tmp_path / "missing.json")
+    assert caught.value.key == "policy"
+    assert "missing.json" in str(caught.value)
+
+
+def test_a_policy_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    # Notepad and other Windows editors start UTF-8 files with a byte-order mark.
+    path = tmp_path / "policy.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"banned_terms": ["clown"]}).encode())
+    assert load_policy_file(path).banned_terms == ["clown"]
+
+
+def test_main_reports_missing_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--policy", str(tmp_path / "nope.json")]) == 2
+    assert "nope.json" in capsys.readouterr().err
+    assert main([str(tmp_path / "prompts.txt")]) == 2
+    assert "prompts.txt" in capsys.readouterr().err
