@@ -43,11 +43,13 @@ def shard_options(settings: BotSettings) -> dict[str, Any]:
 
 
 def intents() -> discord.Intents:
-    """Guilds, guild messages (reaction targets, no content) and guild reactions: nothing more."""
+    """Guilds, guild messages (reaction targets, no content), and reactions in guilds and direct
+    messages (results there take reactions too): nothing more."""
     wanted = discord.Intents.none()
     wanted.guilds = True
     wanted.guild_messages = True
     wanted.guild_reactions = True
+    wanted.dm_reactions = True
     return wanted
 
 
@@ -173,12 +175,15 @@ class ImagineBot(commands.AutoShardedBot):
     async def close(self) -> None:
         if self._maintenance is not None:
             self._maintenance.cancel()
-        # The service first: a job finishing now still finds discord.py's HTTP session open.
+        # Generation first: a job finishing now still finds discord.py's HTTP session open. Then the
+        # delivery (results being posted finish), and only then the database.
+        if self._services is not None:
+            await self._services.generation.close()
+        if self._flow is not None:
+            await self._flow.delivery.close()
         if self._services is not None:
             await self._services.close()
             self._services = None
-        if self._flow is not None:
-            await self._flow.delivery.close()
         if self._downloader is not None:
             await self._downloader.close()
         await super().close()

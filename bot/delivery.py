@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
+import aiohttp
 import discord
 
 from bot import formatting, wording
@@ -42,6 +43,15 @@ PREVIEW_FILENAME = "preview.jpg"
 # Previews stop this long before the token runs out, so the result can still replace the last one
 # on the same message.
 PREVIEW_TOKEN_MARGIN = timedelta(minutes=2)
+# A result Discord would not take (a 5xx after discord.py's own retries, a dropped connection, missing
+# permissions) is tried again after these delays, in the background; a restart tries what is left.
+REDELIVERY_DELAYS_S = (10.0, 60.0, 300.0, 900.0)
+# Discord's refusals, and the network's failures on the way to it.
+_DISCORD_FAILURES = (discord.HTTPException, aiohttp.ClientError, OSError)
+_UNKNOWN_MESSAGE = 10008
+# How long closing waits for results being uploaded right then.
+CLOSE_GRACE_S = 10.0
+_TOO_LARGE = 40005
 
 
 def token_usable(expires_at: datetime | None, now: datetime) -> bool:
@@ -97,6 +107,8 @@ class Delivery:
         self._expected: dict[str, _Expected] = {}
         self._live: dict[int, _Live] = {}
         self._posting: set[int] = set()
+        # Results being delivered in the background, by job id (a retry may be waiting in there).
+        self._delivering: dict[int, asyncio.Task[None]] = {}
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- what the commands tell us before submitting ----------------------------------------------
@@ -119,7 +131,7 @@ class Delivery:
             try:
                 message = await self._edit_original(job, content=text, view=formatting.pending_view(job.id))
                 live.message_id = message.id
-            except (_TokenGone, discord.HTTPException) as exc:
+            except (_TokenGone, *_DISCORD_FAILURES) as exc:
                 # The job is stored and queued whatever happens to this message; the result follows.
                 log.info("queued edit of job %s failed: %r", job.id, exc)
 
@@ -158,12 +170,35 @@ class Delivery:
         await asyncio.gather(task, return_exceptions=True)
 
     async def job_finished(self, job: Job) -> None:
-        live = await self._stop_showing(job.id)
-        await self.post_result(
-            job,
-            size_limit=live.size_limit if live else None,
-            original_message_id=live.message_id if live else None,
-        )
+        """Post the result in the background: uploads, Discord's rate limits and retries must not
+        hold the GPU slot (and everyone queued behind it) for one member's message."""
+        live = self._end_live(job.id)
+        task = self._spawn(self._deliver(job, live), name=f"deliver-{job.id}")
+        self._delivering[job.id] = task
+        task.add_done_callback(lambda _task: self._delivering.pop(job.id, None))
+
+    async def _deliver(self, job: Job, live: _Live | None) -> None:
+        """Post a finished job, trying again later when Discord fails; it stays unposted (and `/job`
+        shows it) if every try fails, and a restart tries again."""
+        if live is not None and live.edit is not None:
+            await asyncio.gather(live.edit, return_exceptions=True)  # the last progress edit lands first
+        for delay in (0.0, *REDELIVERY_DELAYS_S):
+            if delay:
+                await asyncio.sleep(delay)
+                try:
+                    job = await self._service.store.get(job.id)
+                except JobNotFound:
+                    return  # erased meanwhile
+            try:
+                await self.post_result(
+                    job,
+                    size_limit=live.size_limit if live else None,
+                    original_message_id=live.message_id if live else None,
+                )
+                return
+            except _DISCORD_FAILURES as exc:
+                log.warning("posting job %s failed: %s", job.id, _describe_failure(exc))
+        log.error("job %s could not be posted; it stays unposted until the next restart", job.id)
 
     async def job_withdrawn(self, job_id: int) -> None:
         live = await self._stop_showing(job_id)
@@ -180,12 +215,16 @@ class Delivery:
 
     async def _stop_showing(self, job_id: int) -> _Live | None:
         """No more progress or previews for this job; an edit on its way lands first, not after."""
+        live = self._end_live(job_id)
+        if live is not None and live.edit is not None:
+            await asyncio.gather(live.edit, return_exceptions=True)
+        return live
+
+    def _end_live(self, job_id: int) -> _Live | None:
         live = self._live.pop(job_id, None)
         self.throttle.forget(job_id)
         if live is not None:
             live.finished = True
-            if live.edit is not None:
-                await asyncio.gather(live.edit, return_exceptions=True)
         return live
 
     # -- posting ----------------------------------------------------------------------------------
@@ -193,16 +232,13 @@ class Delivery:
     async def post_result(
         self, job: Job, *, size_limit: int | None = None, original_message_id: int | None = None
     ) -> bool:
-        """Post a finished job once; True when this call posted it."""
+        """Post a finished job once; True when this call posted it. Discord's failures are raised:
+        the job stays finished and unposted in the store."""
         if job.deleted_at is not None or job.posted_at is not None or job.id in self._posting:
             return False
         self._posting.add(job.id)
         try:
             posted = await self._post(job, size_limit)
-        except discord.HTTPException as exc:
-            # The job stays finished in the store, unposted: `/job` shows it, a restart retries it.
-            log.warning("posting job %s failed: HTTP %s %s", job.id, exc.status, exc.text)
-            return False
         finally:
             self._posting.discard(job.id)
         if posted is None:
@@ -255,6 +291,13 @@ class Delivery:
             except discord.HTTPException as exc:
                 if exc.status not in _TOKEN_GONE:
                     raise
+                if exc.code == _UNKNOWN_MESSAGE:
+                    # Someone deleted the message; the token still makes a new one, and needs no
+                    # permission in the channel to do so.
+                    log.info("job %s: its message was deleted; posting a follow-up", job.id)
+                    followup = await self._followup(job, text, embed, uploads, view)
+                    if followup is not None:
+                        return followup.id, False
                 log.info(
                     "job %s: interaction token refused (HTTP %s); posting to the channel", job.id, exc.status
                 )
@@ -266,15 +309,55 @@ class Delivery:
             log.warning("job %s has no channel and no usable interaction; it stays unposted", job.id)
             return None
         channel = self._bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
-        sent = await channel.send(
-            content=wording.expired_result_line(job.user_id, text),
-            embed=embed,
-            files=[upload.to_file() for upload in uploads],
-            view=view if view is not None else discord.utils.MISSING,
-            nonce=result_nonce(job.id),
-            allowed_mentions=discord.AllowedMentions(users=[discord.Object(job.user_id)]),
-        )
+        fields: dict[str, Any] = {
+            "embed": embed,
+            "view": view if view is not None else discord.utils.MISSING,
+            "nonce": result_nonce(job.id),
+            "allowed_mentions": discord.AllowedMentions(users=[discord.Object(job.user_id)]),
+        }
+        try:
+            sent = await channel.send(
+                content=wording.expired_result_line(job.user_id, text),
+                files=[upload.to_file() for upload in uploads],
+                **fields,
+            )
+        except discord.HTTPException as exc:
+            if not uploads or not (exc.status in (403, 413) or exc.code == _TOO_LARGE):
+                raise
+            # The bot may post here but not attach files (or not files this large): the message goes
+            # without them, and `/job` shows the images to their owner.
+            log.info("job %s: images refused in the channel (HTTP %s); posting without", job.id, exc.status)
+            sent = await channel.send(
+                content=wording.expired_result_line(job.user_id, wording.without_images(text, job.id)),
+                **fields,
+            )
         return sent.id, True
+
+    async def _followup(
+        self,
+        job: Job,
+        text: str,
+        embed: discord.Embed,
+        uploads: list[formatting.ImageUpload],
+        view: discord.ui.View | None,
+    ) -> discord.WebhookMessage | None:
+        """The result as a new message of the interaction; None when Discord refuses the token too."""
+        application_id = self._bot.application_id
+        if application_id is None or job.interaction_token is None:
+            return None
+        webhook = discord.Webhook.partial(application_id, job.interaction_token, client=self._bot)
+        try:
+            return await webhook.send(
+                content=text,
+                embed=embed,
+                files=[upload.to_file() for upload in uploads],
+                view=view if view is not None else discord.utils.MISSING,
+                wait=True,
+            )
+        except discord.HTTPException as exc:
+            if exc.status not in _TOKEN_GONE:
+                raise
+            return None
 
     async def _clear_original(self, job: Job, message_id: int, result_id: int) -> None:
         """Take the last preview and the progress off the interaction's message, through the channel
@@ -286,8 +369,8 @@ class Delivery:
             await channel.get_partial_message(message_id).edit(
                 content=wording.result_moved_line(job.id, result_url), attachments=[], view=None
             )
-        except discord.HTTPException as exc:
-            log.info("job %s: could not clear its first message (HTTP %s)", job.id, exc.status)
+        except _DISCORD_FAILURES as exc:
+            log.info("job %s: could not clear its first message (%s)", job.id, _describe_failure(exc))
 
     def show_erased(self, jobs: list[Job]) -> None:
         """Replace the messages of erased jobs with a line saying so, in the background (a member may
@@ -300,9 +383,7 @@ class Delivery:
                 except Exception:
                     log.exception("could not clear the message of erased job %s", job.id)
 
-        task = asyncio.create_task(clear_all(), name="clear-erased-jobs")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(clear_all(), name="clear-erased-jobs")
 
     async def show_deleted(self, job: Job) -> None:
         """Replace a deleted job's images with a line saying so (where we still can)."""
@@ -340,16 +421,24 @@ class Delivery:
             try:
                 await self._edit(token, expires_at, **fields)
                 return
-            except (_TokenGone, discord.HTTPException) as exc:
+            except (_TokenGone, *_DISCORD_FAILURES) as exc:
                 log.info("job %s: could not edit the deleted job's message (%r)", job_id, exc)
         if message_id is not None and channel_id is not None:
             message = self._bot.get_partial_messageable(channel_id).get_partial_message(message_id)
             try:
                 await message.edit(**fields)
-            except discord.HTTPException as exc:
-                log.info("job %s: could not edit the deleted job's message (HTTP %s)", job_id, exc.status)
+            except _DISCORD_FAILURES as exc:
+                log.info(
+                    "job %s: could not edit the deleted job's message (%s)", job_id, _describe_failure(exc)
+                )
 
     # -- helpers ----------------------------------------------------------------------------------
+
+    def _spawn(self, work: Coroutine[Any, Any, None], *, name: str) -> asyncio.Task[None]:
+        task = asyncio.create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
 
     def _track(self, job: Job) -> _Live:
         live = self._live.get(job.id)
@@ -420,9 +509,20 @@ class Delivery:
         return guild.filesize_limit if guild is not None else formatting.DEFAULT_FILESIZE_LIMIT
 
     async def close(self) -> None:
+        # A result being uploaded right now gets a moment to land and be marked posted (cut short,
+        # it would be posted again after the restart); results waiting for a retry are left to it.
+        uploading = [task for job_id, task in self._delivering.items() if job_id in self._posting]
+        if uploading:
+            await asyncio.wait(uploading, timeout=CLOSE_GRACE_S)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _describe_failure(exc: BaseException) -> str:
+    if isinstance(exc, discord.HTTPException):
+        return f"HTTP {exc.status} {exc.text}"
+    return repr(exc)
 
 
 class _TokenGone(Exception):

@@ -26,7 +26,7 @@ from bot.options import ImagineOptions, build_params
 from bot.permissions import check_channel, check_dm, is_moderator
 from bot.settings import BotSettings
 from generation.errors import GenerationError, JobNotFound
-from generation.models import Job
+from generation.models import Job, JobStatus
 from generation.params import GenerationParams, JobKind
 from generation.service import JobRequest, Submitted
 from moderation.database import utcnow
@@ -252,8 +252,15 @@ class JobFlow:
                 await self._delete(interaction, source)
             elif parsed.action is Action.CANCEL:
                 moderator = await self.is_moderator(interaction)
-                await self.services.generation.cancel(source.id, interaction.user.id, moderator=moderator)
-                await interaction.followup.send(wording.cancel_requested(source.id), ephemeral=True)
+                job = await self.services.generation.cancel(
+                    source.id, interaction.user.id, moderator=moderator
+                )
+                if job.status.finished and job.status is not JobStatus.CANCELLED:
+                    # Its result is on its way (or `/job` shows it): cancelling it now would be a fiction.
+                    text = wording.already_finished(job.id, job.status.value)
+                else:
+                    text = wording.cancel_requested(source.id)
+                await interaction.followup.send(text, ephemeral=True)
             else:
                 await self._follow_up_job(interaction, parsed)
         except Exception as exc:

@@ -201,6 +201,11 @@ def expired_result_line(user_id: int, text: str) -> str:
     return f"<@{user_id}> {text}"
 
 
+def without_images(text: str, job_id: int) -> str:
+    """A result posted where the bot may not attach its images."""
+    return f"{text}\nThe images couldn't be attached here; `/job {job_id}` shows them to you."
+
+
 def result_moved_line(job_id: int, url: str) -> str:
     """The interaction's message once the result had to go to the channel instead."""
     return f"Job #{job_id} is done: {url}"

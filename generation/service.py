@@ -177,6 +177,8 @@ class GenerationService:
     async def close(self) -> None:
         # Previews stop first (a running batch keeps reporting until the scheduler has stopped),
         # and the tasks still classifying one are cancelled once nothing can start another.
+        if self._closing:
+            return  # closed already (the bot stops generation before the rest of the services)
         self._closing = True
         if self._withdrawal_watch is not None:
             self._withdrawal_watch.cancel()
@@ -288,7 +290,11 @@ class GenerationService:
         eta = self.scheduler.estimate_start_s(position) if position is not None else None
         log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)
         if self.observer is not None:
-            await self.observer.job_queued(job, position, eta)
+            try:
+                await self.observer.job_queued(job, position, eta)
+            except Exception:
+                # The job is stored and queued: telling the member "try again" would make a second one.
+                log.exception("showing job %s as queued failed; it goes on", job.id)
         return Submitted(job, position, eta)
 
     async def _check_init_image(self, image: Image.Image, new: NewJob) -> None:

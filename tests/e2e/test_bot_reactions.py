@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from typing import Any
@@ -180,3 +181,20 @@ async def test_reactions_elsewhere_and_by_the_bot_itself_are_ignored(
         ]
         assert sorted(fetched) == sorted([str(bot_message.id), result["id"]])
         assert [r for r in caplog.records[logged:] if r.levelno >= logging.WARNING] == []
+
+
+async def test_a_reaction_on_a_result_in_direct_messages_reruns_it(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.user is not None
+    dm = fake.create_dm(fake.user)
+    async with world.bot(dms_allowed=True) as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lantern"}, channel=dm)
+        final = await world.final_edit(inter)
+        message = fake.get_message(final.response["id"])
+        await fake.add_reaction(dm.id, message["id"], emoji="🔁")
+        for _ in range(600):
+            if len(await bot.services.generation.store.history(fake.user.id)) == 2:
+                break
+            await asyncio.sleep(0.05)
+        rerun, first = await bot.services.generation.store.history(fake.user.id)
+        assert rerun.parent_job_id == first.id and rerun.guild_id is None

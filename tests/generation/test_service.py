@@ -13,7 +13,14 @@ import pytest
 from PIL import Image
 
 from bot.app import Services, build_services
-from generation.errors import ImageRejected, InvalidImage, InvalidParameters, NotAllowed, QueueFull
+from generation.errors import (
+    ImageRejected,
+    InvalidImage,
+    InvalidParameters,
+    NotAllowed,
+    QueueFull,
+    SourceUnavailable,
+)
 from generation.fairqueue import Position
 from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind
@@ -171,7 +178,7 @@ async def test_rerun_upscale_and_vary_follow_a_finished_job(services: Services) 
         assert png.size == (128, 128)
     varied = await services.generation.wait((await services.generation.vary(source.id, 0, request())).job.id)
     assert varied.kind is JobKind.VARIATION and varied.parent_job_id == source.id
-    with pytest.raises(InvalidParameters):
+    with pytest.raises(SourceUnavailable):
         await services.generation.upscale(source.id, 3, request())
 
 
@@ -334,6 +341,20 @@ async def test_deleting_a_queued_or_running_job_stops_it(services: Services) -> 
     await service.delete(running.id, USER)
     stopped = await service.wait(running.id)
     assert stopped.status is JobStatus.CANCELLED and stopped.images == []
+
+
+async def test_a_failure_to_show_a_job_as_queued_does_not_fail_its_submission(services: Services) -> None:
+    class BrokenQueuedEdit(RecordingObserver):
+        async def job_queued(self, job: Job, position: Position | None, eta_s: float | None) -> None:
+            raise ConnectionResetError("the connection to Discord dropped")
+
+    observer = BrokenQueuedEdit()
+    services.generation.observer = observer
+    await accept(services)
+    submitted = await services.generation.submit(request())
+    # The member is not told to try again (that would make a second job): this one goes on.
+    assert (await services.generation.wait(submitted.job.id)).status is JobStatus.DONE
+    assert [job.id for job in observer.finished] == [submitted.job.id]
 
 
 async def test_jobs_erased_through_another_process_stop_here_too(

@@ -114,6 +114,21 @@ class _Route:
     auth: bool
 
 
+@dataclass
+class _Stall:
+    method: str
+    path_regex: str
+    predicate: Callable[[RecordedRequest], bool] | None
+    release: asyncio.Event
+
+    def matches(self, rec: RecordedRequest) -> bool:
+        return (
+            self.method.upper() == rec.method.upper()
+            and re.search(self.path_regex, rec.path) is not None
+            and (self.predicate is None or self.predicate(rec))
+        )
+
+
 _ROUTES: list[_Route] = []
 
 
@@ -217,6 +232,7 @@ class FakeDiscord:
             tuple[Callable[[GatewayRecord], bool], asyncio.Future[GatewayRecord]]
         ] = []
         self._injections: list[Injection] = []
+        self._stalls: list[_Stall] = []
 
         self._cdn: dict[str, tuple[bytes, str]] = {}
         self._uploads_by_url: dict[str, JSON] = {}
@@ -802,8 +818,24 @@ class FakeDiscord:
         self._injections.append(inj)
         return inj
 
+    def stall(
+        self,
+        method: str,
+        path_regex: str,
+        *,
+        predicate: Callable[[RecordedRequest], bool] | None = None,
+    ) -> asyncio.Event:
+        """Hold matching requests (a slow upload, a hung connection) until the returned event is set;
+        then they are answered as usual."""
+        release = asyncio.Event()
+        self._stalls.append(_Stall(method, path_regex, predicate, release))
+        return release
+
     def clear_injections(self) -> None:
         self._injections.clear()
+        for stall in self._stalls:
+            stall.release.set()
+        self._stalls.clear()
 
     # ------------------------------------------------------------------ HTTP plumbing
 
@@ -889,6 +921,10 @@ class FakeDiscord:
                     continue
                 route, match = candidate, found
                 break
+
+        for stall in list(self._stalls):
+            if stall.matches(rec):
+                await stall.release.wait()
 
         for inj in self._injections:
             if inj.remaining > 0 and inj.matches(rec.method, rec.path):

@@ -1,0 +1,123 @@
+"""When Discord will not take a result: slow or failing uploads, deleted messages, missing permissions.
+
+The rule: the member gets their result (or is told where it is), nothing is lost, and one member's
+trouble with Discord never holds up anyone else's job.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from conftest import BotWorld
+from fakediscord import Overwrite, Permissions
+
+from bot import delivery
+from generation.models import JobStatus
+
+pytestmark = pytest.mark.timeout(120)
+
+
+def has_result(request: object) -> bool:
+    return bool((getattr(request, "json", None) or {}).get("embeds"))
+
+
+async def test_a_slow_upload_of_one_result_does_not_hold_the_next_job(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    bob = fake.add_member(fake.guild, "bob").user
+    async with world.bot() as bot:
+        await bot.services.licenses.accept(bob.id, bot.services.generation.license_for("demo"))
+        alice = await fake.send_interaction("imagine", {"prompt": "a kite"})
+        await alice.wait_for_ack()
+        # Alice's result upload hangs (a slow connection, a Discord hiccup) until the test lets it go.
+        release = fake.stall("PATCH", re.escape(alice.token), predicate=has_result)
+        # Other steps: Bob's job cannot share Alice's batch, it needs the GPU after hers.
+        bob_request = await fake.send_interaction("imagine", {"prompt": "a boat", "steps": 3}, user=bob)
+        bob_final = await world.final_edit(bob_request)
+        assert len(bob_final.files) == 1
+        # Bob's result landed while Alice's upload was still hanging.
+        assert not release.is_set()
+        alice_upload = next(
+            r for r in fake.requests_matching("PATCH", world.original_path(alice)) if has_result(r)
+        )
+        assert alice_upload.status is None
+        release.set()
+        final = await world.final_edit(alice)
+        assert final.status == 200
+        await world.posted(bot, world.job_id(final.json))
+
+
+async def test_a_result_discord_refuses_once_is_posted_on_a_later_try(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(delivery, "REDELIVERY_DELAYS_S", (0.2, 0.2))
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        refused = fake.fail_next("PATCH", r"/messages/@original$", status=400, count=0)
+        inter = await fake.send_interaction("imagine", {"prompt": "a kite"})
+        await inter.wait_for_ack()
+        job = await world.first_job(bot, fake.user.id)
+        refused.count = len(refused.hits) + 1  # the next edit, the result, is refused once
+        final = await fake.wait_for_request(
+            "PATCH", world.original_path(inter), predicate=lambda r: has_result(r) and r.status == 200
+        )
+        assert len(final.files) == 1
+        assert len(refused.hits) == 1
+        assert (await world.posted(bot, job.id)).status is JobStatus.DONE
+
+
+async def test_a_deleted_message_gets_its_result_as_a_follow_up_without_channel_permissions(
+    world: BotWorld,
+) -> None:
+    world.classifier.hold_after = 0  # the result waits for the test
+    fake = world.fake
+    assert fake.user is not None and fake.channel is not None and fake.guild is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("PATCH", world.original_path(inter))
+        job = await world.first_job(bot, fake.user.id)
+        # A moderator deletes the bot's message, and the bot may not attach files in this channel.
+        fake.update_channel(
+            fake.channel,
+            overwrites=[Overwrite(id=fake.bot_role(fake.guild).id, type=0, deny=Permissions.ATTACH_FILES)],
+        )
+        original = fake.original_response(inter)
+        assert original is not None
+        fake._delete_message(fake._message(original["id"]))
+        world.classifier.release.set()
+        followup = await fake.wait_for_request(
+            "POST", rf"/webhooks/\d+/{re.escape(inter.token)}$", predicate=has_result, timeout=60
+        )
+        assert followup.status == 200 and len(followup.files) == 1
+        posted = await world.posted(bot, job.id)
+        assert posted.message_id == int(followup.response["id"])
+
+
+async def test_without_permission_to_attach_the_result_goes_to_the_channel_without_its_images(
+    world: BotWorld,
+) -> None:
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.user is not None and fake.channel is not None and fake.guild is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("PATCH", world.original_path(inter))
+        job = await world.first_job(bot, fake.user.id)
+        fake.update_channel(
+            fake.channel,
+            overwrites=[Overwrite(id=fake.bot_role(fake.guild).id, type=0, deny=Permissions.ATTACH_FILES)],
+        )
+        fake.expire_interaction(inter)  # past 15 minutes: only the channel is left
+        world.classifier.release.set()
+        sent = await fake.wait_for_request(
+            "POST",
+            rf"/channels/{fake.channel.id}/messages$",
+            predicate=lambda r: r.status == 200,
+            timeout=60,
+        )
+        assert sent.files == []
+        assert f"`/job {job.id}`" in sent.json["content"]
+        assert f"<@{fake.user.id}>" in sent.json["content"]
+        await world.posted(bot, job.id)
