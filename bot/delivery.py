@@ -486,6 +486,8 @@ class Delivery:
                 live.message_id = message.id
         except (_TokenGone, discord.HTTPException) as exc:
             log.info("progress edit of job %s failed: %r", job_id, exc)
+            if isinstance(exc, discord.HTTPException) and exc.status == 404 and live is not None:
+                live.token = None  # the message was deleted: no more progress or previews on it
         except Exception:
             log.exception("progress edit of job %s failed", job_id)
 

@@ -428,7 +428,14 @@ class JobFlow:
             return
         if payload.guild_id is None:
             check_dm(self.settings.dms_allowed)
-        channel = self.bot.get_channel(payload.channel_id)
+        channel: object = self.bot.get_channel(payload.channel_id)
+        if channel is None and payload.guild_id is not None:
+            # A thread that is not cached (archived, or never seen since the start): its parent
+            # decides the policy's channel list and the age-restricted flag.
+            try:
+                channel = await self.bot.fetch_channel(payload.channel_id)
+            except discord.HTTPException as exc:
+                log.info("could not fetch channel %s: HTTP %s", payload.channel_id, exc.status)
         where = where_of(channel, guild_id=payload.guild_id, channel_id=payload.channel_id)
         check_channel(policy, where.channel_id, where.parent_id)
         # No interaction, no token: the result comes as a channel message that mentions the member.

@@ -121,3 +121,27 @@ async def test_without_permission_to_attach_the_result_goes_to_the_channel_witho
         assert f"`/job {job.id}`" in sent.json["content"]
         assert f"<@{fake.user.id}>" in sent.json["content"]
         await world.posted(bot, job.id)
+
+
+async def test_progress_stops_once_the_message_is_deleted(world: BotWorld) -> None:
+    world.previews = True
+    world.classifier.hold_after = 1  # the first preview shows; the job goes on, its previews wait
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a night market", "steps": 50})
+        await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: any(f.filename == delivery.PREVIEW_FILENAME for f in r.files),
+            timeout=60,
+        )
+        job = await world.first_job(bot, fake.user.id)
+        original = fake.original_response(inter)
+        assert original is not None
+        fake._delete_message(fake._message(original["id"]))
+        world.classifier.release.set()
+        await world.posted(bot, job.id)
+        refused = [r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.status == 404]
+        # One edit learns the message is gone; the rest of the job's steps and the result know it.
+        assert len(refused) <= 2
