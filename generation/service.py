@@ -159,6 +159,7 @@ class GenerationService:
         self._no_previews: set[int] = set()
         self._closing = False
         self._withdrawal_watch: asyncio.Task[None] | None = None
+        self._admission = asyncio.Lock()
         self._waiters: dict[int, list[asyncio.Future[Job]]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -275,17 +276,20 @@ class GenerationService:
             await self._check_init_image(init_image, new)
 
         # 5. Caps, then the store, then the queue: a job is stored before it is reported queued.
-        self.scheduler.queue.check_caps(
-            guild_key(request.guild_id, request.user_id),
-            request.user_id,
-            Caps(policy.user_queue_cap, policy.guild_queue_cap, self.settings.global_queue_cap),
-            user_running=self.scheduler.running_for_user(request.user_id),
-        )
-        job = await self.store.create(new)
-        if init_image is not None:
-            path = await asyncio.to_thread(self.files.save_init, job.id, init_image)
-            await self.store.set_init_image(job.id, str(path))
-        self._schedule(job, params, init_image, policy)
+        # One admission at a time: requests arriving together would otherwise all pass the caps
+        # before any of them is in the queue to be counted.
+        async with self._admission:
+            self.scheduler.queue.check_caps(
+                guild_key(request.guild_id, request.user_id),
+                request.user_id,
+                Caps(policy.user_queue_cap, policy.guild_queue_cap, self.settings.global_queue_cap),
+                user_running=self.scheduler.running_for_user(request.user_id),
+            )
+            job = await self.store.create(new)
+            if init_image is not None:
+                path = await asyncio.to_thread(self.files.save_init, job.id, init_image)
+                await self.store.set_init_image(job.id, str(path))
+            self._schedule(job, params, init_image, policy)
         position = self.scheduler.position(job.id)
         eta = self.scheduler.estimate_start_s(position) if position is not None else None
         log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)

@@ -24,7 +24,7 @@ from generation.errors import (
 from generation.fairqueue import Position
 from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind
-from generation.service import JobRequest
+from generation.service import JobRequest, Submitted
 from moderation.errors import LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.outcome import ImageAction
@@ -180,6 +180,17 @@ async def test_rerun_upscale_and_vary_follow_a_finished_job(services: Services) 
     assert varied.kind is JobKind.VARIATION and varied.parent_job_id == source.id
     with pytest.raises(SourceUnavailable):
         await services.generation.upscale(source.id, 3, request())
+
+
+async def test_caps_hold_for_requests_arriving_together(services: Services) -> None:
+    await accept(services)
+    await services.policies.set(GUILD, "user_queue_cap", "2", actor_id=1)
+    await services.generation.scheduler.stop()  # hold the queue still
+    outcomes = await asyncio.gather(
+        *(services.generation.submit(request()) for _ in range(6)), return_exceptions=True
+    )
+    assert sum(isinstance(outcome, Submitted) for outcome in outcomes) == 2
+    assert all(isinstance(outcome, Submitted | QueueFull) for outcome in outcomes)
 
 
 async def test_caps_cancel_and_delete(services: Services) -> None:
