@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Protocol
 
 from PIL import Image
+from sqlalchemy.exc import SQLAlchemyError
 
 from generation.backends import Backend
 from generation.engine import BatchItem, BatchKey, fit_to_grid
@@ -47,6 +48,11 @@ from moderation.outcome import ImageAction, decide_image_outcome
 from moderation.policy import GuildPolicy, PolicyStore
 
 log = logging.getLogger(__name__)
+
+# The database failing for a while (connection lost, failover, a locked SQLite file).
+STORE_FAILURES = (SQLAlchemyError, OSError)
+# A finished job the database could not take is recorded again after these delays.
+RECORD_RETRY_DELAYS_S = (2.0, 5.0, 15.0, 60.0, 300.0)
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,8 @@ class GenerationService:
         self._closing = False
         self._withdrawal_watch: asyncio.Task[None] | None = None
         self._admission = asyncio.Lock()
+        # Outcomes waiting for the database to come back (see `_handle_outcome`).
+        self._record_tasks: set[asyncio.Task[None]] = set()
         self._waiters: dict[int, list[asyncio.Future[Job]]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -185,6 +193,9 @@ class GenerationService:
             self._withdrawal_watch.cancel()
             await asyncio.gather(self._withdrawal_watch, return_exceptions=True)
         await self.scheduler.stop()
+        for task in list(self._record_tasks):
+            task.cancel()  # their jobs are still running in the store: the next start redoes them
+        await asyncio.gather(*self._record_tasks, return_exceptions=True)
         await self.backend.close()
         for task in list(self._preview_tasks):
             task.cancel()
@@ -594,6 +605,31 @@ class GenerationService:
 
     async def _handle_outcome(self, outcome: JobOutcome) -> None:
         """Classify and store a finished job's images (runs while the GPU slot is still held)."""
+        try:
+            await self._record_or_drop(outcome)
+        except STORE_FAILURES as exc:
+            # The database is away for a moment (a failover, a dropped connection): the images are
+            # in memory; they are recorded later, without holding the GPU slot meanwhile.
+            log.warning(
+                "recording job %s failed (%r); trying again in the background", outcome.job.job_id, exc
+            )
+            task = asyncio.create_task(self._record_later(outcome), name=f"record-{outcome.job.job_id}")
+            self._record_tasks.add(task)
+            task.add_done_callback(self._record_tasks.discard)
+
+    async def _record_later(self, outcome: JobOutcome) -> None:
+        job_id = outcome.job.job_id
+        for delay in RECORD_RETRY_DELAYS_S:
+            await asyncio.sleep(delay)
+            try:
+                await self._record_or_drop(outcome)
+                return
+            except STORE_FAILURES as exc:
+                log.warning("recording job %s failed again (%r)", job_id, exc)
+        # Still in the store as running: the next start runs it again.
+        log.error("job %s could not be recorded; it runs again after a restart", job_id)
+
+    async def _record_or_drop(self, outcome: JobOutcome) -> None:
         job_id = outcome.job.job_id
         try:
             await self._record_outcome(job_id, outcome)

@@ -368,6 +368,36 @@ async def test_a_failure_to_show_a_job_as_queued_does_not_fail_its_submission(se
     assert [job.id for job in observer.finished] == [submitted.job.id]
 
 
+async def test_a_finished_job_the_database_refuses_for_a_moment_is_recorded_later(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from generation import service as service_module
+
+    monkeypatch.setattr(service_module, "RECORD_RETRY_DELAYS_S", (0.05, 0.05, 0.05))
+    store = services.generation.store
+    real_finish = store.finish
+    refusals = 2
+
+    async def failing_finish(*args: object, **kwargs: object) -> Job:
+        nonlocal refusals
+        if refusals:
+            refusals -= 1
+            raise OperationalError("UPDATE job", {}, ConnectionResetError("the server closed the connection"))
+        return await real_finish(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "finish", failing_finish)
+    await accept(services)
+    first = await services.generation.submit(request())
+    done = await services.generation.wait(first.job.id)
+    assert done.status is JobStatus.DONE and refusals == 0
+    assert done.images and done.images[0].path is not None
+    # The next job was not held up meanwhile.
+    second = await services.generation.submit(request(seeds=(6,)))
+    assert (await services.generation.wait(second.job.id)).status is JobStatus.DONE
+
+
 async def test_jobs_erased_through_another_process_stop_here_too(
     demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
 ) -> None:
