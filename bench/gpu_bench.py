@@ -7,7 +7,7 @@ compiled ones share one inductor cache, so each reuses what the ones before it c
 importance:
 
   stock                stock diffusers, one request at a time (the baseline)
-  scheduler            the project's scheduler: fused QKV, channels_last, batch buckets, no compile
+  scheduler            the project's scheduler: fused QKV, channels_last, no compile (so no padding)
   compile-graphs       + torch.compile (default mode), buckets (1, 16), CUDA graphs for batch 1
   compile              the same without CUDA graphs (its burst is compiled as above: the lone request
                        is what differs)
@@ -159,7 +159,7 @@ def sweep_variants(max_batch: int) -> list[Variant]:
         # A burst of 64 at ~6 images/s and 10 lone requests at ~1 s.
         Variant(
             "scheduler",
-            "scheduler: fused QKV, channels_last, batch buckets, no compile",
+            "scheduler: fused QKV, channels_last, no compile",
             estimate_s=40,
             tiny_estimate_s=10,
             settings={},

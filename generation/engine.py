@@ -120,7 +120,8 @@ class DiffusionEngine:
         """Load a registry model (or a source) and apply the configured speed-ups and warm-up."""
         registered, spec = settings.spec(name)
         engine = cls.load(registered, spec.source, device=settings.device, dtype=settings.dtype)
-        engine.buckets = tuple(sorted(settings.batch_buckets))
+        # Padding buys compiled graphs their fixed shapes; without them it is only wasted work.
+        engine.buckets = tuple(sorted(settings.batch_buckets)) if settings.compile else ()
         engine.acceleration = optimize_pipeline(
             engine._base,
             device=engine.device,
