@@ -92,6 +92,7 @@ class Scheduler:
         self._running_by_user: dict[int, int] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._loop_task: asyncio.Task[None] | None = None
+        self._stopping = False
         # Seconds per unit of cost, learned from finished batches, for start estimates.
         self._seconds_per_cost = 0.0
         # When the last two jobs arrived: jobs arriving together are worth a short wait for each other.
@@ -142,10 +143,12 @@ class Scheduler:
     # -- dispatch side ------------------------------------------------------------------------------
 
     def start(self) -> None:
+        self._stopping = False
         if self._loop_task is None:
             self._loop_task = asyncio.create_task(self._dispatch_loop(), name="scheduler-dispatch")
 
     async def stop(self) -> None:
+        self._stopping = True
         if self._loop_task is not None:
             self._loop_task.cancel()
             await asyncio.gather(self._loop_task, return_exceptions=True)
@@ -267,7 +270,9 @@ class Scheduler:
     async def _call_backend(self, jobs: list[ScheduledJob]) -> list[Image.Image]:
         key = jobs[0].key
         items = tuple(item for job in jobs for item in job.items)
-        deadline = time.monotonic() + self._job_timeout_s
+        # The job's time starts at its first step: loading a model that is not loaded yet (or
+        # compiling a new shape) is not the job's fault.
+        deadline: float | None = None
         loop = asyncio.get_running_loop()
 
         def on_step(step: int, total: int) -> None:
@@ -288,9 +293,15 @@ class Scheduler:
                 loop.call_soon_threadsafe(self._on_previews, step, total, per_job)
 
         def should_stop() -> bool:
-            if time.monotonic() > deadline:
+            nonlocal deadline
+            now = time.monotonic()
+            if deadline is None:
+                deadline = now + self._job_timeout_s
+            elif now > deadline:
                 raise JobTimedOut(self._job_timeout_s)
-            return all(job.cancelled for job in jobs)
+            # Stopping the bot stops the batch too; its jobs stay running in the store, and the next
+            # start runs them again.
+            return self._stopping or all(job.cancelled for job in jobs)
 
         self._metrics.batch_size.observe(len(items))
         started = time.monotonic()

@@ -62,4 +62,6 @@ class InProcessBackend:
         )
 
     async def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+        # The running batch stops at its next step (the scheduler has stopped); wait for it off the
+        # event loop, which still has connections to close.
+        await asyncio.to_thread(self._executor.shutdown, wait=True, cancel_futures=True)

@@ -24,8 +24,11 @@ OTHER_KEY = BatchKey("demo", False, 64, 64, 8, 7.5, Sampler.DPMPP_2M, 1.0)
 class ScriptedBackend:
     """Runs batches in a thread like the real backend; records sizes; can fail on demand."""
 
-    def __init__(self, *, delay: float = 0.01, max_ok_batch: int = 64, steps: int = 3) -> None:
+    def __init__(
+        self, *, delay: float = 0.01, max_ok_batch: int = 64, steps: int = 3, load_s: float = 0.0
+    ) -> None:
         self.delay = delay
+        self.load_s = load_s  # a model loading before the first step
         self.max_ok_batch = max_ok_batch
         self.steps = steps
         self.batches: list[list[int]] = []
@@ -55,6 +58,7 @@ class ScriptedBackend:
             if len(request.items) > self.max_ok_batch:
                 raise OutOfMemory("CUDA out of memory")
             self.batches.append([item.seed for item in request.items])
+            time.sleep(self.load_s)
             for step in range(self.steps):
                 if should_stop():
                     raise JobCancelled("cancelled")
@@ -170,6 +174,17 @@ async def test_timeout_stops_the_job_at_the_next_step() -> None:
     await asyncio.wait_for(scheduler.idle(), 10)
     await scheduler.stop()
     assert isinstance(outcomes[0].error, JobTimedOut)
+
+
+async def test_loading_the_model_does_not_count_against_the_job_timeout() -> None:
+    backend = ScriptedBackend(load_s=1.0, delay=0.01, steps=3)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, job_timeout_s=0.5)
+    submit(scheduler, 1)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert outcomes[0].error is None and outcomes[0].images is not None
 
 
 async def test_cancel_queued_and_running_jobs() -> None:

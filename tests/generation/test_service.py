@@ -398,6 +398,34 @@ async def test_a_finished_job_the_database_refuses_for_a_moment_is_recorded_late
     assert (await services.generation.wait(second.job.id)).status is JobStatus.DONE
 
 
+async def test_closing_stops_the_running_batch_and_leaves_its_job_for_the_next_start(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> None:
+    settings = tiny_settings(demo_model, tmp_path, sqlite_url)
+    first = await build_services(settings, classifier=classifier)
+    await first.generation.start()
+    observer = RecordingObserver()
+    first.generation.observer = observer
+    await accept(first)
+    long = GenerationParams(prompt="a red fox", model="demo", width=64, height=64, steps=50, seeds=(1,))
+    job = (await first.generation.submit(request(params=long))).job
+    for _ in range(1000):
+        if observer.progress:
+            break
+        await asyncio.sleep(0.01)
+    await first.close()
+    # It stopped at a step, not after all 50; nothing recorded it as finished or cancelled.
+    assert max(step for _, step, _ in observer.progress) < 50
+    assert observer.finished == []
+
+    second = await build_services(settings, classifier=classifier)
+    try:
+        await second.generation.start()
+        assert (await second.generation.wait(job.id)).status is JobStatus.DONE
+    finally:
+        await second.close()
+
+
 async def test_jobs_erased_through_another_process_stop_here_too(
     demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
 ) -> None:
