@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import timedelta
 from typing import Any
 
 import discord
@@ -21,6 +22,7 @@ from bot.jobflow import JobFlow
 from bot.settings import DISCORD_API_BASE, DISCORD_GATEWAY_URL, BotSettings
 from generation.backends import Backend
 from moderation.classifiers import SafetyClassifier
+from moderation.database import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -164,6 +166,8 @@ class ImagineBot(commands.AutoShardedBot):
         while True:
             try:
                 await self.services.audit.purge_expired(retention_days)
+                # The refused job's record holds the same prompt: it goes at the same age.
+                await self.services.generation.store.purge_blocked(utcnow() - timedelta(days=retention_days))
             except Exception:  # a database hiccup must not end the loop; the next round retries
                 log.exception("purging expired blocked prompts failed")
             await asyncio.sleep(RETENTION_SWEEP_S)

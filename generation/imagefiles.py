@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import uuid
 import warnings
 from pathlib import Path
 
@@ -124,6 +125,12 @@ def _upright(image: Image.Image) -> Image.Image:
     return image.transpose(method) if method is not None else image
 
 
+def _temporary_name(path: Path) -> Path:
+    """Where a file is written before it takes its name: unique, so two writers (a job run again by a
+    second process) never write the same half file."""
+    return path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp")
+
+
 class ImageFiles:
     """A folder of PNGs, one sub-folder per job."""
 
@@ -137,14 +144,14 @@ class ImageFiles:
 
     def save_output(self, job_id: int, index: int, image: Image.Image, info: PngImagePlugin.PngInfo) -> Path:
         path = self._job_dir(job_id) / f"{index}.png"
-        tmp = path.with_suffix(".tmp")
+        tmp = _temporary_name(path)
         image.save(tmp, format="PNG", pnginfo=info)
         tmp.replace(path)  # atomic: a crash never leaves half a PNG under the final name
         return path
 
     def save_init(self, job_id: int, image: Image.Image) -> Path:
         path = self._job_dir(job_id) / "init.png"
-        tmp = path.with_suffix(".tmp")
+        tmp = _temporary_name(path)
         image.save(tmp, format="PNG")
         tmp.replace(path)
         return path

@@ -20,7 +20,7 @@ from PIL import Image
 from generation.backends import Backend
 from generation.engine import BatchItem, BatchKey, BatchRequest
 from generation.errors import GenerationError, JobCancelled, JobTimedOut, OutOfMemory
-from generation.fairqueue import FairQueue, Position, QueueEntry
+from generation.fairqueue import FairQueue, GuildKey, Position, QueueEntry
 from generation.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -51,6 +51,12 @@ OutcomeHandler = Callable[[JobOutcome], Awaitable[None]]
 # preview of the batch, so its images can be classified together.
 PreviewHandler = Callable[[int, int, list[tuple[ScheduledJob, list[Image.Image]]]], None]
 StartHandler = Callable[[list[int]], Awaitable[None]]
+
+
+def _guild_label(guild: GuildKey) -> str:
+    # Direct messages queue per user; as a metric label they are one "dm" (one series per user
+    # would grow without bound).
+    return "dm" if isinstance(guild, tuple) else str(guild)
 
 
 async def _nothing_to_record(_job_ids: list[int]) -> None:
@@ -107,14 +113,14 @@ class Scheduler:
         entry.enqueued_at = time.monotonic()
         self._previous_arrival, self._last_arrival = self._last_arrival, entry.enqueued_at
         self.queue.push(entry)
-        self._metrics.queue_depth.labels(guild=str(entry.guild)).inc()
+        self._metrics.queue_depth.labels(guild=_guild_label(entry.guild)).inc()
         self._work.set()
 
     def cancel(self, job_id: int) -> bool:
         """Cancel a queued job (removed now) or a running one (stopped at its next step)."""
         entry = self.queue.remove(job_id)
         if entry is not None:
-            self._metrics.queue_depth.labels(guild=str(entry.guild)).dec()
+            self._metrics.queue_depth.labels(guild=_guild_label(entry.guild)).dec()
             return True
         running = self._running.get(job_id)
         if running is not None:
@@ -195,7 +201,7 @@ class Scheduler:
                 continue
             # Counted as running before the next batch is formed, so per-user caps hold at once.
             for entry in entries:
-                self._metrics.queue_depth.labels(guild=str(entry.guild)).dec()
+                self._metrics.queue_depth.labels(guild=_guild_label(entry.guild)).dec()
                 self._metrics.wait_seconds.observe(time.monotonic() - entry.enqueued_at)
                 self._running_by_user[entry.user_id] = self._running_by_user.get(entry.user_id, 0) + 1
                 if isinstance(entry.payload, ScheduledJob):

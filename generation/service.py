@@ -206,6 +206,9 @@ class GenerationService:
         for job in await self.store.unfinished():
             if not owns_guild(job.guild_id):
                 continue
+            if job.channel_id is None and job.interaction_token is None:
+                continue  # made by `imagine-bot generate`, which may still be running it
+
             if job.status is JobStatus.RUNNING:
                 await self.store.requeue(job.id)
             try:

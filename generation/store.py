@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from generation.errors import JobNotFound
@@ -151,7 +151,11 @@ class JobStore:
             return list(rows)
 
     async def unposted(self) -> list[Job]:
-        """Finished jobs whose result was never posted (the process died in between)."""
+        """Finished jobs whose result was never posted (the process died in between).
+
+        Jobs with neither a channel nor an interaction (made by `imagine-bot generate`) have nowhere
+        to be posted and are left out.
+        """
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(Job)
@@ -159,6 +163,7 @@ class JobStore:
                     Job.status.in_([JobStatus.DONE, JobStatus.FAILED]),
                     Job.posted_at.is_(None),
                     Job.deleted_at.is_(None),
+                    or_(Job.channel_id.is_not(None), Job.interaction_token.is_not(None)),
                 )
                 .order_by(Job.id)
             )
@@ -185,6 +190,15 @@ class JobStore:
                 )
                 remaining.update(rows)
         return set(job_ids) - remaining
+
+    async def purge_blocked(self, before: datetime) -> int:
+        """Delete the records of refused prompts made before `before`: their text is kept only as
+        long as moderators' review of blocked prompts (see `AuditLog.purge_expired`)."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                delete(Job).where(Job.status == JobStatus.BLOCKED, Job.created_at < before)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def mark_deleted(self, job_id: int) -> None:
         await self._update(job_id, deleted_at=utcnow())

@@ -59,7 +59,9 @@ async def main(mode: str, model: str, folder: str, url: str, jobs: int) -> None:
             params = GenerationParams(
                 prompt=f"job {index}", model="demo", width=64, height=64, steps=25, seeds=(index,)
             )
-            await service.submit(JobRequest(user_id=1 + index, params=params, guild_id=1 + index % 3))
+            await service.submit(
+                JobRequest(user_id=1 + index, params=params, guild_id=1 + index % 3, channel_id=10)
+            )
         await asyncio.Event().wait()  # until killed
     else:
         while await service.store.unfinished() or await service.store.unposted():  # noqa: ASYNC110

@@ -72,3 +72,20 @@ def test_a_strip_too_thin_to_make_is_refused_naming_the_image() -> None:
         size_for_aspect(20000, 10, 512 * 512)
     assert caught.value.field == "image"
     assert "20000x10" in caught.value.reason and "crop" in caught.value.reason
+
+
+def test_two_writers_of_the_same_image_never_share_a_half_written_file(tmp_path: object) -> None:
+    """A job run again by a second process while the first still saves it: both saves succeed."""
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
+    from PIL import PngImagePlugin
+
+    from generation.imagefiles import ImageFiles
+
+    files = ImageFiles(Path(str(tmp_path)))
+    image = Image.new("RGB", (256, 256), "red")
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        saved = list(pool.map(lambda _: files.save_output(7, 0, image, PngImagePlugin.PngInfo()), range(16)))
+    assert len(set(saved)) == 1
+    assert [path.name for path in saved[0].parent.iterdir()] == ["0.png"]  # no temporary file left

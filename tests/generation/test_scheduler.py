@@ -187,6 +187,19 @@ async def test_loading_the_model_does_not_count_against_the_job_timeout() -> Non
     assert outcomes[0].error is None and outcomes[0].images is not None
 
 
+async def test_direct_message_queues_share_one_metric_label() -> None:
+    metrics = Metrics()
+    scheduler = Scheduler(ScriptedBackend(), FairQueue(quantum=100), on_outcome=_ignore, metrics=metrics)  # type: ignore[arg-type]
+    for user in (1, 2, 3):
+        job = ScheduledJob(user, KEY, (BatchItem("p", "", user),))
+        scheduler.submit(QueueEntry(user, ("dm", user), user, 100, 1, KEY, payload=job))
+    assert metrics.queue_depth.labels(guild="dm")._value.get() == 3
+
+
+async def _ignore(_outcome: JobOutcome) -> None:
+    return None
+
+
 async def test_cancel_queued_and_running_jobs() -> None:
     backend = ScriptedBackend(delay=0.05, steps=40)
     outcomes: list[JobOutcome] = []

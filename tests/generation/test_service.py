@@ -248,16 +248,36 @@ async def test_restart_resumes_only_the_jobs_of_the_guilds_this_process_owns(
     services = await build_services(settings, classifier=ScriptedClassifier())
     params = request().params
     mine = await services.generation.store.create(
-        NewJob(user_id=1, kind=JobKind.TXT2IMG, params=params, guild_id=1)
+        NewJob(user_id=1, kind=JobKind.TXT2IMG, params=params, guild_id=1, channel_id=5)
     )
     other = await services.generation.store.create(
-        NewJob(user_id=2, kind=JobKind.TXT2IMG, params=params, guild_id=2)
+        NewJob(user_id=2, kind=JobKind.TXT2IMG, params=params, guild_id=2, channel_id=5)
     )
     await services.generation.start(owns_guild=lambda guild: guild == 1)
     assert (await services.generation.wait(mine.id)).status is JobStatus.DONE
     assert (await services.generation.store.get(other.id)).status is JobStatus.QUEUED
     assert other.id not in services.generation.scheduler.queue
     await services.close()
+
+
+async def test_a_restart_leaves_jobs_made_outside_discord_alone(
+    demo_model: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    """`imagine-bot generate` and the bot share the default database; the CLI may still be running."""
+    from generation.store import NewJob
+
+    services = await build_services(
+        tiny_settings(demo_model, tmp_path, sqlite_url), classifier=ScriptedClassifier()
+    )
+    try:
+        from_cli = await services.generation.store.create(
+            NewJob(user_id=0, kind=JobKind.TXT2IMG, params=request().params)
+        )
+        await services.generation.start()
+        assert from_cli.id not in services.generation.scheduler.queue
+        assert (await services.generation.store.get(from_cli.id)).status is JobStatus.QUEUED
+    finally:
+        await services.close()
 
 
 def test_a_model_with_an_unknown_license_is_refused(

@@ -56,7 +56,7 @@ async def test_job_life_round_trips(store: JobStore) -> None:
 
 
 async def test_posting_is_claimed_once(store: JobStore) -> None:
-    job = await store.create(new_job())
+    job = await store.create(new_job(channel_id=5))
     await store.finish(job.id, JobStatus.DONE)
     assert [j.id for j in await store.unposted()] == [job.id]
     assert await store.mark_posted(job.id, 555) is True
@@ -99,6 +99,29 @@ async def test_withdrawn_names_the_jobs_deleted_or_erased_since(store: JobStore)
     assert await store.withdrawn(many) == {deleted.id, erased.id, *range(10_000, 11_200)}
     assert await store.withdrawn([kept.id]) == set()
     assert await store.withdrawn([]) == set()
+
+
+async def test_refused_prompts_records_go_at_the_retention_age(store: JobStore) -> None:
+    from datetime import timedelta
+
+    from moderation.database import utcnow
+
+    blocked = await store.create_blocked(new_job(), "a phone number")
+    done = await store.create(new_job())
+    await store.finish(done.id, JobStatus.DONE)
+    assert await store.purge_blocked(utcnow() - timedelta(days=1)) == 0  # too young yet
+    assert await store.purge_blocked(utcnow() + timedelta(seconds=1)) == 1
+    with pytest.raises(JobNotFound):
+        await store.get(blocked.id)
+    assert (await store.get(done.id)).status is JobStatus.DONE  # other jobs stay
+
+
+async def test_jobs_made_outside_discord_are_never_waiting_to_be_posted(store: JobStore) -> None:
+    from_cli = await store.create(new_job(guild_id=None))
+    from_discord = await store.create(new_job(channel_id=5))
+    for job in (from_cli, from_discord):
+        await store.finish(job.id, JobStatus.DONE)
+    assert [job.id for job in await store.unposted()] == [from_discord.id]
 
 
 async def test_concurrent_writers_from_two_processes_claim_each_post_once(database_url: str) -> None:
