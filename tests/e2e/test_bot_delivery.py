@@ -6,9 +6,11 @@ import re
 
 import pytest
 from conftest import BotWorld
-from fakediscord import InteractionRecord
+from fakediscord import InteractionRecord, RecordedRequest
 
+from bot.client import ImagineBot
 from bot.delivery import result_nonce
+from generation.models import Job
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -253,15 +255,33 @@ async def test_a_result_sent_to_the_channel_takes_the_preview_off_the_first_mess
         assert fake.original_response(inter)["attachments"] == []  # type: ignore[index]
 
 
+async def a_running_job_with_a_preview(world: BotWorld, bot: ImagineBot) -> tuple[InteractionRecord, Job]:
+    """A job of the member's that runs, with a first preview shown (the world has previews on and its
+    classifier holding after one call)."""
+    fake = world.fake
+    assert fake.user is not None
+    inter = await fake.send_interaction("imagine", {"prompt": "a lantern", "steps": 30})
+    await first_preview(world, inter)
+    return inter, await world.first_job(bot, fake.user.id)
+
+
+def assert_no_edit_after(world: BotWorld, inter: InteractionRecord, cleared: RecordedRequest) -> None:
+    """No progress, preview or result landed on the message after it was cleared."""
+    later = [
+        r
+        for r in world.fake.requests_matching("PATCH", world.original_path(inter))
+        if r.index > cleared.index
+    ]
+    assert later == []
+
+
 async def test_forget_me_on_a_running_job_stops_it_and_clears_its_message(world: BotWorld) -> None:
     world.previews = True
     world.classifier.hold_after = 1  # the first preview shows; the rest waits for the test
     fake = world.fake
     assert fake.user is not None
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "a lantern", "steps": 30})
-        await first_preview(world, inter)
-        job = await world.first_job(bot, fake.user.id)
+        inter, job = await a_running_job_with_a_preview(world, bot)
         forget = await fake.send_interaction("forget-me", {"confirm": "DELETE"})
         answer = await fake.wait_for_request("POST", rf"/webhooks/\d+/{re.escape(forget.token)}$")
         assert "Deleted 1 jobs" in answer.json["content"]
@@ -273,10 +293,7 @@ async def test_forget_me_on_a_running_job_stops_it_and_clears_its_message(world:
             timeout=30,
         )
         await bot.services.generation.scheduler.idle()
-        later = [
-            r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.index > cleared.index
-        ]
-        assert later == []  # no progress, preview or result after the message was cleared
+        assert_no_edit_after(world, inter, cleared)
         message = fake.original_response(inter)
         assert message is not None and message["attachments"] == []
         assert await bot.services.generation.store.history(fake.user.id) == []
@@ -291,9 +308,7 @@ async def test_a_running_job_erased_through_another_process_stops_and_shows_it_w
     fake = world.fake
     assert fake.user is not None
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "a lantern", "steps": 30})
-        await first_preview(world, inter)
-        job = await world.first_job(bot, fake.user.id)
+        inter, job = await a_running_job_with_a_preview(world, bot)
         # What another bot process does on the member's /forget-me: the rows go, nothing is said here.
         await bot.services.generation.store.delete_user_jobs(fake.user.id)
         cleared = await fake.wait_for_request(
@@ -304,8 +319,5 @@ async def test_a_running_job_erased_through_another_process_stops_and_shows_it_w
         )
         world.classifier.release.set()
         await bot.services.generation.scheduler.idle()
-        later = [
-            r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.index > cleared.index
-        ]
-        assert later == []  # no progress, preview or result after the message was cleared
+        assert_no_edit_after(world, inter, cleared)
         assert fake.original_response(inter)["attachments"] == []  # type: ignore[index]

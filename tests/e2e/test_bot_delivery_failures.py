@@ -22,6 +22,16 @@ def has_result(request: object) -> bool:
     return bool((getattr(request, "json", None) or {}).get("embeds"))
 
 
+def deny_attaching_files(world: BotWorld) -> None:
+    """The bot's role may post in the channel but not attach files there."""
+    fake = world.fake
+    assert fake.channel is not None and fake.guild is not None
+    fake.update_channel(
+        fake.channel,
+        overwrites=[Overwrite(id=fake.bot_role(fake.guild).id, type=0, deny=Permissions.ATTACH_FILES)],
+    )
+
+
 async def test_a_slow_upload_of_one_result_does_not_hold_the_next_job(world: BotWorld) -> None:
     fake = world.fake
     assert fake.guild is not None and fake.user is not None
@@ -79,10 +89,7 @@ async def test_a_deleted_message_gets_its_result_as_a_follow_up_without_channel_
         await fake.wait_for_request("PATCH", world.original_path(inter))
         job = await world.first_job(bot, fake.user.id)
         # A moderator deletes the bot's message, and the bot may not attach files in this channel.
-        fake.update_channel(
-            fake.channel,
-            overwrites=[Overwrite(id=fake.bot_role(fake.guild).id, type=0, deny=Permissions.ATTACH_FILES)],
-        )
+        deny_attaching_files(world)
         original = fake.original_response(inter)
         assert original is not None
         fake._delete_message(fake._message(original["id"]))
@@ -105,10 +112,7 @@ async def test_without_permission_to_attach_the_result_goes_to_the_channel_witho
         inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
         await fake.wait_for_request("PATCH", world.original_path(inter))
         job = await world.first_job(bot, fake.user.id)
-        fake.update_channel(
-            fake.channel,
-            overwrites=[Overwrite(id=fake.bot_role(fake.guild).id, type=0, deny=Permissions.ATTACH_FILES)],
-        )
+        deny_attaching_files(world)
         fake.expire_interaction(inter)  # past 15 minutes: only the channel is left
         world.classifier.release.set()
         sent = await fake.wait_for_request(
