@@ -175,7 +175,12 @@ class Delivery:
         live = self._end_live(job.id)
         task = self._spawn(self._deliver(job, live), name=f"deliver-{job.id}")
         self._delivering[job.id] = task
-        task.add_done_callback(lambda _task: self._delivering.pop(job.id, None))
+
+        def forget(done: asyncio.Task[None]) -> None:
+            if self._delivering.get(job.id) is done:
+                del self._delivering[job.id]
+
+        task.add_done_callback(forget)
 
     async def _deliver(self, job: Job, live: _Live | None) -> None:
         """Post a finished job, trying again later when Discord fails; it stays unposted (and `/job`
@@ -189,6 +194,9 @@ class Delivery:
                     job = await self._service.store.get(job.id)
                 except JobNotFound:
                     return  # erased meanwhile
+                except Exception:
+                    log.exception("reading job %s before posting it again failed", job.id)
+                    continue
             try:
                 await self.post_result(
                     job,
