@@ -133,7 +133,7 @@ async def test_progress_stops_once_the_message_is_deleted(world: BotWorld) -> No
     fake = world.fake
     assert fake.user is not None
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "a night market", "steps": 50})
+        inter = await fake.send_interaction("imagine", {"prompt": "a night market", "steps": 30})
         await fake.wait_for_request(
             "PATCH",
             world.original_path(inter),
@@ -145,7 +145,7 @@ async def test_progress_stops_once_the_message_is_deleted(world: BotWorld) -> No
         assert original is not None
         fake._delete_message(fake._message(original["id"]))
         world.classifier.release.set()
-        await world.posted(bot, job.id)
+        await world.posted(bot, job.id, within_s=90)
         refused = [r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.status == 404]
         # One edit learns the message is gone; the rest of the job's steps and the result know it.
         assert len(refused) <= 2
