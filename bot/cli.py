@@ -5,24 +5,49 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generation.errors import BackendError, GenerationError, InvalidParameters, ModelUnavailable
+from bot.startup_errors import (
+    EXIT_OPERATOR_ERROR,
+    OperatorError,
+    operator_errors,
+    prepare_database,
+    read_service_settings,
+    read_settings,
+)
+from generation.errors import (
+    BackendError,
+    GenerationError,
+    InvalidImage,
+    InvalidParameters,
+    ModelUnavailable,
+)
 from generation.params import (
     GenerationParams,
     JobKind,
+    Limits,
     Sampler,
+    check_params,
     new_seed,
     parse_aspect_ratio,
     size_for_aspect,
 )
 from moderation.errors import ClassifierUnavailable, LicenseNotAccepted, ModerationError
 
+if TYPE_CHECKING:
+    from PIL import Image
+
+    from bot.app import Settings
+
 # The operator running the CLI acts as this user id in the store (Discord ids are never 0).
 CLI_USER_ID = 0
+# What a shell reports for a command stopped by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
 
 log = logging.getLogger(__name__)
 
@@ -71,44 +96,76 @@ def main(argv: Sequence[str] | None = None) -> None:
     # Third-party progress bars and chatter would bury the bot's own lines.
     for noisy in ("diffusers", "transformers", "httpx", "discord.gateway"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not args.verbose:
+        # Alembic logs its plugins on import and each step it takes; `migrations` says in one line
+        # when it migrates, and -v shows Alembic's detail again.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     command = args.command or "run"
     try:
         if command == "run":
-            from bot.runner import run_bot
-
-            run_bot()
+            _run()
         elif command == "migrate":
-            import migrations
-            from moderation.database import DatabaseSettings
-
-            database = DatabaseSettings()
-            database.ensure_sqlite_folder()
-            migrations.upgrade(database.url)
-            print(f"database at {database.url.split('@')[-1]} is at the newest revision")
+            _migrate()
         elif command == "make-demo-model":
             from generation.demo_model import make_demo_model
 
             path = make_demo_model(args.folder)
             print(f"tiny random-weight model written to {path}")
         elif command == "generate":
-            sys.exit(asyncio.run(_generate(args)))
+            sys.exit(_generate(args))
         elif command == "screen":
             sys.exit(_screen(args))
+    except KeyboardInterrupt:
+        # Ctrl-C ends quietly, with the status a shell expects. In `generate`, asyncio.run has already
+        # cancelled the command, so its `finally` closed what it opened.
+        raise SystemExit(EXIT_INTERRUPTED) from None
+    except OperatorError as exc:
+        for line in exc.lines:
+            print(line, file=sys.stderr)
+        raise SystemExit(EXIT_OPERATOR_ERROR) from None
     except ClassifierUnavailable as exc:
         raise SystemExit(f"refusing to start: {exc}") from None
     except (ModelUnavailable, BackendError) as exc:
         raise SystemExit(f"cannot start: {exc}") from None
 
 
-async def _generate(args: argparse.Namespace) -> int:
-    from bot.app import Settings, build_services
-    from generation.service import JobRequest
+def _run() -> None:
+    from bot.settings import BotSettings
 
-    settings = Settings()
+    # The token first: without it nothing else (least of all a model) is worth loading.
+    read_settings(BotSettings).require_token()
+    # Then every setting and the database, checked in a second rather than after the model loads.
+    settings = read_service_settings()
+    prepare_database(settings.database)
+
+    from bot.runner import run_bot
+
+    with operator_errors(settings, contacts_discord=True):
+        run_bot()
+
+
+def _migrate() -> None:
+    import migrations
+    from moderation.database import DatabaseSettings
+
+    database = read_settings(DatabaseSettings)
+    prepare_database(database)
+    try:
+        migrations.upgrade(database.url)
+    except migrations.DatabaseProblem as exc:
+        raise OperatorError(str(exc)) from None
+    print(f"database at {migrations.describe(migrations.check_url(database.url))} is at the newest revision")
+
+
+def _generate(args: argparse.Namespace) -> int:
+    settings = read_service_settings()
     # Load only the model asked for, when it is needed; a terminal shows no previews.
     settings.generation.warmup = False
     settings.generation.preview_interval_s = 0
     model_name, spec = settings.generation.spec(args.model)
+    # Everything the command line can get wrong is refused here, before a model loads for nothing.
+    init = _read_init_image(args.image)
+    kind = JobKind.IMG2IMG if init is not None else JobKind.TXT2IMG
     try:
         params = _cli_params(
             args,
@@ -120,24 +177,36 @@ async def _generate(args: argparse.Namespace) -> int:
             spec.sampler,
             spec.pixel_budget,
         )
+        # The bounds no server policy can raise; the service checks again against the policy in force.
+        check_params(params, kind, Limits())
     except InvalidParameters as exc:
         print(f"error: {exc.field}: {exc.reason}", file=sys.stderr)
-        return 2
-    services = await build_services(settings, model=args.model)
+        return EXIT_OPERATOR_ERROR
+    _check_out_folder(args.out)
+    prepare_database(settings.database)
+    return asyncio.run(_run_job(args, settings, params, kind, init))
+
+
+async def _run_job(
+    args: argparse.Namespace,
+    settings: Settings,
+    params: GenerationParams,
+    kind: JobKind,
+    init: Image.Image | None,
+) -> int:
+    from bot.app import build_services
+    from generation.service import JobRequest
+
+    with operator_errors(settings):
+        services = await build_services(settings, model=args.model)
     try:
         service = services.generation
-        license_ = service.license_for(model_name)
+        license_ = service.license_for(params.model)
         if args.accept_license:
             await services.licenses.accept(CLI_USER_ID, license_)
         # The CLI runs its own job only; queued jobs in a shared store are the bot's to resume.
         await service.start(owns_guild=lambda _guild: False)
-        init = args.image.read_bytes() if args.image else None
-        request = JobRequest(
-            user_id=CLI_USER_ID,
-            params=params,
-            kind=JobKind.IMG2IMG if init is not None else JobKind.TXT2IMG,
-            init_image=init,
-        )
+        request = JobRequest(user_id=CLI_USER_ID, params=params, kind=kind, init_image=init)
         try:
             submitted = await service.submit(request)
         except LicenseNotAccepted as exc:
@@ -186,14 +255,43 @@ def _cli_params(
         prompt=args.prompt,
         model=model,
         negative_prompt=args.negative,
-        width=args.width or width,
-        height=args.height or height,
-        steps=args.steps or steps,
+        # `is None`, not `or`: an explicit 0 must reach the checks and be refused, not become a default.
+        width=width if args.width is None else args.width,
+        height=height if args.height is None else args.height,
+        steps=steps if args.steps is None else args.steps,
         guidance=guidance if args.guidance is None else args.guidance,
         sampler=Sampler.parse(args.sampler) if args.sampler else sampler,
         strength=args.strength,
         seeds=seeds,
     )
+
+
+def _read_init_image(path: Path | None) -> Image.Image | None:
+    """The --image file, decoded as the service would, or OperatorError saying why it cannot be used."""
+    if path is None:
+        return None
+    from generation.imagefiles import decode_image
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise OperatorError(f"error: --image {path}: {exc.strerror or exc}") from None
+    try:
+        return decode_image(data)
+    except InvalidImage as exc:
+        raise OperatorError(f"error: --image {path}: {exc.reason}") from None
+
+
+def _check_out_folder(out: Path) -> None:
+    """Refuse an --out the images could not be copied into (it is created when missing)."""
+    if out.exists() and not out.is_dir():
+        raise OperatorError(f"error: --out {out} is a file; give a folder for the images")
+    # The folder is created at the end; the nearest part of its path that exists must let it be.
+    existing = next(folder for folder in (out.absolute(), *out.absolute().parents) if folder.exists())
+    if not existing.is_dir():
+        raise OperatorError(f"error: --out {out}: {existing} is a file, not a folder")
+    if not os.access(existing, os.W_OK | os.X_OK):
+        raise OperatorError(f"error: --out {out}: no permission to write in {existing}")
 
 
 def _screen(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
@@ -44,7 +44,7 @@ class BotSettings(BaseSettings):
     sync_commands: bool = True
     # Minimum seconds between two progress edits of one job's message.
     progress_interval_s: float = Field(default=1.5, ge=0.1)
-    shard_count: int | None = None
+    shard_count: int | None = Field(default=None, ge=1)
     # The shards this process runs, when several processes split them (with shard_count set).
     shard_ids: tuple[int, ...] | None = None
     # Direct messages have no server policy (no moderators, no banned terms, no age-restricted flag), so
@@ -57,6 +57,32 @@ class BotSettings(BaseSettings):
         if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDER_TOKENS:
             return None
         return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _shards_need_their_count(
+        cls, shard_ids: tuple[int, ...] | None, info: ValidationInfo
+    ) -> tuple[int, ...] | None:
+        if shard_ids is None:
+            return None
+        if "shard_count" not in info.data:
+            return shard_ids  # DISCORD_SHARD_COUNT is wrong itself and reported on its own
+        count = info.data["shard_count"]
+        # Without the total, each process would take itself for the only one and run every guild:
+        # the processes would answer the same commands twice.
+        if count is None:
+            raise ValueError(
+                "set DISCORD_SHARD_COUNT too, the same total on every process (for example "
+                "DISCORD_SHARD_COUNT=4 with DISCORD_SHARD_IDS=[0,1] on one and [2,3] on the other)"
+            )
+        if not shard_ids:
+            raise ValueError("name at least one shard, or leave it unset to run them all")
+        outside = sorted(shard for shard in set(shard_ids) if not 0 <= shard < count)
+        if outside:
+            raise ValueError(
+                f"shards are numbered 0 to {count - 1} with DISCORD_SHARD_COUNT={count}; {outside} is out of range"
+            )
+        return shard_ids
 
     def owns_guild(self, guild_id: int | None) -> bool:
         """Whether this process runs the shard of `guild_id` (direct messages belong to shard 0)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -17,6 +18,9 @@ DEFAULT_MODEL_SOURCE = "stable-diffusion-v1-5/stable-diffusion-v1-5"
 DEFAULT_PREVIEW_VAE = "madebyollin/taesd"
 # A local model folder may carry its own preview decoder in this subfolder.
 PREVIEW_VAE_FOLDER = "preview_vae"
+# The devices generation/engine.py knows how to pick a dtype for: "auto" (CUDA, else MPS, else the
+# CPU), or one named outright.
+_DEVICE_SETTING = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
 
 
 class ModelSpec(BaseModel, extra="forbid"):
@@ -99,6 +103,17 @@ class GenerationSettings(BaseSettings):
     # /metrics and /healthz; 0 turns the server off. Loopback unless told otherwise.
     metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
+
+    @field_validator("device")
+    @classmethod
+    def _device_is_known(cls, device: str) -> str:
+        # Checked here, not when the model loads minutes later; availability is not checked, since
+        # with the Ray backend the GPUs are on the replicas' machines, not this one.
+        if not _DEVICE_SETTING.fullmatch(device):
+            raise ValueError(
+                f"{device!r} is not a device; use auto, cpu, cuda, cuda:N (N a GPU index) or mps"
+            )
+        return device
 
     @field_validator("compile_warmup_aspects")
     @classmethod

@@ -1,13 +1,45 @@
-"""Alembic migrations of the bot's database, run programmatically (`imagine-bot migrate`, and at start)."""
+"""Alembic migrations of the bot's database, run programmatically (`imagine-bot migrate`, and at start).
+
+Before migrating, `upgrade` checks what an operator can get wrong (the URL, its driver, a server that
+cannot be reached, a database migrated by a newer version) and raises `DatabaseProblem` saying what to
+fix, instead of letting the error surface from deep inside Alembic and SQLAlchemy.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import os
+import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError
+
+from moderation.database import make_engine
 
 HERE = Path(__file__).resolve().parent
+
+log = logging.getLogger(__name__)
+
+# The async driver each supported database needs: the bot runs SQLAlchemy's asyncio extension only.
+ASYNC_DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+NEWER_VERSION_HELP = (
+    "a newer version of imagine-bot migrated it: run that version again, or restore a backup of the "
+    "database taken before it"
+)
+URL_EXAMPLES = "sqlite+aiosqlite:///data/imagine.db or postgresql+asyncpg://user:password@host:5432/imagine"
+
+
+class DatabaseProblem(Exception):
+    """The database cannot be used as configured; the message says what is wrong and what to do."""
 
 
 def alembic_config(url: str) -> Config:
@@ -20,9 +52,140 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade(url: str, revision: str = "head") -> None:
-    """Migrate the database at `url` up to `revision` (blocking; call it in a thread from async code)."""
-    command.upgrade(alembic_config(url), revision)
+    """Migrate the database at `url` up to `revision` (blocking; call it in a thread from async code).
+
+    Raises `DatabaseProblem` for a bad URL, an unreachable or missing database, or a database at a
+    revision this version does not know.
+    """
+    config = alembic_config(url)
+    where = describe(check_url(url))
+    with _quiet_alembic():
+        current = check(url)
+        target = ScriptDirectory.from_config(config).get_current_head() if revision == "head" else revision
+        if current != (target,):
+            # The one line worth seeing at start: Alembic's own lines are silenced.
+            log.info(
+                "migrating the database at %s from %s to revision %s",
+                where,
+                ", ".join(current) or "nothing (a new database)",
+                target,
+            )
+        try:
+            command.upgrade(config, revision)
+        except CommandError as exc:
+            # check() saw a known revision; this is another process that migrated it meanwhile.
+            if "Can't locate revision" not in str(exc):
+                raise
+            raise DatabaseProblem(f"the database at {where}: {exc}; {NEWER_VERSION_HELP}") from exc
+
+
+def check(url: str) -> tuple[str, ...]:
+    """Connect to the database at `url` and return the revisions stamped in it (none when it is new).
+
+    Raises `DatabaseProblem` when the URL is wrong, the database cannot be reached or opened, or it is
+    at a revision this version of the bot does not know.
+    """
+    parsed = check_url(url)
+    with _quiet_alembic():
+        current = asyncio.run(_stamped_revisions(parsed, url))
+    script = ScriptDirectory.from_config(alembic_config(url))
+    known = {script_revision.revision for script_revision in script.walk_revisions()}
+    for head in current:
+        if head not in known:
+            raise DatabaseProblem(
+                f"the database at {describe(parsed)} is at revision {head!r}, which this version of "
+                f"imagine-bot does not know; {NEWER_VERSION_HELP}"
+            )
+    return current
 
 
 def downgrade(url: str, revision: str) -> None:
-    command.downgrade(alembic_config(url), revision)
+    with _quiet_alembic():
+        command.downgrade(alembic_config(url), revision)
+
+
+def check_url(url: str) -> URL:
+    """Parse a DATABASE_URL and make sure it names a supported database through its async driver."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        # The URL itself is left out of the message: it may hold a password.
+        raise DatabaseProblem(f"DATABASE_URL is not a database URL; use one like {URL_EXAMPLES}") from None
+    backend = parsed.get_backend_name()
+    # "postgres://" is what many hosting providers hand out; SQLAlchemy knows only "postgresql".
+    backend = "postgresql" if backend == "postgres" else backend
+    driver = ASYNC_DRIVERS.get(backend)
+    if driver is None:
+        raise DatabaseProblem(
+            f"DATABASE_URL: {parsed.drivername!r} databases are not supported; use {URL_EXAMPLES}"
+        )
+    if parsed.drivername != driver:
+        suggestion = parsed.set(drivername=driver).render_as_string(hide_password=True)
+        hidden = " (with your password in place of ***)" if parsed.password else ""
+        raise DatabaseProblem(
+            f"DATABASE_URL: {parsed.drivername}:// is not an async driver, which the bot needs: "
+            f"use {suggestion}{hidden}"
+        )
+    return parsed
+
+
+def describe(url: URL) -> str:
+    """Where a database is, for messages: host:port for a server, the file for SQLite; never a password."""
+    if url.get_backend_name() == "sqlite":
+        return url.database or ":memory:"
+    return f"{url.host or 'localhost'}:{url.port or 5432}"
+
+
+async def _stamped_revisions(parsed: URL, url: str) -> tuple[str, ...]:
+    engine = make_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return await connection.run_sync(_stamped_heads)
+    except OSError as exc:
+        # Refused, unknown host, timed out: asyncpg raises these as they come from the socket.
+        raise DatabaseProblem(_unreachable(parsed, os_error_reason(exc))) from exc
+    except DBAPIError as exc:
+        # The server answered but refused: no such database, wrong password, unreadable SQLite file.
+        raise DatabaseProblem(_unreachable(parsed, str(exc.orig or exc))) from exc
+    finally:
+        await engine.dispose()
+
+
+def _stamped_heads(connection: Connection) -> tuple[str, ...]:
+    return tuple(MigrationContext.configure(connection).get_current_heads())
+
+
+def _unreachable(url: URL, reason: str) -> str:
+    if url.get_backend_name() == "sqlite":
+        return f"cannot open the SQLite database at {describe(url)}: {reason} (check DATABASE_URL)"
+    return (
+        f"cannot reach the database at {describe(url)}: {reason} "
+        f"(check DATABASE_URL, that PostgreSQL runs there and that database {url.database!r} exists)"
+    )
+
+
+def os_error_reason(exc: OSError) -> str:
+    """A short reason for a socket error ("Connection refused" rather than asyncpg's wording)."""
+    if isinstance(exc, socket.gaierror):
+        return exc.strerror or str(exc)
+    if isinstance(exc, TimeoutError):
+        return "timed out"
+    if exc.errno is not None and exc.errno > 0:
+        return os.strerror(exc.errno)
+    return str(exc)
+
+
+@contextmanager
+def _quiet_alembic() -> Iterator[None]:
+    """Silence Alembic's INFO lines ("Context impl", "Will assume ...", one per step) at normal
+    verbosity: `upgrade` logs the one line that matters. With debug logging they all show."""
+    alembic_log = logging.getLogger("alembic")
+    if alembic_log.getEffectiveLevel() < logging.INFO:
+        yield
+        return
+    previous = alembic_log.level
+    alembic_log.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        alembic_log.setLevel(previous)

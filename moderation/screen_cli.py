@@ -14,6 +14,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from pydantic import ValidationError
+from pydantic_settings import SettingsError
+
 from moderation.errors import InvalidPolicy, ModerationError
 from moderation.policy import GuildPolicy
 from moderation.screening import PromptScreener
@@ -72,6 +75,18 @@ def run_screen(
     return blocked
 
 
+def _settings_problems(exc: ValidationError | SettingsError) -> list[str]:
+    """A MODERATION_* setting that is wrong, one line each, named as the operator sets it."""
+    if isinstance(exc, SettingsError):
+        # Raised before validation when a JSON setting does not parse; the cause says where.
+        return [f"MODERATION_* settings: {exc} ({exc.__cause__})"]
+    lines = []
+    for error in exc.errors(include_url=False):
+        name = f"MODERATION_{str(error['loc'][0]).upper()}" if error["loc"] else "MODERATION_* settings"
+        lines.append(f"{name}: {error['msg'].removeprefix('Value error, ')}")
+    return lines
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point; exits 0 when screening ran, 2 on bad input."""
     parser = argparse.ArgumentParser(
@@ -91,6 +106,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             semantic = SemanticScreener.load(ModerationSettings())
     except ModerationError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ValidationError, SettingsError) as exc:
+        for line in _settings_problems(exc):
+            print(f"error: {line}", file=sys.stderr)
         return 2
     screener = PromptScreener(semantic=semantic)
     if args.file:

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
+import signal
+import socket
+import sqlite3
 import sys
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
+import discord
 import numpy as np
 import pytest
+from discord.http import Route
 from PIL import Image
 
 from bot.cli import main
@@ -109,3 +118,307 @@ def test_migrate_and_make_demo_model(operator_env: Path, capsys: pytest.CaptureF
     main(["make-demo-model", str(operator_env / "tiny")])
     assert (operator_env / "tiny" / "model_index.json").is_file()
     assert "newest revision" in capsys.readouterr().out
+
+
+# -- operator mistakes: one short message on stderr and exit status 2, never a traceback -------------
+
+
+def cli(*argv: str) -> int | str | None:
+    """Run the CLI in-process; the exit status it ends with (None when it returns normally)."""
+    with pytest.raises(SystemExit) as done:
+        main(list(argv))
+    return done.value.code
+
+
+def told_plainly(capsys: pytest.CaptureFixture[str], *expected: str) -> str:
+    """stderr, checked to be a short message holding each of `expected`, with no traceback."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert 1 <= len(err.strip().splitlines()) <= 3, err
+    for text in expected:
+        assert text in err
+    return err
+
+
+@pytest.fixture
+def with_token(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DISCORD_TOKEN", "a-token-discord-would-check-" + "x" * 30)
+    # `run` points discord.py at DISCORD_API_BASE through a class attribute: put it back afterwards.
+    monkeypatch.setattr(Route, "BASE", Route.BASE)
+    return operator_env
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "named"),
+    [
+        ("GENERATION_GPU_SLOTS", "0", "GENERATION_GPU_SLOTS: Input should be greater than or equal to 1"),
+        ("GENERATION_MAX_BATCH", "-1", "GENERATION_MAX_BATCH: Input should be greater than or equal to 1"),
+        ("GENERATION_MODELS", "{not json", "GENERATION_MODELS: not valid JSON"),
+        ("MODERATION_BLOCKED_PROMPT_RETENTION_DAYS", "-5", "MODERATION_BLOCKED_PROMPT_RETENTION_DAYS:"),
+        ("GENERATION_DEVICE", "gpu", "GENERATION_DEVICE: 'gpu' is not a device; use auto, cpu, cuda"),
+        ("DISCORD_SHARD_IDS", "[0, 1]", "DISCORD_SHARD_IDS: set DISCORD_SHARD_COUNT too"),
+        ("DISCORD_SHARD_IDS", "0,1", "write it as JSON"),
+    ],
+)
+def test_a_wrong_setting_is_named_as_the_operator_sets_it(
+    with_token: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    variable: str,
+    value: str,
+    named: str,
+) -> None:
+    monkeypatch.setenv(variable, value)
+    assert cli("run") == 2
+    told_plainly(capsys, named)
+
+
+def test_every_wrong_setting_is_reported_at_once(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("GENERATION_GPU_SLOTS", "0")
+    monkeypatch.setenv("MODERATION_BLOCKED_PROMPT_RETENTION_DAYS", "-5")
+    assert cli("generate", "a red fox") == 2
+    told_plainly(capsys, "GENERATION_GPU_SLOTS", "MODERATION_BLOCKED_PROMPT_RETENTION_DAYS")
+
+
+def test_valid_device_names_are_accepted() -> None:
+    from generation.settings import GenerationSettings
+
+    for device in ("auto", "cpu", "cuda", "cuda:1", "mps"):
+        assert GenerationSettings(device=device).device == device
+
+
+def test_shard_ids_must_fit_the_shard_count() -> None:
+    from pydantic import ValidationError
+
+    from bot.settings import BotSettings
+
+    assert BotSettings(shard_count=4, shard_ids=(2, 3)).shard_ids == (2, 3)
+    with pytest.raises(ValidationError, match="numbered 0 to 1"):
+        BotSettings(shard_count=2, shard_ids=(0, 2))
+
+
+@pytest.mark.parametrize(
+    ("url", "advice"),
+    [
+        (
+            "postgresql://imagine:secret@127.0.0.1:5432/imagine",
+            "use postgresql+asyncpg://imagine:***@127.0.0.1:5432/imagine",
+        ),
+        ("postgres://imagine@db-host/imagine", "use postgresql+asyncpg://imagine@db-host/imagine"),
+        ("sqlite:///data/imagine.db", "use sqlite+aiosqlite:///data/imagine.db"),
+        ("not a database url", "DATABASE_URL is not a database URL; use one like sqlite+aiosqlite:///"),
+        ("mysql+aiomysql://imagine@db-host/imagine", "'mysql+aiomysql' databases are not supported"),
+    ],
+)
+def test_a_database_url_without_its_async_driver_says_which_to_use(
+    operator_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    url: str,
+    advice: str,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    assert cli("migrate") == 2
+    err = told_plainly(capsys, advice)
+    assert "secret" not in err  # a password is never echoed
+
+
+def test_an_unreachable_postgresql_names_host_and_port(
+    with_token: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:1/test")
+    assert cli("run") == 2
+    told_plainly(capsys, "cannot reach the database at 127.0.0.1:1: Connection refused", "DATABASE_URL")
+
+
+@pytest.mark.postgres
+def test_a_missing_postgresql_database_is_named(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/imagine_never_created")
+    assert cli("migrate") == 2
+    told_plainly(capsys, "127.0.0.1:5432", 'database "imagine_never_created" does not exist')
+
+
+def test_a_sqlite_folder_that_cannot_be_made_is_named(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (operator_env / "data").write_text("a file where the database folder should be")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{operator_env / 'data' / 'imagine.db'}")
+    assert cli("migrate") == 2
+    told_plainly(capsys, f"cannot create the folder {operator_env / 'data'}", "not a folder")
+
+
+def test_a_database_from_a_newer_version_is_refused(
+    with_token: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    main(["migrate"])
+    with sqlite3.connect(with_token / "data" / "imagine.db") as database:
+        database.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    capsys.readouterr()
+    assert cli("run") == 2
+    told_plainly(capsys, "revision '9999_from_the_future'", "does not know", "newer version")
+
+
+def test_migrate_logs_one_line_and_only_when_it_migrates(
+    operator_env: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    main(["migrate"])
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.INFO] == [
+        f"migrating the database at {operator_env / 'data' / 'imagine.db'} from nothing (a new database) "
+        "to revision 0002_moderation"
+    ]
+    caplog.clear()
+    main(["migrate"])
+    assert [record for record in caplog.records if record.levelno >= logging.INFO] == []
+
+
+def test_a_token_discord_refuses_says_to_reset_it(
+    with_token: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bot.client import ImagineBot
+
+    async def refused(self: ImagineBot, token: str, *, reconnect: bool = True) -> None:
+        # What discord.py raises when Discord answers 401 to the token.
+        raise discord.LoginFailure("Improper token has been passed.")
+
+    monkeypatch.setattr(ImagineBot, "start", refused)
+    assert cli("run") == 2
+    told_plainly(capsys, "Discord refused the token in DISCORD_TOKEN", "Reset Token")
+
+
+def test_discord_out_of_reach_names_the_host(
+    with_token: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DISCORD_API_BASE", "http://127.0.0.1:1/api/v10")
+    assert cli("run") == 2
+    told_plainly(capsys, "cannot reach Discord at 127.0.0.1:1: Connection refused", "DISCORD_API_BASE")
+
+
+def test_a_metrics_port_in_use_is_named(
+    demo_model: Path,
+    operator_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        monkeypatch.setenv("GENERATION_METRICS_PORT", str(port))
+        assert (
+            cli("generate", "--model", str(demo_model), "a red fox", "--width", "64", "--height", "64") == 2
+        )
+    told_plainly(capsys, f"GENERATION_METRICS_PORT: port {port} on 127.0.0.1 is already in use")
+
+
+@pytest.fixture
+def no_model_loads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if the command gets as far as building the services (classifiers, model)."""
+
+    async def must_not_build(*_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("the command line was checked after the model started loading")
+
+    monkeypatch.setattr("bot.app.build_services", must_not_build)
+
+
+@pytest.mark.parametrize(
+    ("options", "refusal"),
+    [
+        (["--image", "/missing.png"], "error: --image /missing.png: No such file or directory"),
+        (["--image", "policy.txt"], "error: --image policy.txt: the file is not a readable image"),
+        (["--out", "policy.txt"], "error: --out policy.txt is a file; give a folder for the images"),
+        (["--out", "policy.txt/images"], "is a file, not a folder"),
+        # 0 is refused, not replaced by the model's default (`args.steps or default` did that).
+        (["--steps", "0"], "error: steps: steps must be between 1 and"),
+        (["--width", "0"], "error: width: width 0 must be between"),
+        (["--height", "0"], "error: height: height 0 must be between"),
+    ],
+)
+def test_generate_checks_its_options_before_the_model_loads(
+    demo_model: Path,
+    operator_env: Path,
+    no_model_loads: None,
+    capsys: pytest.CaptureFixture[str],
+    options: list[str],
+    refusal: str,
+) -> None:
+    (operator_env / "policy.txt").write_text("not an image")
+    assert cli("generate", "--model", str(demo_model), "a red fox", *options) == 2
+    told_plainly(capsys, refusal)
+
+
+def test_explicit_sizes_and_steps_are_kept() -> None:
+    from bot.cli import _cli_params, _parser
+    from generation.params import Sampler
+
+    args = _parser().parse_args(["generate", "a fox", "--width", "64", "--steps", "1", "--guidance", "0"])
+    params = _cli_params(args, "sd15", 512, 512, 25, 7.5, Sampler.DDIM, 512 * 512)
+    assert (params.width, params.height, params.steps, params.guidance) == (64, 512, 1, 0.0)
+
+
+@pytest.fixture
+def ctrl_c_while_waiting(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Ctrl-C (SIGINT) arrives while `generate` waits for its job; yields what was closed."""
+    from bot.app import Services
+    from generation.service import GenerationService
+
+    closed: list[str] = []
+    close = Services.close
+
+    async def close_and_note(self: Services) -> None:
+        await close(self)
+        closed.append("services")
+
+    async def interrupted(self: GenerationService, job_id: int) -> None:
+        signal.raise_signal(signal.SIGINT)
+        await asyncio.Event().wait()  # asyncio.run cancels the command here, as after a real Ctrl-C
+
+    monkeypatch.setattr(Services, "close", close_and_note)
+    monkeypatch.setattr(GenerationService, "wait", interrupted)
+    yield closed
+
+
+def test_ctrl_c_in_generate_closes_what_it_opened_and_exits_130(
+    demo_model: Path,
+    operator_env: Path,
+    ctrl_c_while_waiting: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = cli(
+        "generate",
+        "--model",
+        str(demo_model),
+        "--accept-license",
+        "a red fox",
+        "--width",
+        "64",
+        "--height",
+        "64",
+    )
+    assert code == 130
+    assert ctrl_c_while_waiting == ["services"]
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_an_unexpected_error_keeps_its_traceback(with_token: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.client import ImagineBot
+
+    async def broken(self: ImagineBot, token: str, *, reconnect: bool = True) -> None:
+        # An OSError that is no port or connection mistake: a bug to report, not a setting to change.
+        raise PermissionError(13, "Permission denied", "/somewhere")
+
+    monkeypatch.setattr(ImagineBot, "start", broken)
+    with pytest.raises(PermissionError):
+        main(["run"])
+
+
+def test_no_token_still_gets_the_instructions(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import TOKEN_HELP
+
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    assert cli("run") == TOKEN_HELP

@@ -1,0 +1,194 @@
+"""Configuration and environment mistakes, told to the operator in a line each instead of a traceback.
+
+Only mistakes an operator makes and can fix (a setting out of range, a database URL without its async
+driver, a database that cannot be reached, a token Discord refuses, a port in use) are turned into
+lines. Anything else keeps its traceback: it is a bug to report, not a setting to change.
+"""
+
+from __future__ import annotations
+
+import errno
+import json
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, TypeVar
+
+from pydantic import ValidationError
+from pydantic_settings import BaseSettings, SettingsError
+
+if TYPE_CHECKING:
+    from bot.app import Settings
+    from moderation.database import DatabaseSettings
+
+SettingsT = TypeVar("SettingsT", bound=BaseSettings)
+
+# The exit status for an operator mistake, as argparse uses for a bad command line.
+EXIT_OPERATOR_ERROR = 2
+
+# Values echoed back are cut at this length, and never for fields that may hold a secret.
+_MAX_ECHOED_VALUE = 60
+_SECRET_FIELDS = ("token", "url", "password", "secret", "key")
+
+LOGIN_FAILURE_HELP = (
+    "Discord refused the token in DISCORD_TOKEN: reset it in the developer portal "
+    "(https://discord.com/developers/applications, your application, Bot, Reset Token) "
+    "and put the new one in .env as DISCORD_TOKEN=..."
+)
+
+# pydantic error types of settings that are read as JSON from the environment.
+_JSON_TYPES = {"tuple_type", "list_type", "set_type", "dict_type"}
+
+_FIELD_IN_SETTINGS_ERROR = re.compile(r'field "(?P<field>\w+)" from source "(?P<source>\w+)"')
+
+
+class OperatorError(Exception):
+    """A mistake the operator can fix; `lines` say what and how, one problem a line."""
+
+    def __init__(self, *lines: str) -> None:
+        super().__init__("\n".join(lines))
+        self.lines = lines
+
+
+def read_settings(cls: type[SettingsT]) -> SettingsT:
+    """Read one settings class from the environment and .env, or raise OperatorError naming each
+    variable that is wrong (GENERATION_GPU_SLOTS, not the field gpu_slots)."""
+    prefix = str(cls.model_config.get("env_prefix", ""))
+    try:
+        return cls()
+    except ValidationError as exc:
+        raise OperatorError(*validation_lines(exc, prefix)) from None
+    except SettingsError as exc:
+        raise OperatorError(_settings_source_line(exc, prefix)) from None
+
+
+def read_service_settings() -> Settings:
+    """Every package's settings (generation, moderation, database), reporting all their problems at once."""
+    from bot.app import Settings
+    from generation.settings import GenerationSettings
+    from moderation.database import DatabaseSettings
+    from moderation.settings import ModerationSettings
+
+    problems: list[str] = []
+
+    def read(cls: type[SettingsT]) -> SettingsT | None:
+        try:
+            return read_settings(cls)
+        except OperatorError as exc:
+            problems.extend(exc.lines)
+            return None
+
+    generation = read(GenerationSettings)
+    moderation = read(ModerationSettings)
+    database = read(DatabaseSettings)
+    if generation is None or moderation is None or database is None:
+        raise OperatorError(*problems)
+    return Settings(generation=generation, moderation=moderation, database=database)
+
+
+def validation_lines(exc: ValidationError, prefix: str) -> list[str]:
+    """One `ENV_NAME: message` line per validation error of a settings class with `prefix`."""
+    lines = []
+    for error in exc.errors(include_url=False):
+        message = error["msg"].removeprefix("Value error, ")
+        location = error["loc"]
+        if not location:
+            # A check across fields (its message names them): no single variable to point at.
+            lines.append(f"{prefix}* settings: {message}")
+            continue
+        field = str(location[0])
+        inner = ".".join(str(part) for part in location[1:])
+        if inner:
+            message = f"{inner}: {message}"
+        value = error.get("input")
+        if isinstance(value, str) and error["type"] in _JSON_TYPES:
+            # A list or mapping given as plain text (DISCORD_SHARD_IDS=0,1): say how to write it.
+            message = f"{message}; write it as JSON, such as [0, 1]"
+        if (
+            isinstance(value, str)
+            and len(value) <= _MAX_ECHOED_VALUE
+            and repr(value) not in message
+            and not any(secret in field for secret in _SECRET_FIELDS)
+        ):
+            message = f"{message} (got {value!r})"
+        lines.append(f"{prefix}{field}".upper() + f": {message}")
+    return lines
+
+
+def _settings_source_line(exc: SettingsError, prefix: str) -> str:
+    """pydantic-settings could not parse a value (JSON settings: models, lists) before validation."""
+    found = _FIELD_IN_SETTINGS_ERROR.search(str(exc))
+    if found is None:
+        return f"{prefix}* settings: {exc}"
+    name = f"{prefix}{found['field']}".upper()
+    where = " (in .env)" if "DotEnv" in found["source"] else ""
+    cause = exc.__cause__
+    if isinstance(cause, json.JSONDecodeError):
+        return f"{name}{where}: not valid JSON ({cause}); this setting takes JSON, such as [1, 2] or {{...}}"
+    return f"{name}{where}: cannot be read ({cause or exc})"
+
+
+def prepare_database(database: DatabaseSettings) -> None:
+    """Check DATABASE_URL, create a SQLite file's folder, and check the database can be reached and
+    is at a revision this version knows, all before anything slow (a model) loads."""
+    import migrations
+
+    try:
+        migrations.check_url(database.url)
+    except migrations.DatabaseProblem as exc:
+        raise OperatorError(str(exc)) from None
+    try:
+        database.ensure_sqlite_folder()
+    except OSError as exc:
+        reason = "it exists and is not a folder" if isinstance(exc, FileExistsError) else exc.strerror
+        raise OperatorError(
+            f"DATABASE_URL: cannot create the folder {exc.filename} for the SQLite database: {reason}"
+        ) from None
+    try:
+        migrations.check(database.url)
+    except migrations.DatabaseProblem as exc:
+        raise OperatorError(str(exc)) from None
+
+
+@contextmanager
+def operator_errors(settings: Settings, *, contacts_discord: bool = False) -> Iterator[None]:
+    """Turn the known operator mistakes raised inside into OperatorError; let everything else through."""
+    try:
+        yield
+    except Exception as exc:
+        problem = explain(exc, settings, contacts_discord=contacts_discord)
+        if problem is None:
+            raise
+        raise OperatorError(problem) from exc
+
+
+def explain(exc: BaseException, settings: Settings, *, contacts_discord: bool = False) -> str | None:
+    """What to tell the operator about `exc`, or None when it is not a known operator mistake."""
+    import migrations
+
+    if isinstance(exc, migrations.DatabaseProblem):
+        return str(exc)
+    if contacts_discord:
+        import aiohttp
+        import discord
+
+        if isinstance(exc, discord.LoginFailure):
+            return LOGIN_FAILURE_HELP
+        if isinstance(exc, aiohttp.ClientConnectorError):
+            cause = exc.os_error if isinstance(exc.os_error, OSError) else None
+            reason = migrations.os_error_reason(cause) if cause is not None else str(exc)
+            return (
+                f"cannot reach Discord at {exc.host}:{exc.port}: {reason} "
+                "(check the network, a firewall or proxy, and DISCORD_API_BASE if it is set)"
+            )
+    if isinstance(exc, OSError) and settings.generation.metrics_port:
+        # Nothing else in the process listens on a port: a bind error is the metrics server's.
+        host, port = settings.generation.metrics_host, settings.generation.metrics_port
+        if exc.errno == errno.EADDRINUSE:
+            return (
+                f"GENERATION_METRICS_PORT: port {port} on {host} is already in use; stop what holds it, "
+                "pick another port, or set 0 to turn the metrics server off"
+            )
+        if exc.errno == errno.EADDRNOTAVAIL:
+            return f"GENERATION_METRICS_HOST: {host} is not an address of this machine; use 127.0.0.1"
+    return None
