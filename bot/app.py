@@ -150,8 +150,13 @@ async def build_services(
         async def healthy() -> bool:
             return service.scheduler.healthy()
 
-        services.metrics_server = MetricsServer(
+        server = MetricsServer(
             metrics, healthy, host=settings.generation.metrics_host, port=settings.generation.metrics_port
         )
-        await services.metrics_server.start()
+        try:
+            await server.start()
+        except BaseException:
+            await services.close()  # a port in use: nothing built so far stays open
+            raise
+        services.metrics_server = server
     return services
