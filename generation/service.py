@@ -208,7 +208,6 @@ class GenerationService:
                 continue
             if job.channel_id is None and job.interaction_token is None:
                 continue  # made by `imagine-bot generate`, which may still be running it
-
             if job.status is JobStatus.RUNNING:
                 await self.store.requeue(job.id)
             try:
