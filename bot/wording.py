@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import discord
 from discord import app_commands
 
 from bot.errors import AttachmentRejected, BadButton, BadDuration, FlagError, NotHere, NotModerator
@@ -25,7 +26,7 @@ from generation.errors import (
 )
 from generation.fairqueue import Position
 from generation.models import Job, JobStatus
-from moderation.audit import AuditEntry, BlockedPrompt
+from moderation.audit import AuditAction, AuditEntry, BlockedPrompt
 from moderation.errors import InvalidPolicy, LicenseNotAccepted, ModerationError, PromptBlocked, UserBanned
 from moderation.licenses import ModelLicense
 from moderation.outcome import ImageAction
@@ -56,6 +57,15 @@ _FIELD_HINTS = {
     "model": "the `model` option",
     "image": "the `image` attachment",
 }
+
+
+def describe_error_publicly(exc: BaseException) -> str:
+    """`describe_error` for an answer others can read (a reaction has no private reply): a ban's
+    reason and end are between the member and the moderators."""
+    if isinstance(exc, UserBanned):
+        return "You can't generate images on this server."
+    return describe_error(exc)
+
 
 GENERIC_FAILURE = "Something went wrong on our side. It has been logged; please try again in a moment."
 NO_REASON = "no reason given"
@@ -172,7 +182,7 @@ def duration(seconds: float) -> str:
     return f"{hours} h {minutes} min"
 
 
-def finished_line(job: Job, *, posted: int, total: int) -> str:
+def finished_line(job: Job, *, posted: int, total: int, spoilers_shown: bool = True) -> str:
     """The text above a finished job's images: what happened, and why any image is missing."""
     match job.status:
         case JobStatus.FAILED:
@@ -189,9 +199,14 @@ def finished_line(job: Job, *, posted: int, total: int) -> str:
         )
         noun = "image was" if len(withheld) == 1 else "images were"
         lines.append(f"{len(withheld)} of {len(job.images)} {noun} withheld. {' '.join(reasons)}")
-    if posted < total - len(withheld):
+    spoilered = sum(image.action is ImageAction.SPOILER for image in job.images)
+    hidden = 0 if spoilers_shown else spoilered
+    if posted < total - len(withheld) - hidden:
         lines.append("Some images could not be attached; use `/job` to see the job.")
-    if any(image.action is ImageAction.SPOILER for image in job.images):
+    if hidden:
+        noun = "image flagged as sensitive is" if hidden == 1 else "images flagged as sensitive are"
+        lines.append(f"{hidden} {noun} shown only in age-restricted channels.")
+    elif spoilered:
         lines.append("Images flagged as sensitive are behind spoilers.")
     return "\n".join(lines)
 
@@ -217,10 +232,11 @@ def deleted_line(job_id: int) -> str:
 
 def job_summary(job: Job) -> str:
     """One line of `/history` or `/queue`."""
-    prompt = job.generation_params.prompt
-    short = prompt if len(prompt) <= 60 else prompt[:57] + "…"
+    # Escaped after shortening: a cut must not split an escape, and a prompt's own `**` or backticks
+    # must not turn the rest of the list bold or into code.
+    short = discord.utils.escape_markdown(shorten(job.generation_params.prompt, 60))
     status = "deleted" if job.deleted_at is not None else job.status.value
-    return f"**#{job.id}** {status} · {job.kind.value} · {short!s} · {timestamp(job.created_at)}"
+    return f"**#{job.id}** {status} · {job.kind.value} · {short} · {timestamp(job.created_at)}"
 
 
 def mention(user_id: int, text: str) -> str:
@@ -301,8 +317,23 @@ def job_choice(job: Job) -> str:
 def history(jobs: list[Job]) -> str:
     if not jobs:
         return "You have no jobs yet. Try `/imagine`."
-    text = "\n".join(job_summary(job) for job in jobs)
-    return shorten(text, MESSAGE_LIMIT)
+    return whole_lines([job_summary(job) for job in jobs], MESSAGE_LIMIT)
+
+
+def whole_lines(lines: list[str], limit: int) -> str:
+    """As many whole lines as fit in `limit` characters, then how many were left out."""
+    shown: list[str] = []
+    used = 0
+    for number, line in enumerate(lines):
+        left_after = len(lines) - number - 1
+        # Room for this line, and for the "…and N more" line that may have to follow it.
+        tail = len(f"\n…and {left_after} more") if left_after else 0
+        if used + len(line) + tail > limit:
+            shown.append(f"…and {len(lines) - number} more")
+            break
+        shown.append(line)
+        used += len(line) + 1
+    return "\n".join(shown)
 
 
 # -- moderation ------------------------------------------------------------------------------------
@@ -346,18 +377,6 @@ def terms_changed_log(verb: str, kind: str, count: int) -> str:
     return f"{verb} {count} banned {noun}."
 
 
-def terms_changed_reply(verb: str, kind: str, items: list[str]) -> str:
-    shown = ", ".join(f"`{_code(item)}`" for item in items)
-    return f"{verb.capitalize()} banned {kind}{'s' if len(items) != 1 else ''}: {shown}"
-
-
-def terms_list(terms: list[str], patterns: list[str]) -> str:
-    shown_terms = ", ".join(f"`{_code(term)}`" for term in terms) or "none"
-    shown_patterns = "\n".join(f"`{_code(pattern)}`" for pattern in patterns) or "none"
-    text = f"**Banned terms**: {shown_terms}\n**Banned patterns**:\n{shown_patterns}"
-    return shorten(text, MESSAGE_LIMIT)
-
-
 def banned(user_id: int, reason: str | None, expires_at: datetime | None) -> str:
     until = f" until {timestamp(expires_at, 'f')}" if expires_at else ""
     because = f" ({reason})" if reason else ""
@@ -385,19 +404,6 @@ def forgotten(jobs: int, rows: int) -> str:
     )
 
 
-def audit_entries(entries: list[AuditEntry]) -> str:
-    if not entries:
-        return "The moderation log is empty."
-    lines = []
-    for entry in entries:
-        actor = f"<@{entry.actor_id}>" if entry.actor_id else "someone"
-        target = f" → <@{entry.target_user_id}>" if entry.target_user_id else ""
-        rule = f" `{entry.rule_id}`" if entry.rule_id else ""
-        lines.append(f"{timestamp(entry.created_at)} {actor} {entry.action.value}{target}{rule}")
-    text = "\n".join(lines)
-    return shorten(text, MESSAGE_LIMIT)
-
-
 def blocked_prompts(rows: list[BlockedPrompt]) -> str:
     """Blocked prompts for moderator review (kept for the retention period only)."""
     if not rows:
@@ -414,3 +420,125 @@ def blocked_prompts(rows: list[BlockedPrompt]) -> str:
 
 def _code(text: str) -> str:
     return text.replace("`", "ˋ")
+
+
+# -- moderation: answers of /policy and /mod checked against the server, and kept within a message --
+
+
+def not_a_channel_here(channel_id: int) -> str:
+    return f"<#{channel_id}> (`{channel_id}`) is not a channel of this server that the bot can see"
+
+
+def not_a_text_channel(channel_id: int) -> str:
+    return f"<#{channel_id}> is a category; name a channel in it instead"
+
+
+def not_a_role_here(role_id: int) -> str:
+    return f"`{role_id}` is not a role of this server"
+
+
+def everyone_cannot_moderate() -> str:
+    return "@everyone can't be the moderator role: every member would become a moderator. Name another role"
+
+
+def dms_not_a_server_setting() -> str:
+    return (
+        "direct messages belong to no server, so no server's policy can allow them; "
+        "the bot's operator turns them on or off in the bot's settings"
+    )
+
+
+def log_channel_unusable(channel_id: int) -> str:
+    """Appended to an answer whose echo to the log channel failed, so the moderator can repair it."""
+    return (
+        f"\n⚠️ This could not be posted in the log channel <#{channel_id}>: give the bot View Channel and "
+        "Send Messages there, or pick another with `/policy set log_channel_id`."
+    )
+
+
+def terms_change(verb: str, kind: str, changed: list[str], unchanged: list[str]) -> str:
+    """The answer to `/policy terms add|remove`: what really changed, and what was already so."""
+    if changed:
+        noun = kind if len(changed) == 1 else f"{kind}s"
+        text = f"{verb.capitalize()} banned {noun}: " + ", ".join(f"`{_code(item)}`" for item in changed)
+    else:
+        text = f"Nothing was {verb}."
+    if unchanged:
+        text += (
+            "\nAlready banned (or the same as a banned term once spelling tricks are undone): "
+            + ", ".join(f"`{_code(item)}`" for item in unchanged)
+        )
+    return shorten(text, MESSAGE_LIMIT)
+
+
+def terms_listing(terms: list[str], patterns: list[str]) -> tuple[str, str | None]:
+    """The answer to `/policy terms list`, and the whole list as a text file when it doesn't fit in one."""
+    shown_terms = ", ".join(f"`{_code(term)}`" for term in terms) or "none"
+    shown_patterns = "\n".join(f"`{_code(pattern)}`" for pattern in patterns) or "none"
+    text = f"**Banned terms**: {shown_terms}\n**Banned patterns**:\n{shown_patterns}"
+    if len(text) <= MESSAGE_LIMIT:
+        return text, None
+    # Cut, the list would hide the terms a moderator may want to remove; a file holds them all.
+    listing = "\n".join(["Banned terms:", *terms, "", "Banned patterns:", *patterns, ""])
+    summary = (
+        f"**{len(terms)} banned terms and {len(patterns)} banned patterns**: too many to show here, "
+        "so they are in the attached file, one a line."
+    )
+    return summary, listing
+
+
+def not_banned(user_id: int) -> str:
+    return f"<@{user_id}> is not banned here; nothing changed."
+
+
+def _audit_detail(entry: AuditEntry) -> str:
+    """What an entry changed, briefly: the setting and value, the items, the ban's reason and end."""
+    detail = entry.detail
+    if isinstance(detail, str):
+        return f": {_code(shorten(detail, 80))}" if detail else ""
+    if entry.action is AuditAction.POLICY_SET:
+        key, value = str(detail.get("key", "")), str(detail.get("value", ""))
+        return f" `{_code(shorten(key, 40))}` = `{_code(shorten(value, 80))}`"
+    if "items" in detail:
+        items = ", ".join(str(item) for item in detail.get("items") or [])
+        return f": `{_code(shorten(items, 100))}`"
+    if entry.action is AuditAction.USER_BANNED:
+        until = ""
+        if detail.get("expires_at"):
+            try:
+                until = f" until {timestamp(datetime.fromisoformat(str(detail['expires_at'])), 'f')}"
+            except ValueError:
+                until = ""
+        reason = str(detail.get("reason") or "")
+        return f"{until}" + (f" ({_code(shorten(reason, 80))})" if reason else "")
+    if detail.get("category"):
+        return f" ({_code(str(detail['category']))})"
+    return ""
+
+
+def audit_log(entries: list[AuditEntry]) -> str:
+    """The answer to `/mod log`: whole entries, newest first, as many as fit in one message."""
+    if not entries:
+        return "The moderation log is empty."
+    lines: list[str] = []
+    room = MESSAGE_LIMIT - 80  # for the closing line about the entries left out
+    for shown, entry in enumerate(entries):
+        actor = f"<@{entry.actor_id}>" if entry.actor_id else "someone"
+        target = f" → <@{entry.target_user_id}>" if entry.target_user_id else ""
+        rule = f" `{entry.rule_id}`" if entry.rule_id else ""
+        line = (
+            f"{timestamp(entry.created_at)} {actor} {entry.action.value}{target}{rule}{_audit_detail(entry)}"
+        )
+        if len(line) + 1 > room:
+            lines.append(f"…and {len(entries) - shown} older entries that don't fit in one message.")
+            break
+        lines.append(line)
+        room -= len(line) + 1
+    return "\n".join(lines)
+
+
+def list_has_own_commands() -> str:
+    return (
+        "this list is changed one item at a time, so none is lost by accident: use "
+        "`/policy terms add`, `/policy terms remove` and `/policy terms list`"
+    )

@@ -135,7 +135,7 @@ class GuildPolicy(BaseModel):
 
     def with_setting(self, key: str, raw_value: str) -> GuildPolicy:
         """A copy with one setting parsed from text as a moderator types it ("on", "30", "<#123>, <#456>")."""
-        name = key.strip().lower().replace("-", "_").replace(" ", "_")
+        name = setting_name(key)
         field = type(self).model_fields.get(name)
         if field is None:
             raise InvalidPolicy(
@@ -152,6 +152,11 @@ class GuildPolicy(BaseModel):
             raise _invalid(exc) from None
 
 
+def setting_name(key: str) -> str:
+    """The field a moderator means by `key` ("Max Steps", "max-steps" and "max_steps" are one setting)."""
+    return key.strip().lower().replace("-", "_").replace(" ", "_")
+
+
 def _invalid(exc: ValidationError) -> InvalidPolicy:
     error = exc.errors()[0]
     key = str(error["loc"][0]) if error["loc"] else "policy"
@@ -163,6 +168,7 @@ _TRUE = frozenset({"true", "yes", "on", "1", "enable", "enabled", "allow", "allo
 _FALSE = frozenset({"false", "no", "off", "0", "disable", "disabled", "deny", "denied"})
 _EMPTY = frozenset({"", "none", "null", "clear", "-"})
 _MENTION = re.compile(r"<(?:#|@&|@!?)(\d+)>")
+_MAX_SNOWFLAKE = (1 << 64) - 1
 
 
 def _parse_id(key: str, raw: str) -> int:
@@ -170,7 +176,8 @@ def _parse_id(key: str, raw: str) -> int:
     mention = _MENTION.fullmatch(text)
     if mention:
         text = mention.group(1)
-    if not text.isdigit():
+    # isdecimal, not isdigit: "²" is a digit that int() refuses. Discord ids are unsigned 64-bit numbers.
+    if not text.isdecimal() or not 0 < int(text) <= _MAX_SNOWFLAKE:
         raise InvalidPolicy(key, f"{raw.strip()!r} is not an id or a mention")
     return int(text)
 

@@ -8,6 +8,7 @@ the policy's log channel when one is set.
 
 from __future__ import annotations
 
+import io
 import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any, Literal
@@ -19,7 +20,8 @@ from discord.ext import commands
 from bot import wording
 from bot.permissions import parse_duration
 from moderation.database import utcnow
-from moderation.policy import GuildPolicy
+from moderation.errors import InvalidPolicy
+from moderation.policy import GuildPolicy, setting_name
 
 if TYPE_CHECKING:
     from bot.client import ImagineBot
@@ -30,7 +32,11 @@ Interaction = discord.Interaction[Any]
 TermKind = Literal["term", "pattern"]
 # The lists have their own commands (/policy terms); `set` is for single values.
 _LIST_KEYS = {"banned_terms", "banned_patterns"}
-SETTABLE_KEYS = tuple(key for key in GuildPolicy.model_fields if key not in _LIST_KEYS)
+# Direct messages have no server: the operator's bot settings decide them, and this field does nothing.
+_NOT_SETTABLE = {"dms_allowed"}
+SETTABLE_KEYS = tuple(key for key in GuildPolicy.model_fields if key not in _LIST_KEYS | _NOT_SETTABLE)
+# What an action answers: a text, or a text with a file (a list too long for a message).
+Answer = str | tuple[str, discord.File]
 
 
 class ModerationCog(commands.Cog):
@@ -44,7 +50,7 @@ class ModerationCog(commands.Cog):
         self.bot = bot
 
     async def _moderated(
-        self, interaction: Interaction, action: Callable[[int, GuildPolicy], Awaitable[str]]
+        self, interaction: Interaction, action: Callable[[int, GuildPolicy], Awaitable[Answer]]
     ) -> None:
         """Defer, check the member is a moderator, run `action`, answer privately with its text."""
         await interaction.response.defer(ephemeral=True, thinking=True)
@@ -54,23 +60,33 @@ class ModerationCog(commands.Cog):
             if guild_id is None:
                 raise app_commands.NoPrivateMessage()
             policy = await flow.require_moderator(interaction)
-            text = await action(guild_id, policy)
+            answer = await action(guild_id, policy)
         except Exception as exc:
             await flow.reply_problem(interaction, exc)
             return
-        await interaction.followup.send(text, ephemeral=True)
+        if isinstance(answer, tuple):
+            text, file = answer
+            await interaction.followup.send(text, file=file, ephemeral=True)
+        else:
+            await interaction.followup.send(answer, ephemeral=True)
 
-    async def _echo(self, before: GuildPolicy, after: GuildPolicy, actor_id: int, what: str) -> None:
-        """Tell the log channel (the new one, or the old one when it was just cleared)."""
+    async def _echo(self, before: GuildPolicy, after: GuildPolicy, actor_id: int, what: str) -> str:
+        """Tell the log channel (the new one, or the old one when it was just cleared).
+
+        Returns "" or a note for the moderator's answer: a log channel the bot cannot write to must not
+        make the command fail (the change is made), but the moderator should learn of it and repair it.
+        """
         channel_id = after.log_channel_id or before.log_channel_id
         if channel_id is None:
-            return
+            return ""
         try:
             await self.bot.get_partial_messageable(channel_id).send(
                 wording.policy_changed(actor_id, what), allowed_mentions=discord.AllowedMentions.none()
             )
         except discord.HTTPException as exc:
             log.warning("could not write to log channel %s: HTTP %s", channel_id, exc.status)
+            return wording.log_channel_unusable(channel_id)
+        return ""
 
     # -- /policy ----------------------------------------------------------------------------------
 
@@ -92,26 +108,31 @@ class ModerationCog(commands.Cog):
         value: app_commands.Range[str, 1, 1000],
     ) -> None:
         async def change(guild_id: int, before: GuildPolicy) -> str:
-            after = await self.bot.services.policies.set(guild_id, key, value, actor_id=interaction.user.id)
-            what = wording.setting_changed(key, value)
-            await self._echo(before, after, interaction.user.id, what)
-            return what
+            name = setting_name(key)
+            if name in _NOT_SETTABLE:
+                raise InvalidPolicy(name, wording.dms_not_a_server_setting())
+            if name in _LIST_KEYS:
+                # `set` would replace the whole list: a moderator adding one term would lose the others.
+                raise InvalidPolicy(name, wording.list_has_own_commands())
+            # Parse first (a typo gets its own answer), then check ids against this server before writing.
+            _check_ids_belong_here(interaction.guild, name, before.with_setting(name, value))
+            after = await self.bot.services.policies.set(guild_id, name, value, actor_id=interaction.user.id)
+            what = wording.setting_changed(name, value)
+            return what + await self._echo(before, after, interaction.user.id, what)
 
         await self._moderated(interaction, change)
 
     @policy_set.autocomplete("key")
     async def _keys(self, interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
-        return [app_commands.Choice(name=key, value=key) for key in SETTABLE_KEYS if current.lower() in key][
-            :25
-        ]
+        wanted = setting_name(current)
+        return [app_commands.Choice(name=key, value=key) for key in SETTABLE_KEYS if wanted in key][:25]
 
     @policy.command(name="reset", description="Return this server's policy to the defaults")
     async def policy_reset(self, interaction: Interaction) -> None:
         async def reset(guild_id: int, before: GuildPolicy) -> str:
             after = await self.bot.services.policies.reset(guild_id, actor_id=interaction.user.id)
             what = wording.policy_reset()
-            await self._echo(before, after, interaction.user.id, what)
-            return what
+            return what + await self._echo(before, after, interaction.user.id, what)
 
         await self._moderated(interaction, reset)
 
@@ -142,17 +163,28 @@ class ModerationCog(commands.Cog):
             apply = policies.add_terms if adding else policies.remove_terms
             after = await apply(guild_id, parsed, actor_id=interaction.user.id, kind=kind)
             verb = "added" if adding else "removed"
-            await self._echo(
-                before, after, interaction.user.id, wording.terms_changed_log(verb, kind, len(parsed))
+            # Say what really changed: the policy drops repeats and terms equal to a banned one once
+            # normalised ("z3ppelin" is "zeppelin"), and removal matches without case.
+            old, new = _listed(before, kind), _listed(after, kind)
+            changed = (
+                [item for item in new if item not in old] if adding else [i for i in old if i not in new]
             )
-            return wording.terms_changed_reply(verb, kind, parsed)
+            unchanged = [item for item in parsed if item not in new] if adding else []
+            reply = wording.terms_change(verb, kind, changed, unchanged)
+            if not changed:
+                return reply
+            log_line = wording.terms_changed_log(verb, kind, len(changed))
+            return reply + await self._echo(before, after, interaction.user.id, log_line)
 
         await self._moderated(interaction, change)
 
     @policy_terms.command(name="list", description="List the banned terms and patterns")
     async def terms_list(self, interaction: Interaction) -> None:
-        async def show(guild_id: int, policy: GuildPolicy) -> str:
-            return wording.terms_list(policy.banned_terms, policy.banned_patterns)
+        async def show(guild_id: int, policy: GuildPolicy) -> Answer:
+            text, listing = wording.terms_listing(policy.banned_terms, policy.banned_patterns)
+            if listing is None:
+                return text
+            return text, discord.File(io.BytesIO(listing.encode()), filename="banned-terms.txt")
 
         await self._moderated(interaction, show)
 
@@ -173,16 +205,17 @@ class ModerationCog(commands.Cog):
     ) -> None:
         async def ban(guild_id: int, policy: GuildPolicy) -> str:
             expires_at = utcnow() + parse_duration(duration) if duration else None
+            # A reason of only spaces is no reason (it would read "( )" everywhere).
+            given = reason.strip() if reason else None
             await self.bot.services.bans.ban(
                 guild_id,
                 user.id,
-                reason=reason or wording.NO_REASON,
+                reason=given or wording.NO_REASON,
                 expires_at=expires_at,
                 actor_id=interaction.user.id,
             )
-            what = wording.banned(user.id, reason, expires_at)
-            await self._echo(policy, policy, interaction.user.id, what)
-            return what
+            what = wording.banned(user.id, given, expires_at)
+            return what + await self._echo(policy, policy, interaction.user.id, what)
 
         await self._moderated(interaction, ban)
 
@@ -190,10 +223,10 @@ class ModerationCog(commands.Cog):
     @app_commands.describe(user="Who")
     async def unban(self, interaction: Interaction, user: discord.User) -> None:
         async def unban(guild_id: int, policy: GuildPolicy) -> str:
-            await self.bot.services.bans.unban(guild_id, user.id, actor_id=interaction.user.id)
+            if not await self.bot.services.bans.unban(guild_id, user.id, actor_id=interaction.user.id):
+                return wording.not_banned(user.id)  # nothing changed: nothing to audit or echo
             what = wording.unbanned(user.id)
-            await self._echo(policy, policy, interaction.user.id, what)
-            return what
+            return what + await self._echo(policy, policy, interaction.user.id, what)
 
         await self._moderated(interaction, unban)
 
@@ -205,8 +238,7 @@ class ModerationCog(commands.Cog):
             jobs, rows = await self.bot.services.erase_user(user.id, guild_id=guild_id)
             self.bot.flow.delivery.show_erased(jobs)
             what = wording.purged(user.id, len(jobs), rows)
-            await self._echo(policy, policy, interaction.user.id, what)
-            return what
+            return what + await self._echo(policy, policy, interaction.user.id, what)
 
         await self._moderated(interaction, purge)
 
@@ -214,7 +246,7 @@ class ModerationCog(commands.Cog):
     @app_commands.describe(count="How many entries")
     async def audit_log(self, interaction: Interaction, count: app_commands.Range[int, 1, 50] = 15) -> None:
         async def show(guild_id: int, policy: GuildPolicy) -> str:
-            return wording.audit_entries(await self.bot.services.audit.recent(guild_id, count))
+            return wording.audit_log(await self.bot.services.audit.recent(guild_id, count))
 
         await self._moderated(interaction, show)
 
@@ -228,7 +260,47 @@ class ModerationCog(commands.Cog):
 
 
 def _items(raw: str, kind: TermKind) -> list[str]:
-    """Terms are comma separated; a pattern is taken whole (it may contain commas, as in `a{1,3}`)."""
+    """Terms are comma separated; a pattern is taken whole (it may contain commas, as in `a{1,3}`).
+
+    Repeats are dropped (terms without case, as the policy compares them), so "a, a, a…" neither counts
+    as many changes nor makes an answer too long for a message.
+    """
     if kind == "pattern":
         return [raw.strip()]
-    return [part.strip() for part in raw.split(",") if part.strip()]
+    first_of: dict[str, str] = {}
+    for part in raw.split(","):
+        if part.strip():
+            first_of.setdefault(part.strip().casefold(), part.strip())
+    return list(first_of.values())
+
+
+def _listed(policy: GuildPolicy, kind: TermKind) -> list[str]:
+    return policy.banned_terms if kind == "term" else policy.banned_patterns
+
+
+def _check_ids_belong_here(guild: discord.Guild | None, name: str, policy: GuildPolicy) -> None:
+    """Refuse channels and roles that are not this server's, before they are written.
+
+    Another server's channel as the log channel would post this server's moderation there; a made-up
+    channel would lock generation everywhere; @everyone as the moderator role makes every member one.
+    """
+    channel_ids: list[int] = []
+    if name == "log_channel_id" and policy.log_channel_id is not None:
+        channel_ids = [policy.log_channel_id]
+    elif name == "allowed_channel_ids":
+        channel_ids = policy.allowed_channel_ids
+    role_id = policy.moderator_role_id if name == "moderator_role_id" else None
+    if not channel_ids and role_id is None:
+        return
+    for channel_id in channel_ids:
+        channel = guild.get_channel_or_thread(channel_id) if guild is not None else None
+        if channel is None:
+            raise InvalidPolicy(name, wording.not_a_channel_here(channel_id))
+        if isinstance(channel, discord.CategoryChannel):
+            raise InvalidPolicy(name, wording.not_a_text_channel(channel_id))
+    if role_id is not None:
+        role = guild.get_role(role_id) if guild is not None else None
+        if role is None:
+            raise InvalidPolicy(name, wording.not_a_role_here(role_id))
+        if role.is_default():
+            raise InvalidPolicy(name, wording.everyone_cannot_moderate())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -98,3 +99,23 @@ def test_finished_line_for_failures_and_spoilers() -> None:
 def test_finished_line_notes_images_that_could_not_be_attached() -> None:
     job = make_job(actions=(ImageAction.POST, ImageAction.POST))
     assert "/job" in wording.finished_line(job, posted=1, total=2)
+
+
+def test_history_shows_whole_lines_and_says_how_many_did_not_fit() -> None:
+    from tests.bot.helpers import make_job
+
+    jobs = [make_job(job_id=i, prompt=f"**bold `tick {i} " + "x" * 80) for i in range(1, 26)]
+    text = wording.history(jobs)
+    assert len(text) <= wording.MESSAGE_LIMIT
+    *lines, last = text.split("\n")
+    assert re.fullmatch(r"…and \d+ more", last) and len(lines) + int(last.split()[1]) == 25
+    # Every line is whole (ends with its timestamp), and a prompt's markdown stays text.
+    assert all(line.endswith(":R>") for line in lines)
+    assert all("\\*\\*bold \\`tick" in line for line in lines)
+
+
+def test_history_of_a_few_jobs_lists_them_all() -> None:
+    from tests.bot.helpers import make_job
+
+    text = wording.history([make_job(job_id=i) for i in (1, 2)])
+    assert text.count("\n") == 1 and "more" not in text

@@ -6,9 +6,12 @@ import os
 import re
 
 import pytest
-from conftest import BotWorld
+from conftest import EPHEMERAL, BotWorld
+from fakediscord import ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest
 
+from moderation.audit import AuditAction
 from moderation.licenses import CREATIVEML_OPENRAIL_M
+from moderation.policy import MAX_BANNED_TERMS, GuildPolicy
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -118,3 +121,150 @@ async def test_purge_erases_a_member_here_and_forget_me_everywhere(world: BotWor
         assert "Deleted 1 jobs" in answer.json["content"]
         assert await bot.services.generation.store.history(fake.user.id) == []
         assert not await bot.services.licenses.has_accepted(fake.user.id, CREATIVEML_OPENRAIL_M)
+
+
+async def _answer(world: BotWorld, inter: InteractionRecord) -> RecordedRequest:
+    """The private follow-up that answers a deferred moderator command, as Discord received it."""
+    await inter.wait_for_ack(30)
+    request = await world.fake.wait_for_request("POST", rf"/webhooks/\d+/{re.escape(inter.token)}$")
+    assert request.status == 200, request.response  # Discord refuses, say, more than 2,000 characters
+    assert (request.json or {}).get("flags", 0) & EPHEMERAL
+    return request
+
+
+async def test_channels_and_roles_must_be_this_servers(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.channel is not None
+    elsewhere = fake.add_channel(fake.add_guild("Another server"), "their-log")
+    category = fake.add_channel(fake.guild, "Imaging", type=ChannelType.GUILD_CATEGORY)
+    async with world.bot() as bot:
+        refusals = [
+            # Another server's channel: this server's moderation would be posted there.
+            ("log_channel_id", f"<#{elsewhere.id}>", "not a channel of this server"),
+            (
+                "allowed_channel_ids",
+                f"<#{fake.channel.id}> <#{elsewhere.id}>",
+                "not a channel of this server",
+            ),
+            ("allowed_channel_ids", f"<#{category.id}>", "category"),
+            ("moderator_role_id", "<@&1234567>", "not a role of this server"),
+            # @everyone: every member would be a moderator.
+            ("moderator_role_id", f"<@&{fake.guild.id}>", "every member"),
+            ("dms_allowed", "on", "bot's settings"),
+            ("banned_terms", "zeppelin", "/policy terms add"),
+        ]
+        for key, value, reason in refusals:
+            inter = await fake.send_interaction("policy set", {"key": key, "value": value}, user=fake.owner)
+            assert reason in await world.ephemeral_answer(inter), key
+        assert await bot.services.policies.get(fake.guild.id) == GuildPolicy()
+        assert fake.channel_messages(elsewhere) == []
+        # This server's own channel is fine.
+        inter = await fake.send_interaction(
+            "policy set", {"key": "allowed_channel_ids", "value": f"<#{fake.channel.id}>"}, user=fake.owner
+        )
+        assert "set `allowed_channel_ids`" in await world.ephemeral_answer(inter)
+
+
+async def test_term_answers_say_what_changed_and_fit_in_a_message(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    log_channel = fake.add_channel(fake.guild, "mod-log")
+    async with world.bot() as bot:
+        policies = bot.services.policies
+        await policies.set(fake.guild.id, "log_channel_id", str(log_channel.id), actor_id=fake.owner.id)
+        inter = await fake.send_interaction(
+            "policy terms add", {"items": "zeppelin, Zeppelin"}, user=fake.owner
+        )
+        assert (await _answer(world, inter)).json["content"] == "Added banned term: `zeppelin`"
+        # "z3ppelin" is "zeppelin" once normalised: nothing is added, and the answer says so.
+        inter = await fake.send_interaction("policy terms add", {"items": "z3ppelin"}, user=fake.owner)
+        text = (await _answer(world, inter)).json["content"]
+        assert "Nothing was added" in text and "`z3ppelin`" in text
+        # 450 repeats: one term removed, an answer Discord accepts (it was 2,250 characters), one echo.
+        inter = await fake.send_interaction(
+            "policy terms remove", {"items": ",".join(["q"] * 450)}, user=fake.owner
+        )
+        assert "not in the list" in await world.ephemeral_answer(inter)
+        await policies.add_terms(fake.guild.id, ["q"], actor_id=fake.owner.id)
+        inter = await fake.send_interaction(
+            "policy terms remove", {"items": ",".join(["q"] * 450)}, user=fake.owner
+        )
+        assert (await _answer(world, inter)).json["content"] == "Removed banned term: `q`"
+        inter = await fake.send_interaction(
+            "policy terms remove", {"items": ",".join(["ZEPPELIN"] * 100)}, user=fake.owner
+        )
+        assert (await _answer(world, inter)).json["content"] == "Removed banned term: `zeppelin`"
+        assert (await policies.get(fake.guild.id)).banned_terms == []
+        echoes = [message["content"] for message in fake.channel_messages(log_channel)]
+        assert sum("added 1 banned term." in text for text in echoes) == 1
+        assert sum("removed 1 banned term." in text for text in echoes) == 2
+
+
+async def test_a_term_list_too_long_for_a_message_comes_whole_in_a_file(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    # Letters only: digits fold to letters ("0" is "o"), which would make some of the terms one.
+    terms = [f"term {a}{b} " + "x" * 80 for a in "abcdefghij" for b in "abcdefghijklmnopqrst"]
+    assert len(terms) == MAX_BANNED_TERMS
+    async with world.bot() as bot:
+        await bot.services.policies.add_terms(fake.guild.id, terms, actor_id=fake.owner.id)
+        inter = await fake.send_interaction("policy terms list", {}, user=fake.owner)
+        answer = await _answer(world, inter)
+        assert f"{MAX_BANNED_TERMS} banned terms" in answer.json["content"]
+        assert [file.filename for file in answer.files] == ["banned-terms.txt"]
+        assert answer.files[0].data.decode().splitlines()[1 : MAX_BANNED_TERMS + 1] == terms
+
+
+async def test_the_moderation_log_shows_whole_entries_with_what_changed(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        for steps in range(10, 70):
+            await bot.services.policies.set(fake.guild.id, "max_steps", str(steps), actor_id=fake.owner.id)
+        inter = await fake.send_interaction(
+            "mod ban", {"user": str(fake.user.id), "reason": "spam", "duration": "2h"}, user=fake.owner
+        )
+        await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction("mod log", {"count": 50}, user=fake.owner)
+        lines = (await _answer(world, inter)).json["content"].splitlines()
+        assert f"user_banned → <@{fake.user.id}> until <t:" in lines[0] and lines[0].endswith("(spam)")
+        assert lines[1].endswith("policy_set `max_steps` = `69`")
+        # Whole entries only (a cut one breaks its timestamp), and how many did not fit.
+        assert all(re.match(r"<t:\d+:R> ", line) for line in lines[:-1])
+        assert re.fullmatch(r"…and \d+ older entries that don't fit in one message\.", lines[-1])
+
+
+async def test_unbanning_a_member_who_is_not_banned_changes_and_logs_nothing(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    log_channel = fake.add_channel(fake.guild, "mod-log")
+    async with world.bot() as bot:
+        await bot.services.policies.set(fake.guild.id, "log_channel_id", str(log_channel.id), actor_id=1)
+        inter = await fake.send_interaction("mod unban", {"user": str(fake.user.id)}, user=fake.owner)
+        assert "is not banned here" in await world.ephemeral_answer(inter)
+        assert fake.channel_messages(log_channel) == []
+        assert [entry.action for entry in await bot.services.audit.recent(fake.guild.id)] == [
+            AuditAction.POLICY_SET
+        ]
+
+
+async def test_a_log_channel_the_bot_cannot_write_to_is_reported_and_the_change_is_made(
+    world: BotWorld,
+) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    no_entry = Overwrite(
+        id=fake.bot_role(fake.guild).id, type=0, deny=Permissions.SEND_MESSAGES | Permissions.VIEW_CHANNEL
+    )
+    locked = fake.add_channel(fake.guild, "locked-log", overwrites=[no_entry])
+    async with world.bot() as bot:
+        inter = await fake.send_interaction(
+            "policy set", {"key": "log_channel_id", "value": f"<#{locked.id}>"}, user=fake.owner
+        )
+        text = await world.ephemeral_answer(inter)
+        assert text.startswith("set `log_channel_id`") and "could not be posted in the log channel" in text
+        inter = await fake.send_interaction(
+            "policy set", {"key": "max_steps", "value": "12"}, user=fake.owner
+        )
+        assert "Send Messages" in await world.ephemeral_answer(inter)
+        assert (await bot.services.policies.get(fake.guild.id)).max_steps == 12

@@ -61,6 +61,10 @@ def test_with_setting_parses_what_a_moderator_types(
         ("nsfw_mode", "always", "nsfw_mode", "must be one of"),
         ("dms_allowed", "maybe", "dms_allowed", "not on or off"),
         ("log_channel_id", "#general", "log_channel_id", "not an id"),
+        # A digit int() refuses ("²" is one) and ids beyond Discord's 64 bits are refused, not crashes.
+        ("moderator_role_id", "²", "moderator_role_id", "not an id"),
+        ("allowed_channel_ids", "1, ³", "allowed_channel_ids", "not an id"),
+        ("log_channel_id", "9" * 30, "log_channel_id", "not an id"),
         ("banned_patterns", "(unclosed", "banned_patterns", "not a valid regular expression"),
         ("banned_patterns", "(a)\\1", "banned_patterns", "not a valid regular expression"),
         ("banned_patterns", "x" * (MAX_PATTERN_CHARS + 1), "banned_patterns", "longer than"),
