@@ -79,12 +79,12 @@ def fit_image(png: bytes, limit: int) -> tuple[bytes, str] | None:
     return None
 
 
-def image_uploads(job: Job, limit: int) -> list[ImageUpload]:
-    """The job's postable images as uploads (withheld ones and ones that cannot fit are left out)."""
+def image_uploads(job: Job, limit: int, *, spoilers_shown: bool = True) -> list[ImageUpload]:
+    """The job's postable images as uploads (withheld ones and ones that cannot fit are left out, and
+    spoilered ones unless `spoilers_shown`)."""
     uploads = []
-    for image in job.images:
-        if image.action is ImageAction.WITHHOLD or image.path is None:
-            continue
+    for image in postable_images(job, spoilers_shown=spoilers_shown):
+        assert image.path is not None
         path = Path(image.path)
         if not path.is_file():
             continue
@@ -102,8 +102,14 @@ def image_uploads(job: Job, limit: int) -> list[ImageUpload]:
     return uploads
 
 
-def postable_images(job: Job) -> list[JobImage]:
-    return [image for image in job.images if image.action is not ImageAction.WITHHOLD and image.path]
+def postable_images(job: Job, *, spoilers_shown: bool = True) -> list[JobImage]:
+    return [
+        image
+        for image in job.images
+        if image.path
+        and image.action is not ImageAction.WITHHOLD
+        and (spoilers_shown or image.action is not ImageAction.SPOILER)
+    ]
 
 
 def job_embed(job: Job, license_name: str) -> discord.Embed:
@@ -130,7 +136,7 @@ def job_embed(job: Job, license_name: str) -> discord.Embed:
     return embed
 
 
-def result_view(job: Job) -> discord.ui.View | None:
+def result_view(job: Job, *, spoilers_shown: bool = True) -> discord.ui.View | None:
     """Buttons under a finished job: upscale and vary each posted image, rerun, delete."""
     # Imported here: bot.buttons needs the client's types, which need this module.
     from bot.buttons import JobActionButton
@@ -139,9 +145,9 @@ def result_view(job: Job) -> discord.ui.View | None:
         return None
     view = discord.ui.View(timeout=None)
     if job.status is JobStatus.DONE:
-        for image in postable_images(job):
+        for image in postable_images(job, spoilers_shown=spoilers_shown):
             view.add_item(JobActionButton(Action.UPSCALE, job.id, image.index, row=0))
-        for image in postable_images(job):
+        for image in postable_images(job, spoilers_shown=spoilers_shown):
             view.add_item(JobActionButton(Action.VARY, job.id, image.index, row=1))
     view.add_item(JobActionButton(Action.RERUN, job.id, row=2))
     view.add_item(JobActionButton(Action.DELETE, job.id, row=2))
@@ -157,8 +163,8 @@ def pending_view(job_id: int) -> discord.ui.View:
     return view
 
 
-def result_content(job: Job, *, posted: int) -> str:
-    return wording.finished_line(job, posted=posted, total=len(job.images))
+def result_content(job: Job, *, posted: int, spoilers_shown: bool = True) -> str:
+    return wording.finished_line(job, posted=posted, total=len(job.images), spoilers_shown=spoilers_shown)
 
 
 __all__ = [

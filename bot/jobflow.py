@@ -247,7 +247,7 @@ class JobFlow:
         else:
             await interaction.response.defer(thinking=True)
         try:
-            source = await self._visible_job(parsed.job_id, interaction.user.id, interaction.guild_id)
+            source = await self._visible_job(parsed.job_id, interaction.user, interaction.guild_id)
             if parsed.action is Action.DELETE:
                 await self._delete(interaction, source)
             elif parsed.action is Action.CANCEL:
@@ -266,15 +266,35 @@ class JobFlow:
         except Exception as exc:
             await self.reply_problem(interaction, exc)
 
-    async def _visible_job(self, job_id: int, user_id: int, guild_id: int | None) -> Job:
-        """The job, if the member may act on it: their own, or one made in this guild."""
+    async def _visible_job(self, job_id: int, viewer: discord.abc.Snowflake, guild_id: int | None) -> Job:
+        """The job, if the member may act on it (see `may_see`); deleted ones are refused."""
         job = await self.services.generation.store.get(job_id)
-        if job.user_id != user_id and (guild_id is None or job.guild_id != guild_id):
-            # Jobs of other servers do not exist as far as this member can tell.
+        if not self.may_see(job, viewer, guild_id):
+            # Jobs the member may not see do not exist as far as they can tell.
             raise JobNotFound(job_id)
         if job.deleted_at is not None:
             raise BadButton(f"job #{job_id} was deleted")
         return job
+
+    def may_see(self, job: Job, viewer: discord.abc.Snowflake, guild_id: int | None) -> bool:
+        """Whether `viewer`, asking in `guild_id`, may see `job`: their own, or one made in this guild in
+        a channel they can read. A refused prompt is its owner's alone (moderators review it through
+        `/mod`), and a job of a channel the bot does not know counts as unreadable."""
+        if job.user_id == viewer.id:
+            return True
+        if guild_id is None or job.guild_id != guild_id or job.status is JobStatus.BLOCKED:
+            return False
+        guild = self.bot.get_guild(guild_id)
+        channel = (
+            guild.get_channel_or_thread(job.channel_id)
+            if guild is not None and job.channel_id is not None
+            else None
+        )
+        return (
+            channel is not None
+            and isinstance(viewer, discord.Member)
+            and channel.permissions_for(viewer).read_messages
+        )
 
     async def _follow_up_job(self, interaction: Interaction, parsed: JobButton) -> None:
         where = self._where(interaction)
@@ -409,12 +429,15 @@ class JobFlow:
         except Exception as exc:
             if not isinstance(exc, BotError | GenerationError | ModerationError):
                 log.exception("reaction %s on job %s failed", action, job_id)
-            await self._tell_in_channel(payload.channel_id, payload.user_id, wording.describe_error(exc))
+            await self._tell_in_channel(
+                payload.channel_id, payload.user_id, wording.describe_error_publicly(exc)
+            )
 
     async def _reaction_action(
         self, payload: discord.RawReactionActionEvent, action: Action, job_id: int
     ) -> None:
-        source = await self._visible_job(job_id, payload.user_id, payload.guild_id)
+        viewer = payload.member or discord.Object(payload.user_id)
+        source = await self._visible_job(job_id, viewer, payload.guild_id)
         policy = await self.policy_for(payload.guild_id)
         if action is Action.DELETE:
             member = payload.member

@@ -48,11 +48,18 @@ def png_metadata(
 ) -> PngImagePlugin.PngInfo:
     """Text chunks that say what made the image, in the common "parameters" form and as JSON."""
     info = PngImagePlugin.PngInfo()
-    parameters = (
-        f"{params.prompt}\nNegative prompt: {params.negative_prompt}\n"
+    # As other Stable Diffusion tools write it: no negative line when there is none, and the
+    # denoising strength for image-to-image kinds.
+    lines = [params.prompt]
+    if params.negative_prompt:
+        lines.append(f"Negative prompt: {params.negative_prompt}")
+    settings = (
         f"Steps: {params.steps}, Sampler: {params.sampler.label}, CFG scale: {params.guidance}, "
         f"Seed: {seed}, Size: {params.width}x{params.height}, Model: {params.model}"
     )
+    if kind.uses_init_image:
+        settings += f", Denoising strength: {params.strength}"
+    parameters = "\n".join([*lines, settings])
     info.add_text("parameters", parameters)
     info.add_text(
         "imagine-bot",

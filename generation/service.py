@@ -228,7 +228,10 @@ class GenerationService:
             return None
         if job.init_image_path is None:
             raise InvalidImage("the job's init image is missing")
-        return self.files.load(job.init_image_path)
+        try:
+            return self.files.load(job.init_image_path)
+        except OSError:
+            raise SourceUnavailable(f"job {job.id}'s starting image is no longer stored") from None
 
     # -- submitting ---------------------------------------------------------------------------------
 
@@ -450,8 +453,9 @@ class GenerationService:
         source = await self.store.get(job_id)
         params = source.generation_params.with_new_seeds()
         init = self._load_init(source) if source.kind.uses_init_image else None
-        return await self.submit(
-            replace(request, params=params, kind=source.kind, init_image=init, parent_job_id=source.id)
+        return await self._submit_follow_up(
+            source,
+            replace(request, params=params, kind=source.kind, init_image=init, parent_job_id=source.id),
         )
 
     async def upscale(self, job_id: int, index: int, request: JobRequest) -> Submitted:
@@ -469,7 +473,8 @@ class GenerationService:
             strength=strength,
             steps=_steps_for_strength(params.steps, strength),
         )
-        return await self.submit(
+        return await self._submit_follow_up(
+            source,
             replace(
                 request,
                 params=new_params,
@@ -477,7 +482,7 @@ class GenerationService:
                 init_image=upscaled,
                 parent_job_id=source.id,
                 parent_image_index=index,
-            )
+            ),
         )
 
     async def vary(self, job_id: int, index: int, request: JobRequest) -> Submitted:
@@ -486,7 +491,8 @@ class GenerationService:
         params = source.generation_params.with_new_seeds()
         strength = self.settings.variation_strength
         new_params = replace(params, strength=strength, steps=_steps_for_strength(params.steps, strength))
-        return await self.submit(
+        return await self._submit_follow_up(
+            source,
             replace(
                 request,
                 params=new_params,
@@ -494,7 +500,7 @@ class GenerationService:
                 init_image=image,
                 parent_job_id=source.id,
                 parent_image_index=index,
-            )
+            ),
         )
 
     async def _source_image(self, job_id: int, index: int) -> tuple[Job, Image.Image]:
@@ -505,8 +511,23 @@ class GenerationService:
         record = images.get(index)
         if record is None or record.path is None or record.action is ImageAction.WITHHOLD:
             raise SourceUnavailable(f"job {job_id} has no image {index + 1} to use")
-        image = await asyncio.to_thread(self.files.load, record.path)
+        try:
+            image = await asyncio.to_thread(self.files.load, record.path)
+        except OSError:
+            raise SourceUnavailable(f"job {job_id}'s image {index + 1} is no longer stored") from None
         return source, image
+
+    async def _submit_follow_up(self, source: Job, request: JobRequest) -> Submitted:
+        """Submit a rerun, upscale or variation of `source`, whose settings nobody typed just now."""
+        try:
+            return await self.submit(request)
+        except InvalidParameters as exc:
+            # The server's limits changed since (fewer steps or images allowed): there is no option
+            # of this click to change, so say what happened instead.
+            raise SourceUnavailable(
+                f"job {source.id}'s settings are past this server's limits now ({exc.reason}); "
+                "make a new one with /imagine"
+            ) from exc
 
     # -- cancel, delete, wait -----------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import formatting, wording
+from bot.jobflow import where_of
 from generation.errors import JobNotFound
 from generation.models import JobStatus
 from generation.service import guild_key
@@ -81,7 +82,7 @@ class JobsCog(commands.Cog):
                 job = waiting[0].id
             moderator = await flow.is_moderator(interaction)
             target = await service.store.get(job)
-            if target.user_id != interaction.user.id and target.guild_id != interaction.guild_id:
+            if not flow.may_see(target, interaction.user, interaction.guild_id):
                 raise JobNotFound(job)
             result = await service.cancel(job, interaction.user.id, moderator=moderator)
             if result.status.finished and result.status is not JobStatus.CANCELLED:
@@ -109,9 +110,7 @@ class JobsCog(commands.Cog):
         service = self.bot.services.generation
         try:
             found = await service.store.get(job)
-            if found.user_id != interaction.user.id and (
-                interaction.guild_id is None or found.guild_id != interaction.guild_id
-            ):
+            if not self.bot.flow.may_see(found, interaction.user, interaction.guild_id):
                 raise JobNotFound(job)
         except Exception as exc:
             await self.bot.flow.reply_problem(interaction, exc)
@@ -126,10 +125,17 @@ class JobsCog(commands.Cog):
                 text, embed=formatting.job_embed(found, service.license_for(found.model).name)
             )
             return
-        uploads = await asyncio.to_thread(formatting.image_uploads, found, interaction.filesize_limit)
-        view = formatting.result_view(found)
+        # Images flagged as sensitive were spoilered where an age-restricted channel allowed it; they
+        # are shown again only in such a channel, never brought into another one or a DM.
+        spoilers = where_of(
+            interaction.channel, guild_id=interaction.guild_id, channel_id=interaction.channel_id
+        ).age_restricted
+        uploads = await asyncio.to_thread(
+            formatting.image_uploads, found, interaction.filesize_limit, spoilers_shown=spoilers
+        )
+        view = formatting.result_view(found, spoilers_shown=spoilers)
         await interaction.followup.send(
-            formatting.result_content(found, posted=len(uploads)),
+            formatting.result_content(found, posted=len(uploads), spoilers_shown=spoilers),
             embed=formatting.job_embed(found, service.license_for(found.model).name),
             files=[upload.to_file() for upload in uploads],
             view=view if view is not None else discord.utils.MISSING,

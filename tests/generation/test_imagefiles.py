@@ -89,3 +89,22 @@ def test_two_writers_of_the_same_image_never_share_a_half_written_file(tmp_path:
         saved = list(pool.map(lambda _: files.save_output(7, 0, image, PngImagePlugin.PngInfo()), range(16)))
     assert len(set(saved)) == 1
     assert [path.name for path in saved[0].parent.iterdir()] == ["0.png"]  # no temporary file left
+
+
+def test_the_parameters_chunk_reads_as_other_stable_diffusion_tools_write_it() -> None:
+    from generation.imagefiles import png_metadata
+    from generation.params import GenerationParams, JobKind
+
+    def parameters(params: GenerationParams, kind: JobKind) -> str:
+        info = png_metadata(params, seed=5, kind=kind, job_id=1, license_name="x")
+        with Image.open(io.BytesIO(encoded(Image.new("RGB", (8, 8)), "PNG", pnginfo=info))) as png:
+            return str(png.text["parameters"])
+
+    plain = parameters(GenerationParams(prompt="a fox", model="demo", seeds=(5,)), JobKind.TXT2IMG)
+    assert "Negative prompt" not in plain and "Denoising strength" not in plain
+    varied = parameters(
+        GenerationParams(prompt="a fox", negative_prompt="blur", model="demo", seeds=(5,), strength=0.6),
+        JobKind.VARIATION,
+    )
+    assert varied.split("\n")[1] == "Negative prompt: blur"
+    assert varied.endswith("Denoising strength: 0.6")

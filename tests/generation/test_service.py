@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -180,6 +181,27 @@ async def test_rerun_upscale_and_vary_follow_a_finished_job(services: Services) 
     assert varied.kind is JobKind.VARIATION and varied.parent_job_id == source.id
     with pytest.raises(SourceUnavailable):
         await services.generation.upscale(source.id, 3, request())
+
+
+async def test_follow_ups_say_what_changed_rather_than_which_option_to_change(services: Services) -> None:
+    await accept(services)
+    service = services.generation
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 64), "blue").save(buffer, format="PNG")
+    img2img = await service.submit(request(kind=JobKind.IMG2IMG, init_image=buffer.getvalue()))
+    source = await service.wait(img2img.job.id)
+    # The server allows fewer steps now than the job was made with: no option of a click to change.
+    await services.policies.set(GUILD, "max_steps", "2", actor_id=1)
+    with pytest.raises(SourceUnavailable, match="past this server's limits now"):
+        await service.rerun(source.id, request())
+    await services.policies.reset(GUILD, actor_id=1)
+    # Its stored starting image is gone (a disk cleaned by hand): said so, not "something went wrong".
+    os.unlink(source.init_image_path or "")
+    with pytest.raises(SourceUnavailable, match="no longer stored"):
+        await service.rerun(source.id, request())
+    os.unlink(source.images[0].path or "")
+    with pytest.raises(SourceUnavailable, match="no longer stored"):
+        await service.vary(source.id, 0, request())
 
 
 async def test_caps_hold_for_requests_arriving_together(services: Services) -> None:
