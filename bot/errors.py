@@ -45,8 +45,10 @@ class BadButton(BotError):
 
 
 class BadDuration(BotError):
-    """A ban duration that is not like `30m`, `12h`, `7d` or `2w`."""
+    """A ban duration that is not like `30m`, `12h`, `7d` or `2w`, or longer than bans may be
+    (`too_long`)."""
 
-    def __init__(self, value: str) -> None:
+    def __init__(self, value: str, *, too_long: bool = False) -> None:
         super().__init__(value)
         self.value = value
+        self.too_long = too_long

@@ -45,6 +45,8 @@ def parse_duration(text: str) -> timedelta:
         raise BadDuration(text)
     amount = int(match.group(1))
     seconds = amount * _UNIT_SECONDS[match.group(2)[0].lower()]
-    if amount <= 0 or seconds > MAX_BAN.total_seconds():
+    if amount <= 0:
         raise BadDuration(text)
+    if seconds > MAX_BAN.total_seconds():
+        raise BadDuration(text, too_long=True)
     return timedelta(seconds=seconds)

@@ -114,6 +114,8 @@ def describe_error(exc: BaseException) -> str:
             return "Only moderators can do that: members with Manage Server, or the server's moderator role."
         case BadButton(reason=reason):
             return f"That button can't be used: {reason}."
+        case BadDuration(value=value, too_long=True):
+            return f"`{value}` is longer than a ban may be (ten years). Leave `duration` out to ban until unbanned."
         case BadDuration(value=value):
             return f"`{value}` is not a duration. Use a number and a unit, like `30m`, `12h`, `7d` or `2w`."
         case GenerationError() | ModerationError():
@@ -414,8 +416,7 @@ def blocked_prompts(rows: list[BlockedPrompt]) -> str:
         lines.append(
             f"{timestamp(row.created_at)} <@{row.user_id}> `{row.rule_id}`: `{_code(row.prompt[:200])}`{negative}"
         )
-    text = "\n".join(lines)
-    return shorten(text, MESSAGE_LIMIT)
+    return whole_lines(lines, MESSAGE_LIMIT)
 
 
 def _code(text: str) -> str:

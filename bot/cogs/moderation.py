@@ -18,6 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import wording
+from bot.errors import NotHere
 from bot.permissions import parse_duration
 from moderation.database import utcnow
 from moderation.errors import InvalidPolicy
@@ -204,6 +205,9 @@ class ModerationCog(commands.Cog):
         duration: app_commands.Range[str, 1, 20] | None = None,
     ) -> None:
         async def ban(guild_id: int, policy: GuildPolicy) -> str:
+            if user.bot:
+                # Bots never ask for images; a ban of one (this bot included) would only clutter the log.
+                raise NotHere("bots can't be banned from generating images; they never ask for any")
             expires_at = utcnow() + parse_duration(duration) if duration else None
             # A reason of only spaces is no reason (it would read "( )" everywhere).
             given = reason.strip() if reason else None

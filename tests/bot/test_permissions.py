@@ -60,6 +60,18 @@ def test_parse_duration_refuses(text: str) -> None:
         parse_duration(text)
 
 
+def test_a_ban_longer_than_allowed_is_called_too_long_not_malformed() -> None:
+    from bot.wording import describe_error
+
+    with pytest.raises(BadDuration) as caught:
+        parse_duration("600w")
+    assert caught.value.too_long
+    assert "longer than a ban may be" in describe_error(caught.value)
+    with pytest.raises(BadDuration) as caught:
+        parse_duration("soon")
+    assert not caught.value.too_long
+
+
 def test_reaction_emoji_with_or_without_variation_selector() -> None:
     assert reaction_action("⬆️") is Action.UPSCALE
     assert reaction_action("⬆") is Action.UPSCALE

@@ -119,3 +119,19 @@ def test_history_of_a_few_jobs_lists_them_all() -> None:
 
     text = wording.history([make_job(job_id=i) for i in (1, 2)])
     assert text.count("\n") == 1 and "more" not in text
+
+
+def test_blocked_prompts_for_review_are_listed_in_whole_lines() -> None:
+    from moderation.audit import BlockedPrompt
+
+    rows = [
+        BlockedPrompt(
+            7, "p" * 200, "n" * 100, "floor.pii", "pii", "personal data", i, datetime(2026, 1, 1, tzinfo=UTC)
+        )
+        for i in range(30)
+    ]
+    text = wording.blocked_prompts(rows)
+    assert len(text) <= wording.MESSAGE_LIMIT
+    *lines, last = text.split("\n")
+    assert re.fullmatch(r"…and \d+ more", last)
+    assert all(line.endswith("`)") for line in lines)  # each line whole, to its negative prompt's end

@@ -248,6 +248,15 @@ async def test_unbanning_a_member_who_is_not_banned_changes_and_logs_nothing(wor
         ]
 
 
+async def test_bots_cannot_be_banned(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("mod ban", {"user": str(fake.bot_user.id)}, user=fake.owner)
+        assert "Bots can't be banned" in await world.ephemeral_answer(inter)
+        assert await bot.services.audit.recent(fake.guild.id) == []
+
+
 async def test_a_log_channel_the_bot_cannot_write_to_is_reported_and_the_change_is_made(
     world: BotWorld,
 ) -> None:
