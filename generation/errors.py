@@ -33,6 +33,15 @@ class SourceUnavailable(GenerationError):
         self.reason = reason
 
 
+class AlreadyOnItsWay(GenerationError):
+    """The same follow-up (an upscale of one image, which gives the same picture every time) is
+    already queued or running for this member."""
+
+    def __init__(self, job_id: int, what: str) -> None:
+        super().__init__(f"{what} is already on its way as job #{job_id}")
+        self.job_id = job_id
+
+
 class ImageRejected(GenerationError):
     """The init image did not pass the safety classifier, or the classifier failed on it."""
 

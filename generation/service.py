@@ -22,6 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from generation.backends import Backend
 from generation.engine import BatchItem, BatchKey, fit_to_grid
 from generation.errors import (
+    AlreadyOnItsWay,
     GenerationError,
     ImageRejected,
     InvalidImage,
@@ -295,6 +296,16 @@ class GenerationService:
         # One admission at a time: requests arriving together would otherwise all pass the caps
         # before any of them is in the queue to be counted.
         async with self._admission:
+            if request.kind is JobKind.UPSCALE and request.parent_job_id is not None:
+                # An upscale is the same picture every time: a second click makes no second job.
+                twin = await self.store.unfinished_follow_up(
+                    request.user_id, JobKind.UPSCALE, request.parent_job_id, request.parent_image_index
+                )
+                if twin is not None:
+                    index = (request.parent_image_index or 0) + 1
+                    raise AlreadyOnItsWay(
+                        twin.id, f"your upscale of image {index} of job #{request.parent_job_id}"
+                    )
             self.scheduler.queue.check_caps(
                 guild_key(request.guild_id, request.user_id),
                 request.user_id,

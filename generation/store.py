@@ -150,6 +150,23 @@ class JobStore:
             )
             return list(rows)
 
+    async def unfinished_follow_up(
+        self, user_id: int, kind: JobKind, parent_job_id: int, parent_image_index: int | None
+    ) -> Job | None:
+        """The member's queued or running follow-up of this kind of that image, if there is one."""
+        async with self._sessions() as session:
+            return await session.scalar(
+                select(Job)
+                .where(
+                    Job.user_id == user_id,
+                    Job.kind == kind,
+                    Job.parent_job_id == parent_job_id,
+                    Job.parent_image_index == parent_image_index,
+                    Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+                )
+                .limit(1)
+            )
+
     async def unposted(self) -> list[Job]:
         """Finished jobs whose result was never posted (the process died in between).
 

@@ -15,6 +15,7 @@ from PIL import Image
 
 from bot.app import Services, build_services
 from generation.errors import (
+    AlreadyOnItsWay,
     ImageRejected,
     InvalidImage,
     InvalidParameters,
@@ -202,6 +203,27 @@ async def test_follow_ups_say_what_changed_rather_than_which_option_to_change(se
     os.unlink(source.images[0].path or "")
     with pytest.raises(SourceUnavailable, match="no longer stored"):
         await service.vary(source.id, 0, request())
+
+
+async def test_a_second_click_on_the_same_upscale_makes_no_second_job(services: Services) -> None:
+    await accept(services)
+    await accept(services, USER + 5)
+    service = services.generation
+    source = await service.wait((await service.submit(request())).job.id)
+    await service.scheduler.stop()  # the first upscale stays queued
+    outcomes = await asyncio.gather(
+        service.upscale(source.id, 0, request()),
+        service.upscale(source.id, 0, request()),
+        return_exceptions=True,
+    )
+    [first] = [outcome for outcome in outcomes if isinstance(outcome, Submitted)]
+    [second] = [outcome for outcome in outcomes if isinstance(outcome, AlreadyOnItsWay)]
+    assert second.job_id == first.job.id
+    # Another member's click is their own job; and once the first is done, the same member may again.
+    assert isinstance(await service.upscale(source.id, 0, request(user=USER + 5)), Submitted)
+    service.scheduler.start()
+    await service.wait(first.job.id)
+    assert isinstance(await service.upscale(source.id, 0, request()), Submitted)
 
 
 async def test_caps_hold_for_requests_arriving_together(services: Services) -> None:
