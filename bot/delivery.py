@@ -48,10 +48,11 @@ PREVIEW_TOKEN_MARGIN = timedelta(minutes=2)
 REDELIVERY_DELAYS_S = (10.0, 60.0, 300.0, 900.0)
 # Discord's refusals, and the network's failures on the way to it.
 _DISCORD_FAILURES = (discord.HTTPException, aiohttp.ClientError, OSError)
+# Discord's error codes: the message was deleted; the request was too large.
 _UNKNOWN_MESSAGE = 10008
+_TOO_LARGE = 40005
 # How long closing waits for results being uploaded right then.
 CLOSE_GRACE_S = 10.0
-_TOO_LARGE = 40005
 
 
 def token_usable(expires_at: datetime | None, now: datetime) -> bool:
@@ -143,11 +144,9 @@ class Delivery:
             return  # the previous edit is still on its way; this report is stale by the time it lands
         if not self.throttle.should_edit(job_id, step, total):
             return
-        task = asyncio.create_task(self._progress(job_id, step, total), name=f"progress-{job_id}")
+        task = self._spawn(self._progress(job_id, step, total), name=f"progress-{job_id}")
         if live is not None:
             live.edit = task
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
 
     async def job_preview(self, job_id: int, step: int, total: int, image: bytes) -> None:
         live = self._live.get(job_id)
@@ -161,12 +160,8 @@ class Delivery:
         if live.finished:
             return
         self.throttle.record(job_id, step)
-        task = asyncio.create_task(
-            self._progress(job_id, step, total, preview=image), name=f"preview-{job_id}"
-        )
+        task = self._spawn(self._progress(job_id, step, total, preview=image), name=f"preview-{job_id}")
         live.edit = task
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
         await asyncio.gather(task, return_exceptions=True)
 
     async def job_finished(self, job: Job) -> None:
