@@ -265,6 +265,16 @@ async def a_running_job_with_a_preview(world: BotWorld, bot: ImagineBot) -> tupl
     return inter, await world.first_job(bot, fake.user.id)
 
 
+async def deleted_line_edit(world: BotWorld, inter: InteractionRecord, job: Job) -> RecordedRequest:
+    """The edit that replaced the job's message with the line saying it was deleted."""
+    return await world.fake.wait_for_request(
+        "PATCH",
+        world.original_path(inter),
+        predicate=lambda r: (r.json or {}).get("content") == f"Job #{job.id} was deleted.",
+        timeout=30,
+    )
+
+
 def assert_no_edit_after(world: BotWorld, inter: InteractionRecord, cleared: RecordedRequest) -> None:
     """No progress, preview or result landed on the message after it was cleared."""
     later = [
@@ -286,12 +296,7 @@ async def test_forget_me_on_a_running_job_stops_it_and_clears_its_message(world:
         answer = await fake.wait_for_request("POST", rf"/webhooks/\d+/{re.escape(forget.token)}$")
         assert "Deleted 1 jobs" in answer.json["content"]
         world.classifier.release.set()
-        cleared = await fake.wait_for_request(
-            "PATCH",
-            world.original_path(inter),
-            predicate=lambda r: (r.json or {}).get("content") == f"Job #{job.id} was deleted.",
-            timeout=30,
-        )
+        cleared = await deleted_line_edit(world, inter, job)
         await bot.services.generation.scheduler.idle()
         assert_no_edit_after(world, inter, cleared)
         message = fake.original_response(inter)
@@ -311,12 +316,7 @@ async def test_a_running_job_erased_through_another_process_stops_and_shows_it_w
         inter, job = await a_running_job_with_a_preview(world, bot)
         # What another bot process does on the member's /forget-me: the rows go, nothing is said here.
         await bot.services.generation.store.delete_user_jobs(fake.user.id)
-        cleared = await fake.wait_for_request(
-            "PATCH",
-            world.original_path(inter),
-            predicate=lambda r: (r.json or {}).get("content") == f"Job #{job.id} was deleted.",
-            timeout=30,
-        )
+        cleared = await deleted_line_edit(world, inter, job)
         world.classifier.release.set()
         await bot.services.generation.scheduler.idle()
         assert_no_edit_after(world, inter, cleared)

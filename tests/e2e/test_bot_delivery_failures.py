@@ -10,16 +10,26 @@ import re
 
 import pytest
 from conftest import BotWorld
-from fakediscord import Overwrite, Permissions
+from fakediscord import InteractionRecord, Overwrite, Permissions
 
 from bot import delivery
-from generation.models import JobStatus
+from bot.client import ImagineBot
+from generation.models import Job, JobStatus
 
 pytestmark = pytest.mark.timeout(120)
 
 
 def has_result(request: object) -> bool:
     return bool((getattr(request, "json", None) or {}).get("embeds"))
+
+
+async def a_job_held_before_its_result(world: BotWorld, bot: ImagineBot) -> tuple[InteractionRecord, Job]:
+    """A member's job shown as queued, its result waiting for the test to release the classifier."""
+    fake = world.fake
+    assert fake.user is not None
+    inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+    await fake.wait_for_request("PATCH", world.original_path(inter))
+    return inter, await world.first_job(bot, fake.user.id)
 
 
 def deny_attaching_files(world: BotWorld) -> None:
@@ -85,9 +95,7 @@ async def test_a_deleted_message_gets_its_result_as_a_follow_up_without_channel_
     fake = world.fake
     assert fake.user is not None and fake.channel is not None and fake.guild is not None
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
-        await fake.wait_for_request("PATCH", world.original_path(inter))
-        job = await world.first_job(bot, fake.user.id)
+        inter, job = await a_job_held_before_its_result(world, bot)
         # A moderator deletes the bot's message, and the bot may not attach files in this channel.
         deny_attaching_files(world)
         original = fake.original_response(inter)
@@ -109,9 +117,7 @@ async def test_without_permission_to_attach_the_result_goes_to_the_channel_witho
     fake = world.fake
     assert fake.user is not None and fake.channel is not None and fake.guild is not None
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
-        await fake.wait_for_request("PATCH", world.original_path(inter))
-        job = await world.first_job(bot, fake.user.id)
+        inter, job = await a_job_held_before_its_result(world, bot)
         deny_attaching_files(world)
         fake.expire_interaction(inter)  # past 15 minutes: only the channel is left
         world.classifier.release.set()
