@@ -216,6 +216,10 @@ class Delivery:
             message_id=live.message_id,
         )
 
+    async def job_handed_over(self, job_id: int) -> None:
+        # The process that took it over edits the same interaction message from now on.
+        await self._stop_showing(job_id)
+
     async def _stop_showing(self, job_id: int) -> _Live | None:
         """No more progress or previews for this job; an edit on its way lands first, not after."""
         live = self._end_live(job_id)

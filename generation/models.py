@@ -60,6 +60,11 @@ class Job(Base):
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     posted_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
+    # The bot process that runs the job while it is queued or running, and until when its claim holds
+    # unless renewed: several processes sharing the store never run one job twice, and the jobs of a
+    # process that died are taken over once its claim lapses (see `JobStore.take_over`).
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[datetime | None]
 
     images: Mapped[list[JobImage]] = relationship(
         back_populates="job", order_by="JobImage.index", cascade="all, delete-orphan", lazy="selectin"

@@ -133,6 +133,11 @@ class Scheduler:
         queued = [entry.job_id for entry in self.queue]
         return queued + [job_id for job_id, job in self._running.items() if not job.cancelled]
 
+    def held_job_ids(self) -> list[int]:
+        """Every job queued or running here, cancelled or not: they are this process's until their
+        outcome is reported."""
+        return [entry.job_id for entry in self.queue] + list(self._running)
+
     def is_running(self, job_id: int) -> bool:
         return job_id in self._running
 

@@ -13,7 +13,7 @@ import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Protocol
 
 from PIL import Image
@@ -40,7 +40,7 @@ from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind, Limits, check_params, size_for_aspect
 from generation.scheduler import JobOutcome, ScheduledJob, Scheduler
 from generation.settings import GenerationSettings
-from generation.store import ImageRecord, JobStore, NewJob, job_cost
+from generation.store import Claim, ImageRecord, JobStore, NewJob, job_cost
 from moderation.audit import AuditAction, AuditLog
 from moderation.bans import BanStore
 from moderation.gate import SafetyGate
@@ -98,6 +98,10 @@ class JobObserver(Protocol):
     async def job_withdrawn(self, job_id: int) -> None:
         """The job was deleted or erased through another bot process sharing the store, which also
         replaced its message: stop showing it (it will not finish here)."""
+
+    async def job_handed_over(self, job_id: int) -> None:
+        """Another bot process took the job over (this one could not renew its claim while the store
+        was away): stop showing it; that process shows and posts it from now on."""
 
 
 def _steps_for_strength(steps: int, strength: float) -> int:
@@ -165,10 +169,15 @@ class GenerationService:
         # Running jobs deleted or erased: a preview that was being classified is not shown.
         self._no_previews: set[int] = set()
         self._closing = False
-        self._withdrawal_watch: asyncio.Task[None] | None = None
+        # This process's hold on its jobs in the shared store (see `check_store`).
+        self.claim = Claim(timedelta(seconds=settings.claim_ttl_s))
+        self._owns_guild: Callable[[int | None], bool] = lambda _guild: True
+        # Running jobs another process took over: their cancellation here is not recorded.
+        self._handed_over: set[int] = set()
+        self._store_watch: asyncio.Task[None] | None = None
         self._admission = asyncio.Lock()
-        # Outcomes waiting for the database to come back (see `_handle_outcome`).
-        self._record_tasks: set[asyncio.Task[None]] = set()
+        # Outcomes waiting for the database to come back (see `_handle_outcome`), by job.
+        self._record_tasks: dict[int, asyncio.Task[None]] = {}
         self._waiters: dict[int, list[asyncio.Future[Job]]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -176,13 +185,14 @@ class GenerationService:
     async def start(self, owns_guild: Callable[[int | None], bool] = lambda _guild: True) -> None:
         """Load the model, resume jobs left queued or running, re-deliver unposted results.
 
-        `owns_guild` tells which guilds' jobs this process resumes when several bot processes share the
-        store (each owns its shards' guilds); with one process it owns them all.
+        `owns_guild` tells which guilds' jobs this process takes over when several bot processes share
+        the store (each owns its shards' guilds); with one process it owns them all.
         """
+        self._owns_guild = owns_guild
         await self.backend.start()
-        await self._recover(owns_guild)
+        await self._recover()
         self.scheduler.start()
-        self._withdrawal_watch = asyncio.create_task(self._watch_withdrawals(), name="withdrawal-watch")
+        self._store_watch = asyncio.create_task(self._watch_store(), name="store-watch")
 
     async def close(self) -> None:
         # Previews stop first (a running batch keeps reporting until the scheduler has stopped),
@@ -190,39 +200,62 @@ class GenerationService:
         if self._closing:
             return  # closed already (the bot stops generation before the rest of the services)
         self._closing = True
-        if self._withdrawal_watch is not None:
-            self._withdrawal_watch.cancel()
-            await asyncio.gather(self._withdrawal_watch, return_exceptions=True)
+        if self._store_watch is not None:
+            self._store_watch.cancel()
+            await asyncio.gather(self._store_watch, return_exceptions=True)
         await self.scheduler.stop()
-        for task in list(self._record_tasks):
-            task.cancel()  # their jobs are still running in the store: the next start redoes them
-        await asyncio.gather(*self._record_tasks, return_exceptions=True)
+        for task in list(self._record_tasks.values()):
+            task.cancel()  # their jobs are still running in the store: they are run again
+        await asyncio.gather(*self._record_tasks.values(), return_exceptions=True)
+        # Nothing runs here any more: whoever starts next (a successor, another process) takes the
+        # jobs over at once instead of waiting for the claim to lapse.
+        try:
+            released = await self.store.release(self.claim)
+        except STORE_FAILURES as exc:
+            log.warning(
+                "releasing this process's jobs failed (%r); they are taken over when its claim lapses", exc
+            )
+        else:
+            if released:
+                log.info("released %d unfinished jobs for the next bot process to take over", released)
         await self.backend.close()
         for task in list(self._preview_tasks):
             task.cancel()
         await asyncio.gather(*self._preview_tasks, return_exceptions=True)
 
-    async def _recover(self, owns_guild: Callable[[int | None], bool]) -> None:
-        resumed = 0
-        for job in await self.store.unfinished():
-            if not owns_guild(job.guild_id):
-                continue
-            if job.channel_id is None and job.interaction_token is None:
-                continue  # made by `imagine-bot generate`, which may still be running it
-            if job.status is JobStatus.RUNNING:
-                await self.store.requeue(job.id)
+    async def _recover(self) -> None:
+        """Take over the jobs a stopped process left queued or running, and post the results that
+        were never posted."""
+        await self._take_over()
+        waiting = await self.store.held_elsewhere(self.claim, self._owns_guild)
+        if waiting:
+            log.info(
+                "%d unfinished jobs are held by another bot process: they are taken over here when it "
+                "stops, or within GENERATION_CLAIM_TTL_S (%g s) if it died",
+                waiting,
+                self.settings.claim_ttl_s,
+            )
+        if self.observer is not None:
+            for job in await self.store.unposted():
+                if self._owns_guild(job.guild_id):
+                    await self.observer.job_finished(job)
+
+    async def _take_over(self) -> list[int]:
+        """Queue here the unfinished jobs of this process's guilds that no live process holds."""
+        here = set(self.scheduler.held_job_ids())
+        resumed = []
+        for job in await self.store.take_over(self.claim, self._owns_guild):
+            if job.id in here:
+                continue  # this process's own, whose claim lapsed while the store was away
             try:
                 policy = await self._policy(job.guild_id)
                 self._schedule(job, job.generation_params, self._load_init(job), policy)
-                resumed += 1
+                resumed.append(job.id)
             except (OSError, GenerationError) as exc:
                 await self._finish_failed(job.id, f"could not resume after a restart: {exc}")
         if resumed:
-            log.info("resumed %d jobs after restart", resumed)
-        if self.observer is not None:
-            for job in await self.store.unposted():
-                if owns_guild(job.guild_id):
-                    await self.observer.job_finished(job)
+            log.info("resumed %d jobs left by a bot process that stopped: %s", len(resumed), resumed)
+        return resumed
 
     def _load_init(self, job: Job) -> Image.Image | None:
         if not job.kind.uses_init_image:
@@ -312,7 +345,7 @@ class GenerationService:
                 Caps(policy.user_queue_cap, policy.guild_queue_cap, self.settings.global_queue_cap),
                 user_running=self.scheduler.running_for_user(request.user_id),
             )
-            job = await self.store.create(new)
+            job = await self.store.create(new, self.claim)
             if init_image is not None:
                 path = await asyncio.to_thread(self.files.save_init, job.id, init_image)
                 await self.store.set_init_image(job.id, str(path))
@@ -570,27 +603,33 @@ class GenerationService:
                 dequeued.append(job_id)
         return dequeued
 
-    async def _watch_withdrawals(self) -> None:
+    async def _watch_store(self) -> None:
         while True:
-            await asyncio.sleep(self.settings.withdrawal_check_s)
+            await asyncio.sleep(self.settings.store_check_s)
             try:
-                await self.withdraw_deleted_elsewhere()
+                await self.check_store()
             except Exception:
-                log.exception("checking for jobs deleted meanwhile failed; trying again later")
+                log.exception("checking the shared store failed; trying again shortly")
 
-    async def withdraw_deleted_elsewhere(self) -> list[int]:
-        """Stop this process's queued and running jobs that were deleted or erased meanwhile.
+    async def check_store(self) -> None:
+        """Renew this process's claim on the jobs it holds, stop those deleted or taken over
+        elsewhere meanwhile, and take over jobs that no live process holds.
 
         A member's `/forget-me` reaches the bot process of the guild they typed it in, which deletes
         everything of theirs from the shared store; their jobs in other guilds run in other processes,
-        which learn of it here. Returns the jobs stopped.
+        which learn of it here. A process that closes releases its jobs, and one that died stops
+        renewing its claim: either way the process owning their guilds takes them over here.
         """
-        candidates = self.scheduler.active_job_ids()
-        if not candidates:
-            return []
-        gone = await self.store.withdrawn(candidates)
+        held = list(dict.fromkeys([*self.scheduler.held_job_ids(), *self._record_tasks]))
+        if held:
+            renewal = await self.store.renew(self.claim, held)
+            await self._withdraw_deleted(renewal.deleted)
+            await self._hand_over(renewal.lost)
+        await self._take_over()
+
+    async def _withdraw_deleted(self, deleted: set[int]) -> None:
         # Jobs withdrawn in this process while the store answered are already taken care of.
-        gone &= set(self.scheduler.active_job_ids())
+        gone = deleted & set(self.scheduler.active_job_ids())
         for job_id in self.withdraw(gone):
             with contextlib.suppress(JobNotFound):  # erased: there is nothing left to record it in
                 await self._finish(job_id, JobStatus.CANCELLED, error="deleted")
@@ -599,7 +638,21 @@ class GenerationService:
                 await self.observer.job_withdrawn(job_id)
         if gone:
             log.info("stopped jobs %s, deleted meanwhile through another process", sorted(gone))
-        return sorted(gone)
+
+    async def _hand_over(self, lost: set[int]) -> None:
+        """Another process took these jobs over while this one could not renew its claim (the store
+        was away for longer than GENERATION_CLAIM_TTL_S): it runs them, so they stop here."""
+        lost &= set(self.scheduler.held_job_ids())
+        for job_id in lost:
+            self._no_previews.add(job_id)
+            if self.scheduler.cancel(job_id) and self.scheduler.is_running(job_id):
+                self._handed_over.add(job_id)  # stops at its next step; that is not recorded
+            else:
+                self._concurrency.pop(job_id, None)
+            if self.observer is not None:
+                await self.observer.job_handed_over(job_id)
+        if lost:
+            log.warning("jobs %s were taken over by another bot process; they stop here", sorted(lost))
 
     async def delete(self, job_id: int, actor_id: int, *, moderator: bool = False) -> Job:
         job = await self.store.get(job_id)
@@ -647,9 +700,10 @@ class GenerationService:
             log.warning(
                 "recording job %s failed (%r); trying again in the background", outcome.job.job_id, exc
             )
-            task = asyncio.create_task(self._record_later(outcome), name=f"record-{outcome.job.job_id}")
-            self._record_tasks.add(task)
-            task.add_done_callback(self._record_tasks.discard)
+            job_id = outcome.job.job_id
+            task = asyncio.create_task(self._record_later(outcome), name=f"record-{job_id}")
+            self._record_tasks[job_id] = task
+            task.add_done_callback(lambda _done: self._record_tasks.pop(job_id, None))
 
     async def _record_later(self, outcome: JobOutcome) -> None:
         job_id = outcome.job.job_id
@@ -665,6 +719,10 @@ class GenerationService:
 
     async def _record_or_drop(self, outcome: JobOutcome) -> None:
         job_id = outcome.job.job_id
+        if job_id in self._handed_over:
+            self._handed_over.discard(job_id)
+            if isinstance(outcome.error, JobCancelled):
+                return  # stopped because another process runs it, not cancelled by anyone
         try:
             await self._record_outcome(job_id, outcome)
         except JobNotFound:

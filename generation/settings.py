@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from generation.acceleration import AttentionBackend
@@ -64,9 +64,13 @@ class GenerationSettings(BaseSettings):
     # How long the dispatcher waits for companions when jobs arrive together; a lone job starts at once.
     batch_wait_s: float = Field(default=0.05, ge=0, le=5)
     job_timeout_s: float = Field(default=600, gt=0)
-    # How often the store is asked whether queued or running jobs were deleted or erased meanwhile
-    # (by another bot process sharing the store: their owner's /forget-me came through its shard).
-    withdrawal_check_s: float = Field(default=5.0, gt=0)
+    # How often a bot process looks at the shared store: it renews its claim on the jobs it holds,
+    # stops those deleted or erased meanwhile (their owner's /forget-me came through another
+    # process's shard) and takes over jobs that no live process holds.
+    store_check_s: float = Field(default=5.0, gt=0)
+    # A process's claim on its jobs lapses this long after its last renewal: a process that died
+    # without closing has its queued and running jobs taken over after at most this long.
+    claim_ttl_s: float = Field(default=30.0, gt=0)
     global_queue_cap: int = Field(default=500, ge=1)
     backend: Literal["inprocess", "ray"] = "inprocess"
     ray_address: str | None = None
@@ -103,6 +107,17 @@ class GenerationSettings(BaseSettings):
     # /metrics and /healthz; 0 turns the server off. Loopback unless told otherwise.
     metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
+
+    @field_validator("claim_ttl_s")
+    @classmethod
+    def _claims_outlive_a_missed_renewal(cls, ttl: float, info: ValidationInfo) -> float:
+        check = info.data.get("store_check_s")
+        if check is not None and ttl < 3 * check:
+            raise ValueError(
+                f"must be at least three times GENERATION_STORE_CHECK_S ({check:g} s), so that one "
+                "slow or missed renewal does not hand a live process's jobs to another"
+            )
+        return ttl
 
     @field_validator("device")
     @classmethod

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+import os
+import secrets
+import socket
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from generation.errors import JobNotFound
@@ -48,6 +51,42 @@ class ImageRecord:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class Claim:
+    """One bot process's hold on the jobs it queued or took over.
+
+    The process renews it while it holds them and releases it when it closes; a claim not renewed
+    within `duration` (its process died) lapses, and another process takes the jobs over. The
+    clocks of processes sharing a store must agree to well within `duration`.
+    """
+
+    duration: timedelta
+    holder: str = field(
+        default_factory=lambda: f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
+    )
+
+    def until(self) -> datetime:
+        return utcnow() + self.duration
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """What renewing a claim found about the jobs a process holds."""
+
+    held: set[int]
+    # Deleted or erased meanwhile (by any process sharing the store): stop them, show nothing more.
+    deleted: set[int]
+    # Claimed by another process (this one's claim lapsed while the store was away): it runs them.
+    lost: set[int]
+
+
+_UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def _free_to_take(now: datetime) -> ColumnElement[bool]:
+    return or_(Job.claimed_by.is_(None), Job.claimed_until < now)
+
+
 def job_cost(params: GenerationParams, kind: JobKind) -> int:
     """Scheduling cost: steps actually run x pixels x images (img2img skips the first steps)."""
     steps = params.steps if not kind.uses_init_image else max(1, int(params.steps * params.strength))
@@ -60,8 +99,8 @@ class JobStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
-    async def create(self, new: NewJob) -> Job:
-        """Store a job as queued and return it with its id."""
+    async def create(self, new: NewJob, claim: Claim | None = None) -> Job:
+        """Store a job as queued (held by `claim`'s process) and return it with its id."""
         job = Job(
             guild_id=new.guild_id,
             channel_id=new.channel_id,
@@ -78,6 +117,8 @@ class JobStore:
             created_at=utcnow(),
             interaction_token=new.interaction_token,
             interaction_expires_at=new.interaction_expires_at,
+            claimed_by=claim.holder if claim else None,
+            claimed_until=claim.until() if claim else None,
         )
         async with self._sessions() as session, session.begin():
             session.add(job)
@@ -106,10 +147,6 @@ class JobStore:
                 .where(Job.id.in_(job_ids), Job.status == JobStatus.QUEUED)
                 .values(status=JobStatus.RUNNING, started_at=utcnow())
             )
-
-    async def requeue(self, job_id: int) -> None:
-        """Put a job that was running back to queued (recovery after a crash, a lost replica)."""
-        await self._update(job_id, status=JobStatus.QUEUED, started_at=None)
 
     async def finish(
         self,
@@ -145,10 +182,98 @@ class JobStore:
     async def unfinished(self) -> list[Job]:
         """Jobs left queued or running, oldest first: what a restart must resume."""
         async with self._sessions() as session:
-            rows = await session.scalars(
-                select(Job).where(Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])).order_by(Job.id)
-            )
+            rows = await session.scalars(select(Job).where(Job.status.in_(_UNFINISHED)).order_by(Job.id))
             return list(rows)
+
+    async def take_over(self, claim: Claim, owns_guild: Callable[[int | None], bool]) -> list[Job]:
+        """Claim the unfinished jobs of `owns_guild`'s guilds that no live process holds (released
+        by a process that closed, or whose claim lapsed); running ones go back to queued. Oldest first.
+
+        Jobs with neither a channel nor an interaction (made by `imagine-bot generate`) are left to
+        the process that made them.
+        """
+        now = utcnow()
+        unclaimed = (
+            Job.status.in_(_UNFINISHED),
+            _free_to_take(now),
+            or_(Job.channel_id.is_not(None), Job.interaction_token.is_not(None)),
+        )
+        async with self._sessions() as session:
+            rows = await session.execute(select(Job.id, Job.guild_id).where(*unclaimed).order_by(Job.id))
+            wanted = [job_id for job_id, guild_id in rows.all() if owns_guild(guild_id)]
+        taken: list[int] = []
+        until = claim.until()
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            chunk = wanted[start : start + _IDS_PER_QUERY]
+            async with self._sessions() as session, session.begin():
+                # The conditions again: a process taking the same jobs at the same moment gets none.
+                result = await session.execute(
+                    update(Job)
+                    .where(Job.id.in_(chunk), *unclaimed)
+                    .values(
+                        claimed_by=claim.holder, claimed_until=until, status=JobStatus.QUEUED, started_at=None
+                    )
+                    .returning(Job.id)
+                )
+                taken.extend(result.scalars())
+        if not taken:
+            return []
+        async with self._sessions() as session:
+            jobs = await session.scalars(select(Job).where(Job.id.in_(taken)).order_by(Job.id))
+            return list(jobs)
+
+    async def renew(self, claim: Claim, job_ids: Sequence[int]) -> Renewal:
+        """Extend `claim` over these jobs (the ones its process holds), and say which of them were
+        deleted meanwhile or are now held by another process.
+
+        A job whose claim lapsed but that nobody else took is held again.
+        """
+        now = utcnow()
+        until = claim.until()
+        held: set[int] = set()
+        present: set[int] = set()
+        for start in range(0, len(job_ids), _IDS_PER_QUERY):
+            chunk = job_ids[start : start + _IDS_PER_QUERY]
+            async with self._sessions() as session, session.begin():
+                result = await session.execute(
+                    update(Job)
+                    .where(
+                        Job.id.in_(chunk),
+                        Job.deleted_at.is_(None),
+                        or_(Job.claimed_by == claim.holder, _free_to_take(now)),
+                    )
+                    .values(claimed_by=claim.holder, claimed_until=until)
+                    .returning(Job.id)
+                )
+                held.update(result.scalars())
+                rows = await session.scalars(
+                    select(Job.id).where(Job.id.in_(chunk), Job.deleted_at.is_(None))
+                )
+                present.update(rows)
+        return Renewal(held=held, deleted=set(job_ids) - present, lost=present - held)
+
+    async def release(self, claim: Claim) -> int:
+        """Let go of the unfinished jobs `claim` holds (its process is closing): another process,
+        or this one's successor, takes them over at once. Returns how many there were."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(
+                update(Job)
+                .where(Job.claimed_by == claim.holder, Job.status.in_(_UNFINISHED))
+                .values(claimed_by=None, claimed_until=None)
+            )
+            return int(getattr(result, "rowcount", 0) or 0)
+
+    async def held_elsewhere(self, claim: Claim, owns_guild: Callable[[int | None], bool]) -> int:
+        """How many unfinished jobs of `owns_guild`'s guilds another process's live claim holds."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Job.guild_id).where(
+                    Job.status.in_(_UNFINISHED),
+                    Job.claimed_by != claim.holder,
+                    Job.claimed_until >= utcnow(),
+                )
+            )
+            return sum(1 for guild_id in rows if owns_guild(guild_id))
 
     async def unfinished_follow_up(
         self, user_id: int, kind: JobKind, parent_job_id: int, parent_image_index: int | None
@@ -162,7 +287,7 @@ class JobStore:
                     Job.kind == kind,
                     Job.parent_job_id == parent_job_id,
                     Job.parent_image_index == parent_image_index,
-                    Job.status.in_([JobStatus.QUEUED, JobStatus.RUNNING]),
+                    Job.status.in_(_UNFINISHED),
                 )
                 .limit(1)
             )
@@ -195,18 +320,6 @@ class JobStore:
                 .values(posted_at=utcnow(), message_id=message_id)
             )
             return bool(getattr(result, "rowcount", 0))
-
-    async def withdrawn(self, job_ids: Sequence[int]) -> set[int]:
-        """Of these jobs, the ones deleted or erased meanwhile (by any process sharing the store)."""
-        remaining: set[int] = set()
-        async with self._sessions() as session:
-            for start in range(0, len(job_ids), _IDS_PER_QUERY):
-                chunk = job_ids[start : start + _IDS_PER_QUERY]
-                rows = await session.scalars(
-                    select(Job.id).where(Job.id.in_(chunk), Job.deleted_at.is_(None))
-                )
-                remaining.update(rows)
-        return set(job_ids) - remaining
 
     async def purge_blocked(self, before: datetime) -> int:
         """Delete the records of refused prompts made before `before`: their text is kept only as

@@ -85,7 +85,7 @@ class BotWorld:
                 device="cpu",
                 dtype="float32",
                 batch_wait_s=0.0,
-                withdrawal_check_s=0.05,
+                store_check_s=0.05,
             ),
             moderation=ModerationSettings(nudenet=False, clip_checker=False, semantic=False),
             database=DatabaseSettings(url=f"sqlite+aiosqlite:///{self.folder / 'imagine.db'}"),

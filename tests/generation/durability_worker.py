@@ -39,6 +39,9 @@ class FilePoster:
     async def job_withdrawn(self, job_id: int) -> None:
         pass
 
+    async def job_handed_over(self, job_id: int) -> None:
+        pass
+
     async def job_finished(self, job: Job) -> None:
         (self.folder / "delivered" / str(job.id)).write_text(job.status.value)
         if await self.store.mark_posted(job.id, None):  # type: ignore[attr-defined]
@@ -48,7 +51,8 @@ class FilePoster:
 
 async def main(mode: str, model: str, folder: str, url: str, jobs: int) -> None:
     base = Path(folder)
-    settings = tiny_settings(Path(model), base, url, max_batch=2)
+    # A killed process's claim on its jobs lapses within a second, so the restart takes them over.
+    settings = tiny_settings(Path(model), base, url, max_batch=2, store_check_s=0.2, claim_ttl_s=1)
     services = await build_services(settings, classifier=ScriptedClassifier())
     service = services.generation
     service.observer = FilePoster(base, service.store)

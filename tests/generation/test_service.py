@@ -56,6 +56,7 @@ class RecordingObserver:
     finished: list[Job] = field(default_factory=list)
     previews: list[tuple[int, int, int, bytes]] = field(default_factory=list)
     withdrawn: list[int] = field(default_factory=list)
+    handed_over: list[int] = field(default_factory=list)
 
     async def job_queued(self, job: Job, position: Position | None, eta_s: float | None) -> None:
         self.queued.append((job.id, position))
@@ -71,6 +72,9 @@ class RecordingObserver:
 
     async def job_withdrawn(self, job_id: int) -> None:
         self.withdrawn.append(job_id)
+
+    async def job_handed_over(self, job_id: int) -> None:
+        self.handed_over.append(job_id)
 
 
 async def accept(services: Services, user: int = USER) -> None:
@@ -495,7 +499,7 @@ async def test_jobs_erased_through_another_process_stop_here_too(
 ) -> None:
     """Two bot processes share the store: the member's /forget-me reaches the other one."""
     runner = await build_services(
-        tiny_settings(demo_model, tmp_path / "runner", sqlite_url, withdrawal_check_s=0.05),
+        tiny_settings(demo_model, tmp_path / "runner", sqlite_url, store_check_s=0.05),
         classifier=classifier,
     )
     eraser = await build_services(
@@ -535,6 +539,94 @@ async def test_jobs_erased_through_another_process_stop_here_too(
     finally:
         await eraser.close()
         await runner.close()
+
+
+async def _wait_until_running(services: Services, job_id: int) -> None:
+    for _ in range(400):
+        if services.generation.scheduler.is_running(job_id):
+            return
+        await asyncio.sleep(0.01)
+    pytest.fail(f"job {job_id} never started")
+
+
+LONG = GenerationParams(prompt="a red fox", model="demo", width=64, height=64, steps=50, seeds=(1,))
+
+
+async def test_a_second_process_leaves_a_live_ones_jobs_alone_and_takes_them_over_when_it_closes(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> None:
+    """A rolling restart: the replacement starts while the old process still runs its jobs."""
+    new = await build_services(
+        tiny_settings(demo_model, tmp_path / "new", sqlite_url, store_check_s=0.05), classifier=classifier
+    )
+    old = await build_services(tiny_settings(demo_model, tmp_path / "old", sqlite_url), classifier=classifier)
+    new_seen, old_seen = RecordingObserver(), RecordingObserver()
+    new.generation.observer, old.generation.observer = new_seen, old_seen
+    try:
+        await new.generation.start()
+        await old.generation.start()
+        await accept(old)
+        running = (await old.generation.submit(request(params=LONG))).job
+        queued = (await old.generation.submit(request(params=replace(LONG, steps=4)))).job
+        await _wait_until_running(old, running.id)
+
+        await new.generation.check_store()  # as its watch does every 50 ms meanwhile
+        assert new.generation.scheduler.held_job_ids() == []
+
+        await old.close()  # stops its batch at the next step and lets both jobs go
+        assert old_seen.finished == []
+        assert (await new.generation.wait(running.id)).status is JobStatus.DONE
+        assert (await new.generation.wait(queued.id)).status is JobStatus.DONE
+        assert sorted(job.id for job in new_seen.finished) == sorted([running.id, queued.id])
+    finally:
+        await old.close()
+        await new.close()
+
+
+async def test_jobs_another_process_took_over_while_this_one_could_not_renew_its_claim_stop_here(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> None:
+    from sqlalchemy import update
+
+    from generation.models import Job as JobRow
+    from moderation.database import make_engine, utcnow
+
+    # Neither watches the store on its own: the test says when each one looks.
+    first, second = [
+        await build_services(
+            tiny_settings(demo_model, tmp_path / name, sqlite_url, store_check_s=1000, claim_ttl_s=3000),
+            classifier=classifier,
+        )
+        for name in ("first", "second")
+    ]
+    first_seen = RecordingObserver()
+    first.generation.observer = first_seen
+    try:
+        await first.generation.start()
+        await second.generation.start()
+        await accept(first)
+        running = (await first.generation.submit(request(params=LONG))).job
+        queued = (await first.generation.submit(request(params=replace(LONG, steps=4)))).job
+        await _wait_until_running(first, running.id)
+
+        # The first process's renewals did not reach the store for longer than its claim lasts.
+        engine = make_engine(sqlite_url)
+        async with engine.begin() as connection:
+            await connection.execute(update(JobRow).values(claimed_until=utcnow()))
+        await engine.dispose()
+        await second.generation.check_store()
+        assert sorted(second.generation.scheduler.held_job_ids()) == sorted([running.id, queued.id])
+
+        await first.generation.check_store()
+        assert sorted(first_seen.handed_over) == sorted([running.id, queued.id])
+        assert queued.id not in first.generation.scheduler.queue
+        assert (await second.generation.wait(running.id)).status is JobStatus.DONE
+        assert (await second.generation.wait(queued.id)).status is JobStatus.DONE
+        await first.generation.scheduler.idle()
+        assert first_seen.finished == []  # its stopped run was not recorded as cancelled
+    finally:
+        await first.close()
+        await second.close()
 
 
 async def test_the_previews_of_a_batch_are_classified_together(

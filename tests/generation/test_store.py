@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
@@ -9,8 +10,8 @@ import migrations
 from generation.errors import JobNotFound
 from generation.models import ImageAction, ImageVerdict, JobStatus
 from generation.params import GenerationParams, JobKind
-from generation.store import ImageRecord, JobStore, NewJob, job_cost
-from moderation.database import make_engine, make_session_factory
+from generation.store import Claim, ImageRecord, JobStore, NewJob, Renewal, job_cost
+from moderation.database import make_engine, make_session_factory, utcnow
 
 
 @pytest.fixture
@@ -65,13 +66,10 @@ async def test_posting_is_claimed_once(store: JobStore) -> None:
     assert await store.unposted() == []
 
 
-async def test_requeue_history_and_deletion(store: JobStore) -> None:
+async def test_history_and_deletion(store: JobStore) -> None:
     first = await store.create(new_job())
     second = await store.create(new_job())
     other = await store.create(new_job(user=9))
-    await store.mark_running([first.id])
-    await store.requeue(first.id)
-    assert (await store.get(first.id)).status is JobStatus.QUEUED
     assert [j.id for j in await store.history(42)] == [second.id, first.id]
     blocked = await store.create_blocked(new_job(), "blocked by rule")
     assert blocked.status is JobStatus.BLOCKED and blocked.error == "blocked by rule"
@@ -91,21 +89,80 @@ async def test_deleting_a_users_jobs_in_one_guild_keeps_the_others(store: JobSto
     assert (await store.get(elsewhere.id)).guild_id == 8
 
 
-async def test_withdrawn_names_the_jobs_deleted_or_erased_since(store: JobStore) -> None:
-    kept, deleted, erased = [await store.create(new_job(user)) for user in (1, 2, 3)]
+def a_claim(seconds: float = 30) -> Claim:
+    return Claim(timedelta(seconds=seconds))
+
+
+async def test_renewing_names_the_jobs_deleted_or_erased_since(store: JobStore) -> None:
+    mine = a_claim()
+    kept, deleted, erased = [await store.create(new_job(user), mine) for user in (1, 2, 3)]
     await store.mark_deleted(deleted.id)
     await store.delete_user_jobs(3)
     many = [kept.id, deleted.id, erased.id, *range(10_000, 11_200)]  # more ids than one query takes
-    assert await store.withdrawn(many) == {deleted.id, erased.id, *range(10_000, 11_200)}
-    assert await store.withdrawn([kept.id]) == set()
-    assert await store.withdrawn([]) == set()
+    renewal = await store.renew(mine, many)
+    assert renewal.deleted == {deleted.id, erased.id, *range(10_000, 11_200)}
+    assert renewal.held == {kept.id} and renewal.lost == set()
+    assert await store.renew(mine, []) == Renewal(held=set(), deleted=set(), lost=set())
+
+
+async def test_a_claim_keeps_other_processes_off_until_released_or_lapsed(store: JobStore) -> None:
+    first, second = a_claim(), a_claim()
+    assert first.holder != second.holder
+    held = await store.create(new_job(channel_id=5), first)
+    running = await store.create(new_job(channel_id=5), first)
+    await store.mark_running([running.id])
+    everywhere = lambda _guild: True  # noqa: E731
+
+    assert await store.take_over(second, everywhere) == []
+    assert await store.held_elsewhere(second, everywhere) == 2
+    assert await store.held_elsewhere(first, everywhere) == 0
+    # Renewing does not steal a live claim: the job is "lost" to the process asking.
+    assert (await store.renew(second, [held.id])).lost == {held.id}
+
+    assert await store.release(first) == 2
+    taken = await store.take_over(second, everywhere)
+    assert [job.id for job in taken] == [held.id, running.id]
+    assert all(job.status is JobStatus.QUEUED and job.started_at is None for job in taken)
+    assert all(job.claimed_by == second.holder for job in taken)
+    assert await store.take_over(first, everywhere) == []
+    assert (await store.renew(first, [held.id])).lost == {held.id}
+
+
+async def test_a_lapsed_claim_is_taken_over_but_only_by_one_process(store: JobStore) -> None:
+    dead, first, second = a_claim(-1), a_claim(), a_claim()  # `dead` lapsed as soon as it was made
+    jobs = [await store.create(new_job(channel_id=5), dead) for _ in range(3)]
+    taken = await asyncio.gather(*(store.take_over(claim, lambda _guild: True) for claim in (first, second)))
+    ids = sorted(job.id for batch in taken for job in batch)
+    assert ids == [job.id for job in jobs]  # each job taken once, by one of the two
+
+
+async def test_taking_over_keeps_to_the_guilds_asked_for_and_leaves_cli_jobs(store: JobStore) -> None:
+    here = await store.create(new_job(guild_id=7, channel_id=5))
+    await store.create(new_job(guild_id=8, channel_id=5))
+    await store.create(new_job(guild_id=7))  # made by `imagine-bot generate`: nowhere to post it
+    done = await store.create(new_job(guild_id=7, channel_id=5))
+    await store.finish(done.id, JobStatus.DONE)
+    taken = await store.take_over(a_claim(), lambda guild: guild == 7)
+    assert [job.id for job in taken] == [here.id]
+
+
+async def test_a_process_renews_its_own_lapsed_claim_unless_another_took_it(store: JobStore) -> None:
+    """The store was away for longer than the claim lasts: what nobody took meanwhile stays."""
+    lapsed, other = a_claim(-1), a_claim()
+    kept = await store.create(new_job(guild_id=7, channel_id=5), lapsed)
+    taken = await store.create(new_job(guild_id=8, channel_id=5), lapsed)
+    assert [job.id for job in await store.take_over(other, lambda guild: guild == 8)] == [taken.id]
+    renewal = await store.renew(a_claim_like(lapsed), [kept.id, taken.id])
+    assert (renewal.held, renewal.lost) == ({kept.id}, {taken.id})
+    assert (await store.get(kept.id)).claimed_until > utcnow()
+
+
+def a_claim_like(claim: Claim) -> Claim:
+    """The same process's claim, renewed for 30 s from now."""
+    return Claim(timedelta(seconds=30), holder=claim.holder)
 
 
 async def test_refused_prompts_records_go_at_the_retention_age(store: JobStore) -> None:
-    from datetime import timedelta
-
-    from moderation.database import utcnow
-
     blocked = await store.create_blocked(new_job(), "a phone number")
     done = await store.create(new_job())
     await store.finish(done.id, JobStatus.DONE)
