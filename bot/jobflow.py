@@ -22,6 +22,7 @@ from bot.buttons import terms_view
 from bot.custom_ids import Action, JobButton
 from bot.delivery import INTERACTION_TOKEN_LIFETIME, Delivery
 from bot.errors import BadButton, BotError, NotModerator
+from bot.interactions import defer
 from bot.options import ImagineOptions, build_params
 from bot.permissions import check_channel, check_dm, is_moderator
 from bot.settings import BotSettings
@@ -161,7 +162,7 @@ class JobFlow:
         except (BotError, GenerationError) as exc:
             await self.reply_problem(interaction, exc)
             return
-        await interaction.response.defer(thinking=True)
+        await defer(interaction, thinking=True)
 
         # 2. Where we are (policy's channels, the age-restricted flag), then the attachment.
         try:
@@ -243,9 +244,9 @@ class JobFlow:
             await self.reply_problem(interaction, problem or BadButton("it is not one of this bot's buttons"))
             return
         if parsed.action in (Action.DELETE, Action.CANCEL):
-            await interaction.response.defer(ephemeral=True, thinking=False)
+            await defer(interaction, ephemeral=True, thinking=False)
         else:
-            await interaction.response.defer(thinking=True)
+            await defer(interaction, thinking=True)
         try:
             source = await self._visible_job(parsed.job_id, interaction.user, interaction.guild_id)
             if parsed.action is Action.DELETE:

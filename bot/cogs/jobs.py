@@ -10,6 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import formatting, wording
+from bot.interactions import defer
 from bot.jobflow import where_of
 from generation.errors import JobNotFound
 from generation.models import JobStatus
@@ -42,7 +43,7 @@ class JobsCog(commands.Cog):
         name="queue", description="Your jobs in the queue, and how long this server's queue is"
     )
     async def queue(self, interaction: Interaction) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True, thinking=True)
         service = self.bot.services.generation
         jobs = await service.store.history(interaction.user.id, limit=25)
         lines = []
@@ -69,7 +70,7 @@ class JobsCog(commands.Cog):
     async def cancel(
         self, interaction: Interaction, job: app_commands.Range[int, 1, _JOB_ID_MAX] | None = None
     ) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True, thinking=True)
         flow = self.bot.flow
         service = self.bot.services.generation
         try:
@@ -106,7 +107,7 @@ class JobsCog(commands.Cog):
     @app_commands.command(name="job", description="Show a job again, with its images and buttons")
     @app_commands.describe(job="The job number (in the footer of its message)")
     async def job(self, interaction: Interaction, job: app_commands.Range[int, 1, _JOB_ID_MAX]) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True, thinking=True)
         service = self.bot.services.generation
         try:
             found = await service.store.get(job)
@@ -144,7 +145,7 @@ class JobsCog(commands.Cog):
     @app_commands.command(name="history", description="Your recent jobs")
     @app_commands.describe(count="How many jobs to list")
     async def history(self, interaction: Interaction, count: app_commands.Range[int, 1, 25] = 10) -> None:
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True, thinking=True)
         jobs = await self.bot.services.generation.store.history(
             interaction.user.id, guild_id=interaction.guild_id, limit=count
         )
@@ -158,7 +159,7 @@ class JobsCog(commands.Cog):
         if confirm != "DELETE":
             await self.bot.flow.reply_text(interaction, wording.forget_me_unconfirmed())
             return
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True, thinking=True)
         jobs, rows = await self.bot.services.erase_user(interaction.user.id)
         await interaction.followup.send(wording.forgotten(len(jobs), rows))
         self.bot.flow.delivery.show_erased(jobs)

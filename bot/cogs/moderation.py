@@ -19,6 +19,7 @@ from discord.ext import commands
 
 from bot import wording
 from bot.errors import NotHere
+from bot.interactions import defer
 from bot.permissions import parse_duration
 from moderation.database import utcnow
 from moderation.errors import InvalidPolicy
@@ -54,7 +55,7 @@ class ModerationCog(commands.Cog):
         self, interaction: Interaction, action: Callable[[int, GuildPolicy], Awaitable[Answer]]
     ) -> None:
         """Defer, check the member is a moderator, run `action`, answer privately with its text."""
-        await interaction.response.defer(ephemeral=True, thinking=True)
+        await defer(interaction, ephemeral=True, thinking=True)
         flow = self.bot.flow
         try:
             guild_id = interaction.guild_id

@@ -120,3 +120,18 @@ async def test_a_blocked_prompt_is_answered_with_the_reason(world: BotWorld) -> 
         assert fake.user is not None
         [job] = await bot.services.generation.store.history(fake.user.id)
         assert job.status.value == "blocked"
+
+
+async def test_a_deferral_whose_answer_was_lost_still_gets_the_member_their_images(world: BotWorld) -> None:
+    """Discord deferred the interaction but a proxy lost its answer (502): discord.py tries again, is
+    refused with 40060 "already acknowledged", and the request must go on all the same."""
+    fake = world.fake
+    async with world.bot():
+        lost = fake.lose_answer_next("POST", r"/interactions/\d+/[^/]+/callback$")
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        final = await world.final_edit(inter)
+        assert len(final.files) == 1
+        assert len(lost.hits) == 1
+        callbacks = fake.requests_matching("POST", r"/interactions/\d+/[^/]+/callback$")
+        assert [callback.status for callback in callbacks] == [502, 400]
+        assert inter.callback_type == DEFERRED_CHANNEL_MESSAGE

@@ -561,6 +561,8 @@ class Injection:
     body: Any
     headers: dict[str, str]
     hits: list[RecordedRequest] = field(default_factory=list)
+    # The request is carried out as usual and only its answer is replaced (lost on the way back).
+    after_handling: bool = False
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method == "*" or self.method.upper() == method.upper()) and bool(

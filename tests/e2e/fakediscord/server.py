@@ -818,6 +818,16 @@ class FakeDiscord:
         self._injections.append(inj)
         return inj
 
+    def lose_answer_next(
+        self, method: str, path_regex: str, *, status: int = 502, count: int = 1
+    ) -> Injection:
+        """Carry out the next ``count`` matching requests, then answer ``status`` as a proxy in front of
+        Discord would when the answer was lost on the way back: the client cannot tell it worked."""
+        body = {"message": f"{status}: Bad Gateway", "code": 0}
+        inj = Injection(method, path_regex, count, status, body, {}, after_handling=True)
+        self._injections.append(inj)
+        return inj
+
     def stall(
         self,
         method: str,
@@ -926,9 +936,13 @@ class FakeDiscord:
             if stall.matches(rec):
                 await stall.release.wait()
 
+        lost: Injection | None = None
         for inj in self._injections:
             if inj.remaining > 0 and inj.matches(rec.method, rec.path):
                 inj.hits.append(rec)
+                if inj.after_handling:
+                    lost = inj
+                    break
                 rec.response = inj.body
                 headers = dict(inj.headers)
                 if inj.status == 429:
@@ -957,6 +971,9 @@ class FakeDiscord:
         except DiscordError as exc:
             rec.response = exc.body
             return self._json(exc.status, exc.body)
+        if lost is not None:
+            rec.response = lost.body
+            return self._json(lost.status, lost.body)
         rec.response = payload
         return self._json(status, payload, self._ratelimit_headers(route))
 
