@@ -131,7 +131,7 @@ class Delivery:
         async with live.lock:
             try:
                 message = await self._edit_original(job, content=text, view=formatting.pending_view(job.id))
-                live.message_id = message.id
+                await self._learn_reply(job.id, live, message.id)
             except (_TokenGone, *_DISCORD_FAILURES) as exc:
                 # The job is stored and queued whatever happens to this message; the result follows.
                 log.info("queued edit of job %s failed: %r", job.id, exc)
@@ -196,7 +196,7 @@ class Delivery:
                 await self.post_result(
                     job,
                     size_limit=live.size_limit if live else None,
-                    original_message_id=live.message_id if live else None,
+                    original_message_id=live.message_id if live else job.reply_message_id,
                 )
                 return
             except _DISCORD_FAILURES as exc:
@@ -396,7 +396,7 @@ class Delivery:
         """Replace a deleted job's images with a line saying so (where we still can)."""
         live = await self._stop_showing(job.id)
         # A job never posted has no message id of its own; its first message may still show a preview.
-        message_id = job.message_id if job.message_id is not None else (live.message_id if live else None)
+        message_id = job.message_id or (live.message_id if live else None) or job.reply_message_id
         await self._show_deleted_at(job, message_id)
 
     async def _show_deleted_at(self, job: Job, message_id: int | None) -> None:
@@ -447,6 +447,19 @@ class Delivery:
         task.add_done_callback(self._tasks.discard)
         return task
 
+    async def _learn_reply(self, job_id: int, live: _Live, message_id: int) -> None:
+        """Note the interaction's message, here and in the store: whichever process finishes the job
+        clears it even after the token has run out."""
+        if live.message_id == message_id:
+            return
+        live.message_id = message_id
+        try:
+            await self._service.store.set_reply_message(job_id, message_id)
+        except JobNotFound:
+            pass  # erased meanwhile
+        except Exception as exc:
+            log.warning("noting the message of job %s failed (%r); only this process knows it", job_id, exc)
+
     def _track(self, job: Job) -> _Live:
         live = self._live.get(job.id)
         if live is None:
@@ -455,6 +468,7 @@ class Delivery:
                 token=job.interaction_token,
                 expires_at=job.interaction_expires_at,
                 channel_id=job.channel_id,
+                message_id=job.reply_message_id,
             )
             if expected is not None:
                 live.size_limit, live.notes = expected.size_limit, expected.notes
@@ -490,7 +504,7 @@ class Delivery:
                     view=formatting.pending_view(job_id),
                     **extra,
                 )
-                live.message_id = message.id
+                await self._learn_reply(job_id, live, message.id)
         except (_TokenGone, discord.HTTPException) as exc:
             log.info("progress edit of job %s failed: %r", job_id, exc)
             if isinstance(exc, discord.HTTPException) and exc.status == 404 and live is not None:

@@ -57,6 +57,10 @@ class Job(Base):
     # Where the result goes: the interaction (while its token lives) or else the channel.
     interaction_token: Mapped[str | None] = mapped_column(Text)
     interaction_expires_at: Mapped[datetime | None]
+    # The interaction's own message (queued, progress, previews; the result while the token lives),
+    # kept so that a process finishing the job after the token ran out can still clear it.
+    reply_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The result's message: the interaction's own, or a channel message once the token ran out.
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     posted_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]

@@ -140,6 +140,9 @@ class JobStore:
     async def set_init_image(self, job_id: int, path: str) -> None:
         await self._update(job_id, init_image_path=path)
 
+    async def set_reply_message(self, job_id: int, message_id: int) -> None:
+        await self._update(job_id, reply_message_id=message_id)
+
     async def mark_running(self, job_ids: Sequence[int]) -> None:
         async with self._sessions() as session, session.begin():
             await session.execute(

@@ -174,6 +174,37 @@ async def test_a_result_that_failed_to_post_is_kept_and_posted_after_a_restart(w
         assert posted.message_id is not None
 
 
+async def test_a_job_finished_after_a_restart_and_its_token_clears_its_first_message(world: BotWorld) -> None:
+    """The result goes to the channel; the interaction's message loses its progress and Cancel button."""
+    fake = world.fake
+    assert fake.user is not None and fake.channel is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lantern", "steps": 50})
+        await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: "step" in str((r.json or {}).get("content")),
+        )
+        job = await world.first_job(bot, fake.user.id)
+    # Stopped mid-run; the next start finishes it after the interaction's 15 minutes ran out.
+    first = fake.original_response(inter)
+    assert first is not None and first["components"]  # "step …" with its Cancel button
+    fake.expire_interaction(inter)
+    mark = fake.mark()
+    async with world.bot() as bot:
+        sent = await fake.wait_for_request(
+            "POST", rf"/channels/{fake.channel.id}/messages$", after=mark, timeout=60
+        )
+        await fake.wait_for_request(
+            "PATCH", rf"/channels/{fake.channel.id}/messages/{first['id']}$", after=mark
+        )
+        posted = await world.posted(bot, job.id)
+        assert posted.message_id == int(sent.response["id"])
+    cleared = fake.get_message(first["id"])
+    assert cleared["components"] == [] and cleared["attachments"] == []
+    assert f"Job #{job.id} is done" in cleared["content"]
+
+
 async def test_queue_history_and_direct_messages(world: BotWorld) -> None:
     fake = world.fake
     assert fake.user is not None
