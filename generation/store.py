@@ -101,6 +101,22 @@ class JobStore:
 
     async def create(self, new: NewJob, claim: Claim | None = None) -> Job:
         """Store a job as queued (held by `claim`'s process) and return it with its id."""
+        return await self._insert(
+            new,
+            status=JobStatus.QUEUED,
+            claimed_by=claim.holder if claim else None,
+            claimed_until=claim.until() if claim else None,
+        )
+
+    async def create_blocked(self, new: NewJob, reason: str) -> Job:
+        """Record a job that screening refused, so `/history` and moderators can see it.
+
+        Stored finished from the start: a queued row, even for a moment, could be taken over and run.
+        """
+        now = utcnow()
+        return await self._insert(new, status=JobStatus.BLOCKED, error=reason, finished_at=now)
+
+    async def _insert(self, new: NewJob, **state: Any) -> Job:
         job = Job(
             guild_id=new.guild_id,
             channel_id=new.channel_id,
@@ -112,22 +128,14 @@ class JobStore:
             params=new.params.to_json(),
             init_image_path=new.init_image_path,
             channel_age_restricted=new.channel_age_restricted,
-            status=JobStatus.QUEUED,
             cost=job_cost(new.params, new.kind),
             created_at=utcnow(),
             interaction_token=new.interaction_token,
             interaction_expires_at=new.interaction_expires_at,
-            claimed_by=claim.holder if claim else None,
-            claimed_until=claim.until() if claim else None,
+            **state,
         )
         async with self._sessions() as session, session.begin():
             session.add(job)
-        return await self.get(job.id)
-
-    async def create_blocked(self, new: NewJob, reason: str) -> Job:
-        """Record a job that screening refused, so `/history` and moderators can see it."""
-        job = await self.create(new)
-        await self.finish(job.id, JobStatus.BLOCKED, error=reason)
         return await self.get(job.id)
 
     async def get(self, job_id: int) -> Job:

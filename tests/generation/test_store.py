@@ -162,6 +162,21 @@ def a_claim_like(claim: Claim) -> Claim:
     return Claim(timedelta(seconds=30), holder=claim.holder)
 
 
+async def test_a_refused_prompt_is_never_stored_as_queued_even_for_a_moment(
+    store: JobStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A queued row, however briefly, could be taken over by another process and run."""
+
+    async def second_step(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the refused job was stored queued, then finished")
+
+    monkeypatch.setattr(store, "finish", second_step)
+    blocked = await store.create_blocked(new_job(channel_id=5), "a phone number")
+    assert blocked.status is JobStatus.BLOCKED and blocked.finished_at is not None
+    assert blocked.error == "a phone number"
+    assert await store.take_over(a_claim(), lambda _guild: True) == []
+
+
 async def test_refused_prompts_records_go_at_the_retention_age(store: JobStore) -> None:
     blocked = await store.create_blocked(new_job(), "a phone number")
     done = await store.create(new_job())
