@@ -39,6 +39,15 @@ def bucket_for(size: int, buckets: Sequence[int]) -> int:
     return ordered[index] if index < len(ordered) else size
 
 
+def compile_buckets(buckets: Sequence[int], max_batch: int) -> tuple[int, ...]:
+    """The batch sizes compiled graphs run at: the buckets below `max_batch`, then `max_batch`
+    itself, so that no batch is padded past the largest one the scheduler makes (with buckets
+    [1, 4, 16] and batches of at most 8, a batch of 5 runs as 8, not 16)."""
+    if not buckets:
+        return ()
+    return (*sorted({bucket for bucket in buckets if bucket < max_batch}), max_batch)
+
+
 def enable_compile_cache(folder: Path) -> None:
     """Point inductor's FX graph and kernel caches at `folder` (kept across restarts)."""
     folder.mkdir(parents=True, exist_ok=True)

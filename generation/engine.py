@@ -18,7 +18,13 @@ from typing import Any
 import torch
 from PIL import Image
 
-from generation.acceleration import Acceleration, bucket_for, log_warmup, optimize_pipeline
+from generation.acceleration import (
+    Acceleration,
+    bucket_for,
+    compile_buckets,
+    log_warmup,
+    optimize_pipeline,
+)
 from generation.errors import BackendError, JobCancelled, ModelUnavailable, OutOfMemory
 from generation.params import Sampler, parse_aspect_ratio, size_for_aspect
 from generation.settings import GenerationSettings
@@ -121,7 +127,9 @@ class DiffusionEngine:
         registered, spec = settings.spec(name)
         engine = cls.load(registered, spec.source, device=settings.device, dtype=settings.dtype)
         # Padding buys compiled graphs their fixed shapes; without them it is only wasted work.
-        engine.buckets = tuple(sorted(settings.batch_buckets)) if settings.compile else ()
+        engine.buckets = (
+            compile_buckets(settings.batch_buckets, settings.max_batch) if settings.compile else ()
+        )
         engine.acceleration = optimize_pipeline(
             engine._base,
             device=engine.device,
@@ -156,12 +164,12 @@ class DiffusionEngine:
                 if size not in sizes:
                     sizes.append(size)
             for width, height in sizes:
-                engine.warm_up(width, height, settings.max_batch)
+                engine.warm_up(width, height)
         return engine
 
-    def warm_up(self, width: int, height: int, max_batch: int) -> None:
-        """Run every bucket up to `max_batch` once, so compiling happens now and not in service."""
-        buckets = [b for b in self.buckets if b <= max_batch] or [1]
+    def warm_up(self, width: int, height: int) -> None:
+        """Run every bucket once, so compiling happens now and not in service."""
+        buckets = self.buckets or (1,)
         key = BatchKey(self.name, False, width, height, 2, 7.5, Sampler.DPMPP_2M, 1.0)
         for index, bucket in enumerate(buckets, start=1):
             started = time.perf_counter()

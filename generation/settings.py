@@ -81,8 +81,9 @@ class GenerationSettings(BaseSettings):
     ray_deploy: bool = True
     # Load the default model at start rather than on the first job.
     warmup: bool = True
-    # Speed (see generation/acceleration.py). Batches are padded up to the next bucket so compiled
-    # graphs see a handful of shapes and never recompile in service; empty means no padding.
+    # Speed (see generation/acceleration.py). With compile on, batches are padded up to the next
+    # bucket so compiled graphs see a handful of shapes and never recompile in service; buckets past
+    # max_batch give way to max_batch itself (see `compile_buckets`); empty means no padding.
     batch_buckets: tuple[int, ...] = (1, 2, 4, 8, 16)
     compile: bool = False
     compile_mode: Literal["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"] = (

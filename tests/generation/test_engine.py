@@ -106,6 +106,16 @@ def test_bucket_for() -> None:
     assert bucket_for(3, ()) == 3
 
 
+def test_no_batch_is_padded_past_the_largest_the_scheduler_makes() -> None:
+    from generation.acceleration import compile_buckets
+
+    assert compile_buckets((1, 4, 16), 8) == (1, 4, 8)
+    assert compile_buckets((16, 1, 2, 4, 8), 8) == (1, 2, 4, 8)
+    assert compile_buckets((1, 2), 8) == (1, 2, 8)
+    assert compile_buckets((1, 2, 4), 1) == (1,)
+    assert compile_buckets((), 8) == ()
+
+
 def test_vae_tiling_tiles_upscales_but_no_aspect_ratio_of_the_model_size(demo_model: Path) -> None:
     from generation.settings import GenerationSettings, ModelSpec
 
