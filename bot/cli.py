@@ -33,11 +33,16 @@ from generation.params import (
     Limits,
     Sampler,
     check_params,
-    new_seed,
     parse_aspect_ratio,
+    seed_series,
     size_for_aspect,
 )
-from moderation.errors import ClassifierUnavailable, LicenseNotAccepted, ModerationError
+from moderation.errors import (
+    ClassifierUnavailable,
+    LicenseNotAccepted,
+    ModerationError,
+    SemanticUnavailable,
+)
 
 if TYPE_CHECKING:
     from PIL import Image
@@ -123,7 +128,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         for line in exc.lines:
             print(line, file=sys.stderr)
         raise SystemExit(EXIT_OPERATOR_ERROR) from None
-    except ClassifierUnavailable as exc:
+    except (ClassifierUnavailable, SemanticUnavailable) as exc:
         raise SystemExit(f"refusing to start: {exc}") from None
     except (ModelUnavailable, BackendError) as exc:
         raise SystemExit(f"cannot start: {exc}") from None
@@ -247,10 +252,7 @@ def _cli_params(
         width, height = size_for_aspect(*parse_aspect_ratio(args.ar), pixel_budget)
     if not 1 <= args.n <= 4:
         raise InvalidParameters("n", "--n must be between 1 and 4")
-    if args.seed is not None:
-        seeds = tuple(args.seed + i for i in range(args.n))
-    else:
-        seeds = tuple(new_seed() for _ in range(args.n))
+    seeds = seed_series(args.seed, args.n)
     return GenerationParams(
         prompt=args.prompt,
         model=model,

@@ -15,11 +15,10 @@ from bot.errors import FlagError
 from bot.flags import InlineFlags, parse_flags
 from generation.errors import InvalidParameters
 from generation.params import (
-    MAX_SEED,
     GenerationParams,
     Sampler,
-    new_seed,
     parse_aspect_ratio,
+    seed_series,
     size_for_aspect,
 )
 from generation.settings import ModelSpec
@@ -86,7 +85,6 @@ def build_params(
         raise InvalidParameters(
             "strength", "strength only applies with an attached image; attach one or drop it"
         )
-    first = seed if seed is not None else new_seed()
     params = GenerationParams(
         prompt=flags.prompt,
         model=model,
@@ -96,7 +94,7 @@ def build_params(
         steps=steps if steps is not None else spec.steps,
         guidance=guidance if guidance is not None else spec.guidance,
         sampler=Sampler.parse(options.sampler) if options.sampler else spec.sampler,
-        seeds=tuple((first + i) % (MAX_SEED + 1) for i in range(count)),
+        seeds=seed_series(seed, count),
         strength=strength if strength is not None else default_strength,
     )
     return BuiltParams(params, tuple(notes))

@@ -77,6 +77,13 @@ def new_seed() -> int:
     return secrets.randbelow(MAX_SEED + 1)
 
 
+def seed_series(first: int | None, count: int) -> tuple[int, ...]:
+    """The seeds of `count` images: `first` (a new random one if None) and the ones after it,
+    wrapping past MAX_SEED, so any valid first seed makes a valid series."""
+    start = new_seed() if first is None else first
+    return tuple((start + index) % (MAX_SEED + 1) for index in range(count))
+
+
 def parse_aspect_ratio(text: str) -> tuple[int, int]:
     """Parse "16:9" (or "16x9", "16X9", "16×9", "16/9") into a pair of positive integers."""
     shown = text if len(text) <= _SHOWN_CHARS else text[: _SHOWN_CHARS - 1] + "…"

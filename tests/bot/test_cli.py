@@ -57,6 +57,19 @@ def generate(model: Path, out: Path, *extra: str) -> list[Path]:
     return sorted(out.glob("*.png"))
 
 
+def test_generate_wraps_a_series_of_seeds_past_the_largest_as_imagine_does(
+    demo_model: Path, operator_env: Path
+) -> None:
+    from generation.params import MAX_SEED
+
+    images = generate(demo_model, operator_env / "a", "a red fox", "--n", "2", "--seed", str(MAX_SEED))
+    seeds = []
+    for path in images:
+        with Image.open(path) as png:
+            seeds.append(json.loads(png.text["imagine-bot"])["seed"])
+    assert sorted(seeds) == [0, MAX_SEED]
+
+
 def pixels(path: Path) -> np.ndarray:
     with Image.open(path) as image:
         return np.asarray(image.convert("RGB"))
@@ -320,6 +333,20 @@ def test_a_metrics_port_in_use_is_named(
             cli("generate", "--model", str(demo_model), "a red fox", "--width", "64", "--height", "64") == 2
         )
     told_plainly(capsys, f"GENERATION_METRICS_PORT: port {port} on 127.0.0.1 is already in use")
+
+
+def test_semantic_screening_without_its_model_refuses_to_start_in_one_line(
+    demo_model: Path,
+    operator_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("MODERATION_SEMANTIC", "true")
+    monkeypatch.setenv("MODERATION_SEMANTIC_MODEL_PATH", str(operator_env / "no-model-here"))
+    with pytest.raises(SystemExit) as refused:
+        main(["generate", "--model", str(demo_model), "a red fox", "--width", "64", "--height", "64"])
+    assert str(refused.value.code).startswith("refusing to start: no sentence-transformers model in")
+    assert "Traceback" not in capsys.readouterr().err
 
 
 @pytest.fixture
