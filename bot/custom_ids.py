@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.errors import BadButton
+from generation.models import MAX_JOB_ID
 from generation.params import MAX_COUNT
 
 PREFIX = "imagine"
-# Job ids are database integers; anything longer than this is not one of ours.
-_ID = re.compile(r"[1-9][0-9]{0,17}")
+_ID = re.compile(r"[1-9][0-9]{0,9}")
 _INDEX = re.compile(r"[0-9]{1,2}")
 
 
@@ -61,7 +61,7 @@ def parse_rest(action: Action, rest: str) -> JobButton:
     if len(parts) != expected:
         raise BadButton("it does not name a job and image")
     job, *index = parts
-    if not _ID.fullmatch(job):
+    if not _ID.fullmatch(job) or int(job) > MAX_JOB_ID:
         raise BadButton("it does not name a job")
     if not index:
         return JobButton(action, int(job))

@@ -13,6 +13,10 @@ from generation.params import GenerationParams, JobKind
 from moderation.database import Base, StrEnumType, utcnow
 from moderation.outcome import ImageAction
 
+# Job ids are 32-bit integers in PostgreSQL: a larger number is never a job, and asking the
+# database for one fails rather than finding nothing.
+MAX_JOB_ID = 2**31 - 1
+
 
 class JobStatus(StrEnum):
     QUEUED = "queued"

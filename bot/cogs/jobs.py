@@ -13,14 +13,13 @@ from bot import formatting, wording
 from bot.interactions import defer
 from bot.jobflow import where_of
 from generation.errors import JobNotFound
-from generation.models import JobStatus
+from generation.models import MAX_JOB_ID, JobStatus
 from generation.service import guild_key
 
 if TYPE_CHECKING:
     from bot.client import ImagineBot
 
 Interaction = discord.Interaction[Any]
-_JOB_ID_MAX = 2**53
 
 
 class JobsCog(commands.Cog):
@@ -68,7 +67,7 @@ class JobsCog(commands.Cog):
     )
     @app_commands.describe(job="The job number (see /queue)")
     async def cancel(
-        self, interaction: Interaction, job: app_commands.Range[int, 1, _JOB_ID_MAX] | None = None
+        self, interaction: Interaction, job: app_commands.Range[int, 1, MAX_JOB_ID] | None = None
     ) -> None:
         await defer(interaction, ephemeral=True, thinking=True)
         flow = self.bot.flow
@@ -106,7 +105,7 @@ class JobsCog(commands.Cog):
 
     @app_commands.command(name="job", description="Show a job again, with its images and buttons")
     @app_commands.describe(job="The job number (in the footer of its message)")
-    async def job(self, interaction: Interaction, job: app_commands.Range[int, 1, _JOB_ID_MAX]) -> None:
+    async def job(self, interaction: Interaction, job: app_commands.Range[int, 1, MAX_JOB_ID]) -> None:
         await defer(interaction, ephemeral=True, thinking=True)
         service = self.bot.services.generation
         try:

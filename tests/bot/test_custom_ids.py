@@ -18,7 +18,7 @@ from bot.errors import BadButton
         JobButton(Action.DELETE, 12),
         JobButton(Action.CANCEL, 9),
         JobButton(Action.UPSCALE, 12, 0),
-        JobButton(Action.VARY, 123456789012, 3),
+        JobButton(Action.VARY, 2**31 - 1, 3),
     ],
 )
 def test_round_trip(button: JobButton) -> None:
@@ -32,6 +32,10 @@ def test_templates_match_what_the_bot_makes() -> None:
         assert re.fullmatch(template, make_custom_id(action, 5, 0 if action.takes_index else None))
 
 
+def test_the_largest_job_id_is_still_one() -> None:
+    assert parse_custom_id("imagine:rerun:2147483647").job_id == 2**31 - 1
+
+
 @pytest.mark.parametrize(
     "custom_id",
     [
@@ -41,6 +45,7 @@ def test_templates_match_what_the_bot_makes() -> None:
         "imagine:rerun:-4",
         "imagine:rerun:1:2",
         "imagine:rerun:99999999999999999999999",
+        "imagine:rerun:2147483648",  # past the largest job id PostgreSQL can hold
         "imagine:upscale:5",
         "imagine:upscale:5:4",
         "imagine:upscale:5:-1",
