@@ -78,7 +78,6 @@ class GuildPolicy(BaseModel):
     allowed_channel_ids: list[int] = Field(default_factory=list, max_length=100)
     moderator_role_id: int | None = Field(default=None, gt=0)
     log_channel_id: int | None = Field(default=None, gt=0)
-    dms_allowed: bool = False
 
     @field_validator("banned_terms")
     @classmethod
@@ -164,8 +163,6 @@ def _invalid(exc: ValidationError) -> InvalidPolicy:
     return InvalidPolicy(key, message)
 
 
-_TRUE = frozenset({"true", "yes", "on", "1", "enable", "enabled", "allow", "allowed"})
-_FALSE = frozenset({"false", "no", "off", "0", "disable", "disabled", "deny", "denied"})
 _EMPTY = frozenset({"", "none", "null", "clear", "-"})
 _MENTION = re.compile(r"<(?:#|@&|@!?)(\d+)>")
 _MAX_SNOWFLAKE = (1 << 64) - 1
@@ -189,12 +186,6 @@ def _parse_value(key: str, annotation: Any, raw: str) -> Any:
         if choice not in {m.value for m in NsfwMode}:
             raise InvalidPolicy(key, f"must be one of: {', '.join(m.value for m in NsfwMode)}")
         return NsfwMode(choice)
-    if annotation is bool:
-        if text.lower() in _TRUE:
-            return True
-        if text.lower() in _FALSE:
-            return False
-        raise InvalidPolicy(key, f"{text!r} is not on or off")
     if annotation is int:
         try:
             return int(text.replace("_", "").replace(",", ""))
@@ -215,13 +206,17 @@ def _parse_value(key: str, annotation: Any, raw: str) -> Any:
     raise InvalidPolicy(key, "this setting cannot be changed from text")
 
 
+# Settings earlier versions stored and this one drops without a word: `dms_allowed` never did anything
+# (direct messages belong to no server; DISCORD_DMS_ALLOWED decides them).
+_RETIRED_KEYS = frozenset({"dms_allowed"})
+
+
 def _from_stored(data: Mapping[str, Any], guild_id: int) -> GuildPolicy:
     """Load a stored policy; a key this version no longer knows or accepts is dropped, not fatal."""
     known = {k: v for k, v in data.items() if k in GuildPolicy.model_fields}
-    if len(known) != len(data):
-        log.warning(
-            "guild %d: ignoring unknown stored policy keys %s", guild_id, sorted(set(data) - set(known))
-        )
+    unknown = set(data) - set(known) - _RETIRED_KEYS
+    if unknown:
+        log.warning("guild %d: ignoring unknown stored policy keys %s", guild_id, sorted(unknown))
     while True:
         try:
             return GuildPolicy.model_validate(known)

@@ -34,9 +34,9 @@ Interaction = discord.Interaction[Any]
 TermKind = Literal["term", "pattern"]
 # The lists have their own commands (/policy terms); `set` is for single values.
 _LIST_KEYS = {"banned_terms", "banned_patterns"}
-# Direct messages have no server: the operator's bot settings decide them, and this field does nothing.
-_NOT_SETTABLE = {"dms_allowed"}
-SETTABLE_KEYS = tuple(key for key in GuildPolicy.model_fields if key not in _LIST_KEYS | _NOT_SETTABLE)
+# What moderators may look for: direct messages have no server, so the bot's settings decide them.
+_OPERATOR_SETTINGS = {"dms_allowed", "dms"}
+SETTABLE_KEYS = tuple(key for key in GuildPolicy.model_fields if key not in _LIST_KEYS)
 # What an action answers: a text, or a text with a file (a list too long for a message).
 Answer = str | tuple[str, discord.File]
 
@@ -111,7 +111,7 @@ class ModerationCog(commands.Cog):
     ) -> None:
         async def change(guild_id: int, before: GuildPolicy) -> str:
             name = setting_name(key)
-            if name in _NOT_SETTABLE:
+            if name in _OPERATOR_SETTINGS:
                 raise InvalidPolicy(name, wording.dms_not_a_server_setting())
             if name in _LIST_KEYS:
                 # `set` would replace the whole list: a moderator adding one term would lose the others.

@@ -17,7 +17,6 @@ def test_defaults_are_the_safe_choice() -> None:
     assert policy.max_pixels == 1024 * 1024
     assert policy.max_count == 4
     assert policy.allowed_channel_ids == []
-    assert policy.dms_allowed is False
 
 
 @pytest.mark.parametrize(
@@ -29,8 +28,6 @@ def test_defaults_are_the_safe_choice() -> None:
         ("max_steps", "30", "max_steps", 30),
         ("max_pixels", "1_048_576", "max_pixels", 1024 * 1024),
         ("max_count", "1", "max_count", 1),
-        ("dms_allowed", "yes", "dms_allowed", True),
-        ("dms_allowed", "off", "dms_allowed", False),
         ("allowed_channel_ids", "<#123>, <#456> 789", "allowed_channel_ids", [123, 456, 789]),
         ("allowed_channel_ids", "none", "allowed_channel_ids", []),
         ("moderator_role_id", "<@&42>", "moderator_role_id", 42),
@@ -59,7 +56,6 @@ def test_with_setting_parses_what_a_moderator_types(
         ("max_steps", "0", "max_steps", "greater than or equal to 1"),
         ("max_count", "5", "max_count", "less than or equal to 4"),
         ("nsfw_mode", "always", "nsfw_mode", "must be one of"),
-        ("dms_allowed", "maybe", "dms_allowed", "not on or off"),
         ("log_channel_id", "#general", "log_channel_id", "not an id"),
         # A digit int() refuses ("²" is one) and ids beyond Discord's 64 bits are refused, not crashes.
         ("moderator_role_id", "²", "moderator_role_id", "not an id"),

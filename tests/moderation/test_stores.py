@@ -86,7 +86,7 @@ async def test_terms_and_patterns_add_remove_with_audit(sessions: Sessions) -> N
 async def test_reset_returns_to_defaults(sessions: Sessions) -> None:
     audit = AuditLog(sessions)
     store = PolicyStore(sessions, audit)
-    await store.set(GUILD, "dms_allowed", "on", actor_id=MOD)
+    await store.set(GUILD, "max_steps", "30", actor_id=MOD)
     assert await store.reset(GUILD, actor_id=MOD) == GuildPolicy()
     assert await store.get(GUILD) == GuildPolicy()
     assert (await audit.recent(GUILD, limit=1))[0].action is AuditAction.POLICY_RESET
@@ -117,6 +117,22 @@ async def test_stored_policy_with_unknown_or_invalid_keys_still_loads(sessions: 
     policy = await store.get(GUILD)
     assert policy.max_steps == 20
     assert policy.max_count == GuildPolicy().max_count
+
+
+async def test_the_retired_dms_setting_is_dropped_without_a_warning(
+    sessions: Sessions, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Earlier versions stored `dms_allowed`, which no server could use: it goes quietly."""
+    store = PolicyStore(sessions)
+    await store.set(GUILD, "max_steps", "20", actor_id=MOD)
+    async with sessions() as session, session.begin():
+        await session.execute(
+            update(GuildPolicyRow)
+            .where(GuildPolicyRow.guild_id == GUILD)
+            .values(policy={"max_steps": 20, "dms_allowed": True})
+        )
+    assert await store.get(GUILD) == GuildPolicy(max_steps=20)
+    assert "ignoring" not in caplog.text
 
 
 async def test_bans_expire_and_check_raises(sessions: Sessions) -> None:
