@@ -98,7 +98,8 @@ async def build_services(
     backend: Backend | None = None,
     model: str | None = None,
 ) -> Services:
-    """Migrate the database, then wire stores, classifiers and the generation service together."""
+    """Load the classifiers (nothing starts without them), migrate the database, then wire the stores
+    and the generation service together."""
     # 1. The safety classifier first: without it nothing may start, so fail before anything else.
     if classifier is None:
         classifier = await asyncio.to_thread(load_classifier, settings, model)
@@ -148,7 +149,7 @@ async def build_services(
     if settings.generation.metrics_port:
 
         async def healthy() -> bool:
-            return service.scheduler.healthy()
+            return service.scheduler.healthy() and service.backend.failure() is None
 
         server = MetricsServer(
             metrics, healthy, host=settings.generation.metrics_host, port=settings.generation.metrics_port

@@ -25,7 +25,7 @@ from generation.acceleration import (
     log_warmup,
     optimize_pipeline,
 )
-from generation.errors import BackendError, JobCancelled, ModelUnavailable, OutOfMemory
+from generation.errors import BackendError, DeviceFailed, JobCancelled, ModelUnavailable, OutOfMemory
 from generation.params import Sampler, parse_aspect_ratio, size_for_aspect
 from generation.settings import GenerationSettings
 
@@ -68,7 +68,8 @@ class BatchRequest:
 
 
 def pick_device(setting: str) -> torch.device:
-    """Resolve "auto" to CUDA when present, else CPU; anything else is taken as a torch device name."""
+    """Resolve "auto" to CUDA when present, else Apple's MPS, else the CPU; anything else is taken
+    as a torch device name."""
     if setting == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -322,6 +323,8 @@ class DiffusionEngine:
                 output = pipeline(**kwargs)
         except torch.cuda.OutOfMemoryError as exc:
             out_of_memory = str(exc)
+        except torch.AcceleratorError as exc:
+            raise DeviceFailed(f"the GPU failed: {_first_line(exc)}") from exc
         except RuntimeError as exc:
             if "out of memory" not in str(exc).lower():
                 raise BackendError(f"pipeline failed: {exc}") from exc
@@ -369,3 +372,9 @@ def fit_to_grid(image: Image.Image, width: int, height: int) -> Image.Image:
     left = (resized.width - width) // 2
     top = (resized.height - height) // 2
     return resized.crop((left, top, left + width, top + height))
+
+
+def _first_line(exc: BaseException) -> str:
+    """CUDA errors come with paragraphs of advice on debugging; the first line says what happened."""
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__

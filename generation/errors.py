@@ -89,3 +89,8 @@ class BackendError(GenerationError):
 
 class OutOfMemory(BackendError):
     """The device ran out of memory for a batch of this size."""
+
+
+class DeviceFailed(BackendError):
+    """The GPU failed in a way that leaves it unusable until its process restarts (an illegal
+    memory access, a device-side assert): every later batch on it would fail too."""

@@ -28,5 +28,8 @@ class Backend(Protocol):
         `on_preview` is a wish, not a promise: a backend without a preview decoder never calls it.
         """
 
+    def failure(self) -> str | None:
+        """Why the backend can run no more batches until the bot restarts (its GPU failed), or None."""
+
     async def close(self) -> None:
         """Release threads, models and connections."""

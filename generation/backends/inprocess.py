@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from PIL import Image
 
 from generation.engine import BatchRequest, DiffusionEngine, PreviewCallback, StepCallback, StopCheck
-from generation.errors import ModelUnavailable
+from generation.errors import DeviceFailed, ModelUnavailable
 from generation.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
@@ -24,6 +24,7 @@ class InProcessBackend:
         self._loading: dict[str, asyncio.Future[DiffusionEngine]] = {}
         # One thread per slot: the scheduler never runs more batches at once than there are slots.
         self._executor = ThreadPoolExecutor(max_workers=settings.gpu_slots, thread_name_prefix="diffusion")
+        self._device_failure: str | None = None
 
     async def start(self) -> None:
         if self._settings.warmup:
@@ -56,10 +57,19 @@ class InProcessBackend:
     ) -> list[Image.Image]:
         engine = await self.engine(request.key.model)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._executor,
-            lambda: engine.run(request, on_step=on_step, should_stop=should_stop, on_preview=on_preview),
-        )
+        try:
+            return await loop.run_in_executor(
+                self._executor,
+                lambda: engine.run(request, on_step=on_step, should_stop=should_stop, on_preview=on_preview),
+            )
+        except DeviceFailed as exc:
+            if self._device_failure is None:
+                log.critical("%s; no image can be made until the bot restarts (/healthz says 503)", exc)
+            self._device_failure = str(exc)
+            raise
+
+    def failure(self) -> str | None:
+        return self._device_failure
 
     async def close(self) -> None:
         # The running batch stops at its next step (the scheduler has stopped); wait for it off the

@@ -33,7 +33,7 @@ from generation.engine import (
     StepCallback,
     StopCheck,
 )
-from generation.errors import BackendError, GenerationError, JobCancelled, OutOfMemory
+from generation.errors import BackendError, DeviceFailed, GenerationError, JobCancelled, OutOfMemory
 from generation.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ class DiffusionReplica:
         self._settings = settings
         self._engines: dict[str, DiffusionEngine] = {}
         self._lock = asyncio.Lock()
-        self._max_batch = max_batch
+        self._device_failure: str | None = None
         self.run_batched.set_max_batch_size(max(1, max_batch))  # type: ignore[attr-defined]
         self.run_batched.set_batch_wait_timeout_s(batch_wait_s)  # type: ignore[attr-defined]
         self._engine(settings.default_model)
@@ -202,6 +202,9 @@ class DiffusionReplica:
             yield Failed("cancelled", str(exc))
         except Exception as exc:  # the group's own failure, reported to its callers alone
             log.exception("a batch of %d images failed on this replica", len(items))
+            if isinstance(exc, DeviceFailed):
+                # Every later call here would fail too: the health check has Serve replace us.
+                self._device_failure = str(exc)
             yield Failed(
                 "error", str(exc) if isinstance(exc, GenerationError) else f"the replica failed: {exc}"
             )
@@ -210,6 +213,8 @@ class DiffusionReplica:
 
     def check_health(self) -> None:
         """Serve calls this; raising marks the replica unhealthy and gets it replaced."""
+        if self._device_failure is not None:
+            raise RuntimeError(f"this replica cannot be used again: {self._device_failure}")
 
 
 def _replica_failure(failed: Failed) -> GenerationError:
@@ -389,6 +394,9 @@ class RayBackend:
         finally:
             if not pending.done():
                 pending.cancel()
+
+    def failure(self) -> str | None:
+        return None  # a replica whose GPU failed is replaced by Serve (see `check_health`)
 
     async def close(self) -> None:
         def shutdown() -> None:

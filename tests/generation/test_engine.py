@@ -5,10 +5,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine, fit_to_grid
-from generation.errors import JobCancelled, ModelUnavailable
+from generation.errors import DeviceFailed, JobCancelled, ModelUnavailable
 from generation.params import Sampler, size_for_aspect
 
 
@@ -28,6 +29,52 @@ def pixels(image: Image.Image) -> np.ndarray:
 def test_loads_through_from_pretrained_on_cpu_in_fp32(engine: DiffusionEngine) -> None:
     assert engine.device.type == "cpu"
     assert str(engine.dtype) == "torch.float32"
+
+
+def gpu_fault(*_args: object, **_kwargs: object) -> None:
+    raise torch.AcceleratorError(
+        "CUDA error: an illegal memory access was encountered\n"
+        "CUDA kernel errors might be asynchronously reported at some other API call, so the stacktrace..."
+    )
+
+
+def test_a_gpu_fault_is_a_device_failure_named_in_one_line(
+    demo_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    faulty = DiffusionEngine.load("demo", str(demo_model), device="cpu")
+    monkeypatch.setattr(faulty._base.unet, "forward", gpu_fault)
+    with pytest.raises(DeviceFailed) as failed:
+        faulty.run(BatchRequest(key(), (BatchItem("a boat", "", 1),)))
+    assert str(failed.value) == "the GPU failed: CUDA error: an illegal memory access was encountered"
+
+
+async def test_after_a_gpu_fault_the_in_process_backend_says_it_cannot_serve(
+    demo_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A CUDA context an illegal access broke stays broken: /healthz must say so (see bot/app.py)."""
+    from generation.backends.inprocess import InProcessBackend
+    from generation.settings import GenerationSettings, ModelSpec
+
+    settings = GenerationSettings(
+        models={"demo": ModelSpec(source=str(demo_model), width=64, height=64)},
+        default_model="demo",
+        device="cpu",
+        image_dir=tmp_path,
+    )
+    backend = InProcessBackend(settings)
+    try:
+        await backend.start()
+        assert backend.failure() is None
+        monkeypatch.setattr((await backend.engine("demo"))._base.unet, "forward", gpu_fault)
+        with pytest.raises(DeviceFailed):
+            await backend.run(
+                BatchRequest(key(), (BatchItem("a boat", "", 1),)),
+                on_step=lambda _step, _total: None,
+                should_stop=lambda: False,
+            )
+        assert backend.failure() == "the GPU failed: CUDA error: an illegal memory access was encountered"
+    finally:
+        await backend.close()
 
 
 def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from generation.backends.ray import DiffusionReplica, Done, Failed, Preview, Progress, _Caller
 from generation.engine import BatchItem, BatchKey, BatchRequest
 from generation.params import Sampler
@@ -23,6 +25,7 @@ class BareReplica(DiffusionReplica):
         self._settings = settings
         self._engines = {}
         self._lock = asyncio.Lock()
+        self._device_failure = None
 
 
 def replica(model: Path) -> BareReplica:
@@ -85,3 +88,23 @@ async def test_a_group_whose_callers_have_all_gone_stops(demo_model: Path) -> No
     rows = await stream(bare, [batch("demo", 50, 1)], [_Caller(False, gone=True)])
     (outcome,) = [e for e in events_of(rows, 0) if not isinstance(e, Progress)]
     assert isinstance(outcome, Failed) and outcome.kind == "cancelled"
+
+
+async def test_a_replica_whose_gpu_failed_fails_its_health_check_to_be_replaced(
+    demo_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generation.errors import DeviceFailed
+
+    bare = replica(demo_model)
+    bare.check_health()
+    engine = bare._engine("demo")
+
+    def gpu_fault(*_args: object, **_kwargs: object) -> None:
+        raise DeviceFailed("the GPU failed: CUDA error: an illegal memory access was encountered")
+
+    monkeypatch.setattr(engine, "run", gpu_fault)
+    rows = await stream(bare, [batch("demo", 3, 1)], [_Caller(False)])
+    (outcome,) = events_of(rows, 0)
+    assert isinstance(outcome, Failed) and "illegal memory access" in outcome.message
+    with pytest.raises(RuntimeError, match="cannot be used again: the GPU failed"):
+        bare.check_health()

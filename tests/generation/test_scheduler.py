@@ -38,6 +38,9 @@ class ScriptedBackend:
 
     async def start(self) -> None: ...
 
+    def failure(self) -> str | None:
+        return None
+
     async def close(self) -> None: ...
 
     async def run(
