@@ -26,8 +26,8 @@ one that fails is recorded with the end of its log while the sweep goes on. The 
 (gpu_bench-<card>.json under --out) is rewritten after every variant, so a run cut short keeps what
 it measured.
 
-On a borrowed GPU (run with carry [".whl"] and timeout_s 570: the repository is not installed there, and
-bench/gpu_wheels.sh, run beforehand, put the wheels it lacks in .whl/):
+On a GPU machine with PyTorch but without network access or this project installed (copy the
+repository there with .whl/, which bench/gpu_wheels.sh fills beforehand on a machine with network):
 
     python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl && export PYTHONPATH=/tmp/site:$PWD && PYTHONUNBUFFERED=1 python3 bench/gpu_bench.py --out $OUT --budget-s 480
 

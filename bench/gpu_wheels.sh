@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Download into .whl/, as wheels for the GPU machine (Python 3.12, x86-64 Linux, no network there),
-# what bench/gpu_bench.py imports that the machine's image lacks. The image has torch, transformers,
+# Download into .whl/, as wheels for a GPU machine without network (Python 3.12, x86-64 Linux), what
+# bench/gpu_bench.py imports that a PyTorch GPU image lacks. Such an image has torch, transformers,
 # huggingface-hub, accelerate, numpy, pillow, aiohttp and prometheus-client; it lacks diffusers and the
 # settings' pydantic stack. Versions are the ones installed in .venv, which the CPU runs checked.
 # The device command in bench/gpu_bench.py's docstring installs them with --no-index --no-deps.
@@ -15,7 +15,7 @@ packages=(
   python-dotenv
   annotated-types
   typing-inspection
-  # The image has typing-extensions, but pydantic-core needs >= 4.16 and the image's version is not
+  # Such images have typing-extensions, but pydantic-core needs >= 4.16 and their version is not
   # known; a newer typing-extensions only adds names.
   typing-extensions
 )

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from bot.errors import FlagError
 from generation.errors import InvalidParameters
 from generation.params import MAX_COUNT, MAX_SEED, MAX_STEPS, parse_aspect_ratio
+from moderation.policy import DEFAULT_MAX_STEPS
 
 # Dashes that keyboards and autocorrect put where "--" was typed: hyphen, non-breaking hyphen, figure
 # dash, en dash, em dash, horizontal bar, minus sign. "—ar" (iOS) and "–ar" (macOS, Android) are flags;
@@ -59,7 +60,7 @@ KNOWN_FLAGS = {
     "ar": "aspect ratio, e.g. --ar 16:9",
     "seed": f"seed of the first image, 0 to {MAX_SEED}",
     "no": "what to leave out (negative prompt), e.g. --no text, watermark",
-    "steps": f"denoising steps, 1 to {MAX_STEPS}",
+    "steps": f"denoising steps, 1 to this server's max_steps ({DEFAULT_MAX_STEPS} unless its moderators change it)",
     "cfg": "guidance scale, 0 to 30",
     "n": f"number of images, 1 to {MAX_COUNT}",
     "strength": "how far to move from the attached image, 0.05 to 1",

@@ -165,7 +165,7 @@ def queued_line(job_id: int, position: Position | None, eta_s: float | None) -> 
 
 
 def progress_line(job_id: int, step: int, total: int, *, width: int = 20) -> str:
-    """A text progress bar, e.g. `Job #4 ▰▰▰▰▱▱▱▱▱▱ 40% (step 4/10)`."""
+    """A text progress bar, e.g. `Job #4 `████░░░░░░` 40% (step 4/10)` (at width 10)."""
     total = max(total, 1)
     step = min(max(step, 0), total)
     filled = round(width * step / total)

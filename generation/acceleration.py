@@ -138,7 +138,8 @@ def optimize_pipeline(
     vae_tile_above_pixels: int = 0,
     cuda_graph_max_batch: int = 0,
 ) -> Acceleration:
-    """Apply the speed-ups that preserve the output (up to rounding); says what was applied."""
+    """Apply the speed-ups; says what was applied. All preserve the output up to rounding, except
+    tiled VAE decoding of large images (`vae_tile_above_pixels`), whose tile seams blend."""
     done = Acceleration()
     if fuse_qkv:
         # One matmul for Q, K and V instead of three: fewer, larger kernels.

@@ -173,7 +173,7 @@ class Scheduler:
         return self._loop_task is not None and not self._loop_task.done()
 
     async def idle(self) -> None:
-        """Wait until nothing is queued or running (tests and graceful shutdown)."""
+        """Wait until nothing is queued or running (for tests)."""
         while len(self.queue) or self._running or self._tasks:  # noqa: ASYNC110 (several conditions)
             await asyncio.sleep(0.02)
 

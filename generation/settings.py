@@ -51,7 +51,10 @@ class GenerationSettings(BaseSettings):
         default_factory=lambda: {
             "sd15": ModelSpec(source=DEFAULT_MODEL_SOURCE, preview_vae=DEFAULT_PREVIEW_VAE)
         },
-        description="model registry, as JSON: {name: {source, width, height, steps, sampler, license, preview_vae}}",
+        description=(
+            "model registry, as JSON: "
+            "{name: {source, width, height, steps, guidance, sampler, license, preview_vae}}"
+        ),
     )
     default_model: str = "sd15"
     device: str = "auto"

@@ -191,7 +191,7 @@ class JobStore:
         return await self.get(job_id)
 
     async def unfinished(self) -> list[Job]:
-        """Jobs left queued or running, oldest first: what a restart must resume."""
+        """Jobs queued or running, oldest first, whoever holds them."""
         async with self._sessions() as session:
             rows = await session.scalars(select(Job).where(Job.status.in_(_UNFINISHED)).order_by(Job.id))
             return list(rows)

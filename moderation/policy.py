@@ -60,6 +60,10 @@ def compiled_patterns(patterns: tuple[str, ...]) -> tuple[Any, ...]:
     return tuple(compile_pattern(p) for p in patterns)
 
 
+# A server's steps limit until its moderators change it (the model's own limit is MAX_STEPS).
+DEFAULT_MAX_STEPS = 50
+
+
 class GuildPolicy(BaseModel):
     """A guild's content policy. Unknown keys are refused; every field has a safe default."""
 
@@ -68,7 +72,7 @@ class GuildPolicy(BaseModel):
     nsfw_mode: NsfwMode = NsfwMode.OFF
     banned_terms: list[str] = Field(default_factory=list, max_length=MAX_BANNED_TERMS)
     banned_patterns: list[str] = Field(default_factory=list, max_length=MAX_BANNED_PATTERNS)
-    max_steps: int = Field(default=50, ge=1, le=150)
+    max_steps: int = Field(default=DEFAULT_MAX_STEPS, ge=1, le=150)
     max_pixels: int = Field(default=1024 * 1024, ge=64 * 64, le=2048 * 2048)
     max_count: int = Field(default=4, ge=1, le=4)
     user_concurrency: int = Field(default=2, ge=1, le=10)

@@ -10,6 +10,7 @@ from discord.ext import commands
 
 from bot.options import ASPECT_CHOICES, ImagineOptions
 from generation.params import MAX_COUNT, MAX_SEED, MAX_SIDE, MAX_STEPS, MIN_SIDE, Sampler
+from moderation.policy import DEFAULT_MAX_STEPS
 
 if TYPE_CHECKING:
     from bot.client import ImagineBot
@@ -35,7 +36,7 @@ class ImagineCog(commands.Cog):
         aspect="Aspect ratio of the image",
         width="Width in pixels, a multiple of 8 (with height, instead of aspect)",
         height="Height in pixels, a multiple of 8 (with width, instead of aspect)",
-        steps="Denoising steps: more is slower and often finer",
+        steps=f"Denoising steps: more is slower and often finer (up to the server's max_steps, {DEFAULT_MAX_STEPS} by default)",
         guidance="How closely to follow the prompt (CFG scale)",
         seed="Seed of the first image; the same seed and settings give the same image",
         count="How many images to make",

@@ -1,4 +1,4 @@
-"""/terms, /queue, /cancel, /job and /history: a member's view of their jobs."""
+"""/terms, /queue, /cancel, /job, /history and /forget-me: a member's view of their jobs."""
 
 from __future__ import annotations
 
