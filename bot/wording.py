@@ -27,6 +27,7 @@ from generation.errors import (
 from generation.fairqueue import Position
 from generation.models import Job, JobStatus
 from moderation.audit import AuditAction, AuditEntry, BlockedPrompt
+from moderation.bans import Ban
 from moderation.errors import InvalidPolicy, LicenseNotAccepted, ModerationError, PromptBlocked, UserBanned
 from moderation.licenses import ModelLicense
 from moderation.outcome import ImageAction
@@ -383,6 +384,20 @@ def banned(user_id: int, reason: str | None, expires_at: datetime | None) -> str
     until = f" until {timestamp(expires_at, 'f')}" if expires_at else ""
     because = f" ({reason})" if reason else ""
     return f"banned <@{user_id}> from generating images{until}{because}."
+
+
+def ban_list(bans: list[Ban]) -> str:
+    """The bans that hold in a server, newest first, for its moderators."""
+    if not bans:
+        return "Nobody is banned from generating images here."
+    lines = []
+    for ban in bans:
+        until = f"until {timestamp(ban.expires_at, 'f')}" if ban.expires_at else "until unbanned"
+        lines.append(
+            f"<@{ban.user_id}> {until}, by <@{ban.created_by}> {timestamp(ban.created_at)}: "
+            f"{_sentence(ban.reason[:200])}"
+        )
+    return whole_lines(lines, MESSAGE_LIMIT)
 
 
 def unbanned(user_id: int) -> str:

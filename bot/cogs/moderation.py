@@ -255,6 +255,13 @@ class ModerationCog(commands.Cog):
 
         await self._moderated(interaction, show)
 
+    @mod.command(name="bans", description="Who is banned from generating images here, why, and until when")
+    async def bans(self, interaction: Interaction) -> None:
+        async def show(guild_id: int, policy: GuildPolicy) -> str:
+            return wording.ban_list(await self.bot.services.bans.active_bans(guild_id))
+
+        await self._moderated(interaction, show)
+
     @mod.command(name="blocked", description="Recently blocked prompts of this server, for review")
     @app_commands.describe(count="How many prompts")
     async def blocked(self, interaction: Interaction, count: app_commands.Range[int, 1, 20] = 10) -> None:

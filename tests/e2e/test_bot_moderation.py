@@ -101,6 +101,29 @@ async def test_moderators_review_blocked_prompts_and_members_cannot(world: BotWo
         assert "555-867-5309" in review and "floor.pii" in review
 
 
+async def test_moderators_see_who_is_banned_until_when_and_why(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    bob = fake.add_member(fake.guild, "bob").user
+    async with world.bot():
+        inter = await fake.send_interaction("mod bans", {}, user=fake.owner)
+        assert "Nobody is banned" in await world.ephemeral_answer(inter)
+        for user, options in (
+            (fake.user, {"reason": "spam", "duration": "7d"}),
+            (bob, {"reason": "off-topic floods"}),
+        ):
+            inter = await fake.send_interaction("mod ban", {"user": str(user.id), **options}, user=fake.owner)
+            await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction("mod bans", {})  # the banned member asking
+        assert "Only moderators" in await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction("mod bans", {}, user=fake.owner)
+        listed = (await world.ephemeral_answer(inter)).splitlines()
+        assert len(listed) == 2
+        assert listed[0].startswith(f"<@{bob.id}> until unbanned, by <@{fake.owner.id}>")
+        assert listed[0].endswith("Off-topic floods.")
+        assert listed[1].startswith(f"<@{fake.user.id}> until <t:") and listed[1].endswith("Spam.")
+
+
 async def test_purge_erases_a_member_here_and_forget_me_everywhere(world: BotWorld) -> None:
     fake = world.fake
     assert fake.guild is not None and fake.user is not None
