@@ -10,7 +10,7 @@ import discord
 from PIL import ExifTags, Image
 
 from bot import wording
-from bot.custom_ids import Action, make_custom_id
+from bot.custom_ids import Action
 from generation.models import Job, JobImage, JobStatus
 from generation.params import JobKind
 from moderation.outcome import ImageAction
@@ -173,7 +173,6 @@ __all__ = [
     "fit_image",
     "image_uploads",
     "job_embed",
-    "make_custom_id",
     "pending_view",
     "result_content",
     "result_view",

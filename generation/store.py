@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from generation.errors import JobNotFound
@@ -351,11 +351,6 @@ class JobStore:
                 query = query.where(Job.guild_id == guild_id)
             rows = await session.scalars(query.order_by(Job.id.desc()).limit(limit))
             return list(rows)
-
-    async def count_by_status(self) -> dict[JobStatus, int]:
-        async with self._sessions() as session:
-            rows = await session.execute(select(Job.status, func.count()).group_by(Job.status))
-            return {JobStatus(status): count for status, count in rows.all()}
 
     async def delete_user_jobs(self, user_id: int, *, guild_id: int | None = None) -> list[Job]:
         """Delete a user's jobs, everywhere or in one guild; returns them so their files can go too."""

@@ -34,7 +34,6 @@ class AuditAction(StrEnum):
     PROMPT_BLOCKED = "prompt_blocked"
     IMAGE_WITHHELD = "image_withheld"
     IMAGE_SPOILERED = "image_spoilered"
-    IMAGE_DELETED = "image_deleted"
     JOB_DELETED = "job_deleted"
 
 

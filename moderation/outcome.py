@@ -30,16 +30,11 @@ def decide_image_outcome(
     policy: GuildPolicy,
     *,
     channel_age_restricted: bool,
-    hard_floor: bool = False,
 ) -> ImageOutcome:
     """Decide one image's fate; `verdict=None` means classification failed, which always withholds."""
     if verdict is None:
         return ImageOutcome(
             ImageAction.WITHHOLD, "The safety check could not run, so the image was withheld."
-        )
-    if hard_floor:
-        return ImageOutcome(
-            ImageAction.WITHHOLD, "This image falls under a rule that no server setting relaxes."
         )
     if not verdict.unsafe:
         return ImageOutcome(ImageAction.POST, None)

@@ -84,14 +84,12 @@ class _Caller:
 class DiffusionReplica:
     """The Serve deployment's class: one model engine per replica, batched calls."""
 
-    def __init__(self, settings_json: dict[str, Any], max_batch: int, batch_wait_s: float) -> None:
+    def __init__(self, settings_json: dict[str, Any]) -> None:
         settings = GenerationSettings.model_validate(settings_json)
         self._settings = settings
         self._engines: dict[str, DiffusionEngine] = {}
         self._lock = asyncio.Lock()
         self._device_failure: str | None = None
-        self.run_batched.set_max_batch_size(max(1, max_batch))  # type: ignore[attr-defined]
-        self.run_batched.set_batch_wait_timeout_s(batch_wait_s)  # type: ignore[attr-defined]
         self._engine(settings.default_model)
 
     def _engine(self, name: str) -> DiffusionEngine:
@@ -255,7 +253,10 @@ def build_app(settings: GenerationSettings) -> Any:
     """The Serve application for these settings (one GPU per replica where there are GPUs)."""
     from ray import serve
 
-    batched = serve.batch(max_batch_size=settings.max_batch, batch_wait_timeout_s=settings.batch_wait_s)
+    # Serve merges the requests arriving within batch_wait_s into batches of up to max_batch.
+    batched = serve.batch(
+        max_batch_size=max(1, settings.max_batch), batch_wait_timeout_s=settings.batch_wait_s
+    )
     replica_cls = type(
         "DiffusionReplica",
         (DiffusionReplica,),
@@ -272,7 +273,7 @@ def build_app(settings: GenerationSettings) -> Any:
         health_check_period_s=2,
         health_check_timeout_s=30,
     )(replica_cls)
-    return deployment.bind(settings.model_dump(mode="json"), settings.max_batch, settings.batch_wait_s)
+    return deployment.bind(settings.model_dump(mode="json"))
 
 
 class RayBackend:

@@ -15,30 +15,25 @@ AGE = GuildPolicy(nsfw_mode=NsfwMode.AGE_RESTRICTED)
 
 
 @pytest.mark.parametrize(
-    ("verdict", "policy", "age_restricted", "hard_floor", "action"),
+    ("verdict", "policy", "age_restricted", "action"),
     [
-        (SAFE, OFF, False, False, ImageAction.POST),
-        (SAFE, AGE, True, False, ImageAction.POST),
-        (UNSAFE, OFF, False, False, ImageAction.WITHHOLD),
-        (UNSAFE, OFF, True, False, ImageAction.WITHHOLD),
-        (UNSAFE, AGE, False, False, ImageAction.WITHHOLD),
-        (UNSAFE, AGE, True, False, ImageAction.SPOILER),
-        (UNSAFE, AGE, True, True, ImageAction.WITHHOLD),
-        (SAFE, AGE, True, True, ImageAction.WITHHOLD),
-        (None, OFF, False, False, ImageAction.WITHHOLD),
-        (None, AGE, True, False, ImageAction.WITHHOLD),
+        (SAFE, OFF, False, ImageAction.POST),
+        (SAFE, AGE, True, ImageAction.POST),
+        (UNSAFE, OFF, False, ImageAction.WITHHOLD),
+        (UNSAFE, OFF, True, ImageAction.WITHHOLD),
+        (UNSAFE, AGE, False, ImageAction.WITHHOLD),
+        (UNSAFE, AGE, True, ImageAction.SPOILER),
+        (None, OFF, False, ImageAction.WITHHOLD),
+        (None, AGE, True, ImageAction.WITHHOLD),
     ],
 )
 def test_decision_table(
     verdict: SafetyVerdict | None,
     policy: GuildPolicy,
     age_restricted: bool,
-    hard_floor: bool,
     action: ImageAction,
 ) -> None:
-    outcome = decide_image_outcome(
-        verdict, policy, channel_age_restricted=age_restricted, hard_floor=hard_floor
-    )
+    outcome = decide_image_outcome(verdict, policy, channel_age_restricted=age_restricted)
     assert outcome.action is action
     if action is ImageAction.POST:
         assert outcome.reason is None
