@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import logging
 import os
 import shutil
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from bot.startup_errors import (
     EXIT_OPERATOR_ERROR,
@@ -87,8 +88,18 @@ def _parser() -> argparse.ArgumentParser:
         "--accept-license", action="store_true", help="accept the model license's use restrictions"
     )
 
-    screen = commands.add_parser("screen", help="screen prompts from standard input, one JSON verdict a line")
+    screen = commands.add_parser(
+        "screen",
+        help="screen prompts as the bot would, one JSON verdict a line (exit 1 if any was blocked)",
+        description='Each line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ...}.',
+    )
+    screen.add_argument("file", nargs="?", type=Path, help="prompts, one a line (default: standard input)")
     screen.add_argument("--policy", type=Path, help="a guild policy as JSON, to try before applying it")
+    screen.add_argument(
+        "--semantic",
+        action="store_true",
+        help="also run the semantic screener (the bot does with MODERATION_SEMANTIC=true)",
+    )
     return parser
 
 
@@ -297,15 +308,29 @@ def _check_out_folder(out: Path) -> None:
 
 
 def _screen(args: argparse.Namespace) -> int:
+    from bot.startup_errors import read_settings
     from moderation.screen_cli import load_policy_file, run_screen
     from moderation.screening import PromptScreener
+    from moderation.semantic import SemanticScreener
+    from moderation.settings import ModerationSettings
 
+    # The bot's own moderation settings: the verdicts are the ones its members would get.
+    settings = read_settings(ModerationSettings)
     try:
         policy = load_policy_file(args.policy) if args.policy else None
+        # Standard input is read, not closed.
+        prompts: contextlib.AbstractContextManager[TextIO] = (
+            args.file.open(encoding="utf-8") if args.file else contextlib.nullcontext(sys.stdin)
+        )
     except ModerationError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
-    blocked = run_screen(sys.stdin, sys.stdout, policy=policy, screener=PromptScreener())
+        return EXIT_OPERATOR_ERROR
+    except OSError as exc:
+        print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_OPERATOR_ERROR
+    with prompts as lines:
+        semantic = SemanticScreener.load(settings) if args.semantic or settings.semantic else None
+        blocked = run_screen(lines, sys.stdout, policy=policy, screener=PromptScreener(semantic=semantic))
     # Exit 1 when anything was blocked (a count could pass 255 and wrap around).
     return min(blocked, 1)
 

@@ -125,6 +125,39 @@ def test_screen_prints_one_verdict_per_line(
     assert verdicts[1]["rule_id"] == "policy.banned_term"
 
 
+def test_screen_reads_a_file_and_can_run_the_semantic_screener(
+    operator_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    prompts = operator_env / "prompts.txt"
+    prompts.write_text("a lighthouse\nn4k3d t33n\na little one with nothing on\n")
+    # A server that allows adult content in age-restricted channels: only the hard floor is left.
+    policy = operator_env / "policy.json"
+    policy.write_text('{"nsfw_mode": "age_restricted"}')
+    assert cli("screen", "--policy", str(policy), str(prompts)) == 1
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["allowed"] for r in records] == [True, False, True]  # the words alone miss the third
+    assert cli("screen", "--semantic", "--policy", str(policy), str(prompts)) == 1
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert records[2]["rule_id"] == "semantic.minor_sexual"
+
+
+@pytest.mark.parametrize(
+    ("options", "refusal"),
+    [
+        (["--policy", "policy.json", "prompts.txt"], "colour"),
+        (["--policy", "missing.json"], "missing.json"),
+        (["missing.txt"], "error: cannot read missing.txt"),
+    ],
+)
+def test_screen_refuses_bad_input_in_one_line(
+    operator_env: Path, capsys: pytest.CaptureFixture[str], options: list[str], refusal: str
+) -> None:
+    (operator_env / "policy.json").write_text('{"colour": "red"}')
+    (operator_env / "prompts.txt").write_text("a lighthouse\n")
+    assert cli("screen", *options) == 2
+    told_plainly(capsys, refusal)
+
+
 def test_migrate_and_make_demo_model(operator_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
     main(["migrate"])
     assert (operator_env / "data" / "imagine.db").is_file()

@@ -10,7 +10,7 @@ import pytest
 
 from moderation.errors import InvalidPolicy
 from moderation.policy import NsfwMode
-from moderation.screen_cli import load_policy_file, main, run_screen
+from moderation.screen_cli import load_policy_file, run_screen
 from moderation.screening import PromptScreener
 
 
@@ -76,21 +76,6 @@ def test_bad_policy_files_are_refused(tmp_path: Path, content: str, key: str) ->
     assert caught.value.key == key
 
 
-def test_main_reads_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    prompts = tmp_path / "prompts.txt"
-    prompts.write_text("a lighthouse\nn4k3d t33n\n")
-    assert main([str(prompts)]) == 0
-    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
-    assert [r["allowed"] for r in records] == [True, False]
-
-
-def test_main_reports_a_bad_policy(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    policy = tmp_path / "policy.json"
-    policy.write_text('{"colour": "red"}')
-    assert main(["--policy", str(policy), str(policy)]) == 2
-    assert "colour" in capsys.readouterr().err
-
-
 def test_a_missing_policy_file_is_a_bad_policy_not_a_crash(tmp_path: Path) -> None:
     with pytest.raises(InvalidPolicy) as caught:
         load_policy_file(tmp_path / "missing.json")
@@ -103,10 +88,3 @@ def test_a_policy_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> N
     path = tmp_path / "policy.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"banned_terms": ["clown"]}).encode())
     assert load_policy_file(path).banned_terms == ["clown"]
-
-
-def test_main_reports_missing_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--policy", str(tmp_path / "nope.json")]) == 2
-    assert "nope.json" in capsys.readouterr().err
-    assert main([str(tmp_path / "prompts.txt")]) == 2
-    assert "prompts.txt" in capsys.readouterr().err
