@@ -217,7 +217,7 @@ class Delivery:
         )
 
     async def job_handed_over(self, job_id: int) -> None:
-        # The process that took it over edits the same interaction message from now on.
+        # The process that finished or took it over edits the same interaction message from now on.
         await self._stop_showing(job_id)
 
     async def _stop_showing(self, job_id: int) -> _Live | None:

@@ -100,8 +100,8 @@ class JobObserver(Protocol):
         replaced its message: stop showing it (it will not finish here)."""
 
     async def job_handed_over(self, job_id: int) -> None:
-        """Another bot process took the job over (this one could not renew its claim while the store
-        was away): stop showing it; that process shows and posts it from now on."""
+        """Another bot process finished the job (cancelled it) or took it over (this one could not
+        renew its claim while the store was away): stop showing it; that process shows it now."""
 
 
 def _steps_for_strength(steps: int, strength: float) -> int:
@@ -247,6 +247,9 @@ class GenerationService:
         for job in await self.store.take_over(self.claim, self._owns_guild):
             if job.id in here:
                 continue  # this process's own, whose claim lapsed while the store was away
+            if job.deleted_at is not None:  # deleted while no process held it
+                await self._finish(job.id, JobStatus.CANCELLED, error="deleted")
+                continue
             try:
                 policy = await self._policy(job.guild_id)
                 self._schedule(job, job.generation_params, self._load_init(job), policy)
@@ -581,10 +584,16 @@ class GenerationService:
             raise NotAllowed("only the job's owner or a moderator can cancel it")
         if job.status.finished:
             return job
-        if self.scheduler.cancel(job_id) and not self.scheduler.is_running(job_id):
-            job = await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
-        # A running job is finished as cancelled by the scheduler at its next step.
-        return job
+        if self.scheduler.cancel(job_id):
+            if not self.scheduler.is_running(job_id):
+                job = await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
+            # A running job is finished as cancelled by the scheduler at its next step.
+            return job
+        if job_id in self._record_tasks:
+            return job  # it has run here; its result is being recorded
+        # Another bot process holds it, or none does (it died, or closed a moment ago): finished in
+        # the store now, it stops wherever it is held at that process's next look at the store.
+        return await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
 
     def withdraw(self, job_ids: Iterable[int]) -> list[int]:
         """Stop jobs that are being deleted or erased: queued ones leave the queue, running ones stop
@@ -640,8 +649,9 @@ class GenerationService:
             log.info("stopped jobs %s, deleted meanwhile through another process", sorted(gone))
 
     async def _hand_over(self, lost: set[int]) -> None:
-        """Another process took these jobs over while this one could not renew its claim (the store
-        was away for longer than GENERATION_CLAIM_TTL_S): it runs them, so they stop here."""
+        """Another process finished these jobs (a member cancelled one through it) or took them over
+        while this one could not renew its claim (the store was away for longer than
+        GENERATION_CLAIM_TTL_S): they stop here, and nothing of them is recorded from here."""
         lost &= set(self.scheduler.held_job_ids())
         for job_id in lost:
             self._no_previews.add(job_id)
@@ -652,7 +662,10 @@ class GenerationService:
             if self.observer is not None:
                 await self.observer.job_handed_over(job_id)
         if lost:
-            log.warning("jobs %s were taken over by another bot process; they stop here", sorted(lost))
+            log.info(
+                "jobs %s were cancelled through or taken over by another bot process; they stop here",
+                sorted(lost),
+            )
 
     async def delete(self, job_id: int, actor_id: int, *, moderator: bool = False) -> Job:
         job = await self.store.get(job_id)

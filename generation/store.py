@@ -76,11 +76,15 @@ class Renewal:
     held: set[int]
     # Deleted or erased meanwhile (by any process sharing the store): stop them, show nothing more.
     deleted: set[int]
-    # Claimed by another process (this one's claim lapsed while the store was away): it runs them.
+    # Finished by another process (cancelled through it, or run there after it took the job over
+    # while this one's claim had lapsed), or claimed by one: stop them, record nothing.
     lost: set[int]
 
 
 _UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
+# Jobs with neither a channel nor an interaction were made by `imagine-bot generate`: they are left
+# to the process that made them, which alone can show their result.
+_FROM_DISCORD = or_(Job.channel_id.is_not(None), Job.interaction_token.is_not(None))
 
 
 def _free_to_take(now: datetime) -> ColumnElement[bool]:
@@ -200,15 +204,11 @@ class JobStore:
         """Claim the unfinished jobs of `owns_guild`'s guilds that no live process holds (released
         by a process that closed, or whose claim lapsed); running ones go back to queued. Oldest first.
 
-        Jobs with neither a channel nor an interaction (made by `imagine-bot generate`) are left to
-        the process that made them.
+        Jobs made by `imagine-bot generate` are left to the process that made them. Jobs deleted
+        meanwhile are taken too, for the caller to finish.
         """
         now = utcnow()
-        unclaimed = (
-            Job.status.in_(_UNFINISHED),
-            _free_to_take(now),
-            or_(Job.channel_id.is_not(None), Job.interaction_token.is_not(None)),
-        )
+        unclaimed = (Job.status.in_(_UNFINISHED), _free_to_take(now), _FROM_DISCORD)
         async with self._sessions() as session:
             rows = await session.execute(select(Job.id, Job.guild_id).where(*unclaimed).order_by(Job.id))
             wanted = [job_id for job_id, guild_id in rows.all() if owns_guild(guild_id)]
@@ -235,9 +235,9 @@ class JobStore:
 
     async def renew(self, claim: Claim, job_ids: Sequence[int]) -> Renewal:
         """Extend `claim` over these jobs (the ones its process holds), and say which of them were
-        deleted meanwhile or are now held by another process.
+        deleted meanwhile, and which were finished or claimed by another process.
 
-        A job whose claim lapsed but that nobody else took is held again.
+        A job whose claim lapsed but that nobody else took or finished is held again.
         """
         now = utcnow()
         until = claim.until()
@@ -251,6 +251,7 @@ class JobStore:
                     .where(
                         Job.id.in_(chunk),
                         Job.deleted_at.is_(None),
+                        Job.status.in_(_UNFINISHED),
                         or_(Job.claimed_by == claim.holder, _free_to_take(now)),
                     )
                     .values(claimed_by=claim.holder, claimed_until=until)
@@ -282,6 +283,7 @@ class JobStore:
                     Job.status.in_(_UNFINISHED),
                     Job.claimed_by != claim.holder,
                     Job.claimed_until >= utcnow(),
+                    _FROM_DISCORD,
                 )
             )
             return sum(1 for guild_id in rows if owns_guild(guild_id))
@@ -316,7 +318,7 @@ class JobStore:
                     Job.status.in_([JobStatus.DONE, JobStatus.FAILED]),
                     Job.posted_at.is_(None),
                     Job.deleted_at.is_(None),
-                    or_(Job.channel_id.is_not(None), Job.interaction_token.is_not(None)),
+                    _FROM_DISCORD,
                 )
                 .order_by(Job.id)
             )

@@ -8,6 +8,7 @@ import json
 import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -627,6 +628,74 @@ async def test_jobs_another_process_took_over_while_this_one_could_not_renew_its
     finally:
         await first.close()
         await second.close()
+
+
+async def test_a_job_another_live_process_runs_is_cancelled_from_here_and_stops_there(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> None:
+    """A rolling restart: the member's Cancel reaches the new process while the old one runs the job."""
+    runner, here = [
+        await build_services(
+            tiny_settings(demo_model, tmp_path / name, sqlite_url, store_check_s=1000, claim_ttl_s=3000),
+            classifier=classifier,
+        )
+        for name in ("runner", "here")
+    ]
+    runner_seen = RecordingObserver()
+    runner.generation.observer = runner_seen
+    try:
+        await runner.generation.start()
+        await here.generation.start()
+        await accept(runner)
+        running = (await runner.generation.submit(request(params=LONG))).job
+        await _wait_until_running(runner, running.id)
+
+        cancelled = await here.generation.cancel(running.id, USER)
+        assert cancelled.status is JobStatus.CANCELLED
+        await runner.generation.check_store()
+        assert runner_seen.handed_over == [running.id]
+        await runner.generation.scheduler.idle()
+        assert runner_seen.finished == []
+        steps_run = max((step for job_id, step, _ in runner_seen.progress if job_id == running.id), default=0)
+        assert steps_run < LONG.steps
+        assert (await here.generation.store.get(running.id)).status is JobStatus.CANCELLED
+    finally:
+        await runner.close()
+        await here.close()
+
+
+async def test_jobs_nobody_holds_are_cancelled_or_deleted_for_good(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> None:
+    """Their process died (its claim has not lapsed yet) or just closed: taking them over later must
+    not run them."""
+    from generation.store import Claim, NewJob
+
+    services = await build_services(
+        tiny_settings(demo_model, tmp_path, sqlite_url, store_check_s=1000, claim_ttl_s=3000),
+        classifier=classifier,
+    )
+    seen = RecordingObserver()
+    services.generation.observer = seen
+    try:
+        dead = Claim(timedelta(seconds=60))
+        store = services.generation.store
+        new = NewJob(
+            user_id=USER, kind=JobKind.TXT2IMG, params=request().params, guild_id=GUILD, channel_id=5
+        )
+        to_cancel, to_delete = await store.create(new, dead), await store.create(new, dead)
+        await services.generation.start()
+        assert services.generation.scheduler.held_job_ids() == []  # the dead process's claim holds
+        assert (await services.generation.cancel(to_cancel.id, USER)).status is JobStatus.CANCELLED
+        await services.generation.delete(to_delete.id, USER)
+        await store.release(dead)  # as if it had lapsed
+        await services.generation.check_store()
+        assert services.generation.scheduler.held_job_ids() == []
+        assert seen.progress == []
+        assert (await store.get(to_delete.id)).status is JobStatus.CANCELLED
+        assert (await store.get(to_cancel.id)).status is JobStatus.CANCELLED
+    finally:
+        await services.close()
 
 
 async def test_the_previews_of_a_batch_are_classified_together(

@@ -157,6 +157,23 @@ async def test_a_process_renews_its_own_lapsed_claim_unless_another_took_it(stor
     assert (await store.get(kept.id)).claimed_until > utcnow()
 
 
+async def test_renewing_never_takes_back_a_job_another_process_finished(store: JobStore) -> None:
+    """The taker finished it, and its claim on a finished job is never renewed, so it lapses."""
+    lapsed, taker = a_claim(-1), a_claim(-1)
+    job = await store.create(new_job(channel_id=5), lapsed)
+    assert [taken.id for taken in await store.take_over(taker, lambda _guild: True)] == [job.id]
+    await store.finish(job.id, JobStatus.DONE)
+    renewal = await store.renew(a_claim_like(lapsed), [job.id])
+    assert renewal.lost == {job.id} and renewal.held == set()
+    assert (await store.get(job.id)).claimed_by == taker.holder
+
+
+async def test_jobs_made_outside_discord_are_not_counted_as_waiting_elsewhere(store: JobStore) -> None:
+    cli_process = a_claim()
+    await store.create(new_job(), cli_process)  # `imagine-bot generate`: no channel, no interaction
+    assert await store.held_elsewhere(a_claim(), lambda _guild: True) == 0
+
+
 def a_claim_like(claim: Claim) -> Claim:
     """The same process's claim, renewed for 30 s from now."""
     return Claim(timedelta(seconds=30), holder=claim.holder)
