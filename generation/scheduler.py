@@ -222,8 +222,8 @@ class Scheduler:
         try:
             try:
                 await self._on_started([job.job_id for job in jobs])
-            except Exception:  # recording the start is bookkeeping; the job runs regardless
-                log.exception("recording the start of jobs %s failed", [job.job_id for job in jobs])
+            except Exception as exc:  # recording the start is bookkeeping; the job runs regardless
+                log.warning("recording the start of jobs %s failed: %r", [job.job_id for job in jobs], exc)
             await self._run_jobs(jobs)
         finally:
             self._metrics.slots_in_use.dec()

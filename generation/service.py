@@ -613,12 +613,29 @@ class GenerationService:
         return dequeued
 
     async def _watch_store(self) -> None:
+        away_since: float | None = None  # when the database stopped answering (loop time)
+        loop = asyncio.get_running_loop()
         while True:
             await asyncio.sleep(self.settings.store_check_s)
             try:
                 await self.check_store()
+            except STORE_FAILURES as exc:
+                # Said once per outage, not every few seconds: jobs go on meanwhile.
+                if away_since is None:
+                    away_since = loop.time()
+                    log.warning(
+                        "the database does not answer (%r); jobs go on here, and other bot processes "
+                        "may take them over if this lasts past GENERATION_CLAIM_TTL_S (%g s)",
+                        exc,
+                        self.settings.claim_ttl_s,
+                    )
+                continue
             except Exception:
                 log.exception("checking the shared store failed; trying again shortly")
+                continue
+            if away_since is not None:
+                log.warning("the database answers again after %.0f s", loop.time() - away_since)
+                away_since = None
 
     async def check_store(self) -> None:
         """Renew this process's claim on the jobs it holds, stop those deleted or taken over

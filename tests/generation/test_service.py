@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -694,6 +695,45 @@ async def test_jobs_nobody_holds_are_cancelled_or_deleted_for_good(
         assert seen.progress == []
         assert (await store.get(to_delete.id)).status is JobStatus.CANCELLED
         assert (await store.get(to_cancel.id)).status is JobStatus.CANCELLED
+    finally:
+        await services.close()
+
+
+async def test_a_database_outage_is_logged_once_not_at_every_look(
+    demo_model: Path,
+    tmp_path: Path,
+    sqlite_url: str,
+    classifier: ScriptedClassifier,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from sqlalchemy.exc import OperationalError
+
+    services = await build_services(
+        tiny_settings(demo_model, tmp_path, sqlite_url, store_check_s=0.01), classifier=classifier
+    )
+    store = services.generation.store
+    take_over = store.take_over
+    looks = 0
+
+    async def away_for_a_while(*args: Any, **kwargs: Any) -> Any:
+        nonlocal looks
+        looks += 1
+        if looks <= 20:
+            raise OperationalError("SELECT ...", {}, ConnectionRefusedError("connection refused"))
+        return await take_over(*args, **kwargs)
+
+    try:
+        await services.generation.start()
+        monkeypatch.setattr(store, "take_over", away_for_a_while)
+        for _ in range(1000):
+            if "answers again" in caplog.text:
+                break
+            await asyncio.sleep(0.01)
+        messages = [record.getMessage() for record in caplog.records if record.name == "generation.service"]
+        assert sum("does not answer" in message for message in messages) == 1
+        assert sum("answers again" in message for message in messages) == 1
+        assert not any(record.exc_info for record in caplog.records)
     finally:
         await services.close()
 
