@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 import generation.models  # noqa: F401  (registers the tables on Base.metadata)
@@ -13,6 +14,8 @@ from moderation.database import Base, DatabaseSettings, make_engine
 
 config = context.config
 target_metadata = Base.metadata
+# PostgreSQL advisory lock key ("imagine" in ASCII), held while migrating.
+_MIGRATION_LOCK = 0x696D6167696E65
 
 
 def _url() -> str:
@@ -30,6 +33,10 @@ def _run(connection: Connection) -> None:
     # Batch mode lets ALTERs work on SQLite, which cannot alter most constraints in place.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Bot processes starting together migrate one after the other; the later ones read the
+            # revision only once they hold the lock, and find the work done.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         context.run_migrations()
 
 

@@ -6,6 +6,7 @@ import asyncio
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
@@ -44,8 +45,6 @@ def test_migrations_round_trip(database_url: str) -> None:
     assert asyncio.run(_tables(database_url)) == set()
     # Step by step: each revision also goes down to the one before and up again.
     script = migrations.alembic_config(database_url)
-    from alembic.script import ScriptDirectory
-
     revisions = [rev.revision for rev in ScriptDirectory.from_config(script).walk_revisions()][::-1]
     for revision in revisions:
         migrations.upgrade(database_url, revision)
@@ -53,3 +52,26 @@ def test_migrations_round_trip(database_url: str) -> None:
             migrations.downgrade(database_url, "-1")
             migrations.upgrade(database_url, revision)
     assert asyncio.run(_tables(database_url)) == set(Base.metadata.tables)
+
+
+def test_processes_starting_together_each_find_the_database_migrated(database_url: str) -> None:
+    """Several bot processes (or the bot and `imagine-bot generate`) start at once on one database."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    migrations.upgrade(database_url, "0002_moderation")  # an upgrade with work left to do
+    starting = [
+        subprocess.Popen(
+            [sys.executable, "-c", f"import migrations; migrations.upgrade({database_url!r})"],
+            cwd=root,
+            stderr=subprocess.PIPE,
+        )
+        for _ in range(4)
+    ]
+    for process in starting:
+        _, err = process.communicate(timeout=120)
+        assert process.returncode == 0, err.decode()[-2000:]
+    script = ScriptDirectory.from_config(migrations.alembic_config(database_url))
+    assert migrations.check(database_url) == (script.get_current_head(),)
