@@ -149,7 +149,8 @@ def _run() -> None:
     from bot.settings import BotSettings
 
     # The token first: without it nothing else (least of all a model) is worth loading.
-    read_settings(BotSettings).require_token()
+    bot_settings = read_settings(BotSettings)
+    bot_settings.require_token()
     # Then every setting and the database, checked in a second rather than after the model loads.
     settings = read_service_settings()
     prepare_database(settings.database)
@@ -157,7 +158,7 @@ def _run() -> None:
     from bot.runner import run_bot
 
     with operator_errors(settings, contacts_discord=True):
-        run_bot()
+        run_bot(bot_settings, settings)
 
 
 def _migrate() -> None:

@@ -324,7 +324,7 @@ class Delivery:
         }
         try:
             sent = await channel.send(
-                content=wording.expired_result_line(job.user_id, text),
+                content=wording.mention(job.user_id, text),
                 files=[upload.to_file() for upload in uploads],
                 **fields,
             )
@@ -335,7 +335,7 @@ class Delivery:
             # without them, and `/job` shows the images to their owner.
             log.info("job %s: images refused in the channel (HTTP %s); posting without", job.id, exc.status)
             sent = await channel.send(
-                content=wording.expired_result_line(job.user_id, wording.without_images(text, job.id)),
+                content=wording.mention(job.user_id, wording.without_images(text, job.id)),
                 **fields,
             )
         return sent.id, True

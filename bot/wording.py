@@ -214,11 +214,6 @@ def finished_line(job: Job, *, posted: int, total: int, spoilers_shown: bool = T
     return "\n".join(lines)
 
 
-def expired_result_line(user_id: int, text: str) -> str:
-    """A result posted as a channel message after the interaction token ran out."""
-    return f"<@{user_id}> {text}"
-
-
 def without_images(text: str, job_id: int) -> str:
     """A result posted where the bot may not attach its images."""
     return f"{text}\nThe images couldn't be attached here; `/job {job_id}` shows them to you."
@@ -243,6 +238,8 @@ def job_summary(job: Job) -> str:
 
 
 def mention(user_id: int, text: str) -> str:
+    """`text` addressed to the member in a channel message (a result after the interaction's token
+    ran out, an answer to a reaction)."""
     return f"<@{user_id}> {text}"
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -23,7 +23,7 @@ from bot.interactions import defer
 from bot.permissions import parse_duration
 from moderation.database import utcnow
 from moderation.errors import InvalidPolicy
-from moderation.policy import GuildPolicy, setting_name
+from moderation.policy import GuildPolicy, TermKind, setting_name
 
 if TYPE_CHECKING:
     from bot.client import ImagineBot
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[Any]
-TermKind = Literal["term", "pattern"]
 # The lists have their own commands (/policy terms); `set` is for single values.
 _LIST_KEYS = {"banned_terms", "banned_patterns"}
 # What moderators may look for: direct messages have no server, so the bot's settings decide them.

@@ -1,4 +1,5 @@
-"""`imagine-bot run` without a token stops with instructions, before anything heavy is loaded."""
+"""`imagine-bot run` without a token stops with instructions, before anything heavy is loaded; each
+process of several owns its shards' guilds."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.runner import run_bot
+from bot.cli import main
 from bot.settings import TOKEN_HELP
 
 
@@ -16,7 +17,7 @@ def test_no_token_exits_with_the_help_text(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     monkeypatch.delitem(sys.modules, "bot.client", raising=False)
     with pytest.raises(SystemExit) as caught:
-        run_bot()
+        main(["run"])
     assert caught.value.code == TOKEN_HELP
     assert "bot.client" not in sys.modules
 
@@ -24,8 +25,9 @@ def test_no_token_exits_with_the_help_text(tmp_path: Path, monkeypatch: pytest.M
 def test_placeholder_tokens_count_as_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DISCORD_TOKEN", "changeme")
-    with pytest.raises(SystemExit):
-        run_bot()
+    with pytest.raises(SystemExit) as caught:
+        main(["run"])
+    assert caught.value.code == TOKEN_HELP
 
 
 def test_each_process_owns_its_shards_guilds() -> None:
