@@ -189,7 +189,7 @@ _JOB_BUTTONS: dict[Action, type[_JobActionItem]] = {
 }
 
 
-def JobActionButton(
+def job_button(
     action: Action, job_id: int, index: int | None = None, *, row: int | None = None
 ) -> discord.ui.Item[Any]:
     """The button for `action` on a job (and image, for upscale and vary)."""

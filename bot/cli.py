@@ -54,6 +54,11 @@ if TYPE_CHECKING:
 CLI_USER_ID = 0
 # What a shell reports for a command stopped by Ctrl-C (128 + SIGINT).
 EXIT_INTERRUPTED = 130
+# `generate`: the license terms were shown but not accepted (--accept-license), the request was
+# refused (screening, parameters), or the job ran and failed.
+EXIT_TERMS_NOT_ACCEPTED = 3
+EXIT_REFUSED = 4
+EXIT_JOB_FAILED = 5
 
 log = logging.getLogger(__name__)
 
@@ -229,14 +234,14 @@ async def _run_job(
         except LicenseNotAccepted as exc:
             print(exc.license.terms_text(), file=sys.stderr)
             print("\nRun again with --accept-license to accept these terms.", file=sys.stderr)
-            return 3
+            return EXIT_TERMS_NOT_ACCEPTED
         except (ModerationError, GenerationError) as exc:
             print(f"refused: {exc}", file=sys.stderr)
-            return 4
+            return EXIT_REFUSED
         job = await service.wait(submitted.job.id)
         if job.status.value != "done":
             print(f"job {job.id} {job.status.value}: {job.error}", file=sys.stderr)
-            return 5
+            return EXIT_JOB_FAILED
         args.out.mkdir(parents=True, exist_ok=True)
         for image in job.images:
             if image.path is None:

@@ -139,27 +139,27 @@ def job_embed(job: Job, license_name: str) -> discord.Embed:
 def result_view(job: Job, *, spoilers_shown: bool = True) -> discord.ui.View | None:
     """Buttons under a finished job: upscale and vary each posted image, rerun, delete."""
     # Imported here: bot.buttons needs the client's types, which need this module.
-    from bot.buttons import JobActionButton
+    from bot.buttons import job_button
 
     if job.deleted_at is not None or job.status not in (JobStatus.DONE, JobStatus.FAILED):
         return None
     view = discord.ui.View(timeout=None)
     if job.status is JobStatus.DONE:
         for image in postable_images(job, spoilers_shown=spoilers_shown):
-            view.add_item(JobActionButton(Action.UPSCALE, job.id, image.index, row=0))
+            view.add_item(job_button(Action.UPSCALE, job.id, image.index, row=0))
         for image in postable_images(job, spoilers_shown=spoilers_shown):
-            view.add_item(JobActionButton(Action.VARY, job.id, image.index, row=1))
-    view.add_item(JobActionButton(Action.RERUN, job.id, row=2))
-    view.add_item(JobActionButton(Action.DELETE, job.id, row=2))
+            view.add_item(job_button(Action.VARY, job.id, image.index, row=1))
+    view.add_item(job_button(Action.RERUN, job.id, row=2))
+    view.add_item(job_button(Action.DELETE, job.id, row=2))
     return view
 
 
 def pending_view(job_id: int) -> discord.ui.View:
     """A Cancel button under a queued or running job."""
-    from bot.buttons import JobActionButton
+    from bot.buttons import job_button
 
     view = discord.ui.View(timeout=None)
-    view.add_item(JobActionButton(Action.CANCEL, job_id))
+    view.add_item(job_button(Action.CANCEL, job_id))
     return view
 
 

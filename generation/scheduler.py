@@ -254,11 +254,11 @@ class Scheduler:
             # Retried below, outside this block, whose traceback would hold the failed call's memory.
             images = None
         except GenerationError as exc:
-            await self._report_all(jobs, None, exc)
+            await self._report_failed(jobs, exc)
             return
         except Exception as exc:  # a backend bug must not take the dispatcher down with it
             log.exception("batch of jobs %s failed", [job.job_id for job in jobs])
-            await self._report_all(jobs, None, GenerationError(f"generation failed: {exc}"))
+            await self._report_failed(jobs, GenerationError(f"generation failed: {exc}"))
             return
         if images is None:
             if len(jobs) > 1:
@@ -267,7 +267,7 @@ class Scheduler:
                 await self._run_jobs(jobs[:half])
                 await self._run_jobs(jobs[half:])
                 return
-            await self._report_all(jobs, None, OutOfMemory("the device ran out of memory for this job"))
+            await self._report_failed(jobs, OutOfMemory("the device ran out of memory for this job"))
             return
         offset = 0
         for job in jobs:
@@ -330,10 +330,11 @@ class Scheduler:
             raise GenerationError(f"backend returned {len(images)} images for {len(items)} requested")
         return images
 
-    async def _report_all(self, jobs: Sequence[ScheduledJob], images: None, error: GenerationError) -> None:
+    async def _report_failed(self, jobs: Sequence[ScheduledJob], error: GenerationError) -> None:
+        """Every job of a failed batch fails with `error`, or ends cancelled if it was cancelled."""
         for job in jobs:
             outcome_error: GenerationError = JobCancelled("cancelled") if job.cancelled else error
-            await self._report(JobOutcome(job, images, outcome_error))
+            await self._report(JobOutcome(job, None, outcome_error))
 
     async def _report(self, outcome: JobOutcome) -> None:
         # Not running any more from here on: a cancel or delete now finds it finished, not running.
