@@ -19,7 +19,16 @@ from dataclasses import dataclass
 
 from bot.errors import FlagError
 from generation.errors import InvalidParameters
-from generation.params import MAX_COUNT, MAX_SEED, MAX_STEPS, parse_aspect_ratio
+from generation.params import (
+    MAX_COUNT,
+    MAX_GUIDANCE,
+    MAX_SEED,
+    MAX_STEPS,
+    MAX_STRENGTH,
+    MIN_GUIDANCE,
+    MIN_STRENGTH,
+    parse_aspect_ratio,
+)
 from moderation.policy import DEFAULT_MAX_STEPS
 
 # Dashes that keyboards and autocorrect put where "--" was typed: hyphen, non-breaking hyphen, figure
@@ -61,9 +70,9 @@ KNOWN_FLAGS = {
     "seed": f"seed of the first image, 0 to {MAX_SEED}",
     "no": "what to leave out (negative prompt), e.g. --no text, watermark",
     "steps": f"denoising steps, 1 to this server's max_steps ({DEFAULT_MAX_STEPS} unless its moderators change it)",
-    "cfg": "guidance scale, 0 to 30",
+    "cfg": f"guidance scale, {MIN_GUIDANCE:g} to {MAX_GUIDANCE:g}",
     "n": f"number of images, 1 to {MAX_COUNT}",
-    "strength": "how far to move from the attached image, 0.05 to 1",
+    "strength": f"how far to move from the attached image, {MIN_STRENGTH:g} to {MAX_STRENGTH:g}",
 }
 
 
@@ -101,9 +110,13 @@ def parse_flags(text: str) -> InlineFlags:
         seed=_int("--seed", values["seed"], 0, MAX_SEED) if "seed" in values else None,
         negative=values.get("no"),
         steps=_int("--steps", values["steps"], 1, MAX_STEPS) if "steps" in values else None,
-        guidance=_float("--cfg", values["cfg"], 0.0, 30.0) if "cfg" in values else None,
+        guidance=_float("--cfg", values["cfg"], MIN_GUIDANCE, MAX_GUIDANCE) if "cfg" in values else None,
         count=_int("--n", values["n"], 1, MAX_COUNT) if "n" in values else None,
-        strength=_float("--strength", values["strength"], 0.05, 1.0) if "strength" in values else None,
+        strength=(
+            _float("--strength", values["strength"], MIN_STRENGTH, MAX_STRENGTH)
+            if "strength" in values
+            else None
+        ),
     )
 
 

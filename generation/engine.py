@@ -26,7 +26,7 @@ from generation.acceleration import (
     optimize_pipeline,
 )
 from generation.errors import BackendError, DeviceFailed, JobCancelled, ModelUnavailable, OutOfMemory
-from generation.params import Sampler, parse_aspect_ratio, size_for_aspect
+from generation.params import Sampler, parse_aspect_ratio, size_for_aspect, steps_run
 from generation.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
@@ -267,7 +267,7 @@ class DiffusionEngine:
         items = items + (items[-1],) * (padded - wanted)
         # 1. A generator per image: the latents of image i depend only on its seed, not on the batch.
         generators = [torch.Generator(device="cpu").manual_seed(item.seed) for item in items]
-        total_steps = key.steps if not key.img2img else max(1, int(key.steps * key.strength))
+        total_steps = steps_run(key.steps, key.strength, img2img=key.img2img)
         previews_due = on_preview is not None and self.preview_decoder is not None
         last_preview = time.monotonic()
 

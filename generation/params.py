@@ -19,6 +19,9 @@ MAX_COUNT = 4
 MAX_STEPS = 150
 MAX_SEED = 2**32 - 1
 MAX_PROMPT_CHARS = 1500
+MIN_GUIDANCE, MAX_GUIDANCE = 0.0, 30.0
+# img2img: how far to move from the starting image (1 ignores it).
+MIN_STRENGTH, MAX_STRENGTH = 0.05, 1.0
 # Characters that draw nothing though Python does not count them as whitespace: zero-width and
 # direction marks are category Cf, combining marks alone (Mn, Me) attach to nothing; these "letters"
 # are blank glyphs that people paste to post an empty-looking message.
@@ -26,6 +29,11 @@ _BLANK_LETTERS = frozenset("\u115f\u1160\u2800\u3164\uffa0")
 _INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
 # How much of a typed value an error message repeats.
 _SHOWN_CHARS = 40
+
+
+def steps_run(steps: int, strength: float, *, img2img: bool) -> int:
+    """The denoising steps a job actually runs: img2img skips the first (1 - strength) of them."""
+    return max(1, int(steps * strength)) if img2img else steps
 
 
 class JobKind(StrEnum):
@@ -203,15 +211,19 @@ def check_params(params: GenerationParams, kind: JobKind, limits: Limits) -> Non
         )
     if not 1 <= params.steps <= min(limits.max_steps, MAX_STEPS):
         raise InvalidParameters("steps", f"steps must be between 1 and {min(limits.max_steps, MAX_STEPS)}")
-    if not (math.isfinite(params.guidance) and 0 <= params.guidance <= 30):
-        raise InvalidParameters("guidance", "guidance (CFG) must be between 0 and 30")
+    if not (math.isfinite(params.guidance) and MIN_GUIDANCE <= params.guidance <= MAX_GUIDANCE):
+        raise InvalidParameters(
+            "guidance", f"guidance (CFG) must be between {MIN_GUIDANCE:g} and {MAX_GUIDANCE:g}"
+        )
     if not 1 <= params.count <= min(limits.max_count, MAX_COUNT):
         raise InvalidParameters("count", f"count must be between 1 and {min(limits.max_count, MAX_COUNT)}")
     for seed in params.seeds:
         if not 0 <= seed <= MAX_SEED:
             raise InvalidParameters("seed", f"seeds must be between 0 and {MAX_SEED}")
-    if kind.uses_init_image and not (math.isfinite(params.strength) and 0.05 <= params.strength <= 1.0):
-        raise InvalidParameters("strength", "strength must be between 0.05 and 1.0")
+    if kind.uses_init_image and not (
+        math.isfinite(params.strength) and MIN_STRENGTH <= params.strength <= MAX_STRENGTH
+    ):
+        raise InvalidParameters("strength", f"strength must be between {MIN_STRENGTH} and {MAX_STRENGTH}")
     # At least one denoising step must remain after img2img skips the first (1 - strength) of them.
     if kind.uses_init_image and int(params.steps * params.strength) < 1:
         raise InvalidParameters("strength", "steps x strength must be at least 1; raise steps or strength")

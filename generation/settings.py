@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from generation.acceleration import AttentionBackend
 from generation.errors import InvalidParameters
-from generation.params import Sampler, parse_aspect_ratio
+from generation.params import MAX_STRENGTH, MIN_STRENGTH, Sampler, parse_aspect_ratio
 
 DEFAULT_MODEL_SOURCE = "stable-diffusion-v1-5/stable-diffusion-v1-5"
 DEFAULT_PREVIEW_VAE = "madebyollin/taesd"
@@ -60,8 +60,8 @@ class GenerationSettings(BaseSettings):
     device: str = "auto"
     dtype: Literal["auto", "float16", "bfloat16", "float32"] = "auto"
     image_dir: Path = Path("data/images")
-    upscale_strength: float = Field(default=0.3, ge=0.05, le=1.0)
-    variation_strength: float = Field(default=0.6, ge=0.05, le=1.0)
+    upscale_strength: float = Field(default=0.3, ge=MIN_STRENGTH, le=MAX_STRENGTH)
+    variation_strength: float = Field(default=0.6, ge=MIN_STRENGTH, le=MAX_STRENGTH)
     gpu_slots: int = Field(default=1, ge=1, le=16)
     max_batch: int = Field(default=8, ge=1, le=64)
     # How long the dispatcher waits for companions when jobs arrive together; a lone job starts at once.

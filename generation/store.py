@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from generation.errors import JobNotFound
 from generation.models import ImageVerdict, Job, JobImage, JobStatus
-from generation.params import GenerationParams, JobKind
+from generation.params import GenerationParams, JobKind, steps_run
 from moderation.database import utcnow
 from moderation.outcome import ImageAction
 
@@ -93,7 +93,7 @@ def _free_to_take(now: datetime) -> ColumnElement[bool]:
 
 def job_cost(params: GenerationParams, kind: JobKind) -> int:
     """Scheduling cost: steps actually run x pixels x images (img2img skips the first steps)."""
-    steps = params.steps if not kind.uses_init_image else max(1, int(params.steps * params.strength))
+    steps = steps_run(params.steps, params.strength, img2img=kind.uses_init_image)
     return steps * params.pixels * params.count
 
 

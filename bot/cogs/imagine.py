@@ -9,7 +9,18 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.options import ASPECT_CHOICES, ImagineOptions
-from generation.params import MAX_COUNT, MAX_SEED, MAX_SIDE, MAX_STEPS, MIN_SIDE, Sampler
+from generation.params import (
+    MAX_COUNT,
+    MAX_GUIDANCE,
+    MAX_SEED,
+    MAX_SIDE,
+    MAX_STEPS,
+    MAX_STRENGTH,
+    MIN_GUIDANCE,
+    MIN_SIDE,
+    MIN_STRENGTH,
+    Sampler,
+)
 from moderation.policy import DEFAULT_MAX_STEPS
 
 if TYPE_CHECKING:
@@ -50,12 +61,12 @@ class ImagineCog(commands.Cog):
         prompt: app_commands.Range[str, 1, 1500],
         negative: app_commands.Range[str, 1, 1500] | None = None,
         image: discord.Attachment | None = None,
-        strength: app_commands.Range[float, 0.05, 1.0] | None = None,
+        strength: app_commands.Range[float, MIN_STRENGTH, MAX_STRENGTH] | None = None,
         aspect: app_commands.Choice[str] | None = None,
         width: app_commands.Range[int, MIN_SIDE, MAX_SIDE] | None = None,
         height: app_commands.Range[int, MIN_SIDE, MAX_SIDE] | None = None,
         steps: app_commands.Range[int, 1, MAX_STEPS] | None = None,
-        guidance: app_commands.Range[float, 0.0, 30.0] | None = None,
+        guidance: app_commands.Range[float, MIN_GUIDANCE, MAX_GUIDANCE] | None = None,
         seed: app_commands.Range[int, 0, MAX_SEED] | None = None,
         count: app_commands.Range[int, 1, MAX_COUNT] | None = None,
         model: app_commands.Range[str, 1, 100] | None = None,
