@@ -156,6 +156,14 @@ def _sentence(text: str) -> str:
 # -- a job's life ---------------------------------------------------------------------------------
 
 
+def running_line(job_id: int) -> str:
+    return f"Job #{job_id} is running."
+
+
+def no_such_model(name: str) -> str:
+    return f"There is no model called `{_code(name[:100])}`."
+
+
 def queued_line(job_id: int, position: Position | None, eta_s: float | None) -> str:
     """The first edit after submitting: where the job stands."""
     if position is None:

@@ -34,7 +34,7 @@ class JobsCog(commands.Cog):
         generation = self.bot.settings.generation
         name = model or generation.default_model
         if name not in generation.models:
-            await self.bot.flow.reply_text(interaction, f"There is no model called `{name}`.")
+            await self.bot.flow.reply_text(interaction, wording.no_such_model(name))
             return
         await self.bot.flow.show_terms(interaction, self.bot.services.generation.license_for(name))
 
@@ -54,7 +54,7 @@ class JobsCog(commands.Cog):
                 position, eta = place
                 lines.append(wording.queued_line(job.id, position, eta))
             else:
-                lines.append(f"Job #{job.id} is running.")
+                lines.append(wording.running_line(job.id))
         depth = service.scheduler.queue.depth_by_guild().get(
             guild_key(interaction.guild_id, interaction.user.id), 0
         )
@@ -120,7 +120,7 @@ class JobsCog(commands.Cog):
             return
         if not found.status.finished:
             place = service.position(found.id)
-            text = wording.queued_line(found.id, *place) if place else f"Job #{found.id} is running."
+            text = wording.queued_line(found.id, *place) if place else wording.running_line(found.id)
             await interaction.followup.send(
                 text, embed=formatting.job_embed(found, service.license_for(found.model).name)
             )
