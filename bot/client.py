@@ -143,8 +143,8 @@ class ImagineBot(commands.AutoShardedBot):
         if self.bot_settings.sync_commands:
             await self._sync_commands()
 
-        # 5. Blocked prompts are kept for review only as long as the retention setting says.
-        self._maintenance = asyncio.create_task(self._purge_expired_prompts(), name="retention")
+        # 5. Blocked prompts and images are kept only as long as the retention settings say.
+        self._maintenance = asyncio.create_task(self._apply_retention(), name="retention")
 
         # 6. Load the model, resume unfinished jobs and post results that never got out.
         await services.generation.start(owns_guild=self.bot_settings.owns_guild)
@@ -161,15 +161,22 @@ class ImagineBot(commands.AutoShardedBot):
             synced = await self.tree.sync()
             log.info("synced %d global commands", len(synced))
 
-    async def _purge_expired_prompts(self) -> None:
+    async def _apply_retention(self) -> None:
         retention_days = self.settings.moderation.blocked_prompt_retention_days
+        image_days = self.settings.generation.image_retention_days
         while True:
+            # A database hiccup must not end the loop; the next round retries.
             try:
                 await self.services.audit.purge_expired(retention_days)
                 # The refused job's record holds the same prompt: it goes at the same age.
                 await self.services.generation.store.purge_blocked(utcnow() - timedelta(days=retention_days))
-            except Exception:  # a database hiccup must not end the loop; the next round retries
+            except Exception:
                 log.exception("purging expired blocked prompts failed")
+            if image_days:
+                try:
+                    await self.services.generation.remove_old_images(utcnow() - timedelta(days=image_days))
+                except Exception:
+                    log.exception("removing old images failed")
             await asyncio.sleep(RETENTION_SWEEP_S)
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:

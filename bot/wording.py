@@ -208,11 +208,17 @@ def finished_line(job: Job, *, posted: int, total: int, spoilers_shown: bool = T
         reasons = sorted(
             {_sentence(image.reason or "it did not pass the safety check") for image in withheld}
         )
-        noun = "image was" if len(withheld) == 1 else "images were"
-        lines.append(f"{len(withheld)} of {len(job.images)} {noun} withheld. {' '.join(reasons)}")
-    spoilered = sum(image.action is ImageAction.SPOILER for image in job.images)
+        noun = "image" if len(job.images) == 1 else "images"
+        verb = "was" if len(withheld) == 1 else "were"
+        lines.append(f"{len(withheld)} of {len(job.images)} {noun} {verb} withheld. {' '.join(reasons)}")
+    # Shown once, their files since removed at the end of the images' retention period.
+    removed = sum(image.path is None for image in job.images if image.action is not ImageAction.WITHHOLD)
+    if removed:
+        noun = "image is" if removed == 1 else "images are"
+        lines.append(f"{removed} {noun} no longer stored: images are kept here for a limited time.")
+    spoilered = sum(image.action is ImageAction.SPOILER and image.path is not None for image in job.images)
     hidden = 0 if spoilers_shown else spoilered
-    if posted < total - len(withheld) - hidden:
+    if posted < total - len(withheld) - removed - hidden:
         lines.append("Some images could not be attached; use `/job` to see the job.")
     if hidden:
         noun = "image flagged as sensitive is" if hidden == 1 else "images flagged as sensitive are"

@@ -556,8 +556,10 @@ class GenerationService:
             raise SourceUnavailable(f"job {job_id} was deleted")
         images = {image.index: image for image in source.images}
         record = images.get(index)
-        if record is None or record.path is None or record.action is ImageAction.WITHHOLD:
+        if record is None or record.action is ImageAction.WITHHOLD:
             raise SourceUnavailable(f"job {job_id} has no image {index + 1} to use")
+        if record.path is None:  # removed at the end of GENERATION_IMAGE_RETENTION_DAYS
+            raise SourceUnavailable(f"job {job_id}'s image {index + 1} is no longer stored")
         try:
             image = await asyncio.to_thread(self.files.load, record.path)
         except OSError:
@@ -702,6 +704,19 @@ class GenerationService:
                 detail={"job": job_id},
             )
         return await self.store.get(job_id)
+
+    async def remove_old_images(self, before: datetime) -> int:
+        """Delete the image files of jobs finished before `before` (GENERATION_IMAGE_RETENTION_DAYS);
+        their records stay, noting the images are gone. Returns how many jobs lost their images."""
+        removed = 0
+        while job_ids := await self.store.with_images_finished_before(before):
+            for job_id in job_ids:
+                await asyncio.to_thread(self.files.delete_job, job_id)
+            await self.store.forget_images(job_ids)
+            removed += len(job_ids)
+        if removed:
+            log.info("removed the images of %d jobs finished before %s", removed, before.date())
+        return removed
 
     def position(self, job_id: int) -> tuple[Position, float] | None:
         position = self.scheduler.position(job_id)

@@ -60,6 +60,9 @@ class GenerationSettings(BaseSettings):
     device: str = "auto"
     dtype: Literal["auto", "float16", "bfloat16", "float32"] = "auto"
     image_dir: Path = Path("data/images")
+    # Days a finished job's images stay on disk (0: kept until deleted). The Discord messages keep
+    # their copies; /job, upscales and variations of older jobs say the images are gone.
+    image_retention_days: int = Field(default=0, ge=0, le=36500)
     upscale_strength: float = Field(default=0.3, ge=MIN_STRENGTH, le=MAX_STRENGTH)
     variation_strength: float = Field(default=0.6, ge=MIN_STRENGTH, le=MAX_STRENGTH)
     gpu_slots: int = Field(default=1, ge=1, le=16)

@@ -343,6 +343,28 @@ class JobStore:
             )
             return int(getattr(result, "rowcount", 0) or 0)
 
+    async def with_images_finished_before(
+        self, before: datetime, *, limit: int = _IDS_PER_QUERY
+    ) -> list[int]:
+        """Jobs finished before `before` that still have images on disk, oldest first."""
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Job.id)
+                .where(
+                    Job.finished_at < before,
+                    Job.id.in_(select(JobImage.job_id).where(JobImage.path.is_not(None))),
+                )
+                .order_by(Job.finished_at)
+                .limit(limit)
+            )
+            return list(rows)
+
+    async def forget_images(self, job_ids: Sequence[int]) -> None:
+        """Record that these jobs' image files are gone (see `ImageFiles.delete_job`)."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(update(JobImage).where(JobImage.job_id.in_(job_ids)).values(path=None))
+            await session.execute(update(Job).where(Job.id.in_(job_ids)).values(init_image_path=None))
+
     async def mark_deleted(self, job_id: int) -> None:
         await self._update(job_id, deleted_at=utcnow())
 

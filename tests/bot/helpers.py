@@ -25,7 +25,8 @@ def make_job(
     reasons: tuple[str | None, ...] | None = None,
     error: str | None = None,
 ) -> Job:
-    """A finished job with one image per action (written to `folder` as PNGs when given)."""
+    """A finished job with one image per action (written to `folder` as PNGs when given; without a
+    folder, the images that were kept name files that do not exist)."""
     seeds = tuple(100 + i for i in range(len(actions)))
     params = GenerationParams(
         prompt=prompt,
@@ -53,8 +54,9 @@ def make_job(
     images = []
     for index, action in enumerate(actions):
         path = None
-        if folder is not None and action is not ImageAction.WITHHOLD:
-            path = folder / f"{job_id}-{index}.png"
+        if action is not ImageAction.WITHHOLD:
+            path = (folder or Path("/nonexistent")) / f"{job_id}-{index}.png"
+        if folder is not None and path is not None:
             info = PngImagePlugin.PngInfo()
             info.add_text("parameters", prompt)
             Image.effect_noise(size, 64).convert("RGB").save(path, pnginfo=info)

@@ -96,6 +96,16 @@ def test_finished_line_for_failures_and_spoilers() -> None:
     assert "spoilers" in wording.finished_line(spoiled, posted=1, total=1)
 
 
+def test_finished_line_says_when_images_are_no_longer_stored() -> None:
+    job = make_job(actions=(ImageAction.POST, ImageAction.SPOILER, ImageAction.WITHHOLD))
+    for image in job.images:
+        image.path = None  # removed at the end of the retention period
+    text = wording.finished_line(job, posted=0, total=3)
+    assert "2 images are no longer stored" in text
+    assert "1 of 3 images was withheld" in text
+    assert "could not be attached" not in text and "spoilers" not in text
+
+
 def test_finished_line_notes_images_that_could_not_be_attached() -> None:
     job = make_job(actions=(ImageAction.POST, ImageAction.POST))
     assert "/job" in wording.finished_line(job, posted=1, total=2)

@@ -190,6 +190,23 @@ async def test_rerun_upscale_and_vary_follow_a_finished_job(services: Services) 
         await services.generation.upscale(source.id, 3, request())
 
 
+async def test_old_images_are_removed_and_follow_ups_of_them_say_so(services: Services) -> None:
+    from moderation.database import utcnow
+
+    await accept(services)
+    service = services.generation
+    job = await service.wait((await service.submit(request(seeds=(1, 2)))).job.id)
+    paths = [Path(image.path or "") for image in job.images]
+    assert all(path.is_file() for path in paths)
+    assert await service.remove_old_images(utcnow() - timedelta(days=1)) == 0  # too recent
+    assert await service.remove_old_images(utcnow() + timedelta(seconds=1)) == 1
+    assert not any(path.exists() for path in paths)
+    assert all(image.path is None for image in (await service.store.get(job.id)).images)
+    with pytest.raises(SourceUnavailable, match="image 1 is no longer stored"):
+        await service.upscale(job.id, 0, request())
+    assert await service.remove_old_images(utcnow() + timedelta(seconds=1)) == 0
+
+
 async def test_follow_ups_say_what_changed_rather_than_which_option_to_change(services: Services) -> None:
     await accept(services)
     service = services.generation

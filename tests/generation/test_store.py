@@ -5,10 +5,11 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
 import migrations
 from generation.errors import JobNotFound
-from generation.models import ImageAction, ImageVerdict, JobStatus
+from generation.models import ImageAction, ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind
 from generation.store import Claim, ImageRecord, JobStore, NewJob, Renewal, job_cost
 from moderation.database import make_engine, make_session_factory, utcnow
@@ -192,6 +193,24 @@ async def test_a_refused_prompt_is_never_stored_as_queued_even_for_a_moment(
     assert blocked.status is JobStatus.BLOCKED and blocked.finished_at is not None
     assert blocked.error == "a phone number"
     assert await store.take_over(a_claim(), lambda _guild: True) == []
+
+
+async def test_finished_jobs_with_images_are_found_by_age_and_their_images_forgotten(store: JobStore) -> None:
+    old, recent, failed, _queued = [await store.create(new_job()) for _ in range(4)]
+    image = ImageRecord(0, 1, "/images/0.png", ImageVerdict.SAFE, ImageAction.POST)
+    for job in (old, recent):
+        await store.finish(job.id, JobStatus.DONE, images=[image])
+    await store.finish(failed.id, JobStatus.FAILED, error="out of memory")
+    async with store._sessions() as session, session.begin():  # finished long ago
+        await session.execute(
+            update(Job).where(Job.id == old.id).values(finished_at=utcnow() - timedelta(days=40))
+        )
+    cutoff = utcnow() - timedelta(days=30)
+    assert await store.with_images_finished_before(cutoff) == [old.id]
+    await store.forget_images([old.id])
+    assert [image.path for image in (await store.get(old.id)).images] == [None]
+    assert await store.with_images_finished_before(cutoff) == []
+    assert [image.path for image in (await store.get(recent.id)).images] == ["/images/0.png"]
 
 
 async def test_refused_prompts_records_go_at_the_retention_age(store: JobStore) -> None:
