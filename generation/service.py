@@ -236,9 +236,8 @@ class GenerationService:
                 self.settings.claim_ttl_s,
             )
         if self.observer is not None:
-            for job in await self.store.unposted():
-                if self._owns_guild(job.guild_id):
-                    await self.observer.job_finished(job)
+            for job in await self.store.take_over_unposted(self.claim, self._owns_guild, from_anyone=True):
+                await self.observer.job_finished(job)
 
     async def _take_over(self) -> list[int]:
         """Queue here the unfinished jobs of this process's guilds that no live process holds."""
@@ -654,6 +653,10 @@ class GenerationService:
             await self._withdraw_deleted(renewal.deleted)
             await self._hand_over(renewal.lost)
         await self._take_over()
+        if self.observer is not None:
+            # Results a closing process could not post before it stopped (Discord was failing).
+            for job in await self.store.take_over_unposted(self.claim, self._owns_guild):
+                await self.observer.job_finished(job)
 
     async def _withdraw_deleted(self, deleted: set[int]) -> None:
         # Jobs withdrawn in this process while the store answered are already taken care of.

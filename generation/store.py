@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from generation.errors import JobNotFound
@@ -85,6 +85,13 @@ _UNFINISHED = (JobStatus.QUEUED, JobStatus.RUNNING)
 # Jobs with neither a channel nor an interaction were made by `imagine-bot generate`: they are left
 # to the process that made them, which alone can show their result.
 _FROM_DISCORD = or_(Job.channel_id.is_not(None), Job.interaction_token.is_not(None))
+# Finished with a result to show that has not been posted yet.
+_UNPOSTED = (
+    Job.status.in_([JobStatus.DONE, JobStatus.FAILED]),
+    Job.posted_at.is_(None),
+    Job.deleted_at.is_(None),
+    _FROM_DISCORD,
+)
 
 
 def _free_to_take(now: datetime) -> ColumnElement[bool]:
@@ -265,12 +272,12 @@ class JobStore:
         return Renewal(held=held, deleted=set(job_ids) - present, lost=present - held)
 
     async def release(self, claim: Claim) -> int:
-        """Let go of the unfinished jobs `claim` holds (its process is closing): another process,
-        or this one's successor, takes them over at once. Returns how many there were."""
+        """Let go of the unfinished jobs and unposted results `claim` holds (its process is closing):
+        another process, or this one's successor, takes them over at once. Returns how many."""
         async with self._sessions() as session, session.begin():
             result = await session.execute(
                 update(Job)
-                .where(Job.claimed_by == claim.holder, Job.status.in_(_UNFINISHED))
+                .where(Job.claimed_by == claim.holder, or_(Job.status.in_(_UNFINISHED), and_(*_UNPOSTED)))
                 .values(claimed_by=None, claimed_until=None)
             )
             return int(getattr(result, "rowcount", 0) or 0)
@@ -312,17 +319,37 @@ class JobStore:
         to be posted and are left out.
         """
         async with self._sessions() as session:
-            rows = await session.scalars(
-                select(Job)
-                .where(
-                    Job.status.in_([JobStatus.DONE, JobStatus.FAILED]),
-                    Job.posted_at.is_(None),
-                    Job.deleted_at.is_(None),
-                    _FROM_DISCORD,
-                )
-                .order_by(Job.id)
-            )
+            rows = await session.scalars(select(Job).where(*_UNPOSTED).order_by(Job.id))
             return list(rows)
+
+    async def take_over_unposted(
+        self, claim: Claim, owns_guild: Callable[[int | None], bool], *, from_anyone: bool = False
+    ) -> list[Job]:
+        """Claim the unposted results of `owns_guild`'s guilds that a closing process let go (it
+        could not post them before it stopped), for this process to post. Oldest first.
+
+        `from_anyone` (at start) takes them whoever held them: a process that died a moment ago
+        still holds its last results.
+        """
+        wanted_rows = (*_UNPOSTED,) if from_anyone else (*_UNPOSTED, Job.claimed_by.is_(None))
+        async with self._sessions() as session:
+            rows = await session.execute(select(Job.id, Job.guild_id).where(*wanted_rows).order_by(Job.id))
+            wanted = [job_id for job_id, guild_id in rows.all() if owns_guild(guild_id)]
+        taken: list[int] = []
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            async with self._sessions() as session, session.begin():
+                result = await session.execute(
+                    update(Job)
+                    .where(Job.id.in_(wanted[start : start + _IDS_PER_QUERY]), *wanted_rows)
+                    .values(claimed_by=claim.holder, claimed_until=claim.until())
+                    .returning(Job.id)
+                )
+                taken.extend(result.scalars())
+        if not taken:
+            return []
+        async with self._sessions() as session:
+            jobs = await session.scalars(select(Job).where(Job.id.in_(taken)).order_by(Job.id))
+            return list(jobs)
 
     async def mark_posted(self, job_id: int, message_id: int | None) -> bool:
         """Record that the result is posted; False if it already was (so the caller does not repost)."""

@@ -648,6 +648,38 @@ async def test_jobs_another_process_took_over_while_this_one_could_not_renew_its
         await second.close()
 
 
+async def test_a_result_a_closing_process_could_not_post_is_posted_by_the_one_that_stays(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> None:
+    """A rolling restart while Discord fails: the old process's unposted result is not left until
+    the new one's next restart."""
+    staying = await build_services(
+        tiny_settings(demo_model, tmp_path / "staying", sqlite_url, store_check_s=1000, claim_ttl_s=3000),
+        classifier=classifier,
+    )
+    closing = await build_services(
+        tiny_settings(demo_model, tmp_path / "closing", sqlite_url), classifier=classifier
+    )
+    staying_seen, closing_seen = RecordingObserver(), RecordingObserver()  # neither posts anything
+    staying.generation.observer, closing.generation.observer = staying_seen, closing_seen
+    try:
+        await staying.generation.start()
+        await closing.generation.start()
+        await accept(closing)
+        job = await closing.generation.wait((await closing.generation.submit(request())).job.id)
+        assert [finished.id for finished in closing_seen.finished] == [job.id]
+        await staying.generation.check_store()
+        assert staying_seen.finished == []  # the closing process may still post it itself
+        await closing.close()
+        await staying.generation.check_store()
+        assert [finished.id for finished in staying_seen.finished] == [job.id]
+        await staying.generation.check_store()
+        assert len(staying_seen.finished) == 1  # once
+    finally:
+        await closing.close()
+        await staying.close()
+
+
 async def test_a_job_another_live_process_runs_is_cancelled_from_here_and_stops_there(
     demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
 ) -> None:

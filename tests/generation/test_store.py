@@ -175,6 +175,23 @@ async def test_jobs_made_outside_discord_are_not_counted_as_waiting_elsewhere(st
     assert await store.held_elsewhere(a_claim(), lambda _guild: True) == 0
 
 
+async def test_unposted_results_go_with_a_closing_process_to_the_next_one(store: JobStore) -> None:
+    closing, staying = a_claim(), a_claim()
+    unposted = await store.create(new_job(channel_id=5), closing)
+    posted = await store.create(new_job(channel_id=5), closing)
+    for job in (unposted, posted):
+        await store.finish(job.id, JobStatus.DONE)
+    await store.mark_posted(posted.id, 555)
+    everywhere = lambda _guild: True  # noqa: E731
+    assert await store.take_over_unposted(staying, everywhere) == []  # still the closing one's to post
+    assert await store.release(closing) == 1
+    assert [job.id for job in await store.take_over_unposted(staying, everywhere)] == [unposted.id]
+    assert await store.take_over_unposted(a_claim(), everywhere) == []  # taken once
+    # At start, a process takes its guilds' unposted results whoever holds them (a dead process).
+    restarted = await store.take_over_unposted(a_claim(), everywhere, from_anyone=True)
+    assert [job.id for job in restarted] == [unposted.id]
+
+
 def a_claim_like(claim: Claim) -> Claim:
     """The same process's claim, renewed for 30 s from now."""
     return Claim(timedelta(seconds=30), holder=claim.holder)
