@@ -216,9 +216,33 @@ class Delivery:
             message_id=live.message_id,
         )
 
+    def delivering(self) -> list[int]:
+        return list(self._delivering)
+
     async def job_handed_over(self, job_id: int) -> None:
         # The process that finished or took it over edits the same interaction message from now on.
-        await self._stop_showing(job_id)
+        live = await self._stop_showing(job_id)
+        if live is None or live.edit is None or live.token is None:
+            return
+        # A progress edit of ours may have landed after that process's final word on the job (a
+        # /cancel that reached it): show the final state again.
+        try:
+            job = await self._service.store.get(job_id)
+        except JobNotFound:
+            return
+        if job.posted_at is None or job.deleted_at is not None:
+            return  # still running there, or its result is yet to land: that edit comes after ours
+        try:
+            uploads = await asyncio.to_thread(formatting.image_uploads, job, live.size_limit)
+            await self._edit_original(
+                job,
+                content=formatting.result_content(job, posted=len(uploads)),
+                embed=formatting.job_embed(job, self._service.license_for(job.model).name),
+                attachments=[upload.to_file() for upload in uploads],
+                view=formatting.result_view(job) or None,
+            )
+        except (_TokenGone, *_DISCORD_FAILURES) as exc:
+            log.info("job %s: could not show its final state again (%r)", job_id, exc)
 
     async def _stop_showing(self, job_id: int) -> _Live | None:
         """No more progress or previews for this job; an edit on its way lands first, not after."""

@@ -99,6 +99,10 @@ class JobObserver(Protocol):
         """The job was deleted or erased through another bot process sharing the store, which also
         replaced its message: stop showing it (it will not finish here)."""
 
+    def delivering(self) -> Iterable[int]:
+        """Jobs whose results it is still trying to post: this process keeps its claim on them."""
+        return ()
+
     async def job_handed_over(self, job_id: int) -> None:
         """Another bot process finished the job (cancelled it) or took it over (this one could not
         renew its claim while the store was away): stop showing it; that process shows it now."""
@@ -255,6 +259,8 @@ class GenerationService:
                 resumed.append(job.id)
             except (OSError, GenerationError) as exc:
                 await self._finish_failed(job.id, f"could not resume after a restart: {exc}")
+                continue
+            await self._show_queued(job)
         if resumed:
             log.info("resumed %d jobs left by a bot process that stopped: %s", len(resumed), resumed)
         return resumed
@@ -352,16 +358,21 @@ class GenerationService:
                 path = await asyncio.to_thread(self.files.save_init, job.id, init_image)
                 await self.store.set_init_image(job.id, str(path))
             self._schedule(job, params, init_image, policy)
+        log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)
+        position, eta = await self._show_queued(job)
+        return Submitted(job, position, eta)
+
+    async def _show_queued(self, job: Job) -> tuple[Position | None, float | None]:
+        """Tell the observer where a job just queued (or taken over) stands."""
         position = self.scheduler.position(job.id)
         eta = self.scheduler.estimate_start_s(position) if position is not None else None
-        log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)
         if self.observer is not None:
             try:
                 await self.observer.job_queued(job, position, eta)
             except Exception:
                 # The job is stored and queued: telling the member "try again" would make a second one.
                 log.exception("showing job %s as queued failed; it goes on", job.id)
-        return Submitted(job, position, eta)
+        return position, eta
 
     async def _check_init_image(self, image: Image.Image, new: NewJob) -> None:
         verdicts = await asyncio.to_thread(self.gate.classify, [image])
@@ -652,9 +663,11 @@ class GenerationService:
             renewal = await self.store.renew(self.claim, held)
             await self._withdraw_deleted(renewal.deleted)
             await self._hand_over(renewal.lost)
+        if self.observer is not None and (posting := list(self.observer.delivering())):
+            await self.store.keep_results(self.claim, posting)
         await self._take_over()
         if self.observer is not None:
-            # Results a closing process could not post before it stopped (Discord was failing).
+            # Results a process could not post before it closed or died (Discord was failing).
             for job in await self.store.take_over_unposted(self.claim, self._owns_guild):
                 await self.observer.job_finished(job)
 
@@ -674,7 +687,8 @@ class GenerationService:
         """Another process finished these jobs (a member cancelled one through it) or took them over
         while this one could not renew its claim (the store was away for longer than
         GENERATION_CLAIM_TTL_S): they stop here, and nothing of them is recorded from here."""
-        lost &= set(self.scheduler.held_job_ids())
+        # A running job handed over already stops at its next step; it is not handed over again.
+        lost = (lost & set(self.scheduler.held_job_ids())) - self._handed_over
         for job_id in lost:
             self._no_previews.add(job_id)
             if self.scheduler.cancel(job_id) and self.scheduler.is_running(job_id):

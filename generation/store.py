@@ -271,6 +271,21 @@ class JobStore:
                 present.update(rows)
         return Renewal(held=held, deleted=set(job_ids) - present, lost=present - held)
 
+    async def keep_results(self, claim: Claim, job_ids: Sequence[int]) -> None:
+        """Extend `claim` over these unposted results, which its process is still trying to post,
+        so that no other process takes them over meanwhile (see `take_over_unposted`)."""
+        for start in range(0, len(job_ids), _IDS_PER_QUERY):
+            async with self._sessions() as session, session.begin():
+                await session.execute(
+                    update(Job)
+                    .where(
+                        Job.id.in_(job_ids[start : start + _IDS_PER_QUERY]),
+                        Job.claimed_by == claim.holder,
+                        *_UNPOSTED,
+                    )
+                    .values(claimed_until=claim.until())
+                )
+
     async def release(self, claim: Claim) -> int:
         """Let go of the unfinished jobs and unposted results `claim` holds (its process is closing):
         another process, or this one's successor, takes them over at once. Returns how many."""
@@ -325,13 +340,13 @@ class JobStore:
     async def take_over_unposted(
         self, claim: Claim, owns_guild: Callable[[int | None], bool], *, from_anyone: bool = False
     ) -> list[Job]:
-        """Claim the unposted results of `owns_guild`'s guilds that a closing process let go (it
-        could not post them before it stopped), for this process to post. Oldest first.
+        """Claim the unposted results of `owns_guild`'s guilds that no live process is posting (it
+        closed or died before it could), for this process to post. Oldest first.
 
-        `from_anyone` (at start) takes them whoever held them: a process that died a moment ago
+        `from_anyone` (at start) takes them whoever holds them: a process that died a moment ago
         still holds its last results.
         """
-        wanted_rows = (*_UNPOSTED,) if from_anyone else (*_UNPOSTED, Job.claimed_by.is_(None))
+        wanted_rows = (*_UNPOSTED,) if from_anyone else (*_UNPOSTED, _free_to_take(utcnow()))
         async with self._sessions() as session:
             rows = await session.execute(select(Job.id, Job.guild_id).where(*wanted_rows).order_by(Job.id))
             wanted = [job_id for job_id, guild_id in rows.all() if owns_guild(guild_id)]

@@ -205,6 +205,35 @@ async def test_a_job_finished_after_a_restart_and_its_token_clears_its_first_mes
     assert f"Job #{job.id} is done" in cleared["content"]
 
 
+async def test_a_job_cancelled_through_another_process_ends_cancelled_on_its_message(world: BotWorld) -> None:
+    """During a rolling restart the member's Cancel reaches the other process, which finishes the job
+    and shows it cancelled; a progress edit of this one may land after that, so it shows it again."""
+    from generation.models import JobStatus
+
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lantern", "steps": 50})
+        await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: "step" in str((r.json or {}).get("content")),
+        )
+        job = await world.first_job(bot, fake.user.id)
+        store = bot.services.generation.store
+        await store.finish(job.id, JobStatus.CANCELLED, error="cancelled")
+        await store.mark_posted(job.id, None)  # what the other process did after its own edit
+        await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: "was cancelled" in str((r.json or {}).get("content")),
+        )
+        await bot.services.generation.scheduler.idle()
+    message = fake.original_response(inter)
+    assert message is not None
+    assert message["content"].startswith(f"Job #{job.id} was cancelled.") and message["components"] == []
+
+
 async def test_queue_history_and_direct_messages(world: BotWorld) -> None:
     fake = world.fake
     assert fake.user is not None

@@ -42,6 +42,9 @@ class FilePoster:
     async def job_handed_over(self, job_id: int) -> None:
         pass
 
+    def delivering(self) -> list[int]:
+        return []
+
     async def job_finished(self, job: Job) -> None:
         (self.folder / "delivered" / str(job.id)).write_text(job.status.value)
         if await self.store.mark_posted(job.id, None):  # type: ignore[attr-defined]

@@ -78,6 +78,9 @@ class RecordingObserver:
     async def job_handed_over(self, job_id: int) -> None:
         self.handed_over.append(job_id)
 
+    def delivering(self) -> list[int]:
+        return []
+
 
 async def accept(services: Services, user: int = USER) -> None:
     await services.licenses.accept(user, CREATIVEML_OPENRAIL_M)
@@ -678,6 +681,22 @@ async def test_a_result_a_closing_process_could_not_post_is_posted_by_the_one_th
     finally:
         await closing.close()
         await staying.close()
+
+
+async def test_a_result_a_dead_process_never_posted_is_posted_once_its_claim_lapses(
+    services: Services,
+) -> None:
+    from generation.store import Claim, NewJob
+
+    store = services.generation.store
+    seen = RecordingObserver()
+    services.generation.observer = seen
+    dead = Claim(timedelta(seconds=-1))  # killed right after finishing the job, before posting it
+    new = NewJob(user_id=USER, kind=JobKind.TXT2IMG, params=request().params, guild_id=GUILD, channel_id=5)
+    job = await store.create(new, dead)
+    await store.finish(job.id, JobStatus.DONE)
+    await services.generation.check_store()
+    assert [finished.id for finished in seen.finished] == [job.id]
 
 
 async def test_a_job_another_live_process_runs_is_cancelled_from_here_and_stops_there(

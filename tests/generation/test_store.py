@@ -192,6 +192,17 @@ async def test_unposted_results_go_with_a_closing_process_to_the_next_one(store:
     assert [job.id for job in restarted] == [unposted.id]
 
 
+async def test_a_result_being_posted_stays_with_its_process_and_a_dead_ones_is_taken(store: JobStore) -> None:
+    posting, dead, other = a_claim(-1), a_claim(-1), a_claim()
+    kept = await store.create(new_job(channel_id=5), posting)
+    orphaned = await store.create(new_job(channel_id=5), dead)
+    for job in (kept, orphaned):
+        await store.finish(job.id, JobStatus.DONE)
+    await store.keep_results(a_claim_like(posting), [kept.id, orphaned.id])  # only its own
+    taken = await store.take_over_unposted(other, lambda _guild: True)
+    assert [job.id for job in taken] == [orphaned.id]
+
+
 def a_claim_like(claim: Claim) -> Claim:
     """The same process's claim, renewed for 30 s from now."""
     return Claim(timedelta(seconds=30), holder=claim.holder)
