@@ -176,6 +176,7 @@ class GenerationService:
         # This process's hold on its jobs in the shared store (see `check_store`).
         self.claim = Claim(timedelta(seconds=settings.claim_ttl_s))
         self._owns_guild: Callable[[int | None], bool] = lambda _guild: True
+        self._claims_extended_at = -math.inf  # event-loop time of the last extension of the claims
         # Running jobs another process took over: their cancellation here is not recorded.
         self._handed_over: set[int] = set()
         self._store_watch: asyncio.Task[None] | None = None
@@ -658,13 +659,18 @@ class GenerationService:
         which learn of it here. A process that closes releases its jobs, and one that died stops
         renewing its claim: either way the process owning their guilds takes them over here.
         """
+        # Claims are extended a few times per lapse period, not at every look.
+        now = asyncio.get_running_loop().time()
+        extend = now - self._claims_extended_at >= self.settings.claim_ttl_s / 3
         held = list(dict.fromkeys([*self.scheduler.held_job_ids(), *self._record_tasks]))
         if held:
-            renewal = await self.store.renew(self.claim, held)
+            renewal = await self.store.renew(self.claim, held, extend=extend)
             await self._withdraw_deleted(renewal.deleted)
             await self._hand_over(renewal.lost)
-        if self.observer is not None and (posting := list(self.observer.delivering())):
+        if extend and self.observer is not None and (posting := list(self.observer.delivering())):
             await self.store.keep_results(self.claim, posting)
+        if extend:
+            self._claims_extended_at = now
         await self._take_over()
         if self.observer is not None:
             # Results a process could not post before it closed or died (Discord was failing).

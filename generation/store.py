@@ -214,10 +214,20 @@ class JobStore:
         Jobs made by `imagine-bot generate` are left to the process that made them. Jobs deleted
         meanwhile are taken too, for the caller to finish.
         """
-        now = utcnow()
-        unclaimed = (Job.status.in_(_UNFINISHED), _free_to_take(now), _FROM_DISCORD)
+        unclaimed = (Job.status.in_(_UNFINISHED), _free_to_take(utcnow()), _FROM_DISCORD)
+        return await self._claim(claim, owns_guild, unclaimed, status=JobStatus.QUEUED, started_at=None)
+
+    async def _claim(
+        self,
+        claim: Claim,
+        owns_guild: Callable[[int | None], bool],
+        conditions: Sequence[ColumnElement[bool]],
+        **values: Any,
+    ) -> list[Job]:
+        """Claim the jobs of `owns_guild`'s guilds that meet `conditions`, setting `values` too; the
+        ones this call took, oldest first."""
         async with self._sessions() as session:
-            rows = await session.execute(select(Job.id, Job.guild_id).where(*unclaimed).order_by(Job.id))
+            rows = await session.execute(select(Job.id, Job.guild_id).where(*conditions).order_by(Job.id))
             wanted = [job_id for job_id, guild_id in rows.all() if owns_guild(guild_id)]
         taken: list[int] = []
         until = claim.until()
@@ -227,10 +237,8 @@ class JobStore:
                 # The conditions again: a process taking the same jobs at the same moment gets none.
                 result = await session.execute(
                     update(Job)
-                    .where(Job.id.in_(chunk), *unclaimed)
-                    .values(
-                        claimed_by=claim.holder, claimed_until=until, status=JobStatus.QUEUED, started_at=None
-                    )
+                    .where(Job.id.in_(chunk), *conditions)
+                    .values(claimed_by=claim.holder, claimed_until=until, **values)
                     .returning(Job.id)
                 )
                 taken.extend(result.scalars())
@@ -240,12 +248,16 @@ class JobStore:
             jobs = await session.scalars(select(Job).where(Job.id.in_(taken)).order_by(Job.id))
             return list(jobs)
 
-    async def renew(self, claim: Claim, job_ids: Sequence[int]) -> Renewal:
+    async def renew(self, claim: Claim, job_ids: Sequence[int], *, extend: bool = True) -> Renewal:
         """Extend `claim` over these jobs (the ones its process holds), and say which of them were
         deleted meanwhile, and which were finished or claimed by another process.
 
-        A job whose claim lapsed but that nobody else took or finished is held again.
+        A job whose claim lapsed but that nobody else took or finished is held again. With `extend`
+        false nothing is written: the jobs are only looked at (a claim need not be extended at
+        every look, and on SQLite every write takes the whole database's lock).
         """
+        if not extend:
+            return await self._look_at(claim, job_ids)
         now = utcnow()
         until = claim.until()
         held: set[int] = set()
@@ -269,6 +281,22 @@ class JobStore:
                     select(Job.id).where(Job.id.in_(chunk), Job.deleted_at.is_(None))
                 )
                 present.update(rows)
+        return Renewal(held=held, deleted=set(job_ids) - present, lost=present - held)
+
+    async def _look_at(self, claim: Claim, job_ids: Sequence[int]) -> Renewal:
+        held: set[int] = set()
+        present: set[int] = set()
+        async with self._sessions() as session:
+            for start in range(0, len(job_ids), _IDS_PER_QUERY):
+                rows = await session.execute(
+                    select(Job.id, Job.claimed_by, Job.status).where(
+                        Job.id.in_(job_ids[start : start + _IDS_PER_QUERY]), Job.deleted_at.is_(None)
+                    )
+                )
+                for job_id, holder, status in rows.all():
+                    present.add(job_id)
+                    if holder == claim.holder and status in _UNFINISHED:
+                        held.add(job_id)
         return Renewal(held=held, deleted=set(job_ids) - present, lost=present - held)
 
     async def keep_results(self, claim: Claim, job_ids: Sequence[int]) -> None:
@@ -346,25 +374,8 @@ class JobStore:
         `from_anyone` (at start) takes them whoever holds them: a process that died a moment ago
         still holds its last results.
         """
-        wanted_rows = (*_UNPOSTED,) if from_anyone else (*_UNPOSTED, _free_to_take(utcnow()))
-        async with self._sessions() as session:
-            rows = await session.execute(select(Job.id, Job.guild_id).where(*wanted_rows).order_by(Job.id))
-            wanted = [job_id for job_id, guild_id in rows.all() if owns_guild(guild_id)]
-        taken: list[int] = []
-        for start in range(0, len(wanted), _IDS_PER_QUERY):
-            async with self._sessions() as session, session.begin():
-                result = await session.execute(
-                    update(Job)
-                    .where(Job.id.in_(wanted[start : start + _IDS_PER_QUERY]), *wanted_rows)
-                    .values(claimed_by=claim.holder, claimed_until=claim.until())
-                    .returning(Job.id)
-                )
-                taken.extend(result.scalars())
-        if not taken:
-            return []
-        async with self._sessions() as session:
-            jobs = await session.scalars(select(Job).where(Job.id.in_(taken)).order_by(Job.id))
-            return list(jobs)
+        conditions = _UNPOSTED if from_anyone else (*_UNPOSTED, _free_to_take(utcnow()))
+        return await self._claim(claim, owns_guild, conditions)
 
     async def mark_posted(self, job_id: int, message_id: int | None) -> bool:
         """Record that the result is posted; False if it already was (so the caller does not repost)."""

@@ -10,7 +10,7 @@ from fakediscord import InteractionRecord, RecordedRequest
 
 from bot.client import ImagineBot
 from bot.delivery import result_nonce
-from generation.models import Job
+from generation.models import Job, JobStatus
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -174,18 +174,25 @@ async def test_a_result_that_failed_to_post_is_kept_and_posted_after_a_restart(w
         assert posted.message_id is not None
 
 
+async def a_long_job_shown_running(world: BotWorld, bot: ImagineBot) -> tuple[InteractionRecord, Job]:
+    """A member's 50-step job, once its message shows a step of its progress."""
+    fake = world.fake
+    assert fake.user is not None
+    inter = await fake.send_interaction("imagine", {"prompt": "a lantern", "steps": 50})
+    await fake.wait_for_request(
+        "PATCH",
+        world.original_path(inter),
+        predicate=lambda r: "step" in str((r.json or {}).get("content")),
+    )
+    return inter, await world.first_job(bot, fake.user.id)
+
+
 async def test_a_job_finished_after_a_restart_and_its_token_clears_its_first_message(world: BotWorld) -> None:
     """The result goes to the channel; the interaction's message loses its progress and Cancel button."""
     fake = world.fake
     assert fake.user is not None and fake.channel is not None
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "a lantern", "steps": 50})
-        await fake.wait_for_request(
-            "PATCH",
-            world.original_path(inter),
-            predicate=lambda r: "step" in str((r.json or {}).get("content")),
-        )
-        job = await world.first_job(bot, fake.user.id)
+        inter, job = await a_long_job_shown_running(world, bot)
     # Stopped mid-run; the next start finishes it after the interaction's 15 minutes ran out.
     first = fake.original_response(inter)
     assert first is not None and first["components"]  # "step …" with its Cancel button
@@ -208,18 +215,10 @@ async def test_a_job_finished_after_a_restart_and_its_token_clears_its_first_mes
 async def test_a_job_cancelled_through_another_process_ends_cancelled_on_its_message(world: BotWorld) -> None:
     """During a rolling restart the member's Cancel reaches the other process, which finishes the job
     and shows it cancelled; a progress edit of this one may land after that, so it shows it again."""
-    from generation.models import JobStatus
-
     fake = world.fake
     assert fake.user is not None
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "a lantern", "steps": 50})
-        await fake.wait_for_request(
-            "PATCH",
-            world.original_path(inter),
-            predicate=lambda r: "step" in str((r.json or {}).get("content")),
-        )
-        job = await world.first_job(bot, fake.user.id)
+        inter, job = await a_long_job_shown_running(world, bot)
         store = bot.services.generation.store
         await store.finish(job.id, JobStatus.CANCELLED, error="cancelled")
         await store.mark_posted(job.id, None)  # what the other process did after its own edit

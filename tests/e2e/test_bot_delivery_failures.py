@@ -52,6 +52,8 @@ async def test_a_slow_upload_of_one_result_does_not_hold_the_next_job(world: Bot
         await alice.wait_for_ack()
         # Alice's result upload hangs (a slow connection, a Discord hiccup) until the test lets it go.
         release = fake.stall("PATCH", re.escape(alice.token), predicate=has_result)
+        # Her job is stored and queued (the ack only says it was deferred) before Bob asks.
+        await fake.wait_for_request("PATCH", world.original_path(alice))
         # Other steps: Bob's job cannot share Alice's batch, it needs the GPU after hers.
         bob_request = await fake.send_interaction("imagine", {"prompt": "a boat", "steps": 3}, user=bob)
         bob_final = await world.final_edit(bob_request)

@@ -571,6 +571,19 @@ async def _wait_until_running(services: Services, job_id: int) -> None:
     pytest.fail(f"job {job_id} never started")
 
 
+async def processes_looking_when_told(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier, *names: str
+) -> list[Services]:
+    """Bot processes sharing one store that look at it only when the test calls `check_store`."""
+    return [
+        await build_services(
+            tiny_settings(demo_model, tmp_path / name, sqlite_url, store_check_s=1000, claim_ttl_s=3000),
+            classifier=classifier,
+        )
+        for name in names
+    ]
+
+
 LONG = GenerationParams(prompt="a red fox", model="demo", width=64, height=64, steps=50, seeds=(1,))
 
 
@@ -614,13 +627,9 @@ async def test_jobs_another_process_took_over_while_this_one_could_not_renew_its
     from moderation.database import make_engine, utcnow
 
     # Neither watches the store on its own: the test says when each one looks.
-    first, second = [
-        await build_services(
-            tiny_settings(demo_model, tmp_path / name, sqlite_url, store_check_s=1000, claim_ttl_s=3000),
-            classifier=classifier,
-        )
-        for name in ("first", "second")
-    ]
+    first, second = await processes_looking_when_told(
+        demo_model, tmp_path, sqlite_url, classifier, "first", "second"
+    )
     first_seen = RecordingObserver()
     first.generation.observer = first_seen
     try:
@@ -703,13 +712,9 @@ async def test_a_job_another_live_process_runs_is_cancelled_from_here_and_stops_
     demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
 ) -> None:
     """A rolling restart: the member's Cancel reaches the new process while the old one runs the job."""
-    runner, here = [
-        await build_services(
-            tiny_settings(demo_model, tmp_path / name, sqlite_url, store_check_s=1000, claim_ttl_s=3000),
-            classifier=classifier,
-        )
-        for name in ("runner", "here")
-    ]
+    runner, here = await processes_looking_when_told(
+        demo_model, tmp_path, sqlite_url, classifier, "runner", "here"
+    )
     runner_seen = RecordingObserver()
     runner.generation.observer = runner_seen
     try:

@@ -203,6 +203,19 @@ async def test_a_result_being_posted_stays_with_its_process_and_a_dead_ones_is_t
     assert [job.id for job in taken] == [orphaned.id]
 
 
+async def test_looking_without_extending_tells_the_same_and_writes_nothing(store: JobStore) -> None:
+    mine, other = a_claim(), a_claim()
+    kept, deleted, taken = [await store.create(new_job(channel_id=5), mine) for _ in range(3)]
+    await store.mark_deleted(deleted.id)
+    async with store._sessions() as session, session.begin():  # another process holds it now
+        await session.execute(update(Job).where(Job.id == taken.id).values(claimed_by=other.holder))
+    before = (await store.get(kept.id)).claimed_until
+    looked = await store.renew(mine, [kept.id, deleted.id, taken.id], extend=False)
+    assert looked == Renewal(held={kept.id}, deleted={deleted.id}, lost={taken.id})
+    assert (await store.get(kept.id)).claimed_until == before
+    assert await store.renew(mine, [kept.id, deleted.id, taken.id]) == looked
+
+
 def a_claim_like(claim: Claim) -> Claim:
     """The same process's claim, renewed for 30 s from now."""
     return Claim(timedelta(seconds=30), holder=claim.holder)
