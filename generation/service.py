@@ -651,8 +651,8 @@ class GenerationService:
                 away_since = None
 
     async def check_store(self) -> None:
-        """Renew this process's claim on the jobs it holds, stop those deleted or taken over
-        elsewhere meanwhile, and take over jobs that no live process holds.
+        """Renew this process's claim on the jobs it holds, stop those deleted, finished or taken
+        over elsewhere meanwhile, and take over jobs and unposted results that no live process holds.
 
         A member's `/forget-me` reaches the bot process of the guild they typed it in, which deletes
         everything of theirs from the shared store; their jobs in other guilds run in other processes,
@@ -696,9 +696,10 @@ class GenerationService:
         # A running job handed over already stops at its next step; it is not handed over again.
         lost = (lost & set(self.scheduler.held_job_ids())) - self._handed_over
         for job_id in lost:
-            self._no_previews.add(job_id)
             if self.scheduler.cancel(job_id) and self.scheduler.is_running(job_id):
-                self._handed_over.add(job_id)  # stops at its next step; that is not recorded
+                # It stops at its next step; that is not recorded, and its previews are not shown.
+                self._handed_over.add(job_id)
+                self._no_previews.add(job_id)
             else:
                 self._concurrency.pop(job_id, None)
             if self.observer is not None:
