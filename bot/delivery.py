@@ -234,12 +234,13 @@ class Delivery:
             return  # still running there, or its result is yet to land: that edit comes after ours
         try:
             uploads = await asyncio.to_thread(formatting.image_uploads, job, live.size_limit)
+            text, embed, view = self._result_parts(job, uploads)
             await self._edit_original(
                 job,
-                content=formatting.result_content(job, posted=len(uploads)),
-                embed=formatting.job_embed(job, self._service.license_for(job.model).name),
+                content=text,
+                embed=embed,
                 attachments=[upload.to_file() for upload in uploads],
-                view=formatting.result_view(job) or None,
+                view=view,
             )
         except (_TokenGone, *_DISCORD_FAILURES) as exc:
             log.info("job %s: could not show its final state again (%r)", job_id, exc)
@@ -302,9 +303,7 @@ class Delivery:
         )
         limit = interaction_limit if use_token else channel_limit
         uploads = await asyncio.to_thread(formatting.image_uploads, job, limit)
-        text = formatting.result_content(job, posted=len(uploads))
-        embed = formatting.job_embed(job, self._service.license_for(job.model).name)
-        view = formatting.result_view(job)
+        text, embed, view = self._result_parts(job, uploads)
 
         # 2. The interaction's own message while its token lives.
         if use_token:
@@ -363,6 +362,14 @@ class Delivery:
                 **fields,
             )
         return sent.id, True
+
+    def _result_parts(
+        self, job: Job, uploads: list[formatting.ImageUpload]
+    ) -> tuple[str, discord.Embed, discord.ui.View | None]:
+        """The text, embed and buttons of a finished job's result message."""
+        text = formatting.result_content(job, posted=len(uploads))
+        embed = formatting.job_embed(job, self._service.license_for(job.model).name)
+        return text, embed, formatting.result_view(job)
 
     async def _followup(
         self,
