@@ -105,15 +105,19 @@ async def test_concurrent_first_changes_both_land(sessions: Sessions) -> None:
     assert sorted(policy.banned_terms) == ["alpha", "term0", "term1", "term2", "term3"]
 
 
-async def test_stored_policy_with_unknown_or_invalid_keys_still_loads(sessions: Sessions) -> None:
+async def stored_as(sessions: Sessions, policy: dict[str, object]) -> PolicyStore:
+    """A store whose row for GUILD holds `policy` as written by some version of the bot."""
     store = PolicyStore(sessions)
     await store.set(GUILD, "max_steps", "20", actor_id=MOD)
     async with sessions() as session, session.begin():
         await session.execute(
-            update(GuildPolicyRow)
-            .where(GuildPolicyRow.guild_id == GUILD)
-            .values(policy={"max_steps": 20, "max_count": 99, "retired_setting": True})
+            update(GuildPolicyRow).where(GuildPolicyRow.guild_id == GUILD).values(policy=policy)
         )
+    return store
+
+
+async def test_stored_policy_with_unknown_or_invalid_keys_still_loads(sessions: Sessions) -> None:
+    store = await stored_as(sessions, {"max_steps": 20, "max_count": 99, "retired_setting": True})
     policy = await store.get(GUILD)
     assert policy.max_steps == 20
     assert policy.max_count == GuildPolicy().max_count
@@ -123,14 +127,7 @@ async def test_the_retired_dms_setting_is_dropped_without_a_warning(
     sessions: Sessions, caplog: pytest.LogCaptureFixture
 ) -> None:
     """Earlier versions stored `dms_allowed`, which no server could use: it goes quietly."""
-    store = PolicyStore(sessions)
-    await store.set(GUILD, "max_steps", "20", actor_id=MOD)
-    async with sessions() as session, session.begin():
-        await session.execute(
-            update(GuildPolicyRow)
-            .where(GuildPolicyRow.guild_id == GUILD)
-            .values(policy={"max_steps": 20, "dms_allowed": True})
-        )
+    store = await stored_as(sessions, {"max_steps": 20, "dms_allowed": True})
     assert await store.get(GUILD) == GuildPolicy(max_steps=20)
     assert "ignoring" not in caplog.text
 
