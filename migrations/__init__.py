@@ -21,7 +21,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
 from sqlalchemy.engine import URL, Connection, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DBAPIError
 
 from moderation.database import make_engine
 
@@ -77,12 +77,6 @@ def upgrade(url: str, revision: str = "head") -> None:
             if "Can't locate revision" not in str(exc):
                 raise
             raise DatabaseProblem(f"the database at {where}: {exc}; {NEWER_VERSION_HELP}") from exc
-        except SQLAlchemyError:
-            # Another process (a second bot, `imagine-bot generate`) migrated the same SQLite file at
-            # the same moment (PostgreSQL serialises them with a lock): its work is ours.
-            if check(url) != (target,):
-                raise
-            log.info("the database at %s was migrated meanwhile by another process", where)
 
 
 def check(url: str) -> tuple[str, ...]:

@@ -29,22 +29,37 @@ def run_migrations_offline() -> None:
         context.run_migrations()
 
 
-def _run(connection: Connection) -> None:
+def _configure(connection: Connection) -> None:
     # Batch mode lets ALTERs work on SQLite, which cannot alter most constraints in place.
     context.configure(connection=connection, target_metadata=target_metadata, render_as_batch=True)
+
+
+def _run(connection: Connection) -> None:
+    # Bot processes starting together (or the bot and `imagine-bot generate`) migrate one after the
+    # other: each reads the revision only once it holds the lock, and the later ones find the work done.
+    if connection.dialect.name == "sqlite":
+        # Python's sqlite3 runs DDL outside any transaction and Alembic opens none on SQLite, so each
+        # ALTER would commit on its own and a process starting beside another saw a half-migrated
+        # file. One exclusive transaction makes the upgrade atomic (SQLite's DDL is transactional) and
+        # makes the others wait for it (busy_timeout). Alembic runs inside it and leaves the commit to us.
+        connection.exec_driver_sql("BEGIN EXCLUSIVE")
+        _configure(connection)
+        context.run_migrations()
+        connection.commit()
+        return
+    _configure(connection)
     with context.begin_transaction():
-        if connection.dialect.name == "postgresql":
-            # Bot processes starting together migrate one after the other; the later ones read the
-            # revision only once they hold the lock, and find the work done.
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
         context.run_migrations()
 
 
 async def run_migrations_online() -> None:
     engine = make_engine(_url())
-    async with engine.connect() as connection:
-        await connection.run_sync(_run)
-    await engine.dispose()
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(_run)
+    finally:
+        await engine.dispose()
 
 
 if context.is_offline_mode():

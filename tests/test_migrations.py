@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
-from sqlalchemy.engine import Connection
+from sqlalchemy import event, inspect
+from sqlalchemy.engine import Connection, Engine
 
 import generation.models  # noqa: F401
 import migrations
@@ -22,6 +23,14 @@ async def _tables(url: str) -> set[str]:
         names = await connection.run_sync(lambda sync: set(inspect(sync).get_table_names()))
     await engine.dispose()
     return names - {"alembic_version"}
+
+
+async def _columns(url: str, table: str) -> set[str]:
+    engine = make_engine(url)
+    async with engine.connect() as connection:
+        names = await connection.run_sync(lambda sync: {c["name"] for c in inspect(sync).get_columns(table)})
+    await engine.dispose()
+    return names
 
 
 async def _diff(url: str) -> list[object]:
@@ -54,6 +63,27 @@ def test_migrations_round_trip(database_url: str) -> None:
     assert asyncio.run(_tables(database_url)) == set(Base.metadata.tables)
 
 
+def test_an_upgrade_that_fails_part_way_leaves_the_database_as_it_was(database_url: str) -> None:
+    """An upgrade is one transaction on both databases: a half-done one would leave a file that a later
+    start (or a process starting beside it) cannot migrate ("duplicate column name")."""
+    migrations.upgrade(database_url, "0002_moderation")
+
+    def fail_in_0004(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        if "reply_message_id" in statement:
+            raise RuntimeError("the disk filled up")
+
+    event.listen(Engine, "before_cursor_execute", fail_in_0004)
+    try:
+        with pytest.raises(RuntimeError, match="disk filled up"):
+            migrations.upgrade(database_url)
+    finally:
+        event.remove(Engine, "before_cursor_execute", fail_in_0004)
+    assert migrations.check(database_url) == ("0002_moderation",)
+    assert "claimed_by" not in asyncio.run(_columns(database_url, "job"))  # 0003's work was undone too
+    migrations.upgrade(database_url)
+    assert asyncio.run(_diff(database_url)) == []
+
+
 def test_processes_starting_together_each_find_the_database_migrated(database_url: str) -> None:
     """Several bot processes (or the bot and `imagine-bot generate`) start at once on one database."""
     import subprocess
@@ -70,8 +100,13 @@ def test_processes_starting_together_each_find_the_database_migrated(database_ur
         )
         for _ in range(4)
     ]
-    for process in starting:
-        _, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err.decode()[-2000:]
+    try:
+        for process in starting:
+            _, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err.decode()[-2000:]
+    finally:
+        for process in starting:  # a failure above leaves the others to be reaped
+            process.kill()
+            process.communicate()
     script = ScriptDirectory.from_config(migrations.alembic_config(database_url))
     assert migrations.check(database_url) == (script.get_current_head(),)
