@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from generation.errors import JobNotFound
@@ -56,8 +56,8 @@ class Claim:
     """One bot process's hold on the jobs it queued or took over.
 
     The process renews it while it holds them and releases it when it closes; a claim not renewed
-    within `duration` (its process died) lapses, and another process takes the jobs over. The
-    clocks of processes sharing a store must agree to well within `duration`.
+    within `duration` (its process died) lapses, and another process takes the jobs over. Claims
+    lapse by the store's clock (`JobStore.clock`), so the hosts' own clocks need not agree.
     """
 
     duration: timedelta
@@ -65,8 +65,8 @@ class Claim:
         default_factory=lambda: f"{socket.gethostname()[:60]}:{os.getpid()}:{secrets.token_hex(4)}"
     )
 
-    def until(self) -> datetime:
-        return utcnow() + self.duration
+    def until(self, now: datetime) -> datetime:
+        return now + self.duration
 
 
 @dataclass(frozen=True)
@@ -110,13 +110,27 @@ class JobStore:
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
 
+    async def clock(self) -> datetime:
+        """The time by which claims are made and lapse.
+
+        PostgreSQL's clock, which every process on every host reads alike: a host whose clock ran
+        ahead would otherwise take over jobs that a live process holds, and one behind would keep
+        a dead process's jobs waiting. A SQLite file is shared only by processes on one machine,
+        which share its clock.
+        """
+        async with self._sessions() as session:
+            if session.get_bind().dialect.name != "postgresql":
+                return utcnow()
+            now: datetime = (await session.execute(select(func.now()))).scalar_one()
+            return now
+
     async def create(self, new: NewJob, claim: Claim | None = None) -> Job:
         """Store a job as queued (held by `claim`'s process) and return it with its id."""
         return await self._insert(
             new,
             status=JobStatus.QUEUED,
             claimed_by=claim.holder if claim else None,
-            claimed_until=claim.until() if claim else None,
+            claimed_until=claim.until(await self.clock()) if claim else None,
         )
 
     async def create_blocked(self, new: NewJob, reason: str) -> Job:
@@ -214,23 +228,25 @@ class JobStore:
         Jobs made by `imagine-bot generate` are left to the process that made them. Jobs deleted
         meanwhile are taken too, for the caller to finish.
         """
-        unclaimed = (Job.status.in_(_UNFINISHED), _free_to_take(utcnow()), _FROM_DISCORD)
-        return await self._claim(claim, owns_guild, unclaimed, status=JobStatus.QUEUED, started_at=None)
+        now = await self.clock()
+        unclaimed = (Job.status.in_(_UNFINISHED), _free_to_take(now), _FROM_DISCORD)
+        return await self._claim(claim, now, owns_guild, unclaimed, status=JobStatus.QUEUED, started_at=None)
 
     async def _claim(
         self,
         claim: Claim,
+        now: datetime,
         owns_guild: Callable[[int | None], bool],
         conditions: Sequence[ColumnElement[bool]],
         **values: Any,
     ) -> list[Job]:
-        """Claim the jobs of `owns_guild`'s guilds that meet `conditions`, setting `values` too; the
-        ones this call took, oldest first."""
+        """Claim (from `now`, the store's clock) the jobs of `owns_guild`'s guilds that meet
+        `conditions`, setting `values` too; the ones this call took, oldest first."""
         async with self._sessions() as session:
             rows = await session.execute(select(Job.id, Job.guild_id).where(*conditions).order_by(Job.id))
             wanted = [job_id for job_id, guild_id in rows.all() if owns_guild(guild_id)]
         taken: list[int] = []
-        until = claim.until()
+        until = claim.until(now)
         for start in range(0, len(wanted), _IDS_PER_QUERY):
             chunk = wanted[start : start + _IDS_PER_QUERY]
             async with self._sessions() as session, session.begin():
@@ -258,8 +274,8 @@ class JobStore:
         """
         if not extend:
             return await self._look_at(claim, job_ids)
-        now = utcnow()
-        until = claim.until()
+        now = await self.clock()
+        until = claim.until(now)
         held: set[int] = set()
         present: set[int] = set()
         for start in range(0, len(job_ids), _IDS_PER_QUERY):
@@ -302,6 +318,7 @@ class JobStore:
     async def keep_results(self, claim: Claim, job_ids: Sequence[int]) -> None:
         """Extend `claim` over these unposted results, which its process is still trying to post,
         so that no other process takes them over meanwhile (see `take_over_unposted`)."""
+        until = claim.until(await self.clock())
         for start in range(0, len(job_ids), _IDS_PER_QUERY):
             async with self._sessions() as session, session.begin():
                 await session.execute(
@@ -311,7 +328,7 @@ class JobStore:
                         Job.claimed_by == claim.holder,
                         *_UNPOSTED,
                     )
-                    .values(claimed_until=claim.until())
+                    .values(claimed_until=until)
                 )
 
     async def release(self, claim: Claim) -> int:
@@ -327,12 +344,13 @@ class JobStore:
 
     async def held_elsewhere(self, claim: Claim, owns_guild: Callable[[int | None], bool]) -> int:
         """How many unfinished jobs of `owns_guild`'s guilds another process's live claim holds."""
+        now = await self.clock()
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(Job.guild_id).where(
                     Job.status.in_(_UNFINISHED),
                     Job.claimed_by != claim.holder,
-                    Job.claimed_until >= utcnow(),
+                    Job.claimed_until >= now,
                     _FROM_DISCORD,
                 )
             )
@@ -374,8 +392,9 @@ class JobStore:
         `from_anyone` (at start) takes them whoever holds them: a process that died a moment ago
         still holds its last results.
         """
-        conditions = _UNPOSTED if from_anyone else (*_UNPOSTED, _free_to_take(utcnow()))
-        return await self._claim(claim, owns_guild, conditions)
+        now = await self.clock()
+        conditions = _UNPOSTED if from_anyone else (*_UNPOSTED, _free_to_take(now))
+        return await self._claim(claim, now, owns_guild, conditions)
 
     async def mark_posted(self, job_id: int, message_id: int | None) -> bool:
         """Record that the result is posted; False if it already was (so the caller does not repost)."""

@@ -129,6 +129,28 @@ async def test_a_claim_keeps_other_processes_off_until_released_or_lapsed(store:
     assert (await store.renew(first, [held.id])).lost == {held.id}
 
 
+@pytest.mark.postgres
+async def test_claims_lapse_by_the_databases_clock_not_the_hosts(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Processes on hosts whose clocks disagree by far more than a claim lasts."""
+    await asyncio.to_thread(migrations.upgrade, postgres_url)
+    engine = make_engine(postgres_url)
+    try:
+        store = JobStore(make_session_factory(engine))
+        live, dead, ahead = a_claim(), a_claim(-1), a_claim()
+        held = await store.create(new_job(channel_id=5), live)
+        abandoned = await store.create(new_job(channel_id=5), dead)
+        everywhere = lambda _guild: True  # noqa: E731
+
+        monkeypatch.setattr("generation.store.utcnow", lambda: utcnow() + timedelta(hours=1))
+        assert await store.held_elsewhere(ahead, everywhere) == 1
+        assert [job.id for job in await store.take_over(ahead, everywhere)] == [abandoned.id]
+        assert (await store.renew(ahead, [held.id])).lost == {held.id}
+    finally:
+        await engine.dispose()
+
+
 async def test_a_lapsed_claim_is_taken_over_but_only_by_one_process(store: JobStore) -> None:
     dead, first, second = a_claim(-1), a_claim(), a_claim()  # `dead` lapsed as soon as it was made
     jobs = [await store.create(new_job(channel_id=5), dead) for _ in range(3)]
