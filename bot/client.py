@@ -113,6 +113,7 @@ class ImagineBot(commands.AutoShardedBot):
 
     async def setup_hook(self) -> None:
         # Imported here: the cogs import this module for its types.
+        from bot.cogs.help import HelpCog
         from bot.cogs.imagine import ImagineCog
         from bot.cogs.jobs import JobsCog
         from bot.cogs.moderation import ModerationCog
@@ -137,6 +138,7 @@ class ImagineBot(commands.AutoShardedBot):
         await self.add_cog(ImagineCog(self))
         await self.add_cog(JobsCog(self))
         await self.add_cog(ModerationCog(self))
+        await self.add_cog(HelpCog(self))
         self.add_dynamic_items(*DYNAMIC_ITEMS)
 
         # 4. Register the commands with Discord.

@@ -6,6 +6,7 @@ decides how each reads. Anything unexpected gets a neutral sentence (the details
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 
 import discord
@@ -31,7 +32,7 @@ from moderation.bans import Ban
 from moderation.errors import InvalidPolicy, LicenseNotAccepted, ModerationError, PromptBlocked, UserBanned
 from moderation.licenses import ModelLicense
 from moderation.outcome import ImageAction
-from moderation.policy import GuildPolicy
+from moderation.policy import GuildPolicy, NsfwMode
 
 # Below Discord's 2,000 characters per message, with room for what callers put around a text.
 MESSAGE_LIMIT = 1900
@@ -348,6 +349,57 @@ def whole_lines(lines: list[str], limit: int) -> str:
         shown.append(line)
         used += len(line) + 1
     return "\n".join(shown)
+
+
+# -- /help ----------------------------------------------------------------------------------------
+
+
+HELP_TITLE = "Making images here"
+
+
+def help_intro(max_count: int) -> str:
+    return (
+        f"`/imagine prompt:` what to draw, for up to {max_count} images; attach an image to start from it. "
+        "You see your place in the queue and the progress, then the images.\n"
+        f"Inline flags go after the prompt, e.g. `a castle --ar 16:9 --seed 7 --no text`:\n{flags_help()}"
+    )
+
+
+HELP_BUTTONS = (
+    "**U1–U4** upscale an image 2×, **V1–V4** make variations of it, 🔁 **Rerun** makes the same again "
+    "with new seeds, ❌ **Delete** removes your own result (moderators: anyone's).\n"
+    "Reactions on a result do the same: 🔁 reruns, ⬆️ upscales the first image, ❌ deletes."
+)
+
+
+def help_limits(policy: GuildPolicy) -> str:
+    """What this server's policy allows a member, in their words."""
+    channels = ", ".join(f"<#{channel}>" for channel in policy.allowed_channel_ids) or "every channel"
+    flagged = (
+        "behind a spoiler in age-restricted channels, withheld elsewhere"
+        if policy.nsfw_mode is NsfwMode.AGE_RESTRICTED
+        else "withheld"
+    )
+    side = math.isqrt(policy.max_pixels)
+    size = f"{side}×{side}" if side * side == policy.max_pixels else f"{policy.max_pixels:,} pixels"
+    return (
+        f"Up to {policy.max_count} images of up to {size} and {policy.max_steps} steps; "
+        f"{policy.user_queue_cap} jobs of yours waiting at once. Images are made in {channels}.\n"
+        f"Every image is checked by a safety classifier; images it flags are {flagged}."
+    )
+
+
+def help_models(names: list[str], default: str) -> str:
+    listed = ", ".join(f"`{name}`" + (" (default)" if name == default else "") for name in names)
+    return f"{listed}\nUsing a model means accepting its license's use restrictions: see `/terms`."
+
+
+def command_line(name: str, description: str) -> str:
+    return f"`/{name}`: {description}"
+
+
+def command_group_line(name: str, description: str, subcommands: list[str]) -> str:
+    return f"`/{name}` {' · '.join(subcommands)}: {description}"
 
 
 # -- moderation ------------------------------------------------------------------------------------

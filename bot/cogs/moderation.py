@@ -18,6 +18,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import wording
+from bot.cogs.help import MODERATORS_ONLY
 from bot.errors import NotHere
 from bot.interactions import defer
 from bot.permissions import parse_duration
@@ -42,10 +43,18 @@ Answer = str | tuple[str, discord.File]
 
 class ModerationCog(commands.Cog):
     policy = app_commands.Group(
-        name="policy", description="This server's content policy (moderators)", guild_only=True
+        name="policy",
+        description="This server's content policy (moderators)",
+        guild_only=True,
+        extras={MODERATORS_ONLY: True},
     )
     policy_terms = app_commands.Group(name="terms", description="Banned terms and patterns", parent=policy)
-    mod = app_commands.Group(name="mod", description="Moderation of members (moderators)", guild_only=True)
+    mod = app_commands.Group(
+        name="mod",
+        description="Moderation of members (moderators)",
+        guild_only=True,
+        extras={MODERATORS_ONLY: True},
+    )
 
     def __init__(self, bot: ImagineBot) -> None:
         self.bot = bot

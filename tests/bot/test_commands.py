@@ -12,6 +12,7 @@ import pytest
 from discord import app_commands
 
 from bot.buttons import DYNAMIC_ITEMS, RerunButton, StrayButton, TermsButton, UpscaleButton
+from bot.cogs.help import MODERATORS_ONLY, HelpCog
 from bot.cogs.imagine import ImagineCog
 from bot.cogs.jobs import JobsCog
 from bot.cogs.moderation import ModerationCog
@@ -22,7 +23,7 @@ DEFAULT_DESCRIPTION = "…"
 def top_level() -> list[app_commands.Command[Any, ..., Any] | app_commands.Group]:
     bot = MagicMock()
     commands: list[Any] = []
-    for cog in (ImagineCog(bot), JobsCog(bot), ModerationCog(bot)):
+    for cog in (ImagineCog(bot), JobsCog(bot), ModerationCog(bot), HelpCog(bot)):
         commands.extend(cog.get_app_commands())
     return commands
 
@@ -44,7 +45,8 @@ def test_command_names_are_unique() -> None:
 
 def test_the_expected_commands_exist() -> None:
     names = {item.qualified_name for item in walk(top_level())}
-    expected = {"imagine", "terms", "queue", "cancel", "job", "history", "mod ban", "mod unban", "mod purge"}
+    expected = {"imagine", "terms", "queue", "cancel", "job", "history", "help", "mod ban", "mod unban"}
+    expected |= {"mod purge"}
     expected |= {"mod log", "policy show", "policy set", "policy reset"}
     expected |= {"policy terms add", "policy terms remove", "policy terms list"}
     assert expected <= names
@@ -62,10 +64,11 @@ def test_every_command_and_option_has_a_description() -> None:
                 assert len(parameter.description) <= 100, f"{item.qualified_name} {parameter.name}"
 
 
-def test_moderation_groups_are_guild_only() -> None:
-    for group in top_level():
-        if group.name in ("policy", "mod"):
-            assert group.guild_only
+def test_moderation_groups_are_guild_only_and_listed_by_help_to_moderators_only() -> None:
+    groups = [command for command in top_level() if isinstance(command, app_commands.Group)]
+    assert {group.name for group in groups} == {"policy", "mod"}
+    for group in groups:
+        assert group.guild_only and group.extras.get(MODERATORS_ONLY)
 
 
 def test_imagine_options_are_ranged() -> None:
