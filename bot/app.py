@@ -86,7 +86,7 @@ def load_classifier(settings: Settings, model: str | None = None) -> SafetyClass
     # The CLIP checker ships inside SD 1.x repositories (their safety_checker folder).
     return load_safety_classifiers(
         settings.moderation,
-        model_path=spec.source,
+        model_path=spec.components,
         device=str(pick_device(settings.generation.device)),
     )
 

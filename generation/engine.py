@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import torch
@@ -27,7 +28,7 @@ from generation.acceleration import (
 )
 from generation.errors import BackendError, DeviceFailed, JobCancelled, ModelUnavailable, OutOfMemory
 from generation.params import Sampler, parse_aspect_ratio, size_for_aspect, steps_run
-from generation.settings import GenerationSettings
+from generation.settings import GenerationSettings, is_single_file
 
 log = logging.getLogger(__name__)
 
@@ -126,7 +127,9 @@ class DiffusionEngine:
     def from_settings(cls, name: str, settings: GenerationSettings) -> DiffusionEngine:
         """Load a registry model (or a source) and apply the configured speed-ups and warm-up."""
         registered, spec = settings.spec(name)
-        engine = cls.load(registered, spec.source, device=settings.device, dtype=settings.dtype)
+        engine = cls.load(
+            registered, spec.source, config=spec.config, device=settings.device, dtype=settings.dtype
+        )
         # Padding buys compiled graphs their fixed shapes; without them it is only wasted work.
         engine.buckets = (
             compile_buckets(settings.batch_buckets, settings.max_batch) if settings.compile else ()
@@ -203,21 +206,35 @@ class DiffusionEngine:
         return self.acceleration.applied
 
     @classmethod
-    def load(cls, name: str, source: str, *, device: str = "auto", dtype: str = "auto") -> DiffusionEngine:
-        """Load `source` (a Hugging Face id or a local folder) with diffusers' `from_pretrained`."""
+    def load(
+        cls, name: str, source: str, *, config: str | None = None, device: str = "auto", dtype: str = "auto"
+    ) -> DiffusionEngine:
+        """Load `source` with diffusers: a Hugging Face id or a local folder (`from_pretrained`), or one
+        checkpoint file in the original layout (`from_single_file`, its configs from `config`)."""
         from diffusers import StableDiffusionPipeline
+        from diffusers.loaders.single_file_utils import SingleFileComponentError
 
         torch_device = pick_device(device)
         torch_dtype = pick_dtype(torch_device, dtype)
         log.info("loading model %s from %s on %s (%s)", name, source, torch_device, torch_dtype)
+        # The bundled safety checker is not run inside the pipeline: moderation runs its own
+        # classifiers on every image (and fails closed), loading the checker weights itself.
+        no_checker = {"safety_checker": None, "requires_safety_checker": False}
         try:
-            # The bundled safety checker is not run inside the pipeline: moderation runs its own
-            # classifiers on every image (and fails closed), loading the checker weights itself.
-            pipeline = StableDiffusionPipeline.from_pretrained(
-                source, dtype=torch_dtype, safety_checker=None, requires_safety_checker=False
-            )
-        except (OSError, ValueError) as exc:
-            raise ModelUnavailable(f"could not load model {name!r} from {source!r}: {exc}") from exc
+            if is_single_file(source):
+                pipeline = StableDiffusionPipeline.from_single_file(
+                    _existing_file(source), config=config, dtype=torch_dtype, **no_checker
+                )
+            else:
+                pipeline = StableDiffusionPipeline.from_pretrained(source, dtype=torch_dtype, **no_checker)
+        except (OSError, ValueError, SingleFileComponentError) as exc:
+            hint = ""
+            if is_single_file(source) and config is None:
+                hint = (
+                    " (its configs come from the Hub unless the registry entry names a `config`: a "
+                    "diffusers folder or Hugging Face id of the same architecture)"
+                )
+            raise ModelUnavailable(f"could not load model {name!r} from {source!r}: {exc}{hint}") from exc
         pipeline = pipeline.to(torch_device)
         pipeline.set_progress_bar_config(disable=True)
         return cls(name, pipeline, torch_device, torch_dtype)
@@ -372,6 +389,13 @@ def fit_to_grid(image: Image.Image, width: int, height: int) -> Image.Image:
     left = (resized.width - width) // 2
     top = (resized.height - height) // 2
     return resized.crop((left, top, left + width, top + height))
+
+
+def _existing_file(source: str) -> str:
+    """A checkpoint path as given, or a clear error: diffusers takes a missing file for a bad URL."""
+    if not source.startswith(("https://", "http://")) and not Path(source).is_file():
+        raise FileNotFoundError(f"no such file: {source}")
+    return source
 
 
 def _first_line(exc: BaseException) -> str:

@@ -23,10 +23,24 @@ PREVIEW_VAE_FOLDER = "preview_vae"
 _DEVICE_SETTING = re.compile(r"auto|cpu|mps|cuda(:\d+)?")
 
 
+# Checkpoints shared as one file in the original (LDM) layout, as most community models are.
+SINGLE_FILE_SUFFIXES = (".safetensors", ".ckpt")
+
+
+def is_single_file(source: str) -> bool:
+    return source.lower().endswith(SINGLE_FILE_SUFFIXES)
+
+
 class ModelSpec(BaseModel, extra="forbid"):
     """One entry of the model registry."""
 
-    source: str = Field(description="Hugging Face id or local folder")
+    source: str = Field(
+        description="Hugging Face id, local diffusers folder, or one checkpoint file (.safetensors, .ckpt)"
+    )
+    # For a one-file checkpoint: a Hugging Face id or diffusers folder of the same architecture, whose
+    # component configs (and tokenizer, scheduler, safety checker) go with the file's weights. Unset,
+    # diffusers infers the architecture from the weights and fetches those configs from the Hub.
+    config: str | None = None
     width: int = 512
     height: int = 512
     steps: int = 25
@@ -35,6 +49,23 @@ class ModelSpec(BaseModel, extra="forbid"):
     license: str = "creativeml-openrail-m"
     # A tiny autoencoder of the TAESD architecture matching the model's latents, for progress previews.
     preview_vae: str | None = None
+
+    @model_validator(mode="after")
+    def _config_goes_with_a_single_file(self) -> ModelSpec:
+        if self.config is not None and not is_single_file(self.source):
+            raise ValueError(
+                f"config is for a one-file checkpoint ({', '.join(SINGLE_FILE_SUFFIXES)}); "
+                f"{self.source!r} brings its own"
+            )
+        return self
+
+    @property
+    def components(self) -> str:
+        """Where the model's diffusers-format parts are (the bundled safety checker among them): the
+        source itself, or for a one-file checkpoint its `config` (SD 1.5's when none was given)."""
+        if not is_single_file(self.source):
+            return self.source
+        return self.config or DEFAULT_MODEL_SOURCE
 
     @property
     def pixel_budget(self) -> int:
@@ -53,7 +84,7 @@ class GenerationSettings(BaseSettings):
         },
         description=(
             "model registry, as JSON: "
-            "{name: {source, width, height, steps, guidance, sampler, license, preview_vae}}"
+            "{name: {source, config, width, height, steps, guidance, sampler, license, preview_vae}}"
         ),
     )
     default_model: str = "sd15"

@@ -205,6 +205,11 @@ def with_token(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ("DISCORD_SHARD_IDS", "[0, 1]", "DISCORD_SHARD_IDS: set DISCORD_SHARD_COUNT too"),
         ("DISCORD_SHARD_IDS", "0,1", "write it as JSON"),
         ("GENERATION_CLAIM_TTL_S", "10", "GENERATION_CLAIM_TTL_S: must be at least three times"),
+        (
+            "GENERATION_MODELS",
+            '{"sd15": {"source": "some/model", "config": "other/model"}}',
+            "config is for a one-file checkpoint (.safetensors, .ckpt); 'some/model' brings its own",
+        ),
     ],
 )
 def test_a_wrong_setting_is_named_as_the_operator_sets_it(
@@ -234,6 +239,14 @@ def test_valid_device_names_are_accepted() -> None:
 
     for device in ("auto", "cpu", "cuda", "cuda:1", "mps"):
         assert GenerationSettings(device=device).device == device
+
+
+def test_a_one_file_checkpoints_parts_come_from_its_config() -> None:
+    from generation.settings import DEFAULT_MODEL_SOURCE, ModelSpec
+
+    assert ModelSpec(source="models/anime.safetensors", config="models/sd15").components == "models/sd15"
+    assert ModelSpec(source="models/OLD.CKPT").components == DEFAULT_MODEL_SOURCE
+    assert ModelSpec(source="models/sd15").components == "models/sd15"
 
 
 def test_shard_ids_must_fit_the_shard_count() -> None:

@@ -11,6 +11,7 @@ from PIL import Image
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine, fit_to_grid
 from generation.errors import DeviceFailed, JobCancelled, ModelUnavailable
 from generation.params import Sampler, size_for_aspect
+from tests.generation.ldm_checkpoint import write_ldm_checkpoint
 
 
 @pytest.fixture(scope="module")
@@ -80,6 +81,36 @@ async def test_after_a_gpu_fault_the_in_process_backend_says_it_cannot_serve(
 def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailable, match="could not load model"):
         DiffusionEngine.load("nope", str(tmp_path / "missing"), device="cpu")
+
+
+def test_a_one_file_checkpoint_draws_what_its_diffusers_folder_draws(
+    demo_model: Path, engine: DiffusionEngine, tmp_path: Path
+) -> None:
+    """The way community models are shared: one .safetensors in the original layout, with the configs
+    of its architecture from a folder (or Hub id) named in the registry."""
+    from diffusers import StableDiffusionPipeline
+
+    from generation.settings import GenerationSettings, ModelSpec
+
+    folder_pipeline = StableDiffusionPipeline.from_pretrained(demo_model, safety_checker=None)
+    checkpoint = write_ldm_checkpoint(folder_pipeline, tmp_path / "Demo-Model.safetensors")
+    spec = ModelSpec(source=str(checkpoint), config=str(demo_model), width=64, height=64, steps=4)
+    settings = GenerationSettings(models={"demo": spec}, default_model="demo", device="cpu")
+    single = DiffusionEngine.from_settings("demo", settings)
+    request = BatchRequest(key(), (BatchItem("a red fox", "", 5), BatchItem("a cat", "blurry", 6)))
+    for ours, theirs in zip(single.run(request), engine.run(request), strict=True):
+        assert np.array_equal(pixels(ours), pixels(theirs))
+    # Its safety checker comes from the same place as its configs.
+    assert spec.components == str(demo_model)
+
+
+def test_a_missing_or_broken_checkpoint_file_says_what_is_wrong(tmp_path: Path) -> None:
+    with pytest.raises(ModelUnavailable, match="no such file"):
+        DiffusionEngine.load("nope", str(tmp_path / "missing.safetensors"), device="cpu")
+    broken = tmp_path / "broken.safetensors"
+    broken.write_bytes(b"not a checkpoint" * 64)
+    with pytest.raises(ModelUnavailable, match=r"could not load model 'nope'.*names a `config`"):
+        DiffusionEngine.load("nope", str(broken), device="cpu")
 
 
 @pytest.mark.parametrize("sampler", list(Sampler))
