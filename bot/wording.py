@@ -355,6 +355,7 @@ def whole_lines(lines: list[str], limit: int) -> str:
 
 
 HELP_TITLE = "Making images here"
+NO_IMAGES_IN_DMS = "This bot makes images on servers only, not in direct messages: use these there."
 
 
 def help_intro(max_count: int) -> str:

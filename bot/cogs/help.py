@@ -42,14 +42,14 @@ class HelpCog(commands.Cog):
         except Exception as exc:
             await flow.reply_problem(interaction, exc)
             return
-        in_guild = interaction.guild_id is not None
         generation = self.bot.settings.generation
         embed = help_embed(
             self.bot.tree.get_commands(),
             policy,
             models=list(generation.models),
             default_model=generation.default_model,
-            in_guild=in_guild,
+            in_guild=interaction.guild_id is not None,
+            dms_allowed=self.bot.bot_settings.dms_allowed,
             moderator=moderator,
         )
         await interaction.followup.send(embed=embed)
@@ -62,11 +62,13 @@ def help_embed(
     models: list[str],
     default_model: str,
     in_guild: bool,
+    dms_allowed: bool,
     moderator: bool,
 ) -> discord.Embed:
-    embed = discord.Embed(
-        title=wording.HELP_TITLE, description=wording.help_intro(policy.max_count), colour=EMBED_COLOUR
-    )
+    intro = wording.help_intro(policy.max_count)
+    if not in_guild and not dms_allowed:
+        intro = f"{wording.NO_IMAGES_IN_DMS}\n\n{intro}"
+    embed = discord.Embed(title=wording.HELP_TITLE, description=intro, colour=EMBED_COLOUR)
     embed.add_field(name="Under your images", value=wording.HELP_BUTTONS, inline=False)
     if in_guild:
         embed.add_field(name="On this server", value=wording.help_limits(policy), inline=False)

@@ -54,3 +54,7 @@ async def test_help_in_direct_messages_leaves_out_what_needs_a_server(world: Bot
         shown = await help_embed(world, await fake.send_interaction("help", channel=dm))
         assert "On this server" not in shown and "Moderator commands" not in shown
         assert "`/imagine`" in shown["Commands"] and "/policy" not in shown["Commands"]
+        assert shown["description"].startswith("This bot makes images on servers only")
+    async with world.bot(dms_allowed=True):
+        shown = await help_embed(world, await fake.send_interaction("help", channel=dm))
+        assert shown["description"].startswith("`/imagine prompt:`")
