@@ -268,14 +268,19 @@ _AGED_THING = re.compile(
     r"|church|bottle|guitar|violin|laptop|computer|phone|company|brand|game|song|film|movie|book|recipe"
     r"|painting|photo)(?![a-z])(?! ?(?:girls?|boys?|kids?|child)(?![a-z]))"
 )
-# A bare number right after a young person: "nude girl, 12", "girl (12)", "a girl of 12". The number must
-# end the phrase, so that "girl, 2 boys" and "girl, 8k" are not ages. Matched on the base view, which keeps
-# the punctuation; "1girl" (a tag) is not a person word. "man" and "model" are left out: "iron man 2",
-# "tesla model 3".
-_YOUNG_PERSON_WORDS = ("girl", "boy", "child", "kid", "daughter", "son")
+# A bare number right after a person: "nude girl, 12", "girl (12)", "a girl of 12", "dancer who looks 13".
+# The number must end the phrase, so that "girl, 2 boys" and "girl, 8k" are not ages. Matched on the base
+# view, which keeps the punctuation; "1girl" (a tag) is not a person word. "man" and "model" are left
+# out: "iron man 2", "tesla model 3".
+_PERSON_WORDS = (
+    "girl|boy|child|kid|daughter|son|woman|women|lady|ladies|sister|brother|niece|nephew|cousin|student"
+    "|pupil|schoolgirl|schoolboy|cheerleader|dancer|ballerina|gymnast|elf|elves|fairy|fairies|princess"
+    "|prince|maid|teen|teenager|person|character"
+)
 _AGE_AFTER_PERSON = re.compile(
-    rf"(?<![a-z0-9])(?:{'|'.join(_YOUNG_PERSON_WORDS)})s?"
-    r"(?:\s*[,(]\s*|\s+)(?:(?:aged?|age|of|who is|is)\s+)?(\d{1,2})\s*(?=[),;]|$|\.(?!\d))"
+    rf"(?<![a-z0-9])(?:{_PERSON_WORDS})s?(?:\s*[,(]\s*|\s+)"
+    r"(?:(?:aged?|age|of|who is|is|(?:who |that )?(?:looks?|looking|appears?|appearing)(?: like)?)\s+)?"
+    r"(\d{1,2})\s*(?=[),;]|$|\.(?!\d))"
 )
 # Ages in scripts that are not folded: "12歳", "12岁", "12살", "12 лет"; matched on the native view.
 _AGE_NATIVE = re.compile(r"(?<!\d)(\d{1,2}) ?(?:歳|才|岁|살|세|(?:лет|года|год)(?![а-яё]))")
@@ -497,7 +502,7 @@ class Lexicon:
                     continue
                 raw = match.group("n") or match.group("m")
                 hits.ages.append(int(raw) if raw.isdigit() else _AGE_VALUES[raw])
-        if any(word in views.base for word in _YOUNG_PERSON_WORDS):
+        if any(word in views.base for word in _PERSON_WORDS.split("|")):
             hits.ages.extend(int(m.group(1)) for m in _AGE_AFTER_PERSON.finditer(views.base))
         hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
         for seq in views.sequences:
