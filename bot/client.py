@@ -19,6 +19,7 @@ from bot.attachments import AttachmentDownloader
 from bot.buttons import DYNAMIC_ITEMS
 from bot.delivery import Delivery
 from bot.jobflow import JobFlow
+from bot.modlog import ModerationLogChannel
 from bot.settings import DISCORD_API_BASE, DISCORD_GATEWAY_URL, BotSettings
 from generation.backends import Backend
 from moderation.classifiers import SafetyClassifier
@@ -96,6 +97,8 @@ class ImagineBot(commands.AutoShardedBot):
         self._backend = backend
         self._services: Services | None = None
         self._flow: JobFlow | None = None
+        # The servers' moderation log channels: commands echo to them, audit entries are posted there.
+        self.modlog = ModerationLogChannel(self)
         self._downloader: AttachmentDownloader | None = None
         self._maintenance: asyncio.Task[None] | None = None
 
@@ -133,6 +136,7 @@ class ImagineBot(commands.AutoShardedBot):
             max_bytes=self.bot_settings.max_attachment_bytes,
         )
         self._flow = JobFlow(self, services, delivery, self._downloader, self.bot_settings)
+        services.audit.on_recorded = self.modlog.on_recorded
 
         # 3. Commands and the buttons that must work for messages posted before this start.
         await self.add_cog(ImagineCog(self))
@@ -194,6 +198,7 @@ class ImagineBot(commands.AutoShardedBot):
             await self._services.generation.close()
         if self._flow is not None:
             await self._flow.delivery.close()
+        await self.modlog.close()
         if self._services is not None:
             await self._services.close()
             self._services = None

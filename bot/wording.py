@@ -27,7 +27,7 @@ from generation.errors import (
 )
 from generation.fairqueue import Position
 from generation.models import Job, JobStatus
-from moderation.audit import AuditAction, AuditEntry, BlockedPrompt
+from moderation.audit import BOT_DECISIONS, AuditAction, AuditEntry, BlockedPrompt
 from moderation.bans import Ban
 from moderation.errors import InvalidPolicy, LicenseNotAccepted, ModerationError, PromptBlocked, UserBanned
 from moderation.licenses import ModelLicense
@@ -591,9 +591,21 @@ def _audit_detail(entry: AuditEntry) -> str:
                 until = ""
         reason = str(detail.get("reason") or "")
         return f"{until}" + (f" ({_code(shorten(reason, 80))})" if reason else "")
+    job = f" (job #{detail['job']})" if isinstance(detail.get("job"), int) else ""
     if detail.get("category"):
-        return f" ({_code(str(detail['category']))})"
-    return ""
+        return f" ({_code(str(detail['category']))}){job}"
+    return job
+
+
+def audit_line(entry: AuditEntry) -> str:
+    """One entry: who did what to whom, under which rule, with what. For `/mod log` and the log channel."""
+    if entry.actor_id:
+        actor = f"<@{entry.actor_id}>"
+    else:  # the bot's own decision, or a moderator whose data was erased since
+        actor = "the bot" if entry.action in BOT_DECISIONS else "someone"
+    target = f" → <@{entry.target_user_id}>" if entry.target_user_id else ""
+    rule = f" `{entry.rule_id}`" if entry.rule_id else ""
+    return f"{actor} {entry.action.value}{target}{rule}{_audit_detail(entry)}"
 
 
 def audit_log(entries: list[AuditEntry]) -> str:
@@ -603,12 +615,7 @@ def audit_log(entries: list[AuditEntry]) -> str:
     lines: list[str] = []
     room = MESSAGE_LIMIT - 80  # for the closing line about the entries left out
     for shown, entry in enumerate(entries):
-        actor = f"<@{entry.actor_id}>" if entry.actor_id else "someone"
-        target = f" → <@{entry.target_user_id}>" if entry.target_user_id else ""
-        rule = f" `{entry.rule_id}`" if entry.rule_id else ""
-        line = (
-            f"{timestamp(entry.created_at)} {actor} {entry.action.value}{target}{rule}{_audit_detail(entry)}"
-        )
+        line = f"{timestamp(entry.created_at)} {audit_line(entry)}"
         if len(line) + 1 > room:
             lines.append(f"…and {len(entries) - shown} older entries that don't fit in one message.")
             break

@@ -387,7 +387,7 @@ class GenerationService:
             self.metrics.moderation_blocks.labels(stage="input_image", category="unsafe_image").inc()
             await self.audit.record(
                 guild_id=new.guild_id,
-                actor_id=new.user_id,
+                actor_id=None,  # the bot decided; the member is the target
                 action=AuditAction.IMAGE_WITHHELD,
                 target_user_id=new.user_id,
                 rule_id="image.input_unsafe",
@@ -597,6 +597,15 @@ class GenerationService:
             raise NotAllowed("only the job's owner or a moderator can cancel it")
         if job.status.finished:
             return job
+        if job.guild_id is not None and job.user_id != actor_id:
+            # A moderator stopping a member's job is a moderation decision.
+            await self.audit.record(
+                guild_id=job.guild_id,
+                actor_id=actor_id,
+                action=AuditAction.JOB_CANCELLED,
+                target_user_id=job.user_id,
+                detail={"job": job_id},
+            )
         if self.scheduler.cancel(job_id):
             if not self.scheduler.is_running(job_id):
                 job = await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
@@ -842,7 +851,7 @@ class GenerationService:
                 self.metrics.moderation_blocks.labels(stage="output_image", category=category).inc()
                 await self.audit.record(
                     guild_id=job.guild_id,
-                    actor_id=job.user_id,
+                    actor_id=None,  # the bot decided; the member is the target
                     action=AuditAction.IMAGE_SPOILERED
                     if action is ImageAction.SPOILER
                     else AuditAction.IMAGE_WITHHELD,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -35,6 +36,16 @@ class AuditAction(StrEnum):
     IMAGE_WITHHELD = "image_withheld"
     IMAGE_SPOILERED = "image_spoilered"
     JOB_DELETED = "job_deleted"
+    USER_PURGED = "user_purged"
+    JOB_CANCELLED = "job_cancelled"
+
+
+# Decisions the bot makes itself (their entries have no actor); every other action is a moderator's.
+BOT_DECISIONS = frozenset(
+    {AuditAction.PROMPT_BLOCKED, AuditAction.IMAGE_WITHHELD, AuditAction.IMAGE_SPOILERED}
+)
+# A purge of a moderator's data in a guild leaves who made these on record.
+MODERATOR_DECISIONS = frozenset(set(AuditAction) - BOT_DECISIONS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +76,19 @@ class BlockedPrompt:
     created_at: datetime
 
 
+def _entry(row: AuditEntryRow) -> AuditEntry:
+    return AuditEntry(
+        id=row.id,
+        guild_id=row.guild_id,
+        actor_id=row.actor_id,
+        action=AuditAction(row.action),
+        target_user_id=row.target_user_id,
+        rule_id=row.rule_id,
+        detail=row.detail,
+        created_at=row.created_at,
+    )
+
+
 def rowcount(result: Any) -> int:
     """The number of rows a DELETE or UPDATE touched."""
     # DELETE and UPDATE return a CursorResult; its row count is what the statement touched.
@@ -77,6 +101,9 @@ class AuditLog:
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = session_factory
+        # Told of every entry `record` and `record_blocked_prompt` wrote (the bot posts some to the
+        # server's log channel). Entries staged in another store's session are announced by their caller.
+        self.on_recorded: Callable[[AuditEntry], None] | None = None
 
     def stage(
         self,
@@ -90,17 +117,30 @@ class AuditLog:
         detail: str | dict[str, Any] = "",
     ) -> None:
         """Add an entry to another store's `session`, so that it commits with the change it records."""
-        session.add(
-            AuditEntryRow(
-                guild_id=guild_id,
-                actor_id=actor_id,
-                action=action.value,
-                target_user_id=target_user_id,
-                rule_id=rule_id,
-                detail=detail,
-                created_at=utcnow(),
-            )
+        self._stage(
+            session,
+            guild_id=guild_id,
+            actor_id=actor_id,
+            action=action,
+            target_user_id=target_user_id,
+            rule_id=rule_id,
+            detail=detail,
         )
+
+    @staticmethod
+    def _stage(session: AsyncSession, **values: Any) -> AuditEntryRow:
+        row = AuditEntryRow(**{**values, "action": values["action"].value}, created_at=utcnow())
+        session.add(row)
+        return row
+
+    def _announce(self, row: AuditEntryRow) -> None:
+        if self.on_recorded is None:
+            return
+        try:
+            self.on_recorded(_entry(row))
+        except Exception:
+            # Telling others is a courtesy; the entry is written whatever happens to it.
+            log.exception("announcing audit entry %s failed", row.id)
 
     async def record(
         self,
@@ -114,7 +154,7 @@ class AuditLog:
     ) -> None:
         """Write one audit entry."""
         async with self._sessions() as session, session.begin():
-            self.stage(
+            row = self._stage(
                 session,
                 guild_id=guild_id,
                 actor_id=actor_id,
@@ -123,6 +163,7 @@ class AuditLog:
                 rule_id=rule_id,
                 detail=detail,
             )
+        self._announce(row)
 
     async def recent(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
         """The guild's latest audit entries, newest first."""
@@ -133,19 +174,7 @@ class AuditLog:
                 .order_by(AuditEntryRow.created_at.desc(), AuditEntryRow.id.desc())
                 .limit(limit)
             )
-            return [
-                AuditEntry(
-                    id=row.id,
-                    guild_id=row.guild_id,
-                    actor_id=row.actor_id,
-                    action=AuditAction(row.action),
-                    target_user_id=row.target_user_id,
-                    rule_id=row.rule_id,
-                    detail=row.detail,
-                    created_at=row.created_at,
-                )
-                for row in rows
-            ]
+            return [_entry(row) for row in rows]
 
     async def record_blocked_prompt(
         self,
@@ -175,15 +204,16 @@ class AuditLog:
                 )
             )
             # The prompt itself stays in blocked_prompt, which is purged; the audit entry only says why.
-            self.stage(
+            row = self._stage(
                 session,
                 guild_id=guild_id,
                 actor_id=None,
                 action=AuditAction.PROMPT_BLOCKED,
                 target_user_id=user_id,
                 rule_id=verdict.rule_id,
-                detail={"category": verdict.category, "hard_floor": verdict.hard_floor},
+                detail={"category": verdict.category, "hard_floor": verdict.hard_floor, "job": job_id},
             )
+        self._announce(row)
 
     async def blocked_prompts(self, guild_id: int, limit: int = 20) -> list[BlockedPrompt]:
         """The guild's latest blocked prompts for review, newest first."""
@@ -222,21 +252,25 @@ class AuditLog:
         """Erase what is kept about a user: acceptances and blocked prompts go, audit rows lose the id.
 
         With `guild_id` (a server's moderator purging a member) only that server's records are touched
-        and license acceptances, which are not the server's, stay. Bans stay either way: they are the
-        guild's moderation record, not data the user gave us. Returns the rows deleted or redacted.
+        and license acceptances, which are not the server's, stay; nor does the purge erase who made
+        that server's moderation decisions (a moderator purging themself would wipe their trail).
+        Bans stay either way: they are the guild's moderation record, not data the user gave us.
+        Returns the rows deleted or redacted.
         """
         in_guild_prompts: ColumnElement[bool] = BlockedPromptRow.user_id == user_id
         in_guild_audit: ColumnElement[bool] = true()
+        as_actor: ColumnElement[bool] = true()
         if guild_id is not None:
             in_guild_prompts = in_guild_prompts & (BlockedPromptRow.guild_id == guild_id)
             in_guild_audit = AuditEntryRow.guild_id == guild_id
+            as_actor = AuditEntryRow.action.not_in([action.value for action in MODERATOR_DECISIONS])
         statements = [
             delete(BlockedPromptRow).where(in_guild_prompts),
             update(AuditEntryRow)
             .where(AuditEntryRow.target_user_id == user_id, in_guild_audit)
             .values(target_user_id=None),
             update(AuditEntryRow)
-            .where(AuditEntryRow.actor_id == user_id, in_guild_audit)
+            .where(AuditEntryRow.actor_id == user_id, in_guild_audit, as_actor)
             .values(actor_id=None),
         ]
         if guild_id is None:

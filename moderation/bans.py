@@ -103,6 +103,8 @@ class BanStore:
             if row is None:
                 return False
             await session.delete(row)
+            if not _to_ban(row).is_active(utcnow()):
+                return False  # it ran out by itself: nothing is lifted, nothing to audit
             self._audit.stage(
                 session,
                 guild_id=guild_id,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from functools import lru_cache
@@ -264,12 +265,14 @@ class PolicyStore:
             actor_id,
             lambda policy: policy.with_setting(key, raw_value),
             AuditAction.POLICY_SET,
-            {"key": key, "value": raw_value},
+            lambda _before, _after: {"key": key, "value": raw_value},
         )
 
     async def reset(self, guild_id: int, *, actor_id: int) -> GuildPolicy:
         """Return the guild to the default policy."""
-        return await self._change(guild_id, actor_id, lambda _: GuildPolicy(), AuditAction.POLICY_RESET, {})
+        return await self._change(
+            guild_id, actor_id, lambda _: GuildPolicy(), AuditAction.POLICY_RESET, lambda _before, _after: {}
+        )
 
     async def add_terms(
         self, guild_id: int, terms: Sequence[str], *, actor_id: int, kind: TermKind = "term"
@@ -281,16 +284,22 @@ class PolicyStore:
             return policy.with_values(**{field: [*getattr(policy, field), *terms]})
 
         action = AuditAction.TERMS_ADDED if kind == "term" else AuditAction.PATTERNS_ADDED
-        return await self._change(guild_id, actor_id, change, action, {"kind": kind, "items": list(terms)})
+        return await self._change(
+            guild_id, actor_id, change, action, _changed_items(field, kind, adding=True)
+        )
 
     async def remove_terms(
         self, guild_id: int, terms: Sequence[str], *, actor_id: int, kind: TermKind = "term"
     ) -> GuildPolicy:
-        """Remove banned terms (compared without case) or patterns (compared exactly)."""
+        """Remove banned terms (compared without case, and however a keyboard composed their accents)
+        or patterns (compared exactly)."""
         field = _term_field(kind)
 
+        def as_typed(term: str) -> str:
+            return unicodedata.normalize("NFC", term).strip().casefold()
+
         def same(a: str, b: str) -> bool:
-            return a == b if kind == "pattern" else a.strip().casefold() == b.strip().casefold()
+            return a == b if kind == "pattern" else as_typed(a) == as_typed(b)
 
         def change(policy: GuildPolicy) -> GuildPolicy:
             current: list[str] = getattr(policy, field)
@@ -300,7 +309,9 @@ class PolicyStore:
             return policy.with_values(**{field: [c for c in current if not any(same(t, c) for t in terms)]})
 
         action = AuditAction.TERMS_REMOVED if kind == "term" else AuditAction.PATTERNS_REMOVED
-        return await self._change(guild_id, actor_id, change, action, {"kind": kind, "items": list(terms)})
+        return await self._change(
+            guild_id, actor_id, change, action, _changed_items(field, kind, adding=False)
+        )
 
     async def _change(
         self,
@@ -308,15 +319,21 @@ class PolicyStore:
         actor_id: int,
         change: Callable[[GuildPolicy], GuildPolicy],
         action: AuditAction,
-        detail: dict[str, Any],
+        detail: Callable[[GuildPolicy, GuildPolicy], dict[str, Any] | None],
     ) -> GuildPolicy:
+        """Apply `change` and record it with the detail made from the policy before and after; a
+        detail of None means nothing changed, and nothing is written or recorded."""
         # Read, change, and write only if nobody wrote in between. Optimistic, so it works the same on
         # SQLite (no row locks) and PostgreSQL; a lost race re-reads and applies the change again.
         for attempt in range(_CHANGE_ATTEMPTS):
             try:
                 async with self._sessions() as session, session.begin():
                     row = await session.get(GuildPolicyRow, guild_id)
-                    policy = change(_from_stored(row.policy, guild_id) if row else GuildPolicy())
+                    current = _from_stored(row.policy, guild_id) if row else GuildPolicy()
+                    policy = change(current)
+                    entry = detail(current, policy)
+                    if entry is None:
+                        return policy
                     values = {
                         "policy": policy.model_dump(mode="json"),
                         "updated_at": utcnow(),
@@ -334,13 +351,27 @@ class PolicyStore:
                         if rowcount(written) != 1:
                             raise _LostRace
                     self._audit.stage(
-                        session, guild_id=guild_id, actor_id=actor_id, action=action, detail=detail
+                        session, guild_id=guild_id, actor_id=actor_id, action=action, detail=entry
                     )
                 log.info("guild %d: policy %s by %d", guild_id, action.value, actor_id)
                 return policy
             except (IntegrityError, _LostRace):
                 log.debug("guild %d: policy change raced another (attempt %d)", guild_id, attempt + 1)
         raise RuntimeError(f"guild {guild_id}: the policy changed concurrently {_CHANGE_ATTEMPTS} times")
+
+
+def _changed_items(
+    field: str, kind: TermKind, *, adding: bool
+) -> Callable[[GuildPolicy, GuildPolicy], dict[str, Any] | None]:
+    """The detail of a term change: the items that went in or out as listed, not as typed ("z3ppelin"
+    with "zeppelin" banned adds nothing, "CLOWN" removes "clown"); None when none did."""
+
+    def detail(before: GuildPolicy, after: GuildPolicy) -> dict[str, Any] | None:
+        old, new = getattr(before, field), getattr(after, field)
+        items = [i for i in new if i not in old] if adding else [i for i in old if i not in new]
+        return {"kind": kind, "items": items} if items else None
+
+    return detail
 
 
 def _term_field(kind: TermKind) -> str:

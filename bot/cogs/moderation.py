@@ -9,7 +9,6 @@ the policy's log channel when one is set.
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +21,7 @@ from bot.cogs.help import MODERATORS_ONLY
 from bot.errors import NotHere
 from bot.interactions import defer
 from bot.permissions import parse_duration
+from moderation.audit import AuditAction
 from moderation.database import utcnow
 from moderation.errors import InvalidPolicy
 from moderation.policy import GuildPolicy, TermKind, setting_name
@@ -29,7 +29,6 @@ from moderation.policy import GuildPolicy, TermKind, setting_name
 if TYPE_CHECKING:
     from bot.client import ImagineBot
 
-log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[Any]
 # The lists have their own commands (/policy terms); `set` is for single values.
@@ -81,22 +80,8 @@ class ModerationCog(commands.Cog):
             await interaction.followup.send(answer, ephemeral=True)
 
     async def _echo(self, before: GuildPolicy, after: GuildPolicy, actor_id: int, what: str) -> str:
-        """Tell the log channel (the new one, or the old one when it was just cleared).
-
-        Returns "" or a note for the moderator's answer: a log channel the bot cannot write to must not
-        make the command fail (the change is made), but the moderator should learn of it and repair it.
-        """
-        channel_id = after.log_channel_id or before.log_channel_id
-        if channel_id is None:
-            return ""
-        try:
-            await self.bot.get_partial_messageable(channel_id).send(
-                wording.policy_changed(actor_id, what), allowed_mentions=discord.AllowedMentions.none()
-            )
-        except discord.HTTPException as exc:
-            log.warning("could not write to log channel %s: HTTP %s", channel_id, exc.status)
-            return wording.log_channel_unusable(channel_id)
-        return ""
+        """Tell the log channel; returns "" or a note for the moderator (see `ModerationLogChannel.echo`)."""
+        return await self.bot.modlog.echo(before, after, wording.policy_changed(actor_id, what))
 
     # -- /policy ----------------------------------------------------------------------------------
 
@@ -250,6 +235,13 @@ class ModerationCog(commands.Cog):
             # One server's moderators reach that server's data only; /forget-me erases everything.
             jobs, rows = await self.bot.services.erase_user(user.id, guild_id=guild_id)
             self.bot.flow.delivery.show_erased(jobs)
+            await self.bot.services.audit.record(
+                guild_id=guild_id,
+                actor_id=interaction.user.id,
+                action=AuditAction.USER_PURGED,
+                target_user_id=user.id,
+                detail={"jobs": len(jobs), "records": rows},
+            )
             what = wording.purged(user.id, len(jobs), rows)
             return what + await self._echo(policy, policy, interaction.user.id, what)
 

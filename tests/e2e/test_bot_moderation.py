@@ -300,3 +300,142 @@ async def test_a_log_channel_the_bot_cannot_write_to_is_reported_and_the_change_
         )
         assert "Send Messages" in await world.ephemeral_answer(inter)
         assert (await bot.services.policies.get(fake.guild.id)).max_steps == 12
+
+
+async def log_line(world: BotWorld, channel_id: int, *needles: str, after: int = 0) -> str:
+    """The first message the bot posts in the log channel that contains every needle."""
+    request = await world.fake.wait_for_request(
+        "POST",
+        rf"/channels/{channel_id}/messages$",
+        predicate=lambda r: all(needle in str((r.json or {}).get("content")) for needle in needles),
+        timeout=30,
+        after=after,
+    )
+    assert request.json["allowed_mentions"] == {"parse": []}, "a log line pings nobody"
+    return str(request.json["content"])
+
+
+async def test_refused_prompts_withheld_images_and_moderators_deletions_reach_the_log_channel(
+    world: BotWorld,
+) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    log_channel = fake.add_channel(fake.guild, "mod-log")
+    async with world.bot() as bot:
+        await bot.services.policies.set(fake.guild.id, "log_channel_id", str(log_channel.id), actor_id=1)
+        inter = await fake.send_interaction("imagine", {"prompt": "call me at 555-867-5309"})
+        assert "blocked" in await world.ephemeral_answer(inter)
+        line = await log_line(world, log_channel.id, "prompt_blocked")
+        assert line.startswith(f"the bot prompt_blocked → <@{fake.user.id}>") and "555" not in line
+
+        world.classifier.flag_all = True
+        inter = await fake.send_interaction("imagine", {"prompt": "a quiet harbour"})
+        await world.final_edit(inter)
+        line = await log_line(world, log_channel.id, "image_withheld")
+        assert line.startswith(f"the bot image_withheld → <@{fake.user.id}>")
+        withheld = [
+            e
+            for e in await bot.services.audit.recent(fake.guild.id)
+            if e.action is AuditAction.IMAGE_WITHHELD
+        ]
+        assert withheld and all(e.actor_id is None for e in withheld), "the bot decided, not the member"
+
+        world.classifier.flag_all = False
+        inter = await fake.send_interaction("imagine", {"prompt": "a red fox"})
+        await world.final_edit(inter)
+        message = fake.original_response(inter)
+        assert message is not None
+        job_id = world.job_id(message)
+        await world.posted(bot, job_id)
+        await fake.click_button(message["id"], f"imagine:delete:{job_id}", user=fake.owner)
+        line = await log_line(world, log_channel.id, "job_deleted")
+        assert line == f"<@{fake.owner.id}> job_deleted → <@{fake.user.id}> (job #{job_id})"
+        # A member deleting their own result is no moderation decision.
+        inter = await fake.send_interaction("imagine", {"prompt": "a blue fox"})
+        await world.final_edit(inter)
+        message = fake.original_response(inter)
+        assert message is not None
+        own = world.job_id(message)
+        await world.posted(bot, own)
+        await fake.click_button(message["id"], f"imagine:delete:{own}")
+        await bot.services.generation.scheduler.idle()
+        entries = await bot.services.audit.recent(fake.guild.id)
+        assert not [e for e in entries if e.action is AuditAction.JOB_DELETED and e.detail == {"job": own}]
+
+
+async def test_a_moderator_cancelling_a_members_job_is_audited_and_logged(world: BotWorld) -> None:
+    world.classifier.hold_after = 0  # the job waits for the test before its result
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    log_channel = fake.add_channel(fake.guild, "mod-log")
+    async with world.bot() as bot:
+        await bot.services.policies.set(fake.guild.id, "log_channel_id", str(log_channel.id), actor_id=1)
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("PATCH", world.original_path(inter))
+        job = await world.first_job(bot, fake.user.id)
+        cancel = await fake.send_interaction("cancel", {"job": job.id}, user=fake.owner)
+        await cancel.wait_for_ack()
+        line = await log_line(world, log_channel.id, "job_cancelled")
+        assert line == f"<@{fake.owner.id}> job_cancelled → <@{fake.user.id}> (job #{job.id})"
+        world.classifier.release.set()
+        await bot.services.generation.scheduler.idle()
+
+
+async def test_purging_a_member_is_audited_and_a_moderator_purged_keeps_their_decisions(
+    world: BotWorld,
+) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    role = fake.add_role(fake.guild, "image mods")
+    carol = fake.add_member(fake.guild, "carol", roles=[role]).user
+    async with world.bot() as bot:
+        await bot.services.policies.set(
+            fake.guild.id, "moderator_role_id", str(role.id), actor_id=fake.owner.id
+        )
+        inter = await fake.send_interaction(
+            "mod ban", {"user": str(fake.user.id), "reason": "spam"}, user=carol
+        )
+        assert "banned" in await world.ephemeral_answer(inter)
+        # Carol purges her own data here: her ban of Alice stays hers on the record.
+        inter = await fake.send_interaction("mod purge", {"user": str(carol.id)}, user=carol)
+        await world.ephemeral_answer(inter)
+        entries = await bot.services.audit.recent(fake.guild.id)
+        purge = next(e for e in entries if e.action is AuditAction.USER_PURGED)
+        assert (purge.actor_id, purge.target_user_id) == (carol.id, carol.id)
+        ban = next(e for e in entries if e.action is AuditAction.USER_BANNED)
+        assert ban.actor_id == carol.id
+
+
+async def test_moving_the_log_channel_is_announced_in_the_old_one_too(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    watched = fake.add_channel(fake.guild, "mod-log")
+    elsewhere = fake.add_channel(fake.guild, "my-private-log")
+    async with world.bot() as bot:
+        await bot.services.policies.set(fake.guild.id, "log_channel_id", str(watched.id), actor_id=1)
+        inter = await fake.send_interaction(
+            "policy set", {"key": "log_channel_id", "value": f"<#{elsewhere.id}>"}, user=fake.owner
+        )
+        assert "set `log_channel_id`" in await world.ephemeral_answer(inter)
+        for channel in (watched, elsewhere):
+            assert f"<#{elsewhere.id}>" in await log_line(world, channel.id, "log_channel_id")
+
+
+async def test_unbanning_a_member_whose_ban_ran_out_lifts_nothing(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from datetime import timedelta
+
+    from moderation.database import utcnow
+
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        await bot.services.bans.ban(
+            fake.guild.id, fake.user.id, reason="x", expires_at=utcnow() + timedelta(hours=1), actor_id=1
+        )
+        monkeypatch.setattr("moderation.bans.utcnow", lambda: utcnow() + timedelta(hours=2))
+        inter = await fake.send_interaction("mod unban", {"user": str(fake.user.id)}, user=fake.owner)
+        assert "not banned" in await world.ephemeral_answer(inter)
+        entries = await bot.services.audit.recent(fake.guild.id)
+        assert AuditAction.USER_UNBANNED not in {entry.action for entry in entries}

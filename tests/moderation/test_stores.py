@@ -67,15 +67,20 @@ async def test_terms_and_patterns_add_remove_with_audit(sessions: Sessions) -> N
         await store.remove_terms(GUILD, ["dragon"], actor_id=MOD)
     with pytest.raises(InvalidPolicy, match="not a valid regular expression"):
         await store.add_terms(GUILD, ["(a"], actor_id=MOD, kind="pattern")
+    # Already banned, written otherwise: nothing changes, so nothing is recorded as added.
+    assert (await store.add_terms(GUILD, ["SP1DER", "spider"], actor_id=MOD)).banned_terms == ["spider"]
+    # An accent typed as a letter and a combining mark is the same term as the composed one.
+    await store.add_terms(GUILD, ["café"], actor_id=MOD)
+    assert (await store.remove_terms(GUILD, ["cafe\u0301"], actor_id=MOD)).banned_terms == ["spider"]
 
-    entries = await audit.recent(GUILD)
+    entries = (await audit.recent(GUILD))[2:]  # before the café
     assert [e.action for e in entries] == [
         AuditAction.TERMS_REMOVED,
         AuditAction.PATTERNS_ADDED,
         AuditAction.TERMS_ADDED,
     ]
     assert entries[0].actor_id == MOD
-    assert entries[0].detail == {"kind": "term", "items": ["CLOWN"]}
+    assert entries[0].detail == {"kind": "term", "items": ["clown"]}  # what was removed, as listed
 
     # The stored policy is what screening uses.
     screener = PromptScreener()
