@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 
 # The database failing for a while (connection lost, failover, a locked SQLite file).
 STORE_FAILURES = (SQLAlchemyError, OSError)
+# How long a closing service waits for the store watch to finish its current look.
+STORE_WATCH_STOP_S = 5.0
 # A finished job the database could not take is recorded again after these delays.
 RECORD_RETRY_DELAYS_S = (2.0, 5.0, 15.0, 60.0, 300.0)
 
@@ -180,6 +182,9 @@ class GenerationService:
         # Running jobs another process took over: their cancellation here is not recorded.
         self._handed_over: set[int] = set()
         self._store_watch: asyncio.Task[None] | None = None
+        # Set when closing: the store watch ends after its current look rather than being cancelled
+        # inside it (a cancel while the pool opens a connection leaves that connection open).
+        self._stop_watching = asyncio.Event()
         self._admission = asyncio.Lock()
         # Outcomes waiting for the database to come back (see `_handle_outcome`), by job.
         self._record_tasks: dict[int, asyncio.Task[None]] = {}
@@ -206,7 +211,11 @@ class GenerationService:
             return  # closed already (the bot stops generation before the rest of the services)
         self._closing = True
         if self._store_watch is not None:
-            self._store_watch.cancel()
+            self._stop_watching.set()
+            # A look at a database that does not answer may hang: it is cancelled after a while.
+            _, hanging = await asyncio.wait({self._store_watch}, timeout=STORE_WATCH_STOP_S)
+            for task in hanging:
+                task.cancel()
             await asyncio.gather(self._store_watch, return_exceptions=True)
         await self.scheduler.stop()
         for task in list(self._record_tasks.values()):
@@ -597,15 +606,7 @@ class GenerationService:
             raise NotAllowed("only the job's owner or a moderator can cancel it")
         if job.status.finished:
             return job
-        if job.guild_id is not None and job.user_id != actor_id:
-            # A moderator stopping a member's job is a moderation decision.
-            await self.audit.record(
-                guild_id=job.guild_id,
-                actor_id=actor_id,
-                action=AuditAction.JOB_CANCELLED,
-                target_user_id=job.user_id,
-                detail={"job": job_id},
-            )
+        await self._audit_moderator(job, actor_id, AuditAction.JOB_CANCELLED)
         if self.scheduler.cancel(job_id):
             if not self.scheduler.is_running(job_id):
                 job = await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
@@ -638,7 +639,11 @@ class GenerationService:
         away_since: float | None = None  # when the database stopped answering (loop time)
         loop = asyncio.get_running_loop()
         while True:
-            await asyncio.sleep(self.settings.store_check_s)
+            try:
+                await asyncio.wait_for(self._stop_watching.wait(), self.settings.store_check_s)
+                return
+            except TimeoutError:
+                pass
             try:
                 await self.check_store()
             except STORE_FAILURES as exc:
@@ -728,15 +733,19 @@ class GenerationService:
         # A deleted job is not worth the GPU, and nothing more of it may be shown.
         for dequeued in self.withdraw([job_id]):
             await self._finish(dequeued, JobStatus.CANCELLED, error="deleted")
+        await self._audit_moderator(job, actor_id, AuditAction.JOB_DELETED)
+        return await self.store.get(job_id)
+
+    async def _audit_moderator(self, job: Job, actor_id: int, action: AuditAction) -> None:
+        """Record a moderator acting on a member's job in a server (a member's own is no decision)."""
         if job.guild_id is not None and job.user_id != actor_id:
             await self.audit.record(
                 guild_id=job.guild_id,
                 actor_id=actor_id,
-                action=AuditAction.JOB_DELETED,
+                action=action,
                 target_user_id=job.user_id,
-                detail={"job": job_id},
+                detail={"job": job.id},
             )
-        return await self.store.get(job_id)
 
     async def remove_old_images(self, before: datetime) -> int:
         """Delete the image files of jobs finished before `before` (GENERATION_IMAGE_RETENTION_DAYS);

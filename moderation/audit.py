@@ -115,21 +115,17 @@ class AuditLog:
         target_user_id: int | None = None,
         rule_id: str | None = None,
         detail: str | dict[str, Any] = "",
-    ) -> None:
+    ) -> AuditEntryRow:
         """Add an entry to another store's `session`, so that it commits with the change it records."""
-        self._stage(
-            session,
+        row = AuditEntryRow(
             guild_id=guild_id,
             actor_id=actor_id,
-            action=action,
+            action=action.value,
             target_user_id=target_user_id,
             rule_id=rule_id,
             detail=detail,
+            created_at=utcnow(),
         )
-
-    @staticmethod
-    def _stage(session: AsyncSession, **values: Any) -> AuditEntryRow:
-        row = AuditEntryRow(**{**values, "action": values["action"].value}, created_at=utcnow())
         session.add(row)
         return row
 
@@ -154,7 +150,7 @@ class AuditLog:
     ) -> None:
         """Write one audit entry."""
         async with self._sessions() as session, session.begin():
-            row = self._stage(
+            row = self.stage(
                 session,
                 guild_id=guild_id,
                 actor_id=actor_id,
@@ -204,7 +200,7 @@ class AuditLog:
                 )
             )
             # The prompt itself stays in blocked_prompt, which is purged; the audit entry only says why.
-            row = self._stage(
+            row = self.stage(
                 session,
                 guild_id=guild_id,
                 actor_id=None,
