@@ -192,6 +192,7 @@ class ImagineBot(commands.AutoShardedBot):
     async def close(self) -> None:
         if self._maintenance is not None:
             self._maintenance.cancel()
+            await asyncio.gather(self._maintenance, return_exceptions=True)
         # Generation first: a job finishing now still finds discord.py's HTTP session open. Then the
         # delivery (results being posted finish), and only then the database.
         if self._services is not None:

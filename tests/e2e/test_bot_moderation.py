@@ -8,6 +8,7 @@ import re
 import pytest
 from conftest import EPHEMERAL, BotWorld
 from fakediscord import ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest
+from test_bot_buttons import first_result
 
 from moderation.audit import AuditAction
 from moderation.licenses import CREATIVEML_OPENRAIL_M
@@ -341,24 +342,19 @@ async def test_refused_prompts_withheld_images_and_moderators_deletions_reach_th
         assert withheld and all(e.actor_id is None for e in withheld), "the bot decided, not the member"
 
         world.classifier.flag_all = False
-        inter = await fake.send_interaction("imagine", {"prompt": "a red fox"})
-        await world.final_edit(inter)
-        message = fake.original_response(inter)
-        assert message is not None
+        _, message = await first_result(world)
         job_id = world.job_id(message)
         await world.posted(bot, job_id)
-        await fake.click_button(message["id"], f"imagine:delete:{job_id}", user=fake.owner)
+        await world.ephemeral_answer(
+            await fake.click_button(message["id"], f"imagine:delete:{job_id}", user=fake.owner)
+        )
         line = await log_line(world, log_channel.id, "job_deleted")
         assert line == f"<@{fake.owner.id}> job_deleted → <@{fake.user.id}> (job #{job_id})"
         # A member deleting their own result is no moderation decision.
-        inter = await fake.send_interaction("imagine", {"prompt": "a blue fox"})
-        await world.final_edit(inter)
-        message = fake.original_response(inter)
-        assert message is not None
+        _, message = await first_result(world)
         own = world.job_id(message)
         await world.posted(bot, own)
-        await fake.click_button(message["id"], f"imagine:delete:{own}")
-        await bot.services.generation.scheduler.idle()
+        await world.ephemeral_answer(await fake.click_button(message["id"], f"imagine:delete:{own}"))
         entries = await bot.services.audit.recent(fake.guild.id)
         assert not [e for e in entries if e.action is AuditAction.JOB_DELETED and e.detail == {"job": own}]
 
