@@ -183,7 +183,8 @@ class GenerationService:
         self._handed_over: set[int] = set()
         self._store_watch: asyncio.Task[None] | None = None
         # Set when closing: the store watch ends after its current look rather than being cancelled
-        # inside it (a cancel while the pool opens a connection leaves that connection open).
+        # inside it (a session cancelled mid-way is closed later, in a task of SQLAlchemy's own, and
+        # its connection is lost if the engine was disposed meanwhile).
         self._stop_watching = asyncio.Event()
         self._admission = asyncio.Lock()
         # Outcomes waiting for the database to come back (see `_handle_outcome`), by job.
