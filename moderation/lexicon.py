@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -268,19 +268,30 @@ _AGED_THING = re.compile(
     r"|church|bottle|guitar|violin|laptop|computer|phone|company|brand|game|song|film|movie|book|recipe"
     r"|painting|photo)(?![a-z])(?! ?(?:girls?|boys?|kids?|child)(?![a-z]))"
 )
-# A bare number right after a person: "nude girl, 12", "girl (12)", "a girl of 12", "dancer who looks 13".
+# A number right after a person: "nude girl, 12", "girl (12)", "a girl of 12", "dancer who looks 13".
 # The number must end the phrase, so that "girl, 2 boys" and "girl, 8k" are not ages. Matched on the base
 # view, which keeps the punctuation; "1girl" (a tag) is not a person word. "man" and "model" are left
 # out: "iron man 2", "tesla model 3".
-_PERSON_WORDS = (
-    "girl|boy|child|kid|daughter|son|woman|women|lady|ladies|sister|brother|niece|nephew|cousin|student"
-    "|pupil|schoolgirl|schoolboy|cheerleader|dancer|ballerina|gymnast|elf|elves|fairy|fairies|princess"
-    "|prince|maid|teen|teenager|person|character"
+# After a word for the young, any such number is an age.
+_YOUNG_PERSON_WORDS = (
+    "girl|boy|child|kid|daughter|son|niece|nephew|student|pupil|schoolgirl|schoolboy|teen|teenager"
+)
+# After one adult, a bare number is an age only where a count or a label is unlikely (10 to 17:
+# "nude cheerleader, 15", not "sexy maid, 2" or "woman 1, woman 2"); with a cue ("who looks 12",
+# "aged 9", "(age: 12)") it is one whatever its value. After several ("women (3)") it is a count.
+_ADULT_PERSON_WORDS = (
+    "woman|lady|female|wife|bride|girlfriend|gal|babe|sister|cousin|cheerleader|dancer|ballerina"
+    "|gymnast|elf|fairy|princess|prince|maid|idol|actress|waifu|lass|human|person|character"
+)
+_AGE_CUE = (
+    r"(?:(?:aged?|age:|of|at|(?:who |that |she |he )?(?:is|(?:looks|looking|appears|appearing|seems"
+    r"|seeming)(?: to be| like(?: (?:she|he) is)?)?))\s*)?"
+    r"(?:(?:only|just|barely|about|around|nearly|almost|approx(?:imately)?)\s+)?"
 )
 _AGE_AFTER_PERSON = re.compile(
-    rf"(?<![a-z0-9])(?:{_PERSON_WORDS})s?(?:\s*[,(]\s*|\s+)"
-    r"(?:(?:aged?|age|of|who is|is|(?:who |that )?(?:looks?|looking|appears?|appearing)(?: like)?)\s+)?"
-    r"(\d{1,2})\s*(?=[),;]|$|\.(?!\d))"
+    rf"(?<![a-z0-9])(?:(?P<young>(?:{_YOUNG_PERSON_WORDS})s?)|(?P<adult>{_ADULT_PERSON_WORDS}))"
+    rf"(?:\s*[,(:\-–]\s*|\s+)(?P<cue>{_AGE_CUE})~?"
+    rf"(?P<age>\d{{1,2}}|{_AGE_WORDS})(?:ish| ?(?:years?|yrs?|y))?\s*(?=[),;!?]|$|\.(?!\d))"
 )
 # Ages in scripts that are not folded: "12歳", "12岁", "12살", "12 лет"; matched on the native view.
 _AGE_NATIVE = re.compile(r"(?<!\d)(\d{1,2}) ?(?:歳|才|岁|살|세|(?:лет|года|год)(?![а-яё]))")
@@ -502,8 +513,7 @@ class Lexicon:
                     continue
                 raw = match.group("n") or match.group("m")
                 hits.ages.append(int(raw) if raw.isdigit() else _AGE_VALUES[raw])
-        if any(word in views.base for word in _PERSON_WORDS.split("|")):
-            hits.ages.extend(int(m.group(1)) for m in _AGE_AFTER_PERSON.finditer(views.base))
+        hits.ages.extend(_ages_after_people(views.base))
         hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
         for seq in views.sequences:
             hateful = _HATE.search(" ".join(seq))
@@ -644,3 +654,18 @@ def load_lexicon() -> Lexicon:
         first_names=" ".join(_data_lines("first_names.txt")).split(),
         slurs=_data_lines("slurs.txt"),
     )
+
+
+def _ages_after_people(text: str) -> list[int]:
+    """Ages given as a number after a person (see `_AGE_AFTER_PERSON`)."""
+    matches = list(_AGE_AFTER_PERSON.finditer(text))
+    # "woman 1, woman 2": an adult numbered more than once is labelled, not aged.
+    labelled = Counter(match["adult"] for match in matches if match["adult"] and not match["cue"])
+    ages = []
+    for match in matches:
+        raw = match["age"]
+        age = int(raw) if raw.isdigit() else _AGE_VALUES[raw]
+        if match["adult"] and not match["cue"] and (labelled[match["adult"]] > 1 or not 10 <= age <= 17):
+            continue
+        ages.append(age)
+    return ages

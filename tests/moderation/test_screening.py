@@ -272,6 +272,22 @@ def test_benign_list_is_large_enough() -> None:
         "nude elf, 8k",
         "topless woman 35",
         "nude sculpture, room 12 of the museum",
+        # Counts and labels after adults are no ages.
+        "sexy women (3)",
+        "seductive ladies, 3",
+        "two sexy women in lingerie, woman 1, woman 2",
+        "beach, women (2), bikini",
+        "sexy maid, 2",
+        "sexy elf, 3",
+        "sexy character 2",
+        "sexy person 1",
+        "1girl, sexy, solo, woman, 1",
+        "nude statue of a woman, 1",
+        "sexy woman, look 2",
+        "boudoir photo of a woman, take 3",
+        "sexy princess, final fantasy 7",
+        "attractive woman of 30",
+        "hot cheerleader, squad of 12",
     ],
 )
 def test_numbers_after_people_that_are_adult_ages_or_no_ages_pass(
@@ -423,6 +439,19 @@ MINOR_SEXUAL_MORE = [
     "nude elf 12",
     "naked woman (14)",
     "topless student, 16.",
+    "nude woman who appears to be 12",
+    "nude woman, looks like she is 12",
+    "nude woman, looking about 12",
+    "nude woman around 12",
+    "nude woman aged twelve",
+    "nude woman, twelve",
+    "nude woman: 12",
+    "nude woman - 12",
+    "nude woman, 12!",
+    "nude woman looks 12 years",
+    "nude woman who is only 12",
+    "nude bride, 12",
+    "nude waifu, 12",
 ]
 
 
