@@ -76,9 +76,14 @@ KNOWN_FLAGS = {
 }
 
 
-def flags_help() -> str:
-    """One line per flag, for help texts and error messages."""
-    return "\n".join(f"`--{name}`: {text}" for name, text in KNOWN_FLAGS.items())
+def flags_help(*, max_steps: int | None = None, max_count: int | None = None) -> str:
+    """One line per flag, for help texts and error messages; with a server's limits, those."""
+    known = dict(KNOWN_FLAGS)
+    if max_steps is not None:
+        known["steps"] = f"denoising steps, 1 to {max_steps}"
+    if max_count is not None:
+        known["n"] = f"number of images, 1 to {max_count}"
+    return "\n".join(f"`--{name}`: {text}" for name, text in known.items())
 
 
 def parse_flags(text: str) -> InlineFlags:

@@ -337,18 +337,23 @@ def history(jobs: list[Job]) -> str:
 
 def whole_lines(lines: list[str], limit: int) -> str:
     """As many whole lines as fit in `limit` characters, then how many were left out."""
+    return as_many_as_fit(lines, limit, "\n")
+
+
+def as_many_as_fit(items: list[str], limit: int, separator: str = ", ") -> str:
+    """As many whole items as fit in `limit` characters, joined, then how many were left out."""
     shown: list[str] = []
     used = 0
-    for number, line in enumerate(lines):
-        left_after = len(lines) - number - 1
-        # Room for this line, and for the "…and N more" line that may have to follow it.
-        tail = len(f"\n…and {left_after} more") if left_after else 0
-        if used + len(line) + tail > limit:
-            shown.append(f"…and {len(lines) - number} more")
+    for number, item in enumerate(items):
+        left_after = len(items) - number - 1
+        # Room for this item, and for the "…and N more" that may have to follow it.
+        tail = len(f"{separator}…and {left_after} more") if left_after else 0
+        if used + len(item) + tail > limit:
+            shown.append(f"…and {len(items) - number} more")
             break
-        shown.append(line)
-        used += len(line) + 1
-    return "\n".join(shown)
+        shown.append(item)
+        used += len(item) + len(separator)
+    return separator.join(shown)
 
 
 # -- /help ----------------------------------------------------------------------------------------
@@ -358,24 +363,30 @@ HELP_TITLE = "Making images here"
 NO_IMAGES_IN_DMS = "This bot makes images on servers only, not in direct messages: use these there."
 
 
-def help_intro(max_count: int) -> str:
+def help_intro(policy: GuildPolicy) -> str:
+    images = "an image" if policy.max_count == 1 else f"up to {policy.max_count} images"
+    flags = flags_help(max_steps=policy.max_steps, max_count=policy.max_count)
     return (
-        f"`/imagine prompt:` what to draw, for up to {max_count} images; attach an image to start from it. "
-        "You see your place in the queue and the progress, then the images.\n"
-        f"Inline flags go after the prompt, e.g. `a castle --ar 16:9 --seed 7 --no text`:\n{flags_help()}"
+        f"`/imagine prompt:` what to draw, for {images}; attach an image to start from it. You see your "
+        "place in the queue and the progress (with a **Cancel** button), then the images.\n"
+        f"Inline flags go after the prompt, e.g. `a castle --ar 16:9 --seed 7 --no text`:\n{flags}"
     )
 
 
-HELP_BUTTONS = (
-    "**U1–U4** upscale an image 2×, **V1–V4** make variations of it, 🔁 **Rerun** makes the same again "
-    "with new seeds, ❌ **Delete** removes your own result (moderators: anyone's).\n"
-    "Reactions on a result do the same: 🔁 reruns, ⬆️ upscales the first image, ❌ deletes."
-)
+def help_buttons(max_count: int) -> str:
+    per_image = "**U1**" if max_count == 1 else f"**U1–U{max_count}**"
+    variations = "**V1**" if max_count == 1 else f"**V1–V{max_count}**"
+    return (
+        f"{per_image} upscale an image 2×, {variations} make variations of it, 🔁 **Rerun** makes the same "
+        "again with new seeds, ❌ **Delete** removes your own result (moderators: anyone's).\n"
+        "Reactions on a result do the same: 🔁 reruns, ⬆️ upscales the first image, ❌ deletes."
+    )
 
 
 def help_limits(policy: GuildPolicy) -> str:
     """What this server's policy allows a member, in their words."""
-    channels = ", ".join(f"<#{channel}>" for channel in policy.allowed_channel_ids) or "every channel"
+    # Up to 100 channels may be allowed: all of them would not fit in an embed field.
+    channels = as_many_as_fit([f"<#{channel}>" for channel in policy.allowed_channel_ids], 500)
     flagged = (
         "behind a spoiler in age-restricted channels, withheld elsewhere"
         if policy.nsfw_mode is NsfwMode.AGE_RESTRICTED
@@ -383,16 +394,21 @@ def help_limits(policy: GuildPolicy) -> str:
     )
     side = math.isqrt(policy.max_pixels)
     size = f"{side}×{side}" if side * side == policy.max_pixels else f"{policy.max_pixels:,} pixels"
+    images = "1 image" if policy.max_count == 1 else f"up to {policy.max_count} images"
+    waiting = "1 job" if policy.user_queue_cap == 1 else f"{policy.user_queue_cap} jobs"
     return (
-        f"Up to {policy.max_count} images of up to {size} and {policy.max_steps} steps; "
-        f"{policy.user_queue_cap} jobs of yours waiting at once. Images are made in {channels}.\n"
+        f"{images.capitalize()} of up to {size} and {policy.max_steps} steps; {waiting} of yours waiting "
+        f"at once. Images are made in {channels or 'every channel'}.\n"
         f"Every image is checked by a safety classifier; images it flags are {flagged}."
     )
 
 
-def help_models(names: list[str], default: str) -> str:
-    listed = ", ".join(f"`{name}`" + (" (default)" if name == default else "") for name in names)
-    return f"{listed}\nUsing a model means accepting its license's use restrictions: see `/terms`."
+def help_models(names: list[str], default: str, limit: int) -> str:
+    """The registry's models, the default first, as many as fit in `limit` characters."""
+    terms = "\nUsing a model means accepting its license's use restrictions: see `/terms`."
+    ordered = [default, *(name for name in names if name != default)]
+    listed = [f"`{name}`" + (" (default)" if name == default else "") for name in ordered]
+    return as_many_as_fit(listed, limit - len(terms)) + terms
 
 
 def command_line(name: str, description: str) -> str:

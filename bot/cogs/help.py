@@ -65,14 +65,16 @@ def help_embed(
     dms_allowed: bool,
     moderator: bool,
 ) -> discord.Embed:
-    intro = wording.help_intro(policy.max_count)
+    intro = wording.help_intro(policy)
     if not in_guild and not dms_allowed:
         intro = f"{wording.NO_IMAGES_IN_DMS}\n\n{intro}"
     embed = discord.Embed(title=wording.HELP_TITLE, description=intro, colour=EMBED_COLOUR)
-    embed.add_field(name="Under your images", value=wording.HELP_BUTTONS, inline=False)
+    embed.add_field(name="Under your images", value=wording.help_buttons(policy.max_count), inline=False)
     if in_guild:
         embed.add_field(name="On this server", value=wording.help_limits(policy), inline=False)
-    embed.add_field(name="Models", value=wording.help_models(models, default_model), inline=False)
+    embed.add_field(
+        name="Models", value=wording.help_models(models, default_model, _FIELD_CHARS), inline=False
+    )
     members, moderators = command_lines(tree_commands, in_guild=in_guild)
     embed.add_field(name="Commands", value=wording.whole_lines(members, _FIELD_CHARS), inline=False)
     if moderator and moderators:

@@ -58,3 +58,36 @@ async def test_help_in_direct_messages_leaves_out_what_needs_a_server(world: Bot
     async with world.bot(dms_allowed=True):
         shown = await help_embed(world, await fake.send_interaction("help", channel=dm))
         assert shown["description"].startswith("`/imagine prompt:`")
+
+
+def test_help_fits_discords_limits_with_many_models_and_channels() -> None:
+    from bot.cogs.help import help_embed
+    from moderation.policy import GuildPolicy
+
+    models = [f"community-model-{i:02d}-realistic-vision-v6-hyper-long-name" for i in range(30)]
+    policy = GuildPolicy(allowed_channel_ids=list(range(10**17, 10**17 + 100)))
+    embed = help_embed(
+        [], policy, models=models, default_model=models[29], in_guild=True, dms_allowed=False, moderator=True
+    )
+    fields = {field.name: field.value or "" for field in embed.fields}
+    assert all(len(value) <= 1024 for value in fields.values()) and len(embed) <= 6000
+    assert fields["Models"].startswith(f"`{models[29]}` (default)") and "more" in fields["Models"]
+    assert "…and" in fields["On this server"]
+
+
+def test_help_speaks_of_one_image_where_the_server_allows_one() -> None:
+    from bot.cogs.help import help_embed
+    from moderation.policy import GuildPolicy
+
+    policy = GuildPolicy(max_count=1, max_steps=20, user_queue_cap=1)
+    embed = help_embed(
+        [], policy, models=["demo"], default_model="demo", in_guild=True, dms_allowed=False, moderator=False
+    )
+    fields = {field.name: field.value or "" for field in embed.fields}
+    assert "for an image;" in (embed.description or "")
+    assert "`--n`: number of images, 1 to 1" in (embed.description or "")
+    assert "`--steps`: denoising steps, 1 to 20" in (embed.description or "")
+    assert (
+        fields["Under your images"].startswith("**U1** upscale") and "U4" not in fields["Under your images"]
+    )
+    assert fields["On this server"].startswith("1 image of up to 1024×1024 and 20 steps; 1 job of yours")
