@@ -35,6 +35,10 @@ ANNOUNCED = frozenset(
 )
 
 
+# How long a closing bot waits for the posts under way.
+CLOSE_GRACE_S = 5.0
+
+
 class ModerationLogChannel:
     def __init__(self, bot: ImagineBot) -> None:
         self.bot = bot
@@ -84,5 +88,11 @@ class ModerationLogChannel:
         return True
 
     async def close(self) -> None:
-        """Let the posts under way finish (they are short), before the HTTP session closes."""
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        """Let the posts under way finish before the HTTP session closes, for a moment: a channel that
+        Discord rate-limits (after a burst of refusals) must not hold the shutdown up."""
+        if not self._tasks:
+            return
+        _, late = await asyncio.wait(set(self._tasks), timeout=CLOSE_GRACE_S)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*late, return_exceptions=True)

@@ -607,7 +607,11 @@ def _audit_detail(entry: AuditEntry) -> str:
                 until = ""
         reason = str(detail.get("reason") or "")
         return f"{until}" + (f" ({_code(shorten(reason, 80))})" if reason else "")
-    job = f" (job #{detail['job']})" if isinstance(detail.get("job"), int) else ""
+    job = ""
+    if isinstance(detail.get("job"), int):
+        images = detail.get("images")
+        several = f", {len(images)} images" if isinstance(images, list) and len(images) > 1 else ""
+        job = f" (job #{detail['job']}{several})"
     if detail.get("category"):
         return f" ({_code(str(detail['category']))}){job}"
     return job

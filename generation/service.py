@@ -846,6 +846,8 @@ class GenerationService:
         verdicts = await asyncio.to_thread(self.gate.classify, list(images))
         license_name = self.license_for(job.model).name
         records = []
+        # The images hidden (withheld, or spoilered) by the same decision: one audit entry for them all.
+        hidden: dict[tuple[AuditAction, str], list[tuple[int, tuple[str, ...]]]] = {}
         for index, (image, verdict, seed) in enumerate(zip(images, verdicts, params.seeds, strict=True)):
             outcome = decide_image_outcome(verdict, policy, channel_age_restricted=job.channel_age_restricted)
             action = outcome.action
@@ -856,19 +858,16 @@ class GenerationService:
                 )
                 path = str(await asyncio.to_thread(self.files.save_output, job.id, index, image, info))
             if action is not ImageAction.POST:
-                # Every decision that hides an image (withheld, or spoilered) is on the record.
                 category = "classifier_error" if verdict is None else "unsafe_image"
                 self.metrics.moderation_blocks.labels(stage="output_image", category=category).inc()
-                await self.audit.record(
-                    guild_id=job.guild_id,
-                    actor_id=None,  # the bot decided; the member is the target
-                    action=AuditAction.IMAGE_SPOILERED
+                decision = (
+                    AuditAction.IMAGE_SPOILERED
                     if action is ImageAction.SPOILER
-                    else AuditAction.IMAGE_WITHHELD,
-                    target_user_id=job.user_id,
-                    rule_id="image.output_unsafe" if verdict is not None else "image.classifier_error",
-                    detail={"job": job.id, "index": index, "labels": list(verdict.labels) if verdict else []},
+                    else AuditAction.IMAGE_WITHHELD
                 )
+                rule = "image.output_unsafe" if verdict is not None else "image.classifier_error"
+                labels = tuple(verdict.labels) if verdict is not None else ()
+                hidden.setdefault((decision, rule), []).append((index, labels))
             records.append(
                 ImageRecord(
                     index=index,
@@ -881,6 +880,21 @@ class GenerationService:
                     labels=tuple(verdict.labels) if verdict is not None else (),
                     reason=outcome.reason,
                 )
+            )
+        # Every decision that hides images is on the record (and a job's four withheld images are
+        # one line in the log channel, not four).
+        for (decision, rule), indexes_labels in hidden.items():
+            await self.audit.record(
+                guild_id=job.guild_id,
+                actor_id=None,  # the bot decided; the member is the target
+                action=decision,
+                target_user_id=job.user_id,
+                rule_id=rule,
+                detail={
+                    "job": job.id,
+                    "images": [index for index, _ in indexes_labels],
+                    "labels": sorted({label for _, labels in indexes_labels for label in labels}),
+                },
             )
         return records
 

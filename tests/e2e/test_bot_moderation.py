@@ -330,10 +330,11 @@ async def test_refused_prompts_withheld_images_and_moderators_deletions_reach_th
         assert line.startswith(f"the bot prompt_blocked → <@{fake.user.id}>") and "555" not in line
 
         world.classifier.flag_all = True
-        inter = await fake.send_interaction("imagine", {"prompt": "a quiet harbour"})
+        inter = await fake.send_interaction("imagine", {"prompt": "a quiet harbour", "count": 3})
         await world.final_edit(inter)
         line = await log_line(world, log_channel.id, "image_withheld")
         assert line.startswith(f"the bot image_withheld → <@{fake.user.id}>")
+        assert line.endswith(", 3 images)"), "one line for the job's three images"
         withheld = [
             e
             for e in await bot.services.audit.recent(fake.guild.id)
