@@ -228,12 +228,7 @@ class DiffusionEngine:
             else:
                 pipeline = StableDiffusionPipeline.from_pretrained(source, dtype=torch_dtype, **no_checker)
         except (OSError, ValueError, SingleFileComponentError) as exc:
-            hint = ""
-            if is_single_file(source) and config is None:
-                hint = (
-                    " (its configs come from the Hub unless the registry entry names a `config`: a "
-                    "diffusers folder or Hugging Face id of the same architecture)"
-                )
+            hint = _single_file_hint(source, config, exc) if is_single_file(source) else ""
             raise ModelUnavailable(f"could not load model {name!r} from {source!r}: {exc}{hint}") from exc
         pipeline = pipeline.to(torch_device)
         pipeline.set_progress_bar_config(disable=True)
@@ -392,10 +387,31 @@ def fit_to_grid(image: Image.Image, width: int, height: int) -> Image.Image:
 
 
 def _existing_file(source: str) -> str:
-    """A checkpoint path as given, or a clear error: diffusers takes a missing file for a bad URL."""
+    """A checkpoint path as given, or a clear error: diffusers takes a missing file for a bad URL, and
+    picks its reader by the exact suffix ("x.SAFETENSORS" would be unpickled, and fail)."""
     if not source.startswith(("https://", "http://")) and not Path(source).is_file():
         raise FileNotFoundError(f"no such file: {source}")
+    suffix = source[source.rfind(".") :]
+    if suffix != suffix.lower():
+        raise ValueError(f"rename the file with a lower-case {suffix.lower()!r} suffix, which diffusers needs")
     return source
+
+
+def _single_file_hint(source: str, config: str | None, exc: BaseException) -> str:
+    """What to do about a one-file checkpoint that did not load, where the error does not say."""
+    from huggingface_hub.errors import HfHubHTTPError, LocalEntryNotFoundError
+
+    if config is None and isinstance(exc, HfHubHTTPError | LocalEntryNotFoundError):
+        return (
+            " (its configs come from the Hub unless the registry entry names a `config`: a diffusers "
+            "folder or Hugging Face id of the same architecture)"
+        )
+    if source.endswith(".ckpt") and "Unable to load weights" in str(exc):
+        return (
+            " (a .ckpt holding more than weights, as training checkpoints do, is not unpickled: that "
+            "could run code; convert it to .safetensors)"
+        )
+    return ""
 
 
 def _first_line(exc: BaseException) -> str:

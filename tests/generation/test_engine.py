@@ -84,7 +84,7 @@ def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_one_file_checkpoint_draws_what_its_diffusers_folder_draws(
-    demo_model: Path, engine: DiffusionEngine, tmp_path: Path
+    demo_model: Path, engine: DiffusionEngine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The way community models are shared: one .safetensors in the original layout, with the configs
     of its architecture from a folder (or Hub id) named in the registry."""
@@ -102,6 +102,10 @@ def test_a_one_file_checkpoint_draws_what_its_diffusers_folder_draws(
         assert np.array_equal(pixels(ours), pixels(theirs))
     # Its safety checker comes from the same place as its configs.
     assert spec.components == str(demo_model)
+    # Without a `config`, the configs come from the Hub; where it cannot be reached, the answer says so.
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)
+    with pytest.raises(ModelUnavailable, match="names a `config`"):
+        DiffusionEngine.load("demo", str(checkpoint), device="cpu")
 
 
 def test_a_missing_or_broken_checkpoint_file_says_what_is_wrong(tmp_path: Path) -> None:
@@ -109,8 +113,17 @@ def test_a_missing_or_broken_checkpoint_file_says_what_is_wrong(tmp_path: Path) 
         DiffusionEngine.load("nope", str(tmp_path / "missing.safetensors"), device="cpu")
     broken = tmp_path / "broken.safetensors"
     broken.write_bytes(b"not a checkpoint" * 64)
-    with pytest.raises(ModelUnavailable, match=r"could not load model 'nope'.*names a `config`"):
+    with pytest.raises(ModelUnavailable, match=r"could not load model 'nope'.*Unable to load weights"):
         DiffusionEngine.load("nope", str(broken), device="cpu")
+    # A training checkpoint pickles more than weights: it is not unpickled, and the answer says why.
+    pickled = tmp_path / "trained.ckpt"
+    torch.save({"state_dict": {}, "callbacks": Path("x")}, pickled)
+    with pytest.raises(ModelUnavailable, match=r"convert it to \.safetensors"):
+        DiffusionEngine.load("nope", str(pickled), device="cpu")
+    shouting = tmp_path / "MODEL.SAFETENSORS"
+    shouting.write_bytes(b"")
+    with pytest.raises(ModelUnavailable, match=r"lower-case '\.safetensors' suffix"):
+        DiffusionEngine.load("nope", str(shouting), device="cpu")
 
 
 @pytest.mark.parametrize("sampler", list(Sampler))
