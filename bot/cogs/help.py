@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from bot.client import ImagineBot
 
 Interaction = discord.Interaction[Any]
+TreeCommand = app_commands.Command[Any, ..., Any] | app_commands.Group | app_commands.ContextMenu
 # Marks a command group as moderators' (its `extras`), for /help to list it to them only.
 MODERATORS_ONLY = "moderators_only"
 # Discord's limit on one embed field's value.
@@ -56,7 +57,7 @@ class HelpCog(commands.Cog):
 
 
 def help_embed(
-    tree_commands: list[app_commands.Command[Any, ..., Any] | app_commands.Group | app_commands.ContextMenu],
+    tree_commands: list[TreeCommand],
     policy: GuildPolicy,
     *,
     models: list[str],
@@ -85,7 +86,7 @@ def help_embed(
 
 
 def command_lines(
-    tree_commands: list[app_commands.Command[Any, ..., Any] | app_commands.Group | app_commands.ContextMenu],
+    tree_commands: list[TreeCommand],
     *,
     in_guild: bool,
 ) -> tuple[list[str], list[str]]:
