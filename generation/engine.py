@@ -393,7 +393,9 @@ def _existing_file(source: str) -> str:
         raise FileNotFoundError(f"no such file: {source}")
     suffix = source[source.rfind(".") :]
     if suffix != suffix.lower():
-        raise ValueError(f"rename the file with a lower-case {suffix.lower()!r} suffix, which diffusers needs")
+        raise ValueError(
+            f"rename the file with a lower-case {suffix.lower()!r} suffix, which diffusers needs"
+        )
     return source
 
 
