@@ -43,6 +43,9 @@ class ModerationLogChannel:
     def __init__(self, bot: ImagineBot) -> None:
         self.bot = bot
         self._tasks: set[asyncio.Task[None]] = set()
+        # Each server's latest post under way: the next one waits for it, so that a channel shows its
+        # entries in the order they were recorded (and one slow channel holds up no other server's).
+        self._latest: dict[int, asyncio.Task[None]] = {}
 
     async def echo(self, before: GuildPolicy, after: GuildPolicy, text: str) -> str:
         """Post a command's change to the log channel; a moved channel hears of it in both.
@@ -61,18 +64,30 @@ class ModerationLogChannel:
 
     def on_recorded(self, entry: AuditEntry) -> None:
         """The audit log's listener: post the entries moderators should see as they happen."""
-        if entry.action not in ANNOUNCED or entry.guild_id is None:
+        guild_id = entry.guild_id
+        if entry.action not in ANNOUNCED or guild_id is None:
             return
-        task = asyncio.get_running_loop().create_task(self._announce(entry), name=f"modlog-{entry.id}")
+        previous = self._latest.get(guild_id)
+        task = asyncio.get_running_loop().create_task(
+            self._announce(entry, guild_id, after=previous), name=f"modlog-{entry.id}"
+        )
         self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._latest[guild_id] = task
 
-    async def _announce(self, entry: AuditEntry) -> None:
-        assert entry.guild_id is not None
+        def forget(done: asyncio.Task[None]) -> None:
+            self._tasks.discard(done)
+            if self._latest.get(guild_id) is done:
+                del self._latest[guild_id]
+
+        task.add_done_callback(forget)
+
+    async def _announce(self, entry: AuditEntry, guild_id: int, *, after: asyncio.Task[None] | None) -> None:
+        if after is not None:
+            await asyncio.wait({after})
         try:
-            policy = await self.bot.services.policies.get(entry.guild_id)
+            policy = await self.bot.services.policies.get(guild_id)
         except Exception:
-            log.exception("could not read the policy of guild %s for its log channel", entry.guild_id)
+            log.exception("could not read the policy of guild %s for its log channel", guild_id)
             return
         if policy.log_channel_id is not None:
             await self._post(policy.log_channel_id, wording.audit_line(entry))

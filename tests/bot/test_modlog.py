@@ -1,4 +1,4 @@
-"""The moderation log channel without Discord: a stalled channel cannot hold a shutdown up."""
+"""The moderation log channel without Discord: order, independence of servers, a stalled channel."""
 
 from __future__ import annotations
 
@@ -15,35 +15,61 @@ from moderation.audit import AuditAction, AuditEntry
 from moderation.policy import GuildPolicy
 
 
-class StalledChannel:
-    """A channel Discord keeps rate-limiting: a post never gets through."""
+class Channel:
+    """A log channel that records what reaches it; its first posts may be slow, or never get through."""
 
-    async def send(self, _text: str, **_: Any) -> None:
-        await asyncio.sleep(3600)
+    def __init__(self, delays: list[float] | None = None) -> None:
+        self.sent: list[str] = []
+        self.delays = delays or []
+
+    async def send(self, text: str, **_: Any) -> None:
+        if self.delays:
+            await asyncio.sleep(self.delays.pop(0))
+        self.sent.append(text)
+
+
+def log_for(channels: dict[int, Channel]) -> ModerationLogChannel:
+    """A log whose server N logs to channel N."""
+
+    async def policy(guild_id: int) -> GuildPolicy:
+        return GuildPolicy(log_channel_id=guild_id)
+
+    bot = SimpleNamespace(
+        services=SimpleNamespace(policies=SimpleNamespace(get=policy)),
+        get_partial_messageable=lambda channel_id: channels[channel_id],
+    )
+    return ModerationLogChannel(bot)  # type: ignore[arg-type]
+
+
+def refused(guild_id: int, user_id: int) -> AuditEntry:
+    return AuditEntry(
+        id=user_id,
+        guild_id=guild_id,
+        actor_id=None,
+        action=AuditAction.PROMPT_BLOCKED,
+        target_user_id=user_id,
+        rule_id="floor.pii",
+        detail={"category": "pii"},
+        created_at=datetime.now(UTC),
+    )
+
+
+async def test_a_servers_entries_reach_its_channel_in_order_and_a_slow_one_holds_no_other_up() -> None:
+    slow, quick = Channel(delays=[0.2]), Channel()
+    log = log_for({1: slow, 2: quick})
+    for user in (10, 11, 12):
+        log.on_recorded(refused(1, user))
+    log.on_recorded(refused(2, 20))
+    await asyncio.sleep(0.1)
+    assert quick.sent and not slow.sent  # the other server's line did not wait for the slow channel
+    await log.close()
+    assert [line.split("→ ")[1][:4] for line in slow.sent] == ["<@10", "<@11", "<@12"]
 
 
 async def test_a_stalled_log_channel_does_not_hold_up_the_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(modlog, "CLOSE_GRACE_S", 0.1)
-
-    async def policy(_guild_id: int) -> GuildPolicy:
-        return GuildPolicy(log_channel_id=555)
-
-    bot = SimpleNamespace(
-        services=SimpleNamespace(policies=SimpleNamespace(get=policy)),
-        get_partial_messageable=lambda _channel_id: StalledChannel(),
-    )
-    channel = ModerationLogChannel(bot)  # type: ignore[arg-type]
-    channel.on_recorded(
-        AuditEntry(
-            id=1,
-            guild_id=1,
-            actor_id=None,
-            action=AuditAction.PROMPT_BLOCKED,
-            target_user_id=42,
-            rule_id="floor.pii",
-            detail={"category": "pii"},
-            created_at=datetime.now(UTC),
-        )
-    )
+    log = log_for({1: Channel(delays=[3600])})
+    log.on_recorded(refused(1, 10))
+    log.on_recorded(refused(1, 11))
     await asyncio.sleep(0)
-    await asyncio.wait_for(channel.close(), 5)
+    await asyncio.wait_for(log.close(), 5)
