@@ -108,6 +108,32 @@ def test_a_one_file_checkpoint_draws_what_its_diffusers_folder_draws(
         DiffusionEngine.load("demo", str(checkpoint), device="cpu")
 
 
+def test_an_sdxl_model_is_refused_at_load_rather_than_failing_every_job(
+    demo_model: Path, tmp_path: Path
+) -> None:
+    import shutil
+
+    from diffusers import UNet2DConditionModel
+
+    xl = tmp_path / "xl"
+    shutil.copytree(demo_model, xl)
+    # The demo UNet with SDXL's micro-conditioning (text and time embeddings added to the timestep's).
+    UNet2DConditionModel(
+        sample_size=32,
+        block_out_channels=(32, 64),
+        layers_per_block=1,
+        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
+        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
+        cross_attention_dim=32,
+        attention_head_dim=8,
+        addition_embed_type="text_time",
+        addition_time_embed_dim=8,
+        projection_class_embeddings_input_dim=32 + 6 * 8,
+    ).save_pretrained(xl / "unet")
+    with pytest.raises(ModelUnavailable, match="is a Stable Diffusion XL model"):
+        DiffusionEngine.load("xl", str(xl), device="cpu")
+
+
 def test_a_missing_or_broken_checkpoint_file_says_what_is_wrong(tmp_path: Path) -> None:
     with pytest.raises(ModelUnavailable, match="no such file"):
         DiffusionEngine.load("nope", str(tmp_path / "missing.safetensors"), device="cpu")
