@@ -10,7 +10,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from generation.params import GenerationParams, JobKind
-from moderation.database import Base, StrEnumType, utcnow
+from moderation.database import Base, StrEnumType, UserText, utcnow
 from moderation.outcome import ImageAction
 
 # Job ids are 32-bit integers in PostgreSQL: a larger number is never a job, and asking the
@@ -47,13 +47,15 @@ class Job(Base):
     kind: Mapped[JobKind] = mapped_column(StrEnumType(JobKind))
     parent_job_id: Mapped[int | None] = mapped_column(ForeignKey("job.id", ondelete="SET NULL"))
     parent_image_index: Mapped[int | None]
-    model: Mapped[str] = mapped_column(String(200))
+    # A registry name, or (from `imagine-bot generate --model`) a Hugging Face id or a local folder of
+    # any length: TEXT, as PostgreSQL enforces a VARCHAR's length where SQLite never does.
+    model: Mapped[str] = mapped_column(Text)
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
-    init_image_path: Mapped[str | None] = mapped_column(String(500))
+    init_image_path: Mapped[str | None] = mapped_column(Text)
     # Whether the channel was age-restricted when the job was made: decides spoiler vs withhold.
     channel_age_restricted: Mapped[bool] = mapped_column(default=False)
     status: Mapped[JobStatus] = mapped_column(StrEnumType(JobStatus), default=JobStatus.QUEUED)
-    error: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(UserText)
     cost: Mapped[int] = mapped_column(BigInteger, default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
@@ -96,11 +98,11 @@ class JobImage(Base):
     job_id: Mapped[int] = mapped_column(ForeignKey("job.id", ondelete="CASCADE"))
     index: Mapped[int]
     seed: Mapped[int] = mapped_column(BigInteger)
-    path: Mapped[str | None] = mapped_column(String(500))
+    path: Mapped[str | None] = mapped_column(Text)
     verdict: Mapped[ImageVerdict] = mapped_column(StrEnumType(ImageVerdict))
     action: Mapped[ImageAction] = mapped_column(StrEnumType(ImageAction))
     labels: Mapped[list[str]] = mapped_column(JSON, default=list)
-    reason: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(UserText)
 
     job: Mapped[Job] = relationship(back_populates="images")
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from moderation.database import Base, utcnow
+from moderation.database import Base, UserText, utcnow
 
 # Discord ids are 64-bit. SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
 _SnowflakeId = BigInteger
@@ -35,7 +35,7 @@ class UserBanRow(Base):
 
     guild_id: Mapped[int] = mapped_column(_SnowflakeId, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(_SnowflakeId, primary_key=True, autoincrement=False)
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(UserText)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[int] = mapped_column(_SnowflakeId)
     expires_at: Mapped[datetime | None]
@@ -78,11 +78,11 @@ class BlockedPromptRow(Base):
     id: Mapped[int] = mapped_column(_RowId, primary_key=True, autoincrement=True)
     guild_id: Mapped[int | None] = mapped_column(_SnowflakeId, index=True)
     user_id: Mapped[int] = mapped_column(_SnowflakeId, index=True)
-    prompt: Mapped[str] = mapped_column(Text)
-    negative_prompt: Mapped[str] = mapped_column(Text)
+    prompt: Mapped[str] = mapped_column(UserText)
+    negative_prompt: Mapped[str] = mapped_column(UserText)
     rule_id: Mapped[str] = mapped_column(String(64))
     category: Mapped[str] = mapped_column(String(32))
-    reason: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(UserText)
     # The generation job recorded for the refusal, if any; no foreign key, as moderation owns no jobs.
     job_id: Mapped[int | None] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

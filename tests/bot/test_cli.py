@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import shutil
 import signal
 import socket
 import sqlite3
@@ -501,3 +502,40 @@ def test_no_token_still_gets_the_instructions(operator_env: Path, monkeypatch: p
 
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     assert cli("run") == TOKEN_HELP
+
+
+@pytest.mark.slow
+def test_generate_from_a_model_folder_with_a_long_path(
+    demo_model: Path, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DATABASE_URL", database_url)
+    monkeypatch.setenv("GENERATION_IMAGE_DIR", str(tmp_path / "data" / "images"))
+    monkeypatch.setenv("GENERATION_DEVICE", "cpu")
+    # A Hugging Face cache snapshot or a shared models volume easily makes a path this long.
+    deep = (
+        tmp_path / "models" / ("stable-diffusion-fine-tunes-" + "x" * 60) / ("snapshots-" + "0" * 80) / "demo"
+    )
+    shutil.copytree(demo_model, deep)
+    assert len(str(deep)) > 200
+    out = tmp_path / "out"
+    with pytest.raises(SystemExit) as done:
+        main(
+            [
+                "generate",
+                "--model",
+                str(deep),
+                "--accept-license",
+                "--width",
+                "64",
+                "--height",
+                "64",
+                "--steps",
+                "2",
+                "--out",
+                str(out),
+                "a red fox",
+            ]
+        )
+    assert done.value.code == 0
+    assert len(list(out.glob("*.png"))) == 1

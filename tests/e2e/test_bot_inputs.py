@@ -1,0 +1,70 @@
+"""Inputs at Discord's limits, and characters PostgreSQL refuses (NUL), on both databases."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import BotWorld
+
+pytestmark = pytest.mark.timeout(120)
+
+
+async def test_a_1500_character_prompt_makes_a_job(world: BotWorld) -> None:
+    fake = world.fake
+    prompt = ("a very long prompt about foxes " * 60)[:1500]
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": prompt})
+        final = await world.final_edit(inter)
+        job = await world.posted(bot, world.job_id(fake.original_response(inter)))
+        assert job.generation_params.prompt == prompt.strip()
+        assert final.files
+
+
+async def test_a_1500_character_blocked_prompt_is_kept_for_review(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    prompt = ("call me at 555-867-5309 " * 70)[:1500]
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": prompt})
+        assert "blocked" in await world.ephemeral_answer(inter)
+        rows = await bot.services.audit.blocked_prompts(fake.guild.id, 5)
+        assert len(rows) == 1
+
+
+async def test_a_500_character_ban_reason(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction(
+            "mod ban", {"user": str(fake.user.id), "reason": "x" * 500, "duration": "2h"}, user=fake.owner
+        )
+        await world.ephemeral_answer(inter)
+        assert await bot.services.bans.active_ban(fake.guild.id, fake.user.id) is not None
+
+
+@pytest.mark.parametrize("where", ["allowed", "blocked"])
+async def test_a_prompt_with_a_nul_character(world: BotWorld, where: str) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    prompt = "a red fox\x00 in the snow" + (" call 555-867-5309" if where == "blocked" else "")
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": prompt})
+        if where == "blocked":
+            text = await world.ephemeral_answer(inter)
+            assert "blocked" in text, text
+            [row] = await bot.services.audit.blocked_prompts(fake.guild.id, 5)
+            assert row.prompt.startswith("a red fox")
+        else:
+            await world.final_edit(inter)
+            await world.posted(bot, world.job_id(fake.original_response(inter)))
+
+
+async def test_a_ban_reason_with_a_nul_character(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction(
+            "mod ban", {"user": str(fake.user.id), "reason": "spam\x00spam"}, user=fake.owner
+        )
+        text = await world.ephemeral_answer(inter)
+        assert "banned" in text.lower(), text
+        assert await bot.services.bans.active_ban(fake.guild.id, fake.user.id) is not None
