@@ -65,6 +65,8 @@ class BotWorld:
     fake: FakeDiscord
     folder: Path
     model: Path
+    # SQLite in `folder`, or a fresh PostgreSQL database: every scenario runs on both.
+    database_url: str
     classifier: FlaggingClassifier = field(default_factory=FlaggingClassifier)
     # Progress previews from the demo model's own tiny autoencoder, as often as they can come.
     previews: bool = False
@@ -88,7 +90,7 @@ class BotWorld:
                 store_check_s=0.05,
             ),
             moderation=ModerationSettings(nudenet=False, clip_checker=False, semantic=False),
-            database=DatabaseSettings(url=f"sqlite+aiosqlite:///{self.folder / 'imagine.db'}"),
+            database=DatabaseSettings(url=self.database_url),
         )
 
     def bot_settings(self, **overrides: Any) -> BotSettings:
@@ -197,6 +199,6 @@ class BotWorld:
 
 
 @pytest.fixture
-async def world(tmp_path: Path, demo_model: Path) -> AsyncIterator[BotWorld]:
+async def world(tmp_path: Path, demo_model: Path, database_url: str) -> AsyncIterator[BotWorld]:
     async with running_fake_discord() as fake:
-        yield BotWorld(fake=fake, folder=tmp_path, model=demo_model)
+        yield BotWorld(fake=fake, folder=tmp_path, model=demo_model, database_url=database_url)
