@@ -118,17 +118,14 @@ def test_an_sdxl_model_is_refused_at_load_rather_than_failing_every_job(
     xl = tmp_path / "xl"
     shutil.copytree(demo_model, xl)
     # The demo UNet with SDXL's micro-conditioning (text and time embeddings added to the timestep's).
-    UNet2DConditionModel(
-        sample_size=32,
-        block_out_channels=(32, 64),
-        layers_per_block=1,
-        down_block_types=("DownBlock2D", "CrossAttnDownBlock2D"),
-        up_block_types=("CrossAttnUpBlock2D", "UpBlock2D"),
-        cross_attention_dim=32,
-        attention_head_dim=8,
-        addition_embed_type="text_time",
-        addition_time_embed_dim=8,
-        projection_class_embeddings_input_dim=32 + 6 * 8,
+    config = UNet2DConditionModel.load_config(demo_model / "unet")
+    UNet2DConditionModel.from_config(
+        {
+            **config,
+            "addition_embed_type": "text_time",
+            "addition_time_embed_dim": 8,
+            "projection_class_embeddings_input_dim": config["cross_attention_dim"] + 6 * 8,
+        }
     ).save_pretrained(xl / "unet")
     with pytest.raises(ModelUnavailable, match="is a Stable Diffusion XL model"):
         DiffusionEngine.load("xl", str(xl), device="cpu")
