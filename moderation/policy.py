@@ -284,9 +284,7 @@ class PolicyStore:
             return policy.with_values(**{field: [*getattr(policy, field), *terms]})
 
         action = AuditAction.TERMS_ADDED if kind == "term" else AuditAction.PATTERNS_ADDED
-        return await self._change(
-            guild_id, actor_id, change, action, _changed_items(field, kind, adding=True)
-        )
+        return await self._change(guild_id, actor_id, change, action, _changed_items(kind, adding=True))
 
     async def remove_terms(
         self, guild_id: int, terms: Sequence[str], *, actor_id: int, kind: TermKind = "term"
@@ -309,9 +307,7 @@ class PolicyStore:
             return policy.with_values(**{field: [c for c in current if not any(same(t, c) for t in terms)]})
 
         action = AuditAction.TERMS_REMOVED if kind == "term" else AuditAction.PATTERNS_REMOVED
-        return await self._change(
-            guild_id, actor_id, change, action, _changed_items(field, kind, adding=False)
-        )
+        return await self._change(guild_id, actor_id, change, action, _changed_items(kind, adding=False))
 
     async def _change(
         self,
@@ -360,15 +356,21 @@ class PolicyStore:
         raise RuntimeError(f"guild {guild_id}: the policy changed concurrently {_CHANGE_ATTEMPTS} times")
 
 
+def changed_terms(before: GuildPolicy, after: GuildPolicy, kind: TermKind, *, adding: bool) -> list[str]:
+    """The terms or patterns that went in (or out) between two policies, as listed, not as typed:
+    "z3ppelin" with "zeppelin" banned adds nothing, and "CLOWN" removes "clown"."""
+    field = _term_field(kind)
+    old, new = getattr(before, field), getattr(after, field)
+    return [item for item in new if item not in old] if adding else [item for item in old if item not in new]
+
+
 def _changed_items(
-    field: str, kind: TermKind, *, adding: bool
+    kind: TermKind, *, adding: bool
 ) -> Callable[[GuildPolicy, GuildPolicy], dict[str, Any] | None]:
-    """The detail of a term change: the items that went in or out as listed, not as typed ("z3ppelin"
-    with "zeppelin" banned adds nothing, "CLOWN" removes "clown"); None when none did."""
+    """The audit detail of a term change: the items that really changed; None when none did."""
 
     def detail(before: GuildPolicy, after: GuildPolicy) -> dict[str, Any] | None:
-        old, new = getattr(before, field), getattr(after, field)
-        items = [i for i in new if i not in old] if adding else [i for i in old if i not in new]
+        items = changed_terms(before, after, kind, adding=adding)
         return {"kind": kind, "items": items} if items else None
 
     return detail

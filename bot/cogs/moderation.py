@@ -24,7 +24,7 @@ from bot.permissions import parse_duration
 from moderation.audit import AuditAction
 from moderation.database import utcnow
 from moderation.errors import InvalidPolicy
-from moderation.policy import GuildPolicy, TermKind, setting_name
+from moderation.policy import GuildPolicy, TermKind, changed_terms, setting_name
 
 if TYPE_CHECKING:
     from bot.client import ImagineBot
@@ -160,11 +160,8 @@ class ModerationCog(commands.Cog):
             verb = "added" if adding else "removed"
             # Say what really changed: the policy drops repeats and terms equal to a banned one once
             # normalised ("z3ppelin" is "zeppelin"), and removal matches without case.
-            old, new = _listed(before, kind), _listed(after, kind)
-            changed = (
-                [item for item in new if item not in old] if adding else [i for i in old if i not in new]
-            )
-            unchanged = [item for item in parsed if item not in new] if adding else []
+            changed = changed_terms(before, after, kind, adding=adding)
+            unchanged = [item for item in parsed if item not in _listed(after, kind)] if adding else []
             reply = wording.terms_change(verb, kind, changed, unchanged)
             if not changed:
                 return reply
