@@ -278,7 +278,7 @@ _YOUNG_PERSON_WORDS = (
 )
 # After one adult, a bare number is an age only where a count or a label is unlikely (10 to 17:
 # "nude cheerleader, 15", not "sexy maid, 2" or "woman 1, woman 2"); with a cue ("who looks 12",
-# "aged 9", "(age: 12)") it is one whatever its value. After several ("women (3)") it is a count.
+# "aged 9", "age:12") it is one whatever its value. After several ("women (3)") it is a count.
 _ADULT_PERSON_WORDS = (
     "woman|lady|female|wife|bride|girlfriend|gal|babe|sister|cousin|cheerleader|dancer|ballerina"
     "|gymnast|elf|fairy|princess|prince|maid|idol|actress|waifu|lass|human|person|character"
@@ -289,7 +289,7 @@ _AGE_CUE = (
     r"(?:(?:only|just|barely|about|around|nearly|almost|approx(?:imately)?)\s+)?"
 )
 _AGE_AFTER_PERSON = re.compile(
-    rf"(?<![a-z0-9])(?:(?P<young>(?:{_YOUNG_PERSON_WORDS})s?)|(?P<adult>{_ADULT_PERSON_WORDS}))"
+    rf"(?<![a-z0-9])(?:(?:{_YOUNG_PERSON_WORDS})s?|(?P<adult>{_ADULT_PERSON_WORDS}))"
     rf"(?:\s*[,(:\-–]\s*|\s+)(?P<cue>{_AGE_CUE})~?"
     rf"(?P<age>\d{{1,2}}|{_AGE_WORDS})(?:ish| ?(?:years?|yrs?|y))?\s*(?=[),;!?]|$|\.(?!\d))"
 )
@@ -511,8 +511,7 @@ class Lexicon:
             for match in _AGE.finditer(joined):
                 if match.group("n") and _AGED_THING.match(joined, match.end()):
                     continue
-                raw = match.group("n") or match.group("m")
-                hits.ages.append(int(raw) if raw.isdigit() else _AGE_VALUES[raw])
+                hits.ages.append(_age_value(match.group("n") or match.group("m")))
         hits.ages.extend(_ages_after_people(views.base))
         hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
         for seq in views.sequences:
@@ -663,9 +662,13 @@ def _ages_after_people(text: str) -> list[int]:
     labelled = Counter(match["adult"] for match in matches if match["adult"] and not match["cue"])
     ages = []
     for match in matches:
-        raw = match["age"]
-        age = int(raw) if raw.isdigit() else _AGE_VALUES[raw]
+        age = _age_value(match["age"])
         if match["adult"] and not match["cue"] and (labelled[match["adult"]] > 1 or not 10 <= age <= 17):
             continue
         ages.append(age)
     return ages
+
+
+def _age_value(raw: str) -> int:
+    """An age as matched: digits ("12") or a word ("twelve")."""
+    return int(raw) if raw.isdigit() else _AGE_VALUES[raw]
