@@ -303,14 +303,13 @@ async def test_a_log_channel_the_bot_cannot_write_to_is_reported_and_the_change_
         assert (await bot.services.policies.get(fake.guild.id)).max_steps == 12
 
 
-async def log_line(world: BotWorld, channel_id: int, *needles: str, after: int = 0) -> str:
+async def log_line(world: BotWorld, channel_id: int, *needles: str) -> str:
     """The first message the bot posts in the log channel that contains every needle."""
     request = await world.fake.wait_for_request(
         "POST",
         rf"/channels/{channel_id}/messages$",
         predicate=lambda r: all(needle in str((r.json or {}).get("content")) for needle in needles),
         timeout=30,
-        after=after,
     )
     assert request.json["allowed_mentions"] == {"parse": []}, "a log line pings nobody"
     return str(request.json["content"])
