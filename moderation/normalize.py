@@ -75,6 +75,9 @@ _NUMBER = r"[+-]?(?:\d++(?:\.\d*+)?|\.\d++)"
 _WEIGHTED = re.compile(rf"\(([^():]*):\s*({_NUMBER})\s*\)")
 _LORA = re.compile(r"<\s*(?:lora|lyco|hypernet)\s*:\s*([^:>]*)(?::[^>]*)?>")
 _BARE_WEIGHT = re.compile(rf":\s*{_NUMBER}\s*(?=[)\]>])")
+# Emphasis past 2 ruins the image, so nobody writes "(girl:12)" for weight: a larger "weight" is read as
+# text, where it may be an age ("(age: 12)", "(nude girl:14)").
+_MAX_EMPHASIS = 2.0
 
 # A token: letters, digits and the characters leetspeak uses; "!", "|" and "+" count only inside a word.
 _TOKEN = re.compile(r"[a-z0-9@$€£]+(?:[!|+]+[a-z0-9@$€£]+)*")
@@ -173,6 +176,8 @@ def _strip_weighting(text: str) -> tuple[str, str]:
             # A zero or negative weight asks the model to avoid the words: a hidden negative prompt.
             negated.append(match.group(1))
             return " "
+        if float(match.group(2)) > _MAX_EMPHASIS:
+            return f" {match.group(1)} {match.group(2)} "
         return f" {match.group(1)} "
 
     text = _WEIGHTED.sub(_weighted, text)

@@ -84,6 +84,12 @@ def test_zero_or_negative_weight_is_a_hidden_negative_prompt() -> None:
     assert "smile" in views.tokens
 
 
+def test_a_weight_too_large_for_emphasis_is_kept_as_text() -> None:
+    # "(age: 12)" is not emphasis: weights past 2 ruin the image, so the number may be an age.
+    assert {"age", "12"} <= analyze("(age: 12)").tokens
+    assert "1.5" not in analyze("(smile:1.5)").tokens
+
+
 def test_masked_words_are_kept() -> None:
     assert analyze("s*x and n**ed").masked == ("s*x", "n**ed")
 

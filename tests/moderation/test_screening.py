@@ -288,6 +288,9 @@ def test_benign_list_is_large_enough() -> None:
         "sexy princess, final fantasy 7",
         "attractive woman of 30",
         "hot cheerleader, squad of 12",
+        "(masterpiece:3), nude woman",
+        "nude woman, (detailed skin:12)",
+        "nude woman (age:25)",
     ],
 )
 def test_numbers_after_people_that_are_adult_ages_or_no_ages_pass(
@@ -452,6 +455,8 @@ MINOR_SEXUAL_MORE = [
     "nude woman who is only 12",
     "nude bride, 12",
     "nude waifu, 12",
+    "nude woman (age: 12)",
+    "nude (girl:14)",
 ]
 
 
