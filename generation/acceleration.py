@@ -171,7 +171,9 @@ def optimize_pipeline(
         pipeline.vae.decode = decode_large_in_tiles(
             pipeline.vae, pipeline.vae.decode, vae_tile_above_pixels, pipeline.vae_scale_factor
         )
-        done.applied.append(f"tiled VAE decode above {vae_tile_above_pixels} pixels")
+        # An upscale's refinement pass encodes the 2x image first: as large, and as heavy, as its decode.
+        pipeline.vae.encode = encode_large_in_tiles(pipeline.vae, pipeline.vae.encode, vae_tile_above_pixels)
+        done.applied.append(f"tiled VAE decode and encode above {vae_tile_above_pixels} pixels")
     return done
 
 
@@ -192,6 +194,24 @@ def decode_large_in_tiles(
         return decode(latents, *args, **kwargs)
 
     return decode_by_size
+
+
+def encode_large_in_tiles(vae: Any, encode: Callable[..., Any], above_pixels: int) -> Callable[..., Any]:
+    """Encode images of more than `above_pixels` tile by tile, the rest as `encode` does (see
+    `decode_large_in_tiles`)."""
+    from diffusers.models.autoencoders.vae import DiagonalGaussianDistribution
+    from diffusers.models.modeling_outputs import AutoencoderKLOutput
+
+    def encode_by_size(images: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        if images.shape[-1] * images.shape[-2] > above_pixels:
+            # `_tiled_encode` returns the moments, as diffusers' deprecation of `tiled_encode` directs.
+            posterior = DiagonalGaussianDistribution(vae._tiled_encode(images))
+            if kwargs.get("return_dict", True):
+                return AutoencoderKLOutput(latent_dist=posterior)
+            return (posterior,)
+        return encode(images, *args, **kwargs)
+
+    return encode_by_size
 
 
 def log_warmup(bucket: int, width: int, height: int, started: float, total: int, index: int) -> None:

@@ -130,7 +130,7 @@ class GenerationSettings(BaseSettings):
     cuda_graph_max_batch: int = Field(default=0, ge=0, le=64)
     # Scaled-dot-product attention kernels on CUDA; "auto" lets torch pick per shape.
     attention: AttentionBackend = "auto"
-    # Decode images of more than twice the model's pixels (upscales) in tiles, for bounded memory.
+    # Encode and decode images of more than twice the model's pixels (upscales) in tiles, for bounded memory.
     vae_tiling: bool = True
     # Inductor's on-disk cache, so a restart reuses compiled kernels instead of compiling again.
     compile_cache_dir: Path = Path("data/compile-cache")

@@ -242,12 +242,15 @@ def test_vae_tiling_tiles_upscales_but_no_aspect_ratio_of_the_model_size(demo_mo
     )
     tiled = DiffusionEngine.from_settings("demo", settings)
     plain = DiffusionEngine.load("demo", str(demo_model), device="cpu")
-    assert "tiled VAE decode above 8192 pixels" in tiled.speedups
+    assert "tiled VAE decode and encode above 8192 pixels" in tiled.speedups
 
     vae = tiled._base.vae
     calls: list[tuple[int, ...]] = []
+    encodes: list[tuple[int, ...]] = []
     original = vae.tiled_decode
     vae.tiled_decode = lambda z, *a, **kw: calls.append(tuple(z.shape)) or original(z, *a, **kw)
+    original_encode = vae._tiled_encode
+    vae._tiled_encode = lambda x: encodes.append(tuple(x.shape)) or original_encode(x)
     # The model's own pixel count in a wide shape (4:1, wider than the VAE's tile): decoded whole.
     for width, height in ((64, 64), (128, 32)):
         wide = BatchRequest(
@@ -261,6 +264,20 @@ def test_vae_tiling_tiles_upscales_but_no_aspect_ratio_of_the_model_size(demo_mo
     (image,) = tiled.run(BatchRequest(large, (BatchItem("a red fox", "", 3),)))
     assert image.size == (128, 128)
     assert calls, "an upscale should decode in tiles"
+    assert encodes == []
+
+    # An upscale's refinement pass (img2img at twice the size) encodes in tiles too; the model's own
+    # size does not, and gives the plain engine's pixels.
+    source = Image.new("RGB", (64, 64), (200, 80, 40))
+    own = BatchRequest(
+        BatchKey("demo", True, 64, 64, 4, 7.5, Sampler.DPMPP_2M, 0.5), (BatchItem("a fox", "", 3, source),)
+    )
+    assert np.array_equal(pixels(tiled.run(own)[0]), pixels(plain.run(own)[0]))
+    assert encodes == []
+    upscale = BatchKey("demo", True, 128, 128, 4, 7.5, Sampler.DPMPP_2M, 0.5)
+    (refined,) = tiled.run(BatchRequest(upscale, (BatchItem("a fox", "", 3, source.resize((128, 128))),)))
+    assert refined.size == (128, 128)
+    assert encodes == [(1, 3, 128, 128)]
 
 
 @pytest.mark.timeout(600)  # inductor compiles six graphs on two CPU cores
