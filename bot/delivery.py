@@ -219,6 +219,15 @@ class Delivery:
     def delivering(self) -> list[int]:
         return list(self._delivering)
 
+    def channel_age_restricted(self, job: Job) -> bool | None:
+        """The channel's age-restricted flag as the bot knows it now (a thread's is its parent's)."""
+        guild = self._bot.get_guild(job.guild_id) if job.guild_id is not None else None
+        channel = (
+            guild.get_channel_or_thread(job.channel_id) if guild is not None and job.channel_id else None
+        )
+        is_nsfw = getattr(channel, "is_nsfw", None)
+        return bool(is_nsfw()) if callable(is_nsfw) else None
+
     async def job_handed_over(self, job_id: int) -> None:
         # The process that finished or took it over edits the same interaction message from now on.
         live = await self._stop_showing(job_id)

@@ -52,7 +52,8 @@ class Job(Base):
     model: Mapped[str] = mapped_column(Text)
     params: Mapped[dict[str, Any]] = mapped_column(JSON)
     init_image_path: Mapped[str | None] = mapped_column(Text)
-    # Whether the channel was age-restricted when the job was made: decides spoiler vs withhold.
+    # Whether the channel was age-restricted when the job was made: decides spoiler vs withhold, unless
+    # the bot can tell the channel's flag when the images are judged (`JobObserver.channel_age_restricted`).
     channel_age_restricted: Mapped[bool] = mapped_column(default=False)
     status: Mapped[JobStatus] = mapped_column(StrEnumType(JobStatus), default=JobStatus.QUEUED)
     error: Mapped[str | None] = mapped_column(UserText)

@@ -109,6 +109,11 @@ class JobObserver(Protocol):
         """Another bot process finished the job (cancelled it) or took it over (this one could not
         renew its claim while the store was away): stop showing it; that process shows it now."""
 
+    def channel_age_restricted(self, job: Job) -> bool | None:
+        """Whether the job's channel is age-restricted now (a moderator may have changed it while the
+        job waited); None when it cannot tell, and the flag read when the job was made stands."""
+        return None
+
 
 def _steps_for_strength(steps: int, strength: float) -> int:
     """Enough steps that img2img at `strength` still runs at least one (few-step jobs upscaled)."""
@@ -843,13 +848,16 @@ class GenerationService:
     async def _classify_and_save(self, job: Job, images: Sequence[Image.Image]) -> list[ImageRecord]:
         params = job.generation_params
         policy = await self._policy(job.guild_id)
+        age_restricted = self.observer.channel_age_restricted(job) if self.observer is not None else None
+        if age_restricted is None:
+            age_restricted = job.channel_age_restricted
         verdicts = await asyncio.to_thread(self.gate.classify, list(images))
         license_name = self.license_for(job.model).name
         records = []
         # The images hidden (withheld, or spoilered) by the same decision: one audit entry for them all.
         hidden: dict[tuple[AuditAction, str], list[tuple[int, tuple[str, ...]]]] = {}
         for index, (image, verdict, seed) in enumerate(zip(images, verdicts, params.seeds, strict=True)):
-            outcome = decide_image_outcome(verdict, policy, channel_age_restricted=job.channel_age_restricted)
+            outcome = decide_image_outcome(verdict, policy, channel_age_restricted=age_restricted)
             action = outcome.action
             path = None
             if action is not ImageAction.WITHHOLD:

@@ -81,6 +81,9 @@ class RecordingObserver:
     def delivering(self) -> list[int]:
         return []
 
+    def channel_age_restricted(self, job: Job) -> bool | None:
+        return None
+
 
 async def accept(services: Services, user: int = USER) -> None:
     await services.licenses.accept(user, CREATIVEML_OPENRAIL_M)

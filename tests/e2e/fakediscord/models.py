@@ -74,6 +74,7 @@ class Permissions:
     SPEAK = 1 << 21
     CHANGE_NICKNAME = 1 << 26
     MANAGE_ROLES = 1 << 28
+    MANAGE_THREADS = 1 << 34
     USE_APPLICATION_COMMANDS = 1 << 31
     CREATE_PUBLIC_THREADS = 1 << 35
     SEND_MESSAGES_IN_THREADS = 1 << 38
@@ -153,7 +154,13 @@ class ChannelType:
     GUILD_VOICE = 2
     GUILD_CATEGORY = 4
     GUILD_ANNOUNCEMENT = 5
+    ANNOUNCEMENT_THREAD = 10
     PUBLIC_THREAD = 11
+    PRIVATE_THREAD = 12
+    GUILD_STAGE_VOICE = 13
+    GUILD_FORUM = 15
+
+    THREADS = (10, 11, 12)
 
 
 class InteractionType:
@@ -354,10 +361,19 @@ class Channel:
     overwrites: list[Overwrite] = field(default_factory=list)
     recipients: list[User] = field(default_factory=list)
     last_message_id: int | None = None
+    # Threads (types 10, 11, 12): who started it, its members, and its metadata.
+    owner_id: int | None = None
+    thread_members: set[int] = field(default_factory=set)
+    archived: bool = False
+    locked: bool = False
 
     @property
     def is_dm(self) -> bool:
         return self.type == ChannelType.DM
+
+    @property
+    def is_thread(self) -> bool:
+        return self.type in ChannelType.THREADS
 
     def to_dict(self, *, include_guild_id: bool = True) -> JSON:
         if self.is_dm:
@@ -368,6 +384,31 @@ class Channel:
                 "flags": 0,
                 "recipients": [u.to_dict() for u in self.recipients],
             }
+        if self.is_thread:
+            thread: JSON = {
+                "id": str(self.id),
+                "type": self.type,
+                "name": self.name,
+                "parent_id": str(self.parent_id),
+                "owner_id": str(self.owner_id or 0),
+                "last_message_id": str(self.last_message_id) if self.last_message_id else None,
+                "rate_limit_per_user": self.rate_limit_per_user,
+                "message_count": 0,
+                "member_count": len(self.thread_members),
+                "total_message_sent": 0,
+                "flags": 0,
+                "thread_metadata": {
+                    "archived": self.archived,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": iso_timestamp(),
+                    "locked": self.locked,
+                    "invitable": True,
+                    "create_timestamp": iso_timestamp(),
+                },
+            }
+            if include_guild_id and self.guild_id is not None:
+                thread["guild_id"] = str(self.guild_id)
+            return thread
         data: JSON = {
             "id": str(self.id),
             "type": self.type,
@@ -388,6 +429,8 @@ class Channel:
                     "default_auto_archive_duration": 1440,
                 }
             )
+        if self.type in (ChannelType.GUILD_VOICE, ChannelType.GUILD_STAGE_VOICE):
+            data.update({"bitrate": 64000, "user_limit": 0, "rtc_region": None, "video_quality_mode": 1})
         if include_guild_id and self.guild_id is not None:
             data["guild_id"] = str(self.guild_id)
         return data
@@ -459,6 +502,22 @@ class Guild:
 
     def permissions_in(self, user_id: int, channel: Channel | None) -> int:
         """Computed permissions, following the algorithm in the permissions topic of the docs."""
+        if channel is not None and channel.is_thread:
+            # Threads have no overwrites of their own: the parent's permissions apply, sending needs
+            # SEND_MESSAGES_IN_THREADS, and a private thread is seen only by its members and by those
+            # with MANAGE_THREADS (https://discord.com/developers/docs/topics/threads#permissions).
+            perms = self.permissions_in(user_id, self.channels.get(channel.parent_id or 0))
+            if (
+                channel.type == ChannelType.PRIVATE_THREAD
+                and user_id not in channel.thread_members
+                and not perms & Permissions.MANAGE_THREADS
+            ):
+                return 0
+            if perms & Permissions.SEND_MESSAGES_IN_THREADS:
+                perms |= Permissions.SEND_MESSAGES
+            else:
+                perms &= ~Permissions.SEND_MESSAGES
+            return perms
         base = self.base_permissions(user_id)
         if base == Permissions.ALL or channel is None:
             return base

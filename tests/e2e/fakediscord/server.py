@@ -431,6 +431,63 @@ class FakeDiscord:
         self._broadcast("CHANNEL_CREATE", channel.to_dict(), guild_id=g.id, intent=Intents.GUILDS)
         return channel
 
+    def add_thread(
+        self,
+        parent: Channel | int,
+        name: str,
+        *,
+        private: bool = False,
+        owner: User | int | None = None,
+        members: Iterable[User | int] = (),
+        archived: bool = False,
+    ) -> Channel:
+        """Start a thread (a forum post, when the parent is a forum) and send THREAD_CREATE to the sessions
+        that can see it (for a private thread: the bot is a member, or has MANAGE_THREADS)."""
+        p = self._channel(parent)
+        assert p.guild_id is not None
+        g = self._guild(p.guild_id)
+        owner_user = self._user(owner) if owner is not None else self._default_user()
+        thread = Channel(
+            id=self.snowflake(),
+            type=ChannelType.PRIVATE_THREAD if private else ChannelType.PUBLIC_THREAD,
+            name=name,
+            guild_id=g.id,
+            parent_id=p.id,
+            owner_id=owner_user.id,
+            thread_members={owner_user.id, *(self._user(m).id for m in members)},
+            archived=archived,
+        )
+        g.channels[thread.id] = thread
+        self.channels[thread.id] = thread
+        if not archived and g.permissions_in(self.bot_user.id, thread) & Permissions.VIEW_CHANNEL:
+            self._broadcast("THREAD_CREATE", thread.to_dict(), guild_id=g.id, intent=Intents.GUILDS)
+        return thread
+
+    def remove_bot_from_guild(self, guild: Guild | int) -> None:
+        """The bot is kicked (or the guild deleted): GUILD_DELETE without ``unavailable``; the bot can no
+        longer reach the guild's channels."""
+        g = self._guild(guild)
+        for session in self._sessions_for(g.id):
+            session.dispatch("GUILD_DELETE", {"id": str(g.id)})
+        del self.guilds[g.id]
+        for cid in list(g.channels):
+            self.channels.pop(cid, None)
+
+    def delete_channel(self, channel: Channel | int) -> None:
+        """A moderator deletes a channel: its messages go with it, CHANNEL_DELETE is sent."""
+        ch = self._channel(channel)
+        assert ch.guild_id is not None
+        g = self._guild(ch.guild_id)
+        data = ch.to_dict()
+        del g.channels[ch.id]
+        del self.channels[ch.id]
+        for mid, msg in list(self.messages.items()):
+            if msg["channel_id"] == str(ch.id):
+                self.deleted_messages[mid] = self.messages.pop(mid)
+        self._broadcast(
+            "THREAD_DELETE" if ch.is_thread else "CHANNEL_DELETE", data, guild_id=g.id, intent=Intents.GUILDS
+        )
+
     def update_channel(self, channel: Channel | int, **changes: Any) -> Channel:
         """Change channel attributes (e.g. ``nsfw=True``) and send CHANNEL_UPDATE."""
         ch = self._channel(channel)
@@ -439,7 +496,8 @@ class FakeDiscord:
                 raise AttributeError(f"Channel has no attribute {key!r}")
             setattr(ch, key, value)
         if ch.guild_id is not None:
-            self._broadcast("CHANNEL_UPDATE", ch.to_dict(), guild_id=ch.guild_id, intent=Intents.GUILDS)
+            event = "THREAD_UPDATE" if ch.is_thread else "CHANNEL_UPDATE"
+            self._broadcast(event, ch.to_dict(), guild_id=ch.guild_id, intent=Intents.GUILDS)
         return ch
 
     def add_role(
@@ -1333,8 +1391,16 @@ class FakeDiscord:
                 "member_count": len(guild.members),
                 "voice_states": [],
                 "members": [m.to_dict() for m in members],
-                "channels": [c.to_dict(include_guild_id=False) for c in guild.channels.values()],
-                "threads": [],
+                "channels": [
+                    c.to_dict(include_guild_id=False) for c in guild.channels.values() if not c.is_thread
+                ],
+                "threads": [
+                    c.to_dict()
+                    for c in guild.channels.values()
+                    if c.is_thread
+                    and not c.archived
+                    and guild.permissions_in(self.bot_user.id, c) & Permissions.VIEW_CHANNEL
+                ],
                 "presences": [],
                 "stage_instances": [],
                 "guild_scheduled_events": [],
@@ -2541,6 +2607,8 @@ class FakeDiscord:
             raise DiscordError(self.expired_token_status, 50027, "Invalid Webhook Token")
         if not rec.acknowledged:
             raise DiscordError(404, 10015, "Unknown Webhook")
+        if rec.channel_id not in self.channels:
+            raise DiscordError(404, 10003, "Unknown Channel")  # deleted, or its guild is gone
         return rec
 
     def _webhook_message(self, rec: InteractionRecord, message_id: str) -> JSON:
@@ -2589,7 +2657,9 @@ class FakeDiscord:
             return 200, copy.deepcopy(
                 self._edit_message(original, body, ctx.files, allowed_flags=_EDITABLE_FLAGS)
             )
-        channel = self.channels[rec.channel_id]
+        channel = self.channels.get(rec.channel_id)
+        if channel is None:
+            raise DiscordError(404, 10003, "Unknown Channel")
         msg = self._interaction_message(
             rec, channel, body, ctx.files, loading=False, followup_of=rec.original_message_id
         )

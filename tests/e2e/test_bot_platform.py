@@ -1,0 +1,128 @@
+"""Discord's platform: threads, forum posts, voice channels' chat, age restriction changes, lost sessions."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from conftest import BotWorld
+from fakediscord import ChannelType, InteractionRecord, RecordedRequest
+
+pytestmark = pytest.mark.timeout(120)
+
+
+async def private_answer(world: BotWorld, inter: InteractionRecord) -> RecordedRequest:
+    return await world.fake.wait_for_request("POST", rf"/webhooks/\d+/{re.escape(inter.token)}$", timeout=30)
+
+
+async def set_age_restricted_policy(world: BotWorld) -> None:
+    fake = world.fake
+    setting = await fake.send_interaction(
+        "policy set", {"key": "nsfw_mode", "value": "age_restricted"}, user=fake.owner
+    )
+    await world.ephemeral_answer(setting)
+
+
+async def test_flagged_images_in_a_thread_of_an_age_restricted_channel_are_spoilered(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.nsfw_channel is not None
+    world.classifier.flag_all = True
+    thread = fake.add_thread(fake.nsfw_channel, "late night art")
+    async with world.bot():
+        await set_age_restricted_policy(world)
+        inter = await fake.send_interaction("imagine", {"prompt": "a quiet harbour"}, channel=thread)
+        final = await world.final_edit(inter)
+        assert [f.filename[:8] for f in final.files] == ["SPOILER_"]
+
+
+async def test_flagged_images_in_a_forum_post_of_an_age_restricted_forum_are_spoilered(
+    world: BotWorld,
+) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    world.classifier.flag_all = True
+    forum = fake.add_channel(fake.guild, "nsfw-forum", type=ChannelType.GUILD_FORUM, nsfw=True)
+    post = fake.add_thread(forum, "my post")
+    async with world.bot():
+        await set_age_restricted_policy(world)
+        inter = await fake.send_interaction("imagine", {"prompt": "a quiet harbour"}, channel=post)
+        final = await world.final_edit(inter)
+        assert [f.filename[:8] for f in final.files] == ["SPOILER_"]
+
+
+async def test_a_channel_no_longer_age_restricted_gets_no_spoilered_flagged_images(world: BotWorld) -> None:
+    """A moderator turns the channel's age restriction off while a job waits in the queue. The images
+    are judged after that: flagged ones must be withheld (this server shows them only in age-restricted
+    channels), not posted behind a spoiler into a channel that is no longer age-restricted."""
+    world.classifier.flag_all = True
+    world.classifier.hold_after = 0  # the result waits for the test
+    fake = world.fake
+    assert fake.nsfw_channel is not None and fake.user is not None
+    async with world.bot() as bot:
+        await set_age_restricted_policy(world)
+        inter = await fake.send_interaction(
+            "imagine", {"prompt": "a quiet harbour"}, channel=fake.nsfw_channel
+        )
+        await fake.wait_for_request("PATCH", world.original_path(inter))
+        await world.first_job(bot, fake.user.id)
+        fake.update_channel(fake.nsfw_channel, nsfw=False)
+        await fake.flush()
+        await asyncio.sleep(0.3)
+        channel = bot.get_channel(fake.nsfw_channel.id)
+        assert channel is not None and not channel.is_nsfw()  # the bot knows
+        world.classifier.release.set()
+        final = await world.final_edit(inter)
+        assert final.files == [], [f.filename for f in final.files]
+
+
+async def test_jobs_survive_an_invalidated_session_and_a_resume(world: BotWorld) -> None:
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("PATCH", world.original_path(inter))
+        await fake.request_reconnect()
+        await fake.invalidate_sessions(resumable=False)
+        await asyncio.sleep(7)
+        await fake.wait_for_session(20)
+        world.classifier.release.set()
+        final = await world.final_edit(inter)
+        assert len(final.files) == 1
+        again = await fake.send_interaction("imagine", {"prompt": "a boat"})
+        assert len((await world.final_edit(again)).files) == 1
+        # Another member still sees channel jobs (the guild cache came back).
+        bob = fake.add_member(fake.guild, "bob").user  # type: ignore[arg-type]
+        job_id = world.job_id(fake.original_response(inter))  # type: ignore[arg-type]
+        await world.posted(bot, job_id)
+        peek = await fake.send_interaction("job", {"job": job_id}, user=bob)
+        assert len((await private_answer(world, peek)).files) == 1
+
+
+async def test_flagged_images_in_an_age_restricted_voice_channels_chat_are_spoilered(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    world.classifier.flag_all = True
+    voice = fake.add_channel(fake.guild, "late-night-vc", type=ChannelType.GUILD_VOICE, nsfw=True)
+    async with world.bot():
+        await set_age_restricted_policy(world)
+        inter = await fake.send_interaction("imagine", {"prompt": "a quiet harbour"}, channel=voice)
+        final = await world.final_edit(inter)
+        assert [f.filename[:8] for f in final.files] == ["SPOILER_"]
+
+
+async def test_a_result_past_its_token_goes_into_the_thread(world: BotWorld) -> None:
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.channel is not None and fake.user is not None
+    thread = fake.add_thread(fake.channel, "kites")
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a kite"}, channel=thread)
+        await fake.wait_for_request("PATCH", world.original_path(inter))
+        job = await world.first_job(bot, fake.user.id)
+        fake.expire_interaction(inter)
+        world.classifier.release.set()
+        request = await fake.wait_for_request("POST", rf"/channels/{thread.id}/messages$", timeout=30)
+        assert request.status == 200 and len(request.files) == 1
+        await world.posted(bot, job.id)
