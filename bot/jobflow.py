@@ -68,6 +68,12 @@ def where_of(channel: object, *, guild_id: int | None, channel_id: int | None) -
     return Where(guild_id, channel_id, parent_id if isinstance(parent_id, int) else None, age_restricted)
 
 
+def readable_channel(interaction: Interaction) -> int | None:
+    """The interaction's channel, when its member can read it (the payload carries their permissions
+    there): a job made in it is one they can see, whatever the bot's cache knows of the channel."""
+    return interaction.channel_id if interaction.permissions.read_messages else None
+
+
 def reaction_action(emoji: str) -> Action | None:
     """The action of a reaction emoji (variation selectors ignored, as clients differ in sending them)."""
     return REACTIONS.get(emoji.replace("\ufe0f", ""))
@@ -248,7 +254,9 @@ class JobFlow:
         else:
             await defer(interaction, thinking=True)
         try:
-            source = await self._visible_job(parsed.job_id, interaction.user, interaction.guild_id)
+            source = await self._visible_job(
+                parsed.job_id, interaction.user, interaction.guild_id, readable_channel(interaction)
+            )
             if parsed.action is Action.DELETE:
                 await self._delete(interaction, source)
             elif parsed.action is Action.CANCEL:
@@ -267,35 +275,49 @@ class JobFlow:
         except Exception as exc:
             await self.reply_problem(interaction, exc)
 
-    async def _visible_job(self, job_id: int, viewer: discord.abc.Snowflake, guild_id: int | None) -> Job:
+    async def _visible_job(
+        self, job_id: int, viewer: discord.abc.Snowflake, guild_id: int | None, asked_in: int | None
+    ) -> Job:
         """The job, if the member may act on it (see `may_see`); deleted ones are refused."""
         job = await self.services.generation.store.get(job_id)
-        if not self.may_see(job, viewer, guild_id):
+        if not self.may_see(job, viewer, guild_id, asked_in=asked_in):
             # Jobs the member may not see do not exist as far as they can tell.
             raise JobNotFound(job_id)
         if job.deleted_at is not None:
             raise BadButton(f"job #{job_id} was deleted")
         return job
 
-    def may_see(self, job: Job, viewer: discord.abc.Snowflake, guild_id: int | None) -> bool:
-        """Whether `viewer`, asking in `guild_id`, may see `job`: their own, or one made in this guild in
-        a channel they can read. A refused prompt is its owner's alone (moderators review it through
-        `/mod`), and a job of a channel the bot does not know counts as unreadable."""
+    def may_see(
+        self, job: Job, viewer: discord.abc.Snowflake, guild_id: int | None, *, asked_in: int | None
+    ) -> bool:
+        """Whether `viewer`, asking in channel `asked_in` of `guild_id`, may see `job`: their own, or one
+        made in this guild in a channel they can read.
+
+        Asking in the job's own channel, where they can read (`readable_channel`; Discord takes
+        reactions only from members who can), shows they can see it: it is the only way to know for a
+        thread the bot has not cached. Elsewhere, a private thread's jobs are shown only to those who may manage threads,
+        since the bot does not know the thread's members (discord.py gives a thread its parent's
+        permissions). A refused prompt is its owner's alone (moderators review it through `/mod`), and
+        a job of a channel the bot does not know counts as unreadable.
+        """
         if job.user_id == viewer.id:
             return True
         if guild_id is None or job.guild_id != guild_id or job.status is JobStatus.BLOCKED:
             return False
+        if asked_in is not None and asked_in == job.channel_id:
+            return True
         guild = self.bot.get_guild(guild_id)
         channel = (
             guild.get_channel_or_thread(job.channel_id)
             if guild is not None and job.channel_id is not None
             else None
         )
-        return (
-            channel is not None
-            and isinstance(viewer, discord.Member)
-            and channel.permissions_for(viewer).read_messages
-        )
+        if channel is None or not isinstance(viewer, discord.Member):
+            return False
+        permissions = channel.permissions_for(viewer)
+        if getattr(channel, "type", None) is discord.ChannelType.private_thread:
+            return permissions.read_messages and permissions.manage_threads
+        return permissions.read_messages
 
     async def _follow_up_job(self, interaction: Interaction, parsed: JobButton) -> None:
         where = self._where(interaction)
@@ -438,7 +460,7 @@ class JobFlow:
         self, payload: discord.RawReactionActionEvent, action: Action, job_id: int
     ) -> None:
         viewer = payload.member or discord.Object(payload.user_id)
-        source = await self._visible_job(job_id, viewer, payload.guild_id)
+        source = await self._visible_job(job_id, viewer, payload.guild_id, payload.channel_id)
         policy = await self.policy_for(payload.guild_id)
         if action is Action.DELETE:
             member = payload.member

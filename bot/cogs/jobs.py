@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot import formatting, wording
 from bot.interactions import defer
-from bot.jobflow import where_of
+from bot.jobflow import readable_channel, where_of
 from generation.errors import JobNotFound
 from generation.models import MAX_JOB_ID, JobStatus
 from generation.service import guild_key
@@ -82,7 +82,9 @@ class JobsCog(commands.Cog):
                 job = waiting[0].id
             moderator = await flow.is_moderator(interaction)
             target = await service.store.get(job)
-            if not flow.may_see(target, interaction.user, interaction.guild_id):
+            if not flow.may_see(
+                target, interaction.user, interaction.guild_id, asked_in=readable_channel(interaction)
+            ):
                 raise JobNotFound(job)
             result = await service.cancel(job, interaction.user.id, moderator=moderator)
             if result.status.finished and result.status is not JobStatus.CANCELLED:
@@ -110,7 +112,9 @@ class JobsCog(commands.Cog):
         service = self.bot.services.generation
         try:
             found = await service.store.get(job)
-            if not self.bot.flow.may_see(found, interaction.user, interaction.guild_id):
+            if not self.bot.flow.may_see(
+                found, interaction.user, interaction.guild_id, asked_in=readable_channel(interaction)
+            ):
                 raise JobNotFound(job)
         except Exception as exc:
             await self.bot.flow.reply_problem(interaction, exc)

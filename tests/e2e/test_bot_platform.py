@@ -126,3 +126,60 @@ async def test_a_result_past_its_token_goes_into_the_thread(world: BotWorld) -> 
         request = await fake.wait_for_request("POST", rf"/channels/{thread.id}/messages$", timeout=30)
         assert request.status == 200 and len(request.files) == 1
         await world.posted(bot, job.id)
+
+
+async def test_jobs_of_a_private_thread_stay_hidden_from_members_outside_it(world: BotWorld) -> None:
+    """A private thread is seen only by its members (and by those with Manage Threads); a member of the
+    parent channel who is not in the thread must not see the jobs made there (discord.py gives a thread
+    its parent's permissions)."""
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None and fake.channel is not None
+    bob = fake.add_member(fake.guild, "bob").user
+    carol = fake.add_member(fake.guild, "carol").user
+    # The bot was added to the private thread (so it can post there once a token has run out).
+    secret = fake.add_thread(
+        fake.channel, "alice and bob", private=True, owner=fake.user, members=[bob, fake.bot_user]
+    )
+    assert fake.permissions_for(carol, secret) == 0
+    async with world.bot() as bot:
+        inter = await fake.send_interaction(
+            "imagine", {"prompt": "a surprise party for carol"}, channel=secret
+        )
+        await world.final_edit(inter)
+        job_id = world.job_id(fake.original_response(inter))  # type: ignore[arg-type]
+        await world.posted(bot, job_id)
+        # Carol, in #general (which she can read), asks for the job by number (they are sequential).
+        peek = await fake.send_interaction("job", {"job": job_id}, user=carol)
+        answer = await private_answer(world, peek)
+        assert "surprise" not in str(answer.json) and answer.files == [], answer.json
+        # Bob, asking inside the thread, sees it; so does the server's owner (Manage Threads), anywhere.
+        for user, channel in ((bob, secret), (fake.owner, fake.channel)):
+            shown = await fake.send_interaction("job", {"job": job_id}, user=user, channel=channel)
+            assert len((await private_answer(world, shown)).files) == 1
+
+
+async def test_a_member_of_a_private_thread_can_rerun_a_result_posted_there(world: BotWorld) -> None:
+    """In a private thread the bot is not a member of (and without Manage Threads), the bot gets no
+    THREAD_CREATE, so the thread is not in its cache. Bob, in the thread, clicks Rerun under Alice's
+    result: clicking there shows he can read it."""
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None and fake.channel is not None
+    bob = fake.add_member(fake.guild, "bob").user
+    thread = fake.add_thread(fake.channel, "alice and bob", private=True, owner=fake.user, members=[bob])
+    async with world.bot() as bot:
+        await bot.services.licenses.accept(bob.id, bot.services.generation.license_for("demo"))
+        inter = await fake.send_interaction("imagine", {"prompt": "a red fox"}, channel=thread)
+        await world.final_edit(inter)
+        message = fake.original_response(inter)
+        assert message is not None
+        job_id = world.job_id(message)
+        await world.posted(bot, job_id)
+        click = await fake.click_button(message["id"], f"imagine:rerun:{job_id}", user=bob)
+        await click.wait_for_ack()
+        await asyncio.sleep(2)
+        answers = [
+            str((r.json or {}).get("content"))
+            for r in fake.requests
+            if re.search(re.escape(click.token), r.path) and r.json
+        ]
+        assert len(await bot.services.generation.store.history(bob.id)) == 1, answers
