@@ -3,7 +3,8 @@
 A job's message is the original response of the interaction that asked for it (edited through the
 interaction's webhook token, which also works after a restart), until that token runs out at 15
 minutes; then the result goes out as a channel message that mentions the member. A result is posted
-once: `JobStore.mark_posted` records it, and channel messages carry a nonce Discord enforces.
+once: `JobStore.mark_posted` records it, and channel messages carry a nonce Discord enforces. A result
+Discord refuses for good (`_REFUSED_FOR_GOOD`) is recorded undeliverable and its member told directly.
 """
 
 from __future__ import annotations
@@ -51,8 +52,20 @@ _DISCORD_FAILURES = (discord.HTTPException, aiohttp.ClientError, OSError)
 # Discord's error codes: the message was deleted; the request was too large.
 _UNKNOWN_MESSAGE = 10008
 _TOO_LARGE = 40005
+# Discord's refusals that no retry changes: unknown channel or guild (deleted, or the bot was removed);
+# missing access or permissions; a member who takes no direct messages; a locked or archived thread.
+_REFUSED_FOR_GOOD = frozenset({10003, 10004, 50001, 50007, 50013, 50083})
 # How long closing waits for results being uploaded right then.
 CLOSE_GRACE_S = 10.0
+
+
+class _Undeliverable(Exception):
+    """Discord will never take this result: no channel will, and the token has run out."""
+
+
+def _raise_if_refused_for_good(exc: discord.HTTPException) -> None:
+    if exc.code in _REFUSED_FOR_GOOD:
+        raise _Undeliverable(_describe_failure(exc)) from exc
 
 
 def token_usable(expires_at: datetime | None, now: datetime) -> bool:
@@ -199,9 +212,26 @@ class Delivery:
                     original_message_id=live.message_id if live else job.reply_message_id,
                 )
                 return
+            except _Undeliverable as refusal:
+                await self._give_up(job, refusal)
+                return
             except _DISCORD_FAILURES as exc:
                 log.warning("posting job %s failed: %s", job.id, _describe_failure(exc))
-        log.error("job %s could not be posted; it stays unposted until the next restart", job.id)
+        # This process stops renewing its claim on the result: once it lapses, this or another process
+        # takes it over and tries again, as it does at every start.
+        log.error("job %s could not be posted; it is tried again when its claim lapses", job.id)
+
+    async def _give_up(self, job: Job, refusal: _Undeliverable) -> None:
+        """Record a result Discord refused for good, and tell its member where to find it instead."""
+        log.warning("job %s: Discord refused its result for good (%s); /job shows it", job.id, refusal)
+        await self._service.store.mark_undeliverable(job.id)
+        if job.guild_id is None:
+            return  # a direct message was what was refused
+        try:
+            dm = await self._bot.create_dm(discord.Object(job.user_id))
+            await dm.send(wording.undeliverable(job.id, job.channel_id))
+        except _DISCORD_FAILURES as exc:
+            log.info("job %s: could not tell its member either (%s)", job.id, _describe_failure(exc))
 
     async def job_withdrawn(self, job_id: int) -> None:
         live = await self._stop_showing(job_id)
@@ -275,7 +305,12 @@ class Delivery:
     ) -> bool:
         """Post a finished job once; True when this call posted it. Discord's failures are raised:
         the job stays finished and unposted in the store."""
-        if job.deleted_at is not None or job.posted_at is not None or job.id in self._posting:
+        if (
+            job.deleted_at is not None
+            or job.posted_at is not None
+            or job.undeliverable_at is not None
+            or job.id in self._posting
+        ):
             return False
         self._posting.add(job.id)
         try:
@@ -345,8 +380,7 @@ class Delivery:
 
         # 3. Otherwise an ordinary message in the channel, mentioning the member.
         if job.channel_id is None:
-            log.warning("job %s has no channel and no usable interaction; it stays unposted", job.id)
-            return None
+            raise _Undeliverable("no channel, and no usable interaction")
         channel = self._bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
         fields: dict[str, Any] = {
             "embed": embed,
@@ -362,14 +396,19 @@ class Delivery:
             )
         except discord.HTTPException as exc:
             if not uploads or not (exc.status in (403, 413) or exc.code == _TOO_LARGE):
+                _raise_if_refused_for_good(exc)
                 raise
             # The bot may post here but not attach files (or not files this large): the message goes
             # without them, and `/job` shows the images to their owner.
             log.info("job %s: images refused in the channel (HTTP %s); posting without", job.id, exc.status)
-            sent = await channel.send(
-                content=wording.mention(job.user_id, wording.without_images(text, job.id)),
-                **fields,
-            )
+            try:
+                sent = await channel.send(
+                    content=wording.mention(job.user_id, wording.without_images(text, job.id)),
+                    **fields,
+                )
+            except discord.HTTPException as again:
+                _raise_if_refused_for_good(again)
+                raise
         return sent.id, True
 
     def _result_parts(

@@ -234,6 +234,15 @@ def without_images(text: str, job_id: int) -> str:
     return f"{text}\nThe images couldn't be attached here; `/job {job_id}` shows them to you."
 
 
+def undeliverable(job_id: int, channel_id: int | None) -> str:
+    """A direct message to the member whose result Discord would not let the bot post, ever."""
+    where = f"<#{channel_id}>" if channel_id is not None else "its channel"
+    return (
+        f"Your job #{job_id} is done, but I couldn't post it in {where}: the channel is gone, or I may not "
+        f"post there. `/job {job_id}` in the server shows you the images."
+    )
+
+
 def result_moved_line(job_id: int, url: str) -> str:
     """The interaction's message once the result had to go to the channel instead."""
     return f"Job #{job_id} is done: {url}"

@@ -70,6 +70,9 @@ class Job(Base):
     # The result's message: the interaction's own, or a channel message once the token ran out.
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     posted_at: Mapped[datetime | None]
+    # Discord refused the result for good (the channel is gone, the bot may not post there, the guild
+    # removed the bot): it is not tried again, and `/job` shows it to its owner.
+    undeliverable_at: Mapped[datetime | None]
     deleted_at: Mapped[datetime | None]
     # The bot process that runs the job while it is queued or running, and until when its claim holds
     # unless renewed: several processes sharing the store never run one job twice, and the jobs of a

@@ -89,6 +89,7 @@ _FROM_DISCORD = or_(Job.channel_id.is_not(None), Job.interaction_token.is_not(No
 _UNPOSTED = (
     Job.status.in_([JobStatus.DONE, JobStatus.FAILED]),
     Job.posted_at.is_(None),
+    Job.undeliverable_at.is_(None),
     Job.deleted_at.is_(None),
     _FROM_DISCORD,
 )
@@ -405,6 +406,15 @@ class JobStore:
                 .values(posted_at=utcnow(), message_id=message_id)
             )
             return bool(getattr(result, "rowcount", 0))
+
+    async def mark_undeliverable(self, job_id: int) -> None:
+        """Record that Discord refused the result for good: no process tries to post it again."""
+        async with self._sessions() as session, session.begin():
+            await session.execute(
+                update(Job)
+                .where(Job.id == job_id, Job.posted_at.is_(None))
+                .values(undeliverable_at=utcnow(), claimed_by=None, claimed_until=None)
+            )
 
     async def purge_blocked(self, before: datetime) -> int:
         """Delete the records of refused prompts made before `before`: their text is kept only as

@@ -7,7 +7,10 @@ import re
 
 import pytest
 from conftest import BotWorld
-from fakediscord import ChannelType, InteractionRecord, RecordedRequest
+from fakediscord import ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest
+
+from bot import delivery
+from generation.models import JobStatus
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -183,3 +186,95 @@ async def test_a_member_of_a_private_thread_can_rerun_a_result_posted_there(worl
             if re.search(re.escape(click.token), r.path) and r.json
         ]
         assert len(await bot.services.generation.store.history(bob.id)) == 1, answers
+
+
+def short_claims(world: BotWorld, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claims that lapse within a second, so that an abandoned result would be taken over at once."""
+    original_settings = world.settings
+
+    def settings():  # type: ignore[no-untyped-def]
+        settings = original_settings()
+        settings.generation.claim_ttl_s = 0.3  # 6 x store_check_s (0.05 s); production: 30 s
+        return settings
+
+    monkeypatch.setattr(world, "settings", settings)
+
+
+def channel_posts(world: BotWorld, mark: int, channel_id: int) -> list[RecordedRequest]:
+    return [
+        r
+        for r in world.fake.requests[mark:]
+        if r.method == "POST" and r.path.endswith(f"/{channel_id}/messages")
+    ]
+
+
+async def direct_message(world: BotWorld, after: int) -> RecordedRequest:
+    """The next message the bot sends to a member directly."""
+    fake = world.fake
+    return await fake.wait_for_request(
+        "POST",
+        r"/channels/\d+/messages$",
+        lambda r: r.status == 200 and fake.channels[int(r.path.split("/")[-2])].is_dm,
+        timeout=30,
+        after=after,
+    )
+
+
+async def test_a_result_the_bot_may_not_post_past_its_token_is_given_up_and_its_member_told(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Slash commands work in channels where the bot's role may not Send Messages (interactions need no
+    channel permission). When the queue outlasts the 15-minute token, no retry will post the result:
+    the member hears by direct message that `/job` has it, and it is not tried again, by this process,
+    by a take-over, or after a restart (refusals count toward Discord's invalid-request limit)."""
+    monkeypatch.setattr(delivery, "REDELIVERY_DELAYS_S", (0.1, 0.1))
+    short_claims(world, monkeypatch)
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.user is not None and fake.channel is not None and fake.guild is not None
+    fake.update_channel(
+        fake.channel,
+        overwrites=[Overwrite(id=fake.bot_role(fake.guild).id, type=0, deny=Permissions.SEND_MESSAGES)],
+    )
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("PATCH", world.original_path(inter))
+        job = await world.first_job(bot, fake.user.id)
+        fake.expire_interaction(inter)  # the queue took longer than 15 minutes
+        mark = fake.mark()
+        world.classifier.release.set()
+        told = await direct_message(world, mark)
+        assert f"/job {job.id}" in told.json["content"]
+        await asyncio.sleep(1.5)  # claims lapse five times over
+        job = await bot.services.generation.store.get(job.id)
+        assert job.status is JobStatus.DONE and job.posted_at is None and job.undeliverable_at is not None
+        # The first try, with the images and without them.
+        assert [r.status for r in channel_posts(world, mark, fake.channel.id)] == [403, 403]
+    restarted = fake.mark()
+    async with world.bot():
+        await asyncio.sleep(1)
+    assert channel_posts(world, restarted, fake.channel.id) == []
+
+
+async def test_a_result_for_a_deleted_channel_is_given_up(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The channel is deleted while the job runs: every way to post answers 404 Unknown Channel, which
+    will never change. One try, then the member hears by direct message."""
+    short_claims(world, monkeypatch)
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    doomed = fake.add_channel(fake.guild, "doomed")
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"}, channel=doomed)
+        await fake.wait_for_request("PATCH", world.original_path(inter))
+        job = await world.first_job(bot, fake.user.id)
+        fake.delete_channel(doomed)
+        mark = fake.mark()
+        world.classifier.release.set()
+        told = await direct_message(world, mark)
+        assert f"/job {job.id}" in told.json["content"]
+        await asyncio.sleep(1.5)
+        assert [r.status for r in channel_posts(world, mark, doomed.id)] == [404]
+        assert (await bot.services.generation.store.get(job.id)).undeliverable_at is not None
