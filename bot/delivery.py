@@ -24,7 +24,7 @@ from bot import formatting, wording
 from bot.progress import ProgressThrottle
 from generation.errors import JobNotFound
 from generation.fairqueue import Position
-from generation.models import Job
+from generation.models import Job, JobStatus
 from generation.service import GenerationService
 from moderation.database import utcnow
 
@@ -225,8 +225,8 @@ class Delivery:
         """Record a result Discord refused for good, and tell its member where to find it instead."""
         log.warning("job %s: Discord refused its result for good (%s); /job shows it", job.id, refusal)
         await self._service.store.mark_undeliverable(job.id)
-        if job.guild_id is None:
-            return  # a direct message was what was refused
+        if job.guild_id is None or job.status is not JobStatus.DONE:
+            return  # a direct message was what was refused; or there are no images to point to
         try:
             dm = await self._bot.create_dm(discord.Object(job.user_id))
             await dm.send(wording.undeliverable(job.id, job.channel_id))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import re
+from typing import Any
 
 import pytest
 from conftest import BotWorld
 from fakediscord import ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest
 
 from bot import delivery
-from generation.models import JobStatus
+from generation.models import Job, JobStatus
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -278,3 +279,62 @@ async def test_a_result_for_a_deleted_channel_is_given_up(
         await asyncio.sleep(1.5)
         assert [r.status for r in channel_posts(world, mark, doomed.id)] == [404]
         assert (await bot.services.generation.store.get(job.id)).undeliverable_at is not None
+
+
+async def wait_for_jobs(bot: Any, user_id: int, count: int, *, within_s: float = 30) -> list[Job]:
+    """The user's jobs once there are `count` of them, all finished."""
+    deadline = asyncio.get_running_loop().time() + within_s
+    while True:
+        jobs = await bot.services.generation.store.history(user_id)
+        if len(jobs) >= count and all(job.status.finished for job in jobs):
+            return jobs
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(f"jobs of user {user_id}: {[(j.id, j.status.value) for j in jobs]}")
+        await asyncio.sleep(0.05)
+
+
+async def test_a_rerun_reaction_works_without_read_message_history(world: BotWorld) -> None:
+    """Many servers invite bots without Read Message History, so the reacted message cannot be read:
+    the store knows which job's result it is."""
+    fake = world.fake
+    assert fake.user is not None and fake.channel is not None and fake.guild is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a red fox --seed 11"})
+        await world.final_edit(inter)
+        message = fake.original_response(inter)
+        assert message is not None
+        await world.posted(bot, world.job_id(message))
+        fake.update_channel(
+            fake.channel,
+            overwrites=[
+                Overwrite(id=fake.bot_role(fake.guild).id, type=0, deny=Permissions.READ_MESSAGE_HISTORY)
+            ],
+        )
+        await fake.add_reaction(fake.channel.id, message["id"], emoji="🔁")
+        rerun, _source = await wait_for_jobs(bot, fake.user.id, 2)
+        assert rerun.status is JobStatus.DONE and rerun.generation_params.prompt == "a red fox"
+
+
+async def test_queued_jobs_of_a_guild_that_removed_the_bot_are_cancelled(world: BotWorld) -> None:
+    """Kicked, the bot can no longer show anything in that guild: its queued jobs must not take the GPU
+    ahead of other guilds' members. The running one finishes."""
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        first = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("PATCH", world.original_path(first))
+        for steps in (2, 3):  # other steps: not batched with the first
+            inter = await fake.send_interaction("imagine", {"prompt": f"a boat {steps}", "steps": steps})
+            await fake.wait_for_request("PATCH", world.original_path(inter))
+        removed = asyncio.ensure_future(bot.wait_for("guild_remove", timeout=10))
+        fake.remove_bot_from_guild(fake.guild)
+        await removed
+        await asyncio.sleep(0.2)  # the bot's own handler of the event runs beside this waiter
+        world.classifier.release.set()
+        jobs = await wait_for_jobs(bot, fake.user.id, 3)
+        assert [job.status for job in reversed(jobs)] == [
+            JobStatus.DONE,
+            JobStatus.CANCELLED,
+            JobStatus.CANCELLED,
+        ]
