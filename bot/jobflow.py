@@ -438,14 +438,8 @@ class JobFlow:
             return
         if payload.message_author_id is not None and payload.message_author_id != me.id:
             return
-        channel = self.bot.get_partial_messageable(payload.channel_id, guild_id=payload.guild_id)
-        try:
-            message = await channel.fetch_message(payload.message_id)
-        except discord.HTTPException as exc:
-            log.info("could not read the reacted message %s: HTTP %s", payload.message_id, exc.status)
-            return
-        job_id = job_id_of_message(message)
-        if message.author.id != me.id or job_id is None:
+        job_id = await self._job_of_message(payload, me.id)
+        if job_id is None:
             return
         try:
             await self._reaction_action(payload, action, job_id)
@@ -455,6 +449,20 @@ class JobFlow:
             await self._tell_in_channel(
                 payload.channel_id, payload.user_id, wording.describe_error_publicly(exc)
             )
+
+    async def _job_of_message(self, payload: discord.RawReactionActionEvent, me: int) -> int | None:
+        """The job of the reacted message: a result the store knows, or else the job its buttons name
+        (reading the message needs Read Message History, which many servers do not give bots)."""
+        posted = await self.services.generation.store.posted_as(payload.message_id)
+        if posted is not None and posted.channel_id == payload.channel_id:
+            return posted.id
+        channel = self.bot.get_partial_messageable(payload.channel_id, guild_id=payload.guild_id)
+        try:
+            message = await channel.fetch_message(payload.message_id)
+        except discord.HTTPException as exc:
+            log.info("could not read the reacted message %s: HTTP %s", payload.message_id, exc.status)
+            return None
+        return job_id_of_message(message) if message.author.id == me else None
 
     async def _reaction_action(
         self, payload: discord.RawReactionActionEvent, action: Action, job_id: int

@@ -88,6 +88,8 @@ class Job(Base):
         Index("ix_job_status", "status"),
         Index("ix_job_user_id_created_at", "user_id", "created_at"),
         Index("ix_job_guild_id_status", "guild_id", "status"),
+        # A reaction names only its message: the job is found by it (see `JobStore.posted_as`).
+        Index("ix_job_message_id", "message_id"),
     )
 
     @property

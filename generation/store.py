@@ -450,6 +450,11 @@ class JobStore:
     async def mark_deleted(self, job_id: int) -> None:
         await self._update(job_id, deleted_at=utcnow())
 
+    async def posted_as(self, message_id: int) -> Job | None:
+        """The job whose result is message `message_id`, if any."""
+        async with self._sessions() as session:
+            return await session.scalar(select(Job).where(Job.message_id == message_id).limit(1))
+
     async def history(self, user_id: int, *, guild_id: int | None = None, limit: int = 10) -> list[Job]:
         async with self._sessions() as session:
             query = select(Job).where(Job.user_id == user_id)
