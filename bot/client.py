@@ -185,6 +185,12 @@ class ImagineBot(commands.AutoShardedBot):
                     log.exception("removing old images failed")
             await asyncio.sleep(RETENTION_SWEEP_S)
 
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Kicked, banned, or the server deleted (not merely unavailable): its queued jobs go."""
+        if self._services is not None:
+            dropped = await self._services.generation.drop_guild(guild.id)
+            log.info("removed from guild %s: %d queued jobs cancelled", guild.id, len(dropped))
+
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         if self._flow is not None:
             await self._flow.on_reaction(payload)

@@ -641,6 +641,19 @@ class GenerationService:
                 dequeued.append(job_id)
         return dequeued
 
+    async def drop_guild(self, guild_id: int) -> list[int]:
+        """Cancel the guild's jobs queued here: the bot was removed from it, so they could never be
+        shown, and they would hold the GPU ahead of other guilds. Running ones finish; Discord's refusal
+        of their results is final (see bot/delivery.py)."""
+        dropped = [
+            entry.job_id
+            for entry in self.scheduler.queue
+            if entry.guild == guild_id and self.scheduler.cancel(entry.job_id)
+        ]
+        for job_id in dropped:
+            await self._finish(job_id, JobStatus.CANCELLED, error="the bot was removed from the server")
+        return dropped
+
     async def _watch_store(self) -> None:
         away_since: float | None = None  # when the database stopped answering (loop time)
         loop = asyncio.get_running_loop()
