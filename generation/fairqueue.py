@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import OrderedDict, deque
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from generation.errors import QueueFull
@@ -115,10 +115,14 @@ class FairQueue:
     def pop_batch(
         self,
         max_images: int,
-        eligible: Callable[[QueueEntry], bool] = lambda _entry: True,
+        eligible: Callable[[QueueEntry, Sequence[QueueEntry]], bool] = lambda _entry, _batch: True,
     ) -> list[QueueEntry]:
-        """Take the next job by DRR, then fill the batch with compatible jobs, one guild at a time."""
-        first = self._pick_first(eligible)
+        """Take the next job by DRR, then fill the batch with compatible jobs, one guild at a time.
+
+        `eligible(entry, batch)` says whether the entry may join the jobs taken so far (a member's
+        concurrency cap counts their jobs in this batch too).
+        """
+        first = self._pick_first(lambda entry: eligible(entry, ()))
         if first is None:
             return []
         batch = [first]
@@ -143,7 +147,7 @@ class FairQueue:
                         for entry in queue
                         if entry.batch_key == first.batch_key
                         and images + entry.images <= max_images
-                        and eligible(entry)
+                        and eligible(entry, batch)
                     ),
                     None,
                 )
@@ -184,8 +188,10 @@ class FairQueue:
         own = self._queues[entry.guild]
         index = own.index(entry)
         own_cost = sum(e.cost for e in list(own)[:index])
-        # Turns this guild needs before the job starts, beyond the one it is in or waiting for.
-        extra_turns = max(0, math.ceil((own_cost - max(0, self._deficit[entry.guild])) / self.quantum))
+        # Turns this guild needs before the job starts, beyond the one it is in or waiting for: its
+        # deficit must cover the jobs ahead of it and the job itself (a turn adds one quantum).
+        needed = own_cost + entry.cost - self._deficit[entry.guild]
+        extra_turns = max(0, math.ceil(needed / self.quantum))
         ahead = index
         cost_ahead = own_cost
         order = list(self._queues)
@@ -197,10 +203,11 @@ class FairQueue:
             turns = extra_turns + (1 if rank < own_rank else 0)
             if turns == 0:
                 continue
-            budget = max(0, self._deficit[guild]) + (turns - 1) * self.quantum
+            # A guild's first turn spends the deficit it has; each later one adds a quantum.
+            budget = self._deficit[guild] + (turns - 1) * self.quantum
             spent = 0
             for other in self._queues[guild]:
-                if spent + other.cost > budget and spent > 0:
+                if spent + other.cost > budget:
                     break
                 spent += other.cost
                 ahead += 1

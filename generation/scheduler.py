@@ -184,9 +184,12 @@ class Scheduler:
         just_now = time.monotonic() - self._last_arrival < self._batch_wait_s
         return len(self.queue) > 1 or (close_together and just_now)
 
-    def _eligible(self, entry: QueueEntry) -> bool:
+    def _eligible(self, entry: QueueEntry, batch: Sequence[QueueEntry]) -> bool:
         limit = self._user_concurrency(entry)
-        return not limit or self._running_by_user.get(entry.user_id, 0) < limit
+        if not limit:
+            return True
+        in_batch = sum(1 for taken in batch if taken.user_id == entry.user_id)
+        return self._running_by_user.get(entry.user_id, 0) + in_batch < limit
 
     async def _dispatch_loop(self) -> None:
         while True:

@@ -92,10 +92,10 @@ def test_ineligible_jobs_are_skipped_not_lost() -> None:
     queue = FairQueue(quantum=UNIT)
     queue.push(entry(1, guild=1, user=7))
     queue.push(entry(2, guild=1, user=8))
-    batch = queue.pop_batch(1, eligible=lambda e: e.user_id != 7)
+    batch = queue.pop_batch(1, eligible=lambda e, _batch: e.user_id != 7)
     assert [e.job_id for e in batch] == [2]
     assert 1 in queue
-    assert queue.pop_batch(1, eligible=lambda e: False) == []
+    assert queue.pop_batch(1, eligible=lambda _e, _batch: False) == []
     assert [e.job_id for e in queue.pop_batch(1)] == [1]
 
 
@@ -135,3 +135,48 @@ def test_remove_and_positions() -> None:
     assert queue.remove(2) is None
     assert queue.position(2) is None
     assert 2 not in [e.job_id for b in [queue.pop_batch(10)] for e in b]
+
+
+def served_in_order(queue: FairQueue) -> dict[int, int]:
+    """Where each job is served, one job at a time (pop_batch(1) serves in pure DRR order)."""
+    order = [e.job_id for batch in iter(lambda: queue.pop_batch(1), []) for e in batch]
+    return {job_id: index for index, job_id in enumerate(order)}
+
+
+def predicted_positions(queue: FairQueue) -> dict[int, int]:
+    positions = {e.job_id: queue.position(e.job_id) for e in queue}
+    return {job_id: position.ahead for job_id, position in positions.items() if position is not None}
+
+
+def test_a_flooding_guilds_second_job_is_told_the_other_guilds_go_first() -> None:
+    queue = FairQueue(quantum=UNIT)
+    for job_id in range(5):
+        queue.push(entry(job_id, 1))
+    queue.push(entry(100, 2))
+    queue.push(entry(101, 3))
+    predicted = predicted_positions(queue)
+    assert predicted[1] == served_in_order(queue)[1] == 3
+
+
+def test_a_costly_job_is_not_told_it_is_next_while_cheaper_guilds_go_first() -> None:
+    queue = FairQueue(quantum=UNIT)
+    queue.push(entry(0, 1, cost=4 * UNIT, images=4))
+    for guild in (2, 3, 4):
+        queue.push(entry(100 + guild, guild))
+    predicted = predicted_positions(queue)
+    assert predicted[0] == served_in_order(queue)[0] == 3
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_positions_match_the_order_jobs_are_served_in(seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    queue = FairQueue(quantum=UNIT)
+    for job_id in range(rng.randint(1, 14)):
+        images = rng.choice((1, 1, 2, 4))
+        queue.push(entry(job_id, rng.randint(1, 4), cost=images * rng.choice((50, 100, 150)), images=images))
+    if rng.random() < 0.5:
+        queue.pop_batch(1)  # a queue in mid-round: deficits spent and carried over
+    predicted = predicted_positions(queue)
+    assert predicted == served_in_order(queue)

@@ -249,3 +249,18 @@ def test_submit_requires_a_scheduled_job(bad: object) -> None:
     scheduler = make_scheduler(ScriptedBackend(), [])
     with pytest.raises(TypeError):
         scheduler.submit(QueueEntry(1, 1, 1, 1, 1, KEY, payload=bad))
+
+
+async def test_user_concurrency_holds_inside_one_batch() -> None:
+    """One job at a time per member: their second compatible job does not fill the batch beside the
+    first while another member's job waits."""
+    backend = ScriptedBackend()
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, max_batch=2, user_concurrency=lambda _e: 1)
+    submit(scheduler, 1, user=7)
+    submit(scheduler, 2, user=7)
+    submit(scheduler, 3, user=8)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert backend.batches == [[10, 30], [20]]
