@@ -63,6 +63,22 @@ async def _nothing_to_record(_job_ids: list[int]) -> None:
     return None
 
 
+@dataclass
+class _Deadline:
+    """A job's time limit, from its first step: loading a model that is not loaded yet (or compiling a
+    new shape) is not the job's fault."""
+
+    seconds: float
+    at: float | None = None
+
+    def check(self) -> None:
+        now = time.monotonic()
+        if self.at is None:
+            self.at = now + self.seconds
+        elif now > self.at:
+            raise JobTimedOut(self.seconds)
+
+
 class Scheduler:
     """Fair, batched, slot-limited execution of scheduled jobs."""
 
@@ -249,10 +265,12 @@ class Scheduler:
                 sample if not self._seconds_per_cost else 0.8 * self._seconds_per_cost + 0.2 * sample
             )
 
-    async def _run_jobs(self, jobs: list[ScheduledJob]) -> None:
-        """Run jobs as one call; on out-of-memory, split in halves and retry each half."""
+    async def _run_jobs(self, jobs: list[ScheduledJob], per_call: int | None = None) -> None:
+        """Run jobs as one call (a lone job's images `per_call` at a time); on out-of-memory, split the
+        jobs in halves, or a lone job's images into smaller calls, and retry."""
+        per_call = per_call or self._max_batch
         try:
-            images = await self._call_backend(jobs)
+            images = await self._call_backend(jobs, per_call)
         except OutOfMemory:
             # Retried below, outside this block, whose traceback would hold the failed call's memory.
             images = None
@@ -270,6 +288,13 @@ class Scheduler:
                 await self._run_jobs(jobs[:half])
                 await self._run_jobs(jobs[half:])
                 return
+            at_once = min(per_call, len(jobs[0].items))
+            if at_once > 1:
+                log.warning(
+                    "out of memory on %d images of job %s at once; retrying fewer", at_once, jobs[0].job_id
+                )
+                await self._run_jobs(jobs, per_call=at_once // 2)
+                return
             await self._report_failed(jobs, OutOfMemory("the device ran out of memory for this job"))
             return
         offset = 0
@@ -281,19 +306,37 @@ class Scheduler:
             else:
                 await self._report(JobOutcome(job, own))
 
-    async def _call_backend(self, jobs: list[ScheduledJob]) -> list[Image.Image]:
-        key = jobs[0].key
+    async def _call_backend(self, jobs: list[ScheduledJob], per_call: int) -> list[Image.Image]:
+        """The jobs' images from one pipeline call; a lone job with more images than `per_call` (a
+        batch is filled up to GENERATION_MAX_BATCH, but its first job is taken whatever its count)
+        gets them from several, each image with its own seed, so the pixels are those of one call."""
         items = tuple(item for job in jobs for item in job.items)
-        # The job's time starts at its first step: loading a model that is not loaded yet (or
-        # compiling a new shape) is not the job's fault.
-        deadline: float | None = None
+        calls = [items[start : start + per_call] for start in range(0, len(items), per_call)]
+        if len(calls) > 1 and len(jobs) > 1:
+            raise ValueError("only a lone job is split over several calls")
+        deadline = _Deadline(self._job_timeout_s)
+        images: list[Image.Image] = []
+        for index, part in enumerate(calls):
+            images += await self._call_once(jobs, part, deadline, progress=(index, len(calls)))
+        return images
+
+    async def _call_once(
+        self,
+        jobs: list[ScheduledJob],
+        items: tuple[BatchItem, ...],
+        deadline: _Deadline,
+        progress: tuple[int, int],
+    ) -> list[Image.Image]:
+        key = jobs[0].key
         loop = asyncio.get_running_loop()
+        call, calls = progress
 
         def on_step(step: int, total: int) -> None:
-            # Called from the worker thread; progress handlers live on the event loop.
+            # Called from the worker thread; progress handlers live on the event loop. A job run in
+            # several calls shows one bar over all of them.
             for job in jobs:
                 if job.on_progress is not None and not job.cancelled:
-                    loop.call_soon_threadsafe(job.on_progress, step, total)
+                    loop.call_soon_threadsafe(job.on_progress, call * total + step, calls * total)
 
         def on_preview(step: int, total: int, previews: list[Image.Image]) -> None:
             # The batch's previews in item order; each job gets the slice of its own items.
@@ -307,12 +350,7 @@ class Scheduler:
                 loop.call_soon_threadsafe(self._on_previews, step, total, per_job)
 
         def should_stop() -> bool:
-            nonlocal deadline
-            now = time.monotonic()
-            if deadline is None:
-                deadline = now + self._job_timeout_s
-            elif now > deadline:
-                raise JobTimedOut(self._job_timeout_s)
+            deadline.check()
             # Stopping the bot stops the batch too; its jobs stay running in the store, and the next
             # start runs them again.
             return self._stopping or all(job.cancelled for job in jobs)

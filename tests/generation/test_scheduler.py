@@ -158,14 +158,44 @@ async def test_out_of_memory_splits_the_batch_in_halves() -> None:
     scheduler = make_scheduler(backend, outcomes, max_batch=8)
     for job_id in range(1, 5):
         submit(scheduler, job_id, guild=job_id)
-    submit(scheduler, 5, guild=5, images=4)  # alone it is still too large: it fails, the others do not
+    submit(scheduler, 5, guild=5, images=4)  # alone it is still too large: its images go in two calls
     scheduler.start()
     await asyncio.wait_for(scheduler.idle(), 10)
     await scheduler.stop()
     by_job = {o.job.job_id: o for o in outcomes}
     assert all(by_job[j].error is None and by_job[j].images for j in range(1, 5))
-    assert isinstance(by_job[5].error, OutOfMemory)
+    assert by_job[5].error is None and by_job[5].images is not None
+    assert [image.getpixel((0, 0))[0] for image in by_job[5].images] == [50, 51, 52, 53]
     assert all(len(batch) <= 2 for batch in backend.batches)
+    assert [50, 51] in backend.batches and [52, 53] in backend.batches
+
+
+async def test_a_job_fails_out_of_memory_only_when_one_image_does_not_fit() -> None:
+    backend = ScriptedBackend(max_ok_batch=0)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, max_batch=8)
+    submit(scheduler, 1, images=4)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert isinstance(outcomes[0].error, OutOfMemory)
+
+
+async def test_a_job_with_more_images_than_a_batch_runs_in_several_calls_with_one_progress_bar() -> None:
+    """GENERATION_MAX_BATCH bounds every pipeline call, a lone job's too (lowering it is the cure for
+    out-of-memory): its images come from calls of at most that many, in order."""
+    backend = ScriptedBackend(steps=2)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, max_batch=2)
+    progress: list[tuple[int, int]] = []
+    submit(scheduler, 1, images=3, progress=lambda step, total: progress.append((step, total)))
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert backend.batches == [[10, 11], [12]]
+    assert outcomes[0].images is not None
+    assert [image.getpixel((0, 0))[0] for image in outcomes[0].images] == [10, 11, 12]
+    assert progress == [(1, 4), (2, 4), (3, 4), (4, 4)]
 
 
 async def test_timeout_stops_the_job_at_the_next_step() -> None:
