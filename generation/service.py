@@ -25,7 +25,6 @@ from generation.errors import (
     AlreadyOnItsWay,
     GenerationError,
     ImageRejected,
-    InvalidImage,
     InvalidParameters,
     JobCancelled,
     JobNotFound,
@@ -284,12 +283,13 @@ class GenerationService:
     def _load_init(self, job: Job) -> Image.Image | None:
         if not job.kind.uses_init_image:
             return None
-        if job.init_image_path is None:
-            raise InvalidImage("the job's init image is missing")
+        gone = SourceUnavailable(f"job {job.id}'s starting image is no longer stored")
+        if job.init_image_path is None:  # removed with the job's other images (retention)
+            raise gone
         try:
             return self.files.load(job.init_image_path)
         except OSError:
-            raise SourceUnavailable(f"job {job.id}'s starting image is no longer stored") from None
+            raise gone from None
 
     # -- submitting ---------------------------------------------------------------------------------
 
@@ -312,7 +312,8 @@ class GenerationService:
                 if isinstance(request.init_image, bytes)
                 else request.init_image
             )
-            if request.kind is JobKind.IMG2IMG:
+            if request.kind is JobKind.IMG2IMG and request.parent_job_id is None:
+                # A new upload's shape sets the size; a rerun keeps its job's (already fitted) size.
                 width, height = size_for_aspect(
                     init_image.width, init_image.height, self.settings.spec(params.model)[1].pixel_budget
                 )

@@ -428,13 +428,17 @@ class JobStore:
     async def with_images_finished_before(
         self, before: datetime, *, limit: int = _IDS_PER_QUERY
     ) -> list[int]:
-        """Jobs finished before `before` that still have images on disk, oldest first."""
+        """Jobs finished before `before` that still have images on disk (results, or the picture an
+        img2img job started from, kept even when every result was withheld), oldest first."""
         async with self._sessions() as session:
             rows = await session.scalars(
                 select(Job.id)
                 .where(
                     Job.finished_at < before,
-                    Job.id.in_(select(JobImage.job_id).where(JobImage.path.is_not(None))),
+                    or_(
+                        Job.init_image_path.is_not(None),
+                        Job.id.in_(select(JobImage.job_id).where(JobImage.path.is_not(None))),
+                    ),
                 )
                 .order_by(Job.finished_at)
                 .limit(limit)

@@ -837,3 +837,43 @@ async def test_the_previews_of_a_batch_are_classified_together(
     await asyncio.gather(*service._preview_tasks)
     assert 3 in classifier.sizes  # the three jobs' previews went to the classifier as one call
     assert {job.id for job in jobs} <= {job_id for job_id, *_ in observer.previews}
+
+
+def png_bytes(width: int, height: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (40, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def test_retention_removes_the_upload_of_an_img2img_job_whose_images_were_all_withheld(
+    services: Services, classifier: ScriptedClassifier
+) -> None:
+    from moderation.database import utcnow
+
+    await accept(services)
+    service = services.generation
+    submitted = await service.submit(request(kind=JobKind.IMG2IMG, init_image=png_bytes(64, 64)))
+    classifier.flag = True  # the upload passed; the result is withheld, and no file of it is kept
+    job = await service.wait(submitted.job.id)
+    assert job.images[0].path is None and job.init_image_path is not None
+    upload = Path(job.init_image_path)
+    assert upload.is_file()
+    assert await service.remove_old_images(utcnow() + timedelta(seconds=1)) == 1
+    assert not upload.exists()
+    assert (await service.store.get(job.id)).init_image_path is None
+    # A rerun of it says its starting picture is gone (the member attached nothing).
+    with pytest.raises(SourceUnavailable, match="starting image is no longer stored"):
+        await service.rerun(job.id, request())
+
+
+async def test_a_rerun_of_an_img2img_job_keeps_its_size(services: Services) -> None:
+    """The upload was fitted to the model's grid once; sizing the fitted picture again drifts."""
+    await accept(services)
+    service = services.generation
+    source = await service.wait(
+        (await service.submit(request(kind=JobKind.IMG2IMG, init_image=png_bytes(1920, 1080)))).job.id
+    )
+    rerun = await service.wait((await service.rerun(source.id, request())).job.id)
+    again = await service.wait((await service.rerun(rerun.id, request())).job.id)
+    sizes = {(job.generation_params.width, job.generation_params.height) for job in (source, rerun, again)}
+    assert len(sizes) == 1, sizes
