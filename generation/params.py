@@ -87,7 +87,10 @@ def new_seed() -> int:
 
 def seed_series(first: int | None, count: int) -> tuple[int, ...]:
     """The seeds of `count` images: `first` (a new random one if None) and the ones after it,
-    wrapping past MAX_SEED, so any valid first seed makes a valid series."""
+    wrapping past MAX_SEED, so any valid first seed makes a valid series. A first seed out of range
+    is refused, not wrapped into another one."""
+    if first is not None and not 0 <= first <= MAX_SEED:
+        raise InvalidParameters("seed", f"must be from 0 to {MAX_SEED}")
     start = new_seed() if first is None else first
     return tuple((start + index) % (MAX_SEED + 1) for index in range(count))
 

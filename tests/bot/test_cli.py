@@ -519,3 +519,12 @@ def test_generate_from_a_model_folder_with_a_long_path(
     shutil.copytree(demo_model, deep)
     assert len(str(deep)) > 200
     assert len(generate(deep, tmp_path / "out", "a red fox")) == 1
+
+
+@pytest.mark.parametrize("seed", ["-1", "4294967296", "18446744073709551615"])
+def test_generate_refuses_a_seed_out_of_range_rather_than_using_another(
+    demo_model: Path, operator_env: Path, capsys: pytest.CaptureFixture[str], seed: str
+) -> None:
+    status = cli("generate", "--model", str(demo_model), "--accept-license", "a fox", "--seed", seed)
+    assert status == 2
+    told_plainly(capsys, "seed: must be from 0 to 4294967295")

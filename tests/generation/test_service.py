@@ -857,9 +857,9 @@ async def test_retention_removes_the_upload_of_an_img2img_job_whose_images_were_
     job = await service.wait(submitted.job.id)
     assert job.images[0].path is None and job.init_image_path is not None
     upload = Path(job.init_image_path)
-    assert upload.is_file()
+    assert await asyncio.to_thread(upload.is_file)
     assert await service.remove_old_images(utcnow() + timedelta(seconds=1)) == 1
-    assert not upload.exists()
+    assert not await asyncio.to_thread(upload.exists)
     assert (await service.store.get(job.id)).init_image_path is None
     # A rerun of it says its starting picture is gone (the member attached nothing).
     with pytest.raises(SourceUnavailable, match="starting image is no longer stored"):
