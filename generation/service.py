@@ -193,6 +193,10 @@ class GenerationService:
         self._admission = asyncio.Lock()
         # Outcomes waiting for the database to come back (see `_handle_outcome`), by job.
         self._record_tasks: dict[int, asyncio.Task[None]] = {}
+        # Jobs whose outcome is being recorded (images classified, then saved), and those of them
+        # cancelled meanwhile: they end cancelled, with no image saved.
+        self._recording: set[int] = set()
+        self._cancelled_while_recording: set[int] = set()
         self._waiters: dict[int, list[asyncio.Future[Job]]] = {}
 
     # -- lifecycle ----------------------------------------------------------------------------------
@@ -619,8 +623,10 @@ class GenerationService:
                 job = await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
             # A running job is finished as cancelled by the scheduler at its next step.
             return job
-        if job_id in self._record_tasks:
-            return job  # it has run here; its result is being recorded
+        if job_id in self._record_tasks or job_id in self._recording:
+            # It has run here, and its images are being classified: it ends cancelled, unsaved.
+            self._cancelled_while_recording.add(job_id)
+            return job
         # Another bot process holds it, or none does (it died, or closed a moment ago): finished in
         # the store now, it stops wherever it is held at that process's next look at the store.
         return await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
@@ -830,6 +836,7 @@ class GenerationService:
             self._handed_over.discard(job_id)
             if isinstance(outcome.error, JobCancelled):
                 return  # stopped because another process runs it, not cancelled by anyone
+        self._recording.add(job_id)
         try:
             await self._record_outcome(job_id, outcome)
         except JobNotFound:
@@ -841,6 +848,9 @@ class GenerationService:
             log.info("job %s was erased while it ran", job_id)
         else:
             self._no_previews.discard(job_id)
+        finally:
+            self._recording.discard(job_id)
+        self._cancelled_while_recording.discard(job_id)
 
     async def _record_outcome(self, job_id: int, outcome: JobOutcome) -> None:
         if outcome.error is not None or outcome.images is None:
@@ -854,7 +864,11 @@ class GenerationService:
         if job.deleted_at is not None:
             await self._finish(job_id, JobStatus.CANCELLED, error="deleted")
             return
-        records = await self._classify_and_save(job, outcome.images)
+        try:
+            records = await self._classify_and_save(job, outcome.images)
+        except JobCancelled:
+            await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
+            return
         finished = await self._finish(job_id, JobStatus.DONE, images=records)
         if finished.deleted_at is not None:  # deleted while its images were being saved
             await asyncio.to_thread(self.files.delete_job, job_id)
@@ -866,6 +880,8 @@ class GenerationService:
         if age_restricted is None:
             age_restricted = job.channel_age_restricted
         verdicts = await asyncio.to_thread(self.gate.classify, list(images))
+        if job.id in self._cancelled_while_recording:
+            raise JobCancelled("cancelled while its images were classified")
         license_name = self.license_for(job.model).name
         records = []
         # The images hidden (withheld, or spoilered) by the same decision: one audit entry for them all.

@@ -6,7 +6,8 @@ import asyncio
 import io
 import json
 import os
-from collections.abc import AsyncIterator
+import threading
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
@@ -29,6 +30,7 @@ from generation.fairqueue import Position
 from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind
 from generation.service import JobRequest, Submitted
+from moderation.classifiers import SafetyVerdict
 from moderation.errors import LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.outcome import ImageAction
@@ -877,3 +879,31 @@ async def test_a_rerun_of_an_img2img_job_keeps_its_size(services: Services) -> N
     again = await service.wait((await service.rerun(rerun.id, request())).job.id)
     sizes = {(job.generation_params.width, job.generation_params.height) for job in (source, rerun, again)}
     assert len(sizes) == 1, sizes
+
+
+async def test_a_job_cancelled_while_its_images_are_classified_ends_cancelled_and_saves_nothing(
+    services: Services,
+) -> None:
+    classifying, release = threading.Event(), threading.Event()
+
+    class HeldClassifier(ScriptedClassifier):
+        def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
+            classifying.set()
+            release.wait(10)
+            return super().classify(images)
+
+    services.generation.gate.classifier = HeldClassifier()
+    observer = RecordingObserver()
+    services.generation.observer = observer
+    await accept(services)
+    service = services.generation
+    job_id = (await service.submit(request())).job.id
+    assert await asyncio.to_thread(classifying.wait, 30)  # generated; its images are being classified
+    cancelling = await service.cancel(job_id, USER)
+    assert not cancelling.status.finished  # "cancelling", and it does end cancelled
+    release.set()
+    job = await service.wait(job_id)
+    assert job.status is JobStatus.CANCELLED and job.images == []
+    folder = service.files.root / f"{job_id // 1000:04d}" / str(job_id)
+    assert not await asyncio.to_thread(folder.exists)
+    assert [finished.id for finished in observer.finished] == [job_id]
