@@ -19,7 +19,7 @@ from PIL import Image
 
 from generation.backends import Backend
 from generation.engine import BatchItem, BatchKey, BatchRequest
-from generation.errors import GenerationError, JobCancelled, JobTimedOut, OutOfMemory
+from generation.errors import DeviceFailed, GenerationError, JobCancelled, JobTimedOut, OutOfMemory
 from generation.fairqueue import FairQueue, GuildKey, Position, QueueEntry
 from generation.metrics import Metrics
 
@@ -61,6 +61,11 @@ def _guild_label(guild: GuildKey) -> str:
 
 async def _nothing_to_record(_job_ids: list[int]) -> None:
     return None
+
+
+# Failures of a whole batch that running its jobs one by one would only repeat: the device is lost,
+# the time is up, or the jobs were stopped.
+_NOT_ONE_JOBS_FAULT = (DeviceFailed, JobTimedOut, JobCancelled)
 
 
 @dataclass
@@ -267,19 +272,31 @@ class Scheduler:
 
     async def _run_jobs(self, jobs: list[ScheduledJob], per_call: int | None = None) -> None:
         """Run jobs as one call (a lone job's images `per_call` at a time); on out-of-memory, split the
-        jobs in halves, or a lone job's images into smaller calls, and retry."""
+        jobs in halves, or a lone job's images into smaller calls, and retry; on another failure of
+        several jobs, run each alone."""
         per_call = per_call or self._max_batch
+        images: list[Image.Image] | None = None
+        failure: GenerationError | None = None
         try:
             images = await self._call_backend(jobs, per_call)
         except OutOfMemory:
-            # Retried below, outside this block, whose traceback would hold the failed call's memory.
-            images = None
+            pass  # retried below, outside this block, whose traceback would hold the call's memory
         except GenerationError as exc:
-            await self._report_failed(jobs, exc)
-            return
+            failure = exc
         except Exception as exc:  # a backend bug must not take the dispatcher down with it
             log.exception("batch of jobs %s failed", [job.job_id for job in jobs])
-            await self._report_failed(jobs, GenerationError(f"generation failed: {exc}"))
+            failure = GenerationError(f"generation failed: {exc}")
+        if failure is not None:
+            if len(jobs) > 1 and not isinstance(failure, _NOT_ONE_JOBS_FAULT):
+                # Perhaps one job's doing (its prompt, its picture): each runs alone, so that only the
+                # job at fault fails, and not the other guilds' jobs batched with it.
+                log.warning(
+                    "batch of jobs %s failed (%s); running each alone", [j.job_id for j in jobs], failure
+                )
+                for job in jobs:
+                    await self._run_jobs([job], per_call)
+                return
+            await self._report_failed(jobs, failure)
             return
         if images is None:
             if len(jobs) > 1:

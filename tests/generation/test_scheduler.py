@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from generation.engine import BatchItem, BatchKey, BatchRequest, StepCallback, StopCheck
-from generation.errors import JobCancelled, JobTimedOut, OutOfMemory
+from generation.errors import DeviceFailed, JobCancelled, JobTimedOut, OutOfMemory
 from generation.fairqueue import FairQueue, QueueEntry
 from generation.metrics import Metrics
 from generation.params import Sampler
@@ -25,9 +25,20 @@ class ScriptedBackend:
     """Runs batches in a thread like the real backend; records sizes; can fail on demand."""
 
     def __init__(
-        self, *, delay: float = 0.01, max_ok_batch: int = 64, steps: int = 3, load_s: float = 0.0
+        self,
+        *,
+        delay: float = 0.01,
+        max_ok_batch: int = 64,
+        steps: int = 3,
+        load_s: float = 0.0,
+        fail_on_seed: int | None = None,
+        failure: Exception | None = None,
     ) -> None:
         self.delay = delay
+        # A batch holding this seed raises `failure` (a call fails for one job's sake).
+        self.fail_on_seed = fail_on_seed
+        self.failure = failure or ValueError("this one prompt breaks the pipeline")
+        self.calls = 0
         self.load_s = load_s  # a model loading before the first step
         self.max_ok_batch = max_ok_batch
         self.steps = steps
@@ -58,8 +69,11 @@ class ScriptedBackend:
             self.concurrent += 1
             self.max_concurrent = max(self.max_concurrent, self.concurrent)
         try:
+            self.calls += 1
             if len(request.items) > self.max_ok_batch:
                 raise OutOfMemory("CUDA out of memory")
+            if any(item.seed == self.fail_on_seed for item in request.items):
+                raise self.failure
             self.batches.append([item.seed for item in request.items])
             time.sleep(self.load_s)
             for step in range(self.steps):
@@ -294,3 +308,31 @@ async def test_user_concurrency_holds_inside_one_batch() -> None:
     await asyncio.wait_for(scheduler.idle(), 10)
     await scheduler.stop()
     assert backend.batches == [[10, 30], [20]]
+
+
+async def test_a_batch_that_fails_for_one_jobs_sake_fails_that_job_alone() -> None:
+    backend = ScriptedBackend(fail_on_seed=20)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, max_batch=8)
+    for job_id in (1, 2, 3):
+        submit(scheduler, job_id, guild=job_id)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    by_job = {o.job.job_id: o for o in outcomes}
+    assert by_job[1].error is None and by_job[3].error is None
+    assert by_job[2].error is not None and "breaks the pipeline" in str(by_job[2].error)
+    assert backend.batches == [[10], [30]]  # the failed calls (all three, then job 2) record nothing
+
+
+async def test_a_lost_device_fails_the_batch_without_running_each_job_again() -> None:
+    backend = ScriptedBackend(fail_on_seed=20, failure=DeviceFailed("illegal memory access"))
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, max_batch=8)
+    for job_id in (1, 2, 3):
+        submit(scheduler, job_id, guild=job_id)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert backend.calls == 1
+    assert all(isinstance(outcome.error, DeviceFailed) for outcome in outcomes) and len(outcomes) == 3
