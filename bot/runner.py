@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import signal
 from typing import TYPE_CHECKING
 
 from bot.settings import BotSettings
 
 if TYPE_CHECKING:
     from bot.app import Settings
+    from bot.client import ImagineBot
+
+log = logging.getLogger(__name__)
 
 
 def run_bot(bot_settings: BotSettings, settings: Settings) -> None:
@@ -19,5 +25,28 @@ def run_bot(bot_settings: BotSettings, settings: Settings) -> None:
 
     point_at(bot_settings)
     bot = ImagineBot(bot_settings, settings)
-    # Logging is configured by the CLI; discord.py would otherwise add its own handler.
-    bot.run(token, log_handler=None)
+    try:
+        # As discord.py's Client.run, whose logging setup the CLI replaces, plus SIGTERM.
+        asyncio.run(_serve(bot, token))
+    except KeyboardInterrupt:
+        return  # Ctrl-C: asyncio.run cancelled the client, which closed on its way out
+
+
+async def _serve(bot: ImagineBot, token: str) -> None:
+    """Run the client; SIGTERM (docker stop, systemd, Kubernetes) closes it as Ctrl-C does, so that
+    running jobs are stopped and their claims released for whoever starts next."""
+    loop = asyncio.get_running_loop()
+    closing: list[asyncio.Task[None]] = []
+
+    def close() -> None:
+        if not closing:
+            log.info("SIGTERM: closing")
+            closing.append(loop.create_task(bot.close()))
+
+    loop.add_signal_handler(signal.SIGTERM, close)
+    try:
+        async with bot:
+            await bot.start(token)
+    finally:
+        loop.remove_signal_handler(signal.SIGTERM)
+        await asyncio.gather(*closing, return_exceptions=True)

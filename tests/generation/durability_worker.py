@@ -45,6 +45,9 @@ class FilePoster:
     def delivering(self) -> list[int]:
         return []
 
+    def channel_age_restricted(self, job: Job) -> bool | None:
+        return None
+
     async def job_finished(self, job: Job) -> None:
         (self.folder / "delivered" / str(job.id)).write_text(job.status.value)
         if await self.store.mark_posted(job.id, None):  # type: ignore[attr-defined]

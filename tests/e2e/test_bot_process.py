@@ -1,0 +1,106 @@
+"""`imagine-bot run` as the operator runs it: a process of its own, stopped by a signal."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+
+import pytest
+from fakediscord import running_fake_discord
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+import migrations
+from generation.models import Job, JobStatus
+from moderation.database import make_engine, make_session_factory
+from moderation.licenses import CREATIVEML_OPENRAIL_M, LicenseStore
+
+ROOT = Path(__file__).resolve().parents[2]
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(240)]
+
+
+async def until(condition, what: str, within_s: float = 90) -> None:  # type: ignore[no-untyped-def]
+    deadline = asyncio.get_running_loop().time() + within_s
+    while not await condition():
+        if asyncio.get_running_loop().time() > deadline:
+            raise TimeoutError(what)
+        await asyncio.sleep(0.1)
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+async def test_a_signal_closes_the_bot_and_hands_its_running_job_to_the_next_start(
+    tmp_path: Path, demo_model: Path, stop: signal.Signals
+) -> None:
+    """docker stop, systemd and Kubernetes send SIGTERM: the bot closes as on Ctrl-C, stopping the job
+    it runs and releasing its claim, so the next process takes the job over at once."""
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'imagine.db'}"
+    await asyncio.to_thread(migrations.upgrade, database_url)
+    engine = make_engine(database_url)
+    try:
+        await _stop_a_running_bot(tmp_path, demo_model, database_url, make_session_factory(engine), stop)
+    finally:
+        await engine.dispose()
+
+
+async def _stop_a_running_bot(
+    tmp_path: Path,
+    demo_model: Path,
+    database_url: str,
+    sessions: async_sessionmaker[AsyncSession],
+    stop: signal.Signals,
+) -> None:
+    async with running_fake_discord() as fake:
+        assert fake.user is not None
+        await LicenseStore(sessions).accept(fake.user.id, CREATIVEML_OPENRAIL_M)
+        model = {"demo": {"source": str(demo_model), "width": 64, "height": 64, "steps": 4}}
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "DISCORD_TOKEN": fake.token,
+            "DISCORD_API_BASE": fake.api_base,
+            "DISCORD_GATEWAY_URL": fake.gateway_url,
+            "DATABASE_URL": database_url,
+            "GENERATION_MODELS": json.dumps(model),
+            "GENERATION_DEFAULT_MODEL": "demo",
+            "GENERATION_DEVICE": "cpu",
+            "GENERATION_IMAGE_DIR": str(tmp_path / "images"),
+            "MODERATION_NUDENET": "false",
+        }
+        with (tmp_path / "bot.log").open("wb") as log:
+            bot = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path, stdout=log, stderr=log
+            )
+            try:
+
+                async def ready() -> bool:
+                    assert bot.returncode is None, (tmp_path / "bot.log").read_text()
+                    return fake.connected and bool(fake.global_commands)
+
+                await until(ready, "the bot did not start")
+                # A job long enough to be running when the signal comes.
+                options = {"prompt": "a lighthouse", "width": 512, "height": 512, "steps": 50}
+                await fake.send_interaction("imagine", options)
+
+                async def running() -> bool:
+                    async with sessions() as session:
+                        job = await session.scalar(select(Job))
+                    return job is not None and job.status is JobStatus.RUNNING
+
+                await until(running, "the job did not start")
+                bot.send_signal(stop)
+                status = await asyncio.wait_for(bot.wait(), 60)
+            finally:
+                if bot.returncode is None:
+                    bot.kill()
+                    await bot.wait()
+        output = (tmp_path / "bot.log").read_text()
+        assert status == 0, output
+        assert "released 1 unfinished jobs" in output, output
+        async with sessions() as session:
+            job = await session.scalar(select(Job))
+        assert job is not None and job.claimed_by is None and not job.status.finished
