@@ -18,6 +18,7 @@ from bot.startup_errors import (
     OperatorError,
     operator_errors,
     prepare_database,
+    prepare_image_folder,
     read_service_settings,
     read_settings,
 )
@@ -159,6 +160,7 @@ def _run() -> None:
     # Then every setting and the database, checked in a second rather than after the model loads.
     settings = read_service_settings()
     prepare_database(settings.database)
+    prepare_image_folder(settings.generation.image_dir)
 
     from bot.runner import run_bot
 
@@ -206,6 +208,7 @@ def _generate(args: argparse.Namespace) -> int:
         return EXIT_OPERATOR_ERROR
     _check_out_folder(args.out)
     prepare_database(settings.database)
+    prepare_image_folder(settings.generation.image_dir)
     return asyncio.run(_run_job(args, settings, params, kind, init))
 
 

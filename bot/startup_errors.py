@@ -10,8 +10,10 @@ from __future__ import annotations
 import errno
 import json
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from pydantic import ValidationError
@@ -148,6 +150,20 @@ def prepare_database(database: DatabaseSettings) -> None:
         migrations.check(database.url)
     except migrations.DatabaseProblem as exc:
         raise OperatorError(str(exc)) from None
+
+
+def prepare_image_folder(folder: Path) -> None:
+    """Create GENERATION_IMAGE_DIR and check it takes files, before anything slow loads: a job would
+    find out only once its images are made."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as exc:
+        reason = (
+            "it is not a folder" if isinstance(exc, FileExistsError | NotADirectoryError) else exc.strerror
+        )
+        raise OperatorError(f"GENERATION_IMAGE_DIR: cannot store images in {folder}: {reason}") from None
 
 
 @contextmanager

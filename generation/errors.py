@@ -73,6 +73,10 @@ class NotAllowed(GenerationError):
     """The user may not do this to that job (cancel or delete someone else's)."""
 
 
+class ImagesNotStored(GenerationError):
+    """A job's images could not be written to the image folder (full, read-only): the job fails."""
+
+
 class JobCancelled(GenerationError):
     """Raised inside a pipeline call to stop it early."""
 

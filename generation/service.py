@@ -23,8 +23,10 @@ from generation.backends import Backend
 from generation.engine import BatchItem, BatchKey, fit_to_grid
 from generation.errors import (
     AlreadyOnItsWay,
+    BackendError,
     GenerationError,
     ImageRejected,
+    ImagesNotStored,
     InvalidParameters,
     JobCancelled,
     JobNotFound,
@@ -829,6 +831,11 @@ class GenerationService:
                 log.warning("recording job %s failed again (%r)", job_id, exc)
         # Still in the store as running: the next start runs it again.
         log.error("job %s could not be recorded; it runs again after a restart", job_id)
+        for future in self._waiters.pop(job_id, []):
+            if not future.done():
+                future.set_exception(
+                    BackendError(f"job {job_id} could not be recorded; it runs again after a restart")
+                )
 
     async def _record_or_drop(self, outcome: JobOutcome) -> None:
         job_id = outcome.job.job_id
@@ -869,6 +876,10 @@ class GenerationService:
         except JobCancelled:
             await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
             return
+        except ImagesNotStored as exc:
+            log.error("job %s: %s (GENERATION_IMAGE_DIR: %s)", job_id, exc.__cause__, self.files.root)
+            await self._finish_failed(job_id, str(exc))
+            return
         finished = await self._finish(job_id, JobStatus.DONE, images=records)
         if finished.deleted_at is not None:  # deleted while its images were being saved
             await asyncio.to_thread(self.files.delete_job, job_id)
@@ -894,7 +905,12 @@ class GenerationService:
                 info = png_metadata(
                     params, seed=seed, kind=job.kind, job_id=job.id, license_name=license_name
                 )
-                path = str(await asyncio.to_thread(self.files.save_output, job.id, index, image, info))
+                try:
+                    saved = await asyncio.to_thread(self.files.save_output, job.id, index, image, info)
+                except OSError as exc:
+                    # The image folder, not the database: no retry mends a full or read-only disk soon.
+                    raise ImagesNotStored(f"the images could not be stored: {exc.strerror or exc}") from exc
+                path = str(saved)
             if action is not ImageAction.POST:
                 category = "classifier_error" if verdict is None else "unsafe_image"
                 self.metrics.moderation_blocks.labels(stage="output_image", category=category).inc()

@@ -528,3 +528,15 @@ def test_generate_refuses_a_seed_out_of_range_rather_than_using_another(
     status = cli("generate", "--model", str(demo_model), "--accept-license", "a fox", "--seed", seed)
     assert status == 2
     told_plainly(capsys, "seed: must be from 0 to 4294967295")
+
+
+def test_an_image_folder_that_cannot_take_files_is_refused_before_anything_loads(
+    demo_model: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    blocker = operator_env / "not-a-folder"
+    blocker.write_text("x")
+    monkeypatch.setenv("GENERATION_IMAGE_DIR", str(blocker / "images"))
+    assert cli("generate", "--model", str(demo_model), "--accept-license", "a red fox") == 2
+    told_plainly(
+        capsys, f"GENERATION_IMAGE_DIR: cannot store images in {blocker / 'images'}: it is not a folder"
+    )

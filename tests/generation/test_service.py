@@ -907,3 +907,20 @@ async def test_a_job_cancelled_while_its_images_are_classified_ends_cancelled_an
     folder = service.files.root / f"{job_id // 1000:04d}" / str(job_id)
     assert not await asyncio.to_thread(folder.exists)
     assert [finished.id for finished in observer.finished] == [job_id]
+
+
+async def test_a_job_whose_images_cannot_be_stored_fails_saying_so(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full or read-only image folder is not a database that comes back in a moment: the job fails
+    at once, rather than being retried for minutes and left running."""
+    import errno
+
+    def read_only(*_args: object) -> Path:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(services.generation.files, "save_output", read_only)
+    await accept(services)
+    job = await services.generation.wait((await services.generation.submit(request())).job.id)
+    assert job.status is JobStatus.FAILED
+    assert job.error == "the images could not be stored: Read-only file system"
