@@ -101,6 +101,15 @@ class ImagineBot(commands.AutoShardedBot):
         self.modlog = ModerationLogChannel(self)
         self._downloader: AttachmentDownloader | None = None
         self._maintenance: asyncio.Task[None] | None = None
+        if bot_settings.gateway_url != DISCORD_GATEWAY_URL:
+            self.http.get_bot_gateway = self._configured_gateway  # type: ignore[method-assign]
+
+    async def _configured_gateway(self) -> tuple[int, str, Any]:
+        """Discord's shard count and session limits, with DISCORD_GATEWAY_URL (a proxy, a test server):
+        without a shard count, AutoShardedClient connects to the gateway GET /gateway/bot names, and
+        DiscordWebSocket.DEFAULT_GATEWAY (`point_at`) serves only a set shard count."""
+        shards, _discords_own, session_start_limit = await discord.http.HTTPClient.get_bot_gateway(self.http)
+        return shards, self.bot_settings.gateway_url, session_start_limit
 
     @property
     def services(self) -> Services:

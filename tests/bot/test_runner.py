@@ -39,3 +39,26 @@ def test_each_process_owns_its_shards_guilds() -> None:
     assert split.owns_guild(guild_on_shard_1 - (1 << 22)) is True
     assert split.owns_guild(None) is True  # direct messages live on shard 0
     assert BotSettings(token="t" * 30).owns_guild(guild_on_shard_1) is True
+
+
+async def test_the_configured_gateway_is_used_with_the_shard_count_discord_recommends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Without DISCORD_SHARD_COUNT, AutoShardedClient connects where GET /gateway/bot says: a proxy
+    named in DISCORD_GATEWAY_URL would be bypassed without a word."""
+    import discord
+
+    from bot.app import Settings
+    from bot.client import ImagineBot
+    from bot.settings import BotSettings
+
+    async def discords_answer(_http: object) -> tuple[int, str, dict[str, int]]:
+        return 3, "wss://gateway.discord.gg", {"total": 1000}
+
+    monkeypatch.setattr(discord.http.HTTPClient, "get_bot_gateway", discords_answer)
+    proxied = ImagineBot(
+        BotSettings(token="t" * 30, gateway_url="ws://gateway-proxy.internal:8080/"), Settings()
+    )
+    direct = ImagineBot(BotSettings(token="t" * 30), Settings())
+    assert await proxied.http.get_bot_gateway() == (3, "ws://gateway-proxy.internal:8080/", {"total": 1000})
+    assert (await direct.http.get_bot_gateway())[1] == "wss://gateway.discord.gg"
