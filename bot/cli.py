@@ -18,7 +18,7 @@ from bot.startup_errors import (
     OperatorError,
     operator_errors,
     prepare_database,
-    prepare_image_folder,
+    prepare_generation,
     read_service_settings,
     read_settings,
 )
@@ -160,7 +160,7 @@ def _run() -> None:
     # Then every setting and the database, checked in a second rather than after the model loads.
     settings = read_service_settings()
     prepare_database(settings.database)
-    prepare_image_folder(settings.generation.image_dir)
+    prepare_generation(settings.generation)
 
     from bot.runner import run_bot
 
@@ -208,7 +208,7 @@ def _generate(args: argparse.Namespace) -> int:
         return EXIT_OPERATOR_ERROR
     _check_out_folder(args.out)
     prepare_database(settings.database)
-    prepare_image_folder(settings.generation.image_dir)
+    prepare_generation(settings.generation)
     return asyncio.run(_run_job(args, settings, params, kind, init))
 
 

@@ -21,6 +21,7 @@ from pydantic_settings import BaseSettings, SettingsError
 
 if TYPE_CHECKING:
     from bot.app import Settings
+    from generation.settings import GenerationSettings
     from moderation.database import DatabaseSettings
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
@@ -152,9 +153,20 @@ def prepare_database(database: DatabaseSettings) -> None:
         raise OperatorError(str(exc)) from None
 
 
+def prepare_generation(generation: GenerationSettings) -> None:
+    """Check what generation needs of this machine before anything slow loads: a folder that takes
+    images, and (generating here rather than on Ray replicas) the device GENERATION_DEVICE names."""
+    prepare_image_folder(generation.image_dir)
+    if generation.backend == "inprocess":
+        from generation.engine import missing_device
+
+        if problem := missing_device(generation.device):
+            raise OperatorError(f"GENERATION_DEVICE: {problem}")
+
+
 def prepare_image_folder(folder: Path) -> None:
-    """Create GENERATION_IMAGE_DIR and check it takes files, before anything slow loads: a job would
-    find out only once its images are made."""
+    """Create GENERATION_IMAGE_DIR and check it takes files: a job would find out only once its images
+    are made."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):

@@ -80,6 +80,21 @@ def pick_device(setting: str) -> torch.device:
     return torch.device(setting)
 
 
+def missing_device(setting: str) -> str | None:
+    """Why this machine cannot run on the device GENERATION_DEVICE names, or None when it can."""
+    if setting.startswith("cuda"):
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        index = int(setting.partition(":")[2] or 0)
+        if count == 0:
+            return f"{setting} is set, but PyTorch finds no CUDA GPU here (no driver, or a CPU build of torch); use auto or cpu"
+        if index >= count:
+            names = "cuda:0" if count == 1 else f"cuda:0 to cuda:{count - 1}"
+            return f"{setting} is set, but this machine has {count} CUDA GPU{'s' * (count > 1)} ({names})"
+    if setting == "mps" and not torch.backends.mps.is_available():
+        return "mps is set, but Apple's MPS is not available here; use auto or cpu"
+    return None
+
+
 def pick_dtype(device: torch.device, setting: str = "auto") -> torch.dtype:
     """fp16 on accelerators, fp32 on the CPU (where half precision is slow and lossy)."""
     if setting != "auto":

@@ -540,3 +540,20 @@ def test_an_image_folder_that_cannot_take_files_is_refused_before_anything_loads
     told_plainly(
         capsys, f"GENERATION_IMAGE_DIR: cannot store images in {blocker / 'images'}: it is not a folder"
     )
+
+
+def test_a_gpu_this_machine_lacks_is_named_before_anything_loads(
+    demo_model: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import torch
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setenv("GENERATION_DEVICE", "cuda")
+    assert cli("generate", "--model", str(demo_model), "--accept-license", "a red fox") == 2
+    told_plainly(capsys, "GENERATION_DEVICE: cuda is set, but PyTorch finds no CUDA GPU here")
+    # A machine with one GPU, asked for the eighth.
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
+    monkeypatch.setenv("GENERATION_DEVICE", "cuda:7")
+    assert cli("generate", "--model", str(demo_model), "--accept-license", "a red fox") == 2
+    told_plainly(capsys, "GENERATION_DEVICE: cuda:7 is set, but this machine has 1 CUDA GPU (cuda:0)")
