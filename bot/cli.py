@@ -339,7 +339,12 @@ def _screen(args: argparse.Namespace) -> int:
         return EXIT_OPERATOR_ERROR
     with prompts as lines:
         semantic = SemanticScreener.load(settings) if args.semantic or settings.semantic else None
-        blocked = run_screen(lines, sys.stdout, policy=policy, screener=PromptScreener(semantic=semantic))
+        try:
+            blocked = run_screen(lines, sys.stdout, policy=policy, screener=PromptScreener(semantic=semantic))
+        except UnicodeDecodeError:
+            # Read line by line: the verdicts of the lines before it are out already.
+            print(f"error: cannot read {args.file or 'standard input'}: not UTF-8 text", file=sys.stderr)
+            return EXIT_OPERATOR_ERROR
     # Exit 1 when anything was blocked (a count could pass 255 and wrap around).
     return min(blocked, 1)
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Literal
+from urllib.parse import urlsplit
+
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -37,7 +40,7 @@ class BotSettings(BaseSettings):
     gateway_url: str = DISCORD_GATEWAY_URL
     # Attachments for img2img are downloaded from these hosts only.
     cdn_hosts: tuple[str, ...] = DISCORD_CDN_HOSTS
-    cdn_scheme: str = "https"
+    cdn_scheme: Literal["https", "http"] = "https"
     max_attachment_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     # Register commands in these guilds instantly (global registration can take an hour to show).
     sync_guild_ids: tuple[int, ...] = ()
@@ -56,6 +59,16 @@ class BotSettings(BaseSettings):
     def _refuse_placeholders(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDER_TOKENS:
             return None
+        return value
+
+    @field_validator("api_base", "gateway_url")
+    @classmethod
+    def _is_a_url(cls, value: str, info: ValidationInfo) -> str:
+        schemes = ("https", "http") if info.field_name == "api_base" else ("wss", "ws")
+        url = urlsplit(value)
+        if url.scheme not in schemes or not url.hostname:
+            example = DISCORD_API_BASE if info.field_name == "api_base" else DISCORD_GATEWAY_URL
+            raise ValueError(f"{value!r} is not a {' or '.join(schemes)} URL, like {example}")
         return value
 
     @field_validator("shard_ids")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import errno
 import json
 import re
+import socket
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -219,4 +220,8 @@ def explain(exc: BaseException, settings: Settings, *, contacts_discord: bool = 
             )
         if exc.errno == errno.EADDRNOTAVAIL:
             return f"GENERATION_METRICS_HOST: {host} is not an address of this machine; use 127.0.0.1"
+        if isinstance(exc, socket.gaierror):
+            return f"GENERATION_METRICS_HOST: cannot resolve {host} ({exc.strerror}); use 127.0.0.1"
+        if exc.errno == errno.EACCES:
+            return f"GENERATION_METRICS_PORT: port {port} needs privileges this process lacks; use one above 1023"
     return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -121,7 +121,7 @@ class GenerationSettings(BaseSettings):
     # Speed (see generation/acceleration.py). With compile on, batches are padded up to the next
     # bucket so compiled graphs see a handful of shapes and never recompile in service; buckets past
     # max_batch give way to max_batch itself (see `compile_buckets`); empty means no padding.
-    batch_buckets: tuple[int, ...] = (1, 2, 4, 8, 16)
+    batch_buckets: tuple[Annotated[int, Field(ge=1, le=64)], ...] = (1, 2, 4, 8, 16)
     compile: bool = False
     compile_mode: Literal["default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs"] = (
         "default"

@@ -126,6 +126,12 @@ def check_url(url: str) -> URL:
             f"DATABASE_URL: {parsed.drivername}:// is not an async driver, which the bot needs: "
             f"use {suggestion}{hidden}"
         )
+    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
+        # Each connection would open a database of its own, and every job would be gone at exit.
+        raise DatabaseProblem(
+            "DATABASE_URL: an in-memory SQLite database keeps nothing (jobs must survive restarts); "
+            "name a file, like sqlite+aiosqlite:///data/imagine.db"
+        )
     return parsed
 
 

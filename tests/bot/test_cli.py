@@ -148,6 +148,8 @@ def test_screen_reads_a_file_and_can_run_the_semantic_screener(
         (["--policy", "policy.json", "prompts.txt"], "colour"),
         (["--policy", "missing.json"], "missing.json"),
         (["missing.txt"], "error: cannot read missing.txt"),
+        # Not "blocked" (exit 1), which a script gating a policy change would read.
+        (["binary.bin"], "error: cannot read binary.bin: not UTF-8 text"),
     ],
 )
 def test_screen_refuses_bad_input_in_one_line(
@@ -155,6 +157,7 @@ def test_screen_refuses_bad_input_in_one_line(
 ) -> None:
     (operator_env / "policy.json").write_text('{"colour": "red"}')
     (operator_env / "prompts.txt").write_text("a lighthouse\n")
+    (operator_env / "binary.bin").write_bytes(b"\xae\xff\x00 not text\n")
     assert cli("screen", *options) == 2
     told_plainly(capsys, refusal)
 
@@ -206,6 +209,22 @@ def with_token(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ("DISCORD_SHARD_IDS", "[0, 1]", "DISCORD_SHARD_IDS: set DISCORD_SHARD_COUNT too"),
         ("DISCORD_SHARD_IDS", "0,1", "write it as JSON"),
         ("GENERATION_CLAIM_TTL_S", "10", "GENERATION_CLAIM_TTL_S: must be at least three times"),
+        (
+            "GENERATION_BATCH_BUCKETS",
+            "[0, 4]",
+            "GENERATION_BATCH_BUCKETS: 0: Input should be greater than or equal to 1",
+        ),
+        ("DISCORD_CDN_SCHEME", "ftp", "DISCORD_CDN_SCHEME: Input should be 'https' or 'http'"),
+        (
+            "DISCORD_API_BASE",
+            "notaurl",
+            "DISCORD_API_BASE: 'notaurl' is not a https or http URL, like https://",
+        ),
+        (
+            "DISCORD_GATEWAY_URL",
+            "https://gateway.example",
+            "DISCORD_GATEWAY_URL: 'https://gateway.example' is not a wss",
+        ),
         (
             "GENERATION_MODELS",
             '{"sd15": {"source": "some/model", "config": "other/model"}}',
@@ -271,9 +290,11 @@ def test_shard_ids_must_fit_the_shard_count() -> None:
         ("sqlite:///data/imagine.db", "use sqlite+aiosqlite:///data/imagine.db"),
         ("not a database url", "DATABASE_URL is not a database URL; use one like sqlite+aiosqlite:///"),
         ("mysql+aiomysql://imagine@db-host/imagine", "'mysql+aiomysql' databases are not supported"),
+        ("sqlite+aiosqlite:///:memory:", "an in-memory SQLite database keeps nothing"),
+        ("sqlite+aiosqlite://", "an in-memory SQLite database keeps nothing"),
     ],
 )
-def test_a_database_url_without_its_async_driver_says_which_to_use(
+def test_a_database_url_the_bot_cannot_use_says_what_to_use_instead(
     operator_env: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
@@ -380,6 +401,24 @@ def test_a_metrics_port_in_use_is_named(
             cli("generate", "--model", str(demo_model), "a red fox", "--width", "64", "--height", "64") == 2
         )
     told_plainly(capsys, f"GENERATION_METRICS_PORT: port {port} on 127.0.0.1 is already in use")
+
+
+def test_a_metrics_host_that_does_not_resolve_or_a_privileged_port_is_named() -> None:
+    import errno
+
+    from bot.app import Settings
+    from bot.startup_errors import explain
+    from generation.settings import GenerationSettings
+
+    settings = Settings(generation=GenerationSettings(metrics_port=80, metrics_host="metrics.invalid"))
+    unresolved = explain(socket.gaierror(socket.EAI_NONAME, "Name or service not known"), settings)
+    assert unresolved == (
+        "GENERATION_METRICS_HOST: cannot resolve metrics.invalid (Name or service not known); use 127.0.0.1"
+    )
+    privileged = explain(PermissionError(errno.EACCES, "Permission denied"), settings)
+    assert privileged is not None and privileged.startswith(
+        "GENERATION_METRICS_PORT: port 80 needs privileges"
+    )
 
 
 def test_semantic_screening_without_its_model_refuses_to_start_in_one_line(
