@@ -208,7 +208,7 @@ def _generate(args: argparse.Namespace) -> int:
         return EXIT_OPERATOR_ERROR
     _check_out_folder(args.out)
     prepare_database(settings.database)
-    prepare_generation(settings.generation)
+    prepare_generation(settings.generation, model=(model_name, spec))
     return asyncio.run(_run_job(args, settings, params, kind, init))
 
 

@@ -22,7 +22,7 @@ from pydantic_settings import BaseSettings, SettingsError
 
 if TYPE_CHECKING:
     from bot.app import Settings
-    from generation.settings import GenerationSettings
+    from generation.settings import GenerationSettings, ModelSpec
     from moderation.database import DatabaseSettings
 
 SettingsT = TypeVar("SettingsT", bound=BaseSettings)
@@ -154,9 +154,22 @@ def prepare_database(database: DatabaseSettings) -> None:
         raise OperatorError(str(exc)) from None
 
 
-def prepare_generation(generation: GenerationSettings) -> None:
-    """Check what generation needs of this machine before anything slow loads: a folder that takes
+def prepare_generation(generation: GenerationSettings, *, model: tuple[str, ModelSpec] | None = None) -> None:
+    """Check what generation needs of this machine before anything slow loads: the models' files and
+    folders (the registry's, and `model` when a command names one outside it), a folder that takes
     images, and (generating here rather than on Ray replicas) the device GENERATION_DEVICE names."""
+    missing = [
+        f"GENERATION_MODELS: {name}.{field}: {value} does not exist"
+        for name, spec in generation.models.items()
+        for field, value in spec.missing_paths().items()
+    ]
+    if model is not None and model[0] not in generation.models:
+        missing += [f"--model: {value} does not exist" for value in model[1].missing_paths().values()]
+    if missing:
+        raise OperatorError(
+            *missing,
+            "(a model is a diffusers folder, a .safetensors or .ckpt file, or a Hugging Face id like org/name)",
+        )
     prepare_image_folder(generation.image_dir)
     if generation.backend == "inprocess":
         from generation.engine import missing_device

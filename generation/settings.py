@@ -31,6 +31,12 @@ def is_single_file(source: str) -> bool:
     return source.lower().endswith(SINGLE_FILE_SUFFIXES)
 
 
+def names_a_local_path(value: str) -> bool:
+    """Whether a model setting can only be a path on this machine: a Hugging Face id is "org/name"
+    (a folder of that shape is read first, as diffusers does, but one that is not there is an id)."""
+    return is_single_file(value) or value.startswith(("/", ".", "~")) or value.count("/") > 1 or "\\" in value
+
+
 class ModelSpec(BaseModel, extra="forbid"):
     """One entry of the model registry."""
 
@@ -66,6 +72,15 @@ class ModelSpec(BaseModel, extra="forbid"):
         if not is_single_file(self.source):
             return self.source
         return self.config or DEFAULT_MODEL_SOURCE
+
+    def missing_paths(self) -> dict[str, str]:
+        """This entry's settings that name a file or folder that is not here, by field."""
+        named = {"source": self.source, "config": self.config, "preview_vae": self.preview_vae}
+        return {
+            field: value
+            for field, value in named.items()
+            if value and names_a_local_path(value) and not Path(value).expanduser().exists()
+        }
 
     @property
     def pixel_budget(self) -> int:

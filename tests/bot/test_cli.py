@@ -596,3 +596,15 @@ def test_a_gpu_this_machine_lacks_is_named_before_anything_loads(
     monkeypatch.setenv("GENERATION_DEVICE", "cuda:7")
     assert cli("generate", "--model", str(demo_model), "--accept-license", "a red fox") == 2
     told_plainly(capsys, "GENERATION_DEVICE: cuda:7 is set, but this machine has 1 CUDA GPU (cuda:0)")
+
+
+def test_a_model_that_is_not_where_the_settings_say_is_named_not_blamed_on_the_classifier(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = operator_env / "models" / "mine"
+    monkeypatch.setenv("GENERATION_MODELS", json.dumps({"mine": {"source": str(missing)}}))
+    monkeypatch.setenv("GENERATION_DEFAULT_MODEL", "mine")
+    assert cli("generate", "--accept-license", "a fox") == 2
+    told_plainly(capsys, f"GENERATION_MODELS: mine.source: {missing} does not exist", "Hugging Face id")
+    assert cli("generate", "--model", "models/anime.safetensors", "--accept-license", "a fox") == 2
+    told_plainly(capsys, "--model: models/anime.safetensors does not exist")
