@@ -308,12 +308,27 @@ class RayBackend:
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise BackendError(f"could not reach the Ray cluster at {address!r}: {exc}") from exc
         if self._settings.ray_deploy:
+            self._check_gpus(ray.cluster_resources().get("GPU", 0.0), autoscaled=bool(address))
             log.info("deploying %s with %d replicas", APP_NAME, self._settings.ray_replicas)
             serve.run(build_app(self._settings), name=APP_NAME, route_prefix=None)
         try:
             self._handle = serve.get_app_handle(APP_NAME)
         except Exception as exc:  # Serve raises several types for "no such app"
             raise BackendError(f"the Ray Serve application {APP_NAME!r} is not running: {exc}") from exc
+
+    def _check_gpus(self, available: float, *, autoscaled: bool) -> None:
+        """Serve waits for ever for replicas the cluster cannot place: say so instead. A cluster of
+        our own has what this machine has; one found at an address may grow (an autoscaler)."""
+        replicas, each = self._settings.ray_replicas, self._settings.ray_gpus_per_replica
+        if replicas * each <= available:
+            return
+        problem = (
+            f"the Ray cluster has {available:g} GPUs; {replicas} replicas of {each:g} GPU need {replicas * each:g} "
+            "(GENERATION_RAY_GPUS_PER_REPLICA=0 runs CPU replicas; or set fewer GENERATION_RAY_REPLICAS)"
+        )
+        if not autoscaled:
+            raise BackendError(problem)
+        log.warning("%s; the replicas start once the cluster has them", problem)
 
     async def run(
         self,

@@ -169,3 +169,17 @@ async def test_a_failing_request_fails_alone_and_the_rest_of_the_batch_goes_on(
     failed, fine = await asyncio.gather(run(broken), run(request(31)), return_exceptions=True)
     assert isinstance(failed, BackendError) and "could not load model" in str(failed)
     assert isinstance(fine, list) and len(fine) == 2
+
+
+def test_replicas_the_cluster_has_no_gpus_for_are_refused_rather_than_waited_for(
+    demo_model: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from generation.backends.ray import RayBackend
+
+    settings = settings_for(demo_model).model_copy(update={"ray_gpus_per_replica": 1.0, "ray_replicas": 2})
+    backend = RayBackend(settings)
+    with pytest.raises(BackendError, match="the Ray cluster has 1 GPUs; 2 replicas of 1 GPU need 2"):
+        backend._check_gpus(1.0, autoscaled=False)
+    backend._check_gpus(1.0, autoscaled=True)  # a cluster at an address may grow: a warning
+    assert "the replicas start once the cluster has them" in caplog.text
+    backend._check_gpus(2.0, autoscaled=False)
