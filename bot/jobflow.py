@@ -295,10 +295,10 @@ class JobFlow:
 
         Asking in the job's own channel, where they can read (`readable_channel`; Discord takes
         reactions only from members who can), shows they can see it: it is the only way to know for a
-        thread the bot has not cached. Elsewhere, a private thread's jobs are shown only to those who may manage threads,
-        since the bot does not know the thread's members (discord.py gives a thread its parent's
-        permissions). A refused prompt is its owner's alone (moderators review it through `/mod`), and
-        a job of a channel the bot does not know counts as unreadable.
+        thread the bot has not cached. Elsewhere, a private thread's jobs are shown only to those who
+        may manage threads, since the bot does not know the thread's members (discord.py gives a thread
+        its parent's permissions). A refused prompt is its owner's alone (moderators review it through
+        `/mod`), and a job of a channel the bot does not know counts as unreadable.
         """
         if job.user_id == viewer.id:
             return True

@@ -168,7 +168,8 @@ def prepare_generation(generation: GenerationSettings, *, model: tuple[str, Mode
     if missing:
         raise OperatorError(
             *missing,
-            "(a model is a diffusers folder, a .safetensors or .ckpt file, or a Hugging Face id like org/name)",
+            "(a model is a diffusers folder, a .safetensors or .ckpt file, "
+            "or a Hugging Face id like org/name)",
         )
     prepare_image_folder(generation.image_dir)
     if generation.backend == "inprocess":
@@ -236,5 +237,8 @@ def explain(exc: BaseException, settings: Settings, *, contacts_discord: bool = 
         if isinstance(exc, socket.gaierror):
             return f"GENERATION_METRICS_HOST: cannot resolve {host} ({exc.strerror}); use 127.0.0.1"
         if exc.errno == errno.EACCES:
-            return f"GENERATION_METRICS_PORT: port {port} needs privileges this process lacks; use one above 1023"
+            return (
+                f"GENERATION_METRICS_PORT: port {port} needs privileges this process lacks; "
+                "use one above 1023"
+            )
     return None

@@ -86,7 +86,10 @@ def missing_device(setting: str) -> str | None:
         count = torch.cuda.device_count() if torch.cuda.is_available() else 0
         index = int(setting.partition(":")[2] or 0)
         if count == 0:
-            return f"{setting} is set, but PyTorch finds no CUDA GPU here (no driver, or a CPU build of torch); use auto or cpu"
+            return (
+                f"{setting} is set, but PyTorch finds no CUDA GPU here (no driver, or a CPU build of "
+                "torch); use auto or cpu"
+            )
         if index >= count:
             names = "cuda:0" if count == 1 else f"cuda:0 to cuda:{count - 1}"
             return f"{setting} is set, but this machine has {count} CUDA GPU{'s' * (count > 1)} ({names})"

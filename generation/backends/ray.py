@@ -323,7 +323,8 @@ class RayBackend:
         if replicas * each <= available:
             return
         problem = (
-            f"the Ray cluster has {available:g} GPUs; {replicas} replicas of {each:g} GPU need {replicas * each:g} "
+            f"the Ray cluster has {available:g} GPUs; {replicas} replicas of {each:g} GPU "
+            f"need {replicas * each:g} "
             "(GENERATION_RAY_GPUS_PER_REPLICA=0 runs CPU replicas; or set fewer GENERATION_RAY_REPLICAS)"
         )
         if not autoscaled:

@@ -310,8 +310,7 @@ async def test_user_concurrency_holds_inside_one_batch() -> None:
     assert backend.batches == [[10, 30], [20]]
 
 
-async def test_a_batch_that_fails_for_one_jobs_sake_fails_that_job_alone() -> None:
-    backend = ScriptedBackend(fail_on_seed=20)
+async def three_guilds_in_one_batch(backend: ScriptedBackend) -> list[JobOutcome]:
     outcomes: list[JobOutcome] = []
     scheduler = make_scheduler(backend, outcomes, max_batch=8)
     for job_id in (1, 2, 3):
@@ -319,6 +318,12 @@ async def test_a_batch_that_fails_for_one_jobs_sake_fails_that_job_alone() -> No
     scheduler.start()
     await asyncio.wait_for(scheduler.idle(), 10)
     await scheduler.stop()
+    return outcomes
+
+
+async def test_a_batch_that_fails_for_one_jobs_sake_fails_that_job_alone() -> None:
+    backend = ScriptedBackend(fail_on_seed=20)
+    outcomes = await three_guilds_in_one_batch(backend)
     by_job = {o.job.job_id: o for o in outcomes}
     assert by_job[1].error is None and by_job[3].error is None
     assert by_job[2].error is not None and "breaks the pipeline" in str(by_job[2].error)
@@ -327,12 +332,6 @@ async def test_a_batch_that_fails_for_one_jobs_sake_fails_that_job_alone() -> No
 
 async def test_a_lost_device_fails_the_batch_without_running_each_job_again() -> None:
     backend = ScriptedBackend(fail_on_seed=20, failure=DeviceFailed("illegal memory access"))
-    outcomes: list[JobOutcome] = []
-    scheduler = make_scheduler(backend, outcomes, max_batch=8)
-    for job_id in (1, 2, 3):
-        submit(scheduler, job_id, guild=job_id)
-    scheduler.start()
-    await asyncio.wait_for(scheduler.idle(), 10)
-    await scheduler.stop()
+    outcomes = await three_guilds_in_one_batch(backend)
     assert backend.calls == 1
     assert all(isinstance(outcome.error, DeviceFailed) for outcome in outcomes) and len(outcomes) == 3
