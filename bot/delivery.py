@@ -53,8 +53,9 @@ _DISCORD_FAILURES = (discord.HTTPException, aiohttp.ClientError, OSError)
 _UNKNOWN_MESSAGE = 10008
 _TOO_LARGE = 40005
 # Discord's refusals that no retry changes: unknown channel or guild (deleted, or the bot was removed);
-# missing access or permissions; a member who takes no direct messages; a locked or archived thread.
-_REFUSED_FOR_GOOD = frozenset({10003, 10004, 50001, 50007, 50013, 50083})
+# missing access or permissions; a member who takes no direct messages; a message Discord finds
+# malformed (a limit it enforces, which the same message breaks again); a locked or archived thread.
+_REFUSED_FOR_GOOD = frozenset({10003, 10004, 50001, 50007, 50013, 50035, 50083})
 # How long closing waits for results being uploaded right then.
 CLOSE_GRACE_S = 10.0
 
@@ -364,6 +365,7 @@ class Delivery:
                 log.info("job %s: interaction token ran out; posting to the channel", job.id)
             except discord.HTTPException as exc:
                 if exc.status not in _TOKEN_GONE:
+                    _raise_if_refused_for_good(exc)
                     raise
                 if exc.code == _UNKNOWN_MESSAGE:
                     # Someone deleted the message; the token still makes a new one, and needs no

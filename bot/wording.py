@@ -38,6 +38,10 @@ from moderation.policy import GuildPolicy, NsfwMode
 MESSAGE_LIMIT = 1900
 
 
+# A job's recorded reason shown in its message: room for the rest of the message under MESSAGE_LIMIT.
+_REASON_LIMIT = 300
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` as is if it fits in `limit` characters, else cut to fit with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -198,11 +202,13 @@ def finished_line(job: Job, *, posted: int, total: int, spoilers_shown: bool = T
     """The text above a finished job's images: what happened, and why any image is missing."""
     match job.status:
         case JobStatus.FAILED:
-            return f"Job #{job.id} failed: {_sentence(job.error or 'unknown error')} Please try again."
+            # Records made before failures were worded for members may hold long internals.
+            reason = shorten(job.error or "unknown error", _REASON_LIMIT)
+            return f"Job #{job.id} failed: {_sentence(reason)} Please try again."
         case JobStatus.CANCELLED:
             return f"Job #{job.id} was cancelled."
         case JobStatus.BLOCKED:
-            return f"Job #{job.id} was blocked: {_sentence(job.error or '')}"
+            return f"Job #{job.id} was blocked: {_sentence(shorten(job.error or '', _REASON_LIMIT))}"
     lines = [f"Job #{job.id} is done."]
     withheld = [image for image in job.images if image.action is ImageAction.WITHHOLD]
     if withheld:

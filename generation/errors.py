@@ -98,3 +98,27 @@ class OutOfMemory(BackendError):
 class DeviceFailed(BackendError):
     """The GPU failed in a way that leaves it unusable until its process restarts (an illegal
     memory access, a device-side assert): every later batch on it would fail too."""
+
+
+# Failures whose words were written for the member whose job failed. Any other failure is recorded in
+# a plain sentence, its details (a traceback's text, a path, a device name) left to the log.
+_TOLD_AS_IS = (
+    InvalidParameters,
+    InvalidImage,
+    SourceUnavailable,
+    ImageRejected,
+    ImagesNotStored,
+    JobTimedOut,
+    OutOfMemory,
+)
+
+
+def failure_reason(error: BaseException | None) -> str:
+    """What a failed job's record says of `error`: members read it under their job and in `/history`."""
+    if isinstance(error, _TOLD_AS_IS):
+        return str(error)
+    if isinstance(error, DeviceFailed):
+        return "the GPU failed and the bot must be restarted; its operator can see why in the log"
+    if isinstance(error, ModelUnavailable):
+        return "the model could not be loaded"
+    return "the image generator failed"

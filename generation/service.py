@@ -33,6 +33,7 @@ from generation.errors import (
     ModelUnavailable,
     NotAllowed,
     SourceUnavailable,
+    failure_reason,
 )
 from generation.fairqueue import Caps, FairQueue, GuildKey, Position, QueueEntry
 from generation.imagefiles import ImageFiles, decode_image, png_metadata, preview_sheet
@@ -279,7 +280,8 @@ class GenerationService:
                 self._schedule(job, job.generation_params, self._load_init(job), policy)
                 resumed.append(job.id)
             except (OSError, GenerationError) as exc:
-                await self._finish_failed(job.id, f"could not resume after a restart: {exc}")
+                log.warning("job %s could not resume: %r", job.id, exc)
+                await self._finish_failed(job.id, f"could not resume after a restart: {failure_reason(exc)}")
                 continue
             await self._show_queued(job)
         if resumed:
@@ -865,7 +867,7 @@ class GenerationService:
                 await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
             else:
                 log.warning("job %s failed: %s", job_id, outcome.error)
-                await self._finish_failed(job_id, str(outcome.error))
+                await self._finish_failed(job_id, failure_reason(outcome.error))
             return
         job = await self.store.get(job_id)
         if job.deleted_at is not None:
@@ -877,8 +879,10 @@ class GenerationService:
             await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
             return
         except ImagesNotStored as exc:
-            log.error("job %s: %s (GENERATION_IMAGE_DIR: %s)", job_id, exc.__cause__, self.files.root)
-            await self._finish_failed(job_id, str(exc))
+            log.error(
+                "job %s: %s: %s (GENERATION_IMAGE_DIR: %s)", job_id, exc, exc.__cause__, self.files.root
+            )
+            await self._finish_failed(job_id, failure_reason(exc))
             return
         finished = await self._finish(job_id, JobStatus.DONE, images=records)
         if finished.deleted_at is not None:  # deleted while its images were being saved
@@ -909,7 +913,7 @@ class GenerationService:
                     saved = await asyncio.to_thread(self.files.save_output, job.id, index, image, info)
                 except OSError as exc:
                     # The image folder, not the database: no retry mends a full or read-only disk soon.
-                    raise ImagesNotStored(f"the images could not be stored: {exc.strerror or exc}") from exc
+                    raise ImagesNotStored("the bot could not store the images") from exc
                 path = str(saved)
             if action is not ImageAction.POST:
                 category = "classifier_error" if verdict is None else "unsafe_image"

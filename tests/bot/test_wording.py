@@ -94,6 +94,9 @@ def test_finished_line_for_failures_and_spoilers() -> None:
     assert "failed: Out of memory." in wording.finished_line(failed, posted=0, total=0)
     spoiled = make_job(actions=(ImageAction.SPOILER,))
     assert "spoilers" in wording.finished_line(spoiled, posted=1, total=1)
+    # A long recorded reason (a record from before failures were worded for members) still fits.
+    long_failure = make_job(status=JobStatus.FAILED, actions=(), error="Traceback: " + "x" * 5000)
+    assert len(wording.finished_line(long_failure, posted=0, total=0)) < 400
 
 
 def test_finished_line_says_when_images_are_no_longer_stored() -> None:

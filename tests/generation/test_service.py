@@ -19,10 +19,12 @@ from PIL import Image
 from bot.app import Services, build_services
 from generation.errors import (
     AlreadyOnItsWay,
+    DeviceFailed,
     ImageRejected,
     InvalidImage,
     InvalidParameters,
     NotAllowed,
+    OutOfMemory,
     QueueFull,
     SourceUnavailable,
 )
@@ -923,4 +925,35 @@ async def test_a_job_whose_images_cannot_be_stored_fails_saying_so(
     await accept(services)
     job = await services.generation.wait((await services.generation.submit(request())).job.id)
     assert job.status is JobStatus.FAILED
-    assert job.error == "the images could not be stored: Read-only file system"
+    assert job.error == "the bot could not store the images"  # the disk's own words go to the log
+
+
+@pytest.mark.parametrize(
+    ("raised", "recorded"),
+    [
+        (
+            RuntimeError('Expected all tensors on the same device, cuda:0 and cpu; File "/opt/venv/x.py"'),
+            "the image generator failed",
+        ),
+        (
+            DeviceFailed("CUDA error: an illegal memory access"),
+            "the GPU failed and the bot must be restarted",
+        ),
+        (
+            OutOfMemory("the device ran out of memory for this job"),
+            "the device ran out of memory for this job",
+        ),
+    ],
+)
+async def test_a_failed_job_records_what_its_member_may_read_not_the_internals(
+    services: Services, monkeypatch: pytest.MonkeyPatch, raised: Exception, recorded: str
+) -> None:
+    async def failing(*_args: object, **_kwargs: object) -> list[Image.Image]:
+        raise raised
+
+    monkeypatch.setattr(services.generation.backend, "run", failing)
+    await accept(services)
+    job = await services.generation.wait((await services.generation.submit(request())).job.id)
+    assert job.status is JobStatus.FAILED
+    assert job.error is not None and job.error.startswith(recorded)
+    assert "cuda:0" not in job.error and "/opt/venv" not in job.error
