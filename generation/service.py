@@ -276,6 +276,8 @@ class GenerationService:
                 await self._finish(job.id, JobStatus.CANCELLED, error="deleted")
                 continue
             try:
+                if job.model not in self.settings.models:
+                    raise ModelUnavailable(f"the model {job.model!r} is no longer offered here")
                 policy = await self._policy(job.guild_id)
                 self._schedule(job, job.generation_params, self._load_init(job), policy)
                 resumed.append(job.id)
@@ -603,6 +605,13 @@ class GenerationService:
 
     async def _submit_follow_up(self, source: Job, request: JobRequest) -> Submitted:
         """Submit a rerun, upscale or variation of `source`, whose settings nobody typed just now."""
+        if request.params.model not in self.settings.models:
+            # Removed from the registry since (or made by `imagine-bot generate --model`): a name
+            # outside it would be fetched from the Hub as a model id.
+            raise SourceUnavailable(
+                f"job {source.id}'s model {request.params.model!r} is no longer offered here; "
+                "make a new one with /imagine"
+            )
         try:
             return await self.submit(request)
         except InvalidParameters as exc:

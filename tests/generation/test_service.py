@@ -957,3 +957,19 @@ async def test_a_failed_job_records_what_its_member_may_read_not_the_internals(
     assert job.status is JobStatus.FAILED
     assert job.error is not None and job.error.startswith(recorded)
     assert "cuda:0" not in job.error and "/opt/venv" not in job.error
+
+
+async def test_a_follow_up_of_a_job_whose_model_left_the_registry_is_refused(services: Services) -> None:
+    """A name outside the registry would be fetched from the Hub as a model id, on any member's click."""
+    await accept(services)
+    service = services.generation
+    source = await service.wait((await service.submit(request())).job.id)
+    models = service.settings.models
+    service.settings.models = {"demo-v2": models["demo"]}
+    try:
+        with pytest.raises(SourceUnavailable, match="model 'demo' is no longer offered here"):
+            await service.rerun(source.id, request())
+        with pytest.raises(SourceUnavailable, match="model 'demo' is no longer offered here"):
+            await service.vary(source.id, 0, request())
+    finally:
+        service.settings.models = models
