@@ -112,16 +112,20 @@ def postable_images(job: Job, *, spoilers_shown: bool = True) -> list[JobImage]:
     ]
 
 
-def job_embed(job: Job, license_name: str) -> discord.Embed:
-    """Prompt, seeds, model, steps, sampler, size and license of a job."""
+def job_embed(job: Job, license_name: str, *, spoilers_shown: bool = True) -> discord.Embed:
+    """Prompt, seeds, model, steps, sampler, size and license of a job.
+
+    The seed of an image not shown here is left out too: with the prompt and settings beside it, it
+    would let anyone make that image again."""
     params = job.generation_params
     title = wording.shorten(params.prompt, 250)
     embed = discord.Embed(title=title, colour=EMBED_COLOUR)
     if params.negative_prompt:
         embed.add_field(name="Negative", value=wording.shorten(params.negative_prompt, 1000), inline=False)
-    seeds = ", ".join(str(image.seed) for image in job.images) or ", ".join(
-        str(seed) for seed in params.seeds
-    )
+    shown = (ImageAction.POST, ImageAction.SPOILER) if spoilers_shown else (ImageAction.POST,)
+    seeds = ", ".join(
+        str(image.seed) if image.action in shown else "withheld" for image in job.images
+    ) or ", ".join(str(seed) for seed in params.seeds)
     embed.add_field(name="Seeds" if params.count > 1 else "Seed", value=seeds)
     embed.add_field(name="Model", value=params.model)
     embed.add_field(name="Size", value=f"{params.width}×{params.height}")

@@ -140,7 +140,7 @@ class JobsCog(commands.Cog):
         view = formatting.result_view(found, spoilers_shown=spoilers)
         await interaction.followup.send(
             formatting.result_content(found, posted=len(uploads), spoilers_shown=spoilers),
-            embed=formatting.job_embed(found, service.license_for(found.model).name),
+            embed=formatting.job_embed(found, service.license_for(found.model).name, spoilers_shown=spoilers),
             files=[upload.to_file() for upload in uploads],
             view=view if view is not None else discord.utils.MISSING,
         )

@@ -96,6 +96,15 @@ def test_embed_carries_the_parameters() -> None:
     )
 
 
+def test_the_seeds_of_images_not_shown_are_left_out() -> None:
+    """With the prompt and settings public, a seed would let anyone make a withheld image again."""
+    job = make_job(actions=(ImageAction.POST, ImageAction.WITHHOLD, ImageAction.SPOILER))
+    seeds = {field.name: field.value for field in job_embed(job, "L").fields}["Seeds"]
+    assert seeds == "100, withheld, 102"
+    elsewhere = job_embed(job, "L", spoilers_shown=False)  # /job outside an age-restricted channel
+    assert {field.name: field.value for field in elsewhere.fields}["Seeds"] == "100, withheld, withheld"
+
+
 def test_long_prompts_are_cut_to_discord_limits() -> None:
     embed = job_embed(make_job(prompt="x" * 1400), "L")
     assert embed.title is not None and len(embed.title) <= 256
