@@ -58,6 +58,10 @@ _TOO_LARGE = 40005
 _REFUSED_FOR_GOOD = frozenset({10003, 10004, 50001, 50007, 50013, 50035, 50083})
 # How long closing waits for results being uploaded right then.
 CLOSE_GRACE_S = 10.0
+# Queued lines are brought up to date this often, when the jobs ahead changed; the nearest to the front
+# first, and no more edits than this in a round (Discord allows 50 requests a second in all).
+QUEUE_REFRESH_S = 5.0
+QUEUE_REFRESH_EDITS = 20
 
 
 class _Undeliverable(Exception):
@@ -102,6 +106,9 @@ class _Live:
     # The interaction's message, once an edit has told us its id: a result that has to go to the
     # channel clears the preview left on it.
     message_id: int | None = None
+    # While the job waits: how many jobs its queued line says are ahead of it.
+    shown_ahead: int | None = None
+    running: bool = False
 
 
 class Delivery:
@@ -124,6 +131,7 @@ class Delivery:
         self._posting: set[int] = set()
         # Results being delivered in the background, by job id (a retry may be waiting in there).
         self._delivering: dict[int, asyncio.Task[None]] = {}
+        self._queue_refresh: asyncio.Task[None] | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- what the commands tell us before submitting ----------------------------------------------
@@ -141,17 +149,53 @@ class Delivery:
         live = self._track(job)
         if job.interaction_token is None:
             return
-        text = "\n".join((wording.queued_line(job.id, position, eta_s), *live.notes))
+        await self._show_queued(job.id, live, position, eta_s)
+        if self._queue_refresh is None or self._queue_refresh.done():
+            self._queue_refresh = self._spawn(self._refresh_queued_lines(), name="queue-refresh")
+
+    async def _show_queued(
+        self, job_id: int, live: _Live, position: Position | None, eta_s: float | None
+    ) -> None:
+        assert live.token is not None
+        text = "\n".join((wording.queued_line(job_id, position, eta_s), *live.notes))
         async with live.lock:
+            if live.running or live.finished:
+                return  # started (or ended) meanwhile: its progress or result is shown instead
+            live.shown_ahead = position.ahead if position is not None else None
             try:
-                message = await self._edit_original(job, content=text, view=formatting.pending_view(job.id))
-                await self._learn_reply(job.id, live, message.id)
+                message = await self._edit(
+                    live.token, live.expires_at, content=text, view=formatting.pending_view(job_id)
+                )
+                await self._learn_reply(job_id, live, message.id)
             except (_TokenGone, *_DISCORD_FAILURES) as exc:
                 # The job is stored and queued whatever happens to this message; the result follows.
-                log.info("queued edit of job %s failed: %r", job.id, exc)
+                log.info("queued edit of job %s failed: %r", job_id, exc)
+
+    async def _refresh_queued_lines(self) -> None:
+        """Keep the queued lines true as the queue moves (jobs ahead start, are cancelled or deleted);
+        ends when no job of this process is waiting."""
+        while True:
+            await asyncio.sleep(QUEUE_REFRESH_S)
+            now = self._clock()
+            waiting = {
+                job_id: live
+                for job_id, live in self._live.items()
+                if live.shown_ahead is not None and not live.running and token_usable(live.expires_at, now)
+            }
+            if not waiting:
+                return
+            moved = []
+            for job_id, live in waiting.items():
+                place = self._service.position(job_id)
+                if place is not None and place[0].ahead != live.shown_ahead:
+                    moved.append((place[0].ahead, job_id, live, place))
+            for _ahead, job_id, live, (position, eta_s) in sorted(moved)[:QUEUE_REFRESH_EDITS]:
+                await self._show_queued(job_id, live, position, eta_s)
 
     def job_progress(self, job_id: int, step: int, total: int) -> None:
         live = self._live.get(job_id)
+        if live is not None:
+            live.running = True
         if live is not None and (live.finished or live.token is None):
             return
         if live is not None and live.edit is not None and not live.edit.done():

@@ -392,3 +392,41 @@ async def test_a_running_job_erased_through_another_process_stops_and_shows_it_w
         await bot.services.generation.scheduler.idle()
         assert_no_edit_after(world, inter, cleared)
         assert fake.original_response(inter)["attachments"] == []  # type: ignore[index]
+
+
+async def test_a_queued_line_follows_the_queue_as_it_moves(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice's job holds the GPU; Bob's and Carol's wait. Bob cancels: Carol's message says she is next."""
+    from bot import delivery
+
+    monkeypatch.setattr(delivery, "QUEUE_REFRESH_S", 0.1)
+    world.classifier.hold_after = 0  # Alice's job holds the GPU slot until released
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    bob = fake.add_member(fake.guild, "bob").user
+    carol = fake.add_member(fake.guild, "carol").user
+    async with world.bot() as bot:
+        for member in (bob, carol):
+            await bot.services.licenses.accept(member.id, bot.services.generation.license_for("demo"))
+        alice = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("PATCH", world.original_path(alice))
+        await world.first_job(bot, fake.user.id)
+        queued = []
+        for member in (bob, carol):
+            inter = await fake.send_interaction("imagine", {"prompt": "a boat"}, user=member)
+            await fake.wait_for_request("PATCH", world.original_path(inter))
+            queued.append((inter, await world.first_job(bot, member.id)))
+        (_, bobs), (carols_interaction, _) = queued
+        assert "1 ahead of it" in fake.original_response(carols_interaction)["content"]  # type: ignore[index]
+        mark = fake.mark()
+        await bot.services.generation.cancel(bobs.id, bob.id)
+        moved = await fake.wait_for_request(
+            "PATCH",
+            world.original_path(carols_interaction),
+            predicate=lambda r: "next in line" in str((r.json or {}).get("content")),
+            after=mark,
+        )
+        assert moved.status == 200
+        world.classifier.release.set()
+        await world.final_edit(carols_interaction)
