@@ -324,13 +324,13 @@ def pending_dropped() -> str:
 
 def queue_summary(lines: list[str], depth: int, *, in_guild: bool) -> str:
     where = "this server's queue" if in_guild else "your direct-message queue"
-    mine = "\n".join(lines) if lines else "You have no jobs waiting."
+    mine = "\n".join(lines) if lines else "You have no jobs waiting here."
     noun = "job" if depth == 1 else "jobs"
     return f"{mine}\n{depth} {noun} waiting in {where}."
 
 
 def nothing_to_cancel() -> str:
-    return "You have no queued or running jobs."
+    return "You have no queued or running jobs here."
 
 
 def already_finished(job_id: int, status: str) -> str:

@@ -459,6 +459,19 @@ class JobStore:
         async with self._sessions() as session:
             return await session.scalar(select(Job).where(Job.message_id == message_id).limit(1))
 
+    async def waiting_of(self, user_id: int, guild_id: int | None, *, limit: int = 25) -> list[Job]:
+        """A member's queued and running jobs in one guild (or in direct messages, for None), newest
+        first."""
+        where = Job.guild_id == guild_id if guild_id is not None else Job.guild_id.is_(None)
+        async with self._sessions() as session:
+            rows = await session.scalars(
+                select(Job)
+                .where(Job.user_id == user_id, where, Job.status.in_(_UNFINISHED))
+                .order_by(Job.id.desc())
+                .limit(limit)
+            )
+            return list(rows)
+
     async def history(self, user_id: int, *, guild_id: int | None = None, limit: int = 10) -> list[Job]:
         async with self._sessions() as session:
             query = select(Job).where(Job.user_id == user_id)

@@ -44,11 +44,9 @@ class JobsCog(commands.Cog):
     async def queue(self, interaction: Interaction) -> None:
         await defer(interaction, ephemeral=True, thinking=True)
         service = self.bot.services.generation
-        jobs = await service.store.history(interaction.user.id, limit=25)
+        jobs = await service.store.waiting_of(interaction.user.id, interaction.guild_id)
         lines = []
         for job in jobs:
-            if job.status.finished:
-                continue
             place = service.position(job.id)
             if place is not None:
                 position, eta = place
@@ -74,8 +72,7 @@ class JobsCog(commands.Cog):
         service = self.bot.services.generation
         try:
             if job is None:
-                mine = await service.store.history(interaction.user.id, limit=25)
-                waiting = [entry for entry in mine if not entry.status.finished]
+                waiting = await service.store.waiting_of(interaction.user.id, interaction.guild_id)
                 if not waiting:
                     await interaction.followup.send(wording.nothing_to_cancel())
                     return
@@ -98,11 +95,11 @@ class JobsCog(commands.Cog):
     async def _my_waiting_jobs(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[int]]:
-        jobs = await self.bot.services.generation.store.history(interaction.user.id, limit=25)
+        jobs = await self.bot.services.generation.store.waiting_of(interaction.user.id, interaction.guild_id)
         return [
             app_commands.Choice(name=wording.job_choice(job), value=job.id)
             for job in jobs
-            if not job.status.finished and current in str(job.id)
+            if current in str(job.id)
         ]
 
     @app_commands.command(name="job", description="Show a job again, with its images and buttons")

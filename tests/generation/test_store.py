@@ -312,3 +312,14 @@ async def test_concurrent_writers_from_two_processes_claim_each_post_once(databa
     finally:
         for engine in engines:
             await engine.dispose()
+
+
+async def test_a_members_waiting_jobs_are_those_of_one_server_or_of_direct_messages(store: JobStore) -> None:
+    here = await store.create(new_job(guild_id=7, channel_id=5))
+    elsewhere = await store.create(new_job(guild_id=8, channel_id=6))
+    in_dms = await store.create(new_job(guild_id=None, channel_id=9))
+    done = await store.create(new_job(guild_id=7, channel_id=5))
+    await store.finish(done.id, JobStatus.DONE)
+    assert [job.id for job in await store.waiting_of(42, 7)] == [here.id]
+    assert [job.id for job in await store.waiting_of(42, 8)] == [elsewhere.id]
+    assert [job.id for job in await store.waiting_of(42, None)] == [in_dms.id]
