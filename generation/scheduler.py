@@ -122,6 +122,8 @@ class Scheduler:
         self._stopping = False
         # Seconds per unit of cost, learned from finished batches, for start estimates.
         self._seconds_per_cost = 0.0
+        # The batches holding a GPU slot: when each started and its cost, by task.
+        self._batches_running: dict[asyncio.Task[None], tuple[float, int]] = {}
         # When the last two jobs arrived: jobs arriving together are worth a short wait for each other.
         self._last_arrival = self._previous_arrival = -math.inf
 
@@ -169,8 +171,17 @@ class Scheduler:
         return self.queue.position(job_id)
 
     def estimate_start_s(self, position: Position) -> float:
-        """Seconds until the job may start, from the cost ahead of it and the observed speed."""
-        return position.cost_ahead * self._seconds_per_cost / self._slot_count
+        """Seconds until the job may start, from the cost ahead of it and the observed speed, after
+        the first GPU slot comes free when all are busy."""
+        queued = position.cost_ahead * self._seconds_per_cost / self._slot_count
+        if len(self._batches_running) < self._slot_count:
+            return queued
+        now = time.monotonic()
+        soonest = min(
+            max(0.0, cost * self._seconds_per_cost - (now - started))
+            for started, cost in self._batches_running.values()
+        )
+        return soonest + queued
 
     # -- dispatch side ------------------------------------------------------------------------------
 
@@ -237,7 +248,9 @@ class Scheduler:
                     self._running[entry.job_id] = entry.payload
             task = asyncio.create_task(self._run_entries(entries), name="scheduler-batch")
             self._tasks.add(task)
+            self._batches_running[task] = (time.monotonic(), sum(entry.cost for entry in entries))
             task.add_done_callback(self._tasks.discard)
+            task.add_done_callback(lambda done: self._batches_running.pop(done, None))
 
     async def _run_entries(self, entries: list[QueueEntry]) -> None:
         jobs = [entry.payload for entry in entries if isinstance(entry.payload, ScheduledJob)]

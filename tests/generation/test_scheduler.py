@@ -335,3 +335,21 @@ async def test_a_lost_device_fails_the_batch_without_running_each_job_again() ->
     outcomes = await three_guilds_in_one_batch(backend)
     assert backend.calls == 1
     assert all(isinstance(outcome.error, DeviceFailed) for outcome in outcomes) and len(outcomes) == 3
+
+
+async def test_the_start_estimate_of_the_next_job_counts_the_time_left_on_the_running_one() -> None:
+    backend = ScriptedBackend(delay=0.2, steps=4)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, max_batch=1)
+    scheduler.start()
+    submit(scheduler, 1)  # teaches the scheduler its speed
+    await asyncio.wait_for(scheduler.idle(), 10)
+    started = asyncio.Event()
+    submit(scheduler, 2, progress=lambda _step, _total: started.set())
+    await asyncio.wait_for(started.wait(), 10)
+    submit(scheduler, 3)
+    position = scheduler.position(3)
+    assert position is not None and position.ahead == 0 and position.cost_ahead == 0
+    assert scheduler.estimate_start_s(position) > 0  # job 2 has three of its four steps to go
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
