@@ -10,6 +10,7 @@ import io
 import json
 import uuid
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
 
 from PIL import ExifTags, Image, PngImagePlugin
@@ -167,6 +168,11 @@ class ImageFiles:
     def load(path: str | Path) -> Image.Image:
         with Image.open(path) as image:
             return image.convert("RGB")
+
+    @staticmethod
+    def delete_files(paths: Sequence[str | Path]) -> None:
+        for path in paths:
+            Path(path).unlink(missing_ok=True)
 
     def delete_job(self, job_id: int) -> None:
         folder = self.root / f"{job_id // 1000:04d}" / str(job_id)

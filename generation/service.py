@@ -267,7 +267,7 @@ class GenerationService:
 
     async def _take_over(self) -> list[int]:
         """Queue here the unfinished jobs of this process's guilds that no live process holds."""
-        here = set(self.scheduler.held_job_ids())
+        here = {*self.scheduler.held_job_ids(), *self._recording, *self._record_tasks}
         resumed = []
         for job in await self.store.take_over(self.claim, self._owns_guild):
             if job.id in here:
@@ -715,7 +715,8 @@ class GenerationService:
         # Claims are extended a few times per lapse period, not at every look.
         now = asyncio.get_running_loop().time()
         extend = now - self._claims_extended_at >= self.settings.claim_ttl_s / 3
-        held = list(dict.fromkeys([*self.scheduler.held_job_ids(), *self._record_tasks]))
+        # Jobs whose outcome is being recorded are held too: run, but not finished in the store yet.
+        held = list(dict.fromkeys([*self.scheduler.held_job_ids(), *self._recording, *self._record_tasks]))
         if held:
             renewal = await self.store.renew(self.claim, held, extend=extend)
             await self._withdraw_deleted(renewal.deleted)
@@ -896,6 +897,9 @@ class GenerationService:
         finished = await self._finish(job_id, JobStatus.DONE, images=records)
         if finished.deleted_at is not None:  # deleted while its images were being saved
             await asyncio.to_thread(self.files.delete_job, job_id)
+        elif finished.status is not JobStatus.DONE:
+            # Cancelled through another process meanwhile: no record points to the images saved.
+            await asyncio.to_thread(self.files.delete_files, [r.path for r in records if r.path])
 
     async def _classify_and_save(self, job: Job, images: Sequence[Image.Image]) -> list[ImageRecord]:
         params = job.generation_params
@@ -973,11 +977,16 @@ class GenerationService:
     ) -> Job:
         self._concurrency.pop(job_id, None)
         job = await self.store.finish(job_id, status, images=images, error=error)
-        self.metrics.jobs.labels(status=job.status.value).inc()
-        log.info("job %s %s", job_id, job.status.value)
         for future in self._waiters.pop(job_id, []):
             if not future.done():
                 future.set_result(job)
+        if job.status is not status:
+            # Finished otherwise meanwhile, by whoever wrote that outcome (a /cancel through another
+            # bot process): they count it and show it.
+            log.info("job %s was %s meanwhile", job_id, job.status.value)
+            return job
+        self.metrics.jobs.labels(status=job.status.value).inc()
+        log.info("job %s %s", job_id, job.status.value)
         if self.observer is not None:
             try:
                 await self.observer.job_finished(job)

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import threading
+import time
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
@@ -973,3 +974,69 @@ async def test_a_follow_up_of_a_job_whose_model_left_the_registry_is_refused(ser
             await service.vary(source.id, 0, request())
     finally:
         service.settings.models = models
+
+
+@dataclass
+class SlowClassifier(ScriptedClassifier):
+    """Classifies as the scripted one does, after `delay_s` (a slow CPU, a large batch)."""
+
+    delay_s: float = 0.0
+    started: threading.Event = field(default_factory=threading.Event)
+
+    def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
+        self.started.set()
+        time.sleep(self.delay_s)
+        return super().classify(images)
+
+
+async def test_a_job_whose_images_are_being_classified_is_not_taken_over_and_run_again(
+    demo_model: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    """Run, but not yet finished in the store: its process still holds it, however long that takes."""
+    classifier = SlowClassifier(delay_s=2.0)  # longer than the claim lasts
+    services = await build_services(
+        tiny_settings(demo_model, tmp_path, sqlite_url, store_check_s=0.2, claim_ttl_s=0.75),
+        classifier=classifier,
+    )
+    seen = RecordingObserver()
+    services.generation.observer = seen
+    try:
+        await services.generation.start()
+        await accept(services)
+        job = await services.generation.wait((await services.generation.submit(request())).job.id)
+        await asyncio.sleep(1)  # a few more looks at the store
+        assert [job_id for job_id, _ in seen.queued] == [job.id]  # queued once: not taken over
+        assert classifier.calls == 1 and job.status is JobStatus.DONE
+    finally:
+        await services.close()
+
+
+async def test_a_job_cancelled_through_another_process_while_its_images_are_saved_leaves_no_files(
+    demo_model: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    running_here = SlowClassifier(delay_s=1.0)
+    processes = [
+        await build_services(
+            tiny_settings(demo_model, tmp_path, sqlite_url, store_check_s=1000, claim_ttl_s=3000),
+            classifier=classifier,
+        )
+        for classifier in (running_here, SlowClassifier())
+    ]
+    runner, other = processes
+    observers = [RecordingObserver(), RecordingObserver()]
+    runner.generation.observer, other.generation.observer = observers
+    try:
+        for services in processes:
+            await services.generation.start()
+        await accept(runner)
+        job = (await runner.generation.submit(request())).job
+        assert await asyncio.to_thread(running_here.started.wait, 30)  # run; its images are classified
+        await other.generation.cancel(job.id, USER)
+        await asyncio.wait_for(runner.generation.scheduler.idle(), 30)  # its outcome is recorded
+        assert (await runner.generation.store.get(job.id)).status is JobStatus.CANCELLED
+        assert await asyncio.to_thread(lambda: list((tmp_path / "images").rglob("*.png"))) == []
+        # The process that wrote the outcome shows it; the other says nothing more.
+        assert [len(observer.finished) for observer in observers] == [0, 1]
+    finally:
+        for services in processes:
+            await services.close()
