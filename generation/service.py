@@ -911,7 +911,7 @@ class GenerationService:
         if job.id in self._cancelled_while_recording:
             raise JobCancelled("cancelled while its images were classified")
         license_name = self.license_for(job.model).name
-        records = []
+        records: list[ImageRecord] = []
         # The images hidden (withheld, or spoilered) by the same decision: one audit entry for them all.
         hidden: dict[tuple[AuditAction, str], list[tuple[int, tuple[str, ...]]]] = {}
         for index, (image, verdict, seed) in enumerate(zip(images, verdicts, params.seeds, strict=True)):
@@ -926,6 +926,9 @@ class GenerationService:
                     saved = await asyncio.to_thread(self.files.save_output, job.id, index, image, info)
                 except OSError as exc:
                     # The image folder, not the database: no retry mends a full or read-only disk soon.
+                    # The job fails, and no record will point to the images saved before this one.
+                    saved_before = [record.path for record in records if record.path]
+                    await asyncio.to_thread(self.files.delete_files, saved_before)
                     raise ImagesNotStored("the bot could not store the images") from exc
                 path = str(saved)
             if action is not ImageAction.POST:

@@ -919,13 +919,20 @@ async def test_a_job_whose_images_cannot_be_stored_fails_saying_so(
     at once, rather than being retried for minutes and left running."""
     import errno
 
-    def read_only(*_args: object) -> Path:
-        raise OSError(errno.EROFS, "Read-only file system")
+    files = services.generation.files
+    save_output = files.save_output
 
-    monkeypatch.setattr(services.generation.files, "save_output", read_only)
+    def full_after_one(job_id: int, index: int, *args: Any) -> Path:
+        if index > 0:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return save_output(job_id, index, *args)
+
+    monkeypatch.setattr(files, "save_output", full_after_one)
     await accept(services)
-    job = await services.generation.wait((await services.generation.submit(request())).job.id)
+    job = await services.generation.wait((await services.generation.submit(request(seeds=(1, 2)))).job.id)
     assert job.status is JobStatus.FAILED
+    # The first image, saved before the disk filled up, is not left behind without a record.
+    assert await asyncio.to_thread(lambda: list(files.root.rglob("*.png"))) == []
     assert job.error == "the bot could not store the images"  # the disk's own words go to the log
 
 
