@@ -1,16 +1,17 @@
-"""Discord's platform: threads, forum posts, voice channels' chat, age restriction changes, lost sessions."""
+"""Discord's platform: threads and forum posts, voice channels' chat, age restriction switched off,
+channels and servers that go away, permissions the bot lacks, and lost gateway sessions."""
 
 from __future__ import annotations
 
 import asyncio
 import re
-from typing import Any
 
 import pytest
 from conftest import BotWorld
 from fakediscord import ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest
 
 from bot import delivery
+from bot.client import ImagineBot
 from generation.models import Job, JobStatus
 
 pytestmark = pytest.mark.timeout(120)
@@ -281,7 +282,7 @@ async def test_a_result_for_a_deleted_channel_is_given_up(
         assert (await bot.services.generation.store.get(job.id)).undeliverable_at is not None
 
 
-async def wait_for_jobs(bot: Any, user_id: int, count: int, *, within_s: float = 30) -> list[Job]:
+async def wait_for_jobs(bot: ImagineBot, user_id: int, count: int, *, within_s: float = 30) -> list[Job]:
     """The user's jobs once there are `count` of them, all finished."""
     deadline = asyncio.get_running_loop().time() + within_s
     while True:
