@@ -343,6 +343,7 @@ class Scheduler:
         items = tuple(item for job in jobs for item in job.items)
         calls = [items[start : start + per_call] for start in range(0, len(items), per_call)]
         if len(calls) > 1 and len(jobs) > 1:
+            # A call's previews are handed out by slicing its items per job, which only one job allows.
             raise ValueError("only a lone job is split over several calls")
         deadline = _Deadline(self._job_timeout_s)
         images: list[Image.Image] = []
