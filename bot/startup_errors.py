@@ -155,9 +155,13 @@ def prepare_database(database: DatabaseSettings) -> None:
 
 
 def prepare_generation(generation: GenerationSettings, *, model: tuple[str, ModelSpec] | None = None) -> None:
-    """Check what generation needs of this machine before anything slow loads: the models' files and
-    folders (the registry's, and `model` when a command names one outside it), a folder that takes
-    images, and (generating here rather than on Ray replicas) the device GENERATION_DEVICE names."""
+    """Check what generation needs of this machine before anything slow loads: a folder that takes
+    images and, generating here (Ray replicas load models on their own machines), the models' files
+    and folders (the registry's, and `model` when a command names one outside it) and the device
+    GENERATION_DEVICE names."""
+    prepare_image_folder(generation.image_dir)
+    if generation.backend != "inprocess":
+        return
     missing = [
         f"GENERATION_MODELS: {name}.{field}: {value} does not exist"
         for name, spec in generation.models.items()
@@ -171,12 +175,10 @@ def prepare_generation(generation: GenerationSettings, *, model: tuple[str, Mode
             "(a model is a diffusers folder, a .safetensors or .ckpt file, "
             "or a Hugging Face id like org/name)",
         )
-    prepare_image_folder(generation.image_dir)
-    if generation.backend == "inprocess":
-        from generation.engine import missing_device
+    from generation.engine import missing_device
 
-        if problem := missing_device(generation.device):
-            raise OperatorError(f"GENERATION_DEVICE: {problem}")
+    if problem := missing_device(generation.device):
+        raise OperatorError(f"GENERATION_DEVICE: {problem}")
 
 
 def prepare_image_folder(folder: Path) -> None:
