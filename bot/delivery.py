@@ -21,6 +21,7 @@ import aiohttp
 import discord
 
 from bot import formatting, wording
+from bot.permissions import age_restricted
 from bot.progress import ProgressThrottle
 from generation.errors import JobNotFound
 from generation.fairqueue import Position
@@ -300,8 +301,7 @@ class Delivery:
         channel = (
             guild.get_channel_or_thread(job.channel_id) if guild is not None and job.channel_id else None
         )
-        is_nsfw = getattr(channel, "is_nsfw", None)
-        return bool(is_nsfw()) if callable(is_nsfw) else None
+        return age_restricted(channel)
 
     async def job_handed_over(self, job_id: int) -> None:
         # The process that finished or took it over edits the same interaction message from now on.

@@ -24,7 +24,7 @@ from bot.delivery import INTERACTION_TOKEN_LIFETIME, Delivery
 from bot.errors import BadButton, BotError, NotModerator
 from bot.interactions import defer
 from bot.options import ImagineOptions, build_params
-from bot.permissions import check_channel, check_dm, is_moderator
+from bot.permissions import age_restricted, check_channel, check_dm, is_moderator
 from bot.settings import BotSettings
 from generation.errors import GenerationError, JobNotFound
 from generation.models import Job, JobStatus
@@ -62,10 +62,10 @@ class Where:
 
 def where_of(channel: object, *, guild_id: int | None, channel_id: int | None) -> Where:
     """Read the channel's age-restricted flag (threads inherit their parent's)."""
-    is_nsfw = getattr(channel, "is_nsfw", None)
-    age_restricted = bool(is_nsfw()) if callable(is_nsfw) else False
     parent_id = getattr(channel, "parent_id", None)
-    return Where(guild_id, channel_id, parent_id if isinstance(parent_id, int) else None, age_restricted)
+    return Where(
+        guild_id, channel_id, parent_id if isinstance(parent_id, int) else None, bool(age_restricted(channel))
+    )
 
 
 def readable_channel(interaction: Interaction) -> int | None:

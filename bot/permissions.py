@@ -21,6 +21,13 @@ def is_moderator(*, manage_guild: bool, role_ids: Collection[int], policy: Guild
     return policy.moderator_role_id is not None and policy.moderator_role_id in role_ids
 
 
+def age_restricted(channel: object) -> bool | None:
+    """A channel's age-restricted flag (a thread's is its parent's, as discord.py reads it); None when
+    there is no channel, or its kind has no such flag."""
+    is_nsfw = getattr(channel, "is_nsfw", None)
+    return bool(is_nsfw()) if callable(is_nsfw) else None
+
+
 def check_channel(policy: GuildPolicy, channel_id: int | None, parent_id: int | None = None) -> None:
     """Raise NotHere when the policy limits generation to other channels (a thread counts as its parent)."""
     allowed = policy.allowed_channel_ids
