@@ -267,7 +267,7 @@ class GenerationService:
 
     async def _take_over(self) -> list[int]:
         """Queue here the unfinished jobs of this process's guilds that no live process holds."""
-        here = {*self.scheduler.held_job_ids(), *self._recording, *self._record_tasks}
+        here = set(self._held_here())
         resumed = []
         for job in await self.store.take_over(self.claim, self._owns_guild):
             if job.id in here:
@@ -289,6 +289,11 @@ class GenerationService:
         if resumed:
             log.info("resumed %d jobs left by a bot process that stopped: %s", len(resumed), resumed)
         return resumed
+
+    def _held_here(self) -> list[int]:
+        """The jobs this process holds: queued or running, and those run whose outcome is being
+        recorded (not finished in the store yet)."""
+        return list(dict.fromkeys([*self.scheduler.held_job_ids(), *self._recording, *self._record_tasks]))
 
     def _load_init(self, job: Job) -> Image.Image | None:
         if not job.kind.uses_init_image:
@@ -665,11 +670,7 @@ class GenerationService:
         """Cancel the guild's jobs queued here: the bot was removed from it, so they could never be
         shown, and they would hold the GPU ahead of other guilds. Running ones finish; Discord's refusal
         of their results is final (see bot/delivery.py)."""
-        dropped = [
-            entry.job_id
-            for entry in self.scheduler.queue
-            if entry.guild == guild_id and self.scheduler.cancel(entry.job_id)
-        ]
+        dropped = self.withdraw([entry.job_id for entry in self.scheduler.queue if entry.guild == guild_id])
         for job_id in dropped:
             await self._finish(job_id, JobStatus.CANCELLED, error="the bot was removed from the server")
         return dropped
@@ -715,8 +716,7 @@ class GenerationService:
         # Claims are extended a few times per lapse period, not at every look.
         now = asyncio.get_running_loop().time()
         extend = now - self._claims_extended_at >= self.settings.claim_ttl_s / 3
-        # Jobs whose outcome is being recorded are held too: run, but not finished in the store yet.
-        held = list(dict.fromkeys([*self.scheduler.held_job_ids(), *self._recording, *self._record_tasks]))
+        held = self._held_here()
         if held:
             renewal = await self.store.renew(self.claim, held, extend=extend)
             await self._withdraw_deleted(renewal.deleted)
