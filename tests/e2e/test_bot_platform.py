@@ -8,7 +8,7 @@ import re
 
 import pytest
 from conftest import BotWorld
-from fakediscord import ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest
+from fakediscord import Channel, ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest
 
 from bot import delivery
 from bot.client import ImagineBot
@@ -27,6 +27,18 @@ async def set_age_restricted_policy(world: BotWorld) -> None:
         "policy set", {"key": "nsfw_mode", "value": "age_restricted"}, user=fake.owner
     )
     await world.ephemeral_answer(setting)
+
+
+async def held_job(
+    world: BotWorld, bot: ImagineBot, prompt: str, channel: Channel | None = None
+) -> tuple[InteractionRecord, Job]:
+    """A job of the test's member, queued and shown as such; with `world.classifier.hold_after = 0`,
+    its result waits for `world.classifier.release`."""
+    fake = world.fake
+    assert fake.user is not None
+    inter = await fake.send_interaction("imagine", {"prompt": prompt}, channel=channel)
+    await fake.wait_for_request("PATCH", world.original_path(inter))
+    return inter, await world.first_job(bot, fake.user.id)
 
 
 async def test_flagged_images_in_a_thread_of_an_age_restricted_channel_are_spoilered(world: BotWorld) -> None:
@@ -66,11 +78,7 @@ async def test_a_channel_no_longer_age_restricted_gets_no_spoilered_flagged_imag
     assert fake.nsfw_channel is not None and fake.user is not None
     async with world.bot() as bot:
         await set_age_restricted_policy(world)
-        inter = await fake.send_interaction(
-            "imagine", {"prompt": "a quiet harbour"}, channel=fake.nsfw_channel
-        )
-        await fake.wait_for_request("PATCH", world.original_path(inter))
-        await world.first_job(bot, fake.user.id)
+        inter, _job = await held_job(world, bot, "a quiet harbour", fake.nsfw_channel)
         fake.update_channel(fake.nsfw_channel, nsfw=False)
         await fake.flush()
         await asyncio.sleep(0.3)
@@ -123,9 +131,7 @@ async def test_a_result_past_its_token_goes_into_the_thread(world: BotWorld) -> 
     assert fake.channel is not None and fake.user is not None
     thread = fake.add_thread(fake.channel, "kites")
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "a kite"}, channel=thread)
-        await fake.wait_for_request("PATCH", world.original_path(inter))
-        job = await world.first_job(bot, fake.user.id)
+        inter, job = await held_job(world, bot, "a kite", thread)
         fake.expire_interaction(inter)
         world.classifier.release.set()
         request = await fake.wait_for_request("POST", rf"/channels/{thread.id}/messages$", timeout=30)
@@ -239,9 +245,7 @@ async def test_a_result_the_bot_may_not_post_past_its_token_is_given_up_and_its_
         overwrites=[Overwrite(id=fake.bot_role(fake.guild).id, type=0, deny=Permissions.SEND_MESSAGES)],
     )
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
-        await fake.wait_for_request("PATCH", world.original_path(inter))
-        job = await world.first_job(bot, fake.user.id)
+        inter, job = await held_job(world, bot, "a lighthouse")
         fake.expire_interaction(inter)  # the queue took longer than 15 minutes
         mark = fake.mark()
         world.classifier.release.set()
@@ -269,9 +273,7 @@ async def test_a_result_for_a_deleted_channel_is_given_up(
     assert fake.guild is not None and fake.user is not None
     doomed = fake.add_channel(fake.guild, "doomed")
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"}, channel=doomed)
-        await fake.wait_for_request("PATCH", world.original_path(inter))
-        job = await world.first_job(bot, fake.user.id)
+        _inter, job = await held_job(world, bot, "a lighthouse", doomed)
         fake.delete_channel(doomed)
         mark = fake.mark()
         world.classifier.release.set()
