@@ -20,10 +20,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
+from sqlalchemy import inspect
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from moderation.database import make_engine
+import generation.models  # noqa: F401  (registers the tables on Base.metadata)
+import moderation.models  # noqa: F401
+from moderation.database import Base, make_engine
 
 HERE = Path(__file__).resolve().parent
 
@@ -82,12 +85,21 @@ def upgrade(url: str, revision: str = "head") -> None:
 def check(url: str) -> tuple[str, ...]:
     """Connect to the database at `url` and return the revisions stamped in it (none when it is new).
 
-    Raises `DatabaseProblem` when the URL is wrong, the database cannot be reached or opened, or it is
-    at a revision this version of the bot does not know.
+    Raises `DatabaseProblem` when the URL is wrong, the database cannot be reached or opened, it is
+    at a revision this version of the bot does not know, or it holds tables of our names that no
+    migration of ours made.
     """
     parsed = check_url(url)
     with _quiet_alembic():
-        current = asyncio.run(_stamped_revisions(parsed, url))
+        current, unrecorded = asyncio.run(_stamped_revisions(parsed, url))
+    if unrecorded:
+        # Migrating would fail on the first CREATE TABLE with a page of SQL; and such tables, made
+        # some other way, may not be ours at all.
+        raise DatabaseProblem(
+            f"the database at {describe(parsed)} already has tables named {', '.join(unrecorded)} but no "
+            "record of imagine-bot's migrations (no alembic_version table), so they were made some "
+            "other way: point DATABASE_URL at a new, empty database, or drop those tables"
+        )
     script = ScriptDirectory.from_config(alembic_config(url))
     known = {script_revision.revision for script_revision in script.walk_revisions()}
     for head in current:
@@ -142,7 +154,9 @@ def describe(url: URL) -> str:
     return f"{url.host or 'localhost'}:{url.port or 5432}"
 
 
-async def _stamped_revisions(parsed: URL, url: str) -> tuple[str, ...]:
+async def _stamped_revisions(parsed: URL, url: str) -> tuple[tuple[str, ...], list[str]]:
+    """The revisions stamped in the database, and, when there are none, the tables it already has
+    under our tables' names (read on one connection: a migration commits the two together)."""
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:
@@ -157,8 +171,11 @@ async def _stamped_revisions(parsed: URL, url: str) -> tuple[str, ...]:
         await engine.dispose()
 
 
-def _stamped_heads(connection: Connection) -> tuple[str, ...]:
-    return tuple(MigrationContext.configure(connection).get_current_heads())
+def _stamped_heads(connection: Connection) -> tuple[tuple[str, ...], list[str]]:
+    heads = tuple(MigrationContext.configure(connection).get_current_heads())
+    if heads:
+        return heads, []
+    return heads, sorted(set(inspect(connection).get_table_names()) & set(Base.metadata.tables))
 
 
 def _unreachable(url: URL, reason: str) -> str:

@@ -8,7 +8,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import event, inspect
+from sqlalchemy import event, inspect, text
 from sqlalchemy.engine import Connection, Engine
 
 import generation.models  # noqa: F401
@@ -110,3 +110,33 @@ def test_processes_starting_together_each_find_the_database_migrated(database_ur
             process.communicate()
     script = ScriptDirectory.from_config(migrations.alembic_config(database_url))
     assert migrations.check(database_url) == (script.get_current_head(),)
+
+
+def test_tables_of_our_names_without_a_migration_record_are_refused_in_one_line(database_url: str) -> None:
+    """A database made some other way (another program's `job` table, or tables created without
+    `imagine-bot migrate`) is named as such, instead of failing on the first CREATE TABLE."""
+
+    async def make_foreign_table() -> None:
+        engine = make_engine(database_url)
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE job (id INTEGER PRIMARY KEY, title TEXT)"))
+            await connection.execute(text("CREATE TABLE invoice (id INTEGER PRIMARY KEY)"))
+        await engine.dispose()
+
+    asyncio.run(make_foreign_table())
+    with pytest.raises(migrations.DatabaseProblem, match=r"tables named job but no record") as refused:
+        migrations.upgrade(database_url)
+    assert "new, empty database" in str(refused.value)
+    assert asyncio.run(_tables(database_url)) == {"job", "invoice"}  # nothing was touched
+
+
+def test_a_database_shared_with_tables_of_other_names_is_migrated(database_url: str) -> None:
+    async def make_other_table() -> None:
+        engine = make_engine(database_url)
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE invoice (id INTEGER PRIMARY KEY)"))
+        await engine.dispose()
+
+    asyncio.run(make_other_table())
+    migrations.upgrade(database_url)
+    assert asyncio.run(_tables(database_url)) == set(Base.metadata.tables) | {"invoice"}
