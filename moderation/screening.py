@@ -133,8 +133,24 @@ ALLOWED = Verdict(allowed=True)
 _NO_HITS = Hits()
 
 
+@dataclass(frozen=True, slots=True)
+class _TermForms:
+    """A policy's banned terms in the forms they are matched in."""
+
+    forms: dict[str, str]
+    """Each term's word sequences, spaced and glued, mapped to the term as listed."""
+    first_words: frozenset[str]
+    """The first words of the forms with several words."""
+    run_pattern: re.Pattern[str] | None
+    """The glued forms, searched inside runs of spaced letters."""
+
+
+# Runs are searched by substring, where a term of one or two letters would be found in any run.
+_RUN_TERM_MIN = 3
+
+
 @lru_cache(maxsize=1024)
-def _banned_term_forms(terms: tuple[str, ...]) -> tuple[dict[str, str], frozenset[str]]:
+def _banned_term_forms(terms: tuple[str, ...]) -> _TermForms:
     # A banned term matches in the same normalised forms as the built-in lists: "k1tty" bans "kitty".
     forms: dict[str, str] = {}
     for term in terms:
@@ -145,7 +161,14 @@ def _banned_term_forms(terms: tuple[str, ...]) -> tuple[dict[str, str], frozense
             if seq:
                 forms.setdefault(" ".join(seq), term)
                 forms.setdefault("".join(seq), term)  # "hot dog" bans "hotdog" too
-    return forms, frozenset(form.split(" ", 1)[0] for form in forms if " " in form)
+    # A run of spaced letters loses its word edges: "a c l o w n" is the run "aclown", as the article
+    # is a single letter too. Runs are searched for the terms inside them, like the built-in lists'.
+    glued = sorted((f for f in forms if " " not in f and len(f) >= _RUN_TERM_MIN), key=len, reverse=True)
+    return _TermForms(
+        forms=forms,
+        first_words=frozenset(form.split(" ", 1)[0] for form in forms if " " in form),
+        run_pattern=re.compile("|".join(map(re.escape, glued))) if glued else None,
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -230,12 +253,18 @@ class PromptScreener:
         self, prompt: str, negative: str, policy: GuildPolicy, pos: Hits, neg: Hits
     ) -> Verdict | None:
         if policy.banned_terms:
-            forms, first_words = _banned_term_forms(tuple(policy.banned_terms))
+            banned = _banned_term_forms(tuple(policy.banned_terms))
             for text in (prompt, negative):
                 if not text:
                     continue
-                for gram in analyze(text).grams(MAX_TERM_WORDS, first_words) & forms.keys():
-                    return _banned_term_verdict(forms[gram])
+                views = analyze(text)
+                for gram in views.grams(MAX_TERM_WORDS, banned.first_words) & banned.forms.keys():
+                    return _banned_term_verdict(banned.forms[gram])
+                if banned.run_pattern is not None:
+                    for run in views.runs:
+                        found = banned.run_pattern.search(run)
+                        if found:
+                            return _banned_term_verdict(banned.forms[found.group(0)])
             native_pattern, native_forms = _native_term_pattern(tuple(policy.banned_terms))
             if native_pattern is not None:
                 for text in (prompt, negative):

@@ -343,6 +343,15 @@ def test_banned_terms_match_through_normalisation_and_word_boundaries(screener: 
     assert screener.screen("a circus", "clown", policy).rule_id == "policy.banned_term"
 
 
+def test_banned_terms_spelled_out_after_a_one_letter_word_are_matched(screener: PromptScreener) -> None:
+    # "a" and "i" are single letters too, so the spaced letters run on from them: "aclown", "ahotdog".
+    policy = GuildPolicy(banned_terms=["clown", "hot dog"])
+    for prompt in ("a c l o w n at a party", "i drew a c l 0 w n", "a h o t d o g stand"):
+        assert screener.screen(prompt, "", policy).rule_id == "policy.banned_term", prompt
+    assert screener.screen("a circus", "a c l o w n", policy).rule_id == "policy.banned_term"
+    assert screener.screen("a b c blocks, a clownfish, a hot day", "", policy).allowed
+
+
 def test_banned_patterns_are_matched_with_re2(screener: PromptScreener) -> None:
     policy = GuildPolicy(banned_patterns=[r"\bsp[i1]ders?\b", "(a+)+$"])
     assert screener.screen("a giant SPIDER", "", policy).rule_id == "policy.banned_pattern"
