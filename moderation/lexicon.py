@@ -172,7 +172,9 @@ _SEXUAL_ELSEWHERE = """
 desnuda desnudas desnudo desnudos desnudez sexo tetas pezones pene follando nue nues nudite sexe seins
 erotique pornographique deshabillee deshabille nackt nackte nackter nacktes nackten nacktbild nacktbilder
 nacktfoto nacktfotos erotisch bruste nua nuas seios transando nuda tette sesso naakt ciplak telanjang bugil
-|sin ropa|tout nu|toute nue|oben ohne|sem roupa|senza vestiti
+unbekleidet unbekleidete unbekleideter unbekleidetes unbekleideten entkleidet entkleidete
+|sin ropa|tout nu|toute nue|oben ohne|sem roupa|senza vestiti|ohne kleidung|ohne kleider|sans vetements
+|sans vetement|sans habits
 """
 _MINOR_ELSEWHERE = """
 ninas ninos colegiala colegialas adolescente adolescentes infantil preadolescente chiquilla chiquillas
@@ -182,14 +184,17 @@ grundschuler grundschulerin crianca criancas garotinha garotinhas garotinho garo
 bambina bambine bambino bambini ragazzina ragazzine ragazzino ragazzini minorenne minorenni dziecko dzieci
 cocuk cocuklar kinderen
 |menor de edad|menores de edad|petite fille|petites filles|petit garcon|petits garcons|kleines madchen
-|kleine madchen|junges madchen|menor de idade|menores de idade
+|kleine madchen|junges madchen|menor de idade|menores de idade|kleiner junge|kleinen jungen
+|kleine jungen|kleiner bub|kleine buben
 """
 _CSAM_ELSEWHERE = """
 kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie pedopornografia
 |porno infantil|pornografia infantil|pornographie infantile|nina desnuda|ninas desnudas|nino desnudo
 |ninos desnudos|enfant nu|enfant nue|enfants nus|garcon nu|fillette nue|nacktes kind|nackte kinder
 |kind nackt|kinder nackt|nackten kinder|nacktes madchen|nackte madchen|madchen nackt|nackter junge
-|menina nua|meninas nuas|menino nu|meninos nus|crianca nua|bambina nuda|bambino nudo
+|menina nua|meninas nuas|menino nu|meninos nus|crianca nua|bambina nuda|bambino nudo|junge nackt
+|nackte jungen|jungen nackt|kind unbekleidet|unbekleidetes kind|kinder unbekleidet|unbekleidete kinder
+|kind ohne kleidung|kinder ohne kleidung
 """
 
 # Ordinary words and phrases in those scripts that contain a listed term: noodles (ヌードル), kimbap with
@@ -223,7 +228,8 @@ _FOREIGN: dict[Term, str] = {
 школьник школьники подросток подростки несовершеннолетняя несовершеннолетний несовершеннолетние лоли
 niña niñas niño niños niñita niñitas bebé bebés bébé bébés
 子供 子ども こども 児童 幼女 少女 少年 女児 男児 小学生 中学生 幼児 幼稚園 赤ちゃん ロリ ショタ 女子高生 女子中学生
-女子小学生 儿童 兒童 孩子 小孩 萝莉 蘿莉 正太 未成年 初中生 婴儿 小女孩 小男孩 女童 男童
+女子小学生 男の子 幼い女の子 小さな女の子 小さい女の子
+儿童 兒童 孩子 小孩 萝莉 蘿莉 正太 未成年 初中生 婴儿 小女孩 小男孩 女童 男童 男孩
 아동 어린이 소녀 소년 초등학생 중학생 로리 미성년
 """,
     Term.CSAM: """
@@ -296,6 +302,9 @@ _AGE_AFTER_PERSON = re.compile(
 # Ages in scripts that are not folded: "12歳", "12岁", "12살", "12 лет"; matched on the native view.
 _AGE_NATIVE = re.compile(r"(?<!\d)(\d{1,2}) ?(?:歳|才|岁|살|세|(?:лет|года|год)(?![а-яё]))")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]")
+# "裸" alone is "naked" ("子供の裸", "少女、裸"); before another kanji or katakana it begins a word of its
+# own: 裸足 (barefoot), 裸眼 (the naked eye), 裸電球 (a bare bulb), 裸麦 (naked barley).
+_NAKED_ALONE = re.compile(r"裸(?![\u3400-\u9fff\uf900-\ufaff\u30a0-\u30ff])")
 _UNICODE_WORD = re.compile(r"[^\W_]+")
 
 _GROUPS = (
@@ -541,6 +550,8 @@ class Lexicon:
                     continue
                 for term_class in self._unspaced[found]:
                     hits.terms[term_class].add(found)
+            if _NAKED_ALONE.search(text):
+                hits.terms[Term.SEXUAL].add("裸")
         hits.ages.extend(int(m.group(1)) for m in _AGE_NATIVE.finditer(views.native))
 
     def misspelt_people(self, text: str) -> set[str]:

@@ -416,6 +416,17 @@ MINOR_SEXUAL_ELSEWHERE = [
     "儿童色情",
     "裸体 12岁",
     "아동 누드",
+    # "裸" on its own, boys, and German and French words for being without clothes.
+    "子供の裸",
+    "少女、裸",
+    "裸の男の子",
+    "男の子 ヌード",
+    "nude 男孩",
+    "nackter kleiner Junge",
+    "Junge nackt",
+    "unbekleidetes Kind",
+    "ein Kind ohne Kleidung",
+    "un petit garçon sans vêtements",
 ]
 
 # Spellings, separators, look-alike letters and ages that got through.
@@ -517,6 +528,9 @@ BENIGN_ELSEWHERE = [
     "12歳の少年、サッカー",
     "カロリー計算をする子供",  # "ロリ" inside "カロリー" (calorie)
     "裸足の子供が浜辺を走る",  # barefoot
+    "裸眼で星を見る少年",  # with the naked eye
+    "裸電球の下の男の子",  # under a bare bulb
+    "ein kleiner Junge mit einem Drachen",
     "一个小女孩在读书",
     "子供がヌードルを食べる",  # noodles
     "아이들이 누드김밥을 먹는다",  # kimbap with the rice outside
