@@ -56,6 +56,9 @@ _TRANSLATE: dict[int, str] = {
     **_letter_blocks(),
     # Apostrophes are dropped so that "cat's" is one token and "s" never stands alone.
     **{ord(c): "" for c in "'’ʼ`´"},
+    # Dashes that NFKC keeps (hyphen, non-breaking hyphen, figure, en and em dashes, bar, minus) read as
+    # "-": word processors put them in phone numbers ("415–555–0134"), and they split words ("nu–de").
+    **{ord(c): "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"},
 }
 # The lunate sigma looks like a "c", but NFKC turns it into "σ", which looks like an "o": fold it first.
 _BEFORE_NFKC: dict[int, str] = {ord("ϲ"): "c", ord("Ϲ"): "c"}

@@ -111,6 +111,10 @@ PII = [
     ("123 Main Street at night", "floor.pii.address"),
     ("SSN 123-45-6789", "floor.pii.national_id"),
     ("credit card 4111 1111 1111 1111", "floor.pii.credit_card"),
+    # Typographic dashes, as word processors write them or as typed to slip past "-".
+    ("a poster with 415\u2010555\u20100134", "floor.pii.phone"),
+    ("a sign saying 415\u2014555\u20140134", "floor.pii.phone"),
+    ("SSN 123\u201345\u20136789", "floor.pii.national_id"),
 ]
 
 LICENSE = [
