@@ -118,9 +118,12 @@ def job_embed(job: Job, license_name: str, *, spoilers_shown: bool = True) -> di
     The seed of an image not shown here is left out too: with the prompt and settings beside it, it
     would let anyone make that image again."""
     params = job.generation_params
-    title = wording.shorten(params.prompt, 250)
+    # A refused prompt is its owner's alone; a job blocked while it waited in the queue (a moderator
+    # banned a term meanwhile) still ends in the channel's message, without its prompt.
+    refused = job.status is JobStatus.BLOCKED
+    title = None if refused else wording.shorten(params.prompt, 250)
     embed = discord.Embed(title=title, colour=EMBED_COLOUR)
-    if params.negative_prompt:
+    if params.negative_prompt and not refused:
         embed.add_field(name="Negative", value=wording.shorten(params.negative_prompt, 1000), inline=False)
     shown = (ImageAction.POST, ImageAction.SPOILER) if spoilers_shown else (ImageAction.POST,)
     seeds = ", ".join(

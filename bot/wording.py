@@ -567,6 +567,14 @@ def log_channel_unusable(channel_id: int) -> str:
     )
 
 
+def queued_jobs_stopped(count: int) -> str:
+    """Appended to the answer of a change that stopped jobs waiting in the queue ("" when none)."""
+    if not count:
+        return ""
+    jobs = "job waiting in the queue was" if count == 1 else "jobs waiting in the queue were"
+    return f"\n{count} {jobs} stopped by this change."
+
+
 def terms_change(verb: str, kind: str, changed: list[str], unchanged: list[str]) -> str:
     """The answer to `/policy terms add|remove`: what really changed, and what was already so."""
     if changed:

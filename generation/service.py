@@ -675,6 +675,43 @@ class GenerationService:
             await self._finish(job_id, JobStatus.CANCELLED, error="the bot was removed from the server")
         return dropped
 
+    async def recheck_queued(self, guild_id: int) -> list[int]:
+        """Screen the guild's jobs waiting in this process's queue again, under its policy and bans as
+        they are now: those refused now leave the queue, blocked (or cancelled, when their member is
+        banned), as they would be refused if asked for now.
+
+        Moderators who ban a term or a member expect it to hold from then on, not only for requests
+        that come after: the jobs already waiting would still be made and posted. Running jobs finish
+        (their images are classified under the policy as it is then). Returns the jobs taken out.
+        """
+        policy = await self._policy(guild_id)
+        stopped: list[int] = []
+        for entry in [entry for entry in self.scheduler.queue if entry.guild == guild_id]:
+            job = await self.store.get(entry.job_id)
+            params = job.generation_params
+            if await self.bans.active_ban(guild_id, job.user_id) is not None:
+                # Cancelled, not blocked: the result message is public, and a ban is told to its member
+                # alone, at their next request.
+                if self.withdraw([job.id]):
+                    await self._finish(job.id, JobStatus.CANCELLED, error="cancelled")
+                    stopped.append(job.id)
+                continue
+            verdict = await asyncio.to_thread(
+                self.gate.check_prompt, params.prompt, params.negative_prompt, policy
+            )
+            # Taken out first: a job the scheduler started meanwhile runs, and is not recorded as blocked.
+            if verdict.allowed or not self.withdraw([job.id]):
+                continue
+            self.metrics.moderation_blocks.labels(stage="prompt", category=verdict.category or "").inc()
+            await self.audit.record_blocked_prompt(
+                guild_id, job.user_id, params.prompt, params.negative_prompt, verdict, job_id=job.id
+            )
+            await self._finish(job.id, JobStatus.BLOCKED, error=verdict.reason or "blocked")
+            stopped.append(job.id)
+        if stopped:
+            log.info("guild %s: %d queued jobs stopped after a moderation change", guild_id, len(stopped))
+        return stopped
+
     async def _watch_store(self) -> None:
         away_since: float | None = None  # when the database stopped answering (loop time)
         loop = asyncio.get_running_loop()

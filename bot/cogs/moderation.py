@@ -3,7 +3,8 @@
 Who is a moderator is decided here, by the bot (Manage Server, or the policy's moderator role), not
 only by Discord's `default_member_permissions`: server admins can change those in their settings, and
 the moderator role would not work with them set. Every change is audited by the stores and echoed to
-the policy's log channel when one is set.
+the policy's log channel when one is set. A change that refuses more (a banned term, a stricter setting,
+a banned member) holds for the jobs already waiting in the queue too, not only for later requests.
 """
 
 from __future__ import annotations
@@ -83,6 +84,11 @@ class ModerationCog(commands.Cog):
         """Tell the log channel; returns "" or a note for the moderator (see `ModerationLogChannel.echo`)."""
         return await self.bot.modlog.echo(before, after, wording.policy_changed(actor_id, what))
 
+    async def _recheck_queued(self, guild_id: int) -> str:
+        """Screen the jobs waiting in the queue under the change just made; returns a note or ""."""
+        stopped = await self.bot.services.generation.recheck_queued(guild_id)
+        return wording.queued_jobs_stopped(len(stopped))
+
     # -- /policy ----------------------------------------------------------------------------------
 
     @policy.command(name="show", description="Show this server's policy")
@@ -113,7 +119,8 @@ class ModerationCog(commands.Cog):
             _check_ids_belong_here(interaction.guild, name, before.with_setting(name, value))
             after = await self.bot.services.policies.set(guild_id, name, value, actor_id=interaction.user.id)
             what = wording.setting_changed(name, value)
-            return what + await self._echo(before, after, interaction.user.id, what)
+            echoed = await self._echo(before, after, interaction.user.id, what)
+            return what + await self._recheck_queued(guild_id) + echoed
 
         await self._moderated(interaction, change)
 
@@ -127,7 +134,8 @@ class ModerationCog(commands.Cog):
         async def reset(guild_id: int, before: GuildPolicy) -> str:
             after = await self.bot.services.policies.reset(guild_id, actor_id=interaction.user.id)
             what = wording.policy_reset()
-            return what + await self._echo(before, after, interaction.user.id, what)
+            echoed = await self._echo(before, after, interaction.user.id, what)
+            return what + await self._recheck_queued(guild_id) + echoed
 
         await self._moderated(interaction, reset)
 
@@ -166,7 +174,9 @@ class ModerationCog(commands.Cog):
             if not changed:
                 return reply
             log_line = wording.terms_changed_log(verb, kind, len(changed))
-            return reply + await self._echo(before, after, interaction.user.id, log_line)
+            echoed = await self._echo(before, after, interaction.user.id, log_line)
+            # A removal only lets more through: nothing waiting can be refused by it.
+            return reply + (await self._recheck_queued(guild_id) if adding else "") + echoed
 
         await self._moderated(interaction, change)
 
@@ -210,7 +220,8 @@ class ModerationCog(commands.Cog):
                 actor_id=interaction.user.id,
             )
             what = wording.banned(user.id, given, expires_at)
-            return what + await self._echo(policy, policy, interaction.user.id, what)
+            echoed = await self._echo(policy, policy, interaction.user.id, what)
+            return what + await self._recheck_queued(guild_id) + echoed
 
         await self._moderated(interaction, ban)
 

@@ -359,6 +359,32 @@ async def test_refused_prompts_withheld_images_and_moderators_deletions_reach_th
         assert not [e for e in entries if e.action is AuditAction.JOB_DELETED and e.detail == {"job": own}]
 
 
+async def test_bans_of_a_member_or_a_term_stop_the_jobs_waiting_in_the_queue(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        await bot.services.generation.scheduler.stop()  # the jobs wait in the queue
+        first = await fake.send_interaction("imagine", {"prompt": "a sad clown", "negative": "a circus"})
+        job = await world.first_job(bot, fake.user.id)
+        inter = await fake.send_interaction("policy terms add", {"items": "clown"}, user=fake.owner)
+        assert "1 job waiting in the queue was stopped" in await world.ephemeral_answer(inter)
+        final = await world.final_edit(first)
+        assert final.json["content"] == f"Job #{job.id} was blocked: {_term_reason('clown')}"
+        # The refused prompt is its member's alone: the channel's message leaves it out.
+        assert "sad clown" not in str(final.json["embeds"]) and "circus" not in str(final.json["embeds"])
+
+        second = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("PATCH", world.original_path(second))  # shown queued
+        inter = await fake.send_interaction("mod ban", {"user": str(fake.user.id)}, user=fake.owner)
+        assert "1 job waiting in the queue was stopped" in await world.ephemeral_answer(inter)
+        final = await world.final_edit(second)
+        assert final.json["content"].endswith("was cancelled.")
+
+
+def _term_reason(term: str) -> str:
+    return f"This server's moderators have banned the term “{term}”."
+
+
 async def test_a_moderator_cancelling_a_members_job_is_audited_and_logged(world: BotWorld) -> None:
     world.classifier.hold_after = 0  # the job waits for the test before its result
     fake = world.fake

@@ -292,6 +292,33 @@ async def test_caps_cancel_and_delete(services: Services) -> None:
     assert deleted.deleted_at is not None
 
 
+async def test_jobs_waiting_when_a_term_or_their_member_is_banned_are_blocked_not_made(
+    services: Services,
+) -> None:
+    service = services.generation
+    await accept(services)
+    await accept(services, user=USER + 1)
+    await service.scheduler.stop()  # hold the queue still
+    clown = (await service.submit(request("a sad clown"))).job
+    fox = (await service.submit(request("a red fox", user=USER + 1))).job
+    elsewhere = (await service.submit(request("a sad clown", guild_id=GUILD + 1))).job
+
+    await services.policies.add_terms(GUILD, ["clown"], actor_id=1)
+    assert await service.recheck_queued(GUILD) == [clown.id]
+    blocked = await service.store.get(clown.id)
+    assert blocked.status is JobStatus.BLOCKED and "clown" in (blocked.error or "")
+    assert clown.id not in service.scheduler.queue
+    assert [p.job_id for p in await services.audit.blocked_prompts(GUILD)] == [clown.id]
+    assert {fox.id, elsewhere.id} <= {entry.job_id for entry in service.scheduler.queue}
+
+    await services.bans.ban(GUILD, USER + 1, reason="spam", expires_at=None, actor_id=1)
+    assert await service.recheck_queued(GUILD) == [fox.id]
+    # Cancelled: its message in the channel does not tell everyone of the ban.
+    assert (await service.store.get(fox.id)).status is JobStatus.CANCELLED
+    assert [entry.job_id for entry in service.scheduler.queue] == [elsewhere.id]
+    assert await service.recheck_queued(GUILD) == []
+
+
 async def test_bad_parameters_name_the_field(services: Services) -> None:
     await accept(services)
     with pytest.raises(InvalidParameters) as caught:
