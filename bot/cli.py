@@ -97,7 +97,8 @@ def _parser() -> argparse.ArgumentParser:
     screen = commands.add_parser(
         "screen",
         help="screen prompts as the bot would, one JSON verdict a line (exit 1 if any was blocked)",
-        description='Each line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ...}.',
+        description='Each line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ...}; '
+        "inline flags (--no text) are read as /imagine reads them.",
     )
     screen.add_argument("file", nargs="?", type=Path, help="prompts, one a line (default: standard input)")
     screen.add_argument("--policy", type=Path, help="a guild policy as JSON, to try before applying it")
@@ -340,13 +341,32 @@ def _screen(args: argparse.Namespace) -> int:
     with prompts as lines:
         semantic = SemanticScreener.load(settings) if args.semantic or settings.semantic else None
         try:
-            blocked = run_screen(lines, sys.stdout, policy=policy, screener=PromptScreener(semantic=semantic))
+            blocked = run_screen(
+                lines,
+                sys.stdout,
+                policy=policy,
+                screener=PromptScreener(semantic=semantic),
+                read_flags=_prompt_and_negative,
+            )
         except UnicodeDecodeError:
             # Read line by line: the verdicts of the lines before it are out already.
             print(f"error: cannot read {args.file or 'standard input'}: not UTF-8 text", file=sys.stderr)
             return EXIT_OPERATOR_ERROR
     # Exit 1 when anything was blocked (a count could pass 255 and wrap around).
     return min(blocked, 1)
+
+
+def _prompt_and_negative(text: str) -> tuple[str, str | None]:
+    """A line's prompt and `--no` as `/imagine` reads them. A line the bot would refuse for its flags
+    is screened whole, so that its words are judged all the same."""
+    from bot.errors import FlagError
+    from bot.flags import parse_flags
+
+    try:
+        flags = parse_flags(text)
+    except (FlagError, InvalidParameters):
+        return text, None
+    return flags.prompt, flags.negative
 
 
 if __name__ == "__main__":

@@ -1,12 +1,13 @@
 """Screening prompts in bulk, one JSON verdict a line: what `imagine-bot screen` runs.
 
-Each input line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ...}.
+Each input line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ...}. A prompt may carry
+the inline flags members type (`--no text`); the caller says how to read them, as the bot does.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -43,17 +44,35 @@ def _parse_line(line: str) -> tuple[str, str]:
     return line, ""
 
 
+# A typed prompt read into the prompt and the negative prompt its inline flags give (None: no `--no`).
+FlagReader = Callable[[str], tuple[str, str | None]]
+
+
 def run_screen(
-    lines: Iterable[str], out: TextIO, *, policy: GuildPolicy | None, screener: PromptScreener
+    lines: Iterable[str],
+    out: TextIO,
+    *,
+    policy: GuildPolicy | None,
+    screener: PromptScreener,
+    read_flags: FlagReader | None = None,
 ) -> int:
-    """Screen each non-blank line and write its verdict as a JSON line; return how many were blocked."""
+    """Screen each non-blank line and write its verdict as a JSON line; return how many were blocked.
+
+    With `read_flags`, a prompt's inline flags are read as the bot reads them: the bot screens the text
+    after `--no` as the negative prompt, where "adult" or "clothes" mean what they do not mean in the
+    prompt. A negative prompt given in the JSON wins over `--no`, as the slash-command option does.
+    """
     blocked = 0
     for raw in lines:
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
         prompt, negative = _parse_line(line)
-        verdict = screener.screen(prompt, negative, policy)
+        text = prompt
+        if read_flags is not None:
+            text, flagged = read_flags(prompt)
+            negative = negative or flagged or ""
+        verdict = screener.screen(text, negative, policy)
         blocked += not verdict.allowed
         record = {
             "prompt": prompt,

@@ -126,6 +126,23 @@ def test_screen_prints_one_verdict_per_line(
     assert verdicts[1]["rule_id"] == "policy.banned_term"
 
 
+def test_screen_reads_inline_flags_as_the_bot_does(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # "adult" after --no is a negative prompt: it asks for someone who is not one.
+    policy = tmp_path / "policy.json"
+    policy.write_text('{"nsfw_mode": "age_restricted"}')
+    lines = "nude person --no adult\na castle --ar 16:9 --no text, watermark\n"
+    monkeypatch.setattr(sys, "stdin", StringIO(lines))
+    with pytest.raises(SystemExit) as done:
+        main(["screen", "--policy", str(policy)])
+    assert done.value.code == 1
+    verdicts = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert verdicts[0]["rule_id"] == "floor.minor_sexual"
+    assert verdicts[0]["negative_prompt"] == "adult"
+    assert verdicts[1]["allowed"] and verdicts[1]["prompt"] == "a castle --ar 16:9 --no text, watermark"
+
+
 def test_screen_reads_a_file_and_can_run_the_semantic_screener(
     operator_env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
