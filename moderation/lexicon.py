@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
+from itertools import pairwise
 
 from moderation.normalize import UNSPACED_SCRIPT, TextViews, analyze, squeeze
 
@@ -359,6 +360,7 @@ class Hits:
 # Word break is quadratic in the token's length; a glued phrase of a few words is far shorter than this.
 _MAX_GLUED = 48
 _RUN_CLASSES = frozenset({Term.SEXUAL, Term.SUGGESTIVE, Term.MINOR, Term.CSAM})
+_SPLIT_CLASSES = frozenset({Term.MINOR, Term.CSAM})
 
 
 class Lexicon:
@@ -492,6 +494,12 @@ class Lexicon:
             for gram in views.grams(self.max_n, self.squeezed_first_words, squeezed=True):
                 for term_class in self.squeezed_classes.get(gram, ()):
                     hits.terms[term_class].add(gram)
+        # A word for the young split in two ("nude chi ld", "c hild"). Only those: split sexual words
+        # would be read into everyday text ("the pen is"), and a minor word alone refuses nothing.
+        for seq in views.sequences:
+            for first, second in pairwise(seq):
+                for term_class in self.classes.get(first + second, frozenset()) & _SPLIT_CLASSES:
+                    hits.terms[term_class].add(first + second)
 
         # 2. Glued words, spaced-letter runs and masked words ("s*x").
         for token in views.tokens:

@@ -481,6 +481,10 @@ MINOR_SEXUAL_MORE = [
     "nude waifu, 12",
     "nude woman (age: 12)",
     "nude (girl:14)",
+    # A word for the young split in two.
+    "nude chi ld",
+    "nude c hild",
+    "naked to ddler",
 ]
 
 
