@@ -125,7 +125,8 @@ class TextViews:
     masked: tuple[str, ...]
     """Words with stars in them ("s*x"), matched against listed words of the same length."""
     negated: str
-    """Text that was given zero or negative weight, "(clothes:-1)": it acts as a negative prompt."""
+    """Text that was given zero or negative weight, "(clothes:-1)": it acts as a negative prompt where
+    weights are read, and stays in the other views, as the model reads it where they are not."""
     native: str
     """NFKC and casefolded only, accents and scripts kept: for moderators' patterns and terms written in
     other scripts ("café", "猫"), which the folded views would change or drop."""
@@ -176,9 +177,10 @@ def _strip_weighting(text: str) -> tuple[str, str]:
 
     def _weighted(match: re.Match[str]) -> str:
         if float(match.group(2)) <= 0.0:
-            # A zero or negative weight asks the model to avoid the words: a hidden negative prompt.
+            # A zero or negative weight asks a weighting front end to avoid the words: a hidden negative
+            # prompt. The words stay in the text too: diffusers' pipelines read no weights and give the
+            # model "(child:0)" as it is written, "child" included.
             negated.append(match.group(1))
-            return " "
         if float(match.group(2)) > _MAX_EMPHASIS:
             return f" {match.group(1)} {match.group(2)} "
         return f" {match.group(1)} "

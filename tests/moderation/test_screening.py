@@ -485,6 +485,9 @@ MINOR_SEXUAL_MORE = [
     "nude chi ld",
     "nude c hild",
     "naked to ddler",
+    # Zero or negative weight: diffusers reads no weights, so the model is given the words as written.
+    "nude woman, (child:0)",
+    "(nude:-1), a child",
 ]
 
 
