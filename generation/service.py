@@ -269,7 +269,8 @@ class GenerationService:
         """Queue here the unfinished jobs of this process's guilds that no live process holds."""
         here = set(self._held_here())
         resumed = []
-        for job in await self.store.take_over(self.claim, self._owns_guild):
+        taken = await self.store.take_over(self.claim, self._owns_guild)
+        for job in taken:
             if job.id in here:
                 continue  # this process's own, whose claim lapsed while the store was away
             if job.deleted_at is not None:  # deleted while no process held it
@@ -288,6 +289,11 @@ class GenerationService:
             await self._show_queued(job)
         if resumed:
             log.info("resumed %d jobs left by a bot process that stopped: %s", len(resumed), resumed)
+        # Screened again: their server's policy or bans may have changed while nobody held them (a
+        # moderator's command reaches only the queue of the process that ran it).
+        for guild_id in dict.fromkeys(job.guild_id for job in taken if job.guild_id is not None):
+            stopped = await self.recheck_queued(guild_id)
+            resumed = [job_id for job_id in resumed if job_id not in stopped]
         return resumed
 
     def _held_here(self) -> list[int]:

@@ -365,6 +365,38 @@ async def test_restart_resumes_only_the_jobs_of_the_guilds_this_process_owns(
     await services.close()
 
 
+async def test_jobs_resumed_after_a_restart_are_screened_under_the_policy_as_it_is_now(
+    demo_model: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    from generation.store import NewJob
+
+    services = await build_services(
+        tiny_settings(demo_model, tmp_path, sqlite_url), classifier=ScriptedClassifier()
+    )
+    try:
+        store = services.generation.store
+        clown = await store.create(
+            NewJob(
+                user_id=1,
+                kind=JobKind.TXT2IMG,
+                params=request("a sad clown").params,
+                guild_id=GUILD,
+                channel_id=5,
+            )
+        )
+        fox = await store.create(
+            NewJob(user_id=1, kind=JobKind.TXT2IMG, params=request().params, guild_id=GUILD, channel_id=5)
+        )
+        # Banned while no bot process held the jobs (or through another process).
+        await services.policies.add_terms(GUILD, ["clown"], actor_id=2)
+        await services.generation.start()
+        assert (await services.generation.wait(fox.id)).status is JobStatus.DONE
+        blocked = await store.get(clown.id)
+        assert blocked.status is JobStatus.BLOCKED and "clown" in (blocked.error or "")
+    finally:
+        await services.close()
+
+
 async def test_a_restart_leaves_jobs_made_outside_discord_alone(
     demo_model: Path, tmp_path: Path, sqlite_url: str
 ) -> None:
