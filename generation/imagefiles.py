@@ -20,7 +20,10 @@ from generation.params import GenerationParams, JobKind
 
 # Larger uploads are refused before decoding; Pillow's own bomb check backs this up.
 MAX_INPUT_PIXELS = 40_000_000
-ACCEPTED_FORMATS = {"PNG", "JPEG", "WEBP", "GIF", "BMP"}
+# MPO is how Pillow names a JPEG that carries more than one picture: many phone cameras (Samsung,
+# iPhone portraits and HDR shots) add a depth map or gain map after the photo. The photo comes first,
+# and that first picture is what is decoded.
+ACCEPTED_FORMATS = {"PNG", "JPEG", "MPO", "WEBP", "GIF", "BMP"}
 
 
 # Previews are glimpses, not results: small tiles, lossy, a few tens of kilobytes per edit.

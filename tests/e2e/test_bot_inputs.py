@@ -1,9 +1,13 @@
-"""Inputs at Discord's limits, and characters PostgreSQL refuses (NUL), on both databases."""
+"""Inputs at Discord's limits, characters PostgreSQL refuses (NUL), and pictures as phones and
+editors save them, on both databases."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from conftest import BotWorld
+from PIL import Image
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -68,3 +72,24 @@ async def test_a_ban_reason_with_a_nul_character(world: BotWorld) -> None:
         text = await world.ephemeral_answer(inter)
         assert "banned" in text.lower(), text
         assert await bot.services.bans.active_ban(fake.guild.id, fake.user.id) is not None
+
+
+async def test_a_phone_photo_attached_to_imagine_makes_an_upright_img2img_job(world: BotWorld) -> None:
+    # A landscape sensor image turned to portrait by EXIF, with a depth map after the photo (a
+    # multi-picture JPEG, as many phones save them): it was refused as "MPO files are not supported".
+    fake = world.fake
+    photo = Image.new("RGB", (80, 40), (200, 40, 40))
+    exif = photo.getexif()
+    exif[0x0112] = 6
+    buffer = io.BytesIO()
+    photo.save(buffer, format="MPO", save_all=True, append_images=[Image.new("L", (80, 40))], exif=exif)
+    url = fake.add_cdn_file("IMG_2041.jpg", buffer.getvalue())
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a red fox", "image": url})
+        final = await world.final_edit(inter)
+        job = await world.posted(bot, world.job_id(fake.original_response(inter)))
+        assert job.kind.value == "img2img"
+        params = job.generation_params
+        assert params.height > params.width  # upright, as the phone showed it
+        with Image.open(io.BytesIO(final.files[0].data)) as result:
+            assert result.size == (params.width, params.height)

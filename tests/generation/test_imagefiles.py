@@ -53,6 +53,19 @@ def test_exif_orientation_turns_the_picture_upright(orientation: int, size: tupl
     assert decode_image(encoded(image, "JPEG", exif=exif.tobytes())).size == size
 
 
+def test_a_phone_photo_with_a_second_picture_is_read_as_its_photo() -> None:
+    # Phones append a depth or gain map to the JPEG (Pillow reads such a file as "MPO"); it was
+    # refused with "MPO files are not supported; use PNG, JPEG or WebP" for a .jpg the member took.
+    photo, depth_map = Image.new("RGB", (40, 20), "red"), Image.new("RGB", (40, 20), "blue")
+    exif = photo.getexif()
+    exif[0x0112] = 6
+    data = encoded(photo, "MPO", save_all=True, append_images=[depth_map], exif=exif.tobytes())
+    decoded = decode_image(data)
+    assert decoded.size == (20, 40)
+    red, green, blue = decoded.getpixel((10, 20))
+    assert red > 200 and green < 50 and blue < 50
+
+
 def test_a_non_image_is_refused() -> None:
     with pytest.raises(InvalidImage):
         decode_image(b"BM but not a bitmap at all")
