@@ -335,9 +335,17 @@ class GenerationService:
             )
             if request.kind is JobKind.IMG2IMG and request.parent_job_id is None:
                 # A new upload's shape sets the size; a rerun keeps its job's (already fitted) size.
-                width, height = size_for_aspect(
-                    init_image.width, init_image.height, self.settings.spec(params.model)[1].pixel_budget
-                )
+                # Within this server's limit too: with an image the member can give no size to lower.
+                budget = min(self.settings.spec(params.model)[1].pixel_budget, policy.max_pixels)
+                width, height = size_for_aspect(init_image.width, init_image.height, budget)
+                if width * height > policy.max_pixels:
+                    # Long and thin at a small limit: the short side cannot go under MIN_SIDE.
+                    raise InvalidParameters(
+                        "image",
+                        f"the image is {init_image.width}x{init_image.height}; at that shape the "
+                        f"smallest size is {width}x{height}, over this server's limit of "
+                        f"{policy.max_pixels:,} pixels; crop it closer to square",
+                    )
                 params = replace(params, width=width, height=height)
             init_image = fit_to_grid(init_image, params.width, params.height)
         check_params(params, request.kind, Limits(policy.max_steps, policy.max_pixels, policy.max_count))

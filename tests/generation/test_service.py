@@ -33,6 +33,7 @@ from generation.fairqueue import Position
 from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind
 from generation.service import JobRequest, Submitted
+from generation.settings import ModelSpec
 from moderation.classifiers import SafetyVerdict
 from moderation.errors import LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
@@ -181,6 +182,36 @@ async def test_img2img_checks_the_input_image_and_refuses_bad_files(
     classifier.flag = True
     with pytest.raises(ImageRejected):
         await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=upload))
+
+
+async def test_an_upload_is_fitted_within_the_servers_pixel_limit(
+    demo_model: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    # A server limit below the model's own size refused every img2img job and told the member to
+    # change `width`/`height`, which cannot be given with an image.
+    settings = tiny_settings(demo_model, tmp_path, sqlite_url)
+    settings.generation.models["demo"] = ModelSpec(source=str(demo_model), width=128, height=128, steps=3)
+    services = await build_services(settings, classifier=ScriptedClassifier())
+    await services.generation.start()
+    try:
+        await accept(services)
+        await services.policies.set(GUILD, "max_pixels", str(96 * 96), actor_id=1)
+
+        def upload(width: int, height: int) -> JobRequest:
+            buffer = io.BytesIO()
+            Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format="PNG")
+            return request(kind=JobKind.IMG2IMG, init_image=buffer.getvalue())
+
+        job = await services.generation.wait((await services.generation.submit(upload(300, 200))).job.id)
+        assert job.status is JobStatus.DONE
+        params = job.generation_params
+        assert params.width * params.height <= 96 * 96 and params.width > params.height
+        # A strip whose short side cannot shrink under 64 pixels: the image is what to change.
+        with pytest.raises(InvalidParameters) as caught:
+            await services.generation.submit(upload(1000, 100))
+        assert caught.value.field == "image" and "crop" in caught.value.reason
+    finally:
+        await services.close()
 
 
 async def test_rerun_upscale_and_vary_follow_a_finished_job(services: Services) -> None:
