@@ -328,8 +328,10 @@ class GenerationService:
         if request.kind.uses_init_image:
             if request.init_image is None:
                 raise InvalidParameters("image", f"{request.kind.value} needs an image")
+            # Decoding and resizing a phone photo takes a good part of a second: in a thread, or
+            # every member's interactions wait (and miss Discord's three seconds) meanwhile.
             init_image = (
-                decode_image(request.init_image)
+                await asyncio.to_thread(decode_image, request.init_image)
                 if isinstance(request.init_image, bytes)
                 else request.init_image
             )
@@ -347,8 +349,10 @@ class GenerationService:
                         f"{policy.max_pixels:,} pixels; crop it closer to square",
                     )
                 params = replace(params, width=width, height=height)
-            init_image = fit_to_grid(init_image, params.width, params.height)
         check_params(params, request.kind, Limits(policy.max_steps, policy.max_pixels, policy.max_count))
+        if init_image is not None:
+            # After the checks: an upscale past the limits is refused before it is resized.
+            init_image = await asyncio.to_thread(fit_to_grid, init_image, params.width, params.height)
 
         # 3. The prompt: hard floor, license use restrictions, the guild's policy.
         new = NewJob(
@@ -555,18 +559,18 @@ class GenerationService:
         """The same parameters with new seeds, as a job of whoever asked."""
         source = await self.store.get(job_id)
         params = source.generation_params.with_new_seeds()
-        init = self._load_init(source) if source.kind.uses_init_image else None
+        init = await asyncio.to_thread(self._load_init, source) if source.kind.uses_init_image else None
         return await self._submit_follow_up(
             source,
             replace(request, params=params, kind=source.kind, init_image=init, parent_job_id=source.id),
         )
 
     async def upscale(self, job_id: int, index: int, request: JobRequest) -> Submitted:
-        """2x: resize the chosen image and refine it with a low-strength img2img pass."""
+        """2x: the chosen image, resized to twice its size by `submit`, refined by a low-strength
+        img2img pass."""
         source, image = await self._source_image(job_id, index)
         params = source.generation_params
         width, height = params.width * 2, params.height * 2
-        upscaled = image.resize((width, height), Image.Resampling.LANCZOS)
         strength = self.settings.upscale_strength
         new_params = replace(
             params,
@@ -582,7 +586,7 @@ class GenerationService:
                 request,
                 params=new_params,
                 kind=JobKind.UPSCALE,
-                init_image=upscaled,
+                init_image=image,
                 parent_job_id=source.id,
                 parent_image_index=index,
             ),

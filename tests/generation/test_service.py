@@ -184,6 +184,40 @@ async def test_img2img_checks_the_input_image_and_refuses_bad_files(
         await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=upload))
 
 
+async def test_uploads_and_source_images_are_decoded_and_resized_off_the_event_loop(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 40-megapixel upload takes most of a second to decode and resize; on the event loop that
+    # held every member's interactions (Discord drops those not answered within three seconds).
+    from generation import service as service_module
+
+    on_loop: list[str] = []
+
+    def watched(name: str, work: Any) -> Any:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            if threading.current_thread() is threading.main_thread():
+                on_loop.append(name)
+            return work(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(service_module, "decode_image", watched("decode", service_module.decode_image))
+    monkeypatch.setattr(service_module, "fit_to_grid", watched("fit", service_module.fit_to_grid))
+    monkeypatch.setattr(services.generation.files, "load", watched("load", services.generation.files.load))
+    await accept(services)
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(buffer, format="PNG")
+    made = await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=buffer.getvalue()))
+    source = await services.generation.wait(made.job.id)
+    for follow_up in (
+        services.generation.rerun(source.id, request()),
+        services.generation.upscale(source.id, 0, request()),
+        services.generation.vary(source.id, 0, request()),
+    ):
+        await services.generation.wait((await follow_up).job.id)
+    assert on_loop == []
+
+
 async def test_an_upload_is_fitted_within_the_servers_pixel_limit(
     demo_model: Path, tmp_path: Path, sqlite_url: str
 ) -> None:
