@@ -18,6 +18,9 @@ from bot.errors import AttachmentRejected
 log = logging.getLogger(__name__)
 
 CHUNK_BYTES = 64 * 1024
+# How much of a refused file is read to name what it is (an SVG may start with an XML declaration).
+_NAMING_BYTES = 256
+_ACCEPTED_HINT = "attach a PNG, JPEG or WebP picture"
 # (magic bytes at offset 0, format name); WebP is RIFF....WEBP and checked on its own.
 _MAGIC = (
     (b"\x89PNG\r\n\x1a\n", "PNG"),
@@ -44,6 +47,40 @@ def sniff_image(head: bytes) -> str | None:
     for magic, name in _MAGIC:
         if head.startswith(magic):
             return name
+    return None
+
+
+# Files members attach that are no picture we read, named so that the refusal says what they sent:
+# "it is not an image" is wrong (and puzzling) for an iPhone's HEIC photo.
+_ISO_MEDIA_BRANDS = {
+    **dict.fromkeys((b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"), "a HEIC photo"),
+    **dict.fromkeys((b"avif", b"avis"), "an AVIF picture"),
+}
+_OTHER_MAGIC = (
+    (b"II*\0", "a TIFF picture"),
+    (b"MM\0*", "a TIFF picture"),
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a zip archive"),
+    (b"\x1aE\xdf\xa3", "a video"),  # Matroska and WebM
+)
+
+
+def name_other_file(head: bytes) -> str | None:
+    """What a file that is no accepted image is ("a HEIC photo", "a video"), when its first bytes
+    tell; None when they do not."""
+    # ISO media files (HEIC, AVIF, MP4, MOV) name their brand in a "ftyp" box at the start.
+    if head[4:8] == b"ftyp":
+        return _ISO_MEDIA_BRANDS.get(head[8:12], "a video")
+    if head[:4] == b"RIFF" and head[8:12] == b"AVI ":
+        return "a video"
+    for magic, name in _OTHER_MAGIC:
+        if head.startswith(magic):
+            return name
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text):
+        return "an SVG drawing"
+    if text.startswith((b"<!doctype html", b"<html")):
+        return "a web page"
     return None
 
 
@@ -119,6 +156,11 @@ class AttachmentDownloader:
             raise AttachmentRejected("downloading it failed; upload it again") from None
 
         # 4. What it is, by its bytes rather than by its name or declared type.
+        if not body:
+            raise AttachmentRejected("the file is empty; upload it again")
         if sniff_image(bytes(body[:16])) is None:
-            raise AttachmentRejected("it is not an image; attach a PNG, JPEG or WebP picture")
+            other = name_other_file(bytes(body[:_NAMING_BYTES]))
+            if other is not None:
+                raise AttachmentRejected(f"it is {other}, which this bot can't read; {_ACCEPTED_HINT}")
+            raise AttachmentRejected(f"it is not an image; {_ACCEPTED_HINT}")
         return bytes(body)

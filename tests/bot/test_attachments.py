@@ -9,10 +9,12 @@ import pytest
 from aiohttp import web
 from PIL import Image
 
-from bot.attachments import AttachmentDownloader, AttachmentInfo, check_url, sniff_image
+from bot.attachments import AttachmentDownloader, AttachmentInfo, check_url, name_other_file, sniff_image
 from bot.errors import AttachmentRejected
 
 LIMIT = 64 * 1024
+# The start of an iPhone photo: an ISO media "ftyp" box naming the HEIC brand.
+HEIC_HEAD = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic"
 
 
 def png(side: int = 16) -> bytes:
@@ -33,6 +35,10 @@ class Server:
             return web.Response(body=png(), content_type="image/png")
         if name == "text.png":
             return web.Response(body=b"hello, not an image at all", content_type="image/png")
+        if name == "IMG_0001.heic":
+            return web.Response(body=HEIC_HEAD + b"\0" * 64, content_type="image/heic")
+        if name == "empty.png":
+            return web.Response(body=b"", content_type="image/png")
         if name == "big-declared.png":
             return web.Response(body=b"\x89PNG\r\n\x1a\n" + b"0" * (LIMIT + 10), content_type="image/png")
         if name == "big-streamed.png":
@@ -82,6 +88,8 @@ async def test_an_image_on_the_cdn_is_downloaded(server: Server, downloader: Att
     ("name", "declared", "reason"),
     [
         ("text.png", None, "not an image"),
+        ("IMG_0001.heic", None, "it is a HEIC photo, which this bot can't read; attach a PNG"),
+        ("empty.png", None, "the file is empty"),
         ("big-declared.png", None, "larger than"),
         ("big-streamed.png", None, "larger than"),
         ("missing.png", None, "HTTP 404"),
@@ -148,3 +156,24 @@ def test_check_url_accepts_the_cdn() -> None:
 )
 def test_sniff_image(head: bytes, kind: str | None) -> None:
     assert sniff_image(head) == kind
+
+
+@pytest.mark.parametrize(
+    ("head", "named"),
+    [
+        (HEIC_HEAD, "a HEIC photo"),
+        (b"\0\0\0\x1cftypavif\0\0\0\0avifmif1", "an AVIF picture"),
+        (b"\0\0\0\x20ftypisom\0\0\x02\0isomiso2", "a video"),
+        (b"\0\0\0\x14ftypqt  \0\0\0\0qt  ", "a video"),
+        (b"\x1aE\xdf\xa3\x9fB\x86\x81", "a video"),
+        (b"II*\0\x08\0\0\0", "a TIFF picture"),
+        (b"%PDF-1.7", "a PDF document"),
+        (b"PK\x03\x04\x14\0", "a zip archive"),
+        (b'\xef\xbb\xbf<?xml version="1.0"?>\n<svg xmlns=', "an SVG drawing"),
+        (b"  <!DOCTYPE html><html>", "a web page"),
+        (b"hello, not an image at all", None),
+    ],
+)
+def test_files_that_are_no_picture_we_read_are_named(head: bytes, named: str | None) -> None:
+    assert sniff_image(head[:16]) is None
+    assert name_other_file(head) == named

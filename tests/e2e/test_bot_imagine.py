@@ -77,6 +77,8 @@ async def test_img2img_downloads_the_attachment_and_keeps_its_shape(world: BotWo
     ("upload", "overrides", "reason"),
     [
         (Upload("notes.png", b"these are not pixels, just text pretending"), {}, "not an image"),
+        # An iPhone's own format, named rather than called "not an image".
+        (Upload("IMG_0001.HEIC", b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 64), {}, "a HEIC photo"),
         (
             Upload("huge.png", b"\x89PNG\r\n\x1a\n" + b"0" * 4096),
             {"max_attachment_bytes": 1024},
