@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import uuid
 import warnings
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from pathlib import Path
 from PIL import ExifTags, Image, PngImagePlugin
 
 from generation.errors import InvalidImage
-from generation.params import GenerationParams, JobKind
+from generation.params import MAX_SIDE, GenerationParams, JobKind
 
 # Larger uploads are refused before decoding; Pillow's own bomb check backs this up.
 MAX_INPUT_PIXELS = 40_000_000
@@ -84,6 +85,11 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Im
             probe = Image.open(io.BytesIO(data))
             if probe.format not in ACCEPTED_FORMATS:
                 raise InvalidImage(f"{probe.format or 'this'} files are not supported; use PNG, JPEG or WebP")
+            if probe.format in ("JPEG", "MPO") and max(probe.size) > MAX_SIDE:
+                # A JPEG decodes at 1/2, 1/4 or 1/8 of its size for a fraction of the work: a 50-megapixel
+                # phone photo is read at no less than the largest size a job is made at, not refused.
+                scale = MAX_SIDE / max(probe.size)
+                probe.draft("RGB", (math.ceil(probe.width * scale), math.ceil(probe.height * scale)))
             if probe.width * probe.height > max_pixels:
                 raise InvalidImage(
                     f"the image is {probe.width}x{probe.height}; at most {max_pixels:,} pixels are accepted"

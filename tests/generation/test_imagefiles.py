@@ -66,6 +66,20 @@ def test_a_phone_photo_with_a_second_picture_is_read_as_its_photo() -> None:
     assert red > 200 and green < 50 and blue < 50
 
 
+def test_a_large_phone_photo_is_read_at_a_reduced_scale_rather_than_refused() -> None:
+    # 50-megapixel phone photos were refused as over MAX_INPUT_PIXELS (here a smaller limit stands in
+    # for it); a JPEG reads at a fraction of its size for a fraction of the work.
+    photo = Image.new("RGB", (2 * MAX_SIDE, 3 * MAX_SIDE // 2), (200, 30, 30))
+    exif = photo.getexif()
+    exif[0x0112] = 6
+    limit = photo.width * photo.height // 2
+    decoded = decode_image(encoded(photo, "JPEG", exif=exif.tobytes()), max_pixels=limit)
+    assert decoded.size == (3 * MAX_SIDE // 4, MAX_SIDE)  # upright, no less than MAX_SIDE long
+    # Other formats have no cheap reduced decoding: their limit stands.
+    with pytest.raises(InvalidImage, match="at most"):
+        decode_image(encoded(photo, "PNG"), max_pixels=limit)
+
+
 def test_a_non_image_is_refused() -> None:
     with pytest.raises(InvalidImage):
         decode_image(b"BM but not a bitmap at all")
