@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from PIL import ExifTags, Image, PngImagePlugin
+from PIL import ExifTags, Image, ImageStat, PngImagePlugin
 
 from generation.errors import InvalidImage
 from generation.params import MAX_SIDE, GenerationParams, JobKind
@@ -108,11 +108,28 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Im
         # 255 would clip and the picture would come out white. Scale 0-65535 down to 0-255 instead.
         image = image.convert("I").point(lambda value: value * (1 / 257)).convert("L")
     if image.mode != "RGB":
-        background = Image.new("RGB", image.size, (255, 255, 255))
         rgba = image.convert("RGBA")
+        background = Image.new("RGB", image.size, _background_for(rgba))
         background.paste(rgba, mask=rgba.getchannel("A"))
         image = background
     return image
+
+
+# What transparent areas become: white, unless what shows is light itself. Emoji, stickers and logos
+# made for Discord's dark theme are often white on transparent, and vanished on white.
+_LIGHT_BACKGROUND = (255, 255, 255)
+_DARK_BACKGROUND = (32, 32, 32)
+# Mean brightness (0-255) of the visible pixels above which they count as light.
+_LIGHT_CONTENT = 192
+
+
+def _background_for(rgba: Image.Image) -> tuple[int, int, int]:
+    """A background that the visible part of `rgba` stands out on."""
+    visible = rgba.getchannel("A").point(lambda alpha: 255 if alpha >= 128 else 0)
+    if visible.getbbox() is None:
+        return _LIGHT_BACKGROUND  # nothing shows: any background is the whole picture
+    [brightness] = ImageStat.Stat(rgba.convert("L"), mask=visible).mean
+    return _DARK_BACKGROUND if brightness > _LIGHT_CONTENT else _LIGHT_BACKGROUND
 
 
 # EXIF orientation (tag 0x0112) to the transpose that makes the picture upright.

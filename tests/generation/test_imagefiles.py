@@ -80,6 +80,22 @@ def test_a_large_phone_photo_is_read_at_a_reduced_scale_rather_than_refused() ->
         decode_image(encoded(photo, "PNG"), max_pixels=limit)
 
 
+@pytest.mark.parametrize(
+    ("mark", "background"), [((255, 255, 255), (32, 32, 32)), ((0, 0, 0), (255, 255, 255))]
+)
+def test_transparent_areas_become_a_background_the_picture_shows_on(
+    mark: tuple[int, int, int], background: tuple[int, int, int]
+) -> None:
+    # A white emoji or logo on transparent (made for Discord's dark theme) was laid on white, and the
+    # job started from a blank picture.
+    sticker = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    sticker.paste((*mark, 255), (16, 16, 48, 48))
+    for data in (encoded(sticker, "PNG"), encoded(sticker, "WEBP", lossless=True)):
+        decoded = decode_image(data)
+        assert decoded.getpixel((0, 0)) == background
+        assert decoded.getpixel((32, 32)) == mark
+
+
 def test_a_non_image_is_refused() -> None:
     with pytest.raises(InvalidImage):
         decode_image(b"BM but not a bitmap at all")
