@@ -12,7 +12,7 @@ from PIL import ExifTags, Image
 from bot import wording
 from bot.custom_ids import Action
 from generation.models import Job, JobImage, JobStatus
-from generation.params import JobKind
+from generation.params import JobKind, upscalable
 from moderation.outcome import ImageAction
 
 # Discord's smallest per-file upload limit; used when no interaction told us the real one.
@@ -152,8 +152,10 @@ def result_view(job: Job, *, spoilers_shown: bool = True) -> discord.ui.View | N
         return None
     view = discord.ui.View(timeout=None)
     if job.status is JobStatus.DONE:
-        for image in postable_images(job, spoilers_shown=spoilers_shown):
-            view.add_item(job_button(Action.UPSCALE, job.id, image.index, row=0))
+        # No U buttons where every click would be refused: an upscale's upscale past MAX_SIDE.
+        if upscalable(job.generation_params.width, job.generation_params.height):
+            for image in postable_images(job, spoilers_shown=spoilers_shown):
+                view.add_item(job_button(Action.UPSCALE, job.id, image.index, row=0))
         for image in postable_images(job, spoilers_shown=spoilers_shown):
             view.add_item(job_button(Action.VARY, job.id, image.index, row=1))
     view.add_item(job_button(Action.RERUN, job.id, row=2))

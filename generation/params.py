@@ -232,6 +232,11 @@ def check_params(params: GenerationParams, kind: JobKind, limits: Limits) -> Non
         raise InvalidParameters("strength", "steps x strength must be at least 1; raise steps or strength")
 
 
+def upscalable(width: int, height: int) -> bool:
+    """Whether an image this size can be upscaled 2x under any server's limits (MAX_SIDE binds all)."""
+    return 2 * max(width, height) <= MAX_SIDE
+
+
 def _check_upscale_size(params: GenerationParams, limits: Limits) -> None:
     """An upscale's size comes from the image clicked, not from options: say so when it is too big.
 

@@ -126,6 +126,18 @@ def test_result_buttons(tmp_path: Path) -> None:
     assert all(parse_custom_id(custom_id).job_id == 42 for custom_id in ids)
 
 
+def test_images_too_large_to_upscale_get_no_upscale_buttons() -> None:
+    # An upscale of an upscale (1536x1536 and up) is refused whatever the server allows: its U
+    # buttons only led to that refusal.
+    def custom_ids(size: tuple[int, int]) -> list[str]:
+        view = result_view(make_job(size=size))
+        assert view is not None
+        return [item.custom_id for item in view.children]  # type: ignore[attr-defined]
+
+    assert custom_ids((1536, 1536)) == ["imagine:vary:42:0", "imagine:rerun:42", "imagine:delete:42"]
+    assert "imagine:upscale:42:0" in custom_ids((1024, 512))
+
+
 def test_failed_jobs_get_rerun_and_delete_only() -> None:
     view = result_view(make_job(status=JobStatus.FAILED, actions=()))
     assert view is not None
