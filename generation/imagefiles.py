@@ -100,6 +100,10 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Im
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise InvalidImage("the image is too large to decode safely") from None
     except (OSError, SyntaxError, ValueError) as exc:
+        if "truncated" in str(exc):
+            # Pillow's word for pixel data that stops part-way: an upload cut off, which another try
+            # mends. (Its "Truncated File Read" is about headers, which junk also makes it say.)
+            raise InvalidImage("the file stops part-way through the picture; upload it again") from exc
         raise InvalidImage("the file is not a readable image") from exc
     # Phones store rotation in EXIF; apply it so the picture is upright, then drop alpha.
     image = _upright(probe)

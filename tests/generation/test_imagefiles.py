@@ -97,8 +97,16 @@ def test_transparent_areas_become_a_background_the_picture_shows_on(
 
 
 def test_a_non_image_is_refused() -> None:
-    with pytest.raises(InvalidImage):
+    with pytest.raises(InvalidImage, match="not a readable image"):
         decode_image(b"BM but not a bitmap at all")
+
+
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG"])
+def test_a_file_cut_off_part_way_is_refused_saying_so(fmt: str) -> None:
+    # A picture cut off on its way: "not a readable image" gave no hint that sending it again mends it.
+    data = encoded(Image.effect_noise((200, 100), 50).convert("RGB"), fmt)
+    with pytest.raises(InvalidImage, match="stops part-way through the picture; upload it again"):
+        decode_image(data[: len(data) * 3 // 4])
 
 
 def test_a_panorama_is_made_smaller_rather_than_wider_than_the_maximum() -> None:
