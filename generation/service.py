@@ -405,7 +405,16 @@ class GenerationService:
             )
             job = await self.store.create(new, self.claim)
             if init_image is not None:
-                path = await asyncio.to_thread(self.files.save_init, job.id, init_image)
+                try:
+                    path = await asyncio.to_thread(self.files.save_init, job.id, init_image)
+                except OSError as exc:
+                    # A full or read-only image folder. Left queued, the job would never run (nothing
+                    # queued it) and would fail at the next start; it fails now, and its member is told.
+                    log.error("job %s: storing its starting image failed: %s", job.id, exc)
+                    reason = "the bot could not store the attached image"
+                    await self.store.finish(job.id, JobStatus.FAILED, error=reason)
+                    self.metrics.jobs.labels(status=JobStatus.FAILED.value).inc()
+                    raise ImagesNotStored(f"{reason}; please try again later") from None
                 await self.store.set_init_image(job.id, str(path))
             self._schedule(job, params, init_image, policy)
         log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)

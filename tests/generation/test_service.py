@@ -22,6 +22,7 @@ from generation.errors import (
     AlreadyOnItsWay,
     DeviceFailed,
     ImageRejected,
+    ImagesNotStored,
     InvalidImage,
     InvalidParameters,
     NotAllowed,
@@ -1058,6 +1059,28 @@ async def test_a_job_whose_images_cannot_be_stored_fails_saying_so(
     # The first image, saved before the disk filled up, is not left behind without a record.
     assert await asyncio.to_thread(lambda: list(files.root.rglob("*.png"))) == []
     assert job.error == "the bot could not store the images"  # the disk's own words go to the log
+
+
+async def test_an_upload_that_cannot_be_stored_fails_its_job_at_once(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The job stayed queued in the store, with nothing queued to run it, until the next start failed it;
+    its member was told only that something went wrong."""
+    import errno
+
+    def full(*args: Any) -> Path:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(services.generation.files, "save_init", full)
+    await accept(services)
+    buffer = io.BytesIO()
+    Image.new("RGB", (300, 200), (200, 30, 30)).save(buffer, format="PNG")
+    with pytest.raises(ImagesNotStored, match="could not store the attached image; please try again later"):
+        await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=buffer.getvalue()))
+    [job] = await services.generation.store.history(USER)
+    assert job.status is JobStatus.FAILED
+    assert job.error == "the bot could not store the attached image"  # the disk's own words go to the log
+    assert len(services.generation.scheduler.queue) == 0
 
 
 @pytest.mark.parametrize(
