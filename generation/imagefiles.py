@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
-from PIL import ExifTags, Image, ImageStat, PngImagePlugin
+from PIL import ExifTags, Image, ImageCms, ImageStat, PngImagePlugin
 
 from generation.errors import InvalidImage
 from generation.params import MAX_SIDE, GenerationParams, JobKind
@@ -105,8 +105,9 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Im
             # mends. (Its "Truncated File Read" is about headers, which junk also makes it say.)
             raise InvalidImage("the file stops part-way through the picture; upload it again") from exc
         raise InvalidImage("the file is not a readable image") from exc
-    # Phones store rotation in EXIF; apply it so the picture is upright, then drop alpha.
-    image = _upright(probe)
+    # Phones store rotation in EXIF; apply it so the picture is upright, then its colour profile,
+    # then drop alpha.
+    image = _in_srgb(_upright(probe))
     if image.mode.startswith("I;16") or image.mode == "I":
         # 16-bit greyscale (a PNG from a scanner or an editor): converted as it is, every value over
         # 255 would clip and the picture would come out white. Scale 0-65535 down to 0-255 instead.
@@ -117,6 +118,34 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Im
         background.paste(rgba, mask=rgba.getchannel("A"))
         image = background
     return image
+
+
+# The profile the model's pixels mean: Stable Diffusion was trained on sRGB pictures.
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+_PROFILED_MODES = {"RGB": "RGB", "RGBA": "RGBA", "CMYK": "RGB"}
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """`image` with the colours its embedded ICC profile means, in sRGB.
+
+    iPhones save photos in Display P3 and print work comes as profiled CMYK: read as sRGB numbers,
+    the first come out washed out and the second off in hue. A profile that cannot be read is
+    ignored (the numbers are taken as sRGB, as any viewer without colour management does), rather
+    than refusing a picture that displays fine elsewhere.
+    """
+    icc = image.info.get("icc_profile")
+    output_mode = _PROFILED_MODES.get(image.mode)
+    if not icc or output_mode is None:
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in ImageCms.getProfileDescription(source).lower():
+            return image  # the common case, already what the model expects
+        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=output_mode)
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        return image
+    assert converted is not None  # profileToProfile returns None only when converting in place
+    return converted
 
 
 # What transparent areas become: white, unless what shows is light itself. Emoji, stickers and logos

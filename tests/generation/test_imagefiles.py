@@ -159,3 +159,63 @@ def test_the_parameters_chunk_reads_as_other_stable_diffusion_tools_write_it() -
     )
     assert varied.split("\n")[1] == "Negative prompt: blur"
     assert varied.endswith("Denoising strength: 0.6")
+
+
+def matrix_profile(name: str, primaries: list[tuple[float, float, float]], gamma: float = 2.2) -> bytes:
+    """A minimal ICC v2 RGB display profile (matrix and gamma curves), as cameras and editors embed."""
+
+    def s15(value: float) -> bytes:
+        return struct.pack(">i", round(value * 65536))
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return b"XYZ \0\0\0\0" + s15(x) + s15(y) + s15(z)
+
+    curve = b"curv\0\0\0\0" + struct.pack(">IH", 1, round(gamma * 256)) + b"\0\0"
+    ascii_name = name.encode() + b"\0"
+    description = b"desc\0\0\0\0" + struct.pack(">I", len(ascii_name)) + ascii_name + bytes(8 + 3 + 67)
+    tags = [
+        (b"desc", description),
+        (b"wtpt", xyz(0.9642, 1.0, 0.8249)),  # D50, the profile connection space's white
+        *((sig, xyz(*primary)) for sig, primary in zip((b"rXYZ", b"gXYZ", b"bXYZ"), primaries, strict=True)),
+        *((sig, curve) for sig in (b"rTRC", b"gTRC", b"bTRC")),
+        (b"cprt", b"text\0\0\0\0none\0\0\0\0"),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table = data = b""
+    for signature, body in tags:
+        body += bytes(-len(body) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    header = struct.pack(">I", offset + len(data)) + b"lcms" + struct.pack(">I", 0x02100000)
+    header += b"mntrRGB XYZ " + bytes(12) + b"acsp" + bytes(28) + s15(0.9642) + s15(1.0) + s15(0.8249)
+    header += bytes(128 - len(header))
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+# Display P3's primaries adapted to D50, as in the profile iPhones embed in their photos.
+DISPLAY_P3 = matrix_profile(
+    "Display P3", [(0.5151, 0.2412, -0.0011), (0.2920, 0.6922, 0.0419), (0.1571, 0.0666, 0.7841)]
+)
+
+
+def test_a_display_p3_photo_is_read_in_the_colours_it_shows() -> None:
+    # Taken as sRGB numbers, an iPhone photo came out washed out: P3's red is redder than sRGB's.
+    photo = Image.new("RGB", (8, 8), (200, 60, 40))
+    red, green, blue = decode_image(encoded(photo, "JPEG", quality=100, icc_profile=DISPLAY_P3)).getpixel(
+        (0, 0)
+    )
+    assert red > 210 and green < 50 and blue < 25  # more saturated than the numbers stored
+    from_png = decode_image(encoded(photo, "PNG", icc_profile=DISPLAY_P3)).getpixel((0, 0))
+    assert all(abs(a - b) <= 2 for a, b in zip(from_png, (red, green, blue), strict=True))  # JPEG is lossy
+    # Without a profile, or with one that cannot be read, the numbers are taken as sRGB.
+    assert decode_image(encoded(photo, "PNG")).getpixel((0, 0)) == (200, 60, 40)
+    assert decode_image(encoded(photo, "PNG", icc_profile=b"not a profile")).getpixel((0, 0)) == (200, 60, 40)
+
+
+def test_a_profiled_photo_is_turned_upright_too() -> None:
+    photo = Image.new("RGB", (40, 20), (200, 60, 40))
+    exif = photo.getexif()
+    exif[0x0112] = 6
+    decoded = decode_image(encoded(photo, "JPEG", exif=exif.tobytes(), icc_profile=DISPLAY_P3))
+    assert decoded.size == (20, 40)
+    assert decoded.getpixel((5, 5))[0] > 210
