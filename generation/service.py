@@ -12,12 +12,13 @@ import contextlib
 import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from typing import Protocol
 
 from PIL import Image
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from generation.backends import Backend
 from generation.engine import BatchItem, BatchKey, fit_to_grid
@@ -43,10 +44,11 @@ from generation.params import GenerationParams, JobKind, Limits, check_params, s
 from generation.scheduler import JobOutcome, ScheduledJob, Scheduler
 from generation.settings import GenerationSettings
 from generation.store import Claim, ImageRecord, JobStore, NewJob, job_cost
-from moderation.audit import AuditAction, AuditLog
+from moderation.audit import AuditAction, AuditLog, AuditNote
 from moderation.bans import BanStore
 from moderation.gate import SafetyGate
 from moderation.licenses import LICENSES, LicenseStore, ModelLicense
+from moderation.models import AuditEntryRow
 from moderation.outcome import ImageAction, decide_image_outcome
 from moderation.policy import GuildPolicy, PolicyStore
 
@@ -948,7 +950,7 @@ class GenerationService:
             await self._finish(job_id, JobStatus.CANCELLED, error="deleted")
             return
         try:
-            records = await self._classify_and_save(job, outcome.images)
+            records, notes = await self._classify_and_save(job, outcome.images)
         except JobCancelled:
             await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
             return
@@ -958,14 +960,19 @@ class GenerationService:
             )
             await self._finish_failed(job_id, failure_reason(exc))
             return
-        finished = await self._finish(job_id, JobStatus.DONE, images=records)
+        # The audit entries commit with the outcome: a member erased while their images were being
+        # classified (/forget-me, /mod purge) is not named again in the log after the erasure.
+        finished = await self._finish(job_id, JobStatus.DONE, images=records, audit=notes)
         if finished.deleted_at is not None:  # deleted while its images were being saved
             await asyncio.to_thread(self.files.delete_job, job_id)
         elif finished.status is not JobStatus.DONE:
             # Cancelled through another process meanwhile: no record points to the images saved.
             await asyncio.to_thread(self.files.delete_files, [r.path for r in records if r.path])
 
-    async def _classify_and_save(self, job: Job, images: Sequence[Image.Image]) -> list[ImageRecord]:
+    async def _classify_and_save(
+        self, job: Job, images: Sequence[Image.Image]
+    ) -> tuple[list[ImageRecord], list[AuditNote]]:
+        """The images' records, and the audit entries of the ones hidden (written with the outcome)."""
         params = job.generation_params
         policy = await self._policy(job.guild_id)
         age_restricted = self.observer.channel_age_restricted(job) if self.observer is not None else None
@@ -1021,8 +1028,8 @@ class GenerationService:
             )
         # Every decision that hides images is on the record (and a job's four withheld images are
         # one line in the log channel, not four).
-        for (decision, rule), indexes_labels in hidden.items():
-            await self.audit.record(
+        notes = [
+            AuditNote(
                 guild_id=job.guild_id,
                 actor_id=None,  # the bot decided; the member is the target
                 action=decision,
@@ -1034,16 +1041,31 @@ class GenerationService:
                     "labels": sorted({label for _, labels in indexes_labels for label in labels}),
                 },
             )
-        return records
+            for (decision, rule), indexes_labels in hidden.items()
+        ]
+        return records, notes
 
     async def _finish_failed(self, job_id: int, error: str) -> None:
         await self._finish(job_id, JobStatus.FAILED, error=error)
 
     async def _finish(
-        self, job_id: int, status: JobStatus, *, images: Sequence[ImageRecord] = (), error: str | None = None
+        self,
+        job_id: int,
+        status: JobStatus,
+        *,
+        images: Sequence[ImageRecord] = (),
+        error: str | None = None,
+        audit: Sequence[AuditNote] = (),
     ) -> Job:
         self._concurrency.pop(job_id, None)
-        job = await self.store.finish(job_id, status, images=images, error=error)
+        staged: list[AuditEntryRow] = []
+
+        def stage(session: AsyncSession) -> None:
+            staged.extend(self.audit.stage(session, **asdict(note)) for note in audit)
+
+        job = await self.store.finish(job_id, status, images=images, error=error, along=stage)
+        for row in staged:
+            self.audit.announce(row)
         for future in self._waiters.pop(job_id, []):
             if not future.done():
                 future.set_result(job)

@@ -192,13 +192,20 @@ class JobStore:
         *,
         images: Sequence[ImageRecord] = (),
         error: str | None = None,
+        along: Callable[[AsyncSession], object] | None = None,
     ) -> Job:
-        """Write the outcome and the images in one transaction; a finished job is never reopened."""
+        """Write the outcome and the images in one transaction; a finished job is never reopened.
+
+        `along` adds other rows to that transaction (the audit entries of images withheld), written
+        only with this outcome: not for a job finished otherwise meanwhile, nor for one erased.
+        """
         async with self._sessions() as session, session.begin():
             job = await session.get(Job, job_id, with_for_update=True)
             if job is None:
                 raise JobNotFound(job_id)
             if not job.status.finished:
+                if along is not None:
+                    along(session)
                 job.status = status
                 job.error = error
                 job.finished_at = utcnow()

@@ -63,6 +63,18 @@ class AuditEntry:
 
 
 @dataclass(frozen=True, slots=True)
+class AuditNote:
+    """An entry to write along with another change (see `AuditLog.stage`)."""
+
+    guild_id: int | None
+    actor_id: int | None
+    action: AuditAction
+    target_user_id: int | None = None
+    rule_id: str | None = None
+    detail: str | dict[str, Any] = ""
+
+
+@dataclass(frozen=True, slots=True)
 class BlockedPrompt:
     """A blocked prompt kept for moderator review (until its retention runs out)."""
 
@@ -102,7 +114,8 @@ class AuditLog:
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = session_factory
         # Told of every entry `record` and `record_blocked_prompt` wrote (the bot posts some to the
-        # server's log channel). Entries staged in another store's session are announced by their caller.
+        # server's log channel). Entries staged in another store's session are announced by their
+        # caller (`announce`), once that session has committed.
         self.on_recorded: Callable[[AuditEntry], None] | None = None
 
     def stage(
@@ -129,7 +142,8 @@ class AuditLog:
         session.add(row)
         return row
 
-    def _announce(self, row: AuditEntryRow) -> None:
+    def announce(self, row: AuditEntryRow) -> None:
+        """Tell `on_recorded` of an entry written (a staged one, after its session committed)."""
         if self.on_recorded is None:
             return
         try:
@@ -159,7 +173,7 @@ class AuditLog:
                 rule_id=rule_id,
                 detail=detail,
             )
-        self._announce(row)
+        self.announce(row)
 
     async def recent(self, guild_id: int, limit: int = 20) -> list[AuditEntry]:
         """The guild's latest audit entries, newest first."""
@@ -209,7 +223,7 @@ class AuditLog:
                 rule_id=verdict.rule_id,
                 detail={"category": verdict.category, "hard_floor": verdict.hard_floor, "job": job_id},
             )
-        self._announce(row)
+        self.announce(row)
 
     async def blocked_prompts(self, guild_id: int, limit: int = 20) -> list[BlockedPrompt]:
         """The guild's latest blocked prompts for review, newest first."""

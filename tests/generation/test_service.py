@@ -35,6 +35,7 @@ from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind
 from generation.service import JobRequest, Submitted
 from generation.settings import ModelSpec
+from moderation.audit import AuditEntry
 from moderation.classifiers import SafetyVerdict
 from moderation.errors import LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
@@ -1035,6 +1036,36 @@ async def test_a_job_cancelled_while_its_images_are_classified_ends_cancelled_an
     folder = service.files.root / f"{job_id // 1000:04d}" / str(job_id)
     assert not await asyncio.to_thread(folder.exists)
     assert [finished.id for finished in observer.finished] == [job_id]
+
+
+async def test_a_member_erased_while_their_images_are_classified_is_not_audited_afterwards(
+    services: Services,
+) -> None:
+    """/forget-me (or /mod purge) while a job's images are judged: the entry saying they were
+    withheld would name the member after their erasure, in the log and in the log channel."""
+    classifying, release = threading.Event(), threading.Event()
+
+    class HeldClassifier(ScriptedClassifier):
+        def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
+            classifying.set()
+            release.wait(10)
+            return super().classify(images)
+
+    services.generation.gate.classifier = HeldClassifier(flag=True)
+    services.generation.observer = RecordingObserver()
+    announced: list[AuditEntry] = []
+    services.audit.on_recorded = announced.append
+    await accept(services)
+    service = services.generation
+    job_id = (await service.submit(request(seeds=(1, 2)))).job.id
+    assert await asyncio.to_thread(classifying.wait, 30)  # generated; its images are being judged
+    erased, _ = await services.erase_user(USER)
+    assert [job.id for job in erased] == [job_id]
+    release.set()
+    await asyncio.wait_for(service.scheduler.idle(), 30)  # its outcome was recorded, or dropped
+    assert [entry.target_user_id for entry in await services.audit.recent(GUILD, 50)] == []
+    assert announced == []
+    assert await asyncio.to_thread(lambda: list(service.files.root.rglob("*.png"))) == []
 
 
 async def test_a_job_whose_images_cannot_be_stored_fails_saying_so(
