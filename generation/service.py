@@ -405,23 +405,36 @@ class GenerationService:
                 Caps(policy.user_queue_cap, policy.guild_queue_cap, self.settings.global_queue_cap),
                 user_running=self.scheduler.running_for_user(request.user_id),
             )
-            job = await self.store.create(new, self.claim)
-            if init_image is not None:
-                try:
-                    path = await asyncio.to_thread(self.files.save_init, job.id, init_image)
-                except OSError as exc:
-                    # A full or read-only image folder. Left queued, the job would never run (nothing
-                    # queued it) and would fail at the next start; it fails now, and its member is told.
-                    log.error("job %s: storing its starting image failed: %s", job.id, exc)
-                    reason = "the bot could not store the attached image"
-                    await self.store.finish(job.id, JobStatus.FAILED, error=reason)
-                    self.metrics.jobs.labels(status=JobStatus.FAILED.value).inc()
-                    raise ImagesNotStored(f"{reason}; please try again later") from None
-                await self.store.set_init_image(job.id, str(path))
+            job = await self._store_new(new, init_image)
             self._schedule(job, params, init_image, policy)
         log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)
         position, eta = await self._show_queued(job)
         return Submitted(job, position, eta)
+
+    async def _store_new(self, new: NewJob, init_image: Image.Image | None) -> Job:
+        """Store a job with its starting image, both or neither (see `JobStore.create`)."""
+        if init_image is None:
+            return await self.store.create(new, self.claim)
+        picture = init_image
+        saved_for: list[int] = []
+
+        async def save_init(job_id: int) -> str:
+            saved_for.append(job_id)
+            return str(await asyncio.to_thread(self.files.save_init, job_id, picture))
+
+        try:
+            return await self.store.create(new, self.claim, save_init=save_init)
+        except BaseException as exc:
+            # The job was not stored (the database failed, or the disk): its image goes too.
+            for job_id in saved_for:
+                await asyncio.to_thread(self.files.delete_job, job_id)
+            if isinstance(exc, OSError):
+                # A full or read-only image folder: the member is told so, the disk's words go to the log.
+                log.error("storing a new job's starting image failed: %s", exc)
+                raise ImagesNotStored(
+                    "the bot could not store the attached image; please try again later"
+                ) from None
+            raise
 
     async def _show_queued(self, job: Job) -> tuple[Position | None, float | None]:
         """Tell the observer where a job just queued (or taken over) stands."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -125,10 +125,23 @@ class JobStore:
             now: datetime = (await session.execute(select(func.now()))).scalar_one()
             return now
 
-    async def create(self, new: NewJob, claim: Claim | None = None) -> Job:
-        """Store a job as queued (held by `claim`'s process) and return it with its id."""
+    async def create(
+        self,
+        new: NewJob,
+        claim: Claim | None = None,
+        *,
+        save_init: Callable[[int], Awaitable[str]] | None = None,
+    ) -> Job:
+        """Store a job as queued (held by `claim`'s process) and return it with its id.
+
+        `save_init` stores the job's starting image once its id is known, and returns its path, in the
+        same transaction: the database failing in between must not leave a job queued without its
+        image, to be taken over and failed later though its member was told it was not made. If the
+        job is not stored, the caller removes the image.
+        """
         return await self._insert(
             new,
+            save_init=save_init,
             status=JobStatus.QUEUED,
             claimed_by=claim.holder if claim else None,
             claimed_until=claim.until(await self.clock()) if claim else None,
@@ -142,7 +155,9 @@ class JobStore:
         now = utcnow()
         return await self._insert(new, status=JobStatus.BLOCKED, error=reason, finished_at=now)
 
-    async def _insert(self, new: NewJob, **state: Any) -> Job:
+    async def _insert(
+        self, new: NewJob, *, save_init: Callable[[int], Awaitable[str]] | None = None, **state: Any
+    ) -> Job:
         job = Job(
             guild_id=new.guild_id,
             channel_id=new.channel_id,
@@ -158,11 +173,17 @@ class JobStore:
             created_at=utcnow(),
             interaction_token=new.interaction_token,
             interaction_expires_at=new.interaction_expires_at,
+            images=[],
             **state,
         )
         async with self._sessions() as session, session.begin():
             session.add(job)
-        return await self.get(job.id)
+            if save_init is not None:
+                await session.flush()  # the id names the image's folder
+                job.init_image_path = await save_init(job.id)
+        # Returned as written, not read back: a read failing once the job is stored would tell its
+        # member it was not, and a retry would make it twice.
+        return job
 
     async def get(self, job_id: int) -> Job:
         async with self._sessions() as session:
@@ -170,9 +191,6 @@ class JobStore:
             if job is None:
                 raise JobNotFound(job_id)
             return job
-
-    async def set_init_image(self, job_id: int, path: str) -> None:
-        await self._update(job_id, init_image_path=path)
 
     async def set_reply_message(self, job_id: int, message_id: int) -> None:
         await self._update(job_id, reply_message_id=message_id)

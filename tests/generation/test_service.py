@@ -592,6 +592,76 @@ async def test_a_failure_to_show_a_job_as_queued_does_not_fail_its_submission(se
     assert [job.id for job in observer.finished] == [submitted.job.id]
 
 
+async def test_a_job_whose_starting_image_cannot_be_stored_is_not_left_queued(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> None:
+    """The member is told it failed: no job of it may be taken over later and fail again in public."""
+    import errno
+
+    services = await build_services(
+        tiny_settings(demo_model, tmp_path, sqlite_url, store_check_s=0.05, claim_ttl_s=0.2),
+        classifier=classifier,
+    )
+    observer = RecordingObserver()
+    services.generation.observer = observer
+    files = services.generation.files
+    save_init = files.save_init
+
+    def disk_full(job_id: int, image: Image.Image) -> Path:
+        save_init(job_id, image)  # written, then the disk fills up (or the folder turns read-only)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    try:
+        await services.generation.start()
+        await accept(services)
+        files.save_init = disk_full  # type: ignore[method-assign]
+        with pytest.raises(OSError):
+            await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=png_bytes(64, 64)))
+        await asyncio.sleep(0.5)  # past the claim: a job left behind would be taken over by now
+        assert await services.generation.store.unfinished() == []
+        assert observer.queued == [] and observer.finished == []
+        assert await asyncio.to_thread(lambda: [p for p in files.root.rglob("*") if p.is_file()]) == []
+    finally:
+        await services.close()
+
+
+async def test_a_job_stored_just_before_the_database_goes_away_is_queued_and_runs(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once stored, a job is the member's: an error now would have them ask again for a second one."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+    from sqlalchemy.orm import Session
+
+    from generation import service as service_module
+
+    monkeypatch.setattr(service_module, "RECORD_RETRY_DELAYS_S", (0.2, 0.2, 0.2, 0.2, 0.2))
+    store = services.generation.store
+    sessions = store._sessions
+    away = False
+
+    def session_or_outage() -> Any:
+        if away:
+            raise OperationalError("SELECT", {}, ConnectionRefusedError("the database went away"))
+        session = sessions()
+        inserted = []
+        event.listen(session.sync_session, "after_flush", lambda s, _: inserted.extend(s.new))
+
+        def after_commit(_session: Session) -> None:
+            nonlocal away
+            away = away or any(isinstance(row, Job) for row in inserted)
+
+        event.listen(session.sync_session, "after_commit", after_commit)
+        return session
+
+    await accept(services)
+    monkeypatch.setattr(store, "_sessions", session_or_outage)
+    submitted = await services.generation.submit(request())
+    assert away and submitted.job.id in services.generation.scheduler.held_job_ids()
+    monkeypatch.setattr(store, "_sessions", sessions)  # back a moment later
+    assert (await services.generation.wait(submitted.job.id)).status is JobStatus.DONE
+
+
 async def test_a_finished_job_the_database_refuses_for_a_moment_is_recorded_later(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -1096,7 +1166,7 @@ async def test_an_upload_that_cannot_be_stored_fails_its_job_at_once(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The job stayed queued in the store, with nothing queued to run it, until the next start failed it;
-    its member was told only that something went wrong."""
+    its member was told only that something went wrong. Now it is not stored, and they are told why."""
     import errno
 
     def full(*args: Any) -> Path:
@@ -1108,9 +1178,7 @@ async def test_an_upload_that_cannot_be_stored_fails_its_job_at_once(
     Image.new("RGB", (300, 200), (200, 30, 30)).save(buffer, format="PNG")
     with pytest.raises(ImagesNotStored, match="could not store the attached image; please try again later"):
         await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=buffer.getvalue()))
-    [job] = await services.generation.store.history(USER)
-    assert job.status is JobStatus.FAILED
-    assert job.error == "the bot could not store the attached image"  # the disk's own words go to the log
+    assert await services.generation.store.history(USER) == []  # not made, as its member was told
     assert len(services.generation.scheduler.queue) == 0
 
 
