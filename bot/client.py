@@ -29,6 +29,9 @@ log = logging.getLogger(__name__)
 
 # How often blocked prompts past their retention are deleted.
 RETENTION_SWEEP_S = 3600
+# Image folders of jobs no longer on record are removed once untouched this long: a job being stored
+# right now (by this or another bot process sharing the folder) has its folder before its record.
+ORPHANED_IMAGES_AFTER = timedelta(hours=1)
 
 
 def point_at(settings: BotSettings) -> None:
@@ -158,7 +161,8 @@ class ImagineBot(commands.AutoShardedBot):
         if self.bot_settings.sync_commands:
             await self._sync_commands()
 
-        # 5. Blocked prompts and images are kept only as long as the retention settings say.
+        # 5. Blocked prompts and images are kept only as long as the retention settings say, and the
+        # images of jobs no longer on record (an erasure stopped half-way) do not stay at all.
         self._maintenance = asyncio.create_task(self._apply_retention(), name="retention")
 
         # 6. Load the model, resume unfinished jobs and post results that never got out.
@@ -192,6 +196,10 @@ class ImagineBot(commands.AutoShardedBot):
                     await self.services.generation.remove_old_images(utcnow() - timedelta(days=image_days))
                 except Exception:
                     log.exception("removing old images failed")
+            try:
+                await self.services.generation.remove_orphaned_images(utcnow() - ORPHANED_IMAGES_AFTER)
+            except Exception:
+                log.exception("removing the images of erased jobs failed")
             await asyncio.sleep(RETENTION_SWEEP_S)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:

@@ -233,6 +233,24 @@ class ImageFiles:
         for path in paths:
             Path(path).unlink(missing_ok=True)
 
+    def job_folders(self, *, untouched_since: float) -> list[int]:
+        """The jobs whose folder is here and unchanged since `untouched_since` (seconds since the epoch)."""
+        found: list[int] = []
+        if not self.root.is_dir():
+            return found
+        for bucket in self.root.iterdir():
+            if not bucket.is_dir():
+                continue
+            for folder in bucket.iterdir():
+                if not folder.name.isdigit() or bucket.name != f"{int(folder.name) // 1000:04d}":
+                    continue  # not a job's folder: nothing of ours to judge
+                try:
+                    if folder.is_dir() and folder.stat().st_mtime < untouched_since:
+                        found.append(int(folder.name))
+                except OSError:
+                    continue  # removed meanwhile
+        return sorted(found)
+
     def delete_job(self, job_id: int) -> None:
         folder = self.root / f"{job_id // 1000:04d}" / str(job_id)
         if folder.is_dir():

@@ -879,6 +879,28 @@ class GenerationService:
             log.info("removed the images of %d jobs finished before %s", removed, before.date())
         return removed
 
+    async def remove_orphaned_images(self, before: datetime) -> int:
+        """Delete the image folders of jobs no longer in the store, untouched since `before`.
+
+        An erasure (/forget-me, /mod purge) deletes the records first and the files after: a bot
+        stopped in between, or a file that could not be removed then, leaves images of a member who
+        asked for them to go, which nothing else would ever remove. Newer folders are left alone: a
+        job being stored right now has its folder before its record is committed.
+        """
+        on_disk = await asyncio.to_thread(self.files.job_folders, untouched_since=before.timestamp())
+        orphans = sorted(set(on_disk) - await self.store.existing(on_disk))
+        removed = 0
+        for job_id in orphans:
+            try:
+                await asyncio.to_thread(self.files.delete_job, job_id)
+            except OSError as exc:
+                log.warning("could not remove the images of erased job %s (%r)", job_id, exc)
+                continue
+            removed += 1
+        if removed:
+            log.info("removed the images of %d jobs no longer on record", removed)
+        return removed
+
     def position(self, job_id: int) -> tuple[Position, float] | None:
         position = self.scheduler.position(job_id)
         if position is None:

@@ -476,6 +476,15 @@ class JobStore:
             await session.execute(update(JobImage).where(JobImage.job_id.in_(job_ids)).values(path=None))
             await session.execute(update(Job).where(Job.id.in_(job_ids)).values(init_image_path=None))
 
+    async def existing(self, job_ids: Sequence[int]) -> set[int]:
+        """Which of these jobs are in the store."""
+        found: set[int] = set()
+        async with self._sessions() as session:
+            for start in range(0, len(job_ids), _IDS_PER_QUERY):
+                chunk = job_ids[start : start + _IDS_PER_QUERY]
+                found.update(await session.scalars(select(Job.id).where(Job.id.in_(chunk))))
+        return found
+
     async def mark_deleted(self, job_id: int) -> None:
         await self._update(job_id, deleted_at=utcnow())
 

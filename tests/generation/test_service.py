@@ -285,6 +285,39 @@ async def test_old_images_are_removed_and_follow_ups_of_them_say_so(services: Se
     assert await service.remove_old_images(utcnow() + timedelta(seconds=1)) == 0
 
 
+async def test_an_erasure_a_file_resists_erases_every_record_and_its_images_go_later(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """/forget-me where a job's folder cannot be removed right then (or the bot is stopped half-way):
+    the member's records go all the same, and the images of jobs no longer on record go later."""
+    import errno
+
+    from moderation.database import utcnow
+
+    service = services.generation
+    await accept(services)
+    await accept(services, USER + 1)
+    erased = await service.wait((await service.submit(request())).job.id)
+    kept = await service.wait((await service.submit(request(user=USER + 1))).job.id)
+    folders = [Path(job.images[0].path or "").parent for job in (erased, kept)]
+
+    def resisting(job_id: int) -> None:
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(service.files, "delete_job", resisting)
+    jobs, _ = await services.erase_user(USER)
+    assert [job.id for job in jobs] == [erased.id]
+    assert not await services.licenses.has_accepted(USER, CREATIVEML_OPENRAIL_M)
+    monkeypatch.undo()
+
+    hour_ago = utcnow() - timedelta(hours=1)
+    assert await service.remove_orphaned_images(hour_ago) == 0  # just written: maybe a job being stored
+    for folder in folders:
+        os.utime(folder, (hour_ago.timestamp() - 60,) * 2)
+    assert await service.remove_orphaned_images(hour_ago) == 1
+    assert [folder.exists() for folder in folders] == [False, True]  # the other member's stay
+
+
 async def test_follow_ups_say_what_changed_rather_than_which_option_to_change(services: Services) -> None:
     await accept(services)
     service = services.generation
