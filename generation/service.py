@@ -872,7 +872,14 @@ class GenerationService:
         removed = 0
         while job_ids := await self.store.with_images_finished_before(before):
             for job_id in job_ids:
-                await asyncio.to_thread(self.files.delete_job, job_id)
+                try:
+                    await asyncio.to_thread(self.files.delete_job, job_id)
+                except OSError as exc:
+                    # Its records forget the images all the same: kept, this job would come first
+                    # in every round, and no later job's images would ever be removed.
+                    log.warning(
+                        "could not remove the images of job %s (%r); remove them by hand", job_id, exc
+                    )
             await self.store.forget_images(job_ids)
             removed += len(job_ids)
         if removed:

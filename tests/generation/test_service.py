@@ -318,6 +318,32 @@ async def test_an_erasure_a_file_resists_erases_every_record_and_its_images_go_l
     assert [folder.exists() for folder in folders] == [False, True]  # the other member's stay
 
 
+async def test_a_job_whose_images_cannot_be_removed_does_not_stop_retention_for_the_others(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One folder the bot may not empty (a file owned by another user) came first in every round,
+    and no image of any later job was ever removed again."""
+    import errno
+
+    from moderation.database import utcnow
+
+    service = services.generation
+    await accept(services)
+    stuck = await service.wait((await service.submit(request())).job.id)
+    later = await service.wait((await service.submit(request(seeds=(6,)))).job.id)
+    delete_job = service.files.delete_job
+
+    def refusing(job_id: int) -> None:
+        if job_id == stuck.id:
+            raise PermissionError(errno.EACCES, "Permission denied")
+        delete_job(job_id)
+
+    monkeypatch.setattr(service.files, "delete_job", refusing)
+    assert await service.remove_old_images(utcnow() + timedelta(seconds=1)) == 2
+    assert not await asyncio.to_thread(Path(later.images[0].path or "").exists)
+    assert all(image.path is None for image in (await service.store.get(later.id)).images)
+
+
 async def test_follow_ups_say_what_changed_rather_than_which_option_to_change(services: Services) -> None:
     await accept(services)
     service = services.generation
