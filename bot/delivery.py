@@ -10,9 +10,10 @@ Discord refuses for good (`_REFUSED_FOR_GOOD`) is recorded undeliverable and its
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
@@ -63,10 +64,61 @@ CLOSE_GRACE_S = 10.0
 # first, and no more edits than this in a round (Discord allows 50 requests a second in all).
 QUEUE_REFRESH_S = 5.0
 QUEUE_REFRESH_EDITS = 20
+# A queued line whose edit was dropped: any position differs from it, so the next refresh shows one.
+_NOT_SHOWN = -1
 
 
 class _Undeliverable(Exception):
     """Discord will never take this result: no channel will, and the token has run out."""
+
+
+class _NotNow(Exception):
+    """Discord answered a passing edit (a queued line, progress, a preview) with 429 or a 5xx."""
+
+    def __init__(self, status: int, retry_after: float, is_global: bool) -> None:
+        super().__init__(f"HTTP {status}, retry after {retry_after:g} s{' (global)' if is_global else ''}")
+        self.retry_after = retry_after
+        self.is_global = is_global
+
+
+async def _not_now(response: aiohttp.ClientResponse, fallback_s: float) -> _NotNow:
+    """What a 429 (or a 5xx) says about how long to leave Discord alone."""
+    body: Any = None
+    with contextlib.suppress(ValueError, aiohttp.ClientError):
+        body = await response.json(content_type=None)
+    retry_after = fallback_s
+    if isinstance(body, dict) and isinstance(body.get("retry_after"), int | float):
+        retry_after = float(body["retry_after"])
+    elif (header := response.headers.get("Retry-After")) is not None:
+        with contextlib.suppress(ValueError):
+            retry_after = float(header)
+    is_global = response.headers.get("X-RateLimit-Global", "").lower() == "true" or (
+        isinstance(body, dict) and body.get("global") is True
+    )
+    return _NotNow(response.status, retry_after, is_global)
+
+
+class _NoWaitSession:
+    """The HTTP session of passing edits. discord.py sleeps through a 429 or a 5xx and sends the edit
+    again, holding the token's later edits (the result's too) behind a line that is stale by then;
+    through this session such an edit fails at once instead, and the next one says what is true then."""
+
+    def __init__(self, fallback_s: float) -> None:
+        self._fallback_s = fallback_s
+        self._session: aiohttp.ClientSession | None = None
+
+    @contextlib.asynccontextmanager
+    async def request(self, method: str, url: str, **kwargs: Any) -> AsyncIterator[aiohttp.ClientResponse]:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession()
+        async with self._session.request(method, url, **kwargs) as response:
+            if response.status == 429 or response.status >= 500:
+                raise await _not_now(response, self._fallback_s)
+            yield response
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
 
 
 def _raise_if_refused_for_good(exc: discord.HTTPException) -> None:
@@ -127,6 +179,7 @@ class Delivery:
         self._service = service
         self._clock = clock
         self.throttle = ProgressThrottle(progress_interval_s)
+        self._passing_edits = _NoWaitSession(fallback_s=progress_interval_s)
         self._expected: dict[str, _Expected] = {}
         self._live: dict[int, _Live] = {}
         self._posting: set[int] = set()
@@ -165,9 +218,18 @@ class Delivery:
             live.shown_ahead = position.ahead if position is not None else None
             try:
                 message = await self._edit(
-                    live.token, live.expires_at, content=text, view=formatting.pending_view(job_id)
+                    live.token,
+                    live.expires_at,
+                    passing=True,
+                    content=text,
+                    view=formatting.pending_view(job_id),
                 )
                 await self._learn_reply(job_id, live, message.id)
+            except _NotNow as exc:
+                log.info("queued edit of job %s dropped: %s", job_id, exc)
+                self.throttle.hold(None if exc.is_global else job_id, exc.retry_after)
+                # Not shown: the next refresh after the wait shows where it stands then.
+                live.shown_ahead = _NOT_SHOWN
             except (_TokenGone, *_DISCORD_FAILURES) as exc:
                 # The job is stored and queued whatever happens to this message; the result follows.
                 log.info("queued edit of job %s failed: %r", job_id, exc)
@@ -181,7 +243,9 @@ class Delivery:
             waiting = {
                 job_id: live
                 for job_id, live in self._live.items()
-                if live.shown_ahead is not None and not live.running and token_usable(live.expires_at, now)
+                if live.shown_ahead is not None
+                and not live.running
+                and token_usable(live.expires_at, now)
             }
             if not waiting:
                 return
@@ -191,7 +255,10 @@ class Delivery:
                 if place is not None and place[0].ahead != live.shown_ahead:
                     moved.append((place[0].ahead, job_id, live, place))
             for _ahead, job_id, live, (position, eta_s) in sorted(moved)[:QUEUE_REFRESH_EDITS]:
-                await self._show_queued(job_id, live, position, eta_s)
+                # Discord may ask us to wait (for this job, or for all) in the middle of a round: the
+                # lines held now are shown by a later round.
+                if not self.throttle.held(job_id):
+                    await self._show_queued(job_id, live, position, eta_s)
 
     def job_progress(self, job_id: int, step: int, total: int) -> None:
         live = self._live.get(job_id)
@@ -213,6 +280,8 @@ class Delivery:
             return
         if live.expires_at is None or live.expires_at - self._clock() < PREVIEW_TOKEN_MARGIN:
             return
+        if self.throttle.held(job_id):
+            return  # Discord asked us to wait: a later preview will do
         if live.edit is not None and not live.edit.done():
             # A preview is worth more than the text edit ahead of it: let that land, then show this.
             await asyncio.gather(live.edit, return_exceptions=True)
@@ -625,11 +694,15 @@ class Delivery:
                 message = await self._edit(
                     live.token,
                     live.expires_at,
+                    passing=True,
                     content=wording.progress_line(job_id, step, total),
                     view=formatting.pending_view(job_id),
                     **extra,
                 )
                 await self._learn_reply(job_id, live, message.id)
+        except _NotNow as exc:
+            log.info("progress edit of job %s dropped: %s", job_id, exc)
+            self.throttle.hold(None if exc.is_global else job_id, exc.retry_after)
         except (_TokenGone, discord.HTTPException) as exc:
             log.info("progress edit of job %s failed: %r", job_id, exc)
             if isinstance(exc, discord.HTTPException) and exc.status == 404 and live is not None:
@@ -642,14 +715,17 @@ class Delivery:
         return await self._edit(job.interaction_token, job.interaction_expires_at, **fields)
 
     async def _edit(
-        self, token: str | None, expires_at: datetime | None, **fields: Any
+        self, token: str | None, expires_at: datetime | None, *, passing: bool = False, **fields: Any
     ) -> discord.WebhookMessage:
+        """Edit the interaction's message. A `passing` edit (a queued line, progress, a preview) raises
+        _NotNow where Discord asks to wait, rather than being sent again late."""
         if token is None or not token_usable(expires_at, self._clock()):
             raise _TokenGone
         application_id = self._bot.application_id
         if application_id is None:
             raise RuntimeError("the bot has no application id yet")
-        webhook = discord.Webhook.partial(application_id, token, client=self._bot)
+        session = cast(aiohttp.ClientSession, self._passing_edits) if passing else discord.utils.MISSING
+        webhook = discord.Webhook.partial(application_id, token, client=self._bot, session=session)
         return await webhook.edit_message(_ORIGINAL, **fields)
 
     def _channel_limit(self, job: Job) -> int:
@@ -665,6 +741,7 @@ class Delivery:
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._passing_edits.close()
 
 
 def _describe_failure(exc: BaseException) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -19,17 +20,53 @@ pytestmark = pytest.mark.timeout(120)
 
 async def test_a_429_on_the_result_edit_is_retried(world: BotWorld) -> None:
     fake = world.fake
+    world.classifier.hold_after = 0
     async with world.bot() as bot:
-        injection = fake.rate_limit("PATCH", r"/messages/@original$", count=2, retry_after=0.3)
         inter = await fake.send_interaction("imagine", {"prompt": "a paper boat"})
-        final = await world.final_edit(inter)
-        assert final.status == 200
+        # The images are being classified; the progress edits made before have been answered.
+        while world.classifier.calls == 0:  # noqa: ASYNC110 (the classifier runs in a thread)
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.5)
+        assert all(r.status is not None for r in fake.requests_matching("PATCH", world.original_path(inter)))
+        before = fake.mark()
+        fake.rate_limit("PATCH", r"/messages/@original$", count=2, retry_after=0.3)
+        world.classifier.release.set()
+        final = await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: r.status == 200 and bool((r.json or {}).get("embeds")),
+            after=before,
+            timeout=60,
+        )
         limited = [r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.status == 429]
         assert len(limited) == 2
-        assert injection.count == 0 or injection.remaining == 0  # type: ignore[attr-defined]
+        assert all(r.json == final.json for r in limited)
         message = fake.original_response(inter)
         assert message is not None and len(message["attachments"]) == 1
         await world.posted(bot, world.job_id(message))
+
+
+async def test_a_progress_edit_discord_rate_limits_is_dropped_not_sent_again_late(world: BotWorld) -> None:
+    """A progress line refused with 429 is stale by the time the limit lifts: sending it again would
+    only hold the job's next edits (its result too) behind it on the same token."""
+    fake = world.fake
+    async with world.bot():
+        inter = await fake.send_interaction("imagine", {"prompt": "a slow river", "steps": 30})
+        await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: "step" in (r.json or {}).get("content", ""),
+        )
+        fake.rate_limit("PATCH", r"/messages/@original$", count=1, retry_after=2)
+        refused = await fake.wait_for_request(
+            "PATCH", world.original_path(inter), predicate=lambda r: r.status == 429
+        )
+        assert "step" in refused.json["content"]
+        final = await world.final_edit(inter)
+        assert final.status == 200 and len(final.files) == 1
+        later = fake.requests_matching("PATCH", world.original_path(inter))[1:]
+        resent = [r for r in later if r.index > refused.index and r.json == refused.json]
+        assert resent == [], "the refused progress line was sent again"
 
 
 async def test_terms_are_shown_until_accepted_then_the_request_goes_on(world: BotWorld) -> None:
@@ -430,3 +467,46 @@ async def test_a_queued_line_follows_the_queue_as_it_moves(
         assert moved.status == 200
         world.classifier.release.set()
         await world.final_edit(carols_interaction)
+
+
+async def test_a_queued_line_refused_under_the_global_rate_limit_is_shown_once_the_wait_is_over(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice's job holds the GPU; Bob's waits behind it. Discord's global limit refuses the edit that
+    would move his line: it is not sent again late, but shown by a later refresh."""
+    from bot import delivery
+
+    monkeypatch.setattr(delivery, "QUEUE_REFRESH_S", 0.1)
+    world.classifier.hold_after = 0  # Alice's job holds the GPU slot until released
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    bob = fake.add_member(fake.guild, "bob").user
+    carol = fake.add_member(fake.guild, "carol").user
+    async with world.bot() as bot:
+        for member in (bob, carol):
+            await bot.services.licenses.accept(member.id, bot.services.generation.license_for("demo"))
+        alice = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("PATCH", world.original_path(alice))
+        await world.first_job(bot, fake.user.id)
+        carols = await fake.send_interaction("imagine", {"prompt": "a boat"}, user=carol)
+        await fake.wait_for_request("PATCH", world.original_path(carols))
+        carols_job = await world.first_job(bot, carol.id)
+        bobs = await fake.send_interaction("imagine", {"prompt": "a kite"}, user=bob)
+        await fake.wait_for_request("PATCH", world.original_path(bobs))
+        assert "1 ahead of it" in fake.original_response(bobs)["content"]  # type: ignore[index]
+        mark = fake.mark()
+        # Discord's global limit, met by the edit of Bob's line (Carol's message is edited as well).
+        fake.rate_limit("PATCH", world.original_path(bobs), count=1, retry_after=0.5, is_global=True)
+        await bot.services.generation.cancel(carols_job.id, carol.id)
+        refused = await fake.wait_for_request(
+            "PATCH", world.original_path(bobs), predicate=lambda r: r.status == 429, after=mark
+        )
+        moved = await fake.wait_for_request(
+            "PATCH",
+            world.original_path(bobs),
+            predicate=lambda r: r.status == 200 and "next in line" in str((r.json or {}).get("content")),
+            after=refused.index + 1,
+        )
+        assert moved.index > refused.index
+        world.classifier.release.set()
+        await world.final_edit(bobs)
