@@ -210,10 +210,9 @@ class Delivery:
     async def _show_queued(
         self, job_id: int, live: _Live, position: Position | None, eta_s: float | None
     ) -> None:
-        assert live.token is not None
         text = "\n".join((wording.queued_line(job_id, position, eta_s), *live.notes))
         async with live.lock:
-            if live.running or live.finished:
+            if live.running or live.finished or live.token is None:
                 return  # started (or ended) meanwhile: its progress or result is shown instead
             live.shown_ahead = position.ahead if position is not None else None
             try:
@@ -233,6 +232,8 @@ class Delivery:
             except (_TokenGone, *_DISCORD_FAILURES) as exc:
                 # The job is stored and queued whatever happens to this message; the result follows.
                 log.info("queued edit of job %s failed: %r", job_id, exc)
+                if isinstance(exc, discord.HTTPException) and exc.status in _TOKEN_GONE:
+                    live.token = None  # as for progress (see `_progress`): no more edits through it
 
     async def _refresh_queued_lines(self) -> None:
         """Keep the queued lines true as the queue moves (jobs ahead start, are cancelled or deleted);
@@ -244,6 +245,7 @@ class Delivery:
                 job_id: live
                 for job_id, live in self._live.items()
                 if live.shown_ahead is not None
+                and live.token is not None
                 and not live.running
                 and token_usable(live.expires_at, now)
             }
@@ -705,8 +707,11 @@ class Delivery:
             self.throttle.hold(None if exc.is_global else job_id, exc.retry_after)
         except (_TokenGone, discord.HTTPException) as exc:
             log.info("progress edit of job %s failed: %r", job_id, exc)
-            if isinstance(exc, discord.HTTPException) and exc.status == 404 and live is not None:
-                live.token = None  # the message was deleted: no more progress or previews on it
+            if isinstance(exc, discord.HTTPException) and exc.status in _TOKEN_GONE and live is not None:
+                # The message was deleted, or Discord no longer takes the token: every further edit
+                # would be refused too (and refusals count toward Discord's ban of the bot's address).
+                # The result still tries the token once, then goes to the channel.
+                live.token = None
         except Exception:
             log.exception("progress edit of job %s failed", job_id)
 

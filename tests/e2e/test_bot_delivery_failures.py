@@ -157,3 +157,25 @@ async def test_progress_stops_once_the_message_is_deleted(world: BotWorld) -> No
         refused = [r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.status == 404]
         # One edit learns the message is gone; the rest of the job's steps and the result know it.
         assert len(refused) <= 2
+
+
+async def test_progress_stops_once_discord_refuses_the_token(world: BotWorld) -> None:
+    """The token stops working before the bot's own reckoning says (a process whose clock runs behind
+    took the job over): every further edit would be refused again, and Discord counts each refusal
+    toward the limit past which it bans the bot's address for an hour."""
+    fake = world.fake
+    assert fake.user is not None and fake.channel is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a night market", "steps": 30})
+        await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: "step" in (r.json or {}).get("content", ""),
+        )
+        job = await world.first_job(bot, fake.user.id)
+        fake.expire_interaction(inter)
+        posted = await world.posted(bot, job.id, within_s=90)
+        assert fake.get_message(posted.message_id or 0)["channel_id"] == str(fake.channel.id)
+        refused = [r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.status == 401]
+        # One progress edit learns the token is refused; the result tries it once more, then the channel.
+        assert len(refused) <= 2, [(r.json or {}).get("content") for r in refused]
