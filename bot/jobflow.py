@@ -19,6 +19,7 @@ import discord
 from bot import formatting, wording
 from bot.attachments import AttachmentDownloader, AttachmentInfo
 from bot.buttons import terms_view
+from bot.cooldown import Cooldown
 from bot.custom_ids import Action, JobButton
 from bot.delivery import INTERACTION_TOKEN_LIFETIME, Delivery
 from bot.errors import BadButton, BotError, NotModerator
@@ -48,6 +49,8 @@ PENDING_TTL_S = 13 * 60
 # Requests one member may have waiting for the terms; an older one beyond this is dropped, saying so.
 MAX_PENDING_PER_USER = 5
 REACTIONS = {"🔁": Action.RERUN, "⬆": Action.UPSCALE, "❌": Action.DELETE}
+# How long a public answer to a reaction stays up; a member gets no second one in a channel meanwhile.
+REACTION_ANSWER_S = 60
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ class JobFlow:
         self.settings = settings
         # Per member, their requests waiting for the license terms to be accepted, oldest first.
         self._pending: dict[int, list[_Pending]] = {}
+        # Per member and channel: the public answers to their reactions (see `bot.cooldown`).
+        self._reaction_answers = Cooldown(REACTION_ANSWER_S)
 
     # -- answering --------------------------------------------------------------------------------
 
@@ -446,9 +451,10 @@ class JobFlow:
         except Exception as exc:
             if not isinstance(exc, BotError | GenerationError | ModerationError):
                 log.exception("reaction %s on job %s failed", action, job_id)
-            await self._tell_in_channel(
-                payload.channel_id, payload.user_id, wording.describe_error_publicly(exc)
-            )
+            if self._reaction_answers.ready((payload.user_id, payload.channel_id)):
+                await self._tell_in_channel(
+                    payload.channel_id, payload.user_id, wording.describe_error_publicly(exc)
+                )
 
     async def _job_of_message(self, payload: discord.RawReactionActionEvent, me: int) -> int | None:
         """The job of the reacted message: a result the store knows, or else the job its buttons name
@@ -513,7 +519,7 @@ class JobFlow:
             await channel.send(
                 wording.mention(user_id, text),
                 allowed_mentions=discord.AllowedMentions(users=[discord.Object(user_id)]),
-                delete_after=60,
+                delete_after=REACTION_ANSWER_S,
             )
         except discord.HTTPException as exc:
             log.info("could not answer a reaction in channel %s: HTTP %s", channel_id, exc.status)

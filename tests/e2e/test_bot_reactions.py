@@ -198,3 +198,48 @@ async def test_a_reaction_on_a_result_in_direct_messages_reruns_it(world: BotWor
             await asyncio.sleep(0.05)
         rerun, first = await bot.services.generation.store.history(fake.user.id)
         assert rerun.parent_job_id == first.id and rerun.guild_id is None
+
+
+async def test_a_member_reacting_again_and_again_past_their_cap_is_told_once(world: BotWorld) -> None:
+    """Reacting and un-reacting is quick; each refusal is a public message that pings the member, and
+    the channel's own rate limit would hold everyone else's results behind a stream of them."""
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        _inter, message = await first_result(world, bot)
+        capped = await fake.send_interaction(
+            "policy set", {"key": "user_queue_cap", "value": "1"}, user=fake.owner
+        )
+        await world.ephemeral_answer(capped)
+        world.classifier.hold_after = world.classifier.calls  # the rerun's result waits
+        mark = fake.mark()
+        await fake.add_reaction(channel_id(world), message["id"], emoji="🔁")
+        await channel_result_started(world, bot, fake.user.id)
+        for _ in range(8):
+            await fake.remove_reaction(channel_id(world), message["id"], emoji="🔁")
+            await fake.add_reaction(channel_id(world), message["id"], emoji="🔁")
+        told = await fake.wait_for_request(
+            "POST",
+            rf"/channels/{channel_id(world)}/messages$",
+            predicate=lambda r: "already have" in str((r.json or {}).get("content", "")),
+            after=mark,
+        )
+        assert told.json["content"].startswith(f"<@{fake.user.id}>")
+        world.classifier.release.set()
+        await channel_result(world, after=mark)
+        jobs = await bot.services.generation.store.history(fake.user.id)
+        notices = [
+            r
+            for r in fake.requests_matching("POST", rf"/channels/{channel_id(world)}/messages$", after=mark)
+            if "already have" in str((r.json or {}).get("content", ""))
+        ]
+        assert len(notices) == 1
+        assert len(jobs) == 2  # her first job and the one rerun her cap allows
+
+
+async def channel_result_started(world: BotWorld, bot: ImagineBot, user_id: int) -> None:
+    """Wait until the member has a second job (the rerun a reaction made)."""
+    deadline = asyncio.get_running_loop().time() + 30
+    while len(await bot.services.generation.store.history(user_id)) < 2:
+        assert asyncio.get_running_loop().time() < deadline, "no rerun job"
+        await asyncio.sleep(0.05)
