@@ -674,7 +674,7 @@ async def test_a_job_whose_starting_image_cannot_be_stored_is_not_left_queued(
         await services.generation.start()
         await accept(services)
         files.save_init = disk_full  # type: ignore[method-assign]
-        with pytest.raises(OSError):
+        with pytest.raises(ImagesNotStored):
             await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=png_bytes(64, 64)))
         await asyncio.sleep(0.5)  # past the claim: a job left behind would be taken over by now
         assert await services.generation.store.unfinished() == []
