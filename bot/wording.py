@@ -103,7 +103,9 @@ def describe_error(exc: BaseException) -> str:
         case InvalidPolicy(key=key, reason=reason):
             return f"Can't change `{key}`: {reason}"
         case QueueFull(scope="user", limit=limit):
-            return f"You already have {limit} jobs waiting. Wait for one to finish or `/cancel` one."
+            return (
+                f"You already have {limit} jobs waiting or running. Wait for one to finish or `/cancel` one."
+            )
         case QueueFull(scope="guild", limit=limit):
             return f"This server's queue is full ({limit} jobs). Please try again in a few minutes."
         case QueueFull(limit=limit):

@@ -41,7 +41,7 @@ from tests.bot.helpers import make_job
         (UserBanned("spam", datetime(2030, 1, 1, tzinfo=UTC)), "<t:1893456000:R>"),
         (LicenseNotAccepted(CREATIVEML_OPENRAIL_M), "/terms"),
         (InvalidPolicy("max_steps", "must be at most 150"), "Can't change `max_steps`"),
-        (QueueFull("user", 5), "`/cancel`"),
+        (QueueFull("user", 5), "5 jobs waiting or running"),
         (QueueFull("guild", 50), "server's queue is full (50 jobs)"),
         (QueueFull("global", 500), "very busy"),
         (JobNotFound(7), "There is no job #7."),
