@@ -27,7 +27,7 @@ from generation.acceleration import (
     optimize_pipeline,
 )
 from generation.errors import BackendError, DeviceFailed, JobCancelled, ModelUnavailable, OutOfMemory
-from generation.params import Sampler, parse_aspect_ratio, size_for_aspect, steps_run
+from generation.params import Sampler, steps_run
 from generation.settings import GenerationSettings, is_single_file
 
 log = logging.getLogger(__name__)
@@ -179,14 +179,8 @@ class DiffusionEngine:
         if spec.preview_vae is not None and settings.preview_interval_s > 0:
             engine.load_preview_decoder(spec.preview_vae)
             engine.preview_interval_s = settings.preview_interval_s
-        if settings.compile:
-            sizes = [(spec.width, spec.height)]
-            for aspect in settings.compile_warmup_aspects:
-                size = size_for_aspect(*parse_aspect_ratio(aspect), spec.pixel_budget)
-                if size not in sizes:
-                    sizes.append(size)
-            for width, height in sizes:
-                engine.warm_up(width, height)
+        for width, height in settings.compiled_sizes(spec):
+            engine.warm_up(width, height)
         return engine
 
     def warm_up(self, width: int, height: int) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import secrets
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
@@ -137,6 +138,31 @@ def size_for_aspect(aspect_w: int, aspect_h: int, pixel_budget: int) -> tuple[in
     w = max(MIN_SIDE, int(width * shrink) // GRID * GRID)
     h = max(MIN_SIDE, int(height * shrink) // GRID * GRID)
     return w, h
+
+
+# How much an upload's aspect ratio may differ from a compiled size's (as a ratio of the two) and still
+# be cropped to it (losing at most 13% of the picture): a 4:3 photo goes to 3:2, a 16:9 one does not.
+COMPILED_SIZE_TOLERANCE = 1.15
+
+
+def nearest_compiled_size(
+    image_w: int, image_h: int, sizes: Sequence[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """Of `sizes` (those compiled at start), the one whose shape is nearest the image's, when within
+    COMPILED_SIZE_TOLERANCE; None when none is that close.
+
+    With compiled graphs, every new size compiles on its first batch, holding a GPU slot for tens of
+    seconds, and past a few dozen sizes the model runs uncompiled: uploads come in every shape, so a
+    shape close to a compiled one is cropped to it instead.
+    """
+    if not sizes:
+        return None
+
+    def distance(size: tuple[int, int]) -> float:
+        return abs(math.log((image_w / image_h) / (size[0] / size[1])))
+
+    nearest = min(sizes, key=distance)
+    return nearest if distance(nearest) <= math.log(COMPILED_SIZE_TOLERANCE) else None
 
 
 def is_blank(text: str) -> bool:

@@ -40,7 +40,14 @@ from generation.fairqueue import Caps, FairQueue, GuildKey, Position, QueueEntry
 from generation.imagefiles import ImageFiles, decode_image, png_metadata, preview_sheet
 from generation.metrics import Metrics
 from generation.models import ImageVerdict, Job, JobStatus
-from generation.params import GenerationParams, JobKind, Limits, check_params, size_for_aspect
+from generation.params import (
+    GenerationParams,
+    JobKind,
+    Limits,
+    check_params,
+    nearest_compiled_size,
+    size_for_aspect,
+)
 from generation.scheduler import JobOutcome, ScheduledJob, Scheduler
 from generation.settings import GenerationSettings
 from generation.store import Claim, ImageRecord, JobStore, NewJob, job_cost
@@ -340,8 +347,16 @@ class GenerationService:
             if request.kind is JobKind.IMG2IMG and request.parent_job_id is None:
                 # A new upload's shape sets the size; a rerun keeps its job's (already fitted) size.
                 # Within this server's limit too: with an image the member can give no size to lower.
-                budget = min(self.settings.spec(params.model)[1].pixel_budget, policy.max_pixels)
+                spec = self.settings.spec(params.model)[1]
+                budget = min(spec.pixel_budget, policy.max_pixels)
                 width, height = size_for_aspect(init_image.width, init_image.height, budget)
+                compiled = [
+                    size for size in self.settings.compiled_sizes(spec) if size[0] * size[1] <= budget
+                ]
+                width, height = nearest_compiled_size(init_image.width, init_image.height, compiled) or (
+                    width,
+                    height,
+                )
                 if width * height > policy.max_pixels:
                     # Long and thin at a small limit: the short side cannot go under MIN_SIDE.
                     raise InvalidParameters(

@@ -12,7 +12,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from generation.acceleration import AttentionBackend
 from generation.errors import InvalidParameters
-from generation.params import MAX_STRENGTH, MIN_STRENGTH, Sampler, parse_aspect_ratio
+from generation.params import MAX_STRENGTH, MIN_STRENGTH, Sampler, parse_aspect_ratio, size_for_aspect
 
 DEFAULT_MODEL_SOURCE = "stable-diffusion-v1-5/stable-diffusion-v1-5"
 DEFAULT_PREVIEW_VAE = "madebyollin/taesd"
@@ -215,6 +215,18 @@ class GenerationSettings(BaseSettings):
             height=native[1],
             preview_vae=str(preview) if (preview / "config.json").is_file() else None,
         )
+
+    def compiled_sizes(self, spec: ModelSpec) -> tuple[tuple[int, int], ...]:
+        """The image sizes compiled at start for a model: its own, then one per warm-up aspect ratio
+        (none when compile is off). Any other size compiles on its first batch."""
+        if not self.compile:
+            return ()
+        sizes = [(spec.width, spec.height)]
+        for aspect in self.compile_warmup_aspects:
+            size = size_for_aspect(*parse_aspect_ratio(aspect), spec.pixel_budget)
+            if size not in sizes:
+                sizes.append(size)
+        return tuple(sizes)
 
 
 def native_size(source: str) -> tuple[int, int] | None:

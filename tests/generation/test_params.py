@@ -9,6 +9,7 @@ from generation.params import (
     Limits,
     Sampler,
     check_params,
+    nearest_compiled_size,
     parse_aspect_ratio,
     size_for_aspect,
 )
@@ -107,3 +108,12 @@ def test_a_model_folder_outside_the_registry_defaults_to_its_native_size(
     assert (spec.width, spec.height) == (64, 64)
     _, hub = GenerationSettings().spec("someone/some-model")
     assert (hub.width, hub.height) == (512, 512)
+
+
+def test_an_upload_close_to_a_compiled_shape_is_cropped_to_it_and_others_keep_their_own() -> None:
+    compiled = [(512, 512), (624, 416), (416, 624)]  # the model's size, 3:2 and 2:3
+    assert nearest_compiled_size(4032, 3024, compiled) == (624, 416)  # a 4:3 phone photo
+    assert nearest_compiled_size(3024, 4032, compiled) == (416, 624)
+    assert nearest_compiled_size(1000, 1080, compiled) == (512, 512)
+    assert nearest_compiled_size(1920, 1080, compiled) is None  # 16:9 is too far from 3:2 to crop
+    assert nearest_compiled_size(4032, 3024, []) is None  # compile off: nothing to snap to

@@ -250,6 +250,30 @@ async def test_an_upload_is_fitted_within_the_servers_pixel_limit(
         await services.close()
 
 
+async def test_with_compiled_graphs_an_upload_close_to_a_compiled_shape_takes_its_size(
+    services: Services,
+) -> None:
+    # Each upload shape compiled a graph of its own mid-service, holding the GPU for every member.
+    service = services.generation
+    service.settings.compile = True  # as decided at start; the tiny model itself runs uncompiled here
+    service.settings.compile_warmup_aspects = ("3:2",)
+    [three_two] = [
+        size for size in service.settings.compiled_sizes(service.settings.spec(None)[1]) if size[0] > size[1]
+    ]
+    await accept(services)
+
+    def upload(width: int, height: int) -> JobRequest:
+        buffer = io.BytesIO()
+        Image.new("RGB", (width, height), (200, 30, 30)).save(buffer, format="PNG")
+        return request(kind=JobKind.IMG2IMG, init_image=buffer.getvalue())
+
+    photo = (await service.submit(upload(400, 300))).job.generation_params  # 4:3
+    assert (photo.width, photo.height) == three_two
+    wide = (await service.submit(upload(320, 180))).job.generation_params  # 16:9: its own size
+    assert (wide.width, wide.height) not in service.settings.compiled_sizes(service.settings.spec(None)[1])
+    assert wide.width > wide.height
+
+
 async def test_rerun_upscale_and_vary_follow_a_finished_job(services: Services) -> None:
     await accept(services)
     source = await services.generation.wait((await services.generation.submit(request())).job.id)
