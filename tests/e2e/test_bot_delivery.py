@@ -7,7 +7,7 @@ import re
 
 import pytest
 from conftest import BotWorld
-from fakediscord import InteractionRecord, RecordedRequest
+from fakediscord import InteractionRecord, RecordedRequest, User
 from sqlalchemy import update
 
 from bot.client import ImagineBot
@@ -431,6 +431,22 @@ async def test_a_running_job_erased_through_another_process_stops_and_shows_it_w
         assert fake.original_response(inter)["attachments"] == []  # type: ignore[index]
 
 
+async def _behind_alices_job(world: BotWorld, bot: ImagineBot) -> tuple[User, User]:
+    """Alice's job holds the GPU slot until the classifier is released; Bob and Carol, who have
+    accepted the license, are returned to queue behind it."""
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    bob = fake.add_member(fake.guild, "bob").user
+    carol = fake.add_member(fake.guild, "carol").user
+    for member in (bob, carol):
+        await bot.services.licenses.accept(member.id, bot.services.generation.license_for("demo"))
+    alice = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+    await fake.wait_for_request("PATCH", world.original_path(alice))
+    await world.first_job(bot, fake.user.id)
+    return bob, carol
+
+
 async def test_a_queued_line_follows_the_queue_as_it_moves(
     world: BotWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -438,17 +454,9 @@ async def test_a_queued_line_follows_the_queue_as_it_moves(
     from bot import delivery
 
     monkeypatch.setattr(delivery, "QUEUE_REFRESH_S", 0.1)
-    world.classifier.hold_after = 0  # Alice's job holds the GPU slot until released
     fake = world.fake
-    assert fake.guild is not None and fake.user is not None
-    bob = fake.add_member(fake.guild, "bob").user
-    carol = fake.add_member(fake.guild, "carol").user
     async with world.bot() as bot:
-        for member in (bob, carol):
-            await bot.services.licenses.accept(member.id, bot.services.generation.license_for("demo"))
-        alice = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
-        await fake.wait_for_request("PATCH", world.original_path(alice))
-        await world.first_job(bot, fake.user.id)
+        bob, carol = await _behind_alices_job(world, bot)
         queued = []
         for member in (bob, carol):
             inter = await fake.send_interaction("imagine", {"prompt": "a boat"}, user=member)
@@ -477,17 +485,9 @@ async def test_a_queued_line_refused_under_the_global_rate_limit_is_shown_once_t
     from bot import delivery
 
     monkeypatch.setattr(delivery, "QUEUE_REFRESH_S", 0.1)
-    world.classifier.hold_after = 0  # Alice's job holds the GPU slot until released
     fake = world.fake
-    assert fake.guild is not None and fake.user is not None
-    bob = fake.add_member(fake.guild, "bob").user
-    carol = fake.add_member(fake.guild, "carol").user
     async with world.bot() as bot:
-        for member in (bob, carol):
-            await bot.services.licenses.accept(member.id, bot.services.generation.license_for("demo"))
-        alice = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
-        await fake.wait_for_request("PATCH", world.original_path(alice))
-        await world.first_job(bot, fake.user.id)
+        bob, carol = await _behind_alices_job(world, bot)
         carols = await fake.send_interaction("imagine", {"prompt": "a boat"}, user=carol)
         await fake.wait_for_request("PATCH", world.original_path(carols))
         carols_job = await world.first_job(bot, carol.id)
