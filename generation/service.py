@@ -57,6 +57,7 @@ from moderation.gate import SafetyGate
 from moderation.licenses import LICENSES, LicenseStore, ModelLicense
 from moderation.models import AuditEntryRow
 from moderation.outcome import ImageAction, decide_image_outcome
+from moderation.pii import redact_pii
 from moderation.policy import GuildPolicy, PolicyStore
 
 log = logging.getLogger(__name__)
@@ -390,7 +391,15 @@ class GenerationService:
         )
         if not verdict.allowed:
             self.metrics.moderation_blocks.labels(stage="prompt", category=verdict.category or "").inc()
-            blocked = await self.store.create_blocked(new, verdict.reason or "blocked")
+            # Kept as long as the review copy, and as it: the personal data that refused it left out.
+            redacted = replace(
+                params,
+                prompt=redact_pii(params.prompt),
+                negative_prompt=redact_pii(params.negative_prompt),
+            )
+            blocked = await self.store.create_blocked(
+                replace(new, params=redacted), verdict.reason or "blocked"
+            )
             await self.audit.record_blocked_prompt(
                 new.guild_id, new.user_id, params.prompt, params.negative_prompt, verdict, job_id=blocked.id
             )

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from moderation.database import utcnow
 from moderation.models import AuditEntryRow, BlockedPromptRow, LicenseAcceptanceRow
+from moderation.pii import redact_pii
 
 if TYPE_CHECKING:
     from moderation.screening import Verdict
@@ -196,7 +197,8 @@ class AuditLog:
         *,
         job_id: int | None = None,
     ) -> None:
-        """Keep a blocked prompt for moderator review and note the block in the audit log."""
+        """Keep a blocked prompt for moderator review, its personal data redacted, and note the block
+        in the audit log."""
         if verdict.allowed or verdict.rule_id is None:
             raise ValueError("only blocked verdicts are recorded")
         async with self._sessions() as session, session.begin():
@@ -204,8 +206,10 @@ class AuditLog:
                 BlockedPromptRow(
                     guild_id=guild_id,
                     user_id=user_id,
-                    prompt=prompt,
-                    negative_prompt=negative,
+                    # A prompt refused for a phone number must not keep it for the retention period,
+                    # nor show it to every moderator; what was asked around it is what they review.
+                    prompt=redact_pii(prompt),
+                    negative_prompt=redact_pii(negative),
                     rule_id=verdict.rule_id,
                     category=verdict.category or "",
                     reason=verdict.reason or "",
@@ -237,8 +241,9 @@ class AuditLog:
             return [
                 BlockedPrompt(
                     user_id=row.user_id,
-                    prompt=row.prompt,
-                    negative_prompt=row.negative_prompt,
+                    # Redacted again: rows written before redaction was done on writing keep the data.
+                    prompt=redact_pii(row.prompt),
+                    negative_prompt=redact_pii(row.negative_prompt),
                     rule_id=row.rule_id,
                     category=row.category,
                     reason=row.reason,

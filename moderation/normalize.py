@@ -304,6 +304,27 @@ def analyze(text: str) -> TextViews:
     )
 
 
+def fold_with_origin(text: str) -> tuple[str, list[int]]:
+    """The characters of `TextViews.base` (weighting syntax kept), folded one at a time, and for each
+    folded character the index in `text` of the character it came from: what is found in the folded
+    text can then be put back into the text as typed."""
+    folded: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        for out in _canonical_chars(char):
+            if out.isspace():
+                # One space between words, as in `base`.
+                if not folded or folded[-1] == " ":
+                    continue
+                out = " "
+            folded.append(out)
+            origin.append(index)
+    if folded and folded[-1] == " ":
+        folded.pop()
+        origin.pop()
+    return "".join(folded), origin
+
+
 def _native(text: str) -> str:
     if text.isascii():
         return " ".join(text.casefold().split())

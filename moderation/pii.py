@@ -8,8 +8,11 @@ right places, a "+" and a country code, a checksum) rather than for "enough digi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from moderation.normalize import analyze, fold_with_origin
 
 
 class PiiKind(StrEnum):
@@ -28,9 +31,22 @@ class PiiMatch:
 
     kind: PiiKind
     text: str
+    start: int
+    """Where it starts in the text searched, which `redact_pii` maps back to the text as typed."""
+    end: int
 
 
 _SEED = re.compile(r"\bseed\s*[:=#]?\s*\d+")
+# What replaces each kind of personal data in a refused prompt kept for moderators' review.
+_LABELS = {
+    PiiKind.PHONE: "[phone number]",
+    PiiKind.EMAIL: "[e-mail address]",
+    PiiKind.ADDRESS: "[street address]",
+    PiiKind.NATIONAL_ID: "[id number]",
+    PiiKind.CREDIT_CARD: "[card number]",
+}
+# Said instead of the whole text in the unlikely case that replacing what was found leaves some behind.
+WITHHELD = "[withheld: personal data]"
 
 # Local parts are anchored at their start: unanchored, "xxxx…@" would be rescanned from every letter.
 _EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]++@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
@@ -235,13 +251,18 @@ def _iban_valid(raw: str) -> bool:
 _DIGIT = re.compile(r"\d")
 
 
+def _found(kind: PiiKind, match: re.Match[str], group: int = 0) -> PiiMatch:
+    return PiiMatch(kind, match.group(group), match.start(group), match.end(group))
+
+
 def _digit_count(text: str) -> int:
     return len(_DIGIT.findall(text))
 
 
 def find_pii(text: str) -> list[PiiMatch]:
     """Personal data in `text` (already NFKC-normalised and casefolded), most identifying first."""
-    text = _SEED.sub(" ", text)
+    # Blanked to the same length, so that what is found has its place in the text given.
+    text = _SEED.sub(lambda seed: " " * len(seed.group(0)), text)
     found: list[PiiMatch] = []
     digits = _digit_count(text)
 
@@ -252,7 +273,7 @@ def find_pii(text: str) -> list[PiiMatch]:
     # 2. Contact details.
     if "@" in text or ("at" in text and (" at " in text or _BRACKETED_AT.search(text))):
         for pattern in (_EMAIL, _EMAIL_SPELLED):
-            found.extend(PiiMatch(PiiKind.EMAIL, m.group(0)) for m in pattern.finditer(text))
+            found.extend(_found(PiiKind.EMAIL, m) for m in pattern.finditer(text))
     if digits >= 7:
         _find_phones(text, found)
 
@@ -264,55 +285,90 @@ def find_pii(text: str) -> list[PiiMatch]:
             whole = " ".join([match.group(1).lower(), *names, _SUFFIX_WORDS.get(suffix, suffix)])
             if whole in _FAMOUS_ADDRESSES or any(n in _NOT_STREET_NAMES for n in names):
                 continue
-            found.append(PiiMatch(PiiKind.ADDRESS, match.group(0)))
+            found.append(_found(PiiKind.ADDRESS, match))
         if _ADDRESS_ELSEWHERE_HINT.search(text):
             for pattern, words in _ADDRESS_ELSEWHERE:
                 if any(word in text for word in words):
-                    found.extend(PiiMatch(PiiKind.ADDRESS, m.group(0)) for m in pattern.finditer(text))
+                    found.extend(_found(PiiKind.ADDRESS, m) for m in pattern.finditer(text))
     return found
+
+
+def redact_pii(text: str) -> str:
+    """`text` as typed, with each piece of personal data that screening finds in it replaced by what it
+    is ("call me at [phone number]"): moderators review what was asked without the data itself."""
+    # 1. Search the text folded as screening folds it, one character at a time, so that each match
+    # has its place in the text as typed, case, accents and other scripts kept.
+    folded, origin = fold_with_origin(text)
+    redacted = _replace(text, find_pii(folded), origin)
+    # 2. Screening folds the whole text at once (weighting syntax removed, "(415-555-0134:1.1)"); where
+    # that finds more, the folded text is what is kept, and nothing of it if even that leaves some.
+    if find_pii(analyze(redacted).base):
+        base = analyze(text).base
+        redacted = _replace(base, find_pii(base), range(len(base)))
+        if find_pii(analyze(redacted).base):
+            return WITHHELD
+    return redacted
+
+
+def _replace(text: str, found: list[PiiMatch], origin: Sequence[int]) -> str:
+    """`text` with the matches (positions in a text whose characters came from `origin`) replaced by
+    their labels; overlapping matches ("call 415-555-0134" is a phone number twice) make one."""
+    spans: list[tuple[int, int, PiiKind]] = []
+    for match in sorted(found, key=lambda m: (m.start, -m.end)):
+        start, end = origin[match.start], origin[match.end - 1] + 1
+        if spans and start < spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]), spans[-1][2])
+        else:
+            spans.append((start, end, match.kind))
+    pieces: list[str] = []
+    done = 0
+    for start, end, kind in spans:
+        pieces += [text[done:start], _LABELS[kind]]
+        done = end
+    return "".join([*pieces, text[done:]])
 
 
 def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
     for match in _CARD.finditer(text):
         digits = re.sub(r"\D", "", match.group(0))
         if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and _luhn_valid(digits):
-            found.append(PiiMatch(PiiKind.CREDIT_CARD, match.group(0)))
+            found.append(_found(PiiKind.CREDIT_CARD, match))
     for match in _SSN.finditer(text):
         area, group, serial = match.group(1), match.group(3), match.group(4)
         if area not in ("000", "666") and not area.startswith("9") and group != "00" and serial != "0000":
-            found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
+            found.append(_found(PiiKind.NATIONAL_ID, match))
     named = _SSN_NAMED.finditer(text) if "ssn" in text or "social security" in text else ()
     for match in named:
         area, group, serial = match.groups()
         if area not in ("000", "666") and not area.startswith("9") and group != "00" and serial != "0000":
-            found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
+            found.append(_found(PiiKind.NATIONAL_ID, match))
     # Skipped on most prompts: a DNI has seven or eight digits, an Aadhaar number twelve.
     for match in _DNI.finditer(text) if digit_count >= 7 else ():
         if _dni_valid(match.group(1), match.group(2)):
-            found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
+            found.append(_found(PiiKind.NATIONAL_ID, match))
     for match in _AADHAAR.finditer(text) if digit_count >= 12 else ():
         if _verhoeff_valid("".join(match.groups())):
-            found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
+            found.append(_found(PiiKind.NATIONAL_ID, match))
     for match in _UK_NINO.finditer(text):
         if match.group(1) not in _UK_NINO_INVALID_PREFIXES:
-            found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
+            found.append(_found(PiiKind.NATIONAL_ID, match))
     for match in _CA_SIN.finditer(text):
         if _luhn_valid(re.sub(r"\D", "", match.group(0))):
-            found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
+            found.append(_found(PiiKind.NATIONAL_ID, match))
     for match in _IBAN.finditer(text):
         if _iban_valid(match.group(0)):
-            found.append(PiiMatch(PiiKind.NATIONAL_ID, match.group(0)))
+            found.append(_found(PiiKind.NATIONAL_ID, match))
 
 
 def _find_phones(text: str, found: list[PiiMatch]) -> None:
     for match in _PHONE_NANP.finditer(text):
-        found.append(PiiMatch(PiiKind.PHONE, match.group(0)))
+        found.append(_found(PiiKind.PHONE, match))
     for match in _PHONE_INTERNATIONAL.finditer(text):
         if 8 <= _digit_count(match.group(0)) <= 15:
-            found.append(PiiMatch(PiiKind.PHONE, match.group(0)))
+            found.append(_found(PiiKind.PHONE, match))
     for match in _PHONE_TRUNK.finditer(text):
         if 10 <= _digit_count(match.group(0)) <= 11:
-            found.append(PiiMatch(PiiKind.PHONE, match.group(0)))
+            found.append(_found(PiiKind.PHONE, match))
     for match in _PHONE_CONTEXT.finditer(text):
         if 7 <= _digit_count(match.group(1)) <= 15:
-            found.append(PiiMatch(PiiKind.PHONE, match.group(1)))
+            found.append(_found(PiiKind.PHONE, match, 1))

@@ -91,15 +91,18 @@ async def test_flagged_images_go_behind_spoilers_in_an_age_restricted_channel(wo
 
 async def test_moderators_review_blocked_prompts_and_members_cannot(world: BotWorld) -> None:
     fake = world.fake
-    assert fake.guild is not None
-    async with world.bot():
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
         inter = await fake.send_interaction("imagine", {"prompt": "call me at 555-867-5309 tonight"})
         assert "blocked" in await world.ephemeral_answer(inter)
         inter = await fake.send_interaction("mod blocked", {})
         assert "Only moderators" in await world.ephemeral_answer(inter)
         inter = await fake.send_interaction("mod blocked", {"count": 5}, user=fake.owner)
         review = await world.ephemeral_answer(inter)
-        assert "555-867-5309" in review and "floor.pii" in review
+        # What was asked, without the number it was refused for.
+        assert "call me at [phone number] tonight" in review and "floor.pii" in review
+        assert "867" not in review
+        assert "867" not in str((await bot.services.generation.store.history(fake.user.id))[0].params)
 
 
 async def test_moderators_see_who_is_banned_until_when_and_why(world: BotWorld) -> None:

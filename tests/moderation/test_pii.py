@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from moderation.normalize import analyze
-from moderation.pii import PiiKind, find_pii
+from moderation.pii import PiiKind, find_pii, redact_pii
 
 
 def _kinds(text: str) -> set[PiiKind]:
@@ -165,3 +165,25 @@ def test_more_shapes_of_personal_data_are_found(text: str, kind: PiiKind) -> Non
 )
 def test_more_ordinary_text_is_not_personal_data(text: str) -> None:
     assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("Call me at 415-555-0134 tonight", "Call me at [phone number] tonight"),
+        ("E-mail Jane.Doe@Example.com or (212) 555-0199!", "E-mail [e-mail address] or [phone number]!"),
+        ("jane [at] example [dot] com, smiling", "[e-mail address], smiling"),
+        ("Portrait at 123 Main Street, golden hour", "Portrait at [street address], golden hour"),
+        ("Café au 12 rue de Rivoli", "Café au [street address]"),
+        ("card 4111 1111 1111 1111 on a table", "card [card number] on a table"),
+        ("SSN 123-45-6789", "SSN [id number]"),
+        ("позвони ５５５-１２３-４５６７ срочно", "позвони [phone number] срочно"),
+        ("(call 415-555-0134:1.2), seed 12345", "(call [phone number]:1.2), seed 12345"),
+        ("a castle at dawn, 1920x1080, --ar 16:9", "a castle at dawn, 1920x1080, --ar 16:9"),
+    ],
+)
+def test_personal_data_is_redacted_from_the_text_as_typed(text: str, redacted: str) -> None:
+    assert find_pii(analyze(text).base) or text == redacted
+    assert redact_pii(text) == redacted
+    assert find_pii(analyze(redacted).base) == []
+    assert redact_pii(redacted) == redacted

@@ -220,11 +220,17 @@ async def test_license_acceptance_is_per_version(sessions: Sessions) -> None:
 
 async def test_blocked_prompts_are_kept_for_review_then_purged(sessions: Sessions) -> None:
     audit = AuditLog(sessions)
-    verdict = PromptScreener().screen("call 555-123-4567")
-    await audit.record_blocked_prompt(GUILD, USER, "call 555-123-4567", "blurry", verdict, job_id=7)
+    verdict = PromptScreener().screen("Call 555-123-4567 tonight")
+    await audit.record_blocked_prompt(GUILD, USER, "Call 555-123-4567 tonight", "blurry", verdict, job_id=7)
     review = await audit.blocked_prompts(GUILD)
     assert len(review) == 1
-    assert review[0].prompt == "call 555-123-4567"
+    # Moderators see what was asked, not the personal data it was refused for; nor is that kept.
+    assert review[0].prompt == "Call [phone number] tonight"
+    assert review[0].negative_prompt == "blurry"
+    async with sessions() as session:
+        assert (await session.scalars(select(BlockedPromptRow.prompt))).all() == [
+            "Call [phone number] tonight"
+        ]
     assert review[0].rule_id == "floor.pii.phone"
     assert review[0].job_id == 7
     entry = (await audit.recent(GUILD))[0]
@@ -242,6 +248,26 @@ async def test_blocked_prompts_are_kept_for_review_then_purged(sessions: Session
 
     with pytest.raises(ValueError):
         await audit.record_blocked_prompt(GUILD, USER, "a castle", "", PromptScreener().screen("a castle"))
+
+
+async def test_blocked_prompts_kept_before_redaction_are_shown_redacted(sessions: Sessions) -> None:
+    async with sessions() as session, session.begin():
+        session.add(
+            BlockedPromptRow(
+                guild_id=GUILD,
+                user_id=USER,
+                prompt="mail jane.doe@example.com",
+                negative_prompt="",
+                rule_id="floor.pii.email",
+                category="privacy",
+                reason="",
+                job_id=None,
+                created_at=utcnow(),
+            )
+        )
+    assert [row.prompt for row in await AuditLog(sessions).blocked_prompts(GUILD)] == [
+        "mail [e-mail address]"
+    ]
 
 
 async def test_delete_user_data(sessions: Sessions) -> None:
