@@ -18,6 +18,7 @@ from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
 from itertools import pairwise
+from string import ascii_lowercase
 
 from moderation.normalize import UNSPACED_SCRIPT, TextViews, analyze, squeeze
 
@@ -476,6 +477,14 @@ class Lexicon:
         self._typo_name_words = frozenset(w for form in typo_forms if " " in form for w in form.split())
         self._typo_affixes = frozenset(a for f in typo_forms if " " not in f for a in (f[:4], f[-4:]))
 
+        # 6. Misspelt words for the young ("chilld", "chlid", "childern"), each mapped to its word.
+        single_words = {form for form in self.classes if form.isalpha()}
+        self._minor_typos: dict[str, str] = {}
+        for form in sorted(single_words):
+            if Term.MINOR in self.classes[form] and len(form) >= _TYPO_MIN_MINOR:
+                for typo in _minor_typos(form) - single_words - _NOT_MINOR_TYPOS:
+                    self._minor_typos.setdefault(typo, form)
+
     def scan(self, text: str) -> Hits:
         """Find every listed term, age under 18, real person and hateful phrase in `text`."""
         views = analyze(text)
@@ -494,6 +503,10 @@ class Lexicon:
             for gram in views.grams(self.max_n, self.squeezed_first_words, squeezed=True):
                 for term_class in self.squeezed_classes.get(gram, ()):
                     hits.terms[term_class].add(gram)
+        # A word for the young misspelt: a refusal that a typo undoes is no refusal. Only those: a
+        # minor word alone refuses nothing, and a misspelt sexual word is an ordinary one too often.
+        for token in views.tokens & self._minor_typos.keys():
+            hits.terms[Term.MINOR].add(self._minor_typos[token])
         # A word for the young split in two ("nude chi ld", "c hild"). Only those: split sexual words
         # would be read into everyday text ("the pen is"), and a minor word alone refuses nothing.
         for seq in views.sequences:
@@ -630,6 +643,29 @@ class Lexicon:
 
 _TYPO_MIN_NAME = 9
 _TYPO_MIN_WORD = 6
+
+
+# Misspellings of the words for the young. Short words have ordinary neighbours one letter away ("chili",
+# "chill" and "chide" for "child"; "ten" for "teen"), so they are matched only with a letter doubled or two
+# letters swapped, which English words next to them do not show; longer words with any one slip, the
+# first letter kept.
+_TYPO_MIN_MINOR = 5
+_TYPO_ANY_SLIP = 7
+# Ordinary words one slip from a longer word for the young.
+_NOT_MINOR_TYPOS = frozenset({"toddle", "toddled", "toddles"})
+
+
+def _minor_typos(word: str) -> set[str]:
+    """Misspellings of `word` that keep its first letter (see `_TYPO_MIN_MINOR`)."""
+    typos = {word[: i + 1] + word[i:] for i in range(len(word))}
+    typos |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(1, len(word) - 1)}
+    if len(word) >= _TYPO_ANY_SLIP:
+        for i in range(1, len(word) + 1):
+            typos.add(word[:i] + word[i + 1 :])
+            typos.update(word[:i] + letter + word[i + 1 :] for letter in ascii_lowercase)
+            typos.update(word[:i] + letter + word[i:] for letter in ascii_lowercase)
+    typos.discard(word)
+    return typos
 
 
 def _has_other_script(text: str) -> bool:
