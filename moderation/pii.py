@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
+from itertools import pairwise
 
 from moderation.normalize import analyze, fold_with_origin
 
@@ -73,6 +74,16 @@ _EMAIL_SPELLED = re.compile(
 )
 
 _BRACKETED_AT = re.compile(r"at\s*[\])}>]")
+# Letters written for digits ("415-555-O134", "4l5"): only in words of digits and those letters.
+_LOOKALIKE_NUMBER = re.compile(r"(?<![a-z0-9])(?=[0-9oil]*\d)(?=[0-9oil]*[oil])[0-9oil]+(?![a-z0-9])")
+_LOOKALIKE_DIGITS = str.maketrans("oil", "011")
+_HAS_DIGIT = re.compile(r"\d")
+# Digits written one by one, a space, dot or dash between each: "4 1 5 5 5 5 0 1 3 4", "+ 4 4 2 0 …".
+_SPACED_DIGITS = re.compile(r"(?<![\w.+-])(\+ ?)?\d(?:[ .-]{1,3}\d)+(?!\w)")
+# Three or more single characters one space apart ("b o b", the last perhaps before punctuation:
+# "c o m!"), and spaces around an "@".
+_SINGLE_CHARACTERS = re.compile(r"(?<!\S)\S(?: \S){2,}(?=[!?,;:)\]]*(?!\S))")
+_SPACED_AT = re.compile(r" ?@ ?")
 
 # North American numbers need a non-space separator or brackets: "512 768 1024" is three image sizes.
 _PHONE_NANP = re.compile(
@@ -263,6 +274,28 @@ def find_pii(text: str) -> list[PiiMatch]:
     """Personal data in `text` (already NFKC-normalised and casefolded), most identifying first."""
     # Blanked to the same length, so that what is found has its place in the text given.
     text = _SEED.sub(lambda seed: " " * len(seed.group(0)), text)
+    found = _find_shapes(text)
+
+    # 4. Shapes written by hand to slip past the above: letters for digits ("415-555-O134"), every
+    # digit or letter on its own ("4 1 5 5 5 5 0 1 3 4", "b o b @ g m a i l . c o m").
+    if _HAS_DIGIT.search(text):
+        # The same length, only the letters of number-like words changed: the places hold.
+        digits = _LOOKALIKE_NUMBER.sub(lambda number: number.group(0).translate(_LOOKALIKE_DIGITS), text)
+        if digits != text:
+            found.extend(replace(m, text=text[m.start : m.end]) for m in _find_shapes(digits))
+        if _digit_count(text) >= 7:
+            for match in _SPACED_DIGITS.finditer(text):
+                if _spaced_phone(match):
+                    found.append(_found(PiiKind.PHONE, match))
+    if "@" in text:
+        unspaced, origin = _unspaced(text)
+        for match in _EMAIL.finditer(unspaced) if unspaced != text else ():
+            start, end = origin[match.start()], origin[match.end() - 1] + 1
+            found.append(PiiMatch(PiiKind.EMAIL, text[start:end], start, end))
+    return list(dict.fromkeys(found))
+
+
+def _find_shapes(text: str) -> list[PiiMatch]:
     found: list[PiiMatch] = []
     digits = _digit_count(text)
 
@@ -291,6 +324,30 @@ def find_pii(text: str) -> list[PiiMatch]:
                 if any(word in text for word in words):
                     found.extend(_found(PiiKind.ADDRESS, m) for m in pattern.finditer(text))
     return found
+
+
+def _spaced_phone(match: re.Match[str]) -> bool:
+    """Whether digits written one by one are a phone number: after a "+", or ten in the North American
+    shape (a country code "1" before them or not), but not counting ("9 8 7 6 5 4 3 2 1 0")."""
+    digits = re.sub(r"\D", "", match.group(0))
+    if match.group(1):
+        return 8 <= len(digits) <= 15
+    if len(digits) == 11 and digits[0] == "1":
+        digits = digits[1:]
+    steps = {(int(b) - int(a)) % 10 for a, b in pairwise(digits)}
+    return len(digits) == 10 and digits[0] not in "01" and digits[3] not in "01" and len(steps) > 1
+
+
+def _unspaced(text: str) -> tuple[str, list[int]]:
+    """`text` with the spaces between single characters ("b o b") and around "@" taken out, and for
+    each character left its index in `text`."""
+    dropped: set[int] = set()
+    for run in _SINGLE_CHARACTERS.finditer(text):
+        dropped.update(range(run.start() + 1, run.end(), 2))
+    for at in _SPACED_AT.finditer(text):
+        dropped.update(i for i in range(at.start(), at.end()) if text[i] == " ")
+    origin = [i for i in range(len(text)) if i not in dropped]
+    return "".join(text[i] for i in origin), origin
 
 
 def redact_pii(text: str) -> str:

@@ -168,6 +168,48 @@ def test_more_ordinary_text_is_not_personal_data(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # Letters for digits, in numbers of the shapes above.
+        ("415-555-O134", PiiKind.PHONE),
+        ("4l5-555-0134", PiiKind.PHONE),
+        ("(4I5) 555-0l34", PiiKind.PHONE),
+        ("+44 2O 7946 O958", PiiKind.PHONE),
+        ("4111 1111 1111 111l", PiiKind.CREDIT_CARD),
+        # Every digit, or every letter, on its own.
+        ("4 1 5 5 5 5 0 1 3 4", PiiKind.PHONE),
+        ("ring 4 1 5 - 5 5 5 - 0 1 3 4 tonight", PiiKind.PHONE),
+        ("1 4 1 5 5 5 5 0 1 3 4", PiiKind.PHONE),
+        ("+ 4 4 2 0 7 9 4 6 0 9 5 8", PiiKind.PHONE),
+        ("b o b @ g m a i l . c o m", PiiKind.EMAIL),
+        ("b o b @gmail.com", PiiKind.EMAIL),
+        ("write to j a n e . d o e @ example.org", PiiKind.EMAIL),
+    ],
+)
+def test_personal_data_written_by_hand_is_found(text: str, kind: PiiKind) -> None:
+    assert kind in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1920 x 1080, --ar 16:9, seed 4155550134",
+        "sdxl 1.0, sd 1.5, v1.5, 2001 a space odyssey, 1990s, 4o",
+        "countdown 9 8 7 6 5 4 3 2 1 0",
+        "the digits 1 2 3 4 5 6 7 8 9 0 in neon",
+        "pi 3 1 4 1 5 9 2 6 5 3",
+        "binary 1 0 1 1 0 0 1 0 1 1",
+        "dice showing 6 5 4 6 2 3 5 1 2 6 5 4",  # twelve digits, no "+": no phone number
+        "l0li art 1o1, 10l, oil on canvas 100 x 110",
+        "a r t by @beeple, t r e n d i n g",
+        "style @ a r t s t a t i o n",
+    ],
+)
+def test_hand_written_shapes_leave_ordinary_numbers_alone(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
     ("text", "redacted"),
     [
         ("Call me at 415-555-0134 tonight", "Call me at [phone number] tonight"),
@@ -179,6 +221,8 @@ def test_more_ordinary_text_is_not_personal_data(text: str) -> None:
         ("SSN 123-45-6789", "SSN [id number]"),
         ("позвони ５５５-１２３-４５６７ срочно", "позвони [phone number] срочно"),
         ("(call 415-555-0134:1.2), seed 12345", "(call [phone number]:1.2), seed 12345"),
+        ("Ring 415-555-O134 now", "Ring [phone number] now"),
+        ("mail B o b @ g m a i l . c o m!", "mail [e-mail address]!"),
         ("a castle at dawn, 1920x1080, --ar 16:9", "a castle at dawn, 1920x1080, --ar 16:9"),
     ],
 )
