@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from functools import lru_cache
@@ -101,7 +100,7 @@ class GuildPolicy(BaseModel):
                 raise ValueError(f"banned term {term!r} has no letters or digits to match")
             if len(words) > MAX_TERM_WORDS:
                 raise ValueError(f"banned term {term!r} has more than {MAX_TERM_WORDS} words")
-            seen.setdefault(views.native if native else views.canonical, term.strip())
+            seen.setdefault(term_key(term), term.strip())
         return list(seen.values())
 
     @field_validator("banned_patterns")
@@ -235,6 +234,13 @@ def _from_stored(data: Mapping[str, Any], guild_id: int) -> GuildPolicy:
             known = {k: v for k, v in known.items() if k not in bad}
 
 
+def term_key(term: str) -> str:
+    """What makes two banned terms the same: their normalised form ("cl0wn" and "Clown" are "clown"),
+    or, for a term in a script the word views drop ("кошка"), the term without case."""
+    views = analyze(term)
+    return views.native if views.has_unfolded_letters() else views.canonical
+
+
 TermKind = Literal["term", "pattern"]
 _CHANGE_ATTEMPTS = 5
 
@@ -289,15 +295,13 @@ class PolicyStore:
     async def remove_terms(
         self, guild_id: int, terms: Sequence[str], *, actor_id: int, kind: TermKind = "term"
     ) -> GuildPolicy:
-        """Remove banned terms (compared without case, and however a keyboard composed their accents)
-        or patterns (compared exactly)."""
+        """Remove banned terms (compared as the list compares them, see `term_key`: "clown" removes
+        "CLOWN" and "cl0wn") or patterns (compared exactly)."""
         field = _term_field(kind)
 
-        def as_typed(term: str) -> str:
-            return unicodedata.normalize("NFC", term).strip().casefold()
-
         def same(a: str, b: str) -> bool:
-            return a == b if kind == "pattern" else as_typed(a) == as_typed(b)
+            # Adding "clown" with "cl0wn" listed says it is banned already: removing it must find it.
+            return a == b if kind == "pattern" else term_key(a) == term_key(b)
 
         def change(policy: GuildPolicy) -> GuildPolicy:
             current: list[str] = getattr(policy, field)

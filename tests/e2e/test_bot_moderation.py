@@ -222,9 +222,16 @@ async def test_term_answers_say_what_changed_and_fit_in_a_message(world: BotWorl
         )
         assert (await _answer(world, inter)).json["content"] == "Removed banned term: `zeppelin`"
         assert (await policies.get(fake.guild.id)).banned_terms == []
+        # Removed by the spelling that adding says is banned already, naming the entry removed.
+        await policies.add_terms(fake.guild.id, ["cl0wn"], actor_id=fake.owner.id)
+        inter = await fake.send_interaction("policy terms add", {"items": "clown"}, user=fake.owner)
+        assert "Nothing was added" in (await _answer(world, inter)).json["content"]
+        inter = await fake.send_interaction("policy terms remove", {"items": "clown"}, user=fake.owner)
+        assert (await _answer(world, inter)).json["content"] == "Removed banned term: `cl0wn`"
+        assert (await policies.get(fake.guild.id)).banned_terms == []
         echoes = [message["content"] for message in fake.channel_messages(log_channel)]
         assert sum("added 1 banned term." in text for text in echoes) == 1
-        assert sum("removed 1 banned term." in text for text in echoes) == 2
+        assert sum("removed 1 banned term." in text for text in echoes) == 3
 
 
 async def test_a_term_list_too_long_for_a_message_comes_whole_in_a_file(world: BotWorld) -> None:

@@ -72,8 +72,13 @@ async def test_terms_and_patterns_add_remove_with_audit(sessions: Sessions) -> N
     # An accent typed as a letter and a combining mark is the same term as the composed one.
     await store.add_terms(GUILD, ["café"], actor_id=MOD)
     assert (await store.remove_terms(GUILD, ["cafe\u0301"], actor_id=MOD)).banned_terms == ["spider"]
+    # A term listed with spelling tricks is removed by its plain spelling, as adding that says it is in.
+    await store.add_terms(GUILD, ["cl0wn"], actor_id=MOD)
+    assert (await store.add_terms(GUILD, ["clown"], actor_id=MOD)).banned_terms == ["spider", "cl0wn"]
+    assert (await store.remove_terms(GUILD, ["Clown"], actor_id=MOD)).banned_terms == ["spider"]
+    assert (await audit.recent(GUILD))[0].detail == {"kind": "term", "items": ["cl0wn"]}
 
-    entries = (await audit.recent(GUILD))[2:]  # before the café
+    entries = (await audit.recent(GUILD))[4:]  # before the café and the clown
     assert [e.action for e in entries] == [
         AuditAction.TERMS_REMOVED,
         AuditAction.PATTERNS_ADDED,
