@@ -569,6 +569,14 @@ def log_channel_unusable(channel_id: int) -> str:
     )
 
 
+def moderator_answer(reply: str, *notes: str) -> str:
+    """A moderator's answer: the reply, then the notes that follow it (jobs stopped, a log channel to
+    repair), in one message. The reply gives way, never a note: each asks for something or tells what
+    else the change did, and a message over Discord's limit would not be shown at all."""
+    tail = "".join(notes)
+    return shorten(reply, MESSAGE_LIMIT - len(tail)) + tail
+
+
 def queued_jobs_stopped(count: int) -> str:
     """Appended to the answer of a change that stopped jobs waiting in the queue ("" when none)."""
     if not count:

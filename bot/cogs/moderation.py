@@ -120,7 +120,7 @@ class ModerationCog(commands.Cog):
             after = await self.bot.services.policies.set(guild_id, name, value, actor_id=interaction.user.id)
             what = wording.setting_changed(name, value)
             echoed = await self._echo(before, after, interaction.user.id, what)
-            return what + await self._recheck_queued(guild_id) + echoed
+            return wording.moderator_answer(what, await self._recheck_queued(guild_id), echoed)
 
         await self._moderated(interaction, change)
 
@@ -135,7 +135,7 @@ class ModerationCog(commands.Cog):
             after = await self.bot.services.policies.reset(guild_id, actor_id=interaction.user.id)
             what = wording.policy_reset()
             echoed = await self._echo(before, after, interaction.user.id, what)
-            return what + await self._recheck_queued(guild_id) + echoed
+            return wording.moderator_answer(what, await self._recheck_queued(guild_id), echoed)
 
         await self._moderated(interaction, reset)
 
@@ -176,7 +176,8 @@ class ModerationCog(commands.Cog):
             log_line = wording.terms_changed_log(verb, kind, len(changed))
             echoed = await self._echo(before, after, interaction.user.id, log_line)
             # A removal only lets more through: nothing waiting can be refused by it.
-            return reply + (await self._recheck_queued(guild_id) if adding else "") + echoed
+            stopped = await self._recheck_queued(guild_id) if adding else ""
+            return wording.moderator_answer(reply, stopped, echoed)
 
         await self._moderated(interaction, change)
 
@@ -221,7 +222,7 @@ class ModerationCog(commands.Cog):
             )
             what = wording.banned(user.id, given, expires_at)
             echoed = await self._echo(policy, policy, interaction.user.id, what)
-            return what + await self._recheck_queued(guild_id) + echoed
+            return wording.moderator_answer(what, await self._recheck_queued(guild_id), echoed)
 
         await self._moderated(interaction, ban)
 
@@ -232,7 +233,7 @@ class ModerationCog(commands.Cog):
             if not await self.bot.services.bans.unban(guild_id, user.id, actor_id=interaction.user.id):
                 return wording.not_banned(user.id)  # nothing changed: nothing to audit or echo
             what = wording.unbanned(user.id)
-            return what + await self._echo(policy, policy, interaction.user.id, what)
+            return wording.moderator_answer(what, await self._echo(policy, policy, interaction.user.id, what))
 
         await self._moderated(interaction, unban)
 
@@ -251,7 +252,7 @@ class ModerationCog(commands.Cog):
                 detail={"jobs": len(jobs), "records": rows},
             )
             what = wording.purged(user.id, len(jobs), rows)
-            return what + await self._echo(policy, policy, interaction.user.id, what)
+            return wording.moderator_answer(what, await self._echo(policy, policy, interaction.user.id, what))
 
         await self._moderated(interaction, purge)
 

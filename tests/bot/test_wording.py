@@ -148,3 +148,11 @@ def test_blocked_prompts_for_review_are_listed_in_whole_lines() -> None:
     *lines, last = text.split("\n")
     assert re.fullmatch(r"…and \d+ more", last)
     assert all(line.endswith("`)") for line in lines)  # each line whole, to its negative prompt's end
+
+
+def test_a_moderators_answer_keeps_its_notes_whole_within_a_message() -> None:
+    notes = (wording.queued_jobs_stopped(3), wording.log_channel_unusable(123))
+    text = wording.moderator_answer("Removed banned terms: " + "`x`, " * 1000, *notes)
+    assert len(text) <= wording.MESSAGE_LIMIT
+    assert text.startswith("Removed banned terms: `x`") and text.endswith("".join(notes))
+    assert wording.moderator_answer("unbanned <@1>.", "", "") == "unbanned <@1>."

@@ -471,3 +471,30 @@ async def test_unbanning_a_member_whose_ban_ran_out_lifts_nothing(
         assert "not banned" in await world.ephemeral_answer(inter)
         entries = await bot.services.audit.recent(fake.guild.id)
         assert AuditAction.USER_UNBANNED not in {entry.action for entry in entries}
+
+
+async def test_a_long_answer_with_a_broken_log_channel_fits_in_one_message(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    no_entry = Overwrite(
+        id=fake.bot_role(fake.guild).id, type=0, deny=Permissions.SEND_MESSAGES | Permissions.VIEW_CHANNEL
+    )
+    locked = fake.add_channel(fake.guild, "locked-log", overwrites=[no_entry])
+    # Terms listed with their letters spaced out by dashes are removed by the plain word ("ab"), and
+    # named as listed: the answer to a short command can be long.
+    words = [a + b for a in "abcd" for b in "efghi"]
+    async with world.bot() as bot:
+        policies = bot.services.policies
+        await policies.set(fake.guild.id, "log_channel_id", str(locked.id), actor_id=fake.owner.id)
+        await policies.add_terms(
+            fake.guild.id, [w[0] + "-" * 96 + w[1] for w in words], actor_id=fake.owner.id
+        )
+        inter = await fake.send_interaction(
+            "policy terms remove", {"items": ",".join(words)}, user=fake.owner
+        )
+        text = await world.ephemeral_answer(inter)
+        assert len(text) <= 2000
+        assert text.startswith("Removed banned terms: `a---")
+        # The note that asks for something is kept whole; the list of terms removed gives way.
+        assert text.endswith("or pick another with `/policy set log_channel_id`.")
+        assert (await policies.get(fake.guild.id)).banned_terms == []
