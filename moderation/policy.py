@@ -70,8 +70,9 @@ class GuildPolicy(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 
     nsfw_mode: NsfwMode = NsfwMode.OFF
-    banned_terms: list[str] = Field(default_factory=list, max_length=MAX_BANNED_TERMS)
-    banned_patterns: list[str] = Field(default_factory=list, max_length=MAX_BANNED_PATTERNS)
+    # Their numbers are bounded by the validators below, once repeats are merged.
+    banned_terms: list[str] = Field(default_factory=list)
+    banned_patterns: list[str] = Field(default_factory=list)
     max_steps: int = Field(default=DEFAULT_MAX_STEPS, ge=1, le=150)
     max_pixels: int = Field(default=1024 * 1024, ge=64 * 64, le=2048 * 2048)
     max_count: int = Field(default=4, ge=1, le=4)
@@ -101,6 +102,8 @@ class GuildPolicy(BaseModel):
             if len(words) > MAX_TERM_WORDS:
                 raise ValueError(f"banned term {term!r} has more than {MAX_TERM_WORDS} words")
             seen.setdefault(term_key(term), term.strip())
+        if len(seen) > MAX_BANNED_TERMS:
+            raise ValueError(f"at most {MAX_BANNED_TERMS} banned terms; this would make {len(seen)}")
         return list(seen.values())
 
     @field_validator("banned_patterns")
@@ -114,7 +117,10 @@ class GuildPolicy(BaseModel):
                     f"banned pattern {pattern[:20]!r}... is longer than {MAX_PATTERN_CHARS} characters"
                 )
             compile_pattern(pattern)
-        return list(dict.fromkeys(patterns))
+        unique = list(dict.fromkeys(patterns))
+        if len(unique) > MAX_BANNED_PATTERNS:
+            raise ValueError(f"at most {MAX_BANNED_PATTERNS} banned patterns; this would make {len(unique)}")
+        return unique
 
     @field_validator("allowed_channel_ids")
     @classmethod

@@ -6,7 +6,14 @@ import pytest
 from pydantic import ValidationError
 
 from moderation.errors import InvalidPolicy
-from moderation.policy import MAX_BANNED_PATTERNS, MAX_PATTERN_CHARS, GuildPolicy, NsfwMode, compile_pattern
+from moderation.policy import (
+    MAX_BANNED_PATTERNS,
+    MAX_BANNED_TERMS,
+    MAX_PATTERN_CHARS,
+    GuildPolicy,
+    NsfwMode,
+    compile_pattern,
+)
 
 
 def test_defaults_are_the_safe_choice() -> None:
@@ -115,3 +122,23 @@ def test_catastrophic_backtracking_pattern_cannot_hang() -> None:
 
 def test_patterns_are_case_insensitive() -> None:
     assert compile_pattern("spider").search("SPIDER") is not None
+
+
+def test_the_number_of_terms_and_patterns_is_bounded_once_repeats_are_merged() -> None:
+    # Adding banned terms again in other forms ("ＣＬＯＷＮ" for "clown") was refused as too many
+    # before the repeats were merged, though the list would not have grown.
+    terms = [f"term{chr(97 + i // 26)}{chr(97 + i % 26)}" for i in range(MAX_BANNED_TERMS)]
+    policy = GuildPolicy(banned_terms=terms)
+    again = policy.with_values(banned_terms=[*terms, *(term.upper() for term in terms)])
+    assert again.banned_terms == terms
+    with pytest.raises(InvalidPolicy) as caught:
+        policy.with_values(banned_terms=[*terms, "one more"])
+    assert caught.value.key == "banned_terms"
+    assert (
+        f"at most {MAX_BANNED_TERMS} banned terms; this would make {MAX_BANNED_TERMS + 1}"
+        in caught.value.reason
+    )
+    patterns = [f"p{i}x" for i in range(MAX_BANNED_PATTERNS)]
+    assert GuildPolicy(banned_patterns=patterns * 2).banned_patterns == patterns
+    with pytest.raises(ValidationError, match=f"at most {MAX_BANNED_PATTERNS} banned patterns"):
+        GuildPolicy(banned_patterns=[*patterns, "q"])
