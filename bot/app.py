@@ -56,17 +56,7 @@ class Services:
 
         Returns the jobs deleted (as they were) and how many other records were deleted or redacted.
         """
-        jobs = await self.generation.store.delete_user_jobs(user_id, guild_id=guild_id)
-        self.generation.withdraw(job.id for job in jobs if not job.status.finished)
-        # Every record goes before the files, which take longer: a file that cannot be removed now
-        # (or a bot stopped meanwhile) leaves only files, which `remove_orphaned_images` removes.
-        rows = await self.audit.delete_user_data(user_id, guild_id=guild_id)
-        for job in jobs:
-            try:
-                await asyncio.to_thread(self.generation.files.delete_job, job.id)
-            except OSError as exc:
-                log.warning("could not delete the images of erased job %s (%r); removed later", job.id, exc)
-        return jobs, rows
+        return await self.generation.erase_user(user_id, guild_id=guild_id)
 
     async def close(self) -> None:
         if self.metrics_server is not None:

@@ -23,6 +23,7 @@ from generation.errors import (
     ModelUnavailable,
     NotAllowed,
     QueueFull,
+    RequestErased,
     SourceUnavailable,
 )
 from generation.fairqueue import Position
@@ -112,6 +113,11 @@ def describe_error(exc: BaseException) -> str:
             return f"The bot is very busy ({limit} jobs queued). Please try again in a few minutes."
         case JobNotFound(job_id=job_id):
             return f"There is no job #{job_id}."
+        case RequestErased():
+            return (
+                "Your data was erased while this request was being checked, so nothing of it was kept. "
+                "Send it again if you still want it."
+            )
         case NotAllowed():
             return f"{_sentence(str(exc))}"
         case ModelUnavailable():

@@ -77,6 +77,11 @@ class ImagesNotStored(GenerationError):
     """A job's images could not be written to the image folder (full, read-only): the job fails."""
 
 
+class RequestErased(GenerationError):
+    """The member's data was erased (/forget-me, or /mod purge in that server) while this request
+    was being checked: nothing of it is kept, as nothing asked for before an erasure may outlive it."""
+
+
 class JobCancelled(GenerationError):
     """Raised inside a pipeline call to stop it early."""
 

@@ -33,6 +33,7 @@ from generation.errors import (
     JobNotFound,
     ModelUnavailable,
     NotAllowed,
+    RequestErased,
     SourceUnavailable,
     failure_reason,
 )
@@ -59,6 +60,7 @@ from moderation.models import AuditEntryRow
 from moderation.outcome import ImageAction, decide_image_outcome
 from moderation.pii import redact_pii
 from moderation.policy import GuildPolicy, PolicyStore
+from moderation.screening import Verdict
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +87,16 @@ class JobRequest:
     parent_image_index: int | None = None
     interaction_token: str | None = None
     interaction_expires_at: datetime | None = None
+
+
+@dataclass(eq=False)
+class _Checking:
+    """A request being checked (screened, its image classified) before anything of it is stored."""
+
+    user_id: int
+    guild_id: int | None
+    # Its member's data was erased meanwhile (everywhere, or in its guild): nothing of it is stored.
+    erased: bool = False
 
 
 @dataclass(frozen=True)
@@ -130,6 +142,13 @@ class JobObserver(Protocol):
 def _steps_for_strength(steps: int, strength: float) -> int:
     """Enough steps that img2img at `strength` still runs at least one (few-step jobs upscaled)."""
     return max(steps, math.ceil(1 / strength))
+
+
+def _raise_if_erased(checking: _Checking) -> None:
+    if checking.erased:
+        raise RequestErased(
+            "your data was erased while this request was being checked; nothing of it was kept"
+        )
 
 
 def guild_key(guild_id: int | None, user_id: int) -> GuildKey:
@@ -203,7 +222,13 @@ class GenerationService:
         # inside it (a session cancelled mid-way is closed later, in a task of SQLAlchemy's own, and
         # its connection is lost if the engine was disposed meanwhile).
         self._stop_watching = asyncio.Event()
+        # Taken to store what a request leads to (a job, a blocked prompt, a refused upload's audit
+        # entry), and by an erasure: a request either is stored before the erasure, which deletes it,
+        # or learns of the erasure and stores nothing. One admission at a time besides: requests
+        # arriving together would otherwise all pass the caps before any is in the queue to be counted.
         self._admission = asyncio.Lock()
+        # Requests being checked: screening and classifying take a while, in a thread.
+        self._checking: set[_Checking] = set()
         # Outcomes waiting for the database to come back (see `_handle_outcome`), by job.
         self._record_tasks: dict[int, asyncio.Task[None]] = {}
         # Jobs whose outcome is being recorded (images classified, then saved), and those of them
@@ -326,6 +351,14 @@ class GenerationService:
 
     async def submit(self, request: JobRequest) -> Submitted:
         """Check, screen, store and queue a job; raise a package error saying why it cannot run."""
+        checking = _Checking(request.user_id, request.guild_id)
+        self._checking.add(checking)
+        try:
+            return await self._submit(request, checking)
+        finally:
+            self._checking.discard(checking)
+
+    async def _submit(self, request: JobRequest, checking: _Checking) -> Submitted:
         # 1. Who asks, where: bans, policy, the model's license.
         policy = await self._policy(request.guild_id)
         if request.guild_id is not None:
@@ -391,28 +424,16 @@ class GenerationService:
         )
         if not verdict.allowed:
             self.metrics.moderation_blocks.labels(stage="prompt", category=verdict.category or "").inc()
-            # Kept as long as the review copy, and as it: the personal data that refused it left out.
-            redacted = replace(
-                params,
-                prompt=redact_pii(params.prompt),
-                negative_prompt=redact_pii(params.negative_prompt),
-            )
-            blocked = await self.store.create_blocked(
-                replace(new, params=redacted), verdict.reason or "blocked"
-            )
-            await self.audit.record_blocked_prompt(
-                new.guild_id, new.user_id, params.prompt, params.negative_prompt, verdict, job_id=blocked.id
-            )
+            await self._record_blocked(new, verdict, checking)
             verdict.raise_if_blocked()
 
         # 4. The init image is classified like an output: unsafe or unclassifiable means no job.
         if init_image is not None and request.kind is JobKind.IMG2IMG:
-            await self._check_init_image(init_image, new)
+            await self._check_init_image(init_image, new, checking)
 
         # 5. Caps, then the store, then the queue: a job is stored before it is reported queued.
-        # One admission at a time: requests arriving together would otherwise all pass the caps
-        # before any of them is in the queue to be counted.
         async with self._admission:
+            _raise_if_erased(checking)
             if request.kind is JobKind.UPSCALE and request.parent_job_id is not None:
                 # An upscale is the same picture every time: a second click makes no second job.
                 twin = await self.store.unfinished_follow_up(
@@ -472,7 +493,49 @@ class GenerationService:
                 log.exception("showing job %s as queued failed; it goes on", job.id)
         return position, eta
 
-    async def _check_init_image(self, image: Image.Image, new: NewJob) -> None:
+    async def _record_blocked(self, new: NewJob, verdict: Verdict, checking: _Checking) -> None:
+        """Record a blocked prompt: the job in `/history` and the prompt for moderators' review, in
+        one transaction (a database failing in between would leave one without the other)."""
+        staged: list[AuditEntryRow] = []
+        params = new.params
+
+        def review(session: AsyncSession, job_id: int) -> None:
+            staged.append(
+                self.audit.stage_blocked_prompt(
+                    session,
+                    new.guild_id,
+                    new.user_id,
+                    params.prompt,
+                    params.negative_prompt,
+                    verdict,
+                    job_id=job_id,
+                )
+            )
+
+        # Kept as long as the review copy, and as it: the personal data that refused it left out.
+        redacted = replace(
+            params, prompt=redact_pii(params.prompt), negative_prompt=redact_pii(params.negative_prompt)
+        )
+        async with self._admission:
+            _raise_if_erased(checking)
+            try:
+                await self.store.create_blocked(
+                    replace(new, params=redacted), verdict.reason or "blocked", along=review
+                )
+            except STORE_FAILURES as exc:
+                # The prompt is refused all the same, and its member is told why rather than that
+                # something went wrong (which invites sending it again).
+                log.warning(
+                    "recording a blocked prompt (guild %s, user %s) failed (%r); it is refused unrecorded",
+                    new.guild_id,
+                    new.user_id,
+                    exc,
+                )
+                return
+        for row in staged:
+            self.audit.announce(row)
+
+    async def _check_init_image(self, image: Image.Image, new: NewJob, checking: _Checking) -> None:
         verdicts = await asyncio.to_thread(self.gate.classify, [image])
         verdict = verdicts[0]
         if verdict is None or verdict.unsafe:
@@ -482,14 +545,16 @@ class GenerationService:
                 else "the attached image did not pass the safety check"
             )
             self.metrics.moderation_blocks.labels(stage="input_image", category="unsafe_image").inc()
-            await self.audit.record(
-                guild_id=new.guild_id,
-                actor_id=None,  # the bot decided; the member is the target
-                action=AuditAction.IMAGE_WITHHELD,
-                target_user_id=new.user_id,
-                rule_id="image.input_unsafe",
-                detail={"labels": list(verdict.labels) if verdict else [], "stage": "input"},
-            )
+            async with self._admission:
+                _raise_if_erased(checking)
+                await self.audit.record(
+                    guild_id=new.guild_id,
+                    actor_id=None,  # the bot decided; the member is the target
+                    action=AuditAction.IMAGE_WITHHELD,
+                    target_user_id=new.user_id,
+                    rule_id="image.input_unsafe",
+                    detail={"labels": list(verdict.labels) if verdict else [], "stage": "input"},
+                )
             raise ImageRejected(reason)
 
     def license_for(self, model: str) -> ModelLicense:
@@ -731,6 +796,28 @@ class GenerationService:
                 self._concurrency.pop(job_id, None)
                 dequeued.append(job_id)
         return dequeued
+
+    async def erase_user(self, user_id: int, *, guild_id: int | None = None) -> tuple[list[Job], int]:
+        """Delete a user's jobs with their image files and their records, everywhere or in one guild.
+
+        Their requests still being checked store nothing afterwards. Returns the jobs deleted (as they
+        were) and how many other records were deleted or redacted.
+        """
+        for checking in self._checking:
+            if checking.user_id == user_id and guild_id in (None, checking.guild_id):
+                checking.erased = True
+        async with self._admission:
+            jobs = await self.store.delete_user_jobs(user_id, guild_id=guild_id)
+            self.withdraw(job.id for job in jobs if not job.status.finished)
+            rows = await self.audit.delete_user_data(user_id, guild_id=guild_id)
+        # Every record goes before the files, which take longer: a file that cannot be removed now
+        # (or a bot stopped meanwhile) leaves only files, which `remove_orphaned_images` removes.
+        for job in jobs:
+            try:
+                await asyncio.to_thread(self.files.delete_job, job.id)
+            except OSError as exc:
+                log.warning("could not delete the images of erased job %s (%r); removed later", job.id, exc)
+        return jobs, rows
 
     async def drop_guild(self, guild_id: int) -> list[int]:
         """Cancel the guild's jobs queued here: the bot was removed from it, so they could never be

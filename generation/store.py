@@ -147,16 +147,25 @@ class JobStore:
             claimed_until=claim.until(await self.clock()) if claim else None,
         )
 
-    async def create_blocked(self, new: NewJob, reason: str) -> Job:
+    async def create_blocked(
+        self, new: NewJob, reason: str, *, along: Callable[[AsyncSession, int], object] | None = None
+    ) -> Job:
         """Record a job that screening refused, so `/history` and moderators can see it.
 
         Stored finished from the start: a queued row, even for a moment, could be taken over and run.
+        `along` adds other rows, given the job's id, to the same transaction (the prompt kept for
+        moderators' review): the job is on record with them or not at all.
         """
         now = utcnow()
-        return await self._insert(new, status=JobStatus.BLOCKED, error=reason, finished_at=now)
+        return await self._insert(new, along=along, status=JobStatus.BLOCKED, error=reason, finished_at=now)
 
     async def _insert(
-        self, new: NewJob, *, save_init: Callable[[int], Awaitable[str]] | None = None, **state: Any
+        self,
+        new: NewJob,
+        *,
+        save_init: Callable[[int], Awaitable[str]] | None = None,
+        along: Callable[[AsyncSession, int], object] | None = None,
+        **state: Any,
     ) -> Job:
         job = Job(
             guild_id=new.guild_id,
@@ -178,9 +187,12 @@ class JobStore:
         )
         async with self._sessions() as session, session.begin():
             session.add(job)
+            if save_init is not None or along is not None:
+                await session.flush()  # the id names the image's folder and the rows along
             if save_init is not None:
-                await session.flush()  # the id names the image's folder
                 job.init_image_path = await save_init(job.id)
+            if along is not None:
+                along(session, job.id)
         # Returned as written, not read back: a read failing once the job is stored would tell its
         # member it was not, and a retry would make it twice.
         return job

@@ -199,35 +199,52 @@ class AuditLog:
     ) -> None:
         """Keep a blocked prompt for moderator review, its personal data redacted, and note the block
         in the audit log."""
-        if verdict.allowed or verdict.rule_id is None:
-            raise ValueError("only blocked verdicts are recorded")
         async with self._sessions() as session, session.begin():
-            session.add(
-                BlockedPromptRow(
-                    guild_id=guild_id,
-                    user_id=user_id,
-                    # A prompt refused for a phone number must not keep it for the retention period,
-                    # nor show it to every moderator; what was asked around it is what they review.
-                    prompt=redact_pii(prompt),
-                    negative_prompt=redact_pii(negative),
-                    rule_id=verdict.rule_id,
-                    category=verdict.category or "",
-                    reason=verdict.reason or "",
-                    job_id=job_id,
-                    created_at=utcnow(),
-                )
-            )
-            # The prompt itself stays in blocked_prompt, which is purged; the audit entry only says why.
-            row = self.stage(
-                session,
-                guild_id=guild_id,
-                actor_id=None,
-                action=AuditAction.PROMPT_BLOCKED,
-                target_user_id=user_id,
-                rule_id=verdict.rule_id,
-                detail={"category": verdict.category, "hard_floor": verdict.hard_floor, "job": job_id},
+            row = self.stage_blocked_prompt(
+                session, guild_id, user_id, prompt, negative, verdict, job_id=job_id
             )
         self.announce(row)
+
+    def stage_blocked_prompt(
+        self,
+        session: AsyncSession,
+        guild_id: int | None,
+        user_id: int,
+        prompt: str,
+        negative: str,
+        verdict: Verdict,
+        *,
+        job_id: int | None = None,
+    ) -> AuditEntryRow:
+        """`record_blocked_prompt` in another store's `session` (the blocked job's own); its caller
+        announces the returned entry once that session has committed."""
+        if verdict.allowed or verdict.rule_id is None:
+            raise ValueError("only blocked verdicts are recorded")
+        session.add(
+            BlockedPromptRow(
+                guild_id=guild_id,
+                user_id=user_id,
+                # A prompt refused for a phone number must not keep it for the retention period,
+                # nor show it to every moderator; what was asked around it is what they review.
+                prompt=redact_pii(prompt),
+                negative_prompt=redact_pii(negative),
+                rule_id=verdict.rule_id,
+                category=verdict.category or "",
+                reason=verdict.reason or "",
+                job_id=job_id,
+                created_at=utcnow(),
+            )
+        )
+        # The prompt itself stays in blocked_prompt, which is purged; the audit entry only says why.
+        return self.stage(
+            session,
+            guild_id=guild_id,
+            actor_id=None,
+            action=AuditAction.PROMPT_BLOCKED,
+            target_user_id=user_id,
+            rule_id=verdict.rule_id,
+            detail={"category": verdict.category, "hard_floor": verdict.hard_floor, "job": job_id},
+        )
 
     async def blocked_prompts(self, guild_id: int, limit: int = 20) -> list[BlockedPrompt]:
         """The guild's latest blocked prompts for review, newest first."""

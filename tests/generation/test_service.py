@@ -1376,3 +1376,116 @@ async def test_a_job_cancelled_through_another_process_while_its_images_are_save
     finally:
         for services in processes:
             await services.close()
+
+
+def _held_prompt_screening(services: Services, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any]:
+    """Hold every prompt check until released; returns (screening started, release)."""
+    screening, release = threading.Event(), threading.Event()
+    gate = services.generation.gate
+    check_prompt = gate.check_prompt
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        screening.set()
+        release.wait(10)
+        return check_prompt(*args, **kwargs)
+
+    monkeypatch.setattr(gate, "check_prompt", held)
+    return screening, release
+
+
+@pytest.mark.parametrize("prompt", ["a red fox in the snow", "n.u.d.e sch00lgirl"])
+@pytest.mark.parametrize("scope", [None, GUILD])
+async def test_a_request_being_screened_when_its_member_is_erased_is_not_stored_afterwards(
+    services: Services, monkeypatch: pytest.MonkeyPatch, prompt: str, scope: int | None
+) -> None:
+    """/forget-me (or /mod purge) while an /imagine was being screened: the job, or the blocked prompt
+    with its text, was stored after the erasure, as if the member had never asked."""
+    from generation.errors import RequestErased
+
+    await accept(services)
+    service = services.generation
+    screening, release = _held_prompt_screening(services, monkeypatch)
+    submitting = asyncio.create_task(service.submit(request(prompt)))
+    assert await asyncio.to_thread(screening.wait, 30)
+    await services.erase_user(USER, guild_id=scope)
+    release.set()
+    with pytest.raises(RequestErased):
+        await submitting
+    assert await service.store.history(USER) == []
+    assert await services.audit.blocked_prompts(GUILD) == []
+    assert [entry.target_user_id for entry in await services.audit.recent(GUILD)] == []
+    assert len(service.scheduler.queue) == 0
+
+
+async def test_a_request_of_a_member_purged_in_another_server_goes_on(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await accept(services)
+    service = services.generation
+    screening, release = _held_prompt_screening(services, monkeypatch)
+    submitting = asyncio.create_task(service.submit(request()))
+    assert await asyncio.to_thread(screening.wait, 30)
+    await services.erase_user(USER, guild_id=GUILD + 1)
+    release.set()
+    job = await service.wait((await submitting).job.id)
+    assert job.status is JobStatus.DONE
+
+
+async def test_an_upload_being_classified_when_its_member_is_erased_is_not_audited_afterwards(
+    services: Services,
+) -> None:
+    """The refused upload's audit entry named the member after their erasure."""
+    from generation.errors import RequestErased
+
+    classifying, release = threading.Event(), threading.Event()
+
+    class HeldClassifier(ScriptedClassifier):
+        def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
+            classifying.set()
+            release.wait(10)
+            return super().classify(images)
+
+    services.generation.gate.classifier = HeldClassifier(flag=True)
+    await accept(services)
+    submitting = asyncio.create_task(
+        services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=png_bytes(96, 64)))
+    )
+    assert await asyncio.to_thread(classifying.wait, 30)
+    await services.erase_user(USER)
+    release.set()
+    with pytest.raises(RequestErased):
+        await submitting
+    assert [entry.target_user_id for entry in await services.audit.recent(GUILD)] == []
+    assert await services.generation.store.history(USER) == []
+
+
+async def test_a_blocked_prompt_the_database_drops_half_way_is_refused_saying_why(
+    services: Services,
+) -> None:
+    """The blocked job was stored, then the prompt kept for review failed: the member was told
+    something went wrong, and `/history` showed a block that `/mod blocked` did not."""
+    from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
+
+    def drop_at_the_review(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO BLOCKED_PROMPT"):
+            raise OperationalError(statement, {}, ConnectionResetError("the database went away"))
+
+    await accept(services)
+    engine = services.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", drop_at_the_review)
+    try:
+        with pytest.raises(PromptBlocked):
+            await services.generation.submit(request("n.u.d.e sch00lgirl"))
+    finally:
+        event.remove(engine, "before_cursor_execute", drop_at_the_review)
+    # Recorded with its prompt for review or not at all.
+    history = await services.generation.store.history(USER)
+    reviewed = await services.audit.blocked_prompts(GUILD)
+    assert [job.id for job in history] == [prompt.job_id for prompt in reviewed]
+    # With the database back, both are recorded together.
+    with pytest.raises(PromptBlocked):
+        await services.generation.submit(request("n.u.d.e sch00lgirl"))
+    history = await services.generation.store.history(USER)
+    reviewed = await services.audit.blocked_prompts(GUILD)
+    assert len(history) == 1 and [job.id for job in history] == [prompt.job_id for prompt in reviewed]
