@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import itertools
 import logging
 from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass, field
@@ -27,7 +28,7 @@ from bot.progress import ProgressThrottle
 from generation.errors import JobNotFound
 from generation.fairqueue import Position
 from generation.models import Job, JobStatus
-from generation.service import GenerationService
+from generation.service import STORE_FAILURES, GenerationService
 from moderation.database import utcnow
 
 if TYPE_CHECKING:
@@ -58,6 +59,9 @@ _TOO_LARGE = 40005
 # missing access or permissions; a member who takes no direct messages; a message Discord finds
 # malformed (a limit it enforces, which the same message breaks again); a locked or archived thread.
 _REFUSED_FOR_GOOD = frozenset({10003, 10004, 50001, 50007, 50013, 50035, 50083})
+# A result posted while the database is away is recorded posted after these delays, then at the last
+# one's pace until the database answers: a result not recorded posted is posted again at the next start.
+MARK_POSTED_DELAYS_S = (1.0, 5.0, 15.0, 60.0)
 # How long closing waits for results being uploaded right then.
 CLOSE_GRACE_S = 10.0
 # Queued lines are brought up to date this often, when the jobs ahead changed; the nearest to the front
@@ -428,21 +432,43 @@ class Delivery:
             or job.id in self._posting
         ):
             return False
+        # Held until it is recorded posted too: this process does not post it again meanwhile (taking
+        # over its own result once its claim lapsed while the database was away).
         self._posting.add(job.id)
         try:
             posted = await self._post(job, size_limit)
+            if posted is None:
+                return False
+            message_id, in_channel = posted
+            await self._mark_posted(job.id, message_id)
         finally:
             self._posting.discard(job.id)
-        if posted is None:
-            return False
-        message_id, in_channel = posted
-        if not await self._service.store.mark_posted(job.id, message_id):
-            log.info("job %s was already posted", job.id)
-        log.info("job %s posted as message %s", job.id, message_id)
         if in_channel and original_message_id is not None:
             await self._clear_original(job, original_message_id, message_id)
         await self._unless_deleted_meanwhile(job, message_id)
         return True
+
+    async def _mark_posted(self, job_id: int, message_id: int) -> None:
+        """Record a result posted, trying again while the database does not answer: the result is
+        posted, and posting it again would show it twice."""
+        delays = itertools.chain(MARK_POSTED_DELAYS_S, itertools.repeat(MARK_POSTED_DELAYS_S[-1]))
+        while True:
+            try:
+                marked = await self._service.store.mark_posted(job_id, message_id)
+                break
+            except STORE_FAILURES as exc:
+                delay = next(delays)
+                log.warning(
+                    "job %s is posted as message %s, but recording that failed (%r); trying again in %g s",
+                    job_id,
+                    message_id,
+                    exc,
+                    delay,
+                )
+                await asyncio.sleep(delay)
+        if not marked:
+            log.info("job %s was already posted", job_id)
+        log.info("job %s posted as message %s", job_id, message_id)
 
     async def _unless_deleted_meanwhile(self, job: Job, message_id: int) -> None:
         """A delete or an erase that came while the result was uploading: take the result down again."""
@@ -450,6 +476,10 @@ class Delivery:
             fresh = await self._service.store.get(job.id)
         except JobNotFound:
             fresh = None
+        except STORE_FAILURES as exc:
+            # The process that deleted it replaces the messages it knows of; this one it may not.
+            log.warning("job %s: could not look whether it was deleted while posted (%r)", job.id, exc)
+            return
         if fresh is None or fresh.deleted_at is not None:
             await self._show_deleted_at(job, message_id)
 

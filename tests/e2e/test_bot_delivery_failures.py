@@ -179,3 +179,33 @@ async def test_progress_stops_once_discord_refuses_the_token(world: BotWorld) ->
         refused = [r for r in fake.requests_matching("PATCH", world.original_path(inter)) if r.status == 401]
         # One progress edit learns the token is refused; the result tries it once more, then the channel.
         assert len(refused) <= 2, [(r.json or {}).get("content") for r in refused]
+
+
+async def test_a_result_posted_while_the_database_drops_is_recorded_later_and_not_posted_again(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The posting task died on the database's error: the result stayed unposted in the store, to be
+    posted a second time after the next start."""
+    from sqlalchemy.exc import OperationalError
+
+    monkeypatch.setattr(delivery, "MARK_POSTED_DELAYS_S", (0.2,))
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        store = bot.services.generation.store
+        mark_posted = store.mark_posted
+        refusals = []
+
+        async def away_twice(job_id: int, message_id: int | None) -> bool:
+            if len(refusals) < 2:
+                refusals.append(job_id)
+                raise OperationalError("UPDATE job", {}, ConnectionResetError("the database went away"))
+            return await mark_posted(job_id, message_id)
+
+        monkeypatch.setattr(store, "mark_posted", away_twice)
+        inter = await fake.send_interaction("imagine", {"prompt": "a kite"})
+        job = await world.first_job(bot, fake.user.id)
+        assert (await world.posted(bot, job.id)).status is JobStatus.DONE
+        assert refusals == [job.id, job.id]
+        results = [r for r in fake.requests_matching("PATCH", world.original_path(inter)) if has_result(r)]
+        assert len(results) == 1
