@@ -6,12 +6,13 @@ variation and rerun must work on any job, any time.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import math
 import uuid
 import warnings
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 from PIL import ExifTags, Image, ImageCms, ImageStat, PngImagePlugin
@@ -250,6 +251,24 @@ class ImageFiles:
                 except OSError:
                     continue  # removed meanwhile
         return sorted(found)
+
+    def delete_unrecorded(self, job_id: int, keep: Collection[str | Path]) -> int:
+        """Delete the files of a job's folder other than `keep` (those its records point to); returns
+        how many went. A run cut short by a crash leaves images, or half-written ones, no record names.
+        """
+        folder = self.root / f"{job_id // 1000:04d}" / str(job_id)
+        if not folder.is_dir():
+            return 0
+        kept = {Path(path).name for path in keep}
+        removed = 0
+        for file in folder.iterdir():
+            if file.name not in kept:
+                file.unlink(missing_ok=True)
+                removed += 1
+        if not kept:
+            with contextlib.suppress(OSError):  # a file arrived meanwhile: the folder stays
+                folder.rmdir()
+        return removed
 
     def delete_job(self, job_id: int) -> None:
         folder = self.root / f"{job_id // 1000:04d}" / str(job_id)

@@ -1219,6 +1219,15 @@ class GenerationService:
         job = await self.store.finish(job_id, status, images=images, error=error, along=stage)
         for row in staged:
             self.audit.announce(row)
+        if job.status is status:
+            # Images saved by a run that never recorded them (the bot stopped, or the database failed, in
+            # between) are named by no record of the job as it ended: nothing else would ever remove them.
+            # What the store holds is kept, whoever wrote it.
+            keep = [path for path in (job.init_image_path, *(image.path for image in job.images)) if path]
+            try:
+                await asyncio.to_thread(self.files.delete_unrecorded, job_id, keep)
+            except OSError as exc:
+                log.warning("could not remove images of job %s that no record names (%r)", job_id, exc)
         for future in self._waiters.pop(job_id, []):
             if not future.done():
                 future.set_result(job)

@@ -1489,3 +1489,37 @@ async def test_a_blocked_prompt_the_database_drops_half_way_is_refused_saying_wh
     history = await services.generation.store.history(USER)
     reviewed = await services.audit.blocked_prompts(GUILD)
     assert len(history) == 1 and [job.id for job in history] == [prompt.job_id for prompt in reviewed]
+
+
+async def test_images_of_a_run_cut_short_go_when_its_job_ends_without_them(services: Services) -> None:
+    """A process saved a job's images and stopped before recording them; after the restart the job
+    failed (or was cancelled): its PNGs stayed on disk with no record naming them, and retention,
+    which goes by the records, never removed them."""
+    from generation.imagefiles import png_metadata
+    from generation.store import NewJob
+
+    service = services.generation
+    params = GenerationParams(prompt="a kite", model="retired", width=64, height=64, steps=3, seeds=(5,))
+    left = await service.store.create(NewJob(user_id=USER, kind=JobKind.TXT2IMG, params=params, channel_id=5))
+    image = Image.new("RGB", (64, 64), (10, 20, 30))
+    info = png_metadata(params, seed=5, kind=JobKind.TXT2IMG, job_id=left.id, license_name="demo")
+    saved = await asyncio.to_thread(service.files.save_output, left.id, 0, image, info)
+    half = saved.with_name(".1.0123.tmp")
+    await asyncio.to_thread(half.write_bytes, b"\x89PNG")  # cut off while being written
+    await service.check_store()  # taken over; its model is no longer offered
+    job = await service.wait(left.id)
+    assert job.status is JobStatus.FAILED and job.images == []
+    assert not await asyncio.to_thread(saved.parent.exists)
+
+
+async def test_a_job_ending_keeps_its_starting_image_and_the_images_it_records(
+    services: Services,
+) -> None:
+    await accept(services)
+    service = services.generation
+    job = await service.wait(
+        (await service.submit(request(kind=JobKind.IMG2IMG, init_image=png_bytes(96, 64)))).job.id
+    )
+    assert job.status is JobStatus.DONE and job.init_image_path and job.images[0].path
+    assert await asyncio.to_thread(Path(job.init_image_path).exists)
+    assert await asyncio.to_thread(Path(job.images[0].path).exists)
