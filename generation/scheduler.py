@@ -389,14 +389,17 @@ class Scheduler:
         self._metrics.batch_size.observe(len(items))
         started = time.monotonic()
         wants_previews = self._on_previews is not None and any(job.wants_previews for job in jobs)
-        images = await self._backend.run(
-            BatchRequest(key, items),
-            on_step=on_step,
-            should_stop=should_stop,
-            on_preview=on_preview if wants_previews else None,
-        )
-        elapsed = time.monotonic() - started
-        self._metrics.run_seconds.observe(elapsed)
+        try:
+            images = await self._backend.run(
+                BatchRequest(key, items),
+                on_step=on_step,
+                should_stop=should_stop,
+                on_preview=on_preview if wants_previews else None,
+            )
+        finally:
+            # Every call held the GPU, however it ended (cancelled, timed out, failed): one observation
+            # for each call `batch_size` counted.
+            self._metrics.run_seconds.observe(time.monotonic() - started)
         self._metrics.images.inc(len(images))
         if len(images) != len(items):
             raise GenerationError(f"backend returned {len(images)} images for {len(items)} requested")

@@ -266,6 +266,29 @@ async def test_cancel_queued_and_running_jobs() -> None:
     assert all(2 * 10 not in batch for batch in backend.batches)
 
 
+async def test_every_pipeline_call_is_timed_however_it_ends() -> None:
+    """Cancelled and failed calls held the GPU too: imagine_batch_run_seconds timed only those that
+    returned images, fewer than imagine_batch_size counted."""
+    backend = ScriptedBackend(delay=0.05, steps=40, fail_on_seed=20)
+    metrics = Metrics()
+    scheduler = Scheduler(backend, FairQueue(quantum=100), on_outcome=_ignore, metrics=metrics, max_batch=1)  # type: ignore[arg-type]
+    submit(scheduler, 1)
+    scheduler.start()
+    while not scheduler.is_running(1):  # noqa: ASYNC110 (polling the object under test)
+        await asyncio.sleep(0.01)
+    scheduler.cancel(1)
+    await asyncio.wait_for(scheduler.idle(), 10)
+    submit(scheduler, 2)  # its call fails
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+
+    def count(name: str) -> float | None:
+        return metrics.registry.get_sample_value(f"{name}_count")
+
+    assert count("imagine_batch_size") == 2
+    assert count("imagine_batch_run_seconds") == 2
+
+
 async def test_progress_reaches_the_event_loop_and_user_concurrency_holds_jobs_back() -> None:
     backend = ScriptedBackend(delay=0.01)
     outcomes: list[JobOutcome] = []
