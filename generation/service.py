@@ -8,7 +8,6 @@ call under a GPU slot -> every image classified (fail closed) -> stored -> obser
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -808,7 +807,7 @@ class GenerationService:
                 checking.erased = True
         async with self._admission:
             jobs = await self.store.delete_user_jobs(user_id, guild_id=guild_id)
-            self.withdraw(job.id for job in jobs if not job.status.finished)
+            self._count_erased(self.withdraw(job.id for job in jobs if not job.status.finished))
             rows = await self.audit.delete_user_data(user_id, guild_id=guild_id)
         # Every record goes before the files, which take longer: a file that cannot be removed now
         # (or a bot stopped meanwhile) leaves only files, which `remove_orphaned_images` removes.
@@ -818,6 +817,12 @@ class GenerationService:
             except OSError as exc:
                 log.warning("could not delete the images of erased job %s (%r); removed later", job.id, exc)
         return jobs, rows
+
+    def _count_erased(self, job_ids: Sequence[int]) -> None:
+        """Unfinished jobs erased here end as a deleted one does, cancelled: every job queued is
+        counted once in imagine_jobs_total, by the process that held it, record or no record."""
+        if job_ids:
+            self.metrics.jobs.labels(status=JobStatus.CANCELLED.value).inc(len(job_ids))
 
     async def drop_guild(self, guild_id: int) -> list[int]:
         """Cancel the guild's jobs queued here: the bot was removed from it, so they could never be
@@ -925,8 +930,10 @@ class GenerationService:
         # Jobs withdrawn in this process while the store answered are already taken care of.
         gone = deleted & set(self.scheduler.active_job_ids())
         for job_id in self.withdraw(gone):
-            with contextlib.suppress(JobNotFound):  # erased: there is nothing left to record it in
+            try:
                 await self._finish(job_id, JobStatus.CANCELLED, error="deleted")
+            except JobNotFound:  # erased: there is nothing left to record it in
+                self._count_erased([job_id])
         if self.observer is not None:
             for job_id in gone:
                 await self.observer.job_withdrawn(job_id)
@@ -1082,6 +1089,7 @@ class GenerationService:
             # image saved meanwhile goes too. Its id stays in `_no_previews`: a preview still being
             # classified must not reach its message.
             self._concurrency.pop(job_id, None)
+            self._count_erased([job_id])
             await asyncio.to_thread(self.files.delete_job, job_id)
             log.info("job %s was erased while it ran", job_id)
         else:

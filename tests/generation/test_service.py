@@ -1523,3 +1523,28 @@ async def test_a_job_ending_keeps_its_starting_image_and_the_images_it_records(
     assert job.status is JobStatus.DONE and job.init_image_path and job.images[0].path
     assert await asyncio.to_thread(Path(job.init_image_path).exists)
     assert await asyncio.to_thread(Path(job.images[0].path).exists)
+
+
+async def test_jobs_erased_before_they_finish_are_counted_as_cancelled(services: Services) -> None:
+    """A deleted job counts as cancelled in imagine_jobs_total; an erased one was not counted at all,
+    so the finished jobs no longer added up to the jobs queued."""
+    classifying, release = threading.Event(), threading.Event()
+
+    class HeldClassifier(ScriptedClassifier):
+        def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
+            classifying.set()
+            release.wait(10)
+            return super().classify(images)
+
+    service = services.generation
+    service.gate.classifier = HeldClassifier()
+    await accept(services)
+    await service.submit(request())
+    assert await asyncio.to_thread(classifying.wait, 30)  # run; its images are being classified
+    await service.submit(request("a blue fox"))  # queued behind it
+    await services.erase_user(USER)
+    release.set()
+    await asyncio.wait_for(service.scheduler.idle(), 30)
+    registry = service.metrics.registry
+    assert registry.get_sample_value("imagine_jobs_total", {"status": "cancelled"}) == 2
+    assert registry.get_sample_value("imagine_jobs_total", {"status": "done"}) is None
