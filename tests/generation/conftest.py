@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,20 @@ class ScriptedClassifier:
             raise RuntimeError("classifier crashed")
         labels = ("scripted_unsafe",) if self.flag else ()
         return [SafetyVerdict(unsafe=self.flag, labels=labels, classifier=self.name) for _ in images]
+
+
+@dataclass
+class HeldClassifier(ScriptedClassifier):
+    """A ScriptedClassifier that sets `classifying` and waits for `release` (at most 10 s) before it
+    answers: the test acts while images are being judged."""
+
+    classifying: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
+        self.classifying.set()
+        self.release.wait(10)
+        return super().classify(images)
 
 
 def tiny_settings(model: Path, folder: Path, database_url: str, **generation: object) -> Settings:

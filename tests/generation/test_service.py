@@ -40,7 +40,7 @@ from moderation.classifiers import SafetyVerdict
 from moderation.errors import LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.outcome import ImageAction
-from tests.generation.conftest import ScriptedClassifier, tiny_settings
+from tests.generation.conftest import HeldClassifier, ScriptedClassifier, tiny_settings
 
 USER = 1001
 GUILD = 77
@@ -1166,15 +1166,9 @@ async def test_a_rerun_of_an_img2img_job_keeps_its_size(services: Services) -> N
 async def test_a_job_cancelled_while_its_images_are_classified_ends_cancelled_and_saves_nothing(
     services: Services,
 ) -> None:
-    classifying, release = threading.Event(), threading.Event()
-
-    class HeldClassifier(ScriptedClassifier):
-        def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
-            classifying.set()
-            release.wait(10)
-            return super().classify(images)
-
-    services.generation.gate.classifier = HeldClassifier()
+    held = HeldClassifier()
+    classifying, release = held.classifying, held.release
+    services.generation.gate.classifier = held
     observer = RecordingObserver()
     services.generation.observer = observer
     await accept(services)
@@ -1196,15 +1190,9 @@ async def test_a_member_erased_while_their_images_are_classified_is_not_audited_
 ) -> None:
     """/forget-me (or /mod purge) while a job's images are judged: the entry saying they were
     withheld would name the member after their erasure, in the log and in the log channel."""
-    classifying, release = threading.Event(), threading.Event()
-
-    class HeldClassifier(ScriptedClassifier):
-        def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
-            classifying.set()
-            release.wait(10)
-            return super().classify(images)
-
-    services.generation.gate.classifier = HeldClassifier(flag=True)
+    held = HeldClassifier(flag=True)
+    classifying, release = held.classifying, held.release
+    services.generation.gate.classifier = held
     services.generation.observer = RecordingObserver()
     announced: list[AuditEntry] = []
     services.audit.on_recorded = announced.append
@@ -1437,15 +1425,9 @@ async def test_an_upload_being_classified_when_its_member_is_erased_is_not_audit
     """The refused upload's audit entry named the member after their erasure."""
     from generation.errors import RequestErased
 
-    classifying, release = threading.Event(), threading.Event()
-
-    class HeldClassifier(ScriptedClassifier):
-        def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
-            classifying.set()
-            release.wait(10)
-            return super().classify(images)
-
-    services.generation.gate.classifier = HeldClassifier(flag=True)
+    held = HeldClassifier(flag=True)
+    classifying, release = held.classifying, held.release
+    services.generation.gate.classifier = held
     await accept(services)
     submitting = asyncio.create_task(
         services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=png_bytes(96, 64)))
@@ -1528,16 +1510,10 @@ async def test_a_job_ending_keeps_its_starting_image_and_the_images_it_records(
 async def test_jobs_erased_before_they_finish_are_counted_as_cancelled(services: Services) -> None:
     """A deleted job counts as cancelled in imagine_jobs_total; an erased one was not counted at all,
     so the finished jobs no longer added up to the jobs queued."""
-    classifying, release = threading.Event(), threading.Event()
-
-    class HeldClassifier(ScriptedClassifier):
-        def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict]:
-            classifying.set()
-            release.wait(10)
-            return super().classify(images)
-
+    held = HeldClassifier()
+    classifying, release = held.classifying, held.release
     service = services.generation
-    service.gate.classifier = HeldClassifier()
+    service.gate.classifier = held
     await accept(services)
     await service.submit(request())
     assert await asyncio.to_thread(classifying.wait, 30)  # run; its images are being classified
