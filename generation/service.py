@@ -8,6 +8,7 @@ call under a GPU slot -> every image classified (fail closed) -> stored -> obser
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import math
 from collections.abc import Callable, Iterable, Sequence
@@ -861,10 +862,18 @@ class GenerationService:
             if verdict.allowed or not self.withdraw([job.id]):
                 continue
             self.metrics.moderation_blocks.labels(stage="prompt", category=verdict.category or "").inc()
-            await self.audit.record_blocked_prompt(
-                guild_id, job.user_id, params.prompt, params.negative_prompt, verdict, job_id=job.id
+            # The review copy goes with the job's end: a database failing in between would leave a job
+            # out of the queue but queued in the store, or a review of a job that ran.
+            review = functools.partial(
+                self.audit.stage_blocked_prompt,
+                guild_id=guild_id,
+                user_id=job.user_id,
+                prompt=params.prompt,
+                negative=params.negative_prompt,
+                verdict=verdict,
+                job_id=job.id,
             )
-            await self._finish(job.id, JobStatus.BLOCKED, error=verdict.reason or "blocked")
+            await self._finish(job.id, JobStatus.BLOCKED, error=verdict.reason or "blocked", review=review)
             stopped.append(job.id)
         if stopped:
             log.info("guild %s: %d queued jobs stopped after a moderation change", guild_id, len(stopped))
@@ -1217,12 +1226,17 @@ class GenerationService:
         images: Sequence[ImageRecord] = (),
         error: str | None = None,
         audit: Sequence[AuditNote] = (),
+        review: Callable[[AsyncSession], AuditEntryRow] | None = None,
     ) -> Job:
+        """Record a job's outcome, with its audit entries (and a blocked prompt's `review` copy) in the
+        same transaction, then tell whoever waits or watches."""
         self._concurrency.pop(job_id, None)
         staged: list[AuditEntryRow] = []
 
         def stage(session: AsyncSession) -> None:
             staged.extend(self.audit.stage(session, **asdict(note)) for note in audit)
+            if review is not None:
+                staged.append(review(session))
 
         job = await self.store.finish(job_id, status, images=images, error=error, along=stage)
         for row in staged:

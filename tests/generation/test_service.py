@@ -469,6 +469,22 @@ async def test_jobs_waiting_when_a_term_or_their_member_is_banned_are_blocked_no
     assert await service.recheck_queued(GUILD) == []
 
 
+async def test_a_queued_job_ended_elsewhere_meanwhile_leaves_no_review_copy_when_rechecked(
+    services: Services,
+) -> None:
+    """The review copy was written before the job's end, in a transaction of its own: a job cancelled
+    through another process meanwhile got a review entry for a block that never happened."""
+    service = services.generation
+    await accept(services)
+    await service.scheduler.stop()  # hold the queue still
+    clown = (await service.submit(request("a sad clown"))).job
+    await service.store.finish(clown.id, JobStatus.CANCELLED, error="cancelled")  # another process
+    await services.policies.add_terms(GUILD, ["clown"], actor_id=1)
+    await service.recheck_queued(GUILD)
+    assert (await service.store.get(clown.id)).status is JobStatus.CANCELLED
+    assert await services.audit.blocked_prompts(GUILD) == []
+
+
 async def test_bad_parameters_name_the_field(services: Services) -> None:
     await accept(services)
     with pytest.raises(InvalidParameters) as caught:
