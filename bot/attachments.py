@@ -6,11 +6,14 @@ module makes sure that what reaches it is a bounded download of something that c
 
 from __future__ import annotations
 
+import io
 import logging
+import warnings
 from collections.abc import Collection
 from dataclasses import dataclass
 
 import aiohttp
+from PIL import Image
 from yarl import URL
 
 from bot.errors import AttachmentRejected
@@ -38,6 +41,23 @@ class AttachmentInfo:
     url: str
     filename: str
     size: int | None = None
+
+
+# Formats whose files may hold an animation. A multi-picture JPEG (MPO) also has several frames, but
+# its second is a phone's depth or gain map, not a moment of the picture.
+_ANIMATED_FORMATS = {"GIF", "WEBP", "PNG"}
+
+
+def is_animated(data: bytes) -> bool:
+    """Whether `data` is an animated GIF, WebP or PNG: img2img starts from its first frame, and the
+    member should know. Anything unreadable is False: the decoder refuses it later, saying why."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as image:
+                return image.format in _ANIMATED_FORMATS and bool(getattr(image, "is_animated", False))
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return False
 
 
 def sniff_image(head: bytes) -> str | None:

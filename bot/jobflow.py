@@ -7,6 +7,7 @@ into an ephemeral answer made by `bot.wording`.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -17,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import formatting, wording
-from bot.attachments import AttachmentDownloader, AttachmentInfo
+from bot.attachments import AttachmentDownloader, AttachmentInfo, is_animated
 from bot.buttons import terms_view
 from bot.cooldown import Cooldown
 from bot.custom_ids import Action, JobButton
@@ -180,10 +181,13 @@ class JobFlow:
             where = self._where(interaction)
             check_channel(await self.policy_for(where.guild_id), where.channel_id, where.parent_id)
             init_image = None
+            notes = built.notes
             if image is not None:
                 init_image = await self.downloader.fetch(
                     AttachmentInfo(image.url, image.filename, image.size)
                 )
+                if await asyncio.to_thread(is_animated, init_image):
+                    notes = (*notes, wording.ANIMATED_FIRST_FRAME)
         except Exception as exc:
             await self.reply_problem(interaction, exc)
             return
@@ -191,7 +195,7 @@ class JobFlow:
         # 3. Submit.
         kind = JobKind.IMG2IMG if init_image is not None else JobKind.TXT2IMG
         request = self._request(interaction, where, built.params, kind=kind, init_image=init_image)
-        await self._submit(interaction, lambda: self.services.generation.submit(request), built.notes)
+        await self._submit(interaction, lambda: self.services.generation.submit(request), notes)
 
     def _where(self, interaction: Interaction) -> Where:
         return where_of(interaction.channel, guild_id=interaction.guild_id, channel_id=interaction.channel_id)

@@ -76,6 +76,8 @@ def describe_error_publicly(exc: BaseException) -> str:
 
 GENERIC_FAILURE = "Something went wrong on our side. It has been logged; please try again in a moment."
 NO_REASON = "no reason given"
+# A note under the queued line of a job made from an animated GIF, WebP or PNG.
+ANIMATED_FIRST_FRAME = "The attached image is animated: its first frame is used."
 
 
 def describe_error(exc: BaseException) -> str:

@@ -9,7 +9,14 @@ import pytest
 from aiohttp import web
 from PIL import Image
 
-from bot.attachments import AttachmentDownloader, AttachmentInfo, check_url, name_other_file, sniff_image
+from bot.attachments import (
+    AttachmentDownloader,
+    AttachmentInfo,
+    check_url,
+    is_animated,
+    name_other_file,
+    sniff_image,
+)
 from bot.errors import AttachmentRejected
 
 LIMIT = 64 * 1024
@@ -177,3 +184,26 @@ def test_sniff_image(head: bytes, kind: str | None) -> None:
 def test_files_that_are_no_picture_we_read_are_named(head: bytes, named: str | None) -> None:
     assert sniff_image(head[:16]) is None
     assert name_other_file(head) == named
+
+
+def _frames(fmt: str, count: int, **options: object) -> bytes:
+    frames = [Image.new("RGB", (16, 16), (40 * i, 80, 200)) for i in range(count)]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format=fmt, save_all=count > 1, append_images=frames[1:], **options)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "animated"),
+    [
+        (_frames("GIF", 3), True),
+        (_frames("WEBP", 3), True),
+        (_frames("PNG", 3), True),  # APNG
+        (_frames("GIF", 1), False),
+        (_frames("PNG", 1), False),
+        (_frames("MPO", 2), False),  # a phone photo and its depth map: one picture
+        (b"GIF89a" + b"\0" * 20, False),  # unreadable: the decoder says why later
+    ],
+)
+def test_animated_pictures_are_told_apart(data: bytes, animated: bool) -> None:
+    assert is_animated(data) is animated

@@ -74,6 +74,28 @@ async def test_a_ban_reason_with_a_nul_character(world: BotWorld) -> None:
         assert await bot.services.bans.active_ban(fake.guild.id, fake.user.id) is not None
 
 
+async def test_an_animated_attachment_is_made_from_its_first_frame_and_the_member_told(
+    world: BotWorld,
+) -> None:
+    # The first frame was used without a word: the member expected their animation, or its middle.
+    fake = world.fake
+    frames = [Image.new("RGB", (48, 48), colour) for colour in ("red", "green", "blue")]
+    buffer = io.BytesIO()
+    frames[0].save(buffer, format="GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    url = fake.add_cdn_file("dance.gif", buffer.getvalue())
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a red fox", "image": url})
+        told = await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: "animated: its first frame is used" in str((r.json or {}).get("content")),
+        )
+        assert told.status == 200
+        await world.final_edit(inter)
+        job = await world.posted(bot, world.job_id(fake.original_response(inter)))
+        assert job.kind.value == "img2img"
+
+
 async def test_a_phone_photo_attached_to_imagine_makes_an_upright_img2img_job(world: BotWorld) -> None:
     # A landscape sensor image turned to portrait by EXIF, with a depth map after the photo (a
     # multi-picture JPEG, as many phones save them): it was refused as "MPO files are not supported".
