@@ -420,10 +420,11 @@ def help_limits(policy: GuildPolicy) -> str:
     side = math.isqrt(policy.max_pixels)
     size = f"{side}×{side}" if side * side == policy.max_pixels else f"{policy.max_pixels:,} pixels"
     images = "1 image" if policy.max_count == 1 else f"up to {policy.max_count} images"
-    waiting = "1 job" if policy.user_queue_cap == 1 else f"{policy.user_queue_cap} jobs"
+    # The cap counts a member's running jobs with their queued ones, as the refusal at the cap says.
+    jobs = "1 job" if policy.user_queue_cap == 1 else f"{policy.user_queue_cap} jobs"
     return (
-        f"{images.capitalize()} of up to {size} and {policy.max_steps} steps; {waiting} of yours waiting "
-        f"at once. Images are made in {channels or 'every channel'}.\n"
+        f"{images.capitalize()} of up to {size} and {policy.max_steps} steps; {jobs} of yours waiting "
+        f"or running at once. Images are made in {channels or 'every channel'}.\n"
         f"Every image is checked by a safety classifier; images it flags are {flagged}."
     )
 

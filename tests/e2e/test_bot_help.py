@@ -90,4 +90,6 @@ def test_help_speaks_of_one_image_where_the_server_allows_one() -> None:
     assert (
         fields["Under your images"].startswith("**U1** upscale") and "U4" not in fields["Under your images"]
     )
-    assert fields["On this server"].startswith("1 image of up to 1024×1024 and 20 steps; 1 job of yours")
+    assert fields["On this server"].startswith(
+        "1 image of up to 1024×1024 and 20 steps; 1 job of yours waiting or running at once."
+    )
