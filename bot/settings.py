@@ -24,8 +24,8 @@ No Discord bot token is set.
          DISCORD_TOKEN=the-token-you-copied
      (or export DISCORD_TOKEN in your shell). See .env.example for every setting.
   3. Invite the bot: OAuth2 -> URL Generator -> scopes "bot" and "applications.commands",
-     permissions "Send Messages", "Attach Files", "Embed Links", "Read Message History";
-     open the URL and pick your server.
+     permissions "Send Messages", "Send Messages in Threads", "Attach Files", "Embed Links",
+     "Read Message History"; open the URL and pick your server.
 """
 
 
