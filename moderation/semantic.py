@@ -158,7 +158,12 @@ def load_encoder(path: Path | str | None = None) -> Encoder:
         raise SemanticUnavailable(
             "semantic screening needs sentence-transformers ('semantic' extra)"
         ) from exc
-    model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    try:
+        model = SentenceTransformer(str(folder), device="cpu", local_files_only=True)
+    except Exception as exc:
+        # A truncated download or a hand-edited file fails deep inside transformers or safetensors; the
+        # operator needs the folder and the cause in one line, not a traceback from the library.
+        raise SemanticUnavailable(f"cannot load the sentence model in {folder}: {exc}") from exc
     log.info("semantic screener loaded from %s", folder)
     return cast(Encoder, model)
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import shutil
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -12,7 +14,7 @@ import pytest
 from moderation.errors import SemanticUnavailable
 from moderation.policy import GuildPolicy, NsfwMode
 from moderation.screening import PromptScreener
-from moderation.semantic import SemanticCategory, SemanticScreener, load_encoder
+from moderation.semantic import SemanticCategory, SemanticScreener, default_model_path, load_encoder
 from moderation.settings import ModerationSettings
 
 from .test_screening import BENIGN
@@ -75,6 +77,19 @@ def test_model_loads_offline(semantic: SemanticScreener) -> None:
 def test_missing_model_folder_is_reported(tmp_path: Path) -> None:
     with pytest.raises(SemanticUnavailable, match="no sentence-transformers model"):
         load_encoder(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("name", "content"), [("model.safetensors", b"not a safetensors file"), ("modules.json", b"{broken")]
+)
+def test_corrupt_model_files_are_reported(tmp_path: Path, name: str, content: bytes) -> None:
+    # A copy of the shipped model with one file damaged, as a truncated copy or a bad edit leaves it.
+    shipped = default_model_path()
+    folder = tmp_path / "model"
+    shutil.copytree(shipped, folder)
+    (folder / name).write_bytes(content)
+    with pytest.raises(SemanticUnavailable, match=re.escape(f"cannot load the sentence model in {folder}:")):
+        load_encoder(folder)
 
 
 class AxisEncoder:
