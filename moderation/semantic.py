@@ -77,6 +77,10 @@ DEFAULT_CATEGORIES: tuple[SemanticCategory, ...] = (
             "a mother bathing her baby",
             "kids in swimsuits playing at the beach",
             "a boy swimming in a lake",
+            # Clothing catalogues and school pictures of teenagers are ordinary prompts, and the
+            # examples' "schoolgirl" alone puts them over the threshold.
+            "a teenage girl in a school uniform",
+            "children's clothing catalogue photo",
         ),
         margin=0.10,
     ),
@@ -112,7 +116,14 @@ DEFAULT_CATEGORIES: tuple[SemanticCategory, ...] = (
             "muslims depicted as terrorists and vermin",
             "anti gay hate propaganda",
         ),
-        contrast=("a protest march against racism", "a history book illustration of world war two"),
+        # The examples' animals and history draw in nature and remembrance: "monkeys in the jungle",
+        # "the holocaust memorial in berlin".
+        contrast=(
+            "a protest march against racism",
+            "a history book illustration of world war two",
+            "monkeys and apes in the wild, nature documentary",
+            "a memorial to the victims of the holocaust",
+        ),
         margin=0.05,
     ),
     SemanticCategory(
