@@ -1,4 +1,5 @@
-"""Prompt screening: the hard floor, the license's use restrictions, the guild's policy, then semantics.
+"""Prompt screening: the hard floor, the license's use restrictions, the guild's policy, then semantics
+(whose hard-floor categories rank with the hard floor).
 
 Rules are plain word and pattern matches over the normalised views of `moderation.normalize`, so one
 prompt takes well under a millisecond. Every rule has an id, a category and a sentence a user
@@ -212,12 +213,16 @@ class PromptScreener:
         # Words given zero or negative weight, "(clothes:-1)", act as a negative prompt.
         negative = f"{negative_prompt} {analyze(prompt).negated}".strip()
         neg = self._lexicon.scan(negative) if negative else _NO_HITS
+        floor = self._hard_floor(prompt, negative, pos, neg)
+        if floor is not None:
+            return floor
+        # The semantic hard floor outranks the rules a server sets: a paraphrase sexualising a child is
+        # recorded and told as that, not as this server's NSFW setting, which its moderators could lift.
+        semantic = self._semantic_check(prompt, policy)
+        if semantic is not None and semantic.hard_floor:
+            return semantic
         return (
-            self._hard_floor(prompt, negative, pos, neg)
-            or self._license(pos, neg)
-            or self._policy(prompt, negative, policy, pos, neg)
-            or self._semantic_check(prompt, policy)
-            or ALLOWED
+            self._license(pos, neg) or self._policy(prompt, negative, policy, pos, neg) or semantic or ALLOWED
         )
 
     def _hard_floor(self, prompt: str, negative: str, pos: Hits, neg: Hits) -> Verdict | None:

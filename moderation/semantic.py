@@ -224,7 +224,9 @@ class SemanticScreener:
     def screen(self, text: str, *, skip: Collection[str] = ()) -> Verdict:
         """Block `text` when it is close enough to a category's examples; categories in `skip` are ignored."""
         scores = self.scores(text)
-        for category in self._categories:
+        # Hard-floor categories first, whatever their order: a prompt near two categories is refused for
+        # the one no server can relax.
+        for category in sorted(self._categories, key=lambda c: not c.hard_floor):
             near, far = scores[category.name]
             if (
                 category.name in skip

@@ -41,6 +41,21 @@ def test_paraphrases_the_rules_miss_are_caught(semantic: SemanticScreener, promp
     assert verdict.hard_floor
 
 
+@pytest.mark.parametrize("prompt", ["a young lad posing without clothes", "a little one with nothing on"])
+def test_the_semantic_hard_floor_outranks_the_servers_nsfw_rule(
+    semantic: SemanticScreener, prompt: str
+) -> None:
+    # With NSFW off the word rules refuse these as explicit; the member and the review queue must still
+    # learn that they were refused for sexualising a child, which no server setting changes.
+    assert PromptScreener().screen(prompt).rule_id == "policy.nsfw"
+    verdict = PromptScreener(semantic=semantic).screen(prompt)
+    assert (verdict.rule_id, verdict.category, verdict.hard_floor) == (
+        "semantic.minor_sexual",
+        "minor_safety",
+        True,
+    )
+
+
 # The benign prompts nearest to the semantic categories: children, bodies, real people, groups.
 AT_RISK = [
     p for p in BENIGN if any(w in p for w in ("child", "kid", "baby", "teen", "boy", "toddler", "swim"))
@@ -130,6 +145,19 @@ def test_threshold_margin_and_skip() -> None:
     assert screener.screen("bad prompt", skip={"hate"}).allowed
     # A margin larger than the gap to the contrast prompts lets even the example through.
     assert _screener(margin=1.5).screen("bad prompt").allowed
+
+
+def test_a_hard_floor_category_wins_over_one_listed_before_it() -> None:
+    categories = [
+        SemanticCategory("hate", "semantic.hate", "hate", "No.", False, ("bad one",)),
+        SemanticCategory(
+            "minor_sexual", "semantic.minor_sexual", "minor_safety", "Never.", True, ("bad two",)
+        ),
+    ]
+    screener = SemanticScreener(
+        AxisEncoder(), thresholds={"hate": 0.9, "minor_sexual": 0.9}, categories=categories
+    )
+    assert screener.screen("bad prompt").rule_id == "semantic.minor_sexual"
 
 
 def test_every_category_needs_a_threshold() -> None:
