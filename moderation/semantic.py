@@ -27,7 +27,14 @@ log = logging.getLogger(__name__)
 class Encoder(Protocol):
     """What the screener needs of a sentence-transformers model."""
 
-    def encode(self, sentences: list[str], *, normalize_embeddings: bool, convert_to_numpy: bool) -> Any:
+    def encode(
+        self,
+        sentences: list[str],
+        *,
+        normalize_embeddings: bool,
+        convert_to_numpy: bool,
+        show_progress_bar: bool,
+    ) -> Any:
         """Embed `sentences`, one row each."""
         ...
 
@@ -245,5 +252,9 @@ class SemanticScreener:
         return Verdict(allowed=True)
 
     def _embed(self, texts: list[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
-        vectors = self._encoder.encode(texts, normalize_embeddings=True, convert_to_numpy=True)
+        # sentence-transformers draws a progress bar whenever logging is at INFO, as the bot's is: one
+        # bar on standard error for every prompt screened.
+        vectors = self._encoder.encode(
+            texts, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
         return np.asarray(vectors, dtype=np.float32)

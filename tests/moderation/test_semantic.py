@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -93,6 +94,17 @@ def test_model_loads_offline(semantic: SemanticScreener) -> None:
     assert near > far
 
 
+def test_screening_draws_no_progress_bar_at_info_level(
+    semantic: SemanticScreener, capfd: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    # The bot logs at INFO; every /imagine screened must not add a progress bar to its output.
+    caplog.set_level(logging.INFO)
+    capfd.readouterr()
+    assert semantic.screen("a lighthouse in a storm").allowed
+    out, err = capfd.readouterr()
+    assert "Batches" not in out + err
+
+
 def test_missing_model_folder_is_reported(tmp_path: Path) -> None:
     with pytest.raises(SemanticUnavailable, match="no sentence-transformers model"):
         load_encoder(tmp_path)
@@ -116,7 +128,14 @@ class AxisEncoder:
 
     axes: ClassVar[dict[str, int]] = {"bad": 0, "fine": 1, "other": 2}
 
-    def encode(self, sentences: list[str], *, normalize_embeddings: bool, convert_to_numpy: bool) -> Any:
+    def encode(
+        self,
+        sentences: list[str],
+        *,
+        normalize_embeddings: bool,
+        convert_to_numpy: bool,
+        show_progress_bar: bool,
+    ) -> Any:
         vectors = np.zeros((len(sentences), 3), dtype=np.float32)
         for i, sentence in enumerate(sentences):
             vectors[i, self.axes.get(sentence.split()[0], 2)] = 1.0
