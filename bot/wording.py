@@ -147,11 +147,15 @@ def describe_error(exc: BaseException) -> str:
 
 def describe_block(exc: PromptBlocked) -> str:
     """Why a prompt was refused, and whether the server could change that."""
-    where = (
-        "This rule applies on every server and can't be turned off."
-        if exc.hard_floor
-        else "This server's moderators set this rule."
-    )
+    if exc.hard_floor:
+        where = "This rule applies on every server and can't be turned off."
+    elif exc.rule_id.startswith("license."):
+        where = "The model's license forbids this use, on every server."
+    elif exc.rule_id.startswith("policy.") or exc.category == "nsfw":
+        # The semantic screener's explicit-content rule applies where the server's NSFW setting does.
+        where = "This server's moderators set this rule."
+    else:
+        where = "The bot's operator set this rule."
     return f"Your prompt was blocked: {_sentence(exc.reason)} {where} (rule `{exc.rule_id}`)"
 
 
