@@ -114,9 +114,9 @@ class AuditLog:
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = session_factory
-        # Told of every entry `record` and `record_blocked_prompt` wrote (the bot posts some to the
-        # server's log channel). Entries staged in another store's session are announced by their
-        # caller (`announce`), once that session has committed.
+        # Told of every entry `record` wrote (the bot posts some to the server's log channel). Entries
+        # staged in another store's session are announced by their caller (`announce`), once that
+        # session has committed.
         self.on_recorded: Callable[[AuditEntry], None] | None = None
 
     def stage(
@@ -187,24 +187,6 @@ class AuditLog:
             )
             return [_entry(row) for row in rows]
 
-    async def record_blocked_prompt(
-        self,
-        guild_id: int | None,
-        user_id: int,
-        prompt: str,
-        negative: str,
-        verdict: Verdict,
-        *,
-        job_id: int | None = None,
-    ) -> None:
-        """Keep a blocked prompt for moderator review, its personal data redacted, and note the block
-        in the audit log."""
-        async with self._sessions() as session, session.begin():
-            row = self.stage_blocked_prompt(
-                session, guild_id, user_id, prompt, negative, verdict, job_id=job_id
-            )
-        self.announce(row)
-
     def stage_blocked_prompt(
         self,
         session: AsyncSession,
@@ -216,8 +198,10 @@ class AuditLog:
         *,
         job_id: int | None = None,
     ) -> AuditEntryRow:
-        """`record_blocked_prompt` in another store's `session` (the blocked job's own); its caller
-        announces the returned entry once that session has committed."""
+        """Keep a blocked prompt for moderator review, its personal data redacted, and note the block
+        in the audit log, in `session`: the blocked job's own, so that the job and its review copy are
+        on record together or not at all. The caller announces the returned entry once that session
+        has committed."""
         if verdict.allowed or verdict.rule_id is None:
             raise ValueError("only blocked verdicts are recorded")
         session.add(

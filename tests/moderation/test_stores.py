@@ -223,10 +223,26 @@ async def test_license_acceptance_is_per_version(sessions: Sessions) -> None:
         await store.require(USER, newer)
 
 
+async def record_blocked(
+    audit: AuditLog,
+    sessions: Sessions,
+    guild_id: int,
+    prompt: str,
+    negative: str = "",
+    *,
+    job_id: int | None = None,
+) -> None:
+    """A prompt screening refused, kept for review as the job store keeps it: staged in a transaction,
+    announced once it has committed."""
+    verdict = PromptScreener().screen(prompt)
+    async with sessions() as session, session.begin():
+        row = audit.stage_blocked_prompt(session, guild_id, USER, prompt, negative, verdict, job_id=job_id)
+    audit.announce(row)
+
+
 async def test_blocked_prompts_are_kept_for_review_then_purged(sessions: Sessions) -> None:
     audit = AuditLog(sessions)
-    verdict = PromptScreener().screen("Call 555-123-4567 tonight")
-    await audit.record_blocked_prompt(GUILD, USER, "Call 555-123-4567 tonight", "blurry", verdict, job_id=7)
+    await record_blocked(audit, sessions, GUILD, "Call 555-123-4567 tonight", "blurry", job_id=7)
     review = await audit.blocked_prompts(GUILD)
     assert len(review) == 1
     # Moderators see what was asked, not the personal data it was refused for; nor is that kept.
@@ -252,7 +268,7 @@ async def test_blocked_prompts_are_kept_for_review_then_purged(sessions: Session
     assert await audit.blocked_prompts(GUILD) == []
 
     with pytest.raises(ValueError):
-        await audit.record_blocked_prompt(GUILD, USER, "a castle", "", PromptScreener().screen("a castle"))
+        await record_blocked(audit, sessions, GUILD, "a castle")
 
 
 async def test_blocked_prompts_kept_before_redaction_are_shown_redacted(sessions: Sessions) -> None:
@@ -280,7 +296,7 @@ async def test_delete_user_data(sessions: Sessions) -> None:
     licenses = LicenseStore(sessions)
     bans = BanStore(sessions, audit)
     await licenses.accept(USER, CREATIVEML_OPENRAIL_M)
-    await audit.record_blocked_prompt(GUILD, USER, "nude child", "", PromptScreener().screen("nude child"))
+    await record_blocked(audit, sessions, GUILD, "nude child")
     await bans.ban(GUILD, USER, reason="floor", expires_at=None, actor_id=MOD)
     await audit.record(guild_id=GUILD, actor_id=USER, action=AuditAction.JOB_DELETED, detail="own job")
 
@@ -302,9 +318,7 @@ async def test_delete_user_data_in_one_guild_leaves_other_guilds_and_acceptance(
     licenses = LicenseStore(sessions)
     await licenses.accept(USER, CREATIVEML_OPENRAIL_M)
     for guild in (GUILD, OTHER_GUILD):
-        await audit.record_blocked_prompt(
-            guild, USER, "nude child", "", PromptScreener().screen("nude child")
-        )
+        await record_blocked(audit, sessions, guild, "nude child")
 
     count = await audit.delete_user_data(USER, guild_id=GUILD)
     assert count == 2  # the blocked prompt and its audit entry in GUILD
