@@ -199,14 +199,22 @@ def _temporary_name(path: Path) -> Path:
     return path.with_name(f".{path.stem}.{uuid.uuid4().hex}.tmp")
 
 
+def _bucket(job_id: int) -> str:
+    return f"{job_id // 1000:04d}"
+
+
 class ImageFiles:
     """A folder of PNGs, one sub-folder per job."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    def _folder(self, job_id: int) -> Path:
+        """Where a job's images are: a thousand jobs to a bucket, so no folder grows without bound."""
+        return self.root / _bucket(job_id) / str(job_id)
+
     def _job_dir(self, job_id: int) -> Path:
-        folder = self.root / f"{job_id // 1000:04d}" / str(job_id)
+        folder = self._folder(job_id)
         folder.mkdir(parents=True, exist_ok=True)
         return folder
 
@@ -243,7 +251,7 @@ class ImageFiles:
             if not bucket.is_dir():
                 continue
             for folder in bucket.iterdir():
-                if not folder.name.isdigit() or bucket.name != f"{int(folder.name) // 1000:04d}":
+                if not folder.name.isdigit() or bucket.name != _bucket(int(folder.name)):
                     continue  # not a job's folder: nothing of ours to judge
                 try:
                     if folder.is_dir() and folder.stat().st_mtime < untouched_since:
@@ -256,7 +264,7 @@ class ImageFiles:
         """Delete the files of a job's folder other than `keep` (those its records point to); returns
         how many went. A run cut short by a crash leaves images, or half-written ones, no record names.
         """
-        folder = self.root / f"{job_id // 1000:04d}" / str(job_id)
+        folder = self._folder(job_id)
         if not folder.is_dir():
             return 0
         kept = {Path(path).name for path in keep}
@@ -271,7 +279,7 @@ class ImageFiles:
         return removed
 
     def delete_job(self, job_id: int) -> None:
-        folder = self.root / f"{job_id // 1000:04d}" / str(job_id)
+        folder = self._folder(job_id)
         if folder.is_dir():
             for file in folder.iterdir():
                 file.unlink(missing_ok=True)
