@@ -383,14 +383,12 @@ class GenerationService:
                 # Within this server's limit too: with an image the member can give no size to lower.
                 spec = self.settings.spec(params.model)[1]
                 budget = min(spec.pixel_budget, policy.max_pixels)
-                width, height = size_for_aspect(init_image.width, init_image.height, budget)
                 compiled = [
                     size for size in self.settings.compiled_sizes(spec) if size[0] * size[1] <= budget
                 ]
-                width, height = nearest_compiled_size(init_image.width, init_image.height, compiled) or (
-                    width,
-                    height,
-                )
+                width, height = nearest_compiled_size(
+                    init_image.width, init_image.height, compiled
+                ) or size_for_aspect(init_image.width, init_image.height, budget)
                 if width * height > policy.max_pixels:
                     # Long and thin at a small limit: the short side cannot go under MIN_SIDE.
                     raise InvalidParameters(
