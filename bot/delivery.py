@@ -229,8 +229,7 @@ class Delivery:
                 )
                 await self._learn_reply(job_id, live, message.id)
             except _NotNow as exc:
-                log.info("queued edit of job %s dropped: %s", job_id, exc)
-                self.throttle.hold(None if exc.is_global else job_id, exc.retry_after)
+                self._drop_edit("queued", job_id, exc)
                 # Not shown: the next refresh after the wait shows where it stands then.
                 live.shown_ahead = _NOT_SHOWN
             except (_TokenGone, *_DISCORD_FAILURES) as exc:
@@ -733,8 +732,7 @@ class Delivery:
                 )
                 await self._learn_reply(job_id, live, message.id)
         except _NotNow as exc:
-            log.info("progress edit of job %s dropped: %s", job_id, exc)
-            self.throttle.hold(None if exc.is_global else job_id, exc.retry_after)
+            self._drop_edit("progress", job_id, exc)
         except (_TokenGone, discord.HTTPException) as exc:
             log.info("progress edit of job %s failed: %r", job_id, exc)
             if isinstance(exc, discord.HTTPException) and exc.status in _TOKEN_GONE and live is not None:
@@ -748,6 +746,12 @@ class Delivery:
     async def _edit_original(self, job: Job, **fields: Any) -> discord.WebhookMessage:
         """Edit the message of the interaction that made the job."""
         return await self._edit(job.interaction_token, job.interaction_expires_at, **fields)
+
+    def _drop_edit(self, what: str, job_id: int, refused: _NotNow) -> None:
+        """A passing edit Discord asked us to wait for is dropped, and no more are sent until the wait
+        is over: for this job, or for every job when the limit is the bot's global one."""
+        log.info("%s edit of job %s dropped: %s", what, job_id, refused)
+        self.throttle.hold(None if refused.is_global else job_id, refused.retry_after)
 
     async def _edit(
         self, token: str | None, expires_at: datetime | None, *, passing: bool = False, **fields: Any
