@@ -507,15 +507,14 @@ class Lexicon:
         # minor word alone refuses nothing, and a misspelt sexual word is an ordinary one too often.
         for token in views.tokens & self._minor_typos.keys():
             hits.terms[Term.MINOR].add(self._minor_typos[token])
-        # A name written surname first ("Swift, Taylor"), as in lists, credits and catalogues.
         for seq in views.sequences:
             for first, second in pairwise(seq):
+                # A name written surname first ("Swift, Taylor"), as in lists, credits and catalogues.
                 if (flipped := f"{second} {first}") in self.person_names:
                     hits.terms[Term.PERSON].add(flipped)
-        # A word for the young split in two ("nude chi ld", "c hild"). Only those: split sexual words
-        # would be read into everyday text ("the pen is"), and a minor word alone refuses nothing.
-        for seq in views.sequences:
-            for first, second in pairwise(seq):
+                # A word for the young split in two ("nude chi ld", "c hild"). Only those: split sexual
+                # words would be read into everyday text ("the pen is"), and a minor word alone refuses
+                # nothing.
                 for term_class in self.classes.get(first + second, frozenset()) & _SPLIT_CLASSES:
                     hits.terms[term_class].add(first + second)
 
