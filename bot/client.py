@@ -32,6 +32,8 @@ RETENTION_SWEEP_S = 3600
 # Image folders of jobs no longer on record are removed once untouched this long: a job being stored
 # right now (by this or another bot process sharing the folder) has its folder before its record.
 ORPHANED_IMAGES_AFTER = timedelta(hours=1)
+# Erasure notes (who, when) outlive by far every request being checked when they were made.
+ERASURES_KEPT = timedelta(days=1)
 
 
 def point_at(settings: BotSettings) -> None:
@@ -200,6 +202,10 @@ class ImagineBot(commands.AutoShardedBot):
                 await self.services.generation.remove_orphaned_images(utcnow() - ORPHANED_IMAGES_AFTER)
             except Exception:
                 log.exception("removing the images of erased jobs failed")
+            try:
+                await self.services.generation.store.forget_erasures(utcnow() - ERASURES_KEPT)
+            except Exception:
+                log.exception("removing old erasure notes failed")
             await asyncio.sleep(RETENTION_SWEEP_S)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:

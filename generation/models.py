@@ -1,4 +1,4 @@
-"""Tables of the job store: `job` and `job_image`."""
+"""Tables of the job store: `job`, `job_image` and `erasure`."""
 
 from __future__ import annotations
 
@@ -113,3 +113,24 @@ class JobImage(Base):
     job: Mapped[Job] = relationship(back_populates="images")
 
     __table_args__ = (Index("uq_job_image_job_id_index", "job_id", "index", unique=True),)
+
+
+class Erasure(Base):
+    """A member's data erased (`/forget-me`, `/mod purge`): kept briefly so that every bot process
+    sharing the store can tell a request it was still checking then from one asked for afterwards.
+
+    Only who and when: a request is checked within seconds, and the markers go after a day (see
+    `JobStore.forget_erasures`). Ids only ever grow (AUTOINCREMENT on SQLite too, where a deleted
+    newest row would otherwise hand its id out again): a request remembers the newest id when it
+    starts, and any erasure with a larger id came after it.
+    """
+
+    __tablename__ = "erasure"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    user_id: Mapped[int] = mapped_column(BigInteger)
+    # The guild erased in (`/mod purge`), or None for everywhere (`/forget-me`).
+    guild_id: Mapped[int | None] = mapped_column(BigInteger)
+    erased_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_erasure_user_id", "user_id"), {"sqlite_autoincrement": True})

@@ -97,6 +97,9 @@ class _Checking:
     guild_id: int | None
     # Its member's data was erased meanwhile (everywhere, or in its guild): nothing of it is stored.
     erased: bool = False
+    # The newest erasure on record when it began: one recorded later, through any bot process sharing
+    # the store, came while it was checked (see `GenerationService._erased_meanwhile`).
+    erasure_mark: int = 0
 
 
 @dataclass(frozen=True)
@@ -354,6 +357,7 @@ class GenerationService:
         checking = _Checking(request.user_id, request.guild_id)
         self._checking.add(checking)
         try:
+            checking.erasure_mark = await self.store.erasure_mark()
             return await self._submit(request, checking)
         finally:
             self._checking.discard(checking)
@@ -450,6 +454,7 @@ class GenerationService:
             )
             job = await self._store_new(new, init_image)
             self._schedule(job, params, init_image, policy)
+            await self._erased_meanwhile(checking)
         log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)
         position, eta = await self._show_queued(job)
         return Submitted(job, position, eta)
@@ -530,6 +535,7 @@ class GenerationService:
                     exc,
                 )
                 return
+            await self._erased_meanwhile(checking)
         for row in staged:
             self.audit.announce(row)
 
@@ -553,6 +559,7 @@ class GenerationService:
                     rule_id="image.input_unsafe",
                     detail={"labels": list(verdict.labels) if verdict else [], "stage": "input"},
                 )
+                await self._erased_meanwhile(checking)
             raise ImageRejected(reason)
 
     def license_for(self, model: str) -> ModelLicense:
@@ -804,10 +811,21 @@ class GenerationService:
         for checking in self._checking:
             if checking.user_id == user_id and guild_id in (None, checking.guild_id):
                 checking.erased = True
+        # For the requests other bot processes are checking: noted before any record goes.
+        await self.store.record_erasure(user_id, guild_id=guild_id)
         async with self._admission:
-            jobs = await self.store.delete_user_jobs(user_id, guild_id=guild_id)
-            self._count_erased(self.withdraw(job.id for job in jobs if not job.status.finished))
-            rows = await self.audit.delete_user_data(user_id, guild_id=guild_id)
+            jobs, rows = await self._erase_records(user_id, guild_id)
+        await self._delete_files(jobs)
+        return jobs, rows
+
+    async def _erase_records(self, user_id: int, guild_id: int | None) -> tuple[list[Job], int]:
+        """`erase_user`'s records (called with `_admission` held): its jobs stop here."""
+        jobs = await self.store.delete_user_jobs(user_id, guild_id=guild_id)
+        self._count_erased(self.withdraw(job.id for job in jobs if not job.status.finished))
+        rows = await self.audit.delete_user_data(user_id, guild_id=guild_id)
+        return jobs, rows
+
+    async def _delete_files(self, jobs: Sequence[Job]) -> None:
         # Every record goes before the files, which take longer: a file that cannot be removed now
         # (or a bot stopped meanwhile) leaves only files, which `remove_orphaned_images` removes.
         for job in jobs:
@@ -815,7 +833,33 @@ class GenerationService:
                 await asyncio.to_thread(self.files.delete_job, job.id)
             except OSError as exc:
                 log.warning("could not delete the images of erased job %s (%r); removed later", job.id, exc)
-        return jobs, rows
+
+    async def _erased_meanwhile(self, checking: _Checking) -> None:
+        """Raise RequestErased, once what the request stored is erased again, if its member was
+        erased through another bot process while it was checked (`erase_user` here flags it at once).
+
+        Called with `_admission` held, once the request's records are committed. The erasure noted
+        its marker before deleting anything: either its deletion saw these records, or this sees
+        its marker. The scope is erased again, as the member asked (their other jobs stored
+        meanwhile go too, and stop being shown).
+        """
+        try:
+            scopes = await self.store.erased_since(checking.erasure_mark, checking.user_id, checking.guild_id)
+        except STORE_FAILURES as exc:
+            # Kept: an erasure racing a database failure is left to the member to ask again.
+            log.warning("checking for an erasure of user %s failed (%r)", checking.user_id, exc)
+            return
+        if not scopes:
+            return
+        scope = None if None in scopes else checking.guild_id
+        jobs, _ = await self._erase_records(checking.user_id, scope)
+        if self.observer is not None:
+            for job in jobs:
+                if not job.status.finished:
+                    await self.observer.job_withdrawn(job.id)
+        await self._delete_files(jobs)
+        checking.erased = True
+        _raise_if_erased(checking)
 
     def _count_erased(self, job_ids: Sequence[int]) -> None:
         """Unfinished jobs erased here end as a deleted one does, cancelled: every job queued is

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from generation.errors import JobNotFound
-from generation.models import ImageVerdict, Job, JobImage, JobStatus
+from generation.models import Erasure, ImageVerdict, Job, JobImage, JobStatus
 from generation.params import GenerationParams, JobKind, steps_run
 from moderation.database import utcnow
 from moderation.outcome import ImageAction
@@ -536,6 +536,42 @@ class JobStore:
             for job in jobs:
                 await session.delete(job)
             return jobs
+
+    # -- erasures ------------------------------------------------------------------------------------
+
+    async def erasure_mark(self) -> int:
+        """The newest erasure on record: those recorded after a request's mark came after it began."""
+        async with self._sessions() as session:
+            newest = await session.scalar(select(func.max(Erasure.id)))
+            return newest or 0
+
+    async def record_erasure(self, user_id: int, *, guild_id: int | None = None) -> None:
+        """Note that a user's data is being erased, everywhere or in one guild.
+
+        Committed before their records are deleted: a request another process stores meanwhile is
+        then either seen by the deletion, or sees this note once stored (`erased_since`) and goes.
+        """
+        async with self._sessions() as session, session.begin():
+            session.add(Erasure(user_id=user_id, guild_id=guild_id, erased_at=utcnow()))
+
+    async def erased_since(self, mark: int, user_id: int, guild_id: int | None) -> set[int | None]:
+        """The scopes (a guild, or None for everywhere) in which the user's data was erased after
+        `mark`, among those covering `guild_id`."""
+        async with self._sessions() as session:
+            scopes = await session.scalars(
+                select(Erasure.guild_id).where(
+                    Erasure.id > mark,
+                    Erasure.user_id == user_id,
+                    or_(Erasure.guild_id.is_(None), Erasure.guild_id == guild_id),
+                )
+            )
+            return set(scopes)
+
+    async def forget_erasures(self, before: datetime) -> int:
+        """Delete the erasure notes older than `before`; returns how many."""
+        async with self._sessions() as session, session.begin():
+            result = await session.execute(delete(Erasure).where(Erasure.erased_at < before))
+            return int(getattr(result, "rowcount", 0) or 0)
 
     async def _update(self, job_id: int, **values: Any) -> None:
         async with self._sessions() as session, session.begin():

@@ -1421,6 +1421,84 @@ async def test_a_request_being_screened_when_its_member_is_erased_is_not_stored_
     assert len(service.scheduler.queue) == 0
 
 
+@pytest.fixture
+async def other_process(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
+) -> AsyncIterator[Services]:
+    """A second bot process sharing the store (it runs nothing: it only takes commands)."""
+    other = await build_services(
+        tiny_settings(demo_model, tmp_path / "other", sqlite_url), classifier=classifier
+    )
+    yield other
+    await other.close()
+
+
+@pytest.mark.parametrize("prompt", ["a red fox in the snow", "n.u.d.e sch00lgirl"])
+@pytest.mark.parametrize("scope", [None, GUILD])
+async def test_a_request_being_screened_when_another_process_erases_its_member_is_not_kept(
+    services: Services,
+    other_process: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    prompt: str,
+    scope: int | None,
+) -> None:
+    """/forget-me reaches the bot process of the server it was typed in: a request another process
+    was screening then was stored afterwards, job or blocked prompt, with nothing to erase it."""
+    from generation.errors import RequestErased
+
+    await accept(services)
+    service = services.generation
+    screening, release = _held_prompt_screening(services, monkeypatch)
+    submitting = asyncio.create_task(service.submit(request(prompt)))
+    assert await asyncio.to_thread(screening.wait, 30)
+    await other_process.erase_user(USER, guild_id=scope)
+    release.set()
+    with pytest.raises(RequestErased):
+        await submitting
+    assert await service.store.history(USER) == []
+    assert await services.audit.blocked_prompts(GUILD) == []
+    # What it stored is erased as an erasure erases: audit entries stay, naming no one.
+    assert USER not in [entry.target_user_id for entry in await services.audit.recent(GUILD)]
+    assert len(service.scheduler.queue) == 0
+
+
+async def test_an_upload_being_classified_when_another_process_erases_its_member_is_not_audited(
+    services: Services, other_process: Services
+) -> None:
+    from generation.errors import RequestErased
+
+    held = HeldClassifier(flag=True)
+    services.generation.gate.classifier = held
+    await accept(services)
+    submitting = asyncio.create_task(
+        services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=png_bytes(96, 64)))
+    )
+    assert await asyncio.to_thread(held.classifying.wait, 30)
+    await other_process.erase_user(USER)
+    held.release.set()
+    with pytest.raises(RequestErased):
+        await submitting
+    # What it stored is erased as an erasure erases: audit entries stay, naming no one.
+    assert USER not in [entry.target_user_id for entry in await services.audit.recent(GUILD)]
+
+
+async def test_requests_after_an_erasure_in_another_process_or_server_go_on(
+    services: Services, other_process: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await accept(services)
+    await other_process.erase_user(USER)  # before the request: it is not erased by it
+    await accept(services)
+    service = services.generation
+    screening, release = _held_prompt_screening(services, monkeypatch)
+    submitting = asyncio.create_task(service.submit(request()))
+    assert await asyncio.to_thread(screening.wait, 30)
+    await other_process.erase_user(USER, guild_id=GUILD + 1)  # another server's purge
+    await other_process.erase_user(USER + 1)  # another member
+    release.set()
+    job = await service.wait((await submitting).job.id)
+    assert job.status is JobStatus.DONE
+
+
 async def test_a_request_of_a_member_purged_in_another_server_goes_on(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -94,6 +94,28 @@ def a_claim(seconds: float = 30) -> Claim:
     return Claim(timedelta(seconds=seconds))
 
 
+async def test_erasures_after_a_mark_are_found_by_scope(store: JobStore) -> None:
+    before = await store.erasure_mark()
+    await store.record_erasure(42, guild_id=7)
+    await store.record_erasure(43)
+    assert await store.erased_since(before, 42, 7) == {7}
+    assert await store.erased_since(before, 42, 8) == set()  # purged in another guild
+    assert await store.erased_since(before, 42, None) == set()  # a direct message is not in guild 7
+    assert await store.erased_since(before, 43, None) == {None}  # /forget-me covers everywhere
+    assert await store.erased_since(await store.erasure_mark(), 42, 7) == set()  # asked for afterwards
+
+
+async def test_erasure_marks_only_grow_after_old_notes_go(store: JobStore) -> None:
+    """A request remembers the newest erasure when it begins: an id handed out again once the old
+    notes were deleted (SQLite reuses the largest rowid without AUTOINCREMENT) hid a later erasure."""
+    await store.record_erasure(42)
+    mark = await store.erasure_mark()
+    assert await store.forget_erasures(utcnow() + timedelta(seconds=1)) == 1
+    assert await store.forget_erasures(utcnow()) == 0
+    await store.record_erasure(42)
+    assert await store.erased_since(mark, 42, 7) == {None}
+
+
 async def test_renewing_names_the_jobs_deleted_or_erased_since(store: JobStore) -> None:
     mine = a_claim()
     kept, deleted, erased = [await store.create(new_job(user), mine) for user in (1, 2, 3)]
