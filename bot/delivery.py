@@ -14,10 +14,10 @@ import contextlib
 import io
 import itertools
 import logging
-from collections.abc import AsyncIterator, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import aiohttp
 import discord
@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     from bot.client import ImagineBot
 
 log = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
 
 INTERACTION_TOKEN_LIFETIME = timedelta(minutes=15)
 # Edits this close to the token's end go to the channel instead: an upload can take a while.
@@ -344,7 +346,13 @@ class Delivery:
     async def _give_up(self, job: Job, refusal: _Undeliverable) -> None:
         """Record a result Discord refused for good, and tell its member where to find it instead."""
         log.warning("job %s: Discord refused its result for good (%s); /job shows it", job.id, refusal)
-        await self._service.store.mark_undeliverable(job.id)
+        store = self._service.store
+        try:
+            # Not tried again once the database answers: each try is refused again, and each
+            # refusal counts toward Discord's limit on invalid requests.
+            await self._until_recorded(job.id, "Discord refused it", lambda: store.mark_undeliverable(job.id))
+        except JobNotFound:
+            return  # erased meanwhile: there is no one left to tell
         if job.guild_id is None or job.status is not JobStatus.DONE:
             return  # a direct message was what was refused; or there are no images to point to
         try:
@@ -448,26 +456,28 @@ class Delivery:
         return True
 
     async def _mark_posted(self, job_id: int, message_id: int) -> None:
-        """Record a result posted, trying again while the database does not answer: the result is
-        posted, and posting it again would show it twice."""
-        delays = itertools.chain(MARK_POSTED_DELAYS_S, itertools.repeat(MARK_POSTED_DELAYS_S[-1]))
-        while True:
-            try:
-                marked = await self._service.store.mark_posted(job_id, message_id)
-                break
-            except STORE_FAILURES as exc:
-                delay = next(delays)
-                log.warning(
-                    "job %s is posted as message %s, but recording that failed (%r); trying again in %g s",
-                    job_id,
-                    message_id,
-                    exc,
-                    delay,
-                )
-                await asyncio.sleep(delay)
+        """Record a result posted: posting it again would show it twice."""
+        store = self._service.store
+        marked = await self._until_recorded(
+            job_id, f"it is posted as message {message_id}", lambda: store.mark_posted(job_id, message_id)
+        )
         if not marked:
             log.info("job %s was already posted", job_id)
         log.info("job %s posted as message %s", job_id, message_id)
+
+    async def _until_recorded(self, job_id: int, what: str, record: Callable[[], Awaitable[_T]]) -> _T:
+        """Record what Discord did with a result, trying again while the database does not answer:
+        what Discord did is done, and only the record can keep it from being done again."""
+        delays = itertools.chain(MARK_POSTED_DELAYS_S, itertools.repeat(MARK_POSTED_DELAYS_S[-1]))
+        while True:
+            try:
+                return await record()
+            except STORE_FAILURES as exc:
+                delay = next(delays)
+                log.warning(
+                    "job %s: recording that %s failed (%r); trying again in %g s", job_id, what, exc, delay
+                )
+                await asyncio.sleep(delay)
 
     async def _unless_deleted_meanwhile(self, job: Job, message_id: int) -> None:
         """A delete or an erase that came while the result was uploading: take the result down again."""

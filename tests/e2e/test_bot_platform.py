@@ -284,6 +284,41 @@ async def test_a_result_for_a_deleted_channel_is_given_up(
         assert (await bot.services.generation.store.get(job.id)).undeliverable_at is not None
 
 
+async def test_a_result_given_up_while_the_database_drops_is_recorded_once_it_answers(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Recording the refusal failed: the task ended on the database's error, its member was not told,
+    and the result was tried again (and refused again) once its claim lapsed."""
+    from sqlalchemy.exc import OperationalError
+
+    monkeypatch.setattr(delivery, "MARK_POSTED_DELAYS_S", (0.2,))
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    doomed = fake.add_channel(fake.guild, "doomed")
+    async with world.bot() as bot:
+        store = bot.services.generation.store
+        mark_undeliverable = store.mark_undeliverable
+        refusals: list[int] = []
+
+        async def away_twice(job_id: int) -> None:
+            if len(refusals) < 2:
+                refusals.append(job_id)
+                raise OperationalError("UPDATE job", {}, ConnectionResetError("the database went away"))
+            await mark_undeliverable(job_id)
+
+        monkeypatch.setattr(store, "mark_undeliverable", away_twice)
+        _inter, job = await held_job(world, bot, "a lighthouse", doomed)
+        fake.delete_channel(doomed)
+        mark = fake.mark()
+        world.classifier.release.set()
+        told = await direct_message(world, mark)
+        assert f"/job {job.id}" in told.json["content"]
+        assert refusals == [job.id, job.id]
+        assert (await store.get(job.id)).undeliverable_at is not None
+        assert [r.status for r in channel_posts(world, mark, doomed.id)] == [404]
+
+
 async def wait_for_jobs(bot: ImagineBot, user_id: int, count: int, *, within_s: float = 30) -> list[Job]:
     """The user's jobs once there are `count` of them, all finished."""
     deadline = asyncio.get_running_loop().time() + within_s
