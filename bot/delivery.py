@@ -30,6 +30,7 @@ from generation.fairqueue import Position
 from generation.models import Job, JobStatus
 from generation.service import STORE_FAILURES, GenerationService
 from moderation.database import utcnow
+from moderation.policy import GuildPolicy
 
 if TYPE_CHECKING:
     from bot.client import ImagineBot
@@ -400,7 +401,7 @@ class Delivery:
             return  # still running there, or its result is yet to land: that edit comes after ours
         try:
             uploads = await asyncio.to_thread(formatting.image_uploads, job, live.size_limit)
-            text, embed, view = self._result_parts(job, uploads)
+            text, embed, view = await self._result_parts(job, uploads)
             await self._edit_original(
                 job,
                 content=text,
@@ -502,7 +503,7 @@ class Delivery:
         )
         limit = interaction_limit if use_token else channel_limit
         uploads = await asyncio.to_thread(formatting.image_uploads, job, limit)
-        text, embed, view = self._result_parts(job, uploads)
+        text, embed, view = await self._result_parts(job, uploads)
 
         # 2. The interaction's own message while its token lives.
         if use_token:
@@ -567,13 +568,24 @@ class Delivery:
                 raise
         return sent.id, True
 
-    def _result_parts(
+    async def _result_parts(
         self, job: Job, uploads: list[formatting.ImageUpload]
     ) -> tuple[str, discord.Embed, discord.ui.View | None]:
         """The text, embed and buttons of a finished job's result message."""
         text = formatting.result_content(job, posted=len(uploads))
         embed = formatting.job_embed(job, self._service.license_for(job.model).name)
-        return text, embed, formatting.result_view(job)
+        return text, embed, formatting.result_view(job, max_pixels=await self._pixel_limit(job))
+
+    async def _pixel_limit(self, job: Job) -> int | None:
+        """The job's server's limit on an image's pixels now, which an upscale must fit; None when the
+        database does not answer (the U buttons show, and a click says why it is refused)."""
+        if job.guild_id is None:
+            return GuildPolicy().max_pixels
+        try:
+            return (await self._service.policies.get(job.guild_id)).max_pixels
+        except STORE_FAILURES as exc:
+            log.info("job %s: reading its server's limits failed (%r)", job.id, exc)
+            return None
 
     async def _followup(
         self,

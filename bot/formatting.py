@@ -143,8 +143,13 @@ def job_embed(job: Job, license_name: str, *, spoilers_shown: bool = True) -> di
     return embed
 
 
-def result_view(job: Job, *, spoilers_shown: bool = True) -> discord.ui.View | None:
-    """Buttons under a finished job: upscale and vary each posted image, rerun, delete."""
+def result_view(
+    job: Job, *, spoilers_shown: bool = True, max_pixels: int | None = None
+) -> discord.ui.View | None:
+    """Buttons under a finished job: upscale and vary each posted image, rerun, delete.
+
+    `max_pixels` is the server's limit on an image's pixels as it is now, when known.
+    """
     # Imported here: bot.buttons needs the client's types, which need this module.
     from bot.buttons import job_button
 
@@ -152,8 +157,11 @@ def result_view(job: Job, *, spoilers_shown: bool = True) -> discord.ui.View | N
         return None
     view = discord.ui.View(timeout=None)
     if job.status is JobStatus.DONE:
-        # No U buttons where every click would be refused: an upscale's upscale past MAX_SIDE.
-        if upscalable(job.generation_params.width, job.generation_params.height):
+        # No U buttons where every click would be refused: an upscale's upscale past MAX_SIDE, or
+        # past the server's limit (a 768x768 result upscaled is over the default 1024x1024). A limit
+        # changed later is met by the click's answer, which says why.
+        params = job.generation_params
+        if upscalable(params.width, params.height, max_pixels):
             for image in postable_images(job, spoilers_shown=spoilers_shown):
                 view.add_item(job_button(Action.UPSCALE, job.id, image.index, row=0))
         for image in postable_images(job, spoilers_shown=spoilers_shown):

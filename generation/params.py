@@ -258,9 +258,11 @@ def check_params(params: GenerationParams, kind: JobKind, limits: Limits) -> Non
         raise InvalidParameters("strength", "steps x strength must be at least 1; raise steps or strength")
 
 
-def upscalable(width: int, height: int) -> bool:
-    """Whether an image this size can be upscaled 2x under any server's limits (MAX_SIDE binds all)."""
-    return 2 * max(width, height) <= MAX_SIDE
+def upscalable(width: int, height: int, max_pixels: int | None = None) -> bool:
+    """Whether an image this size can be upscaled 2x: within MAX_SIDE, which binds every server, and
+    within a server's `max_pixels` when given."""
+    within_pixels = max_pixels is None or 4 * width * height <= max_pixels
+    return 2 * max(width, height) <= MAX_SIDE and within_pixels
 
 
 def _check_upscale_size(params: GenerationParams, limits: Limits) -> None:

@@ -134,7 +134,8 @@ class JobsCog(commands.Cog):
         uploads = await asyncio.to_thread(
             formatting.image_uploads, found, interaction.filesize_limit, spoilers_shown=spoilers
         )
-        view = formatting.result_view(found, spoilers_shown=spoilers)
+        limit = (await self.bot.flow.policy_for(interaction.guild_id)).max_pixels
+        view = formatting.result_view(found, spoilers_shown=spoilers, max_pixels=limit)
         await interaction.followup.send(
             formatting.result_content(found, posted=len(uploads), spoilers_shown=spoilers),
             embed=formatting.job_embed(found, service.license_for(found.model).name, spoilers_shown=spoilers),

@@ -138,6 +138,22 @@ def test_images_too_large_to_upscale_get_no_upscale_buttons() -> None:
     assert "imagine:upscale:42:0" in custom_ids((1024, 512))
 
 
+def test_images_whose_upscale_is_over_the_servers_limit_get_no_upscale_buttons() -> None:
+    """A 768x768 result, upscaled, is over the default limit of 1024x1024 pixels: its U buttons were
+    shown, and every click refused."""
+
+    def upscale_shown(size: tuple[int, int], max_pixels: int | None) -> bool:
+        view = result_view(make_job(size=size), max_pixels=max_pixels)
+        assert view is not None
+        return "imagine:upscale:42:0" in [item.custom_id for item in view.children]  # type: ignore[attr-defined]
+
+    default = 1024 * 1024
+    assert not upscale_shown((768, 768), default)
+    assert upscale_shown((512, 512), default)  # exactly at the limit once upscaled
+    assert upscale_shown((768, 768), 2048 * 2048)
+    assert upscale_shown((768, 768), None)  # the limit is not known: the click says why if refused
+
+
 def test_failed_jobs_get_rerun_and_delete_only() -> None:
     view = result_view(make_job(status=JobStatus.FAILED, actions=()))
     assert view is not None
