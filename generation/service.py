@@ -154,6 +154,13 @@ def _raise_if_erased(checking: _Checking) -> None:
         )
 
 
+def _redacted(params: GenerationParams) -> GenerationParams:
+    """A refused request's parameters as kept: without the personal data it may hold."""
+    return replace(
+        params, prompt=redact_pii(params.prompt), negative_prompt=redact_pii(params.negative_prompt)
+    )
+
+
 def guild_key(guild_id: int | None, user_id: int) -> GuildKey:
     """Direct messages queue per user, as if each DM were a tiny guild."""
     return guild_id if guild_id is not None else ("dm", user_id)
@@ -516,9 +523,7 @@ class GenerationService:
             )
 
         # Kept as long as the review copy, and as it: the personal data that refused it left out.
-        redacted = replace(
-            params, prompt=redact_pii(params.prompt), negative_prompt=redact_pii(params.negative_prompt)
-        )
+        redacted = _redacted(params)
         async with self._admission:
             _raise_if_erased(checking)
             try:
@@ -915,7 +920,13 @@ class GenerationService:
                 verdict=verdict,
                 job_id=job.id,
             )
-            await self._finish(job.id, JobStatus.BLOCKED, error=verdict.reason or "blocked", review=review)
+            await self._finish(
+                job.id,
+                JobStatus.BLOCKED,
+                error=verdict.reason or "blocked",
+                params=_redacted(params),
+                review=review,
+            )
             stopped.append(job.id)
         if stopped:
             log.info("guild %s: %d queued jobs stopped after a moderation change", guild_id, len(stopped))
@@ -1267,11 +1278,12 @@ class GenerationService:
         *,
         images: Sequence[ImageRecord] = (),
         error: str | None = None,
+        params: GenerationParams | None = None,
         audit: Sequence[AuditNote] = (),
         review: Callable[[AsyncSession], AuditEntryRow] | None = None,
     ) -> Job:
         """Record a job's outcome, with its audit entries (and a blocked prompt's `review` copy) in the
-        same transaction, then tell whoever waits or watches."""
+        same transaction, then tell whoever waits or watches. `params`: see `JobStore.finish`."""
         self._concurrency.pop(job_id, None)
         staged: list[AuditEntryRow] = []
 
@@ -1280,7 +1292,7 @@ class GenerationService:
             if review is not None:
                 staged.append(review(session))
 
-        job = await self.store.finish(job_id, status, images=images, error=error, along=stage)
+        job = await self.store.finish(job_id, status, images=images, error=error, params=params, along=stage)
         for row in staged:
             self.audit.announce(row)
         if job.status is status:

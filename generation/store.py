@@ -222,12 +222,14 @@ class JobStore:
         *,
         images: Sequence[ImageRecord] = (),
         error: str | None = None,
+        params: GenerationParams | None = None,
         along: Callable[[AsyncSession], object] | None = None,
     ) -> Job:
         """Write the outcome and the images in one transaction; a finished job is never reopened.
 
-        `along` adds other rows to that transaction (the audit entries of images withheld), written
-        only with this outcome: not for a job finished otherwise meanwhile, nor for one erased.
+        `params` replaces the job's parameters as kept (a refused prompt, its personal data left
+        out). `along` adds other rows to that transaction (the audit entries of images withheld),
+        written only with this outcome: not for a job finished otherwise meanwhile, nor for one erased.
         """
         async with self._sessions() as session, session.begin():
             job = await session.get(Job, job_id, with_for_update=True)
@@ -239,6 +241,8 @@ class JobStore:
                 job.status = status
                 job.error = error
                 job.finished_at = utcnow()
+                if params is not None:
+                    job.params = params.to_json()
                 job.images = [
                     JobImage(
                         index=image.index,

@@ -40,6 +40,7 @@ from moderation.classifiers import SafetyVerdict
 from moderation.errors import LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.outcome import ImageAction
+from moderation.screening import ALLOWED
 from tests.generation.conftest import HeldClassifier, ScriptedClassifier, tiny_settings
 
 USER = 1001
@@ -467,6 +468,25 @@ async def test_jobs_waiting_when_a_term_or_their_member_is_banned_are_blocked_no
     assert (await service.store.get(fox.id)).status is JobStatus.CANCELLED
     assert [entry.job_id for entry in service.scheduler.queue] == [elsewhere.id]
     assert await service.recheck_queued(GUILD) == []
+
+
+async def test_a_queued_job_refused_for_personal_data_when_rechecked_is_kept_redacted(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Screened again (a take-over by a bot whose detector is newer), a job refused for a phone number
+    kept its prompt verbatim in `/history`, while a prompt refused when asked is kept redacted."""
+    service = services.generation
+    await accept(services)
+    await service.scheduler.stop()  # hold the queue still
+    check_prompt = service.gate.check_prompt
+    monkeypatch.setattr(service.gate, "check_prompt", lambda *_args: ALLOWED)
+    job = (await service.submit(request("a poster saying call me at 415-555-0134"))).job
+    monkeypatch.setattr(service.gate, "check_prompt", check_prompt)  # the newer detector
+    assert await service.recheck_queued(GUILD) == [job.id]
+    blocked = await service.store.get(job.id)
+    assert blocked.status is JobStatus.BLOCKED
+    assert "0134" not in blocked.generation_params.prompt
+    assert blocked.generation_params.prompt.startswith("a poster saying call me at [")
 
 
 async def test_a_queued_job_ended_elsewhere_meanwhile_leaves_no_review_copy_when_rechecked(
