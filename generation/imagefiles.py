@@ -77,6 +77,17 @@ def png_metadata(
     return info
 
 
+def _signature(data: bytes) -> str | None:
+    """The accepted format the first bytes announce, if any."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "JPEG"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "PNG"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WebP"
+    return None
+
+
 def decode_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Image:
     """Decode untrusted bytes into an RGB image, refusing non-images and decompression bombs."""
     try:
@@ -105,6 +116,12 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Im
             # Pillow's word for pixel data that stops part-way: an upload cut off, which another try
             # mends. (Its "Truncated File Read" is about headers, which junk also makes it say.)
             raise InvalidImage("the file stops part-way through the picture; upload it again") from exc
+        if (kind := _signature(data)) is not None:
+            # It starts as a picture of a kind we read: damaged, or cut off before its pixels.
+            raise InvalidImage(
+                f"the file starts as a {kind} image but is damaged or cut off; upload it again, "
+                "or save it again first"
+            ) from exc
         raise InvalidImage("the file is not a readable image") from exc
     # Phones store rotation in EXIF; apply it so the picture is upright, then its colour profile,
     # then drop alpha.

@@ -109,6 +109,18 @@ def test_a_file_cut_off_part_way_is_refused_saying_so(fmt: str) -> None:
         decode_image(data[: len(data) * 3 // 4])
 
 
+@pytest.mark.parametrize("fmt", ["JPEG", "PNG", "WEBP"])
+@pytest.mark.parametrize("kept", [20, 60, 150])
+def test_a_file_cut_off_in_its_header_is_refused_as_damaged_not_as_no_image(fmt: str, kept: int) -> None:
+    """Cut off before its pixels (or damaged), a photo was called "not a readable image", which
+    sounds like the wrong kind of file rather than one to send again."""
+    data = encoded(Image.effect_noise((200, 100), 50).convert("RGB"), fmt)
+    with pytest.raises(InvalidImage, match="upload it again"):
+        decode_image(data[:kept])
+    with pytest.raises(InvalidImage, match=f"starts as a {fmt.replace('WEBP', 'WebP')} image but is damaged"):
+        decode_image(data[:20])
+
+
 def test_a_panorama_is_made_smaller_rather_than_wider_than_the_maximum() -> None:
     # 3000x100 at 512x512's budget would be 2800 wide; the member was told to change a `width`
     # option they never gave.
