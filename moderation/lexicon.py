@@ -94,12 +94,15 @@ adolescents underage underaged minor minors schoolgirl schoolgirls schoolboy sch
 lolita shota shotas schoolchild schoolchildren schoolkid schoolkids boy boys daughter daughters son sons
 juvenile juveniles youngster youngsters pubescent prepubescent childlike kindergartener kindergarten
 preschool preschooler highschool highschooler grader u18 kindergartner kindergartners middleschooler
-youngling younglings
+youngling younglings kiddos tyke tykes choirboy choirboys choirgirl choirgirls
 |little girl|little girls|little boy|little boys|young girl|young girls|young boy|young boys|small girl
 |tiny girl|school girl|school girls|school boy|school boys|under age|under 18|under eighteen|pre teen
 |pre pubescent|child like|elementary school|middle school|junior high|high school|grade school|not 18
 |below 18|younger than 18|middle schooler|elementary schooler|grade schooler|little ones
 |lil girl|lil girls|lil boy|lil boys|lil kid|lil kids|yung girl|yung boy|young gurl|little gurl
+|young lad|young lads|little lad|little lads|wee lad|wee lads|young lass|young lasses
+|little lass|wee lass|girl scout|girl scouts|cub scout|cub scouts|brownie scout|brownie scouts
+|choir boy|choir boys|choir girl|choir girls
 """
 
 _ADULT = """
@@ -289,17 +292,21 @@ _YOUNG_PERSON_WORDS = (
 # "aged 9", "age:12") it is one whatever its value. After several ("women (3)") it is a count.
 _ADULT_PERSON_WORDS = (
     "woman|lady|female|wife|bride|girlfriend|gal|babe|sister|cousin|cheerleader|dancer|ballerina"
-    "|gymnast|elf|fairy|princess|prince|maid|idol|actress|waifu|lass|human|person|character"
+    "|gymnast|elf|fairy|princess|prince|maid|idol|actress|waifu|lass|lad|human|person|character"
 )
 _AGE_CUE = (
-    r"(?:(?:aged?|age:|of|at|(?:who |that |she |he )?(?:is|(?:looks|looking|appears|appearing|seems"
-    r"|seeming)(?: to be| like(?: (?:she|he) is)?)?))\s*)?"
+    r"(?:(?:(?P<said>aged?|age:|of|(?:who |that |she |he )?(?:is|(?:looks|looking|appears|appearing"
+    r"|seems|seeming)(?: to be| like(?: (?:she|he) is)?)?))|at)\s*)?"
     r"(?:(?:only|just|barely|about|around|nearly|almost|approx(?:imately)?)\s+)?"
 )
+# After a cue that says an age follows ("a girl of 12", "who is 12"; not "at", which gives times), the
+# phrase may go on with what the person does: "a girl of 12 posing nude", "aged 12 in the bath".
+_AGE_GOES_ON = r"\s+(?:[a-z]+ing|with|in|on|at|and|wearing|nude|naked|topless|undressed)(?![a-z])"
 _AGE_AFTER_PERSON = re.compile(
     rf"(?<![a-z0-9])(?:(?:{_YOUNG_PERSON_WORDS})s?|(?P<adult>{_ADULT_PERSON_WORDS}))"
     rf"(?:\s*[,(:\-–]\s*|\s+)(?P<cue>{_AGE_CUE})~?"
-    rf"(?P<age>\d{{1,2}}|{_AGE_WORDS})(?:ish| ?(?:years?|yrs?|y))?\s*(?=[),;!?]|$|\.(?!\d))"
+    rf"(?P<age>\d{{1,2}}|{_AGE_WORDS})(?:ish| ?(?:years?|yrs?|y))?"
+    rf"(?(said)(?=\s*(?:[),;!?]|$|\.(?!\d))|{_AGE_GOES_ON})|\s*(?=[),;!?]|$|\.(?!\d)))"
 )
 # Ages in scripts that are not folded: "12歳", "12岁", "12살", "12 лет"; matched on the native view.
 _AGE_NATIVE = re.compile(r"(?<!\d)(\d{1,2}) ?(?:歳|才|岁|살|세|(?:лет|года|год)(?![а-яё]))")
