@@ -389,6 +389,7 @@ class RayBackend:
                 raise JobCancelled("cancelled")
 
         pending = asyncio.ensure_future(next_event())
+        ended = False  # the replica sent the batch's outcome, or its stream ended
         try:
             while True:
                 done, _ = await asyncio.wait({pending}, timeout=0.25)
@@ -398,17 +399,23 @@ class RayBackend:
                 try:
                     event = pending.result()
                 except StopAsyncIteration:
+                    ended = True
                     raise BackendError("the replica ended the batch without its images") from None
-                if isinstance(event, Done):
+                if isinstance(event, Done | Failed):
+                    ended = True
+                    if isinstance(event, Failed):
+                        raise _replica_failure(event)
                     return event.images
-                if isinstance(event, Failed):
-                    raise _replica_failure(event)
                 if isinstance(event, Progress):
                     on_step(event.step, event.total)
                 elif on_preview is not None:
                     on_preview(event.step, event.total, event.images)
                 pending = asyncio.ensure_future(next_event())
         finally:
+            if not ended:
+                # Given up here (cancelled, timed out, or this task cancelled as the bot stops): the
+                # replica stops the batch at its next step rather than run it on for nobody.
+                response.cancel()
             if not pending.done():
                 pending.cancel()
 

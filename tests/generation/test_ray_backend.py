@@ -153,6 +153,34 @@ async def test_a_cancel_is_heard_while_progress_streams_in(ray_backend: object) 
 
 
 @pytest.mark.asyncio(loop_scope="module")
+async def test_batches_given_up_by_a_stopping_bot_stop_on_the_replicas(ray_backend: object) -> None:
+    """Stopping the bot cancels its batches' tasks: the replicas stop them too, rather than run them on
+    for nobody while the next start runs the same jobs again."""
+    started = asyncio.Event()
+
+    async def long_batch(steps: int) -> None:
+        key = BatchKey("demo", False, 128, 128, steps, 7.5, Sampler.DPMPP_2M, 1.0)
+        await ray_backend.run(  # type: ignore[attr-defined]
+            BatchRequest(key, (BatchItem("a boat", "", steps),)),
+            on_step=lambda _s, _t: started.set(),
+            should_stop=lambda: False,
+        )
+
+    # Distinct steps: four groups, which keep both replicas busy for minutes.
+    tasks = [asyncio.create_task(long_batch(steps)) for steps in (900, 899, 898, 897)]
+    await asyncio.wait_for(started.wait(), 120)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    # Both replicas are free again within a step or two, not minutes later.
+    images = await asyncio.wait_for(
+        ray_backend.run(request(41), on_step=lambda s, t: None, should_stop=lambda: False),  # type: ignore[attr-defined]
+        60,
+    )
+    assert len(images) == 2
+
+
+@pytest.mark.asyncio(loop_scope="module")
 async def test_a_failing_request_fails_alone_and_the_rest_of_the_batch_goes_on(
     ray_backend: object, tmp_path: Path
 ) -> None:
