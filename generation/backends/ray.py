@@ -224,6 +224,12 @@ def _replica_failure(failed: Failed) -> GenerationError:
     return BackendError(failed.message)
 
 
+def _discard_outcome(task: asyncio.Future[Any]) -> None:
+    """Take a finished task's error, if any, so that asyncio does not report it as never retrieved."""
+    if not task.cancelled():
+        task.exception()
+
+
 def _split(images: list[Image.Image], sizes: list[int]) -> list[list[Image.Image]]:
     """Cut a group's images back into each request's own, in order."""
     parts, offset = [], 0
@@ -418,6 +424,9 @@ class RayBackend:
                 response.cancel()
             if not pending.done():
                 pending.cancel()
+            # A cancelled stream may end with an error of its own (RequestCancelledError) rather than
+            # CancelledError: expected here, and taken so that asyncio does not log it as lost.
+            pending.add_done_callback(_discard_outcome)
 
     def failure(self) -> str | None:
         return None  # a replica whose GPU failed is replaced by Serve (see `check_health`)

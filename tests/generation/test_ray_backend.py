@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -150,6 +151,25 @@ async def test_a_cancel_is_heard_while_progress_streams_in(ray_backend: object) 
             should_stop=lambda: len(steps) >= 3,
         )
     assert 3 <= len(steps) < 400
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_batch_cancelled_before_its_first_step_leaves_no_error_unretrieved(
+    ray_backend: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A stream cancelled while quiet ends with Serve's own RequestCancelledError: expected, so asyncio
+    must not log it as a lost task's error."""
+    key = BatchKey("demo", False, 256, 256, 400, 7.5, Sampler.DPMPP_2M, 1.0)
+    for seed in range(3):
+        with pytest.raises(JobCancelled):
+            await ray_backend.run(  # type: ignore[attr-defined]
+                BatchRequest(key, (BatchItem("a boat", "", seed),)),
+                on_step=lambda _s, _t: None,
+                should_stop=lambda: True,
+            )
+    await asyncio.sleep(1.0)
+    gc.collect()
+    assert "exception was never retrieved" not in caplog.text
 
 
 @pytest.mark.asyncio(loop_scope="module")
