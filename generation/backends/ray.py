@@ -2,9 +2,10 @@
 
 The bot's scheduler keeps fairness and forms batches as always; each batch becomes one request to the
 `imagine-generation` Serve application. Serve's `@serve.batch` merges requests that arrive together
-(from this process or from other bot processes) into one pipeline call per compatible group. A replica
-that dies mid-batch is restarted by Serve; the backend retries the batch on another replica, so the
-job still finishes, and it is posted once because posting is keyed by job in the store.
+(from this process or from other bot processes) into one pipeline call per compatible group, of at
+most GENERATION_MAX_BATCH images. A replica that dies mid-batch is restarted by Serve; the backend
+retries the batch on another replica, so the job still finishes, and it is posted once because posting
+is keyed by job in the store.
 
 Each request is a stream: the replica sends the batch's progress and previews as they happen, then the
 images (`handle.options(stream=True)` on the bot's side, an async generator under `@serve.batch` on
@@ -17,7 +18,6 @@ import asyncio
 import logging
 import socket
 import threading
-from collections import defaultdict
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -118,15 +118,24 @@ class DiffusionReplica:
         Serve wants one entry per request in every yield: None for "nothing new for you", and
         StopIteration once a request has its images (or its error).
         """
-        groups: dict[BatchKey, list[int]] = defaultdict(list)
+        # Compatible requests share a call of at most GENERATION_MAX_BATCH images, as in one process:
+        # Serve's batch size counts requests, each of which may hold that many images already.
+        groups: list[tuple[BatchKey, list[int]]] = []
+        filling: dict[BatchKey, tuple[list[int], int]] = {}  # each key's last group, and its images
         for index, request in enumerate(requests):
-            groups[request.key].append(index)
+            indexes, images = filling.get(request.key, ([], 0))
+            if indexes and images + len(request.items) > self._settings.max_batch:
+                indexes, images = [], 0
+            if not indexes:
+                groups.append((request.key, indexes))
+            indexes.append(index)
+            filling[request.key] = (indexes, images + len(request.items))
         finished: set[int] = set()
 
         def for_group(events: Mapping[int, ReplicaEvent]) -> list[Any]:
             return [StopIteration if i in finished else events.get(i) for i in range(len(requests))]
 
-        for key, indexes in groups.items():
+        for key, indexes in groups:
             sizes = [len(requests[i].items) for i in indexes]
             group_callers = [callers[i] for i in indexes]
             async for event in self._run_group(key, [requests[i] for i in indexes], group_callers):

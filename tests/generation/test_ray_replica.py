@@ -28,7 +28,7 @@ class BareReplica(DiffusionReplica):
         self._device_failure = None
 
 
-def replica(model: Path) -> BareReplica:
+def replica(model: Path, **overrides: Any) -> BareReplica:
     return BareReplica(
         GenerationSettings(
             models={
@@ -39,6 +39,7 @@ def replica(model: Path) -> BareReplica:
             default_model="demo",
             device="cpu",
             preview_interval_s=0.0001,
+            **overrides,
         )
     )
 
@@ -108,3 +109,31 @@ async def test_a_replica_whose_gpu_failed_fails_its_health_check_to_be_replaced(
     assert isinstance(outcome, Failed) and "illegal memory access" in outcome.message
     with pytest.raises(RuntimeError, match="cannot be used again: the GPU failed"):
         bare.check_health()
+
+
+async def test_merged_requests_share_calls_of_at_most_max_batch_images(
+    demo_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Serve merges up to GENERATION_MAX_BATCH requests, each of up to that many images: the replica
+    still makes no pipeline call of more images than GENERATION_MAX_BATCH (which bounds GPU memory)."""
+    bare = replica(demo_model, max_batch=4)
+    engine = bare._engine("demo")
+    call_sizes: list[int] = []
+    run = engine.run
+
+    def counting_run(request: BatchRequest, **kwargs: Any) -> Any:
+        call_sizes.append(len(request.items))
+        return run(request, **kwargs)
+
+    monkeypatch.setattr(engine, "run", counting_run)
+    requests = [
+        batch("demo", 2, 1, 2, 3),
+        batch("demo", 2, 4),
+        batch("demo", 2, 5, 6, 7, 8),
+        batch("demo", 2, 9),
+    ]
+    rows = await stream(bare, requests, [_Caller(False) for _ in requests])
+    assert call_sizes == [4, 4, 1]
+    for index, request in enumerate(requests):
+        (done,) = [e for e in events_of(rows, index) if not isinstance(e, Progress)]
+        assert isinstance(done, Done) and len(done.images) == len(request.items)
