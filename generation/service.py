@@ -208,7 +208,7 @@ class GenerationService:
             on_started=self.store.mark_running,
             on_previews=self._on_previews,
             metrics=metrics,
-            slots=settings.gpu_slots,
+            slots=settings.batches_at_once,
             max_batch=settings.max_batch,
             batch_wait_s=settings.batch_wait_s,
             job_timeout_s=settings.job_timeout_s,

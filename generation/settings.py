@@ -199,6 +199,12 @@ class GenerationSettings(BaseSettings):
             raise ValueError(f"default_model {self.default_model!r} is not in the model registry")
         return self
 
+    @property
+    def batches_at_once(self) -> int:
+        """How many batches the scheduler runs at once: one per GPU slot in this process, or one per Ray
+        replica (each makes one pipeline call at a time), so that every replica has work."""
+        return self.ray_replicas if self.backend == "ray" else self.gpu_slots
+
     def spec(self, name: str | None) -> tuple[str, ModelSpec]:
         """The registry entry for `name` (or the default); an unknown name is taken as a source."""
         if name is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import json
 import os
@@ -119,6 +120,59 @@ async def test_a_job_is_stored_run_classified_and_saved_with_metadata(services: 
         assert png.text["License"] == CREATIVEML_OPENRAIL_M.name
     assert observer.finished[-1].id == job.id
     assert {step for _, step, _ in observer.progress} == {1, 2, 3}
+
+
+async def test_with_ray_every_replica_gets_a_batch_at_once(
+    demo_model: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    """GENERATION_GPU_SLOTS is this process's GPU; on Ray each replica runs a batch, so as many batches
+    as replicas are sent at once (one at a time would leave all replicas but one idle)."""
+
+    @dataclass
+    class GatedReplicas:
+        in_flight: int = 0
+        most: int = 0
+        all_busy: asyncio.Event = field(default_factory=asyncio.Event)
+
+        async def start(self) -> None:
+            return None
+
+        async def run(self, request: Any, **_callbacks: Any) -> list[Image.Image]:
+            self.in_flight += 1
+            self.most = max(self.most, self.in_flight)
+            if self.in_flight == 3:
+                self.all_busy.set()
+            # Fewer batches at once time out here, and the assertion below says so.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.all_busy.wait(), 5)
+            self.in_flight -= 1
+            return [Image.new("RGB", (64, 64)) for _ in request.items]
+
+        def failure(self) -> str | None:
+            return None
+
+        async def close(self) -> None:
+            return None
+
+    replicas = GatedReplicas()
+    settings = tiny_settings(
+        demo_model, tmp_path, sqlite_url, backend="ray", ray_replicas=3, ray_gpus_per_replica=0
+    )
+    services = await build_services(settings, classifier=ScriptedClassifier(), backend=replicas)
+    await services.generation.start()
+    try:
+        submitted = []
+        for steps in (3, 4, 5):
+            # Different steps: three batches, which no replica merges; three members of three guilds.
+            await accept(services, USER + steps)
+            asked = request(user=USER + steps, guild_id=GUILD + steps)
+            asked = replace(asked, params=replace(asked.params, steps=steps))
+            submitted.append(await services.generation.submit(asked))
+        jobs = [await services.generation.wait(s.job.id) for s in submitted]
+    finally:
+        await services.close()
+    assert [job.status for job in jobs] == [JobStatus.DONE] * 3
+    assert replicas.most == 3
 
 
 async def test_license_ban_and_blocked_prompt_stop_a_job_before_the_queue(services: Services) -> None:
