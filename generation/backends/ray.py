@@ -18,6 +18,7 @@ import asyncio
 import logging
 import socket
 import threading
+import time
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -90,6 +91,8 @@ class DiffusionReplica:
         self._engines: dict[str, DiffusionEngine] = {}
         self._lock = asyncio.Lock()
         self._device_failure: str | None = None
+        # When the running pipeline call last showed progress (its start, then each step); None between calls.
+        self._progress_at: float | None = None
         self._engine(settings.default_model)
 
     def _engine(self, name: str) -> DiffusionEngine:
@@ -167,6 +170,7 @@ class DiffusionReplica:
         stop = threading.Event()
 
         def on_step(step: int, total: int) -> None:
+            self._progress_at = time.monotonic()
             loop.call_soon_threadsafe(events.put_nowait, Progress(step, total))
 
         def on_preview(step: int, total: int, images: list[Image.Image]) -> None:
@@ -176,12 +180,17 @@ class DiffusionReplica:
             return stop.is_set() or all(caller.gone for caller in callers)
 
         def run() -> list[Image.Image]:
-            return self._engine(key.model).run(
-                BatchRequest(key, items),
-                on_step=on_step,
-                should_stop=should_stop,
-                on_preview=on_preview if any(c.wants_previews for c in callers) else None,
-            )
+            engine = self._engine(key.model)
+            self._progress_at = time.monotonic()
+            try:
+                return engine.run(
+                    BatchRequest(key, items),
+                    on_step=on_step,
+                    should_stop=should_stop,
+                    on_preview=on_preview if any(c.wants_previews for c in callers) else None,
+                )
+            finally:
+                self._progress_at = None
 
         async with self._lock:  # one pipeline call at a time per replica (one GPU)
             call = asyncio.ensure_future(asyncio.to_thread(run))
@@ -222,6 +231,16 @@ class DiffusionReplica:
         """Serve calls this; raising marks the replica unhealthy and gets it replaced."""
         if self._device_failure is not None:
             raise RuntimeError(f"this replica cannot be used again: {self._device_failure}")
+        # A call that shows no step for longer than a whole job may take is hung (a stuck driver call
+        # never reaches the next step, where it would stop): it holds the GPU and every request sent
+        # here would wait behind it. Replacing the replica ends it.
+        since = self._progress_at
+        limit = self._settings.job_timeout_s
+        if since is not None and time.monotonic() - since > limit:
+            raise RuntimeError(
+                f"this replica's pipeline call has shown no progress for over {limit:g} s "
+                "(GENERATION_JOB_TIMEOUT_S): it is stuck"
+            )
 
 
 def _replica_failure(failed: Failed) -> GenerationError:

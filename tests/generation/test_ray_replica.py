@@ -7,6 +7,7 @@ tests cannot make Serve merge requests on demand, so the contract is checked her
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,7 @@ class BareReplica(DiffusionReplica):
         self._engines = {}
         self._lock = asyncio.Lock()
         self._device_failure = None
+        self._progress_at = None
 
 
 def replica(model: Path, **overrides: Any) -> BareReplica:
@@ -137,3 +139,28 @@ async def test_merged_requests_share_calls_of_at_most_max_batch_images(
     for index, request in enumerate(requests):
         (done,) = [e for e in events_of(rows, index) if not isinstance(e, Progress)]
         assert isinstance(done, Done) and len(done.images) == len(request.items)
+
+
+async def test_a_replica_whose_pipeline_call_hangs_fails_its_health_check_to_be_replaced(
+    demo_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A call stuck inside the device never reaches the step where it would stop: past the job timeout
+    without progress, the health check has Serve replace the replica rather than queue work behind it."""
+    bare = replica(demo_model, job_timeout_s=0.5)
+    engine = bare._engine("demo")
+    release = threading.Event()
+
+    def stuck(*_args: object, **_kwargs: object) -> list[object]:
+        release.wait(30)
+        return []
+
+    monkeypatch.setattr(engine, "run", stuck)
+    running = asyncio.create_task(stream(bare, [batch("demo", 3, 1)], [_Caller(False)]))
+    await asyncio.sleep(0.2)
+    bare.check_health()  # running, within the limit
+    await asyncio.sleep(0.8)
+    with pytest.raises(RuntimeError, match=r"no progress for over 0\.5 s"):
+        bare.check_health()
+    release.set()
+    await running
+    bare.check_health()  # the call ended: healthy again
