@@ -79,6 +79,9 @@ class _Caller:
     """What the replica knows of one request's caller while its batch runs."""
 
     wants_previews: bool
+    # A batch sent again after its replica was lost: it shares no call, in case it is what took the
+    # replica down (a batch merged with it would be lost with it at every try).
+    alone: bool = False
     gone: bool = False
 
 
@@ -100,9 +103,12 @@ class DiffusionReplica:
             self._engines[name] = DiffusionEngine.from_settings(name, self._settings)
         return self._engines[name]
 
-    async def run(self, request: BatchRequest, wants_previews: bool) -> AsyncIterator[ReplicaEvent]:
-        """One batch from a bot's scheduler, as a stream of events; Serve may merge it with others."""
-        caller = _Caller(wants_previews)
+    async def run(
+        self, request: BatchRequest, wants_previews: bool, alone: bool = False
+    ) -> AsyncIterator[ReplicaEvent]:
+        """One batch from a bot's scheduler, as a stream of events; Serve may merge it with others
+        unless it is to run `alone`."""
+        caller = _Caller(wants_previews, alone)
         # `serve.batch` turns the list-in, list-out generator into a one-in, one-out stream.
         batched: Any = self.run_batched
         try:
@@ -126,6 +132,9 @@ class DiffusionReplica:
         groups: list[tuple[BatchKey, list[int]]] = []
         filling: dict[BatchKey, tuple[list[int], int]] = {}  # each key's last group, and its images
         for index, request in enumerate(requests):
+            if callers[index].alone:
+                groups.append((request.key, [index]))
+                continue
             indexes, images = filling.get(request.key, ([], 0))
             if indexes and images + len(request.items) > self._settings.max_batch:
                 indexes, images = [], 0
@@ -380,7 +389,11 @@ class RayBackend:
             raise BackendError("the ray backend was not started")
         last_error: Exception | None = None
         for attempt in range(1, RETRIES + 1):
-            response = self._handle.options(stream=True).run.remote(request, on_preview is not None)
+            # Tried again alone: Serve merged it with the batches that arrived with it, and if one of
+            # them takes its replica down, each try together would lose them all again.
+            response = self._handle.options(stream=True).run.remote(
+                request, on_preview is not None, attempt > 1
+            )
             try:
                 images = await self._follow(response, should_stop, on_step, on_preview)
             except RayTaskError as exc:

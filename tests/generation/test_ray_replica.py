@@ -164,3 +164,26 @@ async def test_a_replica_whose_pipeline_call_hangs_fails_its_health_check_to_be_
     release.set()
     await running
     bare.check_health()  # the call ended: healthy again
+
+
+async def test_a_batch_sent_again_after_its_replica_was_lost_shares_no_call(
+    demo_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch that takes its replica down (a crash in the device) was merged again with the batches
+    retried beside it at every try, and took them down with it: they failed after four tries."""
+    bare = replica(demo_model, max_batch=8)
+    engine = bare._engine("demo")
+    call_sizes: list[int] = []
+    run = engine.run
+
+    def counting_run(request: BatchRequest, **kwargs: Any) -> Any:
+        call_sizes.append(len(request.items))
+        return run(request, **kwargs)
+
+    monkeypatch.setattr(engine, "run", counting_run)
+    requests = [batch("demo", 2, 1), batch("demo", 2, 2), batch("demo", 2, 3)]
+    callers = [_Caller(False), _Caller(False, alone=True), _Caller(False)]
+    rows = await stream(bare, requests, callers)
+    assert call_sizes == [2, 1]
+    for index in range(len(requests)):
+        assert any(isinstance(e, Done) for e in events_of(rows, index))
