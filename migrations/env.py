@@ -42,10 +42,21 @@ def _run(connection: Connection) -> None:
         # ALTER would commit on its own and a process starting beside another saw a half-migrated
         # file. One exclusive transaction makes the upgrade atomic (SQLite's DDL is transactional) and
         # makes the others wait for it (busy_timeout). Alembic runs inside it and leaves the commit to us.
-        connection.exec_driver_sql("BEGIN EXCLUSIVE")
-        _configure(connection)
-        context.run_migrations()
-        connection.commit()
+        # Foreign keys are off meanwhile (SQLite ignores the pragma inside a transaction): a batch
+        # migration copies a table and drops the old one, and with them on, the drop deleted the rows
+        # that point to it (every job's images) and unlinked the rest. They are checked before the commit.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            connection.exec_driver_sql("BEGIN EXCLUSIVE")
+            _configure(connection)
+            context.run_migrations()
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                connection.rollback()
+                raise RuntimeError(f"the migration would break foreign keys (table, row, parent): {broken}")
+            connection.commit()
+        finally:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
         return
     _configure(connection)
     with context.begin_transaction():

@@ -140,3 +140,41 @@ def test_a_database_shared_with_tables_of_other_names_is_migrated(database_url: 
     asyncio.run(make_other_table())
     migrations.upgrade(database_url)
     assert asyncio.run(_tables(database_url)) == set(Base.metadata.tables) | {"invoice"}
+
+
+def test_rebuilding_the_job_table_keeps_its_images_and_the_links_between_jobs(database_url: str) -> None:
+    """SQLite alters a column by copying the table and dropping the old one; with foreign keys on, the
+    drop deleted every job's images (ON DELETE CASCADE) and unlinked every upscale from its source."""
+    migrations.upgrade(database_url, "0004_job_reply_message")
+
+    async def add_jobs() -> None:
+        engine = make_engine(database_url)
+        async with engine.begin() as connection:
+            for job_id, parent in ((1, None), (2, 1)):
+                await connection.execute(
+                    text(
+                        "INSERT INTO job (id, user_id, kind, model, params, status, cost, created_at, "
+                        "channel_age_restricted, parent_job_id) VALUES (:id, 5, 'txt2img', 'demo', '{}', "
+                        "'done', 1, '2026-01-01 00:00:00+00:00', false, :parent)"
+                    ),
+                    {"id": job_id, "parent": parent},
+                )
+            await connection.execute(
+                text(
+                    'INSERT INTO job_image (job_id, "index", seed, path, verdict, action, labels) '
+                    "VALUES (1, 0, 7, 'images/0000/1/0.png', 'safe', 'post', '[]')"
+                )
+            )
+        await engine.dispose()
+
+    async def read() -> tuple[list[tuple[int, int | None]], list[tuple[int, str]]]:
+        engine = make_engine(database_url)
+        async with engine.connect() as connection:
+            jobs = (await connection.execute(text("SELECT id, parent_job_id FROM job ORDER BY id"))).all()
+            images = (await connection.execute(text("SELECT job_id, path FROM job_image"))).all()
+        await engine.dispose()
+        return [tuple(row) for row in jobs], [tuple(row) for row in images]  # type: ignore[misc]
+
+    asyncio.run(add_jobs())
+    migrations.upgrade(database_url)  # 0005 rebuilds `job` on SQLite
+    assert asyncio.run(read()) == ([(1, None), (2, 1)], [(1, "images/0000/1/0.png")])
