@@ -567,6 +567,10 @@ def everyone_cannot_moderate() -> str:
     return "@everyone can't be the moderator role: every member would become a moderator. Name another role"
 
 
+def moderator_role_needs_manage_server() -> str:
+    return "only members with Manage Server choose the moderator role; ask one of them to change it"
+
+
 def dms_not_a_server_setting() -> str:
     return (
         "direct messages belong to no server, so no server's policy can allow them; "

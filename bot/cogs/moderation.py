@@ -115,6 +115,10 @@ class ModerationCog(commands.Cog):
             if name in _LIST_KEYS:
                 # `set` would replace the whole list: a moderator adding one term would lose the others.
                 raise InvalidPolicy(name, wording.list_has_own_commands())
+            if name == "moderator_role_id" and not _manages_server(interaction):
+                # Moderators by role were chosen by those who manage the server: handing moderation to
+                # another role (one members give themselves, say) would make moderators past them.
+                raise InvalidPolicy(name, wording.moderator_role_needs_manage_server())
             # Parse first (a typo gets its own answer), then check ids against this server before writing.
             _check_ids_belong_here(interaction.guild, name, before.with_setting(name, value))
             after = await self.bot.services.policies.set(guild_id, name, value, actor_id=interaction.user.id)
@@ -278,6 +282,12 @@ class ModerationCog(commands.Cog):
             return wording.blocked_prompts(await self.bot.services.audit.blocked_prompts(guild_id, count))
 
         await self._moderated(interaction, show)
+
+
+def _manages_server(interaction: Interaction) -> bool:
+    """Manage Server (or Administrator) in the interaction's channel, as Discord computed it."""
+    permissions = interaction.permissions
+    return permissions.manage_guild or permissions.administrator
 
 
 def _items(raw: str, kind: TermKind) -> list[str]:

@@ -498,3 +498,31 @@ async def test_a_long_answer_with_a_broken_log_channel_fits_in_one_message(world
         # The note that asks for something is kept whole; the list of terms removed gives way.
         assert text.endswith("or pick another with `/policy set log_channel_id`.")
         assert (await policies.get(fake.guild.id)).banned_terms == []
+
+
+async def test_only_members_with_manage_server_choose_the_moderator_role(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.owner is not None
+    mods = fake.add_role(fake.guild, "image mods")
+    # A role any member can give themselves (a reaction-role bot's, say).
+    anyone = fake.add_role(fake.guild, "self-assign")
+    carol = fake.add_member(fake.guild, "carol", roles=[mods]).user
+    async with world.bot() as bot:
+        policies = bot.services.policies
+        await policies.set(fake.guild.id, "moderator_role_id", str(mods.id), actor_id=fake.owner.id)
+        # A moderator by role may not hand moderation to another role: it would make moderators of
+        # whoever holds it, past the server's own admins.
+        inter = await fake.send_interaction(
+            "policy set", {"key": "moderator_role_id", "value": f"<@&{anyone.id}>"}, user=carol
+        )
+        text = await world.ephemeral_answer(inter)
+        assert "Manage Server" in text and "set `moderator_role_id`" not in text
+        assert (await policies.get(fake.guild.id)).moderator_role_id == mods.id
+        # Other settings are theirs to change, and the owner can still pick the role.
+        inter = await fake.send_interaction("policy set", {"key": "max_steps", "value": "20"}, user=carol)
+        assert "set `max_steps`" in await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction(
+            "policy set", {"key": "moderator_role_id", "value": f"<@&{anyone.id}>"}, user=fake.owner
+        )
+        assert "set `moderator_role_id`" in await world.ephemeral_answer(inter)
+        assert (await policies.get(fake.guild.id)).moderator_role_id == anyone.id
