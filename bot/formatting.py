@@ -124,7 +124,8 @@ def job_embed(job: Job, license_name: str, *, spoilers_shown: bool = True) -> di
     title = None if refused else wording.shorten(params.prompt, 250)
     embed = discord.Embed(title=title, colour=EMBED_COLOUR)
     if params.negative_prompt and not refused:
-        embed.add_field(name="Negative", value=wording.shorten(params.negative_prompt, 1000), inline=False)
+        # A field's value renders markdown, masked links included (a title renders none of those).
+        embed.add_field(name="Negative", value=wording.as_typed(params.negative_prompt, 1000), inline=False)
     shown = (ImageAction.POST, ImageAction.SPOILER) if spoilers_shown else (ImageAction.POST,)
     seeds = ", ".join(
         str(image.seed) if image.action in shown else "withheld" for image in job.images

@@ -48,6 +48,27 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def as_typed(text: str, limit: int) -> str:
+    """A member's text shown literally in the bot's own message: its markdown escaped (no masked links,
+    headings or spoilers of theirs in what the bot posts), cut to `limit` characters with an ellipsis.
+
+    Escaping may double a text's length, so the cut is made before escaping: it never splits an
+    escape, and what is shown always fits Discord's limit.
+    """
+    escaped = discord.utils.escape_markdown(text)
+    if len(escaped) <= limit:
+        return escaped
+    # The longest beginning of the text whose escaped form fits with the ellipsis.
+    fits, too_long = 0, len(text)
+    while too_long - fits > 1:
+        middle = (fits + too_long) // 2
+        if len(discord.utils.escape_markdown(text[:middle])) < limit:
+            fits = middle
+        else:
+            too_long = middle
+    return discord.utils.escape_markdown(text[:fits]) + "…"
+
+
 # Which option (or flag) a user changes for each field InvalidParameters names.
 _FIELD_HINTS = {
     "prompt": "the `prompt`",

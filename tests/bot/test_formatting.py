@@ -163,3 +163,20 @@ def test_failed_jobs_get_rerun_and_delete_only() -> None:
 def test_cancelled_jobs_get_no_buttons_and_pending_jobs_a_cancel_button() -> None:
     assert result_view(make_job(status=JobStatus.CANCELLED, actions=())) is None
     assert [item.custom_id for item in pending_view(9).children] == ["imagine:cancel:9"]  # type: ignore[attr-defined]
+
+
+def test_a_negative_prompts_markdown_is_shown_as_typed_within_discords_limits() -> None:
+    """The embed is the bot's, in public: a member's text must not turn into its links or headings."""
+    import discord
+
+    link = "[Claim your Nitro](https://phish.example/gift)"
+    job = make_job(prompt=f"**a fox** {link}", negative=f"# FREE GIFT\n||hidden|| {link}")
+    embed = job_embed(job, "L")
+    negative = {field.name: field.value for field in embed.fields}["Negative"]
+    assert negative == discord.utils.escape_markdown(job.generation_params.negative_prompt)
+    assert embed.title == job.generation_params.prompt  # a title renders no links or headings
+    # Escaping doubles a text of markdown characters: it is cut to fit, never split inside an escape.
+    crowded = job_embed(make_job(negative="|~" * 700), "L")
+    negative = {field.name: field.value for field in crowded.fields}["Negative"]
+    assert 900 < len(negative) <= 1024 and negative.startswith("\\|\\~")
+    assert negative.endswith("…") and not negative.endswith("\\…")
