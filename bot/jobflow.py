@@ -26,7 +26,7 @@ from bot.delivery import INTERACTION_TOKEN_LIFETIME, Delivery
 from bot.errors import BadButton, BotError, NotModerator
 from bot.interactions import defer
 from bot.options import ImagineOptions, build_params
-from bot.permissions import age_restricted, check_channel, check_dm, is_moderator
+from bot.permissions import age_restricted, check_channel, check_dm, check_may_post, is_moderator
 from bot.settings import BotSettings
 from generation.errors import GenerationError, JobNotFound
 from generation.models import Job, JobStatus
@@ -76,6 +76,29 @@ def readable_channel(interaction: Interaction) -> int | None:
     """The interaction's channel, when its member can read it (the payload carries their permissions
     there): a job made in it is one they can see, whatever the bot's cache knows of the channel."""
     return interaction.channel_id if interaction.permissions.read_messages else None
+
+
+def check_member_may_post(permissions: discord.Permissions, channel: object) -> None:
+    """Raise NotHere unless the member may post images in `channel` themselves (`check_may_post`); in a
+    thread, writing takes Send Messages in Threads."""
+    in_thread = isinstance(channel, discord.Thread)
+    check_may_post(
+        send_messages=permissions.send_messages_in_threads if in_thread else permissions.send_messages,
+        attach_files=permissions.attach_files,
+    )
+
+
+def member_permissions(channel: object, member: discord.Member | None) -> discord.Permissions:
+    """A member's permissions in a channel of the bot's cache; none where it cannot tell (a channel or
+    thread parent it does not know), so that what needs them is refused rather than allowed."""
+    permissions_for = getattr(channel, "permissions_for", None)
+    if member is None or not callable(permissions_for):
+        return discord.Permissions.none()
+    try:
+        permissions = permissions_for(member)
+    except discord.ClientException:  # a thread whose parent channel is not cached
+        return discord.Permissions.none()
+    return permissions if isinstance(permissions, discord.Permissions) else discord.Permissions.none()
 
 
 def reaction_action(emoji: str) -> Action | None:
@@ -166,6 +189,8 @@ class JobFlow:
         try:
             if interaction.guild_id is None:
                 check_dm(self.settings.dms_allowed)
+            else:
+                check_member_may_post(interaction.permissions, interaction.channel)
             built = build_params(
                 options,
                 models=generation.models,
@@ -332,6 +357,8 @@ class JobFlow:
         where = self._where(interaction)
         if where.guild_id is None:
             check_dm(self.settings.dms_allowed)
+        else:
+            check_member_may_post(interaction.permissions, interaction.channel)
         check_channel(await self.policy_for(where.guild_id), where.channel_id, where.parent_id)
         source = await self.services.generation.store.get(parsed.job_id)
         request = self._request(interaction, where, source.generation_params)
@@ -502,6 +529,8 @@ class JobFlow:
                 log.info("could not fetch channel %s: HTTP %s", payload.channel_id, exc.status)
         where = where_of(channel, guild_id=payload.guild_id, channel_id=payload.channel_id)
         check_channel(policy, where.channel_id, where.parent_id)
+        if payload.guild_id is not None:
+            check_member_may_post(member_permissions(channel, payload.member), channel)
         # No interaction, no token: the result comes as a channel message that mentions the member.
         request = JobRequest(
             user_id=payload.user_id,

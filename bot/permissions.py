@@ -39,6 +39,25 @@ def check_channel(policy: GuildPolicy, channel_id: int | None, parent_id: int | 
     raise NotHere(f"images can't be made in this channel here; use {mentions}")
 
 
+def check_may_post(*, send_messages: bool, attach_files: bool) -> None:
+    """Raise NotHere unless the member could post a message with images in the channel themselves.
+
+    The bot posts a member's images there in public on their behalf. Discord lets members run commands
+    (and react) where they may not write or attach files, so a read-only channel, or a server's guard
+    against new members' images, would otherwise be one command away, an upload included.
+    """
+    if not send_messages:
+        raise NotHere(
+            "you can't send messages in this channel, so the bot won't post images for you here either; "
+            "use a channel where you can"
+        )
+    if not attach_files:
+        raise NotHere(
+            "you can't attach files in this channel, so the bot won't post images for you here either; "
+            "use a channel where you can"
+        )
+
+
 def check_dm(dms_allowed: bool) -> None:
     """Raise NotHere when the bot's operator turned direct messages off."""
     if not dms_allowed:
