@@ -592,6 +592,13 @@ def moderator_role_needs_manage_server() -> str:
     return "only members with Manage Server choose the moderator role; ask one of them to change it"
 
 
+def beyond_moderator_role() -> str:
+    return (
+        "members with Manage Server are beyond the moderator role's reach; "
+        "ask someone with Manage Server to do this"
+    )
+
+
 def dms_not_a_server_setting() -> str:
     return (
         "direct messages belong to no server, so no server's policy can allow them; "

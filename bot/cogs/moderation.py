@@ -214,6 +214,7 @@ class ModerationCog(commands.Cog):
             if user.bot:
                 # Bots never ask for images; a ban of one (this bot included) would only clutter the log.
                 raise NotHere("bots can't be banned from generating images; they never ask for any")
+            _check_within_reach(interaction, user)
             expires_at = utcnow() + parse_duration(duration) if duration else None
             # A reason of only spaces is no reason (it would read "( )" everywhere).
             given = reason.strip() if reason else None
@@ -245,6 +246,7 @@ class ModerationCog(commands.Cog):
     @app_commands.describe(user="Whose data")
     async def purge(self, interaction: Interaction, user: discord.User) -> None:
         async def purge(guild_id: int, policy: GuildPolicy) -> str:
+            _check_within_reach(interaction, user)
             # One server's moderators reach that server's data only; /forget-me erases everything.
             jobs, rows = await self.bot.services.erase_user(user.id, guild_id=guild_id)
             self.bot.flow.delivery.show_erased(jobs)
@@ -288,6 +290,18 @@ def _manages_server(interaction: Interaction) -> bool:
     """Manage Server (or Administrator) in the interaction's channel, as Discord computed it."""
     permissions = interaction.permissions
     return permissions.manage_guild or permissions.administrator
+
+
+def _check_within_reach(interaction: Interaction, user: discord.User | discord.Member) -> None:
+    """Refuse a moderator by role acting on a member who manages the server (the owner included).
+
+    Those members chose the moderator role; as in Discord's own role order, its holders may not ban
+    them or erase their data.
+    """
+    if _manages_server(interaction):
+        return
+    if isinstance(user, discord.Member) and user.guild_permissions.manage_guild:
+        raise NotHere(wording.beyond_moderator_role())
 
 
 def _items(raw: str, kind: TermKind) -> list[str]:

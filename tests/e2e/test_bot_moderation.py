@@ -526,3 +526,33 @@ async def test_only_members_with_manage_server_choose_the_moderator_role(world: 
         )
         assert "set `moderator_role_id`" in await world.ephemeral_answer(inter)
         assert (await policies.get(fake.guild.id)).moderator_role_id == anyone.id
+
+
+async def test_a_moderator_by_role_cannot_ban_or_purge_those_who_manage_the_server(world: BotWorld) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.owner is not None and fake.user is not None
+    mods = fake.add_role(fake.guild, "image mods")
+    admins = fake.add_role(fake.guild, "admins", permissions=Permissions.MANAGE_GUILD)
+    carol = fake.add_member(fake.guild, "carol", roles=[mods]).user
+    dave = fake.add_member(fake.guild, "dave", roles=[admins]).user
+    async with world.bot() as bot:
+        await bot.services.policies.set(
+            fake.guild.id, "moderator_role_id", str(mods.id), actor_id=fake.owner.id
+        )
+        await bot.services.licenses.accept(dave.id, CREATIVEML_OPENRAIL_M)
+        inter = await fake.send_interaction("imagine", {"prompt": "a red fox"}, user=dave)
+        await world.final_edit(inter)
+        # Those who chose the moderators are out of their reach, as in Discord's own role order.
+        for target in (fake.owner, dave):
+            for command in ("mod ban", "mod purge"):
+                inter = await fake.send_interaction(command, {"user": str(target.id)}, user=carol)
+                text = await world.ephemeral_answer(inter)
+                assert "Manage Server" in text, (command, text)
+            assert await bot.services.bans.active_ban(fake.guild.id, target.id) is None
+        assert len(await bot.services.generation.store.history(dave.id)) == 1
+        # Members are theirs to moderate, and the owner may still act on an admin.
+        inter = await fake.send_interaction("mod ban", {"user": str(fake.user.id)}, user=carol)
+        assert "banned" in await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction("mod purge", {"user": str(dave.id)}, user=fake.owner)
+        assert "deleted the data" in await world.ephemeral_answer(inter)
+        assert await bot.services.generation.store.history(dave.id) == []
