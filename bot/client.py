@@ -93,6 +93,14 @@ class ImagineBot(commands.AutoShardedBot):
             shard_count=bot_settings.shard_count,
             **shard_options(bot_settings),
             tree_cls=_CommandTree,
+            # Commands of a server install, used on servers and in direct messages with the bot (which
+            # DISCORD_DMS_ALLOWED governs). Left to Discord's default, an application that users may
+            # install too would offer them everywhere as a member's own app: images in servers that never
+            # added the bot, under no policy of theirs, and in group chats between members.
+            allowed_installs=app_commands.AppInstallationType(guild=True, user=False),
+            allowed_contexts=app_commands.AppCommandContext(
+                guild=True, dm_channel=True, private_channel=False
+            ),
             # How long READY waits for guilds to stream in before on_ready (tests shorten it).
             guild_ready_timeout=guild_ready_timeout,
         )

@@ -37,6 +37,9 @@ _LIST_KEYS = {"banned_terms", "banned_patterns"}
 # What moderators may look for: direct messages have no server, so the bot's settings decide them.
 _OPERATOR_SETTINGS = {"dms_allowed", "dms"}
 SETTABLE_KEYS = tuple(key for key in GuildPolicy.model_fields if key not in _LIST_KEYS)
+# Where the moderators' commands are offered: `guild_only` alone no longer keeps them out of direct
+# messages once the bot's commands name the contexts they are used in (see `ImagineBot`).
+_ON_SERVERS = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 # What an action answers: a text, or a text with a file (a list too long for a message).
 Answer = str | tuple[str, discord.File]
 
@@ -46,6 +49,7 @@ class ModerationCog(commands.Cog):
         name="policy",
         description="This server's content policy (moderators)",
         guild_only=True,
+        allowed_contexts=_ON_SERVERS,
         extras={MODERATORS_ONLY: True},
     )
     policy_terms = app_commands.Group(name="terms", description="Banned terms and patterns", parent=policy)
@@ -53,6 +57,7 @@ class ModerationCog(commands.Cog):
         name="mod",
         description="Moderation of members (moderators)",
         guild_only=True,
+        allowed_contexts=_ON_SERVERS,
         extras={MODERATORS_ONLY: True},
     )
 

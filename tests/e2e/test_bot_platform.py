@@ -376,3 +376,18 @@ async def test_queued_jobs_of_a_guild_that_removed_the_bot_are_cancelled(world: 
             JobStatus.CANCELLED,
             JobStatus.CANCELLED,
         ]
+
+
+async def test_commands_are_registered_for_servers_that_added_the_bot_never_as_a_members_own_app(
+    world: BotWorld,
+) -> None:
+    # An application made today may be installed by users too: left to that default, /imagine would
+    # make images in servers that never added the bot (under no policy of theirs) and in group chats.
+    fake = world.fake
+    async with world.bot():
+        [sync] = fake.requests_matching("PUT", r"/applications/\d+/commands$")
+    assert isinstance(sync.json, list) and sync.json
+    for command in sync.json:
+        assert command["integration_types"] == [0], command["name"]  # GUILD_INSTALL only
+        expected = [0] if command["name"] in ("policy", "mod") else [0, 1]  # GUILD, BOT_DM
+        assert sorted(command["contexts"]) == expected, command["name"]
