@@ -90,6 +90,8 @@ class Job(Base):
         Index("ix_job_guild_id_status", "guild_id", "status"),
         # A reaction names only its message: the job is found by it (see `JobStore.posted_as`).
         Index("ix_job_message_id", "message_id"),
+        # Never an erased job's id again on SQLite (see migration 0009_job_ids_never_reused).
+        {"sqlite_autoincrement": True},
     )
 
     @property

@@ -1299,6 +1299,28 @@ async def test_a_member_erased_while_their_images_are_classified_is_not_audited_
     assert await asyncio.to_thread(lambda: list(service.files.root.rglob("*.png"))) == []
 
 
+async def test_a_job_made_after_an_erasure_never_gets_the_erased_jobs_images(services: Services) -> None:
+    """/forget-me while a member's newest job's images are judged, and another member's job made right
+    then: it must not be taken for the erased one, whose outcome would be recorded into it."""
+    held = HeldClassifier()
+    services.generation.gate.classifier = held
+    services.generation.observer = RecordingObserver()
+    other = USER + 1
+    await accept(services)
+    await accept(services, other)
+    service = services.generation
+    erased_id = (await service.submit(request("a lighthouse"))).job.id
+    assert await asyncio.to_thread(held.classifying.wait, 30)  # generated; its images are being judged
+    await services.erase_user(USER)
+    job_id = (await service.submit(request("a red fox", user=other))).job.id
+    held.release.set()
+    job = await asyncio.wait_for(service.wait(job_id), 30)
+    assert job_id != erased_id
+    assert job.status is JobStatus.DONE and job.user_id == other
+    with Image.open(job.images[0].path or "") as png:
+        assert json.loads(png.text["imagine-bot"])["prompt"] == "a red fox"
+
+
 async def test_a_job_whose_images_cannot_be_stored_fails_saying_so(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -90,6 +90,15 @@ async def test_deleting_a_users_jobs_in_one_guild_keeps_the_others(store: JobSto
     assert (await store.get(elsewhere.id)).guild_id == 8
 
 
+async def test_an_erased_jobs_id_is_never_given_to_another_job(store: JobStore) -> None:
+    """Its buttons in Discord and its image folder name the id: a new job under it would be found by
+    them, and a run of the erased job still finishing would record its images into the new one."""
+    await store.create(new_job(user=1))
+    erased = await store.create(new_job(user=2))
+    await store.delete_user_jobs(2)
+    assert (await store.create(new_job(user=3))).id > erased.id
+
+
 def a_claim(seconds: float = 30) -> Claim:
     return Claim(timedelta(seconds=seconds))
 
