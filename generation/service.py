@@ -1222,7 +1222,12 @@ class GenerationService:
                     # The image folder, not the database: no retry mends a full or read-only disk soon.
                     # The job fails, and no record will point to the images saved before this one.
                     saved_before = [record.path for record in records if record.path]
-                    await asyncio.to_thread(self.files.delete_files, saved_before)
+                    try:
+                        await asyncio.to_thread(self.files.delete_files, saved_before)
+                    except OSError as cleanup:
+                        # A disk gone read-only refuses this too. The job fails all the same: an
+                        # OSError from here would be taken for the database being away, and retried.
+                        log.warning("job %s: could not remove its images saved so far (%r)", job.id, cleanup)
                     raise ImagesNotStored("the bot could not store the images") from exc
                 path = str(saved)
             if action is not ImageAction.POST:

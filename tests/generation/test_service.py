@@ -1345,6 +1345,34 @@ async def test_a_job_whose_images_cannot_be_stored_fails_saying_so(
     assert job.error == "the bot could not store the images"  # the disk's own words go to the log
 
 
+async def test_a_job_whose_image_folder_turns_read_only_part_way_fails_saying_so(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A disk remounted read-only after an I/O error (errors=remount-ro) refuses to remove the image
+    saved before it too: that must not turn into retries for minutes, as if the database were away,
+    with the job left running and its member told nothing."""
+    import errno
+
+    files = services.generation.files
+    save_output = files.save_output
+
+    def read_only_after_one(job_id: int, index: int, *args: Any) -> Path:
+        if index > 0:
+            raise OSError(errno.EROFS, "Read-only file system")
+        return save_output(job_id, index, *args)
+
+    def read_only(*_args: Any) -> None:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(files, "save_output", read_only_after_one)
+    monkeypatch.setattr(files, "delete_files", read_only)
+    await accept(services)
+    job_id = (await services.generation.submit(request(seeds=(1, 2)))).job.id
+    job = await asyncio.wait_for(services.generation.wait(job_id), 30)
+    assert job.status is JobStatus.FAILED
+    assert job.error == "the bot could not store the images"
+
+
 async def test_an_upload_that_cannot_be_stored_fails_its_job_at_once(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
