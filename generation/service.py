@@ -246,6 +246,8 @@ class GenerationService:
         self._recording: set[int] = set()
         self._cancelled_while_recording: set[int] = set()
         self._waiters: dict[int, list[asyncio.Future[Job]]] = {}
+        # Held while `start` takes over the jobs stopped processes left (see `close`).
+        self._recovering = asyncio.Lock()
 
     # -- lifecycle ----------------------------------------------------------------------------------
 
@@ -256,8 +258,15 @@ class GenerationService:
         the store (each owns its shards' guilds); with one process it owns them all.
         """
         self._owns_guild = owns_guild
-        await self.backend.start()
-        await self._recover()
+        # The bot may be stopped (SIGTERM) while the model loads, which takes minutes on a first start:
+        # jobs taken over after `close` would run on the closed backend, and fail, instead of waiting
+        # for the next start.
+        if not self._closing:
+            await self.backend.start()
+        async with self._recovering:
+            if self._closing:
+                return
+            await self._recover()
         self.scheduler.start()
         self._store_watch = asyncio.create_task(self._watch_store(), name="store-watch")
 
@@ -267,6 +276,9 @@ class GenerationService:
         if self._closing:
             return  # closed already (the bot stops generation before the rest of the services)
         self._closing = True
+        # A start taking jobs over right now finishes that first: they are released below with the rest.
+        async with self._recovering:
+            pass
         if self._store_watch is not None:
             self._stop_watching.set()
             # A look at a database that does not answer may hang: it is cancelled after a while.

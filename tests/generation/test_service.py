@@ -36,8 +36,10 @@ from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind
 from generation.service import JobRequest, Submitted
 from generation.settings import ModelSpec
+from generation.store import JobStore
 from moderation.audit import AuditEntry
 from moderation.classifiers import SafetyVerdict
+from moderation.database import make_engine, make_session_factory
 from moderation.errors import LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.outcome import ImageAction
@@ -891,6 +893,46 @@ async def test_closing_stops_the_running_batch_and_leaves_its_job_for_the_next_s
         assert (await second.generation.wait(job.id)).status is JobStatus.DONE
     finally:
         await second.close()
+
+
+async def test_a_bot_stopped_while_its_model_loads_leaves_the_jobs_it_found_for_the_next_start(
+    demo_model: Path, tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SIGTERM (docker stop, a systemd restart) while the model loads at start: the jobs a stopped
+    process left were taken over once the load ended and run on the backend already closed, so they
+    failed, and their members were told so, instead of waiting for the next start."""
+    from generation.engine import DiffusionEngine
+    from generation.store import NewJob
+
+    loading, release = threading.Event(), threading.Event()
+    load = DiffusionEngine.from_settings
+
+    def slow_load(*args: Any, **kwargs: Any) -> DiffusionEngine:
+        loading.set()
+        release.wait(30)
+        return load(*args, **kwargs)
+
+    monkeypatch.setattr(DiffusionEngine, "from_settings", slow_load)
+    services = await build_services(
+        tiny_settings(demo_model, tmp_path, sqlite_url), classifier=ScriptedClassifier()
+    )
+    service = services.generation
+    params = request().params
+    left = await service.store.create(
+        NewJob(user_id=USER, kind=JobKind.TXT2IMG, params=params, guild_id=GUILD, channel_id=5)
+    )
+    starting = asyncio.create_task(service.start())
+    assert await asyncio.to_thread(loading.wait, 30)
+    closing = asyncio.create_task(services.close())  # stopped while the model loads
+    await asyncio.sleep(0.2)
+    release.set()
+    await asyncio.wait_for(asyncio.gather(starting, closing), 60)
+    engine = make_engine(sqlite_url)
+    try:
+        job = await JobStore(make_session_factory(engine)).get(left.id)
+    finally:
+        await engine.dispose()
+    assert job.status is JobStatus.QUEUED and job.claimed_by is None
 
 
 async def test_jobs_erased_through_another_process_stop_here_too(
