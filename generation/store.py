@@ -530,6 +530,37 @@ class JobStore:
             rows = await session.scalars(query.order_by(Job.id.desc()).limit(limit))
             return list(rows)
 
+    async def forget_copied_uploads(self, user_id: int, *, guild_id: int | None = None) -> list[str]:
+        """Forget the copies of a user's uploads that other members' jobs hold, everywhere or in one
+        guild; returns the files to delete.
+
+        A rerun of an img2img job stores its own copy of the starting picture (and a rerun of that
+        rerun, another): once the member who uploaded it is erased, no one else's job keeps it. Their
+        results stay theirs; a rerun of such a job says its starting image is no longer stored.
+        """
+        uploads = select(Job.id).where(Job.user_id == user_id, Job.kind == JobKind.IMG2IMG)
+        if guild_id is not None:
+            uploads = uploads.where(Job.guild_id == guild_id)
+        paths: list[str] = []
+        async with self._sessions() as session, session.begin():
+            frontier = list(await session.scalars(uploads))
+            while frontier:
+                copies: list[Job] = []
+                for start in range(0, len(frontier), _IDS_PER_QUERY):
+                    copies += await session.scalars(
+                        select(Job).where(
+                            Job.parent_job_id.in_(frontier[start : start + _IDS_PER_QUERY]),
+                            Job.kind == JobKind.IMG2IMG,
+                            Job.user_id != user_id,
+                        )
+                    )
+                for job in copies:
+                    if job.init_image_path is not None:
+                        paths.append(job.init_image_path)
+                        job.init_image_path = None
+                frontier = [job.id for job in copies]
+        return paths
+
     async def delete_user_jobs(self, user_id: int, *, guild_id: int | None = None) -> list[Job]:
         """Delete a user's jobs, everywhere or in one guild; returns them so their files can go too."""
         query = select(Job).where(Job.user_id == user_id)

@@ -1295,6 +1295,36 @@ async def test_a_rerun_of_an_img2img_job_keeps_its_size(services: Services) -> N
     assert len(sizes) == 1, sizes
 
 
+@pytest.mark.parametrize("scope", [None, GUILD])
+async def test_copies_of_an_erased_members_upload_in_others_reruns_go_with_them(
+    services: Services, scope: int | None
+) -> None:
+    """Another member's rerun of an img2img job stores a copy of its upload: after the uploader's
+    /forget-me (or /mod purge), that member could go on rerunning from their picture."""
+    other = USER + 1
+    await accept(services)
+    await accept(services, other)
+    service = services.generation
+    upload = await service.wait(
+        (await service.submit(request(kind=JobKind.IMG2IMG, init_image=png_bytes(96, 64)))).job.id
+    )
+    rerun = await service.wait((await service.rerun(upload.id, request(user=other))).job.id)
+    again = await service.wait((await service.rerun(rerun.id, request(user=other))).job.id)
+    own = await service.wait((await service.submit(request(user=other))).job.id)
+    copies = [Path(job.init_image_path or "") for job in (rerun, again)]
+    assert all(path.is_file() for path in copies)
+
+    await services.erase_user(USER, guild_id=scope)
+    for job in (rerun, again):
+        kept = await service.store.get(job.id)
+        assert kept.init_image_path is None
+        assert kept.status is JobStatus.DONE and kept.images  # their results stay theirs
+        with pytest.raises(SourceUnavailable):
+            await service.rerun(job.id, request(user=other))
+    assert not any(path.exists() for path in copies)
+    assert (await service.store.get(own.id)).status is JobStatus.DONE
+
+
 async def test_a_job_cancelled_while_its_images_are_classified_ends_cancelled_and_saves_nothing(
     services: Services,
 ) -> None:
