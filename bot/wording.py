@@ -88,10 +88,12 @@ _FIELD_HINTS = {
 
 
 def describe_error_publicly(exc: BaseException) -> str:
-    """`describe_error` for an answer others can read (a reaction has no private reply): a ban's
-    reason and end are between the member and the moderators."""
+    """`describe_error` for the answer to a reaction, which others can read (a reaction has no private
+    reply): a ban's reason and end are between the member and the moderators."""
     if isinstance(exc, UserBanned):
         return "You can't generate images on this server."
+    if isinstance(exc, BadButton):
+        return f"That reaction can't be used: {exc.reason}."
     return describe_error(exc)
 
 

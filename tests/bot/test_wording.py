@@ -64,6 +64,14 @@ def test_describe_error(error: Exception, expected: str) -> None:
     assert "secret internals" not in text
 
 
+def test_answers_to_reactions_speak_of_reactions_and_keep_bans_private() -> None:
+    # A reaction on a deleted job was told "That button can't be used".
+    deleted = wording.describe_error_publicly(BadButton("job #7 was deleted"))
+    assert deleted == "That reaction can't be used: job #7 was deleted."
+    banned = wording.describe_error_publicly(UserBanned("spam", None))
+    assert "spam" not in banned
+
+
 def test_queued_line() -> None:
     assert wording.queued_line(3, Position(0, 0), 0.2) == "Job #3 is queued (next in line)."
     assert (
