@@ -37,15 +37,21 @@ ANNOUNCED = frozenset(
 
 # How long a closing bot waits for the posts under way.
 CLOSE_GRACE_S = 5.0
+# Entries recorded while a server's last post was on its way go out together in its next one (a member
+# sending refused prompt after refused prompt made one message each, and Discord lets a channel take
+# about one a second): at most this many lines of them, then how many more `/mod log` lists.
+MOST_LINES_AT_ONCE = 20
 
 
 class ModerationLogChannel:
     def __init__(self, bot: ImagineBot) -> None:
         self.bot = bot
         self._tasks: set[asyncio.Task[None]] = set()
-        # Each server's latest post under way: the next one waits for it, so that a channel shows its
-        # entries in the order they were recorded (and one slow channel holds up no other server's).
-        self._latest: dict[int, asyncio.Task[None]] = {}
+        # Each server's entries waiting to be posted, and the task posting them: one per server, so that
+        # a channel shows its entries in the order they were recorded (and one slow channel holds up no
+        # other server's).
+        self._waiting: dict[int, list[AuditEntry]] = {}
+        self._posting: dict[int, asyncio.Task[None]] = {}
 
     async def echo(self, before: GuildPolicy, after: GuildPolicy, text: str) -> str:
         """Post a command's change to the log channel; a moved channel hears of it in both.
@@ -67,30 +73,30 @@ class ModerationLogChannel:
         guild_id = entry.guild_id
         if entry.action not in ANNOUNCED or guild_id is None:
             return
-        previous = self._latest.get(guild_id)
-        task = asyncio.get_running_loop().create_task(
-            self._announce(entry, guild_id, after=previous), name=f"modlog-{entry.id}"
-        )
+        self._waiting.setdefault(guild_id, []).append(entry)
+        if guild_id in self._posting:
+            return  # posted with the others waiting, once the post under way is done
+        task = asyncio.get_running_loop().create_task(self._announce(guild_id), name=f"modlog-{guild_id}")
+        self._posting[guild_id] = task
         self._tasks.add(task)
-        self._latest[guild_id] = task
+        task.add_done_callback(self._tasks.discard)
 
-        def forget(done: asyncio.Task[None]) -> None:
-            self._tasks.discard(done)
-            if self._latest.get(guild_id) is done:
-                del self._latest[guild_id]
-
-        task.add_done_callback(forget)
-
-    async def _announce(self, entry: AuditEntry, guild_id: int, *, after: asyncio.Task[None] | None) -> None:
-        if after is not None:
-            await asyncio.wait({after})
+    async def _announce(self, guild_id: int) -> None:
+        """Post the server's waiting entries, and those recorded meanwhile, until none wait."""
         try:
-            policy = await self.bot.services.policies.get(guild_id)
-        except Exception:
-            log.exception("could not read the policy of guild %s for its log channel", guild_id)
-            return
-        if policy.log_channel_id is not None:
-            await self._post(policy.log_channel_id, wording.audit_line(entry))
+            while entries := self._waiting.pop(guild_id, None):
+                try:
+                    policy = await self.bot.services.policies.get(guild_id)
+                except Exception:
+                    log.exception("could not read the policy of guild %s for its log channel", guild_id)
+                    continue
+                if policy.log_channel_id is None:
+                    continue
+                for text in wording.log_channel_posts(entries, MOST_LINES_AT_ONCE):
+                    await self._post(policy.log_channel_id, text)
+        finally:
+            # Nothing is awaited between finding none waiting and this: no entry is left behind.
+            del self._posting[guild_id]
 
     async def _post(self, channel_id: int, text: str) -> bool:
         try:

@@ -724,6 +724,21 @@ def audit_log(entries: list[AuditEntry]) -> str:
     return "\n".join(lines)
 
 
+def log_channel_posts(entries: list[AuditEntry], most: int) -> list[str]:
+    """The log channel's messages for entries recorded while its last post was on its way: their lines
+    in as few messages as hold them, at most `most` lines, then how many more `/mod log` lists."""
+    lines = [shorten(audit_line(entry), MESSAGE_LIMIT) for entry in entries[:most]]
+    if len(entries) > most:
+        lines.append(f"…and {len(entries) - most} more entries: `/mod log` lists them.")
+    posts: list[str] = []
+    for line in lines:
+        if posts and len(posts[-1]) + 1 + len(line) <= MESSAGE_LIMIT:
+            posts[-1] += "\n" + line
+        else:
+            posts.append(line)
+    return posts
+
+
 def list_has_own_commands() -> str:
     return (
         "this list is changed one item at a time, so none is lost by accident: use "

@@ -63,7 +63,28 @@ async def test_a_servers_entries_reach_its_channel_in_order_and_a_slow_one_holds
     await asyncio.sleep(0.1)
     assert quick.sent and not slow.sent  # the other server's line did not wait for the slow channel
     await log.close()
-    assert [line.split("→ ")[1][:4] for line in slow.sent] == ["<@10", "<@11", "<@12"]
+    lines = [line for text in slow.sent for line in text.splitlines()]
+    assert [line.split("→ ")[1][:4] for line in lines] == ["<@10", "<@11", "<@12"]
+
+
+async def test_a_burst_of_entries_is_posted_in_a_few_messages_not_one_each() -> None:
+    """A member sending refused prompt after refused prompt made one message each in the log channel,
+    which Discord lets take about one a second: minutes of posts, holding up every later entry."""
+    channel = Channel(delays=[0.2])
+    log = log_for({1: channel})
+    log.on_recorded(refused(1, 10))
+    await asyncio.sleep(0.05)  # its post is on its way
+    for user in range(100, 200):
+        log.on_recorded(refused(1, user))
+    await log.close()
+    assert len(channel.sent) == 2  # the first; then the next twenty and how many more
+    assert channel.sent[0].count("\n") == 0 and "<@10>" in channel.sent[0]
+    lines = channel.sent[1].splitlines()
+    assert len(lines) == modlog.MOST_LINES_AT_ONCE + 1 and "<@100>" in lines[0]
+    assert "80 more entries" in lines[-1] and "/mod log" in lines[-1]
+    log.on_recorded(refused(1, 11))  # once all is posted, an entry goes out on its own again
+    await log.close()
+    assert "<@11>" in channel.sent[-1]
 
 
 async def test_a_stalled_log_channel_does_not_hold_up_the_shutdown(monkeypatch: pytest.MonkeyPatch) -> None:
