@@ -34,19 +34,30 @@ def run_bot(bot_settings: BotSettings, settings: Settings) -> None:
 
 async def _serve(bot: ImagineBot, token: str) -> None:
     """Run the client; SIGTERM (docker stop, systemd, Kubernetes) closes it as Ctrl-C does, so that
-    running jobs are stopped and their claims released for whoever starts next."""
+    running jobs are stopped and their claims released for whoever starts next.
+
+    As Ctrl-C does: by cancelling this task, which stops the start where it is (loading the model,
+    registering the commands) before the client closes on its way out. Closing beside a start that
+    goes on left it failing on a closed session, and what it built after that unclosed.
+    """
     loop = asyncio.get_running_loop()
-    closing: list[asyncio.Task[None]] = []
+    serving = asyncio.current_task()
+    assert serving is not None
+    stopping = False
 
-    def close() -> None:
-        if not closing:
+    def stop() -> None:
+        nonlocal stopping
+        if not stopping:
+            stopping = True
             log.info("SIGTERM: closing")
-            closing.append(loop.create_task(bot.close()))
+            serving.cancel()
 
-    loop.add_signal_handler(signal.SIGTERM, close)
+    loop.add_signal_handler(signal.SIGTERM, stop)
     try:
         async with bot:
             await bot.start(token)
+    except asyncio.CancelledError:
+        if not stopping:
+            raise  # Ctrl-C: asyncio.run cancelled us, and goes on to raise KeyboardInterrupt
     finally:
         loop.remove_signal_handler(signal.SIGTERM)
-        await asyncio.gather(*closing, return_exceptions=True)

@@ -8,14 +8,17 @@ import os
 import signal
 import sys
 from pathlib import Path
+from typing import IO
 
 import pytest
-from fakediscord import running_fake_discord
+from fakediscord import FakeDiscord, running_fake_discord
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 import migrations
 from generation.models import Job, JobStatus
+from generation.params import GenerationParams, JobKind
+from generation.store import JobStore, NewJob
 from moderation.database import make_engine, make_session_factory
 from moderation.licenses import CREATIVEML_OPENRAIL_M, LicenseStore
 
@@ -57,24 +60,8 @@ async def _stop_a_running_bot(
     async with running_fake_discord() as fake:
         assert fake.user is not None
         await LicenseStore(sessions).accept(fake.user.id, CREATIVEML_OPENRAIL_M)
-        model = {"demo": {"source": str(demo_model), "width": 64, "height": 64, "steps": 4}}
-        env = {
-            **os.environ,
-            "PYTHONPATH": str(ROOT),
-            "DISCORD_TOKEN": fake.token,
-            "DISCORD_API_BASE": fake.api_base,
-            "DISCORD_GATEWAY_URL": fake.gateway_url,
-            "DATABASE_URL": database_url,
-            "GENERATION_MODELS": json.dumps(model),
-            "GENERATION_DEFAULT_MODEL": "demo",
-            "GENERATION_DEVICE": "cpu",
-            "GENERATION_IMAGE_DIR": str(tmp_path / "images"),
-            "MODERATION_NUDENET": "false",
-        }
         with (tmp_path / "bot.log").open("wb") as log:
-            bot = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path, stdout=log, stderr=log
-            )
+            bot = await _start_bot(fake, tmp_path, demo_model, database_url, log)
             try:
 
                 async def ready() -> bool:
@@ -104,3 +91,69 @@ async def _stop_a_running_bot(
         async with sessions() as session:
             job = await session.scalar(select(Job))
         assert job is not None and job.claimed_by is None and not job.status.finished
+
+
+async def _start_bot(
+    fake: FakeDiscord, tmp_path: Path, demo_model: Path, database_url: str, log: IO[bytes]
+) -> asyncio.subprocess.Process:
+    model = {"demo": {"source": str(demo_model), "width": 64, "height": 64, "steps": 4}}
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DISCORD_TOKEN": fake.token,
+        "DISCORD_API_BASE": fake.api_base,
+        "DISCORD_GATEWAY_URL": fake.gateway_url,
+        "DATABASE_URL": database_url,
+        "GENERATION_MODELS": json.dumps(model),
+        "GENERATION_DEFAULT_MODEL": "demo",
+        "GENERATION_DEVICE": "cpu",
+        "GENERATION_IMAGE_DIR": str(tmp_path / "images"),
+        "MODERATION_NUDENET": "false",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path, stdout=log, stderr=log
+    )
+
+
+async def test_a_sigterm_while_the_bot_starts_closes_it_quietly_leaving_the_jobs_it_found(
+    tmp_path: Path, demo_model: Path
+) -> None:
+    """Stopped while it was still starting (registering its commands; a first start downloads the
+    model for minutes), the bot closed beside a start that went on: it ended with a traceback and
+    status 1 ("Session is closed"), and what it had built by then was never closed."""
+    database_url = f"sqlite+aiosqlite:///{tmp_path / 'imagine.db'}"
+    await asyncio.to_thread(migrations.upgrade, database_url)
+    engine = make_engine(database_url)
+    sessions = make_session_factory(engine)
+    try:
+        async with running_fake_discord() as fake:
+            assert fake.user is not None and fake.guild is not None
+            params = GenerationParams(prompt="x", model="demo", width=64, height=64, steps=3, seeds=(1,))
+            waiting = await JobStore(sessions).create(
+                NewJob(user_id=fake.user.id, kind=JobKind.TXT2IMG, params=params, guild_id=fake.guild.id)
+            )
+            release = fake.stall("PUT", r"/applications/\d+/commands$")
+            with (tmp_path / "bot.log").open("wb") as log:
+                bot = await _start_bot(fake, tmp_path, demo_model, database_url, log)
+                try:
+
+                    async def registering() -> bool:
+                        assert bot.returncode is None, (tmp_path / "bot.log").read_text()
+                        return bool(fake.requests_matching("PUT", r"/applications/\d+/commands$"))
+
+                    await until(registering, "the bot did not register its commands")
+                    bot.send_signal(signal.SIGTERM)
+                    await asyncio.sleep(1)
+                    release.set()
+                    status = await asyncio.wait_for(bot.wait(), 60)
+                finally:
+                    if bot.returncode is None:
+                        bot.kill()
+                        await bot.wait()
+            output = (tmp_path / "bot.log").read_text()
+            assert status == 0, output
+            assert "Traceback" not in output, output
+            job = await JobStore(sessions).get(waiting.id)
+            assert job.status is JobStatus.QUEUED and job.claimed_by is None
+    finally:
+        await engine.dispose()
