@@ -55,6 +55,20 @@ async def stream(bare: BareReplica, requests: list[BatchRequest], callers: list[
     return [row async for row in bare.run_batched(requests, callers)]
 
 
+def count_calls(bare: BareReplica, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The number of images in each pipeline call the replica makes from now on."""
+    engine = bare._engine("demo")
+    call_sizes: list[int] = []
+    run = engine.run
+
+    def counting_run(request: BatchRequest, **kwargs: Any) -> Any:
+        call_sizes.append(len(request.items))
+        return run(request, **kwargs)
+
+    monkeypatch.setattr(engine, "run", counting_run)
+    return call_sizes
+
+
 def events_of(rows: list[list[Any]], index: int) -> list[Any]:
     """One request's events up to its StopIteration; nothing but StopIteration may follow."""
     column = [row[index] for row in rows]
@@ -119,15 +133,7 @@ async def test_merged_requests_share_calls_of_at_most_max_batch_images(
     """Serve merges up to GENERATION_MAX_BATCH requests, each of up to that many images: the replica
     still makes no pipeline call of more images than GENERATION_MAX_BATCH (which bounds GPU memory)."""
     bare = replica(demo_model, max_batch=4)
-    engine = bare._engine("demo")
-    call_sizes: list[int] = []
-    run = engine.run
-
-    def counting_run(request: BatchRequest, **kwargs: Any) -> Any:
-        call_sizes.append(len(request.items))
-        return run(request, **kwargs)
-
-    monkeypatch.setattr(engine, "run", counting_run)
+    call_sizes = count_calls(bare, monkeypatch)
     requests = [
         batch("demo", 2, 1, 2, 3),
         batch("demo", 2, 4),
@@ -172,15 +178,7 @@ async def test_a_batch_sent_again_after_its_replica_was_lost_shares_no_call(
     """A batch that takes its replica down (a crash in the device) was merged again with the batches
     retried beside it at every try, and took them down with it: they failed after four tries."""
     bare = replica(demo_model, max_batch=8)
-    engine = bare._engine("demo")
-    call_sizes: list[int] = []
-    run = engine.run
-
-    def counting_run(request: BatchRequest, **kwargs: Any) -> Any:
-        call_sizes.append(len(request.items))
-        return run(request, **kwargs)
-
-    monkeypatch.setattr(engine, "run", counting_run)
+    call_sizes = count_calls(bare, monkeypatch)
     requests = [batch("demo", 2, 1), batch("demo", 2, 2), batch("demo", 2, 3)]
     callers = [_Caller(False), _Caller(False, alone=True), _Caller(False)]
     rows = await stream(bare, requests, callers)
