@@ -1593,30 +1593,6 @@ def _held_prompt_screening(services: Services, monkeypatch: pytest.MonkeyPatch) 
     return screening, release
 
 
-@pytest.mark.parametrize("prompt", ["a red fox in the snow", "n.u.d.e sch00lgirl"])
-@pytest.mark.parametrize("scope", [None, GUILD])
-async def test_a_request_being_screened_when_its_member_is_erased_is_not_stored_afterwards(
-    services: Services, monkeypatch: pytest.MonkeyPatch, prompt: str, scope: int | None
-) -> None:
-    """/forget-me (or /mod purge) while an /imagine was being screened: the job, or the blocked prompt
-    with its text, was stored after the erasure, as if the member had never asked."""
-    from generation.errors import RequestErased
-
-    await accept(services)
-    service = services.generation
-    screening, release = _held_prompt_screening(services, monkeypatch)
-    submitting = asyncio.create_task(service.submit(request(prompt)))
-    assert await asyncio.to_thread(screening.wait, 30)
-    await services.erase_user(USER, guild_id=scope)
-    release.set()
-    with pytest.raises(RequestErased):
-        await submitting
-    assert await service.store.history(USER) == []
-    assert await services.audit.blocked_prompts(GUILD) == []
-    assert [entry.target_user_id for entry in await services.audit.recent(GUILD)] == []
-    assert len(service.scheduler.queue) == 0
-
-
 @pytest.fixture
 async def other_process(
     demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
@@ -1629,17 +1605,23 @@ async def other_process(
     await other.close()
 
 
+@pytest.fixture(params=["here", "elsewhere"])
+def eraser(request: pytest.FixtureRequest, services: Services) -> Services:
+    """Where a member's erasure is typed: this bot process, or another one sharing the store."""
+    if request.param == "here":
+        return services
+    other: Services = request.getfixturevalue("other_process")
+    return other
+
+
 @pytest.mark.parametrize("prompt", ["a red fox in the snow", "n.u.d.e sch00lgirl"])
 @pytest.mark.parametrize("scope", [None, GUILD])
-async def test_a_request_being_screened_when_another_process_erases_its_member_is_not_kept(
-    services: Services,
-    other_process: Services,
-    monkeypatch: pytest.MonkeyPatch,
-    prompt: str,
-    scope: int | None,
+async def test_a_request_being_screened_when_its_member_is_erased_is_not_stored_afterwards(
+    services: Services, eraser: Services, monkeypatch: pytest.MonkeyPatch, prompt: str, scope: int | None
 ) -> None:
-    """/forget-me reaches the bot process of the server it was typed in: a request another process
-    was screening then was stored afterwards, job or blocked prompt, with nothing to erase it."""
+    """/forget-me (or /mod purge) while an /imagine was being screened: the job, or the blocked prompt
+    with its text, was stored after the erasure, as if the member had never asked. The erasure
+    reaches the bot process of the server it was typed in: here, or another one sharing the store."""
     from generation.errors import RequestErased
 
     await accept(services)
@@ -1647,14 +1629,16 @@ async def test_a_request_being_screened_when_another_process_erases_its_member_i
     screening, release = _held_prompt_screening(services, monkeypatch)
     submitting = asyncio.create_task(service.submit(request(prompt)))
     assert await asyncio.to_thread(screening.wait, 30)
-    await other_process.erase_user(USER, guild_id=scope)
+    await eraser.erase_user(USER, guild_id=scope)
     release.set()
     with pytest.raises(RequestErased):
         await submitting
     assert await service.store.history(USER) == []
     assert await services.audit.blocked_prompts(GUILD) == []
-    # What it stored is erased as an erasure erases: audit entries stay, naming no one.
-    assert USER not in [entry.target_user_id for entry in await services.audit.recent(GUILD)]
+    # Stored by another process's request, then erased as an erasure erases: audit entries stay,
+    # naming no one. Here, nothing was stored.
+    named = [entry.target_user_id for entry in await services.audit.recent(GUILD)]
+    assert named == [] if eraser is services else USER not in named
     assert len(service.scheduler.queue) == 0
 
 
