@@ -109,7 +109,8 @@ def parse_aspect_ratio(text: str) -> tuple[int, int]:
         w, h = int(left.strip()), int(right.strip())
     except ValueError:
         raise InvalidParameters("aspect", f"aspect ratio {shown!r} should look like 16:9") from None
-    if w <= 0 or h <= 0 or max(w, h) / min(w, h) > 4:
+    # Compared as whole numbers: a side hundreds of digits long overflows a float division.
+    if w <= 0 or h <= 0 or max(w, h) > 4 * min(w, h):
         raise InvalidParameters("aspect", "aspect ratio sides must be positive and at most 4:1")
     return w, h
 
