@@ -105,9 +105,13 @@ def parse_aspect_ratio(text: str) -> tuple[int, int]:
             break
     else:
         raise InvalidParameters("aspect", f"aspect ratio {shown!r} should look like 16:9")
+    left, right = left.strip(), right.strip()
+    # Digits only: int() would also take "1_6" as 16 and "+16" as 16, reading a typo as a ratio.
+    if not (left.isdecimal() and right.isdecimal()):
+        raise InvalidParameters("aspect", f"aspect ratio {shown!r} should look like 16:9")
     try:
-        w, h = int(left.strip()), int(right.strip())
-    except ValueError:
+        w, h = int(left), int(right)
+    except ValueError:  # past Python's limit on the digits of an int
         raise InvalidParameters("aspect", f"aspect ratio {shown!r} should look like 16:9") from None
     # Compared as whole numbers: a side hundreds of digits long overflows a float division.
     if w <= 0 or h <= 0 or max(w, h) > 4 * min(w, h):

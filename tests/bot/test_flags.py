@@ -92,6 +92,7 @@ def test_apostrophes_in_the_prompt_are_fine() -> None:
         ("a dog --ar 10:1", "--ar", "4:1"),
         ("a dog --ar 0:1", "--ar", "positive"),
         ("a dog --ar 1" + "0" * 400 + ":1", "--ar", "4:1"),
+        ("a dog --ar 1_6:9", "--ar", "16:9"),
         ('a dog --no "unclosed', "--no", "closing quote"),
         ('a dog --no ""', "--no", "needs a value"),
         ("a dog --seed 5 in space", "--seed", "unexpected text"),

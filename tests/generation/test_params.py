@@ -32,7 +32,9 @@ def test_aspect_ratio_snaps_to_grid_within_budget(ratio: str, expected: tuple[in
     assert width * height <= 512 * 512
 
 
-@pytest.mark.parametrize("bad", ["16", "a:b", "0:1", "-1:2", "10:1", "", "1" + "0" * 400 + ":1"])
+@pytest.mark.parametrize(
+    "bad", ["16", "a:b", "0:1", "-1:2", "10:1", "", "1" + "0" * 400 + ":1", "1_6:9", "16:+9"]
+)
 def test_bad_aspect_ratio_is_refused(bad: str) -> None:
     with pytest.raises(InvalidParameters) as caught:
         parse_aspect_ratio(bad)
