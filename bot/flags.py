@@ -2,8 +2,9 @@
 
 Rules (what `/imagine`'s help says too):
 - Flags come after the prompt text. A flag is `--name` at the start of a word; phones and word
-  processors turn `--` into a dash (`—name`, `–name`), and those are flags too. Text after a one-word
-  flag's value is refused rather than guessed at.
+  processors turn `--` into a dash (`—name`, `–name`), and those are flags too, as is a flag typed
+  in full-width forms (`－－ａｒ　１６：９`). Text after a one-word flag's value is refused rather than
+  guessed at.
 - `--no` takes everything up to the next flag; every other flag takes one word. Any value may be
   quoted with "double" or 'single' quotes, and a quoted value may contain anything, flags included.
 - Unknown flags, repeated flags, missing and out-of-range values are errors naming the flag.
@@ -32,14 +33,22 @@ from generation.params import (
 from moderation.policy import DEFAULT_MAX_STEPS
 
 # Dashes that keyboards and autocorrect put where "--" was typed: hyphen, non-breaking hyphen, figure
-# dash, en dash, em dash, horizontal bar, minus sign. "—ar" (iOS) and "–ar" (macOS, Android) are flags;
-# so are two or three dashes of any kind ("---ar", "—-ar"). One ASCII "-" is not: "-5" and "-ish"
-# are prompt text.
-_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+# dash, en dash, em dash, horizontal bar, minus sign, and the full-width and small hyphen-minus and
+# small em dash that Chinese, Japanese and Korean input methods type in full-width mode. "—ar" (iOS)
+# and "–ar" (macOS, Android) are flags; so are two or three dashes of any kind ("---ar", "—-ar").
+# One ASCII "-" is not: "-5" and "-ish" are prompt text.
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\ufe63\ufe58"
 _UNICODE_DASH = f"[{_DASHES[1:]}]"
 _ANY_DASH = f"[{_DASHES}]"
+# Those input methods also type the flag's name and value in full-width letters and digits
+# ("－－ａｒ　１６：９"); both are read as their ASCII forms, so the flag is not drawn into the image.
+_FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_LETTER = "A-Za-z\uff21-\uff3a\uff41-\uff5a"
+_NAME_CHAR = f"{_LETTER}0-9_\uff10-\uff19\uff3f"
 # One flag name at the start of a word, e.g. "--ar" or "—seed"; "--" alone or "--5" is prompt text.
-_FLAG = re.compile(rf"(?:(?<=\s)|^)(?:{_ANY_DASH}{{2,3}}|{_UNICODE_DASH})(?P<name>[A-Za-z][A-Za-z0-9_]*)")
+_FLAG = re.compile(
+    rf"(?:(?<=\s)|^)(?:{_ANY_DASH}{{2,3}}|{_UNICODE_DASH})(?P<name>[{_LETTER}][{_NAME_CHAR}]*)"
+)
 _WORD = re.compile(r"\S+")
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -94,7 +103,7 @@ def parse_flags(text: str) -> InlineFlags:
     prompt = text[: match.start()].strip()
     values: dict[str, str] = {}
     while match is not None:
-        name = match.group("name").lower()
+        name = match.group("name").translate(_FULL_WIDTH).lower()
         flag = f"--{_shown(name)}"
         if name not in KNOWN_FLAGS:
             known = ", ".join(f"--{known}" for known in KNOWN_FLAGS)
@@ -102,6 +111,8 @@ def parse_flags(text: str) -> InlineFlags:
         if name in values:
             raise FlagError(flag, "given twice; keep one")
         values[name], end = _flag_value(flag, text, match.end(), whole=name == "no")
+        if name != "no":  # numbers and ratios, which full-width input types in full-width forms
+            values[name] = values[name].translate(_FULL_WIDTH)
         # The next flag is searched after the value, so that a quoted value may contain "--".
         match = _FLAG.search(text, end)
         rest = text[end : match.start() if match else len(text)].strip()

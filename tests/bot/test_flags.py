@@ -117,6 +117,27 @@ def test_dashes_that_autocorrect_makes_of_two_hyphens_start_a_flag(dash: str) ->
     assert flags == InlineFlags(prompt="a castle", aspect=(16, 9), seed=7)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a castle －－ａｒ　１６：９　－－ｓｅｅｄ　７",
+        "a castle ﹣﹣ar 16:9 ﹣﹣seed 7",
+        "a castle －ar １６:９ ﹘seed ７",
+    ],
+)
+def test_flags_typed_in_full_width_forms_are_flags(text: str) -> None:
+    # Chinese, Japanese and Korean input methods in full-width mode type these; left in the prompt,
+    # the flag would be drawn into a square image.
+    assert parse_flags(text) == InlineFlags(prompt="a castle", aspect=(16, 9), seed=7)
+
+
+def test_a_full_width_value_is_read_as_its_ascii_form() -> None:
+    assert parse_flags("a castle --cfg ７．５ --n ２").guidance == 7.5
+    with pytest.raises(FlagError) as caught:
+        parse_flags("a castle --seed －１")
+    assert "out of range" in caught.value.reason
+
+
 def test_one_ascii_hyphen_is_prompt_text() -> None:
     assert parse_flags("a castle -ar 16:9").prompt == "a castle -ar 16:9"
 
