@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from bot.errors import FlagError
 from generation.errors import InvalidParameters
 from generation.params import (
+    CFG_OFF_AT,
     MAX_COUNT,
     MAX_GUIDANCE,
     MAX_SEED,
@@ -79,7 +80,7 @@ KNOWN_FLAGS = {
     "seed": f"seed of the first image, 0 to {MAX_SEED}",
     "no": "what to leave out (negative prompt), e.g. --no text, watermark",
     "steps": f"denoising steps, 1 to this server's max_steps ({DEFAULT_MAX_STEPS} unless its moderators change it)",
-    "cfg": f"guidance scale, {MIN_GUIDANCE:g} to {MAX_GUIDANCE:g}",
+    "cfg": f"guidance scale, {MIN_GUIDANCE:g} to {MAX_GUIDANCE:g} ({CFG_OFF_AT:g} or less: off, and --no is refused)",
     "n": f"number of images, 1 to {MAX_COUNT}",
     "strength": f"how far to move from the attached image, {MIN_STRENGTH:g} to {MAX_STRENGTH:g}",
 }

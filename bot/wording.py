@@ -78,6 +78,7 @@ _FIELD_HINTS = {
     "aspect": "`aspect` (or `--ar`)",
     "steps": "`steps` (or `--steps`)",
     "guidance": "`guidance` (or `--cfg`)",
+    "negative": "`negative` (or `--no`)",
     "count": "`count` (or `--n`)",
     "seed": "`seed` (or `--seed`)",
     "strength": "`strength` (or `--strength`)",

@@ -21,6 +21,9 @@ MAX_STEPS = 150
 MAX_SEED = 2**32 - 1
 MAX_PROMPT_CHARS = 1500
 MIN_GUIDANCE, MAX_GUIDANCE = 0.0, 30.0
+# Guidance at or below this turns classifier-free guidance off (diffusers runs the prompt alone), so
+# every value from MIN_GUIDANCE to it draws the same image.
+CFG_OFF_AT = 1.0
 # img2img: how far to move from the starting image (1 ignores it).
 MIN_STRENGTH, MAX_STRENGTH = 0.05, 1.0
 # Characters that draw nothing though Python does not count them as whitespace: zero-width and
@@ -248,6 +251,14 @@ def check_params(params: GenerationParams, kind: JobKind, limits: Limits) -> Non
     if not (math.isfinite(params.guidance) and MIN_GUIDANCE <= params.guidance <= MAX_GUIDANCE):
         raise InvalidParameters(
             "guidance", f"guidance (CFG) must be between {MIN_GUIDANCE:g} and {MAX_GUIDANCE:g}"
+        )
+    # Guidance at or below 1 turns classifier-free guidance off, and with it the only use the pipeline
+    # makes of the negative prompt: "--cfg 1 --no text" would draw the text all the same.
+    if params.guidance <= CFG_OFF_AT and not is_blank(params.negative_prompt):
+        raise InvalidParameters(
+            "negative",
+            f"a negative prompt works only with guidance (CFG) above {CFG_OFF_AT:g}; at {params.guidance:g} "
+            "the model does not use it, so raise guidance or drop the negative prompt",
         )
     if not 1 <= params.count <= min(limits.max_count, MAX_COUNT):
         raise InvalidParameters("count", f"count must be between 1 and {min(limits.max_count, MAX_COUNT)}")

@@ -10,7 +10,7 @@ from PIL import Image
 
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine, fit_to_grid
 from generation.errors import DeviceFailed, JobCancelled, ModelUnavailable
-from generation.params import Sampler, size_for_aspect
+from generation.params import CFG_OFF_AT, Sampler, size_for_aspect
 from tests.generation.ldm_checkpoint import write_ldm_checkpoint
 
 
@@ -161,6 +161,18 @@ def test_same_seed_same_pixels_and_batch_equals_alone(engine: DiffusionEngine, s
     # Batched matmuls may round differently in the last bit; a pixel value or two at most.
     assert np.abs(pixels(batch[1]) - pixels(alone[0])).max() <= 2
     assert not np.array_equal(pixels(batch[0]), pixels(batch[1]))
+
+
+def test_guidance_at_or_below_one_is_off_and_ignores_the_negative_prompt(engine: DiffusionEngine) -> None:
+    """Why check_params refuses a negative prompt there: the pipeline would drop it without a word."""
+
+    def draw(guidance: float, negative: str) -> np.ndarray:
+        request_key = BatchKey("demo", False, 64, 64, 3, guidance, Sampler.DPMPP_2M, 1.0)
+        return pixels(engine.run(BatchRequest(request_key, (BatchItem("a cat", negative, 3),)))[0])
+
+    assert np.array_equal(draw(0.0, ""), draw(CFG_OFF_AT, ""))
+    assert np.array_equal(draw(CFG_OFF_AT, ""), draw(CFG_OFF_AT, "a dog"))
+    assert not np.array_equal(draw(7.5, ""), draw(7.5, "a dog"))
 
 
 def test_img2img_uses_each_init_image(engine: DiffusionEngine) -> None:

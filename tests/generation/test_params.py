@@ -53,6 +53,8 @@ def test_bad_aspect_ratio_is_refused(bad: str) -> None:
         ({"steps": 51}, "steps"),
         ({"guidance": float("nan")}, "guidance"),
         ({"guidance": 31.0}, "guidance"),
+        ({"guidance": 1.0, "negative_prompt": "text"}, "negative"),
+        ({"guidance": 0.0, "negative_prompt": "text"}, "negative"),
         ({"seeds": ()}, "count"),
         ({"seeds": (1, 2, 3, 4, 5)}, "count"),
         ({"seeds": (-1,)}, "seed"),
@@ -64,6 +66,13 @@ def test_check_params_names_the_field_to_change(overrides: dict[str, object], fi
         check_params(params(**overrides), JobKind.TXT2IMG, Limits())
     assert caught.value.field == field
     assert caught.value.reason
+
+
+def test_guidance_off_is_allowed_without_a_negative_prompt() -> None:
+    # At guidance 1 or below the pipeline never reads the negative prompt; without one it is fine.
+    check_params(params(guidance=0.0), JobKind.TXT2IMG, Limits())
+    check_params(params(guidance=1.0, negative_prompt=" "), JobKind.TXT2IMG, Limits())
+    check_params(params(guidance=1.5, negative_prompt="text"), JobKind.TXT2IMG, Limits())
 
 
 def test_strength_is_checked_only_with_an_init_image() -> None:
