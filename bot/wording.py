@@ -416,13 +416,23 @@ HELP_TITLE = "Making images here"
 NO_IMAGES_IN_DMS = "This bot makes images on servers only, not in direct messages: use these there."
 
 
+# What the model makes of a prompt, said where members learn to write one: neither is an error, and
+# neither is visible in the result, so without this both would go unnoticed.
+PROMPT_READING = (
+    "The model reads the first 75 tokens (about 60 words) of a prompt and of a negative prompt; the "
+    "rest is left out. Weighting from other tools, `(word:1.3)` or `[word]`, is not applied: the "
+    "brackets and numbers reach the model as text."
+)
+
+
 def help_intro(policy: GuildPolicy) -> str:
     images = "an image" if policy.max_count == 1 else f"up to {policy.max_count} images"
     flags = flags_help(max_steps=policy.max_steps, max_count=policy.max_count)
     return (
         f"`/imagine prompt:` what to draw, for {images}; attach an image to start from it. You see your "
         "place in the queue and the progress (with a **Cancel** button), then the images.\n"
-        f"Inline flags go after the prompt, e.g. `a castle --ar 16:9 --seed 7 --no text`:\n{flags}"
+        f"Inline flags go after the prompt, e.g. `a castle --ar 16:9 --seed 7 --no text`:\n{flags}\n"
+        f"{PROMPT_READING}"
     )
 
 

@@ -167,3 +167,11 @@ def test_a_moderators_answer_keeps_its_notes_whole_within_a_message() -> None:
     assert len(text) <= wording.MESSAGE_LIMIT
     assert text.startswith("Removed banned terms: `x`") and text.endswith("".join(notes))
     assert wording.moderator_answer("unbanned <@1>.", "", "") == "unbanned <@1>."
+
+
+def test_help_says_how_much_of_a_prompt_is_read_and_that_weighting_is_not_applied() -> None:
+    from moderation.policy import GuildPolicy
+
+    intro = wording.help_intro(GuildPolicy())
+    assert "75 tokens" in intro
+    assert "`(word:1.3)`" in intro and "not applied" in intro
