@@ -175,7 +175,10 @@ def _aspect(value: str) -> tuple[int, int]:
 def _int(flag: str, value: str, low: int, high: int) -> int:
     if not _INT.fullmatch(value):
         raise FlagError(flag, f"{_quoted(value)} is not a whole number between {low} and {high}")
-    if len(value.lstrip("+-")) > _MAX_DIGITS or not low <= (number := int(value)) <= high:
+    # Leading zeros do not count ("000000000000000000007" is 7, in range), nor are they converted:
+    # int() refuses strings of more than 4,300 digits, zeros included.
+    sign, digits = value[0] if value[0] in "+-" else "", value.lstrip("+-").lstrip("0") or "0"
+    if len(digits) > _MAX_DIGITS or not low <= (number := int(sign + digits)) <= high:
         raise FlagError(flag, f"{_shown(value)} is out of range; use {low} to {high}")
     return number
 

@@ -106,6 +106,12 @@ def test_refusals_name_the_flag(text: str, flag: str, words: str) -> None:
     assert words in caught.value.reason
 
 
+def test_leading_zeros_do_not_make_a_number_out_of_range() -> None:
+    assert parse_flags("a dog --seed " + "0" * 30 + "7").seed == 7
+    assert parse_flags("a dog --seed " + "0" * 5000 + "7").seed == 7  # past int()'s 4,300 digits
+    assert parse_flags("a dog --seed -000").seed == 0
+
+
 def test_only_flags_leaves_an_empty_prompt_for_the_domain_to_refuse() -> None:
     assert parse_flags("--seed 4").prompt == ""
 
