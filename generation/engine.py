@@ -68,6 +68,31 @@ class BatchRequest:
     items: tuple[BatchItem, ...]
 
 
+# The pipelines' module loggers: each warns, quoting the words cut, when a prompt is past CLIP's tokens.
+_PIPELINE_LOGGERS = (
+    "diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion",
+    "diffusers.pipelines.stable_diffusion.pipeline_stable_diffusion_img2img",
+)
+
+
+class _NoPromptCutWarning(logging.Filter):
+    """Drops diffusers' warning that repeats the part of a prompt past CLIP's 77 tokens.
+
+    The cut is the documented reading of a long prompt (`/help` says so), and prompts stay out of the
+    logs: that warning put members' words in the operator's log, once per batch that held one.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("The following part of your input was truncated")
+
+
+def _keep_prompts_out_of_pipeline_logs() -> None:
+    for name in _PIPELINE_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(existing, _NoPromptCutWarning) for existing in logger.filters):
+            logger.addFilter(_NoPromptCutWarning())
+
+
 def pick_device(setting: str) -> torch.device:
     """Resolve "auto" to CUDA when present, else Apple's MPS, else the CPU; anything else is taken
     as a torch device name."""
@@ -251,6 +276,7 @@ class DiffusionEngine:
             )
         pipeline = pipeline.to(torch_device)
         pipeline.set_progress_bar_config(disable=True)
+        _keep_prompts_out_of_pipeline_logs()
         return cls(name, pipeline, torch_device, torch_dtype)
 
     @property

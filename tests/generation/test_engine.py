@@ -175,6 +175,33 @@ def test_guidance_at_or_below_one_is_off_and_ignores_the_negative_prompt(engine:
     assert not np.array_equal(draw(7.5, ""), draw(7.5, "a dog"))
 
 
+def test_a_prompt_past_clips_tokens_is_cut_without_its_words_in_the_logs(engine: DiffusionEngine) -> None:
+    import logging
+
+    class Recorder(logging.Handler):
+        def __init__(self) -> None:
+            super().__init__()
+            self.messages: list[str] = []
+
+        def emit(self, record: logging.LogRecord) -> None:
+            self.messages.append(record.getMessage())
+
+    # diffusers logs under its own root logger, which does not propagate to the root one.
+    recorder = Recorder()
+    diffusers_logger = logging.getLogger("diffusers")
+    diffusers_logger.addHandler(recorder)
+    long_prompt = " ".join(f"secretword{index}" for index in range(120))
+    try:
+        for img2img in (False, True):
+            request_key = BatchKey("demo", img2img, 64, 64, 2, 7.5, Sampler.DPMPP_2M, 0.6 if img2img else 1.0)
+            init = Image.new("RGB", (64, 64), (90, 40, 10)) if img2img else None
+            images = engine.run(BatchRequest(request_key, (BatchItem(long_prompt, "", 1, init),)))
+            assert len(images) == 1
+    finally:
+        diffusers_logger.removeHandler(recorder)
+    assert not [message for message in recorder.messages if "secretword" in message]
+
+
 def test_img2img_uses_each_init_image(engine: DiffusionEngine) -> None:
     red = Image.new("RGB", (64, 64), (255, 0, 0))
     blue = Image.new("RGB", (64, 64), (0, 0, 255))
