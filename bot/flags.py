@@ -5,6 +5,9 @@ Rules (what `/imagine`'s help says too):
   processors turn `--` into a dash (`—name`, `–name`), and those are flags too, as is a flag typed
   in full-width forms (`－－ａｒ　１６：９`). Text after a one-word flag's value is refused rather than
   guessed at.
+- A flag inside a passage the prompt quotes is part of the prompt: `a sign saying "--no entry"`,
+  `a poster reading "make love --no war"`. A quotation opens at the start of a word (the inch mark
+  of `12"` opens nothing), and a straight quote closes at the end of one.
 - `--no` takes everything up to the next flag; every other flag takes one word. Any value may be
   quoted with "double" or 'single' quotes, and a quoted value may contain anything, flags included.
 - Unknown flags, repeated flags, missing and out-of-range values are errors naming the flag.
@@ -50,6 +53,8 @@ _NAME_CHAR = f"{_LETTER}0-9_\uff10-\uff19\uff3f"
 _FLAG = re.compile(
     rf"(?:(?<=\s)|^)(?:{_ANY_DASH}{{2,3}}|{_UNICODE_DASH})(?P<name>[{_LETTER}][{_NAME_CHAR}]*)"
 )
+# A passage the prompt quotes (see the rules above); the flags inside one are the prompt's text.
+_PROMPT_QUOTED = re.compile(r"""(?<![^\s(\[])(?:"[^"]*"|'[^']*')(?!\w)|“[^”]*”|‘[^’]*’""")
 _WORD = re.compile(r"\S+")
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -98,7 +103,7 @@ def flags_help(*, max_steps: int | None = None, max_count: int | None = None) ->
 
 def parse_flags(text: str) -> InlineFlags:
     """Split `text` into the prompt and its inline flags; raise FlagError naming the flag at fault."""
-    match = _FLAG.search(text)
+    match = _first_flag(text)
     if match is None:
         return InlineFlags(prompt=text.strip())
     prompt = text[: match.start()].strip()
@@ -135,6 +140,19 @@ def parse_flags(text: str) -> InlineFlags:
             else None
         ),
     )
+
+
+def _first_flag(text: str) -> re.Match[str] | None:
+    """The first flag of `text` outside the passages its prompt quotes.
+
+    Taken as a flag, the "--no" of `a poster reading "make love --no war"` would have cut the prompt
+    at the quotation and made `war"` the negative prompt, without a word.
+    """
+    quoted = [passage.span() for passage in _PROMPT_QUOTED.finditer(text)]
+    for match in _FLAG.finditer(text):
+        if not any(start < match.start() < end for start, end in quoted):
+            return match
+    return None
 
 
 def _flag_value(flag: str, text: str, start: int, *, whole: bool) -> tuple[str, int]:

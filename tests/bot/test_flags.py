@@ -155,6 +155,31 @@ def test_a_quoted_value_may_contain_a_flag() -> None:
     assert flags.aspect is None
 
 
+@pytest.mark.parametrize(
+    ("text", "flags"),
+    [
+        (
+            'a poster reading "make love --no war"',
+            InlineFlags(prompt='a poster reading "make love --no war"'),
+        ),
+        (
+            "a poster reading “make love --no war” --seed 3",
+            InlineFlags(prompt="a poster reading “make love --no war”", seed=3),
+        ),
+        (
+            "a sign reading 'keep out --n 2' --n 1",
+            InlineFlags(prompt="a sign reading 'keep out --n 2'", count=1),
+        ),
+        # An inch mark or an apostrophe opens no quotation.
+        ('a 12" pizza --no cheese', InlineFlags(prompt='a 12" pizza', negative="cheese")),
+        ("a dog's toy --no cats' toys", InlineFlags(prompt="a dog's toy", negative="cats' toys")),
+    ],
+)
+def test_a_flag_inside_a_passage_the_prompt_quotes_is_prompt_text(text: str, flags: InlineFlags) -> None:
+    # Taken as a flag, "--no war" cut the prompt at the quotation and made `war"` the negative prompt.
+    assert parse_flags(text) == flags
+
+
 @pytest.mark.parametrize("space", ["\n", "\t", "\u00a0"])
 def test_text_after_a_value_is_refused_whatever_space_separates_it(space: str) -> None:
     with pytest.raises(FlagError) as caught:
