@@ -472,8 +472,8 @@ class GenerationService:
                 user_running=self.scheduler.running_for_user(request.user_id),
             )
             job = await self._store_new(new, init_image)
-            self._schedule(job, params, init_image, policy)
             await self._erased_meanwhile(checking)
+            self._schedule(job, params, init_image, policy)
         log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)
         position, eta = await self._show_queued(job)
         return Submitted(job, position, eta)
