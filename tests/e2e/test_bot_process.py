@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import IO
 
 import pytest
 from fakediscord import FakeDiscord, running_fake_discord
@@ -60,31 +61,25 @@ async def _stop_a_running_bot(
     async with running_fake_discord() as fake:
         assert fake.user is not None
         await LicenseStore(sessions).accept(fake.user.id, CREATIVEML_OPENRAIL_M)
-        with (tmp_path / "bot.log").open("wb") as log:
-            bot = await _start_bot(fake, tmp_path, demo_model, database_url, log)
-            try:
+        async with running_bot(fake, tmp_path, demo_model, database_url) as bot:
 
-                async def ready() -> bool:
-                    assert bot.returncode is None, (tmp_path / "bot.log").read_text()
-                    return fake.connected and bool(fake.global_commands)
+            async def ready() -> bool:
+                assert bot.returncode is None, (tmp_path / "bot.log").read_text()
+                return fake.connected and bool(fake.global_commands)
 
-                await until(ready, "the bot did not start")
-                # A job long enough to be running when the signal comes.
-                options = {"prompt": "a lighthouse", "width": 512, "height": 512, "steps": 50}
-                await fake.send_interaction("imagine", options)
+            await until(ready, "the bot did not start")
+            # A job long enough to be running when the signal comes.
+            options = {"prompt": "a lighthouse", "width": 512, "height": 512, "steps": 50}
+            await fake.send_interaction("imagine", options)
 
-                async def running() -> bool:
-                    async with sessions() as session:
-                        job = await session.scalar(select(Job))
-                    return job is not None and job.status is JobStatus.RUNNING
+            async def running() -> bool:
+                async with sessions() as session:
+                    job = await session.scalar(select(Job))
+                return job is not None and job.status is JobStatus.RUNNING
 
-                await until(running, "the job did not start")
-                bot.send_signal(stop)
-                status = await asyncio.wait_for(bot.wait(), 60)
-            finally:
-                if bot.returncode is None:
-                    bot.kill()
-                    await bot.wait()
+            await until(running, "the job did not start")
+            bot.send_signal(stop)
+            status = await asyncio.wait_for(bot.wait(), 60)
         output = (tmp_path / "bot.log").read_text()
         assert status == 0, output
         assert "released 1 unfinished jobs" in output, output
@@ -93,9 +88,11 @@ async def _stop_a_running_bot(
         assert job is not None and job.claimed_by is None and not job.status.finished
 
 
-async def _start_bot(
-    fake: FakeDiscord, tmp_path: Path, demo_model: Path, database_url: str, log: IO[bytes]
-) -> asyncio.subprocess.Process:
+@contextlib.asynccontextmanager
+async def running_bot(
+    fake: FakeDiscord, tmp_path: Path, demo_model: Path, database_url: str
+) -> AsyncIterator[asyncio.subprocess.Process]:
+    """`imagine-bot run` against the fake Discord, its output in bot.log; killed if it outlives the test."""
     model = {"demo": {"source": str(demo_model), "width": 64, "height": 64, "steps": 4}}
     env = {
         **os.environ,
@@ -110,9 +107,16 @@ async def _start_bot(
         "GENERATION_IMAGE_DIR": str(tmp_path / "images"),
         "MODERATION_NUDENET": "false",
     }
-    return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path, stdout=log, stderr=log
-    )
+    with (tmp_path / "bot.log").open("wb") as log:
+        bot = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "run", env=env, cwd=tmp_path, stdout=log, stderr=log
+        )
+        try:
+            yield bot
+        finally:
+            if bot.returncode is None:
+                bot.kill()
+                await bot.wait()
 
 
 async def test_a_sigterm_while_the_bot_starts_closes_it_quietly_leaving_the_jobs_it_found(
@@ -133,23 +137,17 @@ async def test_a_sigterm_while_the_bot_starts_closes_it_quietly_leaving_the_jobs
                 NewJob(user_id=fake.user.id, kind=JobKind.TXT2IMG, params=params, guild_id=fake.guild.id)
             )
             release = fake.stall("PUT", r"/applications/\d+/commands$")
-            with (tmp_path / "bot.log").open("wb") as log:
-                bot = await _start_bot(fake, tmp_path, demo_model, database_url, log)
-                try:
+            async with running_bot(fake, tmp_path, demo_model, database_url) as bot:
 
-                    async def registering() -> bool:
-                        assert bot.returncode is None, (tmp_path / "bot.log").read_text()
-                        return bool(fake.requests_matching("PUT", r"/applications/\d+/commands$"))
+                async def registering() -> bool:
+                    assert bot.returncode is None, (tmp_path / "bot.log").read_text()
+                    return bool(fake.requests_matching("PUT", r"/applications/\d+/commands$"))
 
-                    await until(registering, "the bot did not register its commands")
-                    bot.send_signal(signal.SIGTERM)
-                    await asyncio.sleep(1)
-                    release.set()
-                    status = await asyncio.wait_for(bot.wait(), 60)
-                finally:
-                    if bot.returncode is None:
-                        bot.kill()
-                        await bot.wait()
+                await until(registering, "the bot did not register its commands")
+                bot.send_signal(signal.SIGTERM)
+                await asyncio.sleep(1)
+                release.set()
+                status = await asyncio.wait_for(bot.wait(), 60)
             output = (tmp_path / "bot.log").read_text()
             assert status == 0, output
             assert "Traceback" not in output, output
