@@ -837,13 +837,13 @@ class GenerationService:
 
     async def _erase_records(self, user_id: int, guild_id: int | None) -> tuple[list[Job], int]:
         """`erase_user`'s records (called with `_admission` held): its jobs stop here."""
-        # Before the jobs go, which unlinks the reruns that copied their uploads.
-        copies = await self.store.forget_copied_uploads(user_id, guild_id=guild_id)
+        # Before the jobs go, which unlinks the jobs that copied their pictures.
+        copies = await self.store.forget_copied_images(user_id, guild_id=guild_id)
         if copies:
             try:
                 await asyncio.to_thread(self.files.delete_files, copies)
             except OSError as exc:
-                log.warning("could not delete copies of erased uploads (%r): %s", exc, copies)
+                log.warning("could not delete copies of erased pictures (%r): %s", exc, copies)
         jobs = await self.store.delete_user_jobs(user_id, guild_id=guild_id)
         self._count_erased(self.withdraw(job.id for job in jobs if not job.status.finished))
         rows = await self.audit.delete_user_data(user_id, guild_id=guild_id)

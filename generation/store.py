@@ -530,35 +530,43 @@ class JobStore:
             rows = await session.scalars(query.order_by(Job.id.desc()).limit(limit))
             return list(rows)
 
-    async def forget_copied_uploads(self, user_id: int, *, guild_id: int | None = None) -> list[str]:
-        """Forget the copies of a user's uploads that other members' jobs hold, everywhere or in one
-        guild; returns the files to delete.
+    async def forget_copied_images(self, user_id: int, *, guild_id: int | None = None) -> list[str]:
+        """Forget the copies of a user's pictures that other members' jobs hold as their starting
+        image, everywhere or in one guild; returns the files to delete.
 
-        A rerun of an img2img job stores its own copy of the starting picture (and a rerun of that
-        rerun, another): once the member who uploaded it is erased, no one else's job keeps it. Their
-        results stay theirs; a rerun of such a job says its starting image is no longer stored.
+        Another member's upscale or variation of the user's result stores a copy of that result, and
+        their rerun of the user's img2img job a copy of the upload; a rerun of any of those, another
+        copy. Once the user is erased, no one else's job keeps them. (A rerun of the user's own upscale
+        or variation copies its starting image, which may have been someone else's: it goes too, the
+        safe side.) Their results stay theirs; a rerun, upscale or variation of such a job still works
+        from its results, and a rerun of it says its starting image is no longer stored.
         """
-        uploads = select(Job.id).where(Job.user_id == user_id, Job.kind == JobKind.IMG2IMG)
+        erased = select(Job.id).where(Job.user_id == user_id)
         if guild_id is not None:
-            uploads = uploads.where(Job.guild_id == guild_id)
+            erased = erased.where(Job.guild_id == guild_id)
         paths: list[str] = []
         async with self._sessions() as session, session.begin():
-            frontier = list(await session.scalars(uploads))
+            frontier = list(await session.scalars(erased))
+            # Any job started from the user's own jobs copied their pictures; past those, only a
+            # rerun copies the same picture again (an upscale or variation starts from its own result).
+            started_from_erased = True
             while frontier:
                 copies: list[Job] = []
                 for start in range(0, len(frontier), _IDS_PER_QUERY):
-                    copies += await session.scalars(
-                        select(Job).where(
-                            Job.parent_job_id.in_(frontier[start : start + _IDS_PER_QUERY]),
-                            Job.kind == JobKind.IMG2IMG,
-                            Job.user_id != user_id,
-                        )
+                    query = select(Job).where(
+                        Job.parent_job_id.in_(frontier[start : start + _IDS_PER_QUERY]),
+                        Job.kind != JobKind.TXT2IMG,
+                        Job.user_id != user_id,
                     )
+                    if not started_from_erased:
+                        query = query.where(Job.parent_image_index.is_(None))
+                    copies += await session.scalars(query)
                 for job in copies:
                     if job.init_image_path is not None:
                         paths.append(job.init_image_path)
                         job.init_image_path = None
                 frontier = [job.id for job in copies]
+                started_from_erased = False
         return paths
 
     async def delete_user_jobs(self, user_id: int, *, guild_id: int | None = None) -> list[Job]:

@@ -1325,6 +1325,38 @@ async def test_copies_of_an_erased_members_upload_in_others_reruns_go_with_them(
     assert (await service.store.get(own.id)).status is JobStatus.DONE
 
 
+async def test_copies_of_an_erased_members_results_in_others_upscales_and_variations_go_with_them(
+    services: Services,
+) -> None:
+    """Another member's upscale or variation of a result starts from a copy of it, and so does
+    a rerun of that; an upscale of their own result starts from theirs, and stays."""
+    other, third = USER + 1, USER + 2
+    for user in (USER, other, third):
+        await accept(services, user)
+    service = services.generation
+    source = await service.wait((await service.submit(request())).job.id)
+    upscale = await service.wait((await service.upscale(source.id, 0, request(user=other))).job.id)
+    variation = await service.wait((await service.vary(source.id, 0, request(user=other))).job.id)
+    rerun = await service.wait((await service.rerun(variation.id, request(user=third))).job.id)
+    of_theirs = await service.wait((await service.vary(variation.id, 0, request(user=third))).job.id)
+    copies = [Path(job.init_image_path or "") for job in (upscale, variation, rerun)]
+    kept = Path(of_theirs.init_image_path or "")
+    assert all(path.is_file() for path in [*copies, kept])
+
+    await services.erase_user(USER)
+    for job in (upscale, variation, rerun):
+        stored = await service.store.get(job.id)
+        assert stored.init_image_path is None
+        assert stored.status is JobStatus.DONE and stored.images  # their results stay theirs
+    assert not any(path.exists() for path in copies)
+    assert (await service.store.get(of_theirs.id)).init_image_path == str(kept)
+    assert await asyncio.to_thread(kept.is_file)
+    # What they made is still theirs to build on; only a rerun needs the starting image.
+    await service.wait((await service.vary(variation.id, 0, request(user=other))).job.id)
+    with pytest.raises(SourceUnavailable, match="starting image is no longer stored"):
+        await service.rerun(variation.id, request(user=other))
+
+
 async def test_a_job_cancelled_while_its_images_are_classified_ends_cancelled_and_saves_nothing(
     services: Services,
 ) -> None:
