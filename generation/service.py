@@ -42,6 +42,7 @@ from generation.imagefiles import ImageFiles, decode_image, png_metadata, previe
 from generation.metrics import Metrics
 from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import (
+    CFG_OFF_AT,
     GenerationParams,
     JobKind,
     Limits,
@@ -770,6 +771,11 @@ class GenerationService:
                 f"job {source.id}'s model {request.params.model!r} is no longer offered here; "
                 "make a new one with /imagine"
             )
+        params = request.params
+        if params.guidance <= CFG_OFF_AT and params.negative_prompt:
+            # Stored before such a negative prompt was refused: the model never used it, so the
+            # same job without it is what the member saw.
+            request = replace(request, params=replace(params, negative_prompt=""))
         try:
             return await self.submit(request)
         except InvalidParameters as exc:

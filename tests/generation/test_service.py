@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from sqlalchemy import update
 
 from bot.app import Services, build_services
 from generation.errors import (
@@ -1293,6 +1294,24 @@ async def test_a_rerun_of_an_img2img_job_keeps_its_size(services: Services) -> N
     again = await service.wait((await service.rerun(rerun.id, request())).job.id)
     sizes = {(job.generation_params.width, job.generation_params.height) for job in (source, rerun, again)}
     assert len(sizes) == 1, sizes
+
+
+async def test_a_rerun_of_a_job_stored_with_a_negative_prompt_the_model_never_used_drops_it(
+    services: Services,
+) -> None:
+    """Before a negative prompt was refused at guidance 1 or less, jobs were stored with one; the
+    model ignored it, so their reruns leave it out rather than refuse."""
+    await accept(services)
+    service = services.generation
+    params = GenerationParams(prompt="a fox", model="demo", width=64, height=64, steps=2, guidance=1.0)
+    old = await service.wait((await service.submit(request(params=params))).job.id)
+    stored = replace(params, seeds=old.generation_params.seeds, negative_prompt="text").to_json()
+    async with service.store._sessions() as session, session.begin():
+        await session.execute(update(Job).where(Job.id == old.id).values(params=stored))
+
+    rerun = await service.wait((await service.rerun(old.id, request())).job.id)
+    assert rerun.status is JobStatus.DONE
+    assert rerun.generation_params.negative_prompt == "" and rerun.generation_params.guidance == 1.0
 
 
 @pytest.mark.parametrize("scope", [None, GUILD])
