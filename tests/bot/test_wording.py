@@ -21,9 +21,11 @@ from generation.errors import (
 )
 from generation.fairqueue import Position
 from generation.models import JobStatus
+from moderation.audit import BlockedPrompt
 from moderation.errors import InvalidPolicy, LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.outcome import ImageAction
+from moderation.policy import GuildPolicy
 from tests.bot.helpers import make_job
 
 
@@ -126,8 +128,6 @@ def test_finished_line_notes_images_that_could_not_be_attached() -> None:
 
 
 def test_history_shows_whole_lines_and_says_how_many_did_not_fit() -> None:
-    from tests.bot.helpers import make_job
-
     jobs = [make_job(job_id=i, prompt=f"**bold `tick {i} " + "x" * 80) for i in range(1, 26)]
     text = wording.history(jobs)
     assert len(text) <= wording.MESSAGE_LIMIT
@@ -139,15 +139,11 @@ def test_history_shows_whole_lines_and_says_how_many_did_not_fit() -> None:
 
 
 def test_history_of_a_few_jobs_lists_them_all() -> None:
-    from tests.bot.helpers import make_job
-
     text = wording.history([make_job(job_id=i) for i in (1, 2)])
     assert text.count("\n") == 1 and "more" not in text
 
 
 def test_blocked_prompts_for_review_are_listed_in_whole_lines() -> None:
-    from moderation.audit import BlockedPrompt
-
     rows = [
         BlockedPrompt(
             7, "p" * 200, "n" * 100, "floor.pii", "pii", "personal data", i, datetime(2026, 1, 1, tzinfo=UTC)
@@ -170,8 +166,6 @@ def test_a_moderators_answer_keeps_its_notes_whole_within_a_message() -> None:
 
 
 def test_help_says_how_much_of_a_prompt_is_read_and_that_weighting_is_not_applied() -> None:
-    from moderation.policy import GuildPolicy
-
     intro = wording.help_intro(GuildPolicy())
     assert "75 tokens" in intro
     assert "`(word:1.3)`" in intro and "not applied" in intro

@@ -1,16 +1,22 @@
 from __future__ import annotations
 
 import copy
+import logging
+import shutil
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from diffusers import StableDiffusionPipeline, UNet2DConditionModel
 from PIL import Image
 
+from generation.acceleration import Acceleration, bucket_for, compile_buckets
+from generation.backends.inprocess import InProcessBackend
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine, fit_to_grid
 from generation.errors import DeviceFailed, JobCancelled, ModelUnavailable
 from generation.params import CFG_OFF_AT, Sampler
+from generation.settings import PREVIEW_VAE_FOLDER, GenerationSettings, ModelSpec
 from tests.generation.ldm_checkpoint import write_ldm_checkpoint
 
 
@@ -53,8 +59,6 @@ async def test_after_a_gpu_fault_the_in_process_backend_says_it_cannot_serve(
     demo_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A CUDA context an illegal access broke stays broken: /healthz must say so (see bot/app.py)."""
-    from generation.backends.inprocess import InProcessBackend
-    from generation.settings import GenerationSettings, ModelSpec
 
     settings = GenerationSettings(
         models={"demo": ModelSpec(source=str(demo_model), width=64, height=64)},
@@ -88,9 +92,6 @@ def test_a_one_file_checkpoint_draws_what_its_diffusers_folder_draws(
 ) -> None:
     """The way community models are shared: one .safetensors in the original layout, with the configs
     of its architecture from a folder (or Hub id) named in the registry."""
-    from diffusers import StableDiffusionPipeline
-
-    from generation.settings import GenerationSettings, ModelSpec
 
     folder_pipeline = StableDiffusionPipeline.from_pretrained(demo_model, safety_checker=None)
     checkpoint = write_ldm_checkpoint(folder_pipeline, tmp_path / "Demo-Model.safetensors")
@@ -111,10 +112,6 @@ def test_a_one_file_checkpoint_draws_what_its_diffusers_folder_draws(
 def test_an_sdxl_model_is_refused_at_load_rather_than_failing_every_job(
     demo_model: Path, tmp_path: Path
 ) -> None:
-    import shutil
-
-    from diffusers import UNet2DConditionModel
-
     xl = tmp_path / "xl"
     shutil.copytree(demo_model, xl)
     # The demo UNet with SDXL's micro-conditioning (text and time embeddings added to the timestep's).
@@ -176,8 +173,6 @@ def test_guidance_at_or_below_one_is_off_and_ignores_the_negative_prompt(engine:
 
 
 def test_a_prompt_past_clips_tokens_is_cut_without_its_words_in_the_logs(engine: DiffusionEngine) -> None:
-    import logging
-
     class Recorder(logging.Handler):
         def __init__(self) -> None:
             super().__init__()
@@ -230,8 +225,6 @@ def test_fit_to_grid_covers_and_crops() -> None:
 
 
 def test_padding_to_a_bucket_and_fused_qkv_keep_the_pixels(demo_model: Path) -> None:
-    from generation.settings import GenerationSettings, ModelSpec
-
     plain = DiffusionEngine.load("demo", str(demo_model), device="cpu")
     settings = GenerationSettings(
         models={"demo": ModelSpec(source=str(demo_model), width=64, height=64, steps=4)},
@@ -253,15 +246,11 @@ def test_padding_to_a_bucket_and_fused_qkv_keep_the_pixels(demo_model: Path) -> 
 
 
 def test_bucket_for() -> None:
-    from generation.acceleration import bucket_for
-
     assert [bucket_for(n, (1, 2, 4, 8)) for n in (1, 2, 3, 5, 8, 9)] == [1, 2, 4, 8, 8, 9]
     assert bucket_for(3, ()) == 3
 
 
 def test_no_batch_is_padded_past_the_largest_the_scheduler_makes() -> None:
-    from generation.acceleration import compile_buckets
-
     assert compile_buckets((1, 4, 16), 8) == (1, 4, 8)
     assert compile_buckets((16, 1, 2, 4, 8), 8) == (1, 2, 4, 8)
     assert compile_buckets((1, 2), 8) == (1, 2, 8)
@@ -270,8 +259,6 @@ def test_no_batch_is_padded_past_the_largest_the_scheduler_makes() -> None:
 
 
 def test_vae_tiling_tiles_upscales_but_no_aspect_ratio_of_the_model_size(demo_model: Path) -> None:
-    from generation.settings import GenerationSettings, ModelSpec
-
     settings = GenerationSettings(
         models={"demo": ModelSpec(source=str(demo_model), width=64, height=64, steps=3)},
         default_model="demo",
@@ -329,10 +316,7 @@ def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_it
     A warmed-up aspect ratio is one more size through the same warm-up (`compiled_sizes`, tested in
     test_service): it is left out here, where each size's graphs cost minutes of CPU.
     """
-    import torch
     from torch._dynamo.utils import counters
-
-    from generation.settings import GenerationSettings, ModelSpec
 
     monkeypatch.delenv("TORCHINDUCTOR_CACHE_DIR", raising=False)
     cache = tmp_path / "compile-cache"
@@ -376,8 +360,6 @@ def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_it
 def test_previews_from_the_tiny_autoencoder_at_the_interval_never_at_the_last_step(
     demo_model: Path,
 ) -> None:
-    from generation.settings import PREVIEW_VAE_FOLDER, GenerationSettings
-
     # A local folder outside the registry brings its own preview decoder along.
     settings = GenerationSettings(device="cpu", preview_interval_s=0.0001, batch_buckets=(1, 4))
     name, spec = settings.spec(str(demo_model))
@@ -417,8 +399,6 @@ def test_previews_from_the_tiny_autoencoder_at_the_interval_never_at_the_last_st
 def test_a_preview_decoder_that_does_not_load_leaves_the_model_serving(
     demo_model: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from generation.settings import GenerationSettings, ModelSpec
-
     settings = GenerationSettings(
         models={
             "demo": ModelSpec(
@@ -440,7 +420,6 @@ def test_a_preview_decoder_that_does_not_load_leaves_the_model_serving(
 
 def test_small_buckets_run_on_the_cuda_graph_unet_and_large_ones_on_the_other(demo_model: Path) -> None:
     """The dispatch between the two compiled UNets (CUDA graphs themselves need a GPU)."""
-    from generation.acceleration import Acceleration
 
     engine = DiffusionEngine.load("demo", str(demo_model), device="cpu")
     engine.buckets = (1, 2, 4)

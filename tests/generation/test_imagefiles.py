@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import io
 import struct
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from generation.errors import InvalidImage, InvalidParameters
-from generation.imagefiles import decode_image
-from generation.params import MAX_SIDE, size_for_aspect
+from generation.imagefiles import ImageFiles, decode_image, png_metadata
+from generation.params import MAX_SIDE, GenerationParams, JobKind, size_for_aspect
 
 
 def encoded(image: Image.Image, fmt: str = "PNG", **options: object) -> bytes:
@@ -139,12 +141,6 @@ def test_a_strip_too_thin_to_make_is_refused_naming_the_image() -> None:
 
 def test_two_writers_of_the_same_image_never_share_a_half_written_file(tmp_path: object) -> None:
     """A job run again by a second process while the first still saves it: both saves succeed."""
-    from concurrent.futures import ThreadPoolExecutor
-    from pathlib import Path
-
-    from PIL import PngImagePlugin
-
-    from generation.imagefiles import ImageFiles
 
     files = ImageFiles(Path(str(tmp_path)))
     image = Image.new("RGB", (256, 256), "red")
@@ -155,9 +151,6 @@ def test_two_writers_of_the_same_image_never_share_a_half_written_file(tmp_path:
 
 
 def test_the_parameters_chunk_reads_as_other_stable_diffusion_tools_write_it() -> None:
-    from generation.imagefiles import png_metadata
-    from generation.params import GenerationParams, JobKind
-
     def parameters(params: GenerationParams, kind: JobKind) -> str:
         info = png_metadata(params, seed=5, kind=kind, job_id=1, license_name="x")
         with Image.open(io.BytesIO(encoded(Image.new("RGB", (8, 8)), "PNG", pnginfo=info))) as png:

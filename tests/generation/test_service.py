@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import io
 import json
 import os
@@ -17,9 +18,13 @@ from typing import Any
 
 import pytest
 from PIL import Image
-from sqlalchemy import update
+from sqlalchemy import event, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from bot.app import Services, build_services
+from generation import service as service_module
+from generation.engine import DiffusionEngine
 from generation.errors import (
     AlreadyOnItsWay,
     DeviceFailed,
@@ -27,20 +32,23 @@ from generation.errors import (
     ImagesNotStored,
     InvalidImage,
     InvalidParameters,
+    ModelUnavailable,
     NotAllowed,
     OutOfMemory,
     QueueFull,
+    RequestErased,
     SourceUnavailable,
 )
 from generation.fairqueue import Position
+from generation.imagefiles import png_metadata
 from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind
 from generation.service import JobRequest, Submitted
-from generation.settings import ModelSpec
-from generation.store import JobStore
+from generation.settings import PREVIEW_VAE_FOLDER, ModelSpec
+from generation.store import Claim, JobStore, NewJob
 from moderation.audit import AuditEntry
 from moderation.classifiers import SafetyVerdict
-from moderation.database import make_engine, make_session_factory
+from moderation.database import make_engine, make_session_factory, utcnow
 from moderation.errors import LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.outcome import ImageAction
@@ -249,7 +257,6 @@ async def test_uploads_and_source_images_are_decoded_and_resized_off_the_event_l
 ) -> None:
     # A 40-megapixel upload takes most of a second to decode and resize; on the event loop that
     # held every member's interactions (Discord drops those not answered within three seconds).
-    from generation import service as service_module
 
     on_loop: list[str] = []
 
@@ -351,8 +358,6 @@ async def test_rerun_upscale_and_vary_follow_a_finished_job(services: Services) 
 
 
 async def test_old_images_are_removed_and_follow_ups_of_them_say_so(services: Services) -> None:
-    from moderation.database import utcnow
-
     await accept(services)
     service = services.generation
     job = await service.wait((await service.submit(request(seeds=(1, 2)))).job.id)
@@ -372,9 +377,6 @@ async def test_an_erasure_a_file_resists_erases_every_record_and_its_images_go_l
 ) -> None:
     """/forget-me where a job's folder cannot be removed right then (or the bot is stopped half-way):
     the member's records go all the same, and the images of jobs no longer on record go later."""
-    import errno
-
-    from moderation.database import utcnow
 
     service = services.generation
     await accept(services)
@@ -405,9 +407,6 @@ async def test_a_job_whose_images_cannot_be_removed_does_not_stop_retention_for_
 ) -> None:
     """One folder the bot may not empty (a file owned by another user) came first in every round,
     and no image of any later job was ever removed again."""
-    import errno
-
-    from moderation.database import utcnow
 
     service = services.generation
     await accept(services)
@@ -586,12 +585,6 @@ async def test_many_jobs_at_once_all_finish(services: Services) -> None:
 async def test_restart_resumes_only_the_jobs_of_the_guilds_this_process_owns(
     demo_model: object, tmp_path: object, sqlite_url: str
 ) -> None:
-    from pathlib import Path
-
-    from bot.app import build_services
-    from generation.store import NewJob
-    from tests.generation.conftest import tiny_settings
-
     settings = tiny_settings(Path(str(demo_model)), Path(str(tmp_path)), sqlite_url)
     services = await build_services(settings, classifier=ScriptedClassifier())
     params = request().params
@@ -611,8 +604,6 @@ async def test_restart_resumes_only_the_jobs_of_the_guilds_this_process_owns(
 async def test_jobs_resumed_after_a_restart_are_screened_under_the_policy_as_it_is_now(
     demo_model: Path, tmp_path: Path, sqlite_url: str
 ) -> None:
-    from generation.store import NewJob
-
     services = await build_services(
         tiny_settings(demo_model, tmp_path, sqlite_url), classifier=ScriptedClassifier()
     )
@@ -644,7 +635,6 @@ async def test_a_restart_leaves_jobs_made_outside_discord_alone(
     demo_model: Path, tmp_path: Path, sqlite_url: str
 ) -> None:
     """`imagine-bot generate` and the bot share the default database; the CLI may still be running."""
-    from generation.store import NewJob
 
     services = await build_services(
         tiny_settings(demo_model, tmp_path, sqlite_url), classifier=ScriptedClassifier()
@@ -663,12 +653,6 @@ async def test_a_restart_leaves_jobs_made_outside_discord_alone(
 def test_a_model_with_an_unknown_license_is_refused(
     demo_model: object, tmp_path: object, sqlite_url: str
 ) -> None:
-    from pathlib import Path
-
-    from generation.errors import ModelUnavailable
-    from generation.settings import ModelSpec
-    from tests.generation.conftest import tiny_settings
-
     settings = tiny_settings(Path(str(demo_model)), Path(str(tmp_path)), sqlite_url)
     settings.generation.models["odd"] = ModelSpec(source="somewhere", license="no-such-license")
     with pytest.raises(ModelUnavailable, match="no-such-license"):
@@ -676,8 +660,6 @@ def test_a_model_with_an_unknown_license_is_refused(
 
 
 async def _build(settings: object) -> None:
-    from bot.app import build_services
-
     services = await build_services(settings, classifier=ScriptedClassifier())  # type: ignore[arg-type]
     await services.close()
 
@@ -687,7 +669,6 @@ async def services_with_previews(
     demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
 ) -> AsyncIterator[Services]:
     """Started services whose model has a preview decoder, previewing at every step."""
-    from generation.settings import PREVIEW_VAE_FOLDER, ModelSpec
 
     settings = tiny_settings(demo_model, tmp_path, sqlite_url, preview_interval_s=0.0001)
     settings.generation.models["demo"] = ModelSpec(
@@ -772,7 +753,6 @@ async def test_a_job_whose_starting_image_cannot_be_stored_is_not_left_queued(
     demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
 ) -> None:
     """The member is told it failed: no job of it may be taken over later and fail again in public."""
-    import errno
 
     services = await build_services(
         tiny_settings(demo_model, tmp_path, sqlite_url, store_check_s=0.05, claim_ttl_s=0.2),
@@ -805,11 +785,6 @@ async def test_a_job_stored_just_before_the_database_goes_away_is_queued_and_run
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Once stored, a job is the member's: an error now would have them ask again for a second one."""
-    from sqlalchemy import event
-    from sqlalchemy.exc import OperationalError
-    from sqlalchemy.orm import Session
-
-    from generation import service as service_module
 
     monkeypatch.setattr(service_module, "RECORD_RETRY_DELAYS_S", (0.2, 0.2, 0.2, 0.2, 0.2))
     store = services.generation.store
@@ -841,10 +816,6 @@ async def test_a_job_stored_just_before_the_database_goes_away_is_queued_and_run
 async def test_a_finished_job_the_database_refuses_for_a_moment_is_recorded_later(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from sqlalchemy.exc import OperationalError
-
-    from generation import service as service_module
-
     monkeypatch.setattr(service_module, "RECORD_RETRY_DELAYS_S", (0.05, 0.05, 0.05))
     store = services.generation.store
     real_finish = store.finish
@@ -902,8 +873,6 @@ async def test_a_bot_stopped_while_its_model_loads_leaves_the_jobs_it_found_for_
     """SIGTERM (docker stop, a systemd restart) while the model loads at start: the jobs a stopped
     process left were taken over once the load ended and run on the backend already closed, so they
     failed, and their members were told so, instead of waiting for the next start."""
-    from generation.engine import DiffusionEngine
-    from generation.store import NewJob
 
     loading, release = threading.Event(), threading.Event()
     load = DiffusionEngine.from_settings
@@ -1041,11 +1010,6 @@ async def test_a_second_process_leaves_a_live_ones_jobs_alone_and_takes_them_ove
 async def test_jobs_another_process_took_over_while_this_one_could_not_renew_its_claim_stop_here(
     demo_model: Path, tmp_path: Path, sqlite_url: str, classifier: ScriptedClassifier
 ) -> None:
-    from sqlalchemy import update
-
-    from generation.models import Job as JobRow
-    from moderation.database import make_engine, utcnow
-
     # Neither watches the store on its own: the test says when each one looks.
     first, second = await processes_looking_when_told(
         demo_model, tmp_path, sqlite_url, classifier, "first", "second"
@@ -1063,7 +1027,7 @@ async def test_jobs_another_process_took_over_while_this_one_could_not_renew_its
         # The first process's renewals did not reach the store for longer than its claim lasts.
         engine = make_engine(sqlite_url)
         async with engine.begin() as connection:
-            await connection.execute(update(JobRow).values(claimed_until=utcnow()))
+            await connection.execute(update(Job).values(claimed_until=utcnow()))
         await engine.dispose()
         await second.generation.check_store()
         assert sorted(second.generation.scheduler.held_job_ids()) == sorted([running.id, queued.id])
@@ -1115,8 +1079,6 @@ async def test_a_result_a_closing_process_could_not_post_is_posted_by_the_one_th
 async def test_a_result_a_dead_process_never_posted_is_posted_once_its_claim_lapses(
     services: Services,
 ) -> None:
-    from generation.store import Claim, NewJob
-
     store = services.generation.store
     seen = RecordingObserver()
     services.generation.observer = seen
@@ -1163,7 +1125,6 @@ async def test_jobs_nobody_holds_are_cancelled_or_deleted_for_good(
 ) -> None:
     """Their process died (its claim has not lapsed yet) or just closed: taking them over later must
     not run them."""
-    from generation.store import Claim, NewJob
 
     services = await build_services(
         tiny_settings(demo_model, tmp_path, sqlite_url, store_check_s=1000, claim_ttl_s=3000),
@@ -1200,8 +1161,6 @@ async def test_a_database_outage_is_logged_once_not_at_every_look(
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    from sqlalchemy.exc import OperationalError
-
     services = await build_services(
         tiny_settings(demo_model, tmp_path, sqlite_url, store_check_s=0.01), classifier=classifier
     )
@@ -1265,8 +1224,6 @@ def png_bytes(width: int, height: int) -> bytes:
 async def test_retention_removes_the_upload_of_an_img2img_job_whose_images_were_all_withheld(
     services: Services, classifier: ScriptedClassifier
 ) -> None:
-    from moderation.database import utcnow
-
     await accept(services)
     service = services.generation
     submitted = await service.submit(request(kind=JobKind.IMG2IMG, init_image=png_bytes(64, 64)))
@@ -1449,7 +1406,6 @@ async def test_a_job_whose_images_cannot_be_stored_fails_saying_so(
 ) -> None:
     """A full or read-only image folder is not a database that comes back in a moment: the job fails
     at once, rather than being retried for minutes and left running."""
-    import errno
 
     files = services.generation.files
     save_output = files.save_output
@@ -1474,7 +1430,6 @@ async def test_a_job_whose_image_folder_turns_read_only_part_way_fails_saying_so
     """A disk remounted read-only after an I/O error (errors=remount-ro) refuses to remove the image
     saved before it too: that must not turn into retries for minutes, as if the database were away,
     with the job left running and its member told nothing."""
-    import errno
 
     files = services.generation.files
     save_output = files.save_output
@@ -1501,7 +1456,6 @@ async def test_an_upload_that_cannot_be_stored_fails_its_job_at_once(
 ) -> None:
     """The job stayed queued in the store, with nothing queued to run it, until the next start failed it;
     its member was told only that something went wrong. Now it is not stored, and they are told why."""
-    import errno
 
     def full(*args: Any) -> Path:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -1673,7 +1627,6 @@ async def test_a_request_being_screened_when_its_member_is_erased_is_not_stored_
     """/forget-me (or /mod purge) while an /imagine was being screened: the job, or the blocked prompt
     with its text, was stored after the erasure, as if the member had never asked. The erasure
     reaches the bot process of the server it was typed in: here, or another one sharing the store."""
-    from generation.errors import RequestErased
 
     await accept(services)
     service = services.generation
@@ -1696,8 +1649,6 @@ async def test_a_request_being_screened_when_its_member_is_erased_is_not_stored_
 async def test_an_upload_being_classified_when_another_process_erases_its_member_is_not_audited(
     services: Services, other_process: Services
 ) -> None:
-    from generation.errors import RequestErased
-
     held = HeldClassifier(flag=True)
     services.generation.gate.classifier = held
     await accept(services)
@@ -1748,7 +1699,6 @@ async def test_an_upload_being_classified_when_its_member_is_erased_is_not_audit
     services: Services,
 ) -> None:
     """The refused upload's audit entry named the member after their erasure."""
-    from generation.errors import RequestErased
 
     held = HeldClassifier(flag=True)
     classifying, release = held.classifying, held.release
@@ -1771,8 +1721,6 @@ async def test_a_blocked_prompt_the_database_drops_half_way_is_refused_saying_wh
 ) -> None:
     """The blocked job was stored, then the prompt kept for review failed: the member was told
     something went wrong, and `/history` showed a block that `/mod blocked` did not."""
-    from sqlalchemy import event
-    from sqlalchemy.exc import OperationalError
 
     def drop_at_the_review(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if statement.lstrip().upper().startswith("INSERT INTO BLOCKED_PROMPT"):
@@ -1802,8 +1750,6 @@ async def test_images_of_a_run_cut_short_go_when_its_job_ends_without_them(servi
     """A process saved a job's images and stopped before recording them; after the restart the job
     failed (or was cancelled): its PNGs stayed on disk with no record naming them, and retention,
     which goes by the records, never removed them."""
-    from generation.imagefiles import png_metadata
-    from generation.store import NewJob
 
     service = services.generation
     params = GenerationParams(prompt="a kite", model="retired", width=64, height=64, steps=3, seeds=(5,))
