@@ -166,7 +166,8 @@ _EXCEPTIONS = """
 |coal tits|cum laude|magna cum laude|summa cum laude|lolita fashion|gothic lolita|sweet lolita
 |classic lolita|naked eye|naked mole rat|naked flame|boy band|bad boy|bra size|horny toad|horny lizard
 |pussy cat|pussy willow|thong sandals|nude dress|nude pumps|nude nails|nude nail|nude nail polish
-|nude stockings|nude sandals|naked gun|naked lunch|enfant terrible|enfants terribles
+|nude stockings|nude sandals|naked gun|naked lunch|enfant terrible|enfants terribles|pelada de
+|jogando pelada|jogar pelada|jogam pelada|jogo de pelada|uma pelada|na pelada|da pelada
 """
 
 # Other languages. Words in the Latin script are listed as the normaliser folds them (accents dropped:
@@ -178,8 +179,18 @@ desnuda desnudas desnudo desnudos desnudez sexo tetas pezones pene follando nue 
 erotique pornographique deshabillee deshabille nackt nackte nackter nacktes nackten nacktbild nacktbilder
 nacktfoto nacktfotos erotisch bruste nua nuas seios transando nuda tette sesso naakt ciplak telanjang bugil
 unbekleidet unbekleidete unbekleideter unbekleidetes unbekleideten entkleidet entkleidete
+desnudita desnuditas desnudito encuerada encuerado encueradas nackig nackedei splitternackt nuzinha
+nuzinhas peladinha peladinho tesao spogliata spogliato spogliate rozebrana rozebrany seks seksi ngentot
+bokep bloot
 |sin ropa|tout nu|toute nue|oben ohne|sem roupa|senza vestiti|ohne kleidung|ohne kleider|sans vetements
-|sans vetement|sans habits
+|sans vetement|sans habits|en pelotas|sin calzones|sin bragas|a poil|sem calcinha|sem roupas
+|tout nus|toutes nues
+"""
+# "Pelada" is naked in Portuguese and a kick-about in Brazil; its games are blanked as exceptions.
+_SUGGESTIVE_ELSEWHERE = """
+lenceria bragas provocativa sexi gostosa gostosinha safada safadinha calcinha calcinhas
+biquini pelada peladas pelado pelados unterwasche reizwasche hoschen freizugig mutandine perizoma
+|ropa interior|sous vetements|en culotte|petite culotte|in dessous|in unterwasche
 """
 _MINOR_ELSEWHERE = """
 ninas ninos colegiala colegialas adolescente adolescentes infantil preadolescente chiquilla chiquillas
@@ -188,9 +199,15 @@ kleinkinder jugendliche jugendlicher minderjahrig minderjahrige minderjahriger m
 grundschuler grundschulerin crianca criancas garotinha garotinhas garotinho garotinhos menininha menininho
 bambina bambine bambino bambini ragazzina ragazzine ragazzino ragazzini minorenne minorenni dziecko dzieci
 cocuk cocuklar kinderen
+jovencita jovencitas chamaquita chamaquitas nenita nenitas preadolescentes lyceenne lyceennes collegien
+collegiens bambin bambins preado preados kindes kindern schulerin schulerinnen schuler grundschulerinnen
+menina meninas menino meninos novinha novinhas novinho novinhos pirralha pirralho colegial colegiais
+scolaretta scolarette scolaro scolari bimba bimbe dziewczynka dziewczynki dziewczynke chlopiec
+chlopczyk nastolatka nastolatek nastolatki meisje meisjes jongetje jongetjes tiener tieners kindje
+kindjes anak bocah remaja siswi
 |menor de edad|menores de edad|petite fille|petites filles|petit garcon|petits garcons|kleines madchen
 |kleine madchen|junges madchen|menor de idade|menores de idade|kleiner junge|kleinen jungen
-|kleine jungen|kleiner bub|kleine buben
+|kleine jungen|kleiner bub|kleine buben|jeune fille|jeunes filles|gadis kecil|anak anak|anak kecil
 """
 _CSAM_ELSEWHERE = """
 kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie pedopornografia
@@ -199,14 +216,18 @@ kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie p
 |kind nackt|kinder nackt|nackten kinder|nacktes madchen|nackte madchen|madchen nackt|nackter junge
 |menina nua|meninas nuas|menino nu|meninos nus|crianca nua|bambina nuda|bambino nudo|junge nackt
 |nackte jungen|jungen nackt|kind unbekleidet|unbekleidetes kind|kinder unbekleidet|unbekleidete kinder
-|kind ohne kleidung|kinder ohne kleidung
+|kind ohne kleidung|kinder ohne kleidung|gamine nue|gamines nues|gamin nu|gamins nus|ado nue|ados nus
+|ado nu|naakt kind|naakte kinderen|naakt meisje|naakte meisjes|naga dziewczynka|nagie dzieci
+|nagi chlopiec|nagie dziecko|naga nastolatka|dziewczynka naga|dziecko nagie|chlopiec nagi
+|kind in dessous|kinder in dessous|kind in unterwasche|kinder in unterwasche|kind in reizwasche
 """
 
 # Ordinary words and phrases in those scripts that contain a listed term: noodles (ヌードル), kimbap with
 # the rice outside (누드김밥), Beethoven's Eroica, sexual minorities (性的少数者), the emperor's new clothes
-# (裸の王様, голый король), bare trees and walls (голые деревья).
+# (裸の王様, голый король), bare trees and walls (голые деревья), etching (エッチング), and "性感" (sexy) across
+# two words: a woman's feeling (女性感到), a sense of personality (个性感).
 _FOREIGN_EXCEPTIONS = """
-ヌードル 누드김밥 エロイカ 性的少数 裸の王様
+ヌードル 누드김밥 エロイカ 性的少数 裸の王様 エッチング 女性感 男性感 个性感 個性感 知性感 中性感 理性感 野性感
 |голый король|голые деревья|голых деревьев|голые ветки|голые ветви|голые стены|голых стен|голые скалы
 |голая земля|голое поле
 """
@@ -221,21 +242,25 @@ _FOREIGN: dict[Term, str] = {
     Term.SEXUAL: """
 голый голая голые голое голых голую голенький голенькая голенькие голеньких обнажённая обнажённый
 обнажённые обнажённое обнажённых раздетая раздетый раздетые секс порно порнография эротика эротический
-эротическая эротическое сиськи ню
-ヌード エロ 全裸 半裸 セックス ポルノ 性的な おっぱい 乳首 裸の 裸で 裸体 裸婦
-裸照 裸露 赤裸 色情 性爱 做爱 脱光 一丝不挂 裸體 性愛
-알몸 누드 나체 섹스 포르노 야한
+эротическая эротическое сиськи ню голенькую обнажённую раздетую раздетых порнуха интим
+ヌード エロ 全裸 半裸 セックス ポルノ 性的な おっぱい 乳首 裸の 裸で 裸体 裸婦 エッチ えっち
+裸照 裸露 赤裸 色情 性爱 做爱 脱光 一丝不挂 裸體 性愛 无码 淫荡
+알몸 누드 나체 섹스 포르노 야한 야동
 """,
-    Term.SUGGESTIVE: "下着 水着 ランジェリー 内衣 比基尼 泳装 бельё белье купальник",
+    Term.SUGGESTIVE: """
+下着 水着 ランジェリー 内衣 比基尼 泳装 бельё белье купальник セクシー 性感 섹시 속옷
+сексуальная сексуальную сексуальный сексуальные трусики трусиках
+""",
     Term.MINOR: """
 ребёнок ребенок ребёнка ребенка дети детей детский детская детское девочка девочки девочку девочек
 мальчик мальчики мальчика мальчиков малыш малышка малолетка малолетки малолетняя школьница школьницы
 школьник школьники подросток подростки несовершеннолетняя несовершеннолетний несовершеннолетние лоли
+школьницу школьниц малолетку малолеток подростка подростков детишки детишек дочка дочку
 niña niñas niño niños niñita niñitas bebé bebés bébé bébés
 子供 子ども こども 児童 幼女 少女 少年 女児 男児 小学生 中学生 幼児 幼稚園 赤ちゃん ロリ ショタ 女子高生 女子中学生
-女子小学生 男の子 幼い女の子 小さな女の子 小さい女の子
-儿童 兒童 孩子 小孩 萝莉 蘿莉 正太 未成年 初中生 婴儿 小女孩 小男孩 女童 男童 男孩
-아동 어린이 소녀 소년 초등학생 중학생 로리 미성년
+女子小学生 男の子 幼い女の子 小さな女の子 小さい女の子 ロリータ 園児 女子生徒 女子校生 ランドセル
+儿童 兒童 孩子 小孩 萝莉 蘿莉 正太 未成年 初中生 婴儿 小女孩 小男孩 女童 男童 男孩 学生妹 高中生 女学生
+아동 어린이 소녀 소년 초등학생 중학생 로리 미성년 여고생 여중생 초딩 중딩 고딩 꼬마
 """,
     Term.CSAM: """
 |детское порно|детская порнография|児童ポルノ|ロリコン|ショタコン|儿童色情|兒童色情|恋童|戀童|아동포르노
@@ -286,6 +311,9 @@ _AGED_THING = re.compile(
 # After a word for the young, any such number is an age.
 _YOUNG_PERSON_WORDS = (
     "girl|boy|child|kid|daughter|son|niece|nephew|student|pupil|schoolgirl|schoolboy|teen|teenager"
+    # The same in other languages, as folded: "chica desnuda, 12", "Mädchen (12)", "fillette de 10".
+    "|chica|chico|nina|nino|madchen|junge|fille|fillette|garcon|enfant|menina|menino|garota|garoto"
+    "|ragazza|ragazzina|ragazzo|bambina|bambino|meisje|crianca"
 )
 # After one adult, a bare number is an age only where a count or a label is unlikely (10 to 17:
 # "nude cheerleader, 15", not "sexy maid, 2" or "woman 1, woman 2"); with a cue ("who looks 12",
@@ -302,8 +330,13 @@ _AGE_CUE = (
 # After a cue that says an age follows ("a girl of 12", "who is 12"; not "at", which gives times), the
 # phrase may go on with what the person does: "a girl of 12 posing nude", "aged 12 in the bath".
 _AGE_GOES_ON = r"\s+(?:[a-z]+ing|with|in|on|at|and|wearing|nude|naked|topless|undressed)(?![a-z])"
+# Languages that put the adjective after the noun: "chica desnuda, 12", "fillette nue (10)".
+_AFTER_NOUN = (
+    r"(?:\s+(?:nude|naked|topless|sexy|desnudas?|desnudos?|nues?|nus?|nackte?|nuas?|nuda|peladas?"
+    r"|naakt))?"
+)
 _AGE_AFTER_PERSON = re.compile(
-    rf"(?<![a-z0-9])(?:(?:{_YOUNG_PERSON_WORDS})s?|(?P<adult>{_ADULT_PERSON_WORDS}))"
+    rf"(?<![a-z0-9])(?:(?:{_YOUNG_PERSON_WORDS})s?|(?P<adult>{_ADULT_PERSON_WORDS})){_AFTER_NOUN}"
     rf"(?:\s*[,(:\-–]\s*|\s+)(?P<cue>{_AGE_CUE})~?"
     rf"(?P<age>\d{{1,2}}|{_AGE_WORDS})(?:ish| ?(?:years?|yrs?|y))?"
     rf"(?(said)(?=\s*(?:[),;!?]|$|\.(?!\d))|{_AGE_GOES_ON})|\s*(?=[),;!?]|$|\.(?!\d)))"
@@ -377,7 +410,7 @@ class Lexicon:
     def __init__(self, people: Iterable[str], first_names: Iterable[str], slurs: Iterable[str]) -> None:
         lists: dict[Term, list[str]] = {
             Term.SEXUAL: _words(_SEXUAL) + _words(_SEXUAL_ELSEWHERE),
-            Term.SUGGESTIVE: _words(_SUGGESTIVE),
+            Term.SUGGESTIVE: _words(_SUGGESTIVE) + _words(_SUGGESTIVE_ELSEWHERE),
             Term.CLOTHING: _words(_CLOTHING),
             Term.MINOR: _words(_MINOR) + _words(_MINOR_ELSEWHERE),
             Term.ADULT: _words(_ADULT),
