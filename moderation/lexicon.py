@@ -14,6 +14,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
@@ -46,6 +47,12 @@ class Term(StrEnum):
     SLUR = "slur"
     PHOTO = "photo"
     """Asks for a photographic, realistic look."""
+    YOUTHFUL = "youthful"
+    """A body, hairstyle or outfit that adults have too ("petite", "pigtails"); several of them together
+    with sexual words draw a child without naming one."""
+    CHILDISH = "childish"
+    """A prop or look that belongs to children ("lollipop", "teddy bear", "baby face"); it counts as a
+    youthful cue, and with one more it is enough."""
 
 
 def _words(block: str) -> list[str]:
@@ -103,6 +110,33 @@ youngling younglings kiddos tyke tykes choirboy choirboys choirgirl choirgirls
 |young lad|young lads|little lad|little lads|wee lad|wee lads|young lass|young lasses
 |little lass|wee lass|girl scout|girl scouts|cub scout|cub scouts|brownie scout|brownie scouts
 |choir boy|choir boys|choir girl|choir girls
+|childish body|childish proportions|child proportions|childlike proportions|child body|undeveloped body
+|undeveloped chest|undeveloped breasts|before puberty|pre puberty|prepuberty|prepubescent body
+|hasnt hit puberty|has not hit puberty|not hit puberty|hasnt started puberty|has not started puberty
+|not started puberty|hasnt reached puberty|has not reached puberty|not reached puberty|yet to hit puberty
+|under the age of consent|below the age of consent|elementary age|elementary aged|elementary student
+|elementary students|elementary schoolgirl|primary school|primary schooler|primary schoolgirl
+|sixth form|sixth former|sixth formers|6th form|6th former|6th formers|randoseru
+"""
+
+# Childlike cues that name no child. Each is ordinary on its own, and adults have most of them, so they
+# refuse a sexual prompt only together (see `screening`): "petite", "pigtails" and "lollipop" in one
+# prompt with "nude" draw a child.
+_YOUTHFUL = """
+petite flatchest pigtail twintail twintails hairless chibi braces babyface serafuku kneesocks bloomers
+buruma pinafore
+|flat chest|flat chested|flat chests|no breasts|tiny breasts|no curves|small body|tiny body|little body
+|small frame|tiny frame|short and small|twin tails|twin tail|twin braids|pigtail braids|school uniform
+|school uniforms|sailor uniform|sailor uniforms|knee socks|knee high socks|gym uniform|school swimsuit
+|young looking|looks young|looking young|younger looking|baby face
+"""
+_CHILDISH = """
+lollipop lollipops plushie plushies pacifier pacifiers crib playpen diaper diapers nappy nappies
+sleepover smol crayons childish
+|teddy bear|teddy bears|stuffed animal|stuffed animals|stuffed toy|stuffed toys|plush toy|plush toys
+|sippy cup|playing with dolls|playing with her dolls|playing with toys|swing set|on a swing
+|on the swings|hello kitty backpack|cartoon backpack|unicorn backpack|juice box|coloring book
+|colouring book
 """
 
 _ADULT = """
@@ -294,7 +328,7 @@ _AGE_VALUES = {word: i + 1 for i, word in enumerate(_AGE_WORDS.split("|"))}
 _AGE_UNITS_ELSEWHERE = "anos|ans|anni|jahre|jahren|jahrig|jahrige|jahriger|jahriges|jahrigen|jarig|jarige"
 _AGE = re.compile(
     rf"(?<![a-z0-9.])(?P<n>\d{{1,2}}|{_AGE_WORDS}) ?(?:(?:years?|yrs?|yr|y) ?(?:old|o)|years? of age"
-    rf"|(?:st|nd|rd|th) ?grade(?:rs?)?|yrs?|{_AGE_UNITS_ELSEWHERE})(?![a-z0-9])"
+    rf"|(?:st|nd|rd|th) ?grade(?:rs?)?(?! teachers?)|yrs?|{_AGE_UNITS_ELSEWHERE})(?![a-z0-9])"
     rf"|(?<![a-z0-9])age[ds]? (?P<m>\d{{1,2}}|{_AGE_WORDS})(?![a-z0-9.])"
 )
 # "a 12 year old whisky", "her 10 year old car": the age of a thing, not of a person ("cat girl" is one).
@@ -340,6 +374,30 @@ _AGE_AFTER_PERSON = re.compile(
     rf"(?:\s*[,(:\-–]\s*|\s+)(?P<cue>{_AGE_CUE})~?"
     rf"(?P<age>\d{{1,2}}|{_AGE_WORDS})(?:ish| ?(?:years?|yrs?|y))?"
     rf"(?(said)(?=\s*(?:[),;!?]|$|\.(?!\d))|{_AGE_GOES_ON})|\s*(?=[),;!?]|$|\.(?!\d)))"
+)
+# School years as ages: "grade 5 girl", "in grade 6", "a year 7 student", "first grader". A grade or a
+# year with no pupil next to it is a thing's ("grade 8 steel", "year 2 of the war"). Grade n is about
+# n + 5 years old, and so is year n in British schools.
+_PUPIL = r"(?:girl|boy|student|pupil|schoolgirl|schoolboy|kid|child)s?"
+_ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
+_ORDINAL_VALUES = {word: i + 1 for i, word in enumerate(_ORDINALS.split("|"))}
+_SCHOOL_YEAR = re.compile(
+    rf"(?<![a-z0-9])(?:(?:grade|year) (?P<n>\d{{1,2}}) {_PUPIL}(?![a-z])"
+    rf"|in (?:grade|year) (?P<m>\d{{1,2}})(?![a-z0-9])(?! of)"
+    rf"|(?P<o>{_ORDINALS}) grader|(?P<p>{_ORDINALS}) grade {_PUPIL}(?![a-z])"
+    rf"|in (?:the )?(?P<q>{_ORDINALS}) grade(?![a-z]))"
+)
+# "born in 2014": an age however the year is counted on. Counted from this year, so a birth year stays
+# an adult's as the years pass.
+_BORN = re.compile(r"(?<![a-z0-9])born (?:in )?(?P<year>(?:19|20)\d\d)(?![0-9])")
+# "nude, 12 years": a bare count of years that ends its phrase is an age, unless a word before it makes
+# it a span of time ("over 12 years", "after 12 years").
+_BARE_YEARS = re.compile(
+    rf"(?:(?P<before>[a-z]+)\s+)?(?<![a-z0-9.])(?P<n>\d{{1,2}}|{_AGE_WORDS}) ?years?"
+    r"(?=\s*(?:[),;!?]|$|\.(?!\d)))"
+)
+_SPAN_WORDS = frozenset(
+    _words("for after over in within past last next since than of every spent took lasted ago during about")
 )
 # Ages in scripts that are not folded: "12歳", "12岁", "12살", "12 лет"; matched on the native view.
 _AGE_NATIVE = re.compile(r"(?<!\d)(\d{1,2}) ?(?:歳|才|岁|살|세|(?:лет|года|год)(?![а-яё]))")
@@ -421,6 +479,8 @@ class Lexicon:
             Term.DISASTER: _words(_DISASTER),
             Term.SLUR: list(slurs),
             Term.PHOTO: _words(_PHOTO),
+            Term.YOUTHFUL: _words(_YOUTHFUL),
+            Term.CHILDISH: _words(_CHILDISH),
         }
         # 1. Every form of every term, mapped to its classes; people map to their display name.
         classes: dict[str, set[Term]] = defaultdict(set)
@@ -586,7 +646,9 @@ class Lexicon:
                 if match.group("n") and _AGED_THING.match(joined, match.end()):
                     continue
                 hits.ages.append(_age_value(match.group("n") or match.group("m")))
+            hits.ages.extend(_school_ages(joined))
         hits.ages.extend(_ages_after_people(views.base))
+        hits.ages.extend(_bare_years(views.base))
         hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
         for seq in views.sequences:
             hateful = _HATE.search(" ".join(seq))
@@ -766,6 +828,24 @@ def _ages_after_people(text: str) -> list[int]:
             continue
         ages.append(age)
     return ages
+
+
+def _school_ages(text: str) -> list[int]:
+    """Ages given as a school year ("grade 5 girl", "in year 7", "first grader"), and birth years."""
+    ages = []
+    for match in _SCHOOL_YEAR.finditer(text):
+        if ordinal := match["o"] or match["p"] or match["q"]:
+            ages.append(_ORDINAL_VALUES[ordinal] + 5)
+        elif 1 <= int(grade := match["n"] or match["m"]) <= 13:
+            ages.append(int(grade) + 5)
+    this_year = date.today().year
+    ages.extend(this_year - int(m["year"]) for m in _BORN.finditer(text) if int(m["year"]) <= this_year)
+    return ages
+
+
+def _bare_years(text: str) -> list[int]:
+    """Ages given as a count of years alone ("nude, 12 years"; see `_BARE_YEARS`)."""
+    return [_age_value(m["n"]) for m in _BARE_YEARS.finditer(text) if (m["before"] or "") not in _SPAN_WORDS]
 
 
 def _age_value(raw: str) -> int:

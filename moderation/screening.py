@@ -197,6 +197,32 @@ def _banned_term_verdict(term: str) -> Verdict:
     )
 
 
+# Swimwear is suggestive next to a word for a child, but a girl with pigtails and a lollipop at the beach
+# is at the beach: with childlike cues alone, it takes words that sexualise.
+_SWIMWEAR = frozenset({"bikini", "bikinis", "swimsuit", "swimsuits", "swimwear", "bathing suit", "biquini"})
+
+
+def _sexualising(pos: Hits, neg: Hits) -> bool:
+    return (
+        pos.has(Term.SEXUAL)
+        or bool(pos.terms.get(Term.SUGGESTIVE, set()) - _SWIMWEAR)
+        or neg.has(Term.CLOTHING)
+    )
+
+
+def _childlike(pos: Hits) -> bool:
+    """Whether cues that name no child add up to one: three youthful cues, or two with a childish one
+    ("petite, flat chest, pigtails"; "pigtails and a lollipop")."""
+    # One cue is often found in several forms ("pigtails" and "pigtail", "teddy bear" and "teddybear").
+    childish = {_cue(c) for c in pos.terms.get(Term.CHILDISH, ())}
+    cues = childish | {_cue(c) for c in pos.terms.get(Term.YOUTHFUL, ())}
+    return len(cues) >= 3 or (bool(childish) and len(cues) >= 2)
+
+
+def _cue(form: str) -> str:
+    return form.replace(" ", "").removesuffix("s")
+
+
 class PromptScreener:
     """Screens prompts. Build one at start-up and share it: it is stateless and thread-safe."""
 
@@ -229,7 +255,7 @@ class PromptScreener:
         # "Clothes" in the negative prompt asks for nudity; "adult" there asks for someone younger.
         sexual = pos.has(Term.SEXUAL) or pos.has(Term.SUGGESTIVE) or neg.has(Term.CLOTHING)
         minor = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages) or neg.has(Term.ADULT)
-        if pos.has(Term.CSAM) or (sexual and minor):
+        if pos.has(Term.CSAM) or (sexual and minor) or (_sexualising(pos, neg) and _childlike(pos)):
             return Verdict.block(RULES["floor.minor_sexual"])
         if sexual and (pos.people or self._lexicon.misspelt_people(prompt)):
             return Verdict.block(RULES["floor.real_person_sexual"])
