@@ -430,6 +430,56 @@ _HATE = re.compile(
 )
 
 
+# Real people described instead of named: "the current us president", "the queen of england", "the lead
+# singer of coldplay", "the actress who played hermione", "the ceo of tesla". Only in sexual prompts
+# (see `screening`): the office or the role picks out one living person. Matched on the joined word
+# sequences. Kings and queens need a country: "the queen of hearts" and "the king of the hill" are no one.
+_COUNTRIES = (
+    "us|u s|usa|american|america|united states|the united states|the us|french|france|german|germany|"
+    "russian|russia|british|uk|britain|great britain|english|england|wales|scottish|scotland|irish|"
+    "ireland|chinese|china|canadian|canada|indian|india|japanese|japan|italian|italy|ukrainian|ukraine|"
+    "israeli|israel|brazilian|brazil|mexican|mexico|australian|australia|turkish|turkey|spanish|spain|"
+    "south korean|south korea|north korean|north korea|korean|iranian|iran|dutch|the netherlands|"
+    "belgian|belgium|swedish|sweden|norwegian|norway|danish|denmark|polish|poland|hungarian|hungary|"
+    "argentine|argentinian|argentina|new zealand|saudi|saudi arabia|egyptian|egypt|south african|"
+    "south africa|greek|greece|portuguese|portugal|monaco|the vatican"
+)
+_OFFICES = (
+    "president|vice president|prime minister|premier|chancellor|first lady|first gentleman|king|queen|"
+    "prince|princess|crown prince|crown princess|emperor|empress|monarch|head of state|supreme leader|"
+    "foreign minister|defence minister|defense secretary|secretary of state|royal family|royals"
+)
+_COMPANIES = (
+    "tesla|spacex|twitter|x|facebook|meta|amazon|microsoft|apple|google|alphabet|openai|nvidia|netflix|"
+    "tiktok|oracle|walmart|berkshire hathaway|disney|nike|samsung|alibaba|the trump organization"
+)
+_PERFORMERS = (
+    "lead singer|lead vocalist|vocalist|singer|frontman|frontwoman|front man|front woman|guitarist|"
+    "drummer|bassist|rapper|youngest member|oldest member|eldest member|star|host"
+)
+# A band is named: "the lead singer of a band" and "the singer of the band" are nobody in particular.
+_NAMED_NEXT = (
+    r"(?!(?:a|an|some|my|your|his|her|their|our|this|that|any|every|one)(?![a-z]))"
+    r"(?!the (?:band|group|choir|orchestra|church|show|party|night|club|bar|year|month|week)(?![a-z]))"
+    r"[a-z0-9]+"
+)
+_DESCRIBED_PERSON = re.compile(
+    rf"(?<![a-z])(?:"
+    rf"(?:{_COUNTRIES}) (?:{_OFFICES})"
+    rf"|(?:{_OFFICES}) of (?:{_COUNTRIES})"
+    rf"|the (?:(?:current|sitting|incumbent|former|new) )?(?:president|vice president|first lady|pope"
+    rf"|dalai lama|speaker of the house)(?! of)"
+    rf"|potus|flotus|vpotus"
+    rf"|(?:{_PERFORMERS}) of {_NAMED_NEXT}"
+    rf"|(?:actress|actor|star) who (?:played|plays|portrayed|portrays|starred|stars|voiced|voices)"
+    rf"|the (?:actress|actor|star|singer) (?:from|of) {_NAMED_NEXT}"
+    rf"|(?:ceo|founder|co founder|cofounder|chairman|owner|boss) of (?:{_COMPANIES})"
+    rf"|(?:worlds|the world s) richest (?:man|woman|person)|richest (?:man|woman|person) (?:in|on) "
+    rf"(?:the world|earth|the planet|america)"
+    rf")(?![a-z])"
+)
+
+
 def _data_lines(name: str) -> list[str]:
     text = resources.files("moderation").joinpath("data", name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
@@ -449,6 +499,8 @@ class Hits:
     terms: dict[Term, set[str]] = field(default_factory=lambda: defaultdict(set))
     ages: list[int] = field(default_factory=list)
     people: set[str] = field(default_factory=set)
+    described: set[str] = field(default_factory=set)
+    """Real people described instead of named ("the current us president")."""
     hate: str | None = None
 
     def has(self, term: Term) -> bool:
@@ -650,6 +702,8 @@ class Lexicon:
         hits.ages.extend(_ages_after_people(views.base))
         hits.ages.extend(_bare_years(views.base))
         hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
+        for seq in views.sequences:
+            hits.described.update(m.group(0) for m in _DESCRIBED_PERSON.finditer(" ".join(seq)))
         for seq in views.sequences:
             hateful = _HATE.search(" ".join(seq))
             if hateful:

@@ -257,7 +257,7 @@ class PromptScreener:
         minor = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages) or neg.has(Term.ADULT)
         if pos.has(Term.CSAM) or (sexual and minor) or (_sexualising(pos, neg) and _childlike(pos)):
             return Verdict.block(RULES["floor.minor_sexual"])
-        if sexual and (pos.people or self._lexicon.misspelt_people(prompt)):
+        if sexual and (pos.people or pos.described or self._lexicon.misspelt_people(prompt)):
             return Verdict.block(RULES["floor.real_person_sexual"])
         # An unlisted "Firstname Lastname" counts only with explicit words and a photographic look.
         if pos.has(Term.SEXUAL) and pos.has(Term.PHOTO) and self._lexicon.guess_people(prompt):
