@@ -266,13 +266,16 @@ class DiffusionEngine:
                 pipeline = StableDiffusionPipeline.from_pretrained(source, dtype=torch_dtype, **no_checker)
         except (OSError, ValueError, SingleFileComponentError) as exc:
             hint = _single_file_hint(source, config, exc) if is_single_file(source) else ""
-            raise ModelUnavailable(f"could not load model {name!r} from {source!r}: {exc}{hint}") from exc
+            raise ModelUnavailable(
+                f"could not load model {name!r} from {source!r}: {exc}{hint}", model=name
+            ) from exc
         if pipeline.unet.config.get("addition_embed_type") is not None:
             # SDXL's UNet (and others like it) needs extra conditioning this pipeline does not give:
             # loaded, every job would fail. Said once, at load.
             raise ModelUnavailable(
                 f"model {name!r} from {source!r} is a Stable Diffusion XL model, or another whose UNet needs "
-                "extra conditioning; imagine-bot runs Stable Diffusion 1.x and 2.x models"
+                "extra conditioning; imagine-bot runs Stable Diffusion 1.x and 2.x models",
+                model=name,
             )
         pipeline = pipeline.to(torch_device)
         pipeline.set_progress_bar_config(disable=True)

@@ -51,7 +51,12 @@ class ImageRejected(GenerationError):
 
 
 class ModelUnavailable(GenerationError):
-    """The model could not be loaded, or the named model is not in the registry."""
+    """The model could not be loaded, or the named model is not in the registry; `model` names the
+    model that would not load, where one did."""
+
+    def __init__(self, message: str, model: str | None = None) -> None:
+        super().__init__(message)
+        self.model = model
 
 
 class QueueFull(GenerationError):
@@ -125,5 +130,7 @@ def failure_reason(error: BaseException | None) -> str:
     if isinstance(error, DeviceFailed):
         return "the GPU failed and the bot must be restarted; its operator can see why in the log"
     if isinstance(error, ModelUnavailable):
+        if error.model is not None:
+            return f"the model {error.model!r} could not be loaded; the bot's operator can see why in the log"
         return "the model could not be loaded"
     return "the image generator failed"

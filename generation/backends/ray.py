@@ -34,7 +34,14 @@ from generation.engine import (
     StepCallback,
     StopCheck,
 )
-from generation.errors import BackendError, DeviceFailed, GenerationError, JobCancelled, OutOfMemory
+from generation.errors import (
+    BackendError,
+    DeviceFailed,
+    GenerationError,
+    JobCancelled,
+    ModelUnavailable,
+    OutOfMemory,
+)
 from generation.settings import GenerationSettings
 
 log = logging.getLogger(__name__)
@@ -67,7 +74,7 @@ class Done:
 class Failed:
     """The group's call failed; only that group's requests hear of it, the rest of the batch goes on."""
 
-    kind: Literal["out_of_memory", "cancelled", "error"]
+    kind: Literal["out_of_memory", "cancelled", "model_unavailable", "error"]
     message: str
 
 
@@ -225,6 +232,10 @@ class DiffusionReplica:
             yield Failed("out_of_memory", str(exc))
         except JobCancelled as exc:
             yield Failed("cancelled", str(exc))
+        except ModelUnavailable as exc:
+            # The bot's log and the member say which model would not load, not that the replica failed.
+            log.warning("%s", exc)
+            yield Failed("model_unavailable", str(exc))
         except Exception as exc:  # the group's own failure, reported to its callers alone
             log.exception("a batch of %d images failed on this replica", len(items))
             if isinstance(exc, DeviceFailed):
@@ -252,12 +263,14 @@ class DiffusionReplica:
             )
 
 
-def _replica_failure(failed: Failed) -> GenerationError:
+def _replica_failure(failed: Failed, model: str) -> GenerationError:
     """The error a replica's Failed event stands for, as the scheduler expects it (OOM splits)."""
     if failed.kind == "out_of_memory":
         return OutOfMemory(failed.message)
     if failed.kind == "cancelled":
         return JobCancelled(failed.message)
+    if failed.kind == "model_unavailable":
+        return ModelUnavailable(failed.message, model=model)
     return BackendError(failed.message)
 
 
@@ -395,7 +408,7 @@ class RayBackend:
                 request, on_preview is not None, attempt > 1
             )
             try:
-                images = await self._follow(response, should_stop, on_step, on_preview)
+                images = await self._follow(response, request.key.model, should_stop, on_step, on_preview)
             except RayTaskError as exc:
                 # An error raised by our own code in the replica: not a lost replica, do not retry.
                 cause = exc.cause if isinstance(exc.cause, Exception) else exc
@@ -413,6 +426,7 @@ class RayBackend:
     @staticmethod
     async def _follow(
         response: Any,
+        model: str,
         should_stop: StopCheck,
         on_step: StepCallback,
         on_preview: PreviewCallback | None,
@@ -451,7 +465,7 @@ class RayBackend:
                 if isinstance(event, Done | Failed):
                     ended = True
                     if isinstance(event, Failed):
-                        raise _replica_failure(event)
+                        raise _replica_failure(event, model)
                     return event.images
                 if isinstance(event, Progress):
                     on_step(event.step, event.total)

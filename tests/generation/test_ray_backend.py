@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine
-from generation.errors import BackendError, JobCancelled
+from generation.errors import BackendError, JobCancelled, ModelUnavailable, failure_reason
 from generation.params import Sampler
 from generation.settings import PREVIEW_VAE_FOLDER, GenerationSettings, ModelSpec
 
@@ -215,7 +215,11 @@ async def test_a_failing_request_fails_alone_and_the_rest_of_the_batch_goes_on(
         )
 
     failed, fine = await asyncio.gather(run(broken), run(request(31)), return_exceptions=True)
-    assert isinstance(failed, BackendError) and "could not load model" in str(failed)
+    # The member hears which model would not load, not that the generator failed.
+    assert isinstance(failed, ModelUnavailable) and "could not load model" in str(failed)
+    assert failure_reason(failed) == (
+        f"the model {broken.key.model!r} could not be loaded; the bot's operator can see why in the log"
+    )
     assert isinstance(fine, list) and len(fine) == 2
 
 

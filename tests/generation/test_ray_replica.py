@@ -87,9 +87,8 @@ async def test_each_request_gets_its_own_events_and_a_failing_group_fails_alone(
     assert all(len(row) == 3 for row in rows)
 
     (failure,) = events_of(rows, 0)
-    assert (
-        isinstance(failure, Failed) and failure.kind == "error" and "could not load model" in failure.message
-    )
+    assert isinstance(failure, Failed) and failure.kind == "model_unavailable"
+    assert "could not load model" in failure.message
 
     pair_events, single_events = events_of(rows, 1), events_of(rows, 2)
     assert [e.step for e in pair_events if isinstance(e, Progress)] == [1, 2, 3]
