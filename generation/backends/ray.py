@@ -274,6 +274,22 @@ def _replica_failure(failed: Failed, model: str) -> GenerationError:
     return BackendError(failed.message)
 
 
+# How a replica's ModelUnavailable ends the traceback Serve keeps of a replica that failed to start.
+_MODEL_UNAVAILABLE_LINE = f"{ModelUnavailable.__module__}.{ModelUnavailable.__qualname__}: "
+
+
+def _deploy_failure(messages: list[str], default_model: str) -> GenerationError:
+    """Why the Serve application did not start, from its deployments' status messages (a replica's
+    constructor traceback among them): the model it could not load, or the traceback's last line."""
+    for message in messages:
+        _, found, reason = message.rpartition(_MODEL_UNAVAILABLE_LINE)
+        if found:
+            return ModelUnavailable(f"on a Ray replica: {reason.strip()}", model=default_model)
+    lines = [line.strip() for message in messages for line in message.splitlines() if line.strip()]
+    reason = lines[-1] if lines else "no reason given"
+    return BackendError(f"the Ray Serve application {APP_NAME!r} did not start: {reason}")
+
+
 def _discard_outcome(task: asyncio.Future[Any]) -> None:
     """Take a finished task's error, if any, so that asyncio does not report it as never retrieved."""
     if not task.cancelled():
@@ -366,7 +382,14 @@ class RayBackend:
         if self._settings.ray_deploy:
             self._check_gpus(ray.cluster_resources().get("GPU", 0.0), autoscaled=bool(address))
             log.info("deploying %s with %d replicas", APP_NAME, self._settings.ray_replicas)
-            serve.run(build_app(self._settings), name=APP_NAME, route_prefix=None)
+            try:
+                serve.run(build_app(self._settings), name=APP_NAME, route_prefix=None)
+            except RuntimeError as exc:
+                # Serve says only that the deployment failed; why is in its status, which the
+                # replicas' logs (not shown here) would otherwise be the only place to find.
+                status = serve.status().applications.get(APP_NAME)
+                messages = [d.message for d in status.deployments.values()] if status else []
+                raise _deploy_failure(messages, self._settings.default_model) from exc
         try:
             self._handle = serve.get_app_handle(APP_NAME)
         except Exception as exc:  # Serve raises several types for "no such app"
