@@ -306,9 +306,39 @@ def _split(images: list[Image.Image], sizes: list[int]) -> list[list[Image.Image
 
 
 def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
-    """Raise BackendError unless a TCP connection to the Ray address opens within `timeout_s`."""
+    """Raise BackendError unless the Ray cluster at `address` answers within `timeout_s`, telling a
+    cluster that refuses this process's authentication token apart from an address nothing answers at."""
     if address == "auto":
         return
+    if address.startswith("ray://"):
+        # Ray Client speaks a protocol of its own; ray.init says so itself when it refuses the token.
+        _check_port_opens(address, timeout_s)
+        return
+    import grpc
+    from ray._private.grpc_utils import init_grpc_channel
+    from ray.core.generated import gcs_service_pb2, gcs_service_pb2_grpc
+
+    # The question ray.init asks first, with the token it would send: ray.init itself retries an
+    # address for a while and then blames "a previous Ray instance that has since crashed" whatever
+    # the reason (a refused token included).
+    channel = init_grpc_channel(address)
+    try:
+        gcs_service_pb2_grpc.NodeInfoGcsServiceStub(channel).GetClusterId(
+            gcs_service_pb2.GetClusterIdRequest(), timeout=timeout_s
+        )
+    except grpc.RpcError as exc:
+        if exc.code() == grpc.StatusCode.UNAUTHENTICATED:
+            raise BackendError(_refused_token(address)) from exc
+        raise BackendError(
+            f"could not reach the Ray cluster at {address!r} ({exc.details()}); check "
+            "GENERATION_RAY_ADDRESS (the head's GCS port, 6379 unless `ray start --head --port` says "
+            "otherwise) and that `ray start --head` runs there"
+        ) from exc
+    finally:
+        channel.close()
+
+
+def _check_port_opens(address: str, timeout_s: float) -> None:
     target = address.removeprefix("ray://")
     host, _, port = target.rpartition(":")
     try:
@@ -319,6 +349,14 @@ def _check_reachable(address: str, timeout_s: float = 5.0) -> None:
             f"could not reach the Ray cluster at {address!r} ({exc}); check GENERATION_RAY_ADDRESS "
             "and that `ray start --head` runs there"
         ) from exc
+
+
+def _refused_token(address: str) -> str:
+    return (
+        f"the Ray cluster at {address!r} requires an authentication token and refused this bot's "
+        "(none, or not the cluster's): set RAY_AUTH_MODE=token and the cluster's token in "
+        "RAY_AUTH_TOKEN, or in a file named by RAY_AUTH_TOKEN_PATH (~/.ray/auth_token by default)"
+    )
 
 
 def build_app(settings: GenerationSettings) -> Any:
@@ -363,6 +401,7 @@ class RayBackend:
         try:
             import ray
             from ray import serve
+            from ray.exceptions import AuthenticationError
         except ImportError as exc:
             raise BackendError("the ray backend needs the 'ray' extra: pip install -e '.[ray]'") from exc
         address = self._settings.ray_address
@@ -377,6 +416,8 @@ class RayBackend:
                     # A cluster of our own on this machine stays on loopback.
                     ray.init(include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
                     self._started_ray = True
+            except AuthenticationError as exc:
+                raise BackendError(_refused_token(address or "local")) from exc
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise BackendError(f"could not reach the Ray cluster at {address!r}: {exc}") from exc
         if self._settings.ray_deploy:

@@ -141,6 +141,42 @@ async def test_an_unreachable_cluster_is_a_clear_error(demo_model: Path) -> None
         _check_reachable("127.0.0.1:1", timeout_s=2)
 
 
+@pytest.mark.parametrize(
+    ("answer", "expected"),
+    [
+        ("UNAUTHENTICATED", "requires an authentication token and refused this bot's"),
+        ("UNAVAILABLE", "could not reach the Ray cluster"),
+    ],
+)
+def test_a_cluster_that_refuses_the_token_is_told_apart_from_one_that_cannot_be_reached(
+    answer: str, expected: str
+) -> None:
+    """A cluster with token authentication on refuses a missing or wrong token: ray.init only says, after
+    retrying for a while, that it could not connect; the operator must hear that it was the token."""
+    from concurrent import futures
+
+    import grpc
+    from ray.core.generated import gcs_service_pb2_grpc
+
+    from generation.backends.ray import _check_reachable
+
+    class Head(gcs_service_pb2_grpc.NodeInfoGcsServiceServicer):  # type: ignore[misc]
+        def GetClusterId(self, request: object, context: grpc.ServicerContext) -> object:
+            context.abort(getattr(grpc.StatusCode, answer), "InvalidAuthToken: token is missing or incorrect")
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=1))
+    gcs_service_pb2_grpc.add_NodeInfoGcsServiceServicer_to_server(Head(), server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        with pytest.raises(BackendError, match=expected) as caught:
+            _check_reachable(f"127.0.0.1:{port}", timeout_s=5)
+    finally:
+        server.stop(None)
+    if answer == "UNAUTHENTICATED":
+        assert "RAY_AUTH_TOKEN" in str(caught.value)
+
+
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_cancel_is_heard_while_progress_streams_in(ray_backend: object) -> None:
     steps: list[int] = []
