@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import threading
 import time
@@ -392,12 +393,15 @@ class RayBackend:
     def __init__(self, settings: GenerationSettings) -> None:
         self._settings = settings
         self._handle: Any = None
-        self._started_ray = False
+        self._connected = False  # this backend called ray.init (a test's cluster may be there before)
 
     async def start(self) -> None:
         await asyncio.to_thread(self._connect_and_deploy)
 
     def _connect_and_deploy(self) -> None:
+        # Ray's crash reporter takes SIGTERM for a crash and prints a stack dump; the bot stops on
+        # SIGTERM itself, quietly (see bot/runner.py). Read when ray is first imported.
+        os.environ.setdefault("RAY_DISABLE_FAILURE_SIGNAL_HANDLER", "1")
         try:
             import ray
             from ray import serve
@@ -413,9 +417,16 @@ class RayBackend:
                 if address:
                     ray.init(address=address, log_to_driver=False)
                 else:
-                    # A cluster of our own on this machine stays on loopback.
-                    ray.init(include_dashboard=False, log_to_driver=False, _node_ip_address="127.0.0.1")
-                    self._started_ray = True
+                    # A cluster of our own on this machine, on loopback: "local", as without it Ray
+                    # joins a cluster it finds running here (or at RAY_ADDRESS), which `close` would
+                    # then shut down under whoever started it.
+                    ray.init(
+                        address="local",
+                        include_dashboard=False,
+                        log_to_driver=False,
+                        _node_ip_address="127.0.0.1",
+                    )
+                self._connected = True
             except AuthenticationError as exc:
                 raise BackendError(_refused_token(address or "local")) from exc
             except (ConnectionError, RuntimeError, ValueError) as exc:
@@ -551,12 +562,17 @@ class RayBackend:
         return None  # a replica whose GPU failed is replaced by Serve (see `check_health`)
 
     async def close(self) -> None:
-        def shutdown() -> None:
-            import ray
-            from ray import serve
+        """Leave the cluster: a cluster of our own stops with the replicas on it; one at an address
+        (and the application, which other bot processes may use) runs on."""
 
-            if self._started_ray:
-                serve.shutdown()
+        def disconnect() -> None:
+            import ray
+
+            if self._connected:
+                # Not serve.shutdown(): on a cluster found at an address it deletes every Serve
+                # application, and on our own, ray.shutdown() ends the replicas anyway, without the
+                # warnings about Serve's controller going first.
                 ray.shutdown()
 
-        await asyncio.to_thread(shutdown)
+        self._handle = None
+        await asyncio.to_thread(disconnect)
