@@ -70,17 +70,19 @@ _NOT_ONE_JOBS_FAULT = (DeviceFailed, JobTimedOut, JobCancelled)
 
 @dataclass
 class _Deadline:
-    """A job's time limit, from its first step: loading a model that is not loaded yet (or compiling a
-    new shape) is not the job's fault."""
+    """A job's time limit, from its first step: waiting for the device (behind other bot processes'
+    batches on a Ray replica), loading a model that is not loaded yet or compiling a new shape is not
+    the job's fault. A backend may ask to stop long before that (a Ray batch still in Serve's queue)."""
 
     seconds: float
     at: float | None = None
 
-    def check(self) -> None:
-        now = time.monotonic()
+    def start(self) -> None:
         if self.at is None:
-            self.at = now + self.seconds
-        elif now > self.at:
+            self.at = time.monotonic() + self.seconds
+
+    def check(self) -> None:
+        if self.at is not None and time.monotonic() > self.at:
             raise JobTimedOut(self.seconds)
 
 
@@ -363,6 +365,7 @@ class Scheduler:
         call, calls = progress
 
         def on_step(step: int, total: int) -> None:
+            deadline.start()
             # Called from the worker thread; progress handlers live on the event loop. A job run in
             # several calls shows one bar over all of them.
             for job in jobs:

@@ -115,6 +115,7 @@ class GenerationSettings(BaseSettings):
     max_batch: int = Field(default=8, ge=1, le=64)
     # How long the dispatcher waits for companions when jobs arrive together; a lone job starts at once.
     batch_wait_s: float = Field(default=0.05, ge=0, le=5)
+    # From a job's first step: the wait for a GPU or a Ray replica, and a model loading, do not count.
     job_timeout_s: float = Field(default=600, gt=0)
     # How often a bot process looks at the shared store: it renews its claim on the jobs it holds,
     # stops those deleted or erased meanwhile (their owner's /forget-me came through another

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 import pytest_asyncio
+from PIL import Image
 
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine
 from generation.errors import BackendError, JobCancelled, ModelUnavailable, failure_reason
@@ -271,3 +272,66 @@ def test_replicas_the_cluster_has_no_gpus_for_are_refused_rather_than_waited_for
     backend._check_gpus(1.0, autoscaled=True)  # a cluster at an address may grow: a warning
     assert "the replicas start once the cluster has them" in caplog.text
     backend._check_gpus(2.0, autoscaled=False)
+
+
+class QueuedReplica:
+    """A Serve handle whose replica takes the batch only after the batches ahead of it in its queue:
+    `wait_s` of silence, then its steps."""
+
+    def __init__(self, wait_s: float, steps: int) -> None:
+        self.wait_s = wait_s
+        self.steps = steps
+
+    def options(self, **_options: object) -> QueuedReplica:
+        return self
+
+    @property
+    def run(self) -> QueuedReplica:
+        return self
+
+    def remote(self, request: BatchRequest, _wants_previews: bool, _alone: bool) -> QueuedReplica.Response:
+        return QueuedReplica.Response(self, request)
+
+    class Response:
+        def __init__(self, replica: QueuedReplica, request: BatchRequest) -> None:
+            self.replica, self.request = replica, request
+
+        def cancel(self) -> None: ...
+
+        async def __aiter__(self) -> AsyncIterator[object]:
+            from generation.backends.ray import Done, Progress
+
+            await asyncio.sleep(self.replica.wait_s)
+            for step in range(1, self.replica.steps + 1):
+                yield Progress(step, self.replica.steps)
+            yield Done([Image.new("RGB", (8, 8)) for _ in self.request.items])
+
+
+async def test_the_job_timeout_counts_from_the_first_step_not_from_the_wait_for_a_replica(
+    demo_model: Path,
+) -> None:
+    """GENERATION_JOB_TIMEOUT_S is the time a job's images take: a job waiting behind other bot
+    processes' batches on a shared replica has not started, and must not time out meanwhile."""
+    from generation.backends.ray import RayBackend
+    from generation.fairqueue import FairQueue, QueueEntry
+    from generation.metrics import Metrics
+    from generation.scheduler import JobOutcome, ScheduledJob, Scheduler
+
+    backend = RayBackend(settings_for(demo_model))
+    backend._handle = QueuedReplica(wait_s=1.5, steps=4)
+    outcomes: list[JobOutcome] = []
+
+    async def record(outcome: JobOutcome) -> None:
+        outcomes.append(outcome)
+
+    scheduler = Scheduler(
+        backend, FairQueue(quantum=100), on_outcome=record, metrics=Metrics(), job_timeout_s=0.5
+    )
+    key = BatchKey("demo", False, 64, 64, 4, 7.5, Sampler.DPMPP_2M, 1.0)
+    job = ScheduledJob(1, key, (BatchItem("a boat", "", 1),))
+    scheduler.submit(QueueEntry(1, 1, 1, 100, 1, key, payload=job))
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 30)
+    await scheduler.stop()
+    (outcome,) = outcomes
+    assert outcome.error is None and outcome.images is not None and len(outcome.images) == 1
