@@ -92,8 +92,13 @@ class JobCancelled(GenerationError):
 
 
 class JobTimedOut(GenerationError):
-    def __init__(self, seconds: float) -> None:
-        super().__init__(f"the job took longer than {seconds:.0f} s")
+    def __init__(self, seconds: float, *, started: bool = True) -> None:
+        shown = f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.2g}"  # not "0 s" for half a second
+        if started:
+            message = f"the job took longer than {shown} s"
+        else:
+            message = f"the image generator did not start the job within {shown} s; try again later"
+        super().__init__(message)
         self.seconds = seconds
 
 

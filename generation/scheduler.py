@@ -70,11 +70,15 @@ _NOT_ONE_JOBS_FAULT = (DeviceFailed, JobTimedOut, JobCancelled)
 
 @dataclass
 class _Deadline:
-    """A job's time limit, from its first step: waiting for the device (behind other bot processes'
-    batches on a Ray replica), loading a model that is not loaded yet or compiling a new shape is not
-    the job's fault. A backend may ask to stop long before that (a Ray batch still in Serve's queue)."""
+    """A job's time limits. The job's own, from its first step: waiting for the device (behind other
+    bot processes' batches on a Ray replica), loading a model that is not loaded yet or compiling a
+    new shape is not the job's fault. Before that, a longer one for the wait itself, so a batch no
+    device ever takes up (a Ray replica the cluster cannot place) fails rather than waits for ever;
+    it holds where the backend asks whether to stop while it waits (Ray does, every moment)."""
 
     seconds: float
+    start_seconds: float
+    sent: float = field(default_factory=time.monotonic)
     at: float | None = None
 
     def start(self) -> None:
@@ -82,7 +86,11 @@ class _Deadline:
             self.at = time.monotonic() + self.seconds
 
     def check(self) -> None:
-        if self.at is not None and time.monotonic() > self.at:
+        now = time.monotonic()
+        if self.at is None:
+            if now - self.sent > self.start_seconds:
+                raise JobTimedOut(self.start_seconds, started=False)
+        elif now > self.at:
             raise JobTimedOut(self.seconds)
 
 
@@ -102,6 +110,7 @@ class Scheduler:
         max_batch: int = 8,
         batch_wait_s: float = 0.0,
         job_timeout_s: float = 600.0,
+        job_start_timeout_s: float = 1800.0,
         user_concurrency: Callable[[QueueEntry], int] = lambda _entry: 0,
     ) -> None:
         self.queue = queue
@@ -115,6 +124,7 @@ class Scheduler:
         self._max_batch = max_batch
         self._batch_wait_s = batch_wait_s
         self._job_timeout_s = job_timeout_s
+        self._job_start_timeout_s = job_start_timeout_s
         self._user_concurrency = user_concurrency
         self._work = asyncio.Event()
         self._running: dict[int, ScheduledJob] = {}
@@ -347,7 +357,7 @@ class Scheduler:
         if len(calls) > 1 and len(jobs) > 1:
             # A call's previews are handed out by slicing its items per job, which only one job allows.
             raise ValueError("only a lone job is split over several calls")
-        deadline = _Deadline(self._job_timeout_s)
+        deadline = _Deadline(self._job_timeout_s, self._job_start_timeout_s)
         images: list[Image.Image] = []
         for index, part in enumerate(calls):
             images += await self._call_once(jobs, part, deadline, progress=(index, len(calls)))

@@ -213,6 +213,7 @@ class GenerationService:
             max_batch=settings.max_batch,
             batch_wait_s=settings.batch_wait_s,
             job_timeout_s=settings.job_timeout_s,
+            job_start_timeout_s=settings.job_start_timeout_s,
             user_concurrency=self._user_concurrency,
         )
         self._concurrency: dict[int, int] = {}

@@ -117,6 +117,9 @@ class GenerationSettings(BaseSettings):
     batch_wait_s: float = Field(default=0.05, ge=0, le=5)
     # From a job's first step: the wait for a GPU or a Ray replica, and a model loading, do not count.
     job_timeout_s: float = Field(default=600, gt=0)
+    # From when a job is sent to the GPU or a Ray replica to its first step (a model loading or a new
+    # shape compiling, other bot processes' batches ahead on a replica, a replica being placed).
+    job_start_timeout_s: float = Field(default=1800, gt=0)
     # How often a bot process looks at the shared store: it renews its claim on the jobs it holds,
     # stops those deleted or erased meanwhile (their owner's /forget-me came through another
     # process's shard) and takes over jobs that no live process holds.

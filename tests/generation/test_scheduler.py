@@ -31,6 +31,7 @@ class ScriptedBackend:
         max_ok_batch: int = 64,
         steps: int = 3,
         load_s: float = 0.0,
+        queued_s: float = 0.0,
         fail_on_seed: int | None = None,
         failure: Exception | None = None,
     ) -> None:
@@ -40,6 +41,8 @@ class ScriptedBackend:
         self.failure = failure or ValueError("this one prompt breaks the pipeline")
         self.calls = 0
         self.load_s = load_s  # a model loading before the first step
+        # Waiting for a device before the first step, asking meanwhile whether to stop (as Ray does).
+        self.queued_s = queued_s
         self.max_ok_batch = max_ok_batch
         self.steps = steps
         self.batches: list[list[int]] = []
@@ -75,6 +78,11 @@ class ScriptedBackend:
             if any(item.seed == self.fail_on_seed for item in request.items):
                 raise self.failure
             self.batches.append([item.seed for item in request.items])
+            waiting_until = time.monotonic() + self.queued_s
+            while time.monotonic() < waiting_until:
+                if should_stop():
+                    raise JobCancelled("cancelled")
+                time.sleep(0.01)
             time.sleep(self.load_s)
             for step in range(self.steps):
                 if should_stop():
@@ -232,6 +240,31 @@ async def test_loading_the_model_does_not_count_against_the_job_timeout() -> Non
     await asyncio.wait_for(scheduler.idle(), 10)
     await scheduler.stop()
     assert outcomes[0].error is None and outcomes[0].images is not None
+
+
+async def test_waiting_for_a_device_does_not_count_against_the_job_timeout() -> None:
+    backend = ScriptedBackend(queued_s=1.0, delay=0.01, steps=3)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, job_timeout_s=0.5)
+    submit(scheduler, 1)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert outcomes[0].error is None and outcomes[0].images is not None
+
+
+async def test_a_batch_no_device_takes_up_fails_once_its_wait_is_too_long() -> None:
+    """A Ray replica the cluster never places: the member is told, rather than left waiting."""
+    backend = ScriptedBackend(queued_s=30.0, steps=3)
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, job_timeout_s=100, job_start_timeout_s=0.3)
+    submit(scheduler, 1)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    error = outcomes[0].error
+    assert isinstance(error, JobTimedOut)
+    assert str(error) == "the image generator did not start the job within 0.3 s; try again later"
 
 
 async def test_direct_message_queues_share_one_metric_label() -> None:
