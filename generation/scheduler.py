@@ -19,7 +19,14 @@ from PIL import Image
 
 from generation.backends import Backend
 from generation.engine import BatchItem, BatchKey, BatchRequest
-from generation.errors import DeviceFailed, GenerationError, JobCancelled, JobTimedOut, OutOfMemory
+from generation.errors import (
+    DeviceFailed,
+    GenerationError,
+    JobCancelled,
+    JobTimedOut,
+    ModelUnavailable,
+    OutOfMemory,
+)
 from generation.fairqueue import FairQueue, GuildKey, Position, QueueEntry
 from generation.metrics import Metrics
 
@@ -64,8 +71,9 @@ async def _nothing_to_record(_job_ids: list[int]) -> None:
 
 
 # Failures of a whole batch that running its jobs one by one would only repeat: the device is lost,
-# the time is up, or the jobs were stopped.
-_NOT_ONE_JOBS_FAULT = (DeviceFailed, JobTimedOut, JobCancelled)
+# the model (the same for every job of a batch) cannot be loaded, the time is up, or the jobs were
+# stopped.
+_NOT_ONE_JOBS_FAULT = (DeviceFailed, ModelUnavailable, JobTimedOut, JobCancelled)
 
 
 @dataclass

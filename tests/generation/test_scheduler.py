@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from generation.engine import BatchItem, BatchKey, BatchRequest, StepCallback, StopCheck
-from generation.errors import DeviceFailed, JobCancelled, JobTimedOut, OutOfMemory
+from generation.errors import DeviceFailed, JobCancelled, JobTimedOut, ModelUnavailable, OutOfMemory
 from generation.fairqueue import FairQueue, QueueEntry
 from generation.metrics import Metrics
 from generation.params import Sampler
@@ -391,6 +391,13 @@ async def test_a_lost_device_fails_the_batch_without_running_each_job_again() ->
     outcomes = await three_guilds_in_one_batch(backend)
     assert backend.calls == 1
     assert all(isinstance(outcome.error, DeviceFailed) for outcome in outcomes) and len(outcomes) == 3
+
+
+async def test_a_model_that_cannot_be_loaded_fails_the_batch_without_loading_it_for_each_job() -> None:
+    backend = ScriptedBackend(fail_on_seed=20, failure=ModelUnavailable("no such model", model="demo"))
+    outcomes = await three_guilds_in_one_batch(backend)
+    assert backend.calls == 1
+    assert all(isinstance(outcome.error, ModelUnavailable) for outcome in outcomes) and len(outcomes) == 3
 
 
 async def test_the_start_estimate_of_the_next_job_counts_the_time_left_on_the_running_one() -> None:
