@@ -55,9 +55,11 @@ PREVIEW_TOKEN_MARGIN = timedelta(minutes=2)
 REDELIVERY_DELAYS_S = (10.0, 60.0, 300.0, 900.0)
 # Discord's refusals, and the network's failures on the way to it.
 _DISCORD_FAILURES = (discord.HTTPException, aiohttp.ClientError, OSError)
-# Discord's error codes: the message was deleted; the request was too large.
+# Discord's error codes: the message was deleted; the request was too large; the thread is archived
+# (its messages can no longer be edited, while a new one unarchives it unless a moderator locked it).
 _UNKNOWN_MESSAGE = 10008
 _TOO_LARGE = 40005
+_THREAD_ARCHIVED = 50083
 # Discord's refusals that no retry changes: unknown channel or guild (deleted, or the bot was removed);
 # missing access or permissions; a member who takes no direct messages; a message Discord finds
 # malformed (a limit it enforces, which the same message breaks again); a locked or archived thread.
@@ -126,6 +128,11 @@ class _NoWaitSession:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+def _no_more_edits(exc: discord.HTTPException) -> bool:
+    """Whether Discord refuses every edit of the interaction's message from now on."""
+    return exc.status in _TOKEN_GONE or exc.code == _THREAD_ARCHIVED
 
 
 def _raise_if_refused_for_good(exc: discord.HTTPException) -> None:
@@ -238,7 +245,7 @@ class Delivery:
             except (_TokenGone, *_DISCORD_FAILURES) as exc:
                 # The job is stored and queued whatever happens to this message; the result follows.
                 log.info("queued edit of job %s failed: %r", job_id, exc)
-                if isinstance(exc, discord.HTTPException) and exc.status in _TOKEN_GONE:
+                if isinstance(exc, discord.HTTPException) and _no_more_edits(exc):
                     live.token = None  # as for progress (see `_progress`): no more edits through it
 
     async def _refresh_queued_lines(self) -> None:
@@ -447,11 +454,11 @@ class Delivery:
             posted = await self._post(job, size_limit)
             if posted is None:
                 return False
-            message_id, in_channel = posted
+            message_id, moved = posted
             await self._mark_posted(job.id, message_id)
         finally:
             self._posting.discard(job.id)
-        if in_channel and original_message_id is not None:
+        if moved and original_message_id is not None:
             await self._clear_original(job, original_message_id, message_id)
         await self._unless_deleted_meanwhile(job, message_id)
         return True
@@ -494,7 +501,8 @@ class Delivery:
             await self._show_deleted_at(job, message_id)
 
     async def _post(self, job: Job, size_limit: int | None) -> tuple[int, bool] | None:
-        """Post the result; returns its message id and whether it went to the channel."""
+        """Post the result; returns its message id and whether it went to a new message (the channel's,
+        or a follow-up in an archived thread) while the interaction's first one is still there."""
         # 1. What to show; reading and re-encoding images is file work, off the event loop.
         channel_limit = self._channel_limit(job)
         interaction_limit = size_limit or formatting.DEFAULT_FILESIZE_LIMIT
@@ -519,18 +527,23 @@ class Delivery:
             except _TokenGone:
                 log.info("job %s: interaction token ran out; posting to the channel", job.id)
             except discord.HTTPException as exc:
-                if exc.status not in _TOKEN_GONE:
+                if exc.status not in _TOKEN_GONE and exc.code != _THREAD_ARCHIVED:
                     _raise_if_refused_for_good(exc)
                     raise
-                if exc.code == _UNKNOWN_MESSAGE:
-                    # Someone deleted the message; the token still makes a new one, and needs no
+                if exc.code in (_UNKNOWN_MESSAGE, _THREAD_ARCHIVED):
+                    # Someone deleted the message, or the thread archived itself while the job waited;
+                    # the token still makes a new message (which unarchives the thread), and needs no
                     # permission in the channel to do so.
-                    log.info("job %s: its message was deleted; posting a follow-up", job.id)
+                    log.info(
+                        "job %s: its message cannot be edited (%s); posting a follow-up", job.id, exc.code
+                    )
                     followup = await self._followup(job, text, embed, uploads, view)
                     if followup is not None:
-                        return followup.id, False
+                        return followup.id, exc.code == _THREAD_ARCHIVED
                 log.info(
-                    "job %s: interaction token refused (HTTP %s); posting to the channel", job.id, exc.status
+                    "job %s: the interaction could not take it (HTTP %s); posting to the channel",
+                    job.id,
+                    exc.status,
                 )
                 if limit > channel_limit:
                     uploads = await asyncio.to_thread(formatting.image_uploads, job, channel_limit)
@@ -609,7 +622,8 @@ class Delivery:
                 wait=True,
             )
         except discord.HTTPException as exc:
-            if exc.status not in _TOKEN_GONE:
+            # A locked thread takes no new message either: the channel's answer settles it.
+            if exc.status not in _TOKEN_GONE and exc.code != _THREAD_ARCHIVED:
                 raise
             return None
 
@@ -757,10 +771,10 @@ class Delivery:
             self._drop_edit("progress", job_id, exc)
         except (_TokenGone, discord.HTTPException) as exc:
             log.info("progress edit of job %s failed: %r", job_id, exc)
-            if isinstance(exc, discord.HTTPException) and exc.status in _TOKEN_GONE and live is not None:
-                # The message was deleted, or Discord no longer takes the token: every further edit
-                # would be refused too (and refusals count toward Discord's ban of the bot's address).
-                # The result still tries the token once, then goes to the channel.
+            if isinstance(exc, discord.HTTPException) and _no_more_edits(exc) and live is not None:
+                # The message was deleted, its thread archived, or Discord no longer takes the token:
+                # every further edit would be refused too (and refusals count toward Discord's ban of
+                # the bot's address). The result still tries the token once, then a new message.
                 live.token = None
         except Exception:
             log.exception("progress edit of job %s failed", job_id)

@@ -2632,6 +2632,7 @@ class FakeDiscord:
     async def _edit_webhook_message(self, ctx: _Ctx) -> tuple[int, Any]:
         rec = self._webhook_interaction(ctx)
         msg = self._webhook_message(rec, ctx.params["message_id"])
+        self._refuse_if_archived(self.channels[rec.channel_id])
         body = ctx.body if isinstance(ctx.body, dict) else {}
         return 200, copy.deepcopy(self._edit_message(msg, body, ctx.files, allowed_flags=_EDITABLE_FLAGS))
 
@@ -2651,6 +2652,7 @@ class FakeDiscord:
             and original is not None
             and original["flags"] & MessageFlags.LOADING
         ):
+            self._refuse_if_archived(self.channels[rec.channel_id])
             # Documented backwards-compat behaviour: the first follow-up after a deferral edits the loading
             # message; the ephemeral flag of the deferral is kept.
             body = {k: v for k, v in body.items() if k != "flags"}
@@ -2660,6 +2662,8 @@ class FakeDiscord:
         channel = self.channels.get(rec.channel_id)
         if channel is None:
             raise DiscordError(404, 10003, "Unknown Channel")
+        if not int(body.get("flags") or 0) & MessageFlags.EPHEMERAL:
+            self._unarchive_to_send(channel)
         msg = self._interaction_message(
             rec, channel, body, ctx.files, loading=False, followup_of=rec.original_message_id
         )
@@ -2683,6 +2687,21 @@ class FakeDiscord:
             raise DiscordError(403, 50001, "Missing Access")
         if perms & needed != needed:
             raise DiscordError(403, 50013, "Missing Permissions")
+
+    def _refuse_if_archived(self, channel: Channel) -> None:
+        """Messages in an archived thread cannot be edited, nor reactions added
+        (https://discord.com/developers/docs/topics/threads#active-archived-threads)."""
+        if channel.is_thread and channel.archived:
+            raise DiscordError(400, 50083, "Thread is archived")
+
+    def _unarchive_to_send(self, channel: Channel) -> None:
+        """A new message unarchives an archived thread, unless a moderator locked it (then only those with
+        MANAGE_THREADS may); the unarchived thread is announced with THREAD_UPDATE."""
+        if not (channel.is_thread and channel.archived):
+            return
+        if channel.locked and not self.permissions_for(self.bot_user, channel) & Permissions.MANAGE_THREADS:
+            raise DiscordError(400, 50083, "Thread is archived")
+        self.update_channel(channel, archived=False)
 
     def _rest_message(self, ctx: _Ctx, channel: Channel) -> JSON:
         msg = self.messages.get(_snowflake(ctx.params["message_id"]))
@@ -2710,6 +2729,7 @@ class FakeDiscord:
         self._require(channel, needed)
         if channel.is_dm and not all(u.accepts_dms for u in channel.recipients):
             raise DiscordError(403, 50007, "Cannot send messages to this user")
+        self._unarchive_to_send(channel)
         body = ctx.body if isinstance(ctx.body, dict) else {}
         extra: JSON = {}
         msg_type = 0
@@ -2775,6 +2795,7 @@ class FakeDiscord:
     async def _edit_channel_message(self, ctx: _Ctx) -> tuple[int, Any]:
         channel = self._rest_channel(ctx)
         msg = self._rest_message(ctx, channel)
+        self._refuse_if_archived(channel)
         body = ctx.body if isinstance(ctx.body, dict) else {}
         if msg["author"]["id"] != str(self.bot_user.id):
             if set(body) - {"flags"}:
@@ -2795,6 +2816,7 @@ class FakeDiscord:
     async def _put_reaction(self, ctx: _Ctx) -> tuple[int, Any]:
         channel = self._rest_channel(ctx, Permissions.VIEW_CHANNEL | Permissions.READ_MESSAGE_HISTORY)
         msg = self._rest_message(ctx, channel)
+        self._refuse_if_archived(channel)
         emoji = self._parse_emoji(ctx.params["emoji"])
         key = (int(msg["id"]), self._emoji_key(emoji))
         if not self._reaction_users.get(key):
