@@ -473,6 +473,18 @@ class FakeDiscord:
         for cid in list(g.channels):
             self.channels.pop(cid, None)
 
+    def make_guild_unavailable(self, guild: Guild | int) -> None:
+        """A Discord outage of the guild: GUILD_DELETE with ``unavailable: true`` (the bot was not removed)."""
+        g = self._guild(guild)
+        for session in self._sessions_for(g.id):
+            session.dispatch("GUILD_DELETE", {"id": str(g.id), "unavailable": True})
+
+    def restore_guild(self, guild: Guild | int) -> None:
+        """The outage is over: the guild comes back with a GUILD_CREATE, as after READY."""
+        g = self._guild(guild)
+        for session in self._sessions_for(g.id):
+            session.dispatch("GUILD_CREATE", self._guild_create_payload(g, session))
+
     def delete_channel(self, channel: Channel | int) -> None:
         """A moderator deletes a channel: its messages go with it, CHANNEL_DELETE is sent."""
         ch = self._channel(channel)
