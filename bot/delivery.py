@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import aiohttp
 import discord
+from discord.webhook.async_ import AsyncWebhookAdapter, async_context
 
 from bot import formatting, wording
 from bot.permissions import age_restricted
@@ -75,10 +76,21 @@ QUEUE_REFRESH_S = 5.0
 QUEUE_REFRESH_EDITS = 20
 # A queued line whose edit was dropped: any position differs from it, so the next refresh shows one.
 _NOT_SHOWN = -1
+# A passing edit Discord has not answered in this long is given up (a hung connection). Nothing waits
+# that long for one: the job's next passing edits are skipped meanwhile, and its result goes out.
+PASSING_EDIT_TIMEOUT_S = 30.0
+# The result (or a preview) waits this long at most for a passing edit on its way, so that the two
+# usually land in order; one that lands after the result anyway is followed by the result again (see
+# `_passing_landed`).
+LAST_EDIT_WAIT_S = 2.0
 
 
 class _Undeliverable(Exception):
     """Discord will never take this result: no channel will, and the token has run out."""
+
+
+class _Unanswered(Exception):
+    """Discord did not answer a passing edit in time: it may still land, or not."""
 
 
 class _NotNow(Exception):
@@ -119,7 +131,7 @@ class _NoWaitSession:
     @contextlib.asynccontextmanager
     async def request(self, method: str, url: str, **kwargs: Any) -> AsyncIterator[aiohttp.ClientResponse]:
         if self._session is None or self._session.closed:
-            self._session = aiohttp.ClientSession()
+            self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=PASSING_EDIT_TIMEOUT_S))
         async with self._session.request(method, url, **kwargs) as response:
             if response.status == 429 or response.status >= 500:
                 raise await _not_now(response, self._fallback_s)
@@ -176,6 +188,9 @@ class _Live:
     # While the job waits: how many jobs its queued line says are ahead of it.
     shown_ahead: int | None = None
     running: bool = False
+    # Whether the result (or the final word of another process) is shown again once it is posted: a
+    # passing edit landed after it, or may have.
+    show_again: asyncio.Task[None] | None = None
 
 
 class Delivery:
@@ -194,6 +209,10 @@ class Delivery:
         self._clock = clock
         self.throttle = ProgressThrottle(progress_interval_s)
         self._passing_edits = _NoWaitSession(fallback_s=progress_interval_s)
+        # discord.py sends a token's requests one at a time (one lock per webhook and token, in its
+        # adapter): through the same adapter, a passing edit Discord does not answer would hold the
+        # result behind it. Passing edits have an adapter of their own.
+        self._passing_adapter = AsyncWebhookAdapter()  # type: ignore[no-untyped-call]  # unannotated there
         self._expected: dict[str, _Expected] = {}
         self._live: dict[int, _Live] = {}
         self._posting: set[int] = set()
@@ -238,10 +257,15 @@ class Delivery:
                     view=formatting.pending_view(job_id),
                 )
                 await self._learn_reply(job_id, live, message.id)
+                self._passing_landed(job_id, live, message)
             except _NotNow as exc:
                 self._drop_edit("queued", job_id, exc)
                 # Not shown: the next refresh after the wait shows where it stands then.
                 live.shown_ahead = _NOT_SHOWN
+            except _Unanswered:
+                log.info("queued edit of job %s got no answer in time", job_id)
+                live.shown_ahead = _NOT_SHOWN
+                self._passing_lost(job_id, live)
             except (_TokenGone, *_DISCORD_FAILURES) as exc:
                 # The job is stored and queued whatever happens to this message; the result follows.
                 log.info("queued edit of job %s failed: %r", job_id, exc)
@@ -298,9 +322,10 @@ class Delivery:
         if self.throttle.held(job_id):
             return  # Discord asked us to wait: a later preview will do
         if live.edit is not None and not live.edit.done():
-            # A preview is worth more than the text edit ahead of it: let that land, then show this.
-            await asyncio.gather(live.edit, return_exceptions=True)
-        if live.finished:
+            # A preview is worth more than the text edit ahead of it: let that land, then show this;
+            # unless Discord is slow to answer it.
+            await asyncio.wait({live.edit}, timeout=LAST_EDIT_WAIT_S)
+        if live.finished or (live.edit is not None and not live.edit.done()):
             return
         self.throttle.record(job_id, step)
         task = self._spawn(self._progress(job_id, step, total, preview=image), name=f"preview-{job_id}")
@@ -323,8 +348,10 @@ class Delivery:
     async def _deliver(self, job: Job, live: _Live | None) -> None:
         """Post a finished job, trying again later when Discord fails; it stays unposted (and `/job`
         shows it) if every try fails, and a restart tries again."""
-        if live is not None and live.edit is not None:
-            await asyncio.gather(live.edit, return_exceptions=True)  # the last progress edit lands first
+        if live is not None and live.edit is not None and not live.edit.done():
+            # The last progress edit lands first, as a rule; one Discord is slow to answer is not
+            # waited for (if it lands after the result, the result is shown again).
+            await asyncio.wait({live.edit}, timeout=LAST_EDIT_WAIT_S)
         for delay in (0.0, *REDELIVERY_DELAYS_S):
             if delay:
                 await asyncio.sleep(delay)
@@ -400,12 +427,19 @@ class Delivery:
             return
         # A progress edit of ours may have landed after that process's final word on the job (a
         # /cancel that reached it): show the final state again.
+        await self._show_final_again(job_id, live)
+
+    async def _show_final_again(self, job_id: int, live: _Live) -> None:
+        """Show a posted result on the interaction's message again, over a passing edit that landed
+        after it."""
         try:
             job = await self._service.store.get(job_id)
         except JobNotFound:
             return
         if job.posted_at is None or job.deleted_at is not None:
             return  # still running there, or its result is yet to land: that edit comes after ours
+        if live.message_id is not None and job.message_id not in (None, live.message_id):
+            return  # the result is a message of its own: the interaction's message does not show it
         try:
             uploads = await asyncio.to_thread(formatting.image_uploads, job, live.size_limit)
             text, embed, view = await self._result_parts(job, uploads)
@@ -418,6 +452,30 @@ class Delivery:
             )
         except (_TokenGone, *_DISCORD_FAILURES) as exc:
             log.info("job %s: could not show its final state again (%r)", job_id, exc)
+
+    def _passing_landed(self, job_id: int, live: _Live, message: discord.Message) -> None:
+        """A passing edit that lands after the result replaced the result's text (and its images, for a
+        preview); only the result shows an embed: show it again."""
+        if live.finished and message.embeds:
+            log.info("job %s: a progress edit landed after its result; showing the result again", job_id)
+            self._show_again_later(job_id, live)
+
+    def _passing_lost(self, job_id: int, live: _Live) -> None:
+        """A passing edit went unanswered: if the job ended meanwhile, it may land after the result."""
+        if live.finished:
+            self._show_again_later(job_id, live)
+
+    def _show_again_later(self, job_id: int, live: _Live) -> None:
+        if live.show_again is not None and not live.show_again.done():
+            return
+
+        async def once_posted() -> None:
+            delivering = self._delivering.get(job_id)
+            if delivering is not None:
+                await asyncio.gather(delivering, return_exceptions=True)
+            await self._show_final_again(job_id, live)
+
+        live.show_again = self._spawn(once_posted(), name=f"show-again-{job_id}")
 
     async def _stop_showing(self, job_id: int) -> _Live | None:
         """No more progress or previews for this job; an edit on its way lands first, not after."""
@@ -767,8 +825,13 @@ class Delivery:
                     **extra,
                 )
                 await self._learn_reply(job_id, live, message.id)
+                self._passing_landed(job_id, live, message)
         except _NotNow as exc:
             self._drop_edit("progress", job_id, exc)
+        except _Unanswered:
+            log.info("progress edit of job %s got no answer in time", job_id)
+            if live is not None:
+                self._passing_lost(job_id, live)
         except (_TokenGone, discord.HTTPException) as exc:
             log.info("progress edit of job %s failed: %r", job_id, exc)
             if isinstance(exc, discord.HTTPException) and _no_more_edits(exc) and live is not None:
@@ -799,9 +862,20 @@ class Delivery:
         application_id = self._bot.application_id
         if application_id is None:
             raise RuntimeError("the bot has no application id yet")
-        session = cast(aiohttp.ClientSession, self._passing_edits) if passing else discord.utils.MISSING
+        if not passing:
+            webhook = discord.Webhook.partial(application_id, token, client=self._bot)
+            return await webhook.edit_message(_ORIGINAL, **fields)
+        session = cast(aiohttp.ClientSession, self._passing_edits)
         webhook = discord.Webhook.partial(application_id, token, client=self._bot, session=session)
-        return await webhook.edit_message(_ORIGINAL, **fields)
+        # discord.py reads its adapter from this context variable at each request; set here, it holds
+        # for this task alone.
+        adapter = async_context.set(self._passing_adapter)
+        try:
+            return await webhook.edit_message(_ORIGINAL, **fields)
+        except TimeoutError:
+            raise _Unanswered from None
+        finally:
+            async_context.reset(adapter)
 
     def _channel_limit(self, job: Job) -> int:
         guild = self._bot.get_guild(job.guild_id) if job.guild_id is not None else None

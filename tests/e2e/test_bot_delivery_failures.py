@@ -209,3 +209,35 @@ async def test_a_result_posted_while_the_database_drops_is_recorded_later_and_no
         assert refusals == [job.id, job.id]
         results = [r for r in fake.requests_matching("PATCH", world.original_path(inter)) if has_result(r)]
         assert len(results) == 1
+
+
+def is_progress(request: object) -> bool:
+    return "(step " in str((getattr(request, "json", None) or {}).get("content"))
+
+
+async def test_a_progress_edit_discord_never_answers_does_not_hold_the_result(world: BotWorld) -> None:
+    """A progress edit hangs (Discord took it and never answered): the images go out all the same, and
+    when that edit lands after them, the result is shown again instead of the stale progress line."""
+    fake = world.fake
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a slow river", "steps": 30})
+        release = fake.stall("PATCH", world.original_path(inter), predicate=is_progress)
+        assert fake.user is not None
+        job = await world.first_job(bot, fake.user.id)
+        final = await fake.wait_for_request(
+            "PATCH",
+            world.original_path(inter),
+            predicate=lambda r: has_result(r) and r.status == 200,
+            timeout=60,
+        )
+        hung = [r for r in fake.requests_matching("PATCH", world.original_path(inter)) if is_progress(r)]
+        assert hung and all(r.status is None for r in hung)
+        await world.posted(bot, job.id)
+        mark = fake.mark()
+        release.set()
+        # The hung edit lands now, over the result; the result is put back.
+        again = await world.final_edit(inter, after=mark)
+        assert again.status == 200 and again.json == final.json
+        message = fake.original_response(inter)
+        assert message is not None and message["embeds"] and len(message["attachments"]) == 1
+        assert "(step " not in message["content"]
