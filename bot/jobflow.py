@@ -49,6 +49,9 @@ Interaction = discord.Interaction[Any]
 PENDING_TTL_S = 13 * 60
 # Requests one member may have waiting for the terms; an older one beyond this is dropped, saying so.
 MAX_PENDING_PER_USER = 5
+# Attached images all members' waiting requests may keep in memory together; past it, a request with
+# an image is not kept, and its member sends it again once they have accepted.
+MAX_PENDING_BYTES = 64 * 1024 * 1024
 REACTIONS = {"🔁": Action.RERUN, "⬆": Action.UPSCALE, "❌": Action.DELETE}
 # How long a public answer to a reaction stays up; a member gets no second one in a channel meanwhile.
 REACTION_ANSWER_S = 60
@@ -113,6 +116,8 @@ class _Pending:
     license_id: str
     notes: tuple[str, ...]
     created: float
+    # The attached image's bytes the request keeps.
+    size: int = 0
 
 
 class JobFlow:
@@ -220,7 +225,9 @@ class JobFlow:
         # 3. Submit.
         kind = JobKind.IMG2IMG if init_image is not None else JobKind.TXT2IMG
         request = self._request(interaction, where, built.params, kind=kind, init_image=init_image)
-        await self._submit(interaction, lambda: self.services.generation.submit(request), notes)
+        await self._submit(
+            interaction, lambda: self.services.generation.submit(request), notes, size=len(init_image or b"")
+        )
 
     def _where(self, interaction: Interaction) -> Where:
         return where_of(interaction.channel, guild_id=interaction.guild_id, channel_id=interaction.channel_id)
@@ -252,14 +259,18 @@ class JobFlow:
         interaction: Interaction,
         submit: Callable[[], Awaitable[Submitted]],
         notes: tuple[str, ...] = (),
+        *,
+        size: int = 0,
     ) -> None:
         self.delivery.expect(interaction.token, size_limit=interaction.filesize_limit, notes=notes)
         try:
             await submit()
         except LicenseNotAccepted as exc:
-            await self._hold(_Pending(interaction, submit, exc.license.id, notes, time.monotonic()))
+            pending = _Pending(interaction, submit, exc.license.id, notes, time.monotonic(), size)
+            held = await self._hold(pending)
+            text = wording.waiting_for_terms(exc.license) if held else wording.not_kept_for_terms(exc.license)
             try:
-                await interaction.edit_original_response(content=wording.waiting_for_terms(exc.license))
+                await interaction.edit_original_response(content=text)
                 await interaction.followup.send(
                     embed=terms_embed(exc.license),
                     view=terms_view(exc.license.id, exc.license.version),
@@ -431,11 +442,21 @@ class JobFlow:
             content=wording.terms_accepted(license_, resuming=len(waiting)), embed=None, view=None
         )
         for pending in waiting:
-            await self._submit(pending.interaction, pending.submit, pending.notes)
+            await self._submit(pending.interaction, pending.submit, pending.notes, size=pending.size)
 
-    async def _hold(self, pending: _Pending) -> None:
-        """Keep a request until its member answers the terms (every one of them, not just the last)."""
+    async def _hold(self, pending: _Pending) -> bool:
+        """Keep a request until its member answers the terms (every one of them, not just the last);
+        False when its image would take the waiting requests past `MAX_PENDING_BYTES`."""
         self._drop_expired()
+        if pending.size:
+            kept = sum(waiting.size for queue in self._pending.values() for waiting in queue)
+            if kept + pending.size > MAX_PENDING_BYTES:
+                log.info(
+                    "not keeping a request of user %s for the terms: %d bytes wait",
+                    pending.interaction.user.id,
+                    kept,
+                )
+                return False
         user_id = pending.interaction.user.id
         waiting = self._pending.setdefault(user_id, [])
         waiting.append(pending)
@@ -445,6 +466,7 @@ class JobFlow:
                 await dropped.interaction.edit_original_response(content=wording.pending_dropped())
             except discord.HTTPException as exc:
                 log.info("could not mark a dropped request's placeholder: HTTP %s", exc.status)
+        return True
 
     def _take_pending(self, user_id: int, license_id: str) -> list[_Pending]:
         """The member's requests waiting for these terms, oldest first; those for other terms stay."""

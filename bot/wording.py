@@ -322,6 +322,13 @@ def waiting_for_terms(license_: ModelLicense) -> str:
     return f"Waiting for the {license_.name} terms to be accepted (see the message only you can see)."
 
 
+def not_kept_for_terms(license_: ModelLicense) -> str:
+    return (
+        f"Too many requests with images are waiting for terms to be accepted to keep this one. Accept the "
+        f"{license_.name} terms (see the message only you can see), then send it again."
+    )
+
+
 def terms_intro(license_: ModelLicense, *, accepted: bool) -> str:
     if accepted:
         return f"You accepted these terms (version {license_.version}). They are shown here for reference."

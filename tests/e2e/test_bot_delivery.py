@@ -161,6 +161,55 @@ async def test_requests_waiting_for_the_terms_are_capped_per_member_saying_so(wo
             ]
 
 
+async def test_images_waiting_for_the_terms_are_capped_in_all_saying_so(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every member's waiting requests together keep no more image bytes than the budget: past it, a
+    request with an image is not kept, and its member is told to send it again after accepting."""
+    from fakediscord import Upload
+
+    from bot import jobflow
+
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    picture = world.png_bytes(side=96)
+    monkeypatch.setattr(jobflow, "MAX_PENDING_BYTES", len(picture) + len(picture) // 2)
+    bob = fake.add_member(fake.guild, "bob").user
+    async with world.bot(accept_license=False) as bot:
+        first = await fake.send_interaction(
+            "imagine", {"prompt": "a kite", "image": Upload("a.png", picture), "strength": 0.6}
+        )
+        await fake.wait_for_request("POST", rf"/webhooks/\d+/{first.token}$")
+        # Another member's image would pass the budget: it is not kept; the terms are shown all the same.
+        second = await fake.send_interaction(
+            "imagine", {"prompt": "a boat", "image": Upload("b.png", picture), "strength": 0.6}, user=bob
+        )
+        terms = await fake.wait_for_request("POST", rf"/webhooks/\d+/{second.token}$")
+        assert "CreativeML Open RAIL-M" in terms.json["embeds"][0]["title"]
+        answer = await fake.wait_for_request("PATCH", world.original_path(second))
+        assert "send it again" in answer.json["content"]
+        # A request without an image costs the budget nothing.
+        third = await fake.send_interaction("imagine", {"prompt": "a lantern"}, user=bob)
+        await fake.wait_for_request("POST", rf"/webhooks/\d+/{third.token}$")
+        shown = await fake.wait_for_request("PATCH", world.original_path(third))
+        assert "Waiting for" in shown.json["content"]
+        [followup_id] = fake.get_interaction(second).followup_message_ids
+        accept = await fake.click_button(
+            followup_id, "imagine:terms:accept:creativeml-openrail-m:1.0", user=bob
+        )
+        await accept.wait_for_ack()
+        assert "Your request is on its way" in str((accept.callback_data or {}).get("content"))
+        assert len((await world.final_edit(third)).files) == 1
+        [followup_id] = fake.get_interaction(first).followup_message_ids
+        accept = await fake.click_button(followup_id, "imagine:terms:accept:creativeml-openrail-m:1.0")
+        await accept.wait_for_ack()
+        assert len((await world.final_edit(first)).files) == 1
+        prompts = [
+            job.generation_params.prompt for job in await bot.services.generation.store.history(bob.id)
+        ]
+        assert prompts == ["a lantern"]
+
+
 async def test_after_the_token_expires_the_result_is_a_channel_message_mentioning_the_member(
     world: BotWorld,
 ) -> None:
