@@ -68,6 +68,11 @@ _REFUSED_FOR_GOOD = frozenset({10003, 10004, 50001, 50007, 50013, 50035, 50083})
 # A result posted while the database is away is recorded posted after these delays, then at the last
 # one's pace until the database answers: a result not recorded posted is posted again at the next start.
 MARK_POSTED_DELAYS_S = (1.0, 5.0, 15.0, 60.0)
+# A result is looked for among this many of its channel's messages since the job finished, before a
+# try that may come after an unrecorded post (see `_posted_before`).
+RESULT_LOOKBACK = 50
+# Discord's clock and ours may differ by this much.
+CLOCK_SKEW = timedelta(minutes=1)
 # How long closing waits for results being uploaded right then.
 CLOSE_GRACE_S = 10.0
 # Queued lines are brought up to date this often, when the jobs ahead changed; the nearest to the front
@@ -367,6 +372,9 @@ class Delivery:
                     job,
                     size_limit=live.size_limit if live else None,
                     original_message_id=live.message_id if live else job.reply_message_id,
+                    # A result this process did not see finish (a restart), or a try after one that
+                    # failed, may be out already: only the record of it was lost.
+                    look_first=live is None or bool(delay),
                 )
                 return
             except _Undeliverable as refusal:
@@ -494,10 +502,16 @@ class Delivery:
     # -- posting ----------------------------------------------------------------------------------
 
     async def post_result(
-        self, job: Job, *, size_limit: int | None = None, original_message_id: int | None = None
+        self,
+        job: Job,
+        *,
+        size_limit: int | None = None,
+        original_message_id: int | None = None,
+        look_first: bool = False,
     ) -> bool:
-        """Post a finished job once; True when this call posted it. Discord's failures are raised:
-        the job stays finished and unposted in the store."""
+        """Post a finished job once; True when this call posted it (or, with `look_first`, found it
+        posted by an earlier try that was never recorded). Discord's failures are raised: the job stays
+        finished and unposted in the store."""
         if (
             job.deleted_at is not None
             or job.posted_at is not None
@@ -509,7 +523,9 @@ class Delivery:
         # over its own result once its claim lapsed while the database was away).
         self._posting.add(job.id)
         try:
-            posted = await self._post(job, size_limit)
+            posted = await self._posted_before(job, original_message_id) if look_first else None
+            if posted is None:
+                posted = await self._post(job, size_limit)
             if posted is None:
                 return False
             message_id, moved = posted
@@ -557,6 +573,41 @@ class Delivery:
             return
         if fresh is None or fresh.deleted_at is not None:
             await self._show_deleted_at(job, message_id)
+
+    async def _posted_before(self, job: Job, original_message_id: int | None) -> tuple[int, bool] | None:
+        """The message already showing the result, and whether it is one of its own in the channel;
+        None if there is none, or the channel cannot be read (the result is posted then).
+
+        Editing the interaction's message again is harmless while its token lives; a new message is
+        not: an interaction's follow-up takes no nonce, and Discord keeps a channel message's nonce for
+        a few minutes only."""
+        me = self._bot.user
+        if me is None or job.channel_id is None:
+            return None
+        channel = self._bot.get_partial_messageable(job.channel_id, guild_id=job.guild_id)
+        use_token = job.interaction_token is not None and token_usable(
+            job.interaction_expires_at, self._clock()
+        )
+        try:
+            # 1. The interaction's message, edited with the result before its token ran out.
+            if original_message_id is not None and not use_token:
+                try:
+                    original = await channel.fetch_message(original_message_id)
+                except discord.NotFound:
+                    pass
+                else:
+                    if _shows_result(original, job.id, me.id):
+                        return original.id, False
+            # 2. A message of its own: a follow-up, or a channel message.
+            since = (job.finished_at or job.created_at) - CLOCK_SKEW
+            async for message in channel.history(
+                limit=RESULT_LOOKBACK, after=discord.Object(discord.utils.time_snowflake(since))
+            ):
+                if _shows_result(message, job.id, me.id):
+                    return message.id, not use_token and message.id != original_message_id
+        except _DISCORD_FAILURES as exc:
+            log.info("job %s: could not look for its result (%s); posting it", job.id, _describe_failure(exc))
+        return None
 
     async def _post(self, job: Job, size_limit: int | None) -> tuple[int, bool] | None:
         """Post the result; returns its message id and whether it went to a new message (the channel's,
@@ -891,6 +942,15 @@ class Delivery:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._passing_edits.close()
+
+
+def _shows_result(message: discord.Message, job_id: int, me: int) -> bool:
+    """Whether `message` is ours and shows the result of the job (the only one of its messages with
+    an embed, see `formatting.job_embed`)."""
+    footer = formatting.result_footer(job_id)
+    return message.author.id == me and any(
+        (embed.footer.text or "").startswith(footer) for embed in message.embeds
+    )
 
 
 def _describe_failure(exc: BaseException) -> str:

@@ -140,8 +140,13 @@ def job_embed(job: Job, license_name: str, *, spoilers_shown: bool = True) -> di
         embed.add_field(name="Strength", value=f"{params.strength:g}")
     embed.add_field(name="License", value=license_name)
     parent = f" · from job #{job.parent_job_id}" if job.parent_job_id is not None else ""
-    embed.set_footer(text=f"Job #{job.id} · {job.kind.value}{parent} · AI-generated")
+    embed.set_footer(text=f"{result_footer(job.id)} {job.kind.value}{parent} · AI-generated")
     return embed
+
+
+def result_footer(job_id: int) -> str:
+    """How the footer of a job's result embed begins."""
+    return f"Job #{job_id} ·"
 
 
 def result_view(
@@ -193,5 +198,6 @@ __all__ = [
     "job_embed",
     "pending_view",
     "result_content",
+    "result_footer",
     "result_view",
 ]

@@ -6,6 +6,7 @@ trouble with Discord never holds up anyone else's job.
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -241,3 +242,65 @@ async def test_a_progress_edit_discord_never_answers_does_not_hold_the_result(wo
         message = fake.original_response(inter)
         assert message is not None and message["embeds"] and len(message["attachments"]) == 1
         assert "(step " not in message["content"]
+
+
+async def posted_then_died(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch, *, delete_first: bool
+) -> tuple[InteractionRecord, Job]:
+    """A member's result goes out, and the bot stops (as if killed) before it records that: its next
+    start finds the result unposted."""
+    monkeypatch.setattr(delivery, "CLOSE_GRACE_S", 0.1)
+    world.classifier.hold_after = 0
+    fake = world.fake
+    async with world.bot() as bot:
+        inter, job = await a_job_held_before_its_result(world, bot)
+        if delete_first:
+            original = fake.original_response(inter)
+            assert original is not None
+            fake._delete_message(fake._message(original["id"]))
+
+        async def never_recorded(job_id: int, message_id: int | None) -> bool:
+            await asyncio.Event().wait()
+            raise AssertionError("unreachable")
+
+        monkeypatch.setattr(bot.services.generation.store, "mark_posted", never_recorded)
+        world.classifier.release.set()
+        await fake.wait_for_request(
+            "*", re.escape(inter.token), predicate=lambda r: has_result(r) and r.status == 200, timeout=60
+        )
+        assert (await bot.services.generation.store.get(job.id)).posted_at is None
+    return inter, job
+
+
+def results_shown(world: BotWorld, job: Job) -> list[str]:
+    """The ids of the messages that show the job's result."""
+    return [
+        message["id"]
+        for message in world.fake.messages.values()
+        if f"Job #{job.id} ·" in str(message.get("embeds"))
+    ]
+
+
+async def test_a_result_posted_as_a_follow_up_before_a_crash_is_not_posted_again(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interaction's message was deleted, so the result went out as a new message of the
+    interaction (which takes no nonce); the next start finds that message instead of posting another."""
+    _, job = await posted_then_died(world, monkeypatch, delete_first=True)
+    world.classifier.hold_after = None
+    async with world.bot() as bot:
+        posted = await world.posted(bot, job.id)
+    assert results_shown(world, job) == [str(posted.message_id)]
+
+
+async def test_a_result_shown_on_its_message_before_a_crash_is_not_posted_again_once_the_token_ran_out(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next start comes after the interaction's 15 minutes: the channel is all that is left, and
+    the result is already on the interaction's message."""
+    inter, job = await posted_then_died(world, monkeypatch, delete_first=False)
+    world.fake.expire_interaction(inter)
+    world.classifier.hold_after = None
+    async with world.bot() as bot:
+        posted = await world.posted(bot, job.id)
+    assert results_shown(world, job) == [str(posted.message_id)]
