@@ -144,7 +144,12 @@ async def build_services(
     if settings.generation.metrics_port:
 
         async def healthy() -> bool:
-            return service.scheduler.healthy() and service.backend.failure() is None
+            scheduler = service.scheduler
+            return (
+                scheduler.healthy()
+                and not scheduler.backend_unavailable()
+                and service.backend.failure() is None
+            )
 
         server = MetricsServer(
             metrics, healthy, host=settings.generation.metrics_host, port=settings.generation.metrics_port

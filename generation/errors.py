@@ -110,6 +110,16 @@ class OutOfMemory(BackendError):
     """The device ran out of memory for a batch of this size."""
 
 
+class BackendUnavailable(BackendError):
+    """Nothing is there to run batches on (the Ray cluster or every replica is gone): a batch sent
+    meanwhile was lost with it, through no fault of its jobs, which wait for the backend to come back.
+    `waited_s` is set once they have waited as long as they may, and fail."""
+
+    def __init__(self, message: str, *, waited_s: float | None = None) -> None:
+        super().__init__(message)
+        self.waited_s = waited_s
+
+
 class DeviceFailed(BackendError):
     """The GPU failed in a way that leaves it unusable until its process restarts (an illegal
     memory access, a device-side assert): every later batch on it would fail too."""
@@ -134,6 +144,13 @@ def failure_reason(error: BaseException | None) -> str:
         return str(error)
     if isinstance(error, DeviceFailed):
         return "the GPU failed and the bot must be restarted; its operator can see why in the log"
+    if isinstance(error, BackendUnavailable) and error.waited_s is not None:
+        waited = error.waited_s
+        if waited >= 120:
+            shown = f"{waited / 60:.0f} min"
+        else:
+            shown = f"{waited:.0f} s" if waited >= 10 else f"{waited:.2g} s"  # not "0 s" for half a second
+        return f"the image generator was unavailable for over {shown}, and the job waited no longer; try again later"
     if isinstance(error, ModelUnavailable):
         if error.model is not None:
             return f"the model {error.model!r} could not be loaded; the bot's operator can see why in the log"

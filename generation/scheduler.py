@@ -20,6 +20,7 @@ from PIL import Image
 from generation.backends import Backend
 from generation.engine import BatchItem, BatchKey, BatchRequest
 from generation.errors import (
+    BackendUnavailable,
     DeviceFailed,
     GenerationError,
     JobCancelled,
@@ -119,6 +120,8 @@ class Scheduler:
         batch_wait_s: float = 0.0,
         job_timeout_s: float = 600.0,
         job_start_timeout_s: float = 1800.0,
+        backend_outage_s: float = 900.0,
+        backend_retry_s: float = 5.0,
         user_concurrency: Callable[[QueueEntry], int] = lambda _entry: 0,
     ) -> None:
         self.queue = queue
@@ -133,6 +136,10 @@ class Scheduler:
         self._batch_wait_s = batch_wait_s
         self._job_timeout_s = job_timeout_s
         self._job_start_timeout_s = job_start_timeout_s
+        self._backend_outage_s = backend_outage_s
+        self._backend_retry_s = backend_retry_s
+        # Batches lost because the backend went away, waiting for it to come back (see `_await_backend`).
+        self._awaiting_backend = 0
         self._user_concurrency = user_concurrency
         self._work = asyncio.Event()
         self._running: dict[int, ScheduledJob] = {}
@@ -224,6 +231,10 @@ class Scheduler:
         """The dispatcher is alive (not crashed, not stopped)."""
         return self._loop_task is not None and not self._loop_task.done()
 
+    def backend_unavailable(self) -> bool:
+        """Batches are waiting for the backend to come back (its cluster or replicas went away)."""
+        return self._awaiting_backend > 0
+
     async def idle(self) -> None:
         """Wait until nothing is queued or running (for tests)."""
         while len(self.queue) or self._running or self._tasks:  # noqa: ASYNC110 (several conditions)
@@ -310,15 +321,37 @@ class Scheduler:
         per_call = per_call or self._max_batch
         images: list[Image.Image] | None = None
         failure: GenerationError | None = None
+        lost_at: float | None = None  # when the backend lost this batch with its cluster
         try:
-            images = await self._call_backend(jobs, per_call)
-        except OutOfMemory:
-            pass  # retried below, outside this block, whose traceback would hold the call's memory
-        except GenerationError as exc:
-            failure = exc
-        except Exception as exc:  # a backend bug must not take the dispatcher down with it
-            log.exception("batch of jobs %s failed", [job.job_id for job in jobs])
-            failure = GenerationError(f"generation failed: {exc}")
+            while True:
+                try:
+                    images = await self._call_backend(jobs, per_call)
+                except BackendUnavailable as exc:
+                    # Lost with the cluster, not failed: the jobs are sent again once it is back.
+                    if lost_at is None:
+                        lost_at = time.monotonic()
+                        self._awaiting_backend += 1
+                        log.warning(
+                            "jobs %s wait for the backend to come back (%s); they fail after %g s",
+                            [job.job_id for job in jobs],
+                            exc,
+                            self._backend_outage_s,
+                        )
+                    jobs = await self._await_backend(jobs, exc, lost_at)
+                    if jobs:
+                        continue
+                    return
+                except OutOfMemory:
+                    pass  # retried below, outside this block, whose traceback would hold the call's memory
+                except GenerationError as exc:
+                    failure = exc
+                except Exception as exc:  # a backend bug must not take the dispatcher down with it
+                    log.exception("batch of jobs %s failed", [job.job_id for job in jobs])
+                    failure = GenerationError(f"generation failed: {exc}")
+                break
+        finally:
+            if lost_at is not None:
+                self._awaiting_backend -= 1
         if failure is not None:
             if len(jobs) > 1 and not isinstance(failure, _NOT_ONE_JOBS_FAULT):
                 # Perhaps one job's doing (its prompt, its picture): each runs alone, so that only the
@@ -355,6 +388,40 @@ class Scheduler:
                 await self._report(JobOutcome(job, None, JobCancelled("cancelled")))
             else:
                 await self._report(JobOutcome(job, own))
+
+    async def _await_backend(
+        self, jobs: list[ScheduledJob], error: BackendUnavailable, lost_at: float
+    ) -> list[ScheduledJob]:
+        """Hold jobs whose batch the backend lost with its cluster until it is worth sending them
+        again; the jobs to send (none once they are cancelled, or have failed for waiting too long).
+
+        They keep their GPU slot (with the backend gone no other batch could use it) and stay running
+        in the store, so a restarted bot takes them up again as well.
+        """
+        retry_at = time.monotonic() + self._backend_retry_s
+        while True:
+            cancelled = [job for job in jobs if job.cancelled]
+            if cancelled:
+                await self._report_failed(cancelled, JobCancelled("cancelled"))
+                jobs = [job for job in jobs if not job.cancelled]
+                if not jobs:
+                    return []
+            now = time.monotonic()
+            if now - lost_at > self._backend_outage_s:
+                log.warning(
+                    "jobs %s waited %.0f s for the backend; they fail",
+                    [job.job_id for job in jobs],
+                    now - lost_at,
+                )
+                await self._report_failed(
+                    jobs, BackendUnavailable(str(error), waited_s=self._backend_outage_s)
+                )
+                return []
+            if now >= retry_at:
+                # The backend reconnects (and redeploys) when sent a batch after a loss.
+                return jobs
+            # Short naps, so that a cancel is heard at once however far apart the tries are.
+            await asyncio.sleep(min(0.25, retry_at - now))
 
     async def _call_backend(self, jobs: list[ScheduledJob], per_call: int) -> list[Image.Image]:
         """The jobs' images from one pipeline call; a lone job with more images than `per_call` (a

@@ -214,6 +214,7 @@ class GenerationService:
             batch_wait_s=settings.batch_wait_s,
             job_timeout_s=settings.job_timeout_s,
             job_start_timeout_s=settings.job_start_timeout_s,
+            backend_outage_s=settings.backend_outage_s,
             user_concurrency=self._user_concurrency,
         )
         self._concurrency: dict[int, int] = {}

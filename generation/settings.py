@@ -120,6 +120,9 @@ class GenerationSettings(BaseSettings):
     # From when a job is sent to the GPU or a Ray replica to its first step (a model loading or a new
     # shape compiling, other bot processes' batches ahead on a replica, a replica being placed).
     job_start_timeout_s: float = Field(default=1800, gt=0)
+    # How long a batch lost because the backend went away (the Ray cluster restarting or unreachable,
+    # every replica gone) waits for it to come back, its jobs kept, before they fail.
+    backend_outage_s: float = Field(default=900, gt=0)
     # How often a bot process looks at the shared store: it renews its claim on the jobs it holds,
     # stops those deleted or erased meanwhile (their owner's /forget-me came through another
     # process's shard) and takes over jobs that no live process holds.

@@ -11,7 +11,15 @@ import pytest
 from PIL import Image
 
 from generation.engine import BatchItem, BatchKey, BatchRequest, StepCallback, StopCheck
-from generation.errors import DeviceFailed, JobCancelled, JobTimedOut, ModelUnavailable, OutOfMemory
+from generation.errors import (
+    BackendUnavailable,
+    DeviceFailed,
+    JobCancelled,
+    JobTimedOut,
+    ModelUnavailable,
+    OutOfMemory,
+    failure_reason,
+)
 from generation.fairqueue import FairQueue, QueueEntry
 from generation.metrics import Metrics
 from generation.params import Sampler
@@ -416,3 +424,82 @@ async def test_the_start_estimate_of_the_next_job_counts_the_time_left_on_the_ru
     assert scheduler.estimate_start_s(position) > 0  # job 2 has three of its four steps to go
     await asyncio.wait_for(scheduler.idle(), 10)
     await scheduler.stop()
+
+
+class ClusterGone(ScriptedBackend):
+    """A backend whose cluster went away: every batch sent is lost until `back` is set."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.back = False
+        self.lost = 0
+
+    async def run(
+        self,
+        request: BatchRequest,
+        *,
+        on_step: StepCallback,
+        should_stop: StopCheck,
+        on_preview: object = None,
+    ) -> list[Image.Image]:
+        if not self.back:
+            self.lost += 1
+            raise BackendUnavailable("no replica could run the batch after 4 tries: the head restarted")
+        return await super().run(request, on_step=on_step, should_stop=should_stop)
+
+
+async def test_a_batch_lost_with_the_cluster_waits_for_it_and_then_runs() -> None:
+    """A head restart or a partition is no fault of the jobs: they are not failed, but sent again
+    once the cluster answers, and the scheduler says meanwhile that the backend is unavailable."""
+    backend = ClusterGone()
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, backend_outage_s=60, backend_retry_s=0.05)
+    submit(scheduler, 1)
+    submit(scheduler, 2, guild=2)
+    scheduler.start()
+    while backend.lost < 3:  # noqa: ASYNC110 (polling the object under test)
+        await asyncio.sleep(0.01)
+    assert outcomes == [] and scheduler.backend_unavailable()
+    assert sorted(scheduler.active_job_ids()) == [1, 2]  # still the bot's, and still cancellable
+    backend.back = True
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert sorted(o.job.job_id for o in outcomes) == [1, 2]
+    assert all(o.error is None and o.images for o in outcomes)
+    assert not scheduler.backend_unavailable()
+
+
+async def test_jobs_waiting_for_the_cluster_fail_with_a_clear_reason_past_the_limit() -> None:
+    backend = ClusterGone()
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, backend_outage_s=0.5, backend_retry_s=0.05)
+    submit(scheduler, 1)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    (outcome,) = outcomes
+    assert isinstance(outcome.error, BackendUnavailable) and backend.lost > 1
+    assert failure_reason(outcome.error) == (
+        "the image generator was unavailable for over 0.5 s, and the job waited no longer; try again later"
+    )
+    assert not scheduler.backend_unavailable()
+    assert failure_reason(BackendUnavailable("gone", waited_s=900)) == (
+        "the image generator was unavailable for over 15 min, and the job waited no longer; try again later"
+    )
+
+
+async def test_a_job_waiting_for_the_cluster_can_be_cancelled() -> None:
+    backend = ClusterGone()
+    outcomes: list[JobOutcome] = []
+    # Tries far apart: the cancel must be heard between them.
+    scheduler = make_scheduler(backend, outcomes, backend_outage_s=600, backend_retry_s=300)
+    submit(scheduler, 1)
+    scheduler.start()
+    while not backend.lost:  # noqa: ASYNC110 (polling the object under test)
+        await asyncio.sleep(0.01)
+    assert scheduler.cancel(1) is True
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    (outcome,) = outcomes
+    assert isinstance(outcome.error, JobCancelled)
+    assert backend.lost == 1

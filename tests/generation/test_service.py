@@ -8,6 +8,7 @@ import errno
 import io
 import json
 import os
+import socket
 import threading
 import time
 from collections.abc import AsyncIterator, Sequence
@@ -16,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from PIL import Image
 from sqlalchemy import event, update
@@ -27,6 +29,7 @@ from generation import service as service_module
 from generation.engine import DiffusionEngine
 from generation.errors import (
     AlreadyOnItsWay,
+    BackendUnavailable,
     DeviceFailed,
     ImageRejected,
     ImagesNotStored,
@@ -184,6 +187,68 @@ async def test_with_ray_every_replica_gets_a_batch_at_once(
         await services.close()
     assert [job.status for job in jobs] == [JobStatus.DONE] * 3
     assert replicas.most == 3
+
+
+@dataclass
+class ReplicasThatGoAway:
+    """A cluster's replicas that are gone (every batch sent is lost) until `back` is set."""
+
+    back: bool = False
+    lost: int = 0
+
+    async def start(self) -> None:
+        return None
+
+    async def run(self, request: Any, **_callbacks: Any) -> list[Image.Image]:
+        if not self.back:
+            self.lost += 1
+            raise BackendUnavailable("no replica could run the batch after 4 tries: the head restarted")
+        return [Image.new("RGB", (64, 64)) for _ in request.items]
+
+    def failure(self) -> str | None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+
+async def test_a_job_lost_with_the_cluster_survives_the_outage_and_a_restart_and_then_runs(
+    demo_model: Path, tmp_path: Path, sqlite_url: str
+) -> None:
+    """Not 'the image generator failed': the job waits in the store, /healthz says 503 meanwhile, a bot
+    restarted in the middle of it takes the job up again, and it runs once the cluster is back."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings = tiny_settings(
+        demo_model, tmp_path, sqlite_url, backend="ray", ray_gpus_per_replica=0, metrics_port=port
+    )
+    health = f"http://127.0.0.1:{port}/healthz"
+    gone = ReplicasThatGoAway()
+    services = await build_services(settings, classifier=ScriptedClassifier(), backend=gone)
+    await services.generation.start()
+    try:
+        await accept(services)
+        job_id = (await services.generation.submit(request())).job.id
+        while not services.generation.scheduler.backend_unavailable():  # noqa: ASYNC110 (polling the object under test)
+            await asyncio.sleep(0.01)
+        async with aiohttp.ClientSession() as session, session.get(health) as response:
+            assert response.status == 503
+        assert (await services.generation.store.get(job_id)).status is JobStatus.RUNNING
+    finally:
+        await services.close()
+
+    back = ReplicasThatGoAway(back=True)
+    services = await build_services(settings, classifier=ScriptedClassifier(), backend=back)
+    await services.generation.start()
+    try:
+        job = await asyncio.wait_for(services.generation.wait(job_id), 30)
+        async with aiohttp.ClientSession() as session, session.get(health) as response:
+            assert response.status == 200
+    finally:
+        await services.close()
+    assert job.status is JobStatus.DONE and job.error is None
+    assert gone.lost >= 1
 
 
 async def test_license_ban_and_blocked_prompt_stop_a_job_before_the_queue(services: Services) -> None:
