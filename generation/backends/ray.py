@@ -5,7 +5,9 @@ The bot's scheduler keeps fairness and forms batches as always; each batch becom
 (from this process or from other bot processes) into one pipeline call per compatible group, of at
 most GENERATION_MAX_BATCH images. A replica that dies mid-batch is restarted by Serve; the backend
 retries the batch on another replica, so the job still finishes, and it is posted once because posting
-is keyed by job in the store.
+is keyed by job in the store. A batch that no replica takes after a few tries (the cluster restarting
+or out of reach, the application gone) is lost, not failed: the scheduler sends it again a while
+later, and the backend first finds the application again, deploying it anew where it is gone.
 
 Each request is a stream: the replica sends the batch's progress and previews as they happen, then the
 images (`handle.options(stream=True)` on the bot's side, an async generator under `@serve.batch` on
@@ -37,6 +39,7 @@ from generation.engine import (
 )
 from generation.errors import (
     BackendError,
+    BackendUnavailable,
     DeviceFailed,
     GenerationError,
     JobCancelled,
@@ -394,6 +397,9 @@ class RayBackend:
         self._settings = settings
         self._handle: Any = None
         self._connected = False  # this backend called ray.init (a test's cluster may be there before)
+        # A batch was lost with the cluster or application: the next one looks for them first.
+        self._lost = False
+        self._finding = threading.Lock()  # one look at a time, from the batches sent together
 
     async def start(self) -> None:
         await asyncio.to_thread(self._connect_and_deploy)
@@ -472,17 +478,20 @@ class RayBackend:
     ) -> list[Image.Image]:
         """Run on a replica, passing on its progress and previews; a lost replica's batch is retried."""
         from ray.exceptions import RayError, RayTaskError
+        from ray.serve.exceptions import DeploymentUnavailableError
 
         if self._handle is None:
             raise BackendError("the ray backend was not started")
+        if self._lost:
+            await asyncio.to_thread(self._find_application)
         last_error: Exception | None = None
         for attempt in range(1, RETRIES + 1):
-            # Tried again alone: Serve merged it with the batches that arrived with it, and if one of
-            # them takes its replica down, each try together would lose them all again.
-            response = self._handle.options(stream=True).run.remote(
-                request, on_preview is not None, attempt > 1
-            )
             try:
+                # Tried again alone: Serve merged it with the batches that arrived with it, and if one
+                # of them takes its replica down, each try together would lose them all again.
+                response = self._handle.options(stream=True).run.remote(
+                    request, on_preview is not None, attempt > 1
+                )
                 images = await self._follow(response, request.key.model, should_stop, on_step, on_preview)
             except RayTaskError as exc:
                 # An error raised by our own code in the replica: not a lost replica, do not retry.
@@ -490,13 +499,47 @@ class RayBackend:
                 if isinstance(cause, GenerationError):
                     raise cause from exc
                 raise BackendError(f"the replica failed: {cause}") from exc
-            except RayError as exc:
+            except (RayError, DeploymentUnavailableError) as exc:
+                # A replica lost, or the application itself (deleted, or gone with a restarted head).
                 last_error = exc
                 log.warning("batch lost on a replica (attempt %d of %d): %s", attempt, RETRIES, exc)
                 await asyncio.sleep(RETRY_BACKOFF_S * attempt)
                 continue
             return images
-        raise BackendError(f"no replica could run the batch after {RETRIES} tries: {last_error}")
+        self._lost = True
+        raise BackendUnavailable(f"no replica could run the batch after {RETRIES} tries: {last_error}")
+
+    def _find_application(self) -> None:
+        """After a lost batch: check the cluster answers and the application is there, deploying it
+        again where this process is the deployer; BackendUnavailable while either is missing."""
+        from ray import serve
+
+        with self._finding:
+            if not self._lost:
+                return  # another batch found it meanwhile
+            address = self._settings.ray_address
+            try:
+                if address:
+                    _check_reachable(address)
+                status = serve.status().applications.get(APP_NAME)
+            except Exception as exc:  # Serve's controller, gone with its head, raises several types
+                raise BackendUnavailable(f"the Ray cluster does not answer: {exc}") from exc
+            if status is None:
+                if not self._settings.ray_deploy:
+                    raise BackendUnavailable(
+                        f"the Ray Serve application {APP_NAME!r} is not running; it runs again once "
+                        "the bot process that deploys it (GENERATION_RAY_DEPLOY=true) deploys it"
+                    )
+                log.warning("the Ray Serve application %s is gone; deploying it again", APP_NAME)
+                try:
+                    serve.run(build_app(self._settings), name=APP_NAME, route_prefix=None)
+                except Exception as exc:
+                    raise BackendUnavailable(f"deploying {APP_NAME!r} again failed: {exc}") from exc
+            try:
+                self._handle = serve.get_app_handle(APP_NAME)
+            except Exception as exc:  # deleted again since (Serve raises several types)
+                raise BackendUnavailable(f"the Ray Serve application {APP_NAME!r} is gone: {exc}") from exc
+            self._lost = False
 
     @staticmethod
     async def _follow(

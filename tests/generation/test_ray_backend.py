@@ -14,7 +14,10 @@ from PIL import Image
 
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine
 from generation.errors import BackendError, JobCancelled, ModelUnavailable, failure_reason
+from generation.fairqueue import FairQueue, QueueEntry
+from generation.metrics import Metrics
 from generation.params import Sampler
+from generation.scheduler import JobOutcome, ScheduledJob, Scheduler
 from generation.settings import PREVIEW_VAE_FOLDER, GenerationSettings, ModelSpec
 
 ray = pytest.importorskip("ray", reason="the ray extra is not installed")
@@ -102,6 +105,49 @@ async def test_merged_requests_each_get_their_own_progress_previews_and_images(r
     assert seen["pair"]["previews"] and {n for _, _, n in seen["pair"]["previews"]} == {2}
     assert seen["single"]["previews"] and {n for _, _, n in seen["single"]["previews"]} == {1}
     assert all(step < total for step, total, _ in seen["single"]["previews"])
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_job_lost_with_the_application_waits_for_it_and_runs_once_it_is_deployed_again(
+    ray_backend: object,
+) -> None:
+    """The application gone (deleted, or lost with a restarted head): the job is not failed as 'the image
+    generator failed' but waits, with the backend reported unavailable, while this bot (the deployer)
+    deploys the application again; then it runs."""
+    from ray import serve
+
+    outcomes: list[JobOutcome] = []
+
+    async def record(outcome: JobOutcome) -> None:
+        outcomes.append(outcome)
+
+    # The bot has been sending batches (its handle knows the application) when the application goes.
+    await ray_backend.run(request(50), on_step=lambda s, t: None, should_stop=lambda: False)  # type: ignore[attr-defined]
+    await asyncio.to_thread(serve.delete, "imagine-generation")
+    scheduler = Scheduler(
+        ray_backend,  # type: ignore[arg-type]
+        FairQueue(quantum=100),
+        on_outcome=record,
+        metrics=Metrics(),
+        backend_retry_s=0.5,
+    )
+    key = request(51).key
+    job = ScheduledJob(1, key, request(51).items)
+    scheduler.submit(QueueEntry(1, 1, 1, 100, 2, key, payload=job))
+    scheduler.start()
+    try:
+        for _ in range(600):
+            if scheduler.backend_unavailable() or outcomes:
+                break
+            await asyncio.sleep(0.1)
+        assert scheduler.backend_unavailable() and not outcomes
+        await asyncio.wait_for(scheduler.idle(), 240)
+    finally:
+        await scheduler.stop()
+    (outcome,) = outcomes
+    assert outcome.error is None and outcome.images is not None and len(outcome.images) == 2
+    assert not scheduler.backend_unavailable()
+    assert serve.status().applications["imagine-generation"].status == "RUNNING"
 
 
 @pytest.mark.asyncio(loop_scope="module")
@@ -313,9 +359,6 @@ async def test_the_job_timeout_counts_from_the_first_step_not_from_the_wait_for_
     """GENERATION_JOB_TIMEOUT_S is the time a job's images take: a job waiting behind other bot
     processes' batches on a shared replica has not started, and must not time out meanwhile."""
     from generation.backends.ray import RayBackend
-    from generation.fairqueue import FairQueue, QueueEntry
-    from generation.metrics import Metrics
-    from generation.scheduler import JobOutcome, ScheduledJob, Scheduler
 
     backend = RayBackend(settings_for(demo_model))
     backend._handle = QueuedReplica(wait_s=1.5, steps=4)
