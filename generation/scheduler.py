@@ -140,6 +140,7 @@ class Scheduler:
         self._backend_retry_s = backend_retry_s
         # Batches lost because the backend went away, waiting for it to come back (see `_await_backend`).
         self._awaiting_backend = 0
+        self._batches_lost = 0  # ever: a batch that saw it change may have waited for the backend
         self._user_concurrency = user_concurrency
         self._work = asyncio.Event()
         self._running: dict[int, ScheduledJob] = {}
@@ -287,6 +288,7 @@ class Scheduler:
         jobs = [entry.payload for entry in entries if isinstance(entry.payload, ScheduledJob)]
         self._metrics.slots_in_use.inc()
         started = time.monotonic()
+        lost_before = self._batches_lost
         try:
             try:
                 await self._on_started([job.job_id for job in jobs])
@@ -302,7 +304,9 @@ class Scheduler:
                     del self._running_by_user[entry.user_id]
             for job in jobs:
                 self._running.pop(job.job_id, None)
-            self._learn_speed(entries, time.monotonic() - started)
+            if self._batches_lost == lost_before:
+                # A batch that waited for the backend to come back says nothing of its speed.
+                self._learn_speed(entries, time.monotonic() - started)
             # Jobs held back by a user's concurrency cap may be eligible now.
             self._work.set()
 
@@ -331,6 +335,7 @@ class Scheduler:
                     if lost_at is None:
                         lost_at = time.monotonic()
                         self._awaiting_backend += 1
+                        self._batches_lost += 1
                         log.warning(
                             "jobs %s wait for the backend to come back (%s); they fail after %g s",
                             [job.job_id for job in jobs],

@@ -20,7 +20,7 @@ from generation.errors import (
     OutOfMemory,
     failure_reason,
 )
-from generation.fairqueue import FairQueue, QueueEntry
+from generation.fairqueue import FairQueue, Position, QueueEntry
 from generation.metrics import Metrics
 from generation.params import Sampler
 from generation.scheduler import JobOutcome, ScheduledJob, Scheduler
@@ -503,3 +503,19 @@ async def test_a_job_waiting_for_the_cluster_can_be_cancelled() -> None:
     (outcome,) = outcomes
     assert isinstance(outcome.error, JobCancelled)
     assert backend.lost == 1
+
+
+async def test_the_wait_for_the_cluster_does_not_make_later_start_estimates_longer() -> None:
+    backend = ClusterGone()
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, backend_outage_s=60, backend_retry_s=0.05)
+    submit(scheduler, 1)
+    scheduler.start()
+    while backend.lost < 5:  # noqa: ASYNC110 (polling the object under test)
+        await asyncio.sleep(0.01)
+    backend.back = True
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    assert outcomes[0].error is None
+    # The only batch so far waited for the cluster: the wait is not the GPU's speed, so nothing is learned.
+    assert scheduler.estimate_start_s(Position(ahead=1, cost_ahead=100)) == 0.0
