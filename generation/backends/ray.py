@@ -54,6 +54,11 @@ APP_NAME = "imagine-generation"
 # A dead replica is replaced by Serve within seconds; a few tries ride that out.
 RETRIES = 4
 RETRY_BACKOFF_S = 1.0
+# How often the bot looks at the cluster and its application, busy or idle: /healthz tells an outage
+# before a member's batch finds it, and the next batch looks for (or deploys again) what went away.
+PROBE_S = 15.0
+# A look the cluster has not answered by then counts as an outage.
+PROBE_TIMEOUT_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -400,9 +405,61 @@ class RayBackend:
         # A batch was lost with the cluster or application: the next one looks for them first.
         self._lost = False
         self._finding = threading.Lock()  # one look at a time, from the batches sent together
+        # What the last look at the cluster found wrong (see `probe`).
+        self._outage: str | None = None
+        self._looking: asyncio.Future[str | None] | None = None
+        self._watching: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await asyncio.to_thread(self._connect_and_deploy)
+        self._watching = asyncio.create_task(self._watch(), name="ray-probe")
+
+    async def _watch(self) -> None:
+        while True:
+            await asyncio.sleep(PROBE_S)
+            try:
+                await self.probe()
+            except Exception:  # a bug here must not end the watch, nor the bot
+                log.exception("looking at the Ray cluster failed")
+
+    async def probe(self) -> str | None:
+        """Look at the cluster and the application once; what is wrong with them, or None.
+
+        What it finds is the backend's `failure` (so /healthz) until the next look; and a batch sent
+        after an outage was seen first looks for the application, deploying it again where this
+        process is the deployer, instead of waiting on a handle to an application that is gone.
+        """
+        if self._looking is None or self._looking.done():
+            # One look at a time: a look the cluster never answers holds its thread, not the next.
+            self._looking = asyncio.ensure_future(asyncio.to_thread(self._problem))
+        try:
+            problem = await asyncio.wait_for(asyncio.shield(self._looking), PROBE_TIMEOUT_S)
+        except TimeoutError:
+            problem = f"the Ray cluster did not answer within {PROBE_TIMEOUT_S:g} s"
+        if problem is not None:
+            if self._outage is None:
+                log.warning("Ray: %s", problem)
+            self._lost = True
+        elif self._outage is not None:
+            log.info("the Ray cluster and its application answer again")
+        self._outage = problem
+        return problem
+
+    def _problem(self) -> str | None:
+        from ray import serve
+
+        address = self._settings.ray_address
+        try:
+            if address:
+                _check_reachable(address)
+            status = serve.status().applications.get(APP_NAME)
+        except Exception as exc:  # Serve's controller, gone with its head, raises several types
+            return f"the Ray cluster does not answer: {exc}"
+        if status is None:
+            return f"the Ray Serve application {APP_NAME!r} is not running"
+        if status.status in ("DEPLOY_FAILED", "UNHEALTHY"):
+            return f"the Ray Serve application {APP_NAME!r} is {status.status.lower()}: {status.message}"
+        return None
 
     def _connect_and_deploy(self) -> None:
         # Ray's crash reporter takes SIGTERM for a crash and prints a stack dump; the bot stops on
@@ -540,6 +597,7 @@ class RayBackend:
             except Exception as exc:  # deleted again since (Serve raises several types)
                 raise BackendUnavailable(f"the Ray Serve application {APP_NAME!r} is gone: {exc}") from exc
             self._lost = False
+            self._outage = None
 
     @staticmethod
     async def _follow(
@@ -602,7 +660,9 @@ class RayBackend:
             pending.add_done_callback(_discard_outcome)
 
     def failure(self) -> str | None:
-        return None  # a replica whose GPU failed is replaced by Serve (see `check_health`)
+        # A replica whose GPU failed is replaced by Serve (see `check_health`); the cluster or the
+        # application gone is an outage, seen by the last look or a lost batch.
+        return self._outage
 
     async def close(self) -> None:
         """Leave the cluster: a cluster of our own stops with the replicas on it; one at an address
@@ -617,5 +677,9 @@ class RayBackend:
                 # warnings about Serve's controller going first.
                 ray.shutdown()
 
+        if self._watching is not None:
+            self._watching.cancel()
+            await asyncio.gather(self._watching, return_exceptions=True)
+            self._watching = None
         self._handle = None
         await asyncio.to_thread(disconnect)

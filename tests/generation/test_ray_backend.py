@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -148,6 +149,47 @@ async def test_a_job_lost_with_the_application_waits_for_it_and_runs_once_it_is_
     assert outcome.error is None and outcome.images is not None and len(outcome.images) == 2
     assert not scheduler.backend_unavailable()
     assert serve.status().applications["imagine-generation"].status == "RUNNING"
+    assert await ray_backend.probe() is None and ray_backend.failure() is None  # type: ignore[attr-defined]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_an_application_gone_is_seen_by_a_look_and_the_next_batch_deploys_it_first(
+    ray_backend: object,
+) -> None:
+    """Before any batch finds it: /healthz says so, and the next batch does not go through its tries
+    on a handle to an application that is gone."""
+    from ray import serve
+
+    await asyncio.to_thread(serve.delete, "imagine-generation")
+    assert "not running" in (await ray_backend.probe() or "")  # type: ignore[attr-defined]
+    assert ray_backend.failure() is not None  # type: ignore[attr-defined]
+    images = await ray_backend.run(request(60), on_step=lambda s, t: None, should_stop=lambda: False)  # type: ignore[attr-defined]
+    assert len(images) == 2 and ray_backend.failure() is None  # type: ignore[attr-defined]
+
+
+async def test_a_cluster_that_does_not_answer_a_look_is_an_outage_and_holds_one_thread(
+    demo_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """serve.status() has no time limit of its own: a head that went away can hold it for minutes."""
+    from generation.backends import ray as ray_module
+
+    backend = ray_module.RayBackend(settings_for(demo_model))
+    answer = threading.Event()
+    looks: list[int] = []
+
+    def hung_look() -> str | None:
+        looks.append(1)
+        answer.wait(30)
+        return None
+
+    monkeypatch.setattr(ray_module, "PROBE_TIMEOUT_S", 0.1)
+    monkeypatch.setattr(backend, "_problem", hung_look)
+    assert await backend.probe() == "the Ray cluster did not answer within 0.1 s"
+    assert await backend.probe() is not None and backend.failure() is not None
+    assert len(looks) == 1  # the second look waited on the first, not on a thread of its own
+    answer.set()
+    assert await backend.probe() is None  # the first look's answer, at last
+    assert await backend.probe() is None and backend.failure() is None and len(looks) == 2
 
 
 @pytest.mark.asyncio(loop_scope="module")
