@@ -93,11 +93,12 @@ class JobCancelled(GenerationError):
 
 class JobTimedOut(GenerationError):
     def __init__(self, seconds: float, *, started: bool = True) -> None:
-        shown = f"{seconds:.0f}" if seconds >= 10 else f"{seconds:.2g}"  # not "0 s" for half a second
         if started:
-            message = f"the job took longer than {shown} s"
+            message = f"the job took longer than {_duration(seconds)}"
         else:
-            message = f"the image generator did not start the job within {shown} s; try again later"
+            message = (
+                f"the image generator did not start the job within {_duration(seconds)}; try again later"
+            )
         super().__init__(message)
         self.seconds = seconds
 
@@ -138,6 +139,13 @@ _TOLD_AS_IS = (
 )
 
 
+def _duration(seconds: float) -> str:
+    """A limit as members read it: '15 min', '600 s', '0.3 s' (not '0 s' for a fraction of one)."""
+    if seconds >= 120:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds:.0f} s" if seconds >= 10 else f"{seconds:.2g} s"
+
+
 def failure_reason(error: BaseException | None) -> str:
     """What a failed job's record says of `error`: members read it under their job and in `/history`."""
     if isinstance(error, _TOLD_AS_IS):
@@ -145,11 +153,7 @@ def failure_reason(error: BaseException | None) -> str:
     if isinstance(error, DeviceFailed):
         return "the GPU failed and the bot must be restarted; its operator can see why in the log"
     if isinstance(error, BackendUnavailable) and error.waited_s is not None:
-        waited = error.waited_s
-        if waited >= 120:
-            shown = f"{waited / 60:.0f} min"
-        else:
-            shown = f"{waited:.0f} s" if waited >= 10 else f"{waited:.2g} s"  # not "0 s" for half a second
+        shown = _duration(error.waited_s)
         return f"the image generator was unavailable for over {shown}, and the job waited no longer; try again later"
     if isinstance(error, ModelUnavailable):
         if error.model is not None:

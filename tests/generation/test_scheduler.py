@@ -486,6 +486,8 @@ async def test_jobs_waiting_for_the_cluster_fail_with_a_clear_reason_past_the_li
     assert failure_reason(BackendUnavailable("gone", waited_s=900)) == (
         "the image generator was unavailable for over 15 min, and the job waited no longer; try again later"
     )
+    assert str(JobTimedOut(600)) == "the job took longer than 10 min"
+    assert str(JobTimedOut(90)) == "the job took longer than 90 s"
 
 
 async def test_a_job_waiting_for_the_cluster_can_be_cancelled() -> None:
