@@ -446,20 +446,28 @@ class RayBackend:
         return problem
 
     def _problem(self) -> str | None:
+        try:
+            status = self._application_status()
+        except BackendUnavailable as exc:
+            return str(exc)
+        if status is None:
+            return f"the Ray Serve application {APP_NAME!r} is not running"
+        if status.status in ("DEPLOY_FAILED", "UNHEALTHY"):
+            return f"the Ray Serve application {APP_NAME!r} is {status.status.lower()}: {status.message}"
+        return None
+
+    def _application_status(self) -> Any:
+        """The Serve application's status, None where it is not deployed; BackendUnavailable where
+        the cluster does not answer."""
         from ray import serve
 
         address = self._settings.ray_address
         try:
             if address:
                 _check_reachable(address)
-            status = serve.status().applications.get(APP_NAME)
+            return serve.status().applications.get(APP_NAME)
         except Exception as exc:  # Serve's controller, gone with its head, raises several types
-            return f"the Ray cluster does not answer: {exc}"
-        if status is None:
-            return f"the Ray Serve application {APP_NAME!r} is not running"
-        if status.status in ("DEPLOY_FAILED", "UNHEALTHY"):
-            return f"the Ray Serve application {APP_NAME!r} is {status.status.lower()}: {status.message}"
-        return None
+            raise BackendUnavailable(f"the Ray cluster does not answer: {exc}") from exc
 
     def _connect_and_deploy(self) -> None:
         # Ray's crash reporter takes SIGTERM for a crash and prints a stack dump; the bot stops on
@@ -574,13 +582,7 @@ class RayBackend:
         with self._finding:
             if not self._lost:
                 return  # another batch found it meanwhile
-            address = self._settings.ray_address
-            try:
-                if address:
-                    _check_reachable(address)
-                status = serve.status().applications.get(APP_NAME)
-            except Exception as exc:  # Serve's controller, gone with its head, raises several types
-                raise BackendUnavailable(f"the Ray cluster does not answer: {exc}") from exc
+            status = self._application_status()
             if status is None:
                 if not self._settings.ray_deploy:
                     raise BackendUnavailable(
@@ -661,7 +663,8 @@ class RayBackend:
 
     def failure(self) -> str | None:
         # A replica whose GPU failed is replaced by Serve (see `check_health`); the cluster or the
-        # application gone is an outage, seen by the last look or a lost batch.
+        # application gone is an outage, as the last look saw it (batches lost meanwhile are the
+        # scheduler's to tell).
         return self._outage
 
     async def close(self) -> None:
