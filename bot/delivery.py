@@ -79,6 +79,12 @@ CLOSE_GRACE_S = 10.0
 # first, and no more edits than this in a round (Discord allows 50 requests a second in all).
 QUEUE_REFRESH_S = 5.0
 QUEUE_REFRESH_EDITS = 20
+# Queued lines are edited in the background, this many at once: each interaction's token is a rate
+# limit of its own, so a burst of jobs (hundreds queued at once, or taken over at a start) would
+# otherwise open as many requests together against Discord's global 50 a second, which results,
+# progress and every other request of the bot share. The rest wait their turn (the refresh corrects
+# a line that waited while the queue moved).
+QUEUED_EDITS_AT_ONCE = 20
 # A queued line whose edit was dropped: any position differs from it, so the next refresh shows one.
 _NOT_SHOWN = -1
 # A passing edit Discord has not answered in this long is given up (a hung connection). Nothing waits
@@ -186,6 +192,8 @@ class _Live:
     notes: tuple[str, ...] = ()
     finished: bool = False
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    # The job's latest passing edit (its queued line, progress or a preview). One is on its way at a
+    # time, so they land in the order they were made; later states wait for it or are skipped.
     edit: asyncio.Task[None] | None = None
     # The interaction's message, once an edit has told us its id: a result that has to go to the
     # channel clears the preview left on it.
@@ -224,6 +232,7 @@ class Delivery:
         # Results being delivered in the background, by job id (a retry may be waiting in there).
         self._delivering: dict[int, asyncio.Task[None]] = {}
         self._queue_refresh: asyncio.Task[None] | None = None
+        self._queued_edits = asyncio.Semaphore(QUEUED_EDITS_AT_ONCE)
         self._tasks: set[asyncio.Task[None]] = set()
 
     # -- what the commands tell us before submitting ----------------------------------------------
@@ -238,20 +247,35 @@ class Delivery:
     # -- JobObserver ------------------------------------------------------------------------------
 
     async def job_queued(self, job: Job, position: Position | None, eta_s: float | None) -> None:
+        """Show the job queued, in the background: whoever queued it (a member's command, the start,
+        the store watch taking jobs over) does not wait for Discord."""
         live = self._track(job)
         if job.interaction_token is None:
             return
-        await self._show_queued(job.id, live, position, eta_s)
+        # Waiting from now on: should this edit be dropped, the refresh shows the line.
+        live.shown_ahead = _NOT_SHOWN
+        self._start_queued_edit(job.id, live, position, eta_s)
         if self._queue_refresh is None or self._queue_refresh.done():
             self._queue_refresh = self._spawn(self._refresh_queued_lines(), name="queue-refresh")
+
+    def _start_queued_edit(
+        self, job_id: int, live: _Live, position: Position | None, eta_s: float | None
+    ) -> None:
+        live.edit = self._spawn(self._show_queued(job_id, live, position, eta_s), name=f"queued-{job_id}")
 
     async def _show_queued(
         self, job_id: int, live: _Live, position: Position | None, eta_s: float | None
     ) -> None:
+        """Edit the job's queued line once its turn among the queued-line edits comes (the refresh
+        corrects a line that waited while the queue moved)."""
         text = "\n".join((wording.queued_line(job_id, position, eta_s), *live.notes))
-        async with live.lock:
+        async with self._queued_edits, live.lock:
             if live.running or live.finished or live.token is None:
                 return  # started (or ended) meanwhile: its progress or result is shown instead
+            if self.throttle.held(job_id):
+                # Discord asked us to wait while this edit waited its turn: a later refresh shows it.
+                live.shown_ahead = _NOT_SHOWN
+                return
             live.shown_ahead = position.ahead if position is not None else None
             try:
                 message = await self._edit(
@@ -276,6 +300,8 @@ class Delivery:
                 log.info("queued edit of job %s failed: %r", job_id, exc)
                 if isinstance(exc, discord.HTTPException) and _no_more_edits(exc):
                     live.token = None  # as for progress (see `_progress`): no more edits through it
+            except Exception:
+                log.exception("queued edit of job %s failed", job_id)
 
     async def _refresh_queued_lines(self) -> None:
         """Keep the queued lines true as the queue moves (jobs ahead start, are cancelled or deleted);
@@ -295,14 +321,16 @@ class Delivery:
                 return
             moved = []
             for job_id, live in waiting.items():
+                if live.edit is not None and not live.edit.done():
+                    continue  # its line is on its way: a later round compares with what it shows
+                if self.throttle.held(job_id):
+                    continue  # Discord asked us to wait: a later round shows it
                 place = self._service.position(job_id)
                 if place is not None and place[0].ahead != live.shown_ahead:
                     moved.append((place[0].ahead, job_id, live, place))
+            # Each line is edited on its own: one Discord is slow to answer holds no other.
             for _ahead, job_id, live, (position, eta_s) in sorted(moved)[:QUEUE_REFRESH_EDITS]:
-                # Discord may ask us to wait (for this job, or for all) in the middle of a round: the
-                # lines held now are shown by a later round.
-                if not self.throttle.held(job_id):
-                    await self._show_queued(job_id, live, position, eta_s)
+                self._start_queued_edit(job_id, live, position, eta_s)
 
     def job_progress(self, job_id: int, step: int, total: int) -> None:
         live = self._live.get(job_id)
@@ -405,10 +433,11 @@ class Delivery:
             log.info("job %s: could not tell its member either (%s)", job.id, _describe_failure(exc))
 
     async def job_withdrawn(self, job_id: int) -> None:
-        live = await self._stop_showing(job_id)
-        if live is None or live.edit is None:
+        live = self._end_live(job_id)
+        if live is None or not _may_land_after_others(live):
             return  # nothing of ours landed after the queued line, which the deleting process replaced
         # A progress edit of ours may have landed after the deleting process's "deleted" line.
+        await self._edit_landed(live)
         await self._replace_with_deleted_line(
             job_id,
             token=live.token,
@@ -430,11 +459,12 @@ class Delivery:
 
     async def job_handed_over(self, job_id: int) -> None:
         # The process that finished or took it over edits the same interaction message from now on.
-        live = await self._stop_showing(job_id)
-        if live is None or live.edit is None or live.token is None:
+        live = self._end_live(job_id)
+        if live is None or not _may_land_after_others(live) or live.token is None:
             return
         # A progress edit of ours may have landed after that process's final word on the job (a
         # /cancel that reached it): show the final state again.
+        await self._edit_landed(live)
         await self._show_final_again(job_id, live)
 
     async def _show_final_again(self, job_id: int, live: _Live) -> None:
@@ -488,9 +518,15 @@ class Delivery:
     async def _stop_showing(self, job_id: int) -> _Live | None:
         """No more progress or previews for this job; an edit on its way lands first, not after."""
         live = self._end_live(job_id)
-        if live is not None and live.edit is not None:
-            await asyncio.gather(live.edit, return_exceptions=True)
+        if live is not None:
+            await self._edit_landed(live)
         return live
+
+    @staticmethod
+    async def _edit_landed(live: _Live) -> None:
+        """Until the job's passing edit on its way, if any, has landed or been given up."""
+        if live.edit is not None:
+            await asyncio.gather(live.edit, return_exceptions=True)
 
     def _end_live(self, job_id: int) -> _Live | None:
         live = self._live.pop(job_id, None)
@@ -942,6 +978,13 @@ class Delivery:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         await self._passing_edits.close()
+
+
+def _may_land_after_others(live: _Live) -> bool:
+    """Whether an edit of ours may land (or have landed) after another process's edit of the job's
+    message: one still on its way, or progress of a job that ran here. A queued line that landed is
+    taken to have come before, while the job waited."""
+    return live.running or (live.edit is not None and not live.edit.done())
 
 
 def _shows_result(message: discord.Message, job_id: int, me: int) -> bool:

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import re
+import time
+from collections.abc import Callable
 
 import pytest
 from conftest import BotWorld
-from fakediscord import InteractionRecord, Overwrite, Permissions
+from fakediscord import InteractionRecord, Overwrite, Permissions, RecordedRequest
+from PIL import Image
 
 from bot import delivery
 from bot.client import ImagineBot
+from generation.engine import BatchRequest, PreviewCallback, StepCallback, StopCheck
 from generation.models import Job, JobStatus
 
 pytestmark = pytest.mark.timeout(120)
@@ -304,3 +308,129 @@ async def test_a_result_shown_on_its_message_before_a_crash_is_not_posted_again_
     async with world.bot() as bot:
         posted = await world.posted(bot, job.id)
     assert results_shown(world, job) == [str(posted.message_id)]
+
+
+QUEUED_LINE = re.compile(r"Job #\d+ is (queued|starting)")
+
+
+def content_of(request: RecordedRequest) -> str:
+    return str((request.json or {}).get("content"))
+
+
+def is_queued_line(request: RecordedRequest) -> bool:
+    return QUEUED_LINE.match(content_of(request)) is not None
+
+
+async def sent(
+    world: BotWorld, inter: InteractionRecord, predicate: Callable[[RecordedRequest], bool]
+) -> None:
+    """Until an edit of the interaction's message matching `predicate` has reached Discord (answered
+    or not: a stalled one never is)."""
+    path = world.original_path(inter)
+    # Polled: the fake tells of a request once it has answered it.
+    while not [r for r in world.fake.requests_matching("PATCH", path) if predicate(r)]:  # noqa: ASYNC110
+        await asyncio.sleep(0.02)
+
+
+async def test_a_queued_line_discord_never_answers_holds_neither_the_other_lines_nor_its_result(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice's job holds the GPU; Bob's, Carol's and Dave's wait, in that order. Bob cancels: Carol's
+    new line hangs (Discord took it and never answered), and Dave's moves on all the same. Carol's
+    job runs and its result goes out; when her line lands after it, the result is shown again."""
+    monkeypatch.setattr(delivery, "QUEUE_REFRESH_S", 0.1)
+    # Longer than the test waits: a hung edit holds whatever waits for it all this time.
+    monkeypatch.setattr(delivery, "PASSING_EDIT_TIMEOUT_S", 600.0)
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        bob, carol, dave = (fake.add_member(fake.guild, name).user for name in ("bob", "carol", "dave"))
+        for member in (bob, carol, dave):
+            await bot.services.licenses.accept(member.id, bot.services.generation.license_for("demo"))
+        alice = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("PATCH", world.original_path(alice))
+        await world.first_job(bot, fake.user.id)
+        queued = []
+        for member in (bob, carol, dave):
+            inter = await fake.send_interaction("imagine", {"prompt": "a boat"}, user=member)
+            await fake.wait_for_request("PATCH", world.original_path(inter))
+            queued.append((inter, await world.first_job(bot, member.id)))
+        (_, bobs_job), (carols, _), (daves, _) = queued
+        release = fake.stall("PATCH", world.original_path(carols), predicate=is_queued_line)
+        mark = fake.mark()
+        await bot.services.generation.cancel(bobs_job.id, bob.id)
+        moved = await fake.wait_for_request(
+            "PATCH",
+            world.original_path(daves),
+            predicate=lambda r: "1 ahead of it" in content_of(r),
+            after=mark,
+        )
+        assert moved.status == 200
+        await sent(world, carols, lambda r: r.index >= mark and "next in line" in content_of(r))
+        # Alice's result, then Carol's job: its result goes out while her line still hangs.
+        world.classifier.release.set()
+        final = await world.final_edit(carols)
+        assert final.status == 200 and len(final.files) == 1
+        hung = [r for r in fake.requests_matching("PATCH", world.original_path(carols)) if is_queued_line(r)]
+        assert hung[-1].status is None
+        after_result = fake.mark()
+        release.set()
+        again = await world.final_edit(carols, after=after_result)
+        assert again.status == 200 and again.json == final.json
+        await world.final_edit(daves)
+    message = fake.original_response(carols)
+    assert message is not None and message["embeds"] and len(message["attachments"]) == 1
+    assert not QUEUED_LINE.match(message["content"])
+
+
+def jobs_stay_at_their_first_step(bot: ImagineBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This bot's jobs run their first step, then wait there until they are stopped (cancelled,
+    deleted, the bot closing): a GPU busy for as long as the test needs."""
+    backend = bot.services.generation.backend
+    run = backend.run
+
+    async def run_held(
+        request: BatchRequest,
+        *,
+        on_step: StepCallback,
+        should_stop: StopCheck,
+        on_preview: PreviewCallback | None = None,
+    ) -> list[Image.Image]:
+        def step_then_wait(step: int, total: int) -> None:
+            on_step(step, total)
+            while not should_stop():  # in the worker thread, as a step takes its time there
+                time.sleep(0.01)
+
+        return await run(request, on_step=step_then_wait, should_stop=should_stop, on_preview=on_preview)
+
+    monkeypatch.setattr(backend, "run", run_held)
+
+
+async def test_a_resumed_jobs_queued_line_discord_never_answers_does_not_hold_the_start(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bot stops while a job runs; at the next start, the edit showing it queued again hangs: the
+    bot starts all the same, the job runs and its result goes out, shown again once that line lands."""
+    monkeypatch.setattr(delivery, "PASSING_EDIT_TIMEOUT_S", 600.0)
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        jobs_stay_at_their_first_step(bot, monkeypatch)
+        inter = await fake.send_interaction("imagine", {"prompt": "a lantern"})
+        await sent(world, inter, is_progress)
+        job = await world.first_job(bot, fake.user.id)
+    release = fake.stall("PATCH", world.original_path(inter), predicate=is_queued_line)
+    mark = fake.mark()
+    async with world.bot() as bot:
+        final = await world.final_edit(inter, after=mark)
+        assert final.status == 200
+        first = fake.requests_matching("PATCH", world.original_path(inter), after=mark)[0]
+        assert is_queued_line(first) and first.status is None
+        after_result = fake.mark()
+        release.set()
+        again = await world.final_edit(inter, after=after_result)
+        assert again.json == final.json
+        await world.posted(bot, job.id)
+    message = fake.original_response(inter)
+    assert message is not None and message["embeds"] and message["attachments"]
