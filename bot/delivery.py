@@ -433,18 +433,24 @@ class Delivery:
             log.info("job %s: could not tell its member either (%s)", job.id, _describe_failure(exc))
 
     async def job_withdrawn(self, job_id: int) -> None:
+        """Stop showing the job at once; what follows goes on in the background: the store watch
+        that calls this (and the admission of new jobs, at an erasure) does not wait for Discord."""
         live = self._end_live(job_id)
         if live is None or not _may_land_after_others(live):
             return  # nothing of ours landed after the queued line, which the deleting process replaced
-        # A progress edit of ours may have landed after the deleting process's "deleted" line.
-        await self._edit_landed(live)
-        await self._replace_with_deleted_line(
-            job_id,
-            token=live.token,
-            expires_at=live.expires_at,
-            channel_id=live.channel_id,
-            message_id=live.message_id,
-        )
+
+        async def show_deleted_again() -> None:
+            # A progress edit of ours may have landed after the deleting process's "deleted" line.
+            await self._edit_landed(live)
+            await self._replace_with_deleted_line(
+                job_id,
+                token=live.token,
+                expires_at=live.expires_at,
+                channel_id=live.channel_id,
+                message_id=live.message_id,
+            )
+
+        self._spawn(show_deleted_again(), name=f"withdrawn-{job_id}")
 
     def delivering(self) -> list[int]:
         return list(self._delivering)
@@ -458,14 +464,20 @@ class Delivery:
         return age_restricted(channel)
 
     async def job_handed_over(self, job_id: int) -> None:
-        # The process that finished or took it over edits the same interaction message from now on.
+        """Stop showing the job at once (the process that finished or took it over edits the same
+        interaction message from now on); what follows goes on in the background, as in
+        `job_withdrawn`."""
         live = self._end_live(job_id)
         if live is None or not _may_land_after_others(live) or live.token is None:
             return
-        # A progress edit of ours may have landed after that process's final word on the job (a
-        # /cancel that reached it): show the final state again.
-        await self._edit_landed(live)
-        await self._show_final_again(job_id, live)
+
+        async def show_final_again() -> None:
+            # A progress edit of ours may have landed after that process's final word on the job (a
+            # /cancel that reached it): show the final state again.
+            await self._edit_landed(live)
+            await self._show_final_again(job_id, live)
+
+        self._spawn(show_final_again(), name=f"handed-over-{job_id}")
 
     async def _show_final_again(self, job_id: int, live: _Live) -> None:
         """Show a posted result on the interaction's message again, over a passing edit that landed

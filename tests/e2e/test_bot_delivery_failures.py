@@ -15,11 +15,13 @@ import pytest
 from conftest import BotWorld
 from fakediscord import InteractionRecord, Overwrite, Permissions, RecordedRequest
 from PIL import Image
+from sqlalchemy import update
 
 from bot import delivery
 from bot.client import ImagineBot
 from generation.engine import BatchRequest, PreviewCallback, StepCallback, StopCheck
 from generation.models import Job, JobStatus
+from moderation.database import make_engine, utcnow
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -405,6 +407,52 @@ def jobs_stay_at_their_first_step(bot: ImagineBot, monkeypatch: pytest.MonkeyPat
         return await run(request, on_step=step_then_wait, should_stop=should_stop, on_preview=on_preview)
 
     monkeypatch.setattr(backend, "run", run_held)
+
+
+async def test_a_job_withdrawn_while_its_progress_edit_hangs_does_not_hold_the_store_watch(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice's job runs and its progress edit hangs; Bob's waits behind it. Through another bot
+    process, Alice's job is deleted and Bob's cancelled at once: this process takes Bob's job out of
+    its queue all the same, and Alice's message ends with the deleted line once her edit lands."""
+    monkeypatch.setattr(delivery, "PASSING_EDIT_TIMEOUT_S", 600.0)
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        jobs_stay_at_their_first_step(bot, monkeypatch)
+        bob = fake.add_member(fake.guild, "bob").user
+        await bot.services.licenses.accept(bob.id, bot.services.generation.license_for("demo"))
+        alice = await fake.send_interaction("imagine", {"prompt": "a slow river"})
+        release = fake.stall("PATCH", world.original_path(alice), predicate=is_progress)
+        await sent(world, alice, is_progress)
+        alices_job = await world.first_job(bot, fake.user.id)
+        bobs = await fake.send_interaction("imagine", {"prompt": "a boat", "steps": 3}, user=bob)
+        await fake.wait_for_request("PATCH", world.original_path(bobs))
+        bobs_job = await world.first_job(bot, bob.id)
+        now = utcnow()
+        engine = make_engine(world.settings().database.url)
+        async with engine.begin() as connection:
+            await connection.execute(update(Job).where(Job.id == alices_job.id).values(deleted_at=now))
+            await connection.execute(
+                update(Job)
+                .where(Job.id == bobs_job.id)
+                .values(status=JobStatus.CANCELLED, error="cancelled", finished_at=now, posted_at=now)
+            )
+        await engine.dispose()
+        # Alice's job is withdrawn first (the store watch looks every 50 ms), then Bob's.
+        scheduler = bot.services.generation.scheduler
+        async with asyncio.timeout(30):
+            while bobs_job.id in scheduler.held_job_ids():  # noqa: ASYNC110 (the store watch takes it out)
+                await asyncio.sleep(0.02)
+        assert not [r for r in fake.requests_matching("PATCH", world.original_path(bobs)) if is_progress(r)]
+        release.set()
+        await fake.wait_for_request(
+            "PATCH",
+            world.original_path(alice),
+            predicate=lambda r: content_of(r) == f"Job #{alices_job.id} was deleted.",
+        )
+        await scheduler.idle()
+    assert fake.original_response(alice)["content"] == f"Job #{alices_job.id} was deleted."  # type: ignore[index]
 
 
 async def test_a_resumed_jobs_queued_line_discord_never_answers_does_not_hold_the_start(
