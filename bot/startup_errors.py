@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import socket
 import tempfile
@@ -17,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from dotenv import dotenv_values
 from pydantic import ValidationError
 from pydantic_settings import BaseSettings, SettingsError
 
@@ -45,6 +47,9 @@ _JSON_TYPES = {"tuple_type", "list_type", "set_type", "dict_type"}
 
 _FIELD_IN_SETTINGS_ERROR = re.compile(r'field "(?P<field>\w+)" from source "(?P<source>\w+)"')
 
+# Every settings class reads this file in the working folder (their `env_file`).
+ENV_FILE = Path(".env")
+
 
 class OperatorError(Exception):
     """A mistake the operator can fix; `lines` say what and how, one problem a line."""
@@ -58,6 +63,7 @@ def read_settings(cls: type[SettingsT]) -> SettingsT:
     """Read one settings class from the environment and .env, or raise OperatorError naming each
     variable that is wrong (GENERATION_GPU_SLOTS, not the field gpu_slots)."""
     prefix = str(cls.model_config.get("env_prefix", ""))
+    read_env_file()
     try:
         return cls()
     except ValidationError as exc:
@@ -86,8 +92,40 @@ def read_service_settings() -> Settings:
     moderation = read(ModerationSettings)
     database = read(DatabaseSettings)
     if generation is None or moderation is None or database is None:
-        raise OperatorError(*problems)
+        # A problem of .env itself comes from each class: tell it once.
+        raise OperatorError(*dict.fromkeys(problems))
     return Settings(generation=generation, moderation=moderation, database=database)
+
+
+def read_env_file() -> dict[str, str | None]:
+    """The variables .env sets (none when there is no .env), or OperatorError for a .env that
+    pydantic-settings would pass over without a word (a folder, a link to nothing) or stop on with a
+    traceback (unreadable, not UTF-8)."""
+    if ENV_FILE.is_fifo():
+        # A pipe (from a secrets manager) gives its text once: it is the settings' to read.
+        return {}
+    if ENV_FILE.is_dir():
+        raise OperatorError(
+            ".env is a folder: settings go in a file named .env, one NAME=value a line "
+            "(copy .env.example to start from)"
+        )
+    if ENV_FILE.is_symlink() and not ENV_FILE.exists():
+        raise OperatorError(
+            f".env links to {os.readlink(ENV_FILE)}, which does not exist: "
+            "make the link point at your settings file, or replace it with the file"
+        )
+    if not ENV_FILE.exists():
+        return {}
+    try:
+        # As pydantic-settings reads it.
+        return dotenv_values(ENV_FILE, encoding="utf-8")
+    except UnicodeDecodeError:
+        raise OperatorError(".env is not UTF-8 text: save it again as UTF-8") from None
+    except OSError as exc:
+        raise OperatorError(
+            f".env cannot be read: {exc.strerror}; let the user that runs the bot read it "
+            "(chown that user .env && chmod 600 .env)"
+        ) from None
 
 
 def validation_lines(exc: ValidationError, prefix: str) -> list[str]:

@@ -5,11 +5,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import shutil
 import signal
 import socket
 import sqlite3
+import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -24,6 +27,8 @@ from PIL import Image
 from bot.cli import main
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
+
+REPOSITORY = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -625,3 +630,78 @@ def test_a_model_that_is_not_where_the_settings_say_is_named_not_blamed_on_the_c
     told_plainly(capsys, f"GENERATION_MODELS: mine.source: {missing} does not exist", "Hugging Face id")
     assert cli("generate", "--model", "models/anime.safetensors", "--accept-license", "a fox") == 2
     told_plainly(capsys, "--model: models/anime.safetensors does not exist")
+
+
+# -- .env itself --------------------------------------------------------------------------------------
+
+
+def test_a_env_folder_is_named(operator_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (operator_env / ".env").mkdir()
+    assert cli("migrate") == 2
+    told_plainly(capsys, ".env is a folder: settings go in a file named .env")
+
+
+def test_a_env_link_to_nothing_is_named(with_token: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (with_token / ".env").symlink_to(with_token / "secrets" / "bot.env")
+    assert cli("run") == 2
+    told_plainly(capsys, f".env links to {with_token / 'secrets' / 'bot.env'}, which does not exist")
+
+
+def test_a_env_that_is_not_utf8_is_named_once(operator_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # What some editors save by default on Windows.
+    (operator_env / ".env").write_text("GENERATION_DEVICE=cpu\n", encoding="utf-16")
+    assert cli("generate", "a red fox") == 2
+    err = told_plainly(capsys, ".env is not UTF-8 text: save it again as UTF-8")
+    assert err.count(".env") == 1  # read by each package's settings, told once
+
+
+@pytest.fixture
+def shared_folder() -> Iterator[Path]:
+    """A working folder another user may enter (pytest's own temporary folders are root's alone)."""
+    with tempfile.TemporaryDirectory() as folder:
+        os.chmod(folder, 0o755)
+        yield Path(folder)
+
+
+# Root reads and writes anything: the command runs as nobody then, once the interpreter has loaded
+# what it needs from folders nobody may enter (it may live under /root).
+_UNPRIVILEGED_CLI = """
+import os, sys
+import bot.cli, migrations
+if os.geteuid() == 0:
+    os.setgroups([])
+    os.setgid(65534)
+    os.setuid(65534)
+bot.cli.main(sys.argv[1:])
+"""
+
+
+def cli_unprivileged(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The CLI run in `folder` by a user that file permissions hold for."""
+    environment = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DISCORD_", "GENERATION_", "MODERATION_", "DATABASE_"))
+    }
+    environment |= {"PYTHONPATH": str(REPOSITORY), "PYTHONDONTWRITEBYTECODE": "1"}
+    return subprocess.run(
+        [sys.executable, "-c", _UNPRIVILEGED_CLI, *argv],
+        cwd=folder,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_a_env_the_bot_may_not_read_is_named(shared_folder: Path) -> None:
+    env_file = shared_folder / ".env"
+    env_file.write_text("DISCORD_TOKEN=x\n")
+    env_file.chmod(0o000)
+    done = cli_unprivileged(shared_folder, "migrate")
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        ".env cannot be read: Permission denied; let the user that runs the bot read it "
+        "(chown that user .env && chmod 600 .env)"
+    )
