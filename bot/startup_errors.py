@@ -7,13 +7,14 @@ lines. Anything else keeps its traceback: it is a bug to report, not a setting t
 
 from __future__ import annotations
 
+import difflib
 import errno
 import json
 import os
 import re
 import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -50,6 +51,9 @@ _FIELD_IN_SETTINGS_ERROR = re.compile(r'field "(?P<field>\w+)" from source "(?P<
 # Every settings class reads this file in the working folder (their `env_file`).
 ENV_FILE = Path(".env")
 
+# How alike a name must be to a setting's to be taken for a misspelling of it (difflib's ratio).
+_MISSPELT_CUTOFF = 0.8
+
 
 class OperatorError(Exception):
     """A mistake the operator can fix; `lines` say what and how, one problem a line."""
@@ -62,14 +66,17 @@ class OperatorError(Exception):
 def read_settings(cls: type[SettingsT]) -> SettingsT:
     """Read one settings class from the environment and .env, or raise OperatorError naming each
     variable that is wrong (GENERATION_GPU_SLOTS, not the field gpu_slots)."""
-    prefix = str(cls.model_config.get("env_prefix", ""))
-    read_env_file()
+    prefix = _prefix(cls)
+    problems = unknown_variable_lines(cls, read_env_file(), os.environ)
     try:
-        return cls()
+        settings = cls()
     except ValidationError as exc:
-        raise OperatorError(*validation_lines(exc, prefix)) from None
+        problems += validation_lines(exc, prefix)
     except SettingsError as exc:
-        raise OperatorError(_settings_source_line(exc, prefix)) from None
+        problems.append(_settings_source_line(exc, prefix))
+    if problems:
+        raise OperatorError(*problems)
+    return settings
 
 
 def read_service_settings() -> Settings:
@@ -126,6 +133,59 @@ def read_env_file() -> dict[str, str | None]:
             f".env cannot be read: {exc.strerror}; let the user that runs the bot read it "
             "(chown that user .env && chmod 600 .env)"
         ) from None
+
+
+def unknown_variable_lines(
+    cls: type[BaseSettings], env_file: Mapping[str, str | None], environment: Mapping[str, str]
+) -> list[str]:
+    """A line for each variable meant for `cls` that no setting has, which pydantic-settings passes
+    over without a word: a misspelt name (DISCROD_TOKEN), in .env or the environment, or in .env a
+    name left without its prefix (MAX_BATCH) or under the prefix of `cls`.
+
+    Other names are left alone: the environment, and a .env shared with other tools, hold theirs.
+    """
+    owners = {_variable(owner, field): owner for owner in _settings_classes() for field in owner.model_fields}
+    # In .env a setting's name without its prefix is taken for it too ("TOKEN" for DISCORD_TOKEN); the
+    # environment is full of short names that belong to other programs.
+    unprefixed = {
+        field.upper(): _variable(owner, field)
+        for owner in _settings_classes()
+        for field in owner.model_fields
+    }
+    lines = []
+    for source, names, candidates in (
+        (".env", env_file, {**unprefixed, **{name: name for name in owners}}),
+        ("the environment", environment, {name: name for name in owners}),
+    ):
+        for name in names:
+            if name.upper() in owners:
+                continue
+            alike = difflib.get_close_matches(name.upper(), candidates, n=1, cutoff=_MISSPELT_CUTOFF)
+            if alike:
+                meant = candidates[alike[0]]
+                if owners[meant] is cls:
+                    lines.append(f"{name} (in {source}): no setting has this name; did you mean {meant}?")
+            elif source == ".env" and name.upper().startswith(_prefix(cls)):
+                lines.append(f"{name} (in .env): no setting has this name; .env.example lists every one")
+    return lines
+
+
+def _settings_classes() -> list[type[BaseSettings]]:
+    from bot.settings import BotSettings
+    from generation.settings import GenerationSettings
+    from moderation.database import DatabaseSettings
+    from moderation.settings import ModerationSettings
+
+    return [BotSettings, GenerationSettings, ModerationSettings, DatabaseSettings]
+
+
+def _prefix(cls: type[BaseSettings]) -> str:
+    return str(cls.model_config.get("env_prefix", "")).upper()
+
+
+def _variable(cls: type[BaseSettings], field: str) -> str:
+    """The variable a field is set with: GENERATION_GPU_SLOTS for gpu_slots."""
+    return f"{_prefix(cls)}{field}".upper()
 
 
 def validation_lines(exc: ValidationError, prefix: str) -> list[str]:

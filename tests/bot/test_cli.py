@@ -705,3 +705,35 @@ def test_a_env_the_bot_may_not_read_is_named(shared_folder: Path) -> None:
         ".env cannot be read: Permission denied; let the user that runs the bot read it "
         "(chown that user .env && chmod 600 .env)"
     )
+
+
+def test_a_misspelt_token_name_in_env_is_named_with_the_right_one(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("DISCORD_TOKEN", raising=False)
+    (operator_env / ".env").write_text("DISCROD_TOKEN=MTIz.GaBcDe.abcdefghijklmnopqrstuvwxyz\n")
+    assert cli("run") == 2
+    told_plainly(capsys, "DISCROD_TOKEN (in .env): no setting has this name; did you mean DISCORD_TOKEN?")
+
+
+def test_names_no_setting_has_are_named_and_other_tools_names_left_alone(
+    demo_model: Path,
+    operator_env: Path,
+    no_model_loads: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (operator_env / ".env").write_text(
+        "GENERATION_MAX_BACH=4\nDEVICE=cpu\nGENERATION_TURBO=true\nHF_TOKEN=hf_x\nPOSTGRES_PASSWORD=pw\n"
+    )
+    monkeypatch.setenv("MODERATION_NUDENET_TRESHOLD", "0.5")
+    monkeypatch.setenv("GENERATION_SOMETHING_ELSE", "another program's")
+    assert cli("generate", "--model", str(demo_model), "a red fox") == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "GENERATION_MAX_BACH (in .env): no setting has this name; did you mean GENERATION_MAX_BATCH?",
+        "DEVICE (in .env): no setting has this name; did you mean GENERATION_DEVICE?",
+        "GENERATION_TURBO (in .env): no setting has this name; .env.example lists every one",
+        "MODERATION_NUDENET_TRESHOLD (in the environment): no setting has this name; "
+        "did you mean MODERATION_NUDENET_THRESHOLD?",
+    ]
