@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -14,6 +15,14 @@ DISCORD_CDN_HOSTS = ("cdn.discordapp.com", "media.discordapp.net")
 
 # Values people leave in copied config files; refusing them beats a confusing 401 from Discord.
 _PLACEHOLDER_TOKENS = {"", "changeme", "your-token-here", "your_bot_token", "xxx", "token"}
+
+# A bot token is three base64url parts joined by dots (the bot's id, a timestamp, a signature). The
+# portal shows other secrets beside it that people paste instead: the application id (a number), the
+# OAuth2 client secret and the public key (one part each).
+_BOT_TOKEN_FORM = re.compile(r"[\w-]+\.[\w-]+\.[\w-]+", re.ASCII)
+_WHERE_THE_TOKEN_IS = (
+    "copy it from your application's Bot page (Reset Token) at https://discord.com/developers/applications"
+)
 
 TOKEN_HELP = """\
 No Discord bot token is set.
@@ -60,6 +69,27 @@ class BotSettings(BaseSettings):
         if value is not None and value.get_secret_value().strip().lower() in _PLACEHOLDER_TOKENS:
             return None
         return value
+
+    @field_validator("token")
+    @classmethod
+    def _is_a_bot_token(cls, value: SecretStr | None) -> SecretStr | None:
+        # Told here, before anything loads, rather than as Discord's refusal once the model is up.
+        # The messages never repeat the token: it is a secret even when it is the wrong one.
+        token = value.get_secret_value().strip() if value is not None else ""
+        if not token or _BOT_TOKEN_FORM.fullmatch(token):
+            return value
+        if token[0] in "\"'" or token[-1] in "\"'":
+            raise ValueError("remove the quotes around the token")
+        if token.lower().startswith("bot "):
+            raise ValueError("leave out the 'Bot ' before the token (the bot adds it)")
+        if any(character.isspace() for character in token):
+            raise ValueError(f"the token has a space in it; {_WHERE_THE_TOKEN_IS}")
+        if token.isdigit():
+            raise ValueError(f"this is the application id, not the bot token; {_WHERE_THE_TOKEN_IS}")
+        raise ValueError(
+            "this is not a bot token, which is three parts joined by dots (the client secret and the "
+            f"public key are not it); {_WHERE_THE_TOKEN_IS}"
+        )
 
     @field_validator("api_base", "gateway_url")
     @classmethod

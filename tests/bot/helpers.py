@@ -11,6 +11,9 @@ from generation.models import ImageVerdict, Job, JobImage, JobStatus
 from generation.params import GenerationParams, JobKind, Sampler
 from moderation.outcome import ImageAction
 
+# Of a bot token's form (the bot's id, a timestamp, a signature): only Discord could refuse it.
+WELL_FORMED_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB"
+
 
 def make_job(
     *,

@@ -25,6 +25,7 @@ from discord.http import Route
 from PIL import Image
 
 from bot.cli import main
+from tests.bot.helpers import WELL_FORMED_TOKEN
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -214,7 +215,7 @@ def told_plainly(capsys: pytest.CaptureFixture[str], *expected: str) -> str:
 
 @pytest.fixture
 def with_token(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("DISCORD_TOKEN", "a-token-discord-would-check-" + "x" * 30)
+    monkeypatch.setenv("DISCORD_TOKEN", WELL_FORMED_TOKEN)
     # `run` points discord.py at DISCORD_API_BASE through a class attribute: put it back afterwards.
     monkeypatch.setattr(Route, "BASE", Route.BASE)
     return operator_env
@@ -556,6 +557,34 @@ def test_an_unexpected_error_keeps_its_traceback(with_token: Path, monkeypatch: 
     monkeypatch.setattr(ImagineBot, "start", broken)
     with pytest.raises(PermissionError):
         main(["run"])
+
+
+@pytest.mark.parametrize(
+    ("token", "told"),
+    [
+        (f'"{WELL_FORMED_TOKEN}"', "DISCORD_TOKEN: remove the quotes around the token"),
+        (f"Bot {WELL_FORMED_TOKEN}", "DISCORD_TOKEN: leave out the 'Bot ' before the token"),
+        (WELL_FORMED_TOKEN.replace(".", ". ", 1), "DISCORD_TOKEN: the token has a space in it; copy it"),
+        ("1234567890123456789", "DISCORD_TOKEN: this is the application id, not the bot token; copy it"),
+        # An OAuth2 client secret, and a public key.
+        ("aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI", "DISCORD_TOKEN: this is not a bot token, which is three parts"),
+        ("0f" * 32, "DISCORD_TOKEN: this is not a bot token, which is three parts"),
+    ],
+)
+def test_a_token_of_the_wrong_form_is_refused_before_anything_loads(
+    operator_env: Path,
+    no_model_loads: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    token: str,
+    told: str,
+) -> None:
+    monkeypatch.setenv("DISCORD_TOKEN", token)
+    monkeypatch.delitem(sys.modules, "bot.client", raising=False)
+    assert cli("run") == 2
+    err = told_plainly(capsys, told)
+    assert token not in err
+    assert "bot.client" not in sys.modules  # nothing of Discord's was even imported
 
 
 def test_no_token_still_gets_the_instructions(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.cli import main
 from bot.settings import TOKEN_HELP
+from tests.bot.helpers import WELL_FORMED_TOKEN
 
 
 def test_no_token_exits_with_the_help_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -34,11 +35,11 @@ def test_each_process_owns_its_shards_guilds() -> None:
     from bot.settings import BotSettings
 
     guild_on_shard_1 = (123 << 22) | 5  # (id >> 22) % 2 == 1
-    split = BotSettings(token="t" * 30, shard_count=2, shard_ids=(0,))
+    split = BotSettings(token=WELL_FORMED_TOKEN, shard_count=2, shard_ids=(0,))
     assert split.owns_guild(guild_on_shard_1) is False
     assert split.owns_guild(guild_on_shard_1 - (1 << 22)) is True
     assert split.owns_guild(None) is True  # direct messages live on shard 0
-    assert BotSettings(token="t" * 30).owns_guild(guild_on_shard_1) is True
+    assert BotSettings(token=WELL_FORMED_TOKEN).owns_guild(guild_on_shard_1) is True
 
 
 async def test_the_configured_gateway_is_used_with_the_shard_count_discord_recommends(
@@ -57,8 +58,8 @@ async def test_the_configured_gateway_is_used_with_the_shard_count_discord_recom
 
     monkeypatch.setattr(discord.http.HTTPClient, "get_bot_gateway", discords_answer)
     proxied = ImagineBot(
-        BotSettings(token="t" * 30, gateway_url="ws://gateway-proxy.internal:8080/"), Settings()
+        BotSettings(token=WELL_FORMED_TOKEN, gateway_url="ws://gateway-proxy.internal:8080/"), Settings()
     )
-    direct = ImagineBot(BotSettings(token="t" * 30), Settings())
+    direct = ImagineBot(BotSettings(token=WELL_FORMED_TOKEN), Settings())
     assert await proxied.http.get_bot_gateway() == (3, "ws://gateway-proxy.internal:8080/", {"total": 1000})
     assert (await direct.http.get_bot_gateway())[1] == "wss://gateway.discord.gg"
