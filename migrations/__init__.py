@@ -13,8 +13,10 @@ import os
 import socket
 from collections.abc import Iterator
 from contextlib import contextmanager
+from inspect import signature
 from pathlib import Path
 
+import asyncpg
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -39,6 +41,13 @@ NEWER_VERSION_HELP = (
     "database taken before it"
 )
 URL_EXAMPLES = "sqlite+aiosqlite:///data/imagine.db or postgresql+asyncpg://user:password@host:5432/imagine"
+# What a PostgreSQL URL's parameters may name: SQLAlchemy passes them to asyncpg.connect, whose
+# arguments differ from libpq's (psql's, and most hosting providers' URLs), and refuses any other.
+ASYNCPG_PARAMETERS = frozenset(signature(asyncpg.connect).parameters) | {
+    # SQLAlchemy's own.
+    "prepared_statement_cache_size",
+    "prepared_statement_name_func",
+}
 
 
 class DatabaseProblem(Exception):
@@ -131,13 +140,17 @@ def check_url(url: str) -> URL:
         raise DatabaseProblem(
             f"DATABASE_URL: {parsed.drivername!r} databases are not supported; use {URL_EXAMPLES}"
         )
+    problems = []
+    usable = parsed.set(drivername=driver)
     if parsed.drivername != driver:
-        suggestion = parsed.set(drivername=driver).render_as_string(hide_password=True)
+        problems.append(f"{parsed.drivername}:// is not an async driver, which the bot needs")
+    if backend == "postgresql":
+        usable, parameter_problems = _for_asyncpg(usable)
+        problems += parameter_problems
+    if problems:
+        suggestion = usable.render_as_string(hide_password=True)
         hidden = " (with your password in place of ***)" if parsed.password else ""
-        raise DatabaseProblem(
-            f"DATABASE_URL: {parsed.drivername}:// is not an async driver, which the bot needs: "
-            f"use {suggestion}{hidden}"
-        )
+        raise DatabaseProblem(f"DATABASE_URL: {'; '.join(problems)}: use {suggestion}{hidden}")
     if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
         # Each connection would open a database of its own, and every job would be gone at exit.
         raise DatabaseProblem(
@@ -145,6 +158,21 @@ def check_url(url: str) -> URL:
             "name a file, like sqlite+aiosqlite:///data/imagine.db"
         )
     return parsed
+
+
+def _for_asyncpg(url: URL) -> tuple[URL, list[str]]:
+    """`url` with its parameters as asyncpg takes them, and what had to change (none when nothing did)."""
+    query = dict(url.query)
+    problems = []
+    if "sslmode" in query:
+        query.setdefault("ssl", query.pop("sslmode"))
+        problems.append("asyncpg takes ssl= where libpq takes sslmode= (the same values)")
+    for name in sorted(set(query) - ASYNCPG_PARAMETERS):
+        del query[name]
+        # asyncpg reads libpq's certificate and key files from the environment, as libpq does.
+        instead = f" (set PG{name.upper()} in the environment instead)" if name.startswith("ssl") else ""
+        problems.append(f"asyncpg does not take {name}={instead}")
+    return url.set(query=query), problems
 
 
 def describe(url: URL) -> str:

@@ -313,6 +313,18 @@ def test_shard_ids_must_fit_the_shard_count() -> None:
         ("sqlite:///data/imagine.db", "use sqlite+aiosqlite:///data/imagine.db"),
         ("not a database url", "DATABASE_URL is not a database URL; use one like sqlite+aiosqlite:///"),
         ("mysql+aiomysql://imagine@db-host/imagine", "'mysql+aiomysql' databases are not supported"),
+        (
+            # As hosting providers hand them out: for libpq, which the bot does not use.
+            "postgresql://imagine:secret@db-host/imagine?sslmode=require&channel_binding=require",
+            "DATABASE_URL: postgresql:// is not an async driver, which the bot needs; asyncpg takes ssl= "
+            "where libpq takes sslmode= (the same values); asyncpg does not take channel_binding=: "
+            "use postgresql+asyncpg://imagine:***@db-host/imagine?ssl=require",
+        ),
+        (
+            "postgresql+asyncpg://imagine@db-host/imagine?sslmode=verify-full&sslrootcert=/etc/ca.pem",
+            "asyncpg does not take sslrootcert= (set PGSSLROOTCERT in the environment instead): "
+            "use postgresql+asyncpg://imagine@db-host/imagine?ssl=verify-full",
+        ),
         ("sqlite+aiosqlite:///:memory:", "an in-memory SQLite database keeps nothing"),
         ("sqlite+aiosqlite://", "an in-memory SQLite database keeps nothing"),
     ],
@@ -346,6 +358,18 @@ def test_a_missing_postgresql_database_is_named(
     monkeypatch.setenv("DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/imagine_never_created")
     assert cli("migrate") == 2
     told_plainly(capsys, "127.0.0.1:5432", 'database "imagine_never_created" does not exist')
+
+
+@pytest.mark.postgres
+def test_a_postgresql_url_with_sslmode_is_rewritten_for_asyncpg_and_that_works(
+    operator_env: Path, postgres_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"{postgres_url}?sslmode=disable")
+    assert cli("migrate") == 2
+    advice = told_plainly(capsys, "asyncpg takes ssl= where libpq takes sslmode=")
+    monkeypatch.setenv("DATABASE_URL", advice.strip().rsplit(": use ", 1)[1])
+    main(["migrate"])
+    assert "is at the newest revision" in capsys.readouterr().out
 
 
 def test_a_sqlite_folder_that_cannot_be_made_is_named(
