@@ -151,6 +151,14 @@ def check_url(url: str) -> URL:
         suggestion = usable.render_as_string(hide_password=True)
         hidden = " (with your password in place of ***)" if parsed.password else ""
         raise DatabaseProblem(f"DATABASE_URL: {'; '.join(problems)}: use {suggestion}{hidden}")
+    if backend == "postgresql" and not parsed.database and not os.environ.get("PGDATABASE"):
+        # asyncpg would connect to the database named after the user ("postgres" often) and the bot
+        # would make its tables there, among whatever else that database holds.
+        example = parsed.set(database="imagine").render_as_string(hide_password=True)
+        raise DatabaseProblem(
+            f"DATABASE_URL names no database: add the bot's own at the end, like {example} "
+            "(createdb imagine makes it)"
+        )
     if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
         # Each connection would open a database of its own, and every job would be gone at exit.
         raise DatabaseProblem(

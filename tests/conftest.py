@@ -27,8 +27,8 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'imagine.db'}"
 
 
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN)
+async def _admin(sql: str, *, database: str | None = None) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN_DSN, database=database)
     try:
         await connection.execute(sql)
     finally:
@@ -47,6 +47,24 @@ def postgres_url() -> Iterator[str]:
     user = POSTGRES_ADMIN_DSN.split("://", 1)[1].split("@", 1)[0]
     yield f"postgresql+asyncpg://{user}@{host}/{name}"
     asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture
+def postgres_role_url() -> Iterator[str]:
+    """A URL of a login role of its own to a database of the role's name, which the administrator owns
+    and where the role may not create tables (PostgreSQL 15's default for schema public, made so on
+    older servers too); both are dropped afterwards."""
+    name = f"imagine_role_{uuid.uuid4().hex[:12]}"
+    try:
+        asyncio.run(_admin(f'CREATE ROLE "{name}" LOGIN'))
+        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(_admin("REVOKE CREATE ON SCHEMA public FROM PUBLIC", database=name))
+    except (OSError, asyncpg.PostgresError) as exc:
+        pytest.fail(f"PostgreSQL at {POSTGRES_ADMIN_DSN} is needed for this test: {exc}")
+    host = POSTGRES_ADMIN_DSN.split("@", 1)[1].rsplit("/", 1)[0]
+    yield f"postgresql+asyncpg://{name}@{host}/{name}"
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_admin(f'DROP ROLE IF EXISTS "{name}"'))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

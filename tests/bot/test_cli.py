@@ -372,6 +372,24 @@ def test_a_postgresql_url_with_sslmode_is_rewritten_for_asyncpg_and_that_works(
     assert "is at the newest revision" in capsys.readouterr().out
 
 
+@pytest.mark.postgres
+def test_a_postgresql_url_without_a_database_is_refused_rather_than_filling_the_users_own(
+    operator_env: Path,
+    postgres_role_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # asyncpg would open the database named after the role, which exists here.
+    without_database = postgres_role_url.rsplit("/", 1)[0]
+    monkeypatch.delenv("PGDATABASE", raising=False)
+    monkeypatch.setenv("DATABASE_URL", without_database)
+    assert cli("migrate") == 2
+    told_plainly(
+        capsys,
+        f"DATABASE_URL names no database: add the bot's own at the end, like {without_database}/imagine",
+    )
+
+
 def test_a_sqlite_folder_that_cannot_be_made_is_named(
     operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
