@@ -22,7 +22,7 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
@@ -41,6 +41,8 @@ NEWER_VERSION_HELP = (
     "database taken before it"
 )
 URL_EXAMPLES = "sqlite+aiosqlite:///data/imagine.db or postgresql+asyncpg://user:password@host:5432/imagine"
+# PostgreSQL's SQLSTATE for "permission denied" and "must be owner of".
+_INSUFFICIENT_PRIVILEGE = "42501"
 # What a PostgreSQL URL's parameters may name: SQLAlchemy passes them to asyncpg.connect, whose
 # arguments differ from libpq's (psql's, and most hosting providers' URLs), and refuses any other.
 ASYNCPG_PARAMETERS = frozenset(signature(asyncpg.connect).parameters) | {
@@ -84,6 +86,11 @@ def upgrade(url: str, revision: str = "head") -> None:
             )
         try:
             command.upgrade(config, revision)
+        except DBAPIError as exc:
+            # A role that may create tables, but not alter those another role made.
+            if getattr(exc.orig, "sqlstate", None) != _INSUFFICIENT_PRIVILEGE:
+                raise
+            raise DatabaseProblem(_not_the_owner(check_url(url), exc)) from exc
         except CommandError as exc:
             # check() saw a known revision; this is another process that migrated it meanwhile.
             if "Can't locate revision" not in str(exc):
@@ -100,7 +107,7 @@ def check(url: str) -> tuple[str, ...]:
     """
     parsed = check_url(url)
     with _quiet_alembic():
-        current, unrecorded = asyncio.run(_stamped_revisions(parsed, url))
+        current, unrecorded, cannot_create = asyncio.run(_stamped_revisions(parsed, url))
     if unrecorded:
         # Migrating would fail on the first CREATE TABLE with a page of SQL; and such tables, made
         # some other way, may not be ours at all.
@@ -117,6 +124,9 @@ def check(url: str) -> tuple[str, ...]:
                 f"the database at {describe(parsed)} is at revision {head!r}, which this version of "
                 f"imagine-bot does not know; {NEWER_VERSION_HELP}"
             )
+    if cannot_create and current != (script.get_current_head(),):
+        # Told before anything loads, rather than as a page of SQL from the first CREATE TABLE.
+        raise DatabaseProblem(f"the database at {describe(parsed)}: {cannot_create}")
     return current
 
 
@@ -190,9 +200,10 @@ def describe(url: URL) -> str:
     return f"{url.host or 'localhost'}:{url.port or 5432}"
 
 
-async def _stamped_revisions(parsed: URL, url: str) -> tuple[tuple[str, ...], list[str]]:
-    """The revisions stamped in the database, and, when there are none, the tables it already has
-    under our tables' names (read on one connection: a migration commits the two together)."""
+async def _stamped_revisions(parsed: URL, url: str) -> tuple[tuple[str, ...], list[str], str | None]:
+    """The revisions stamped in the database; when there are none, the tables it already has under
+    our tables' names (read on one connection: a migration commits the two together); and why the
+    bot may not create tables there, if it may not."""
     engine = make_engine(url)
     try:
         async with engine.connect() as connection:
@@ -201,17 +212,51 @@ async def _stamped_revisions(parsed: URL, url: str) -> tuple[tuple[str, ...], li
         # Refused, unknown host, timed out: asyncpg raises these as they come from the socket.
         raise DatabaseProblem(_unreachable(parsed, os_error_reason(exc))) from exc
     except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
+            raise DatabaseProblem(_not_the_owner(parsed, exc)) from exc
         # The server answered but refused: no such database, wrong password, unreadable SQLite file.
         raise DatabaseProblem(_unreachable(parsed, str(exc.orig or exc))) from exc
     finally:
         await engine.dispose()
 
 
-def _stamped_heads(connection: Connection) -> tuple[tuple[str, ...], list[str]]:
+def _stamped_heads(connection: Connection) -> tuple[tuple[str, ...], list[str], str | None]:
     heads = tuple(MigrationContext.configure(connection).get_current_heads())
+    cannot_create = _create_refusal(connection)
     if heads:
-        return heads, []
-    return heads, sorted(set(inspect(connection).get_table_names()) & set(Base.metadata.tables))
+        return heads, [], cannot_create
+    ours = sorted(set(inspect(connection).get_table_names()) & set(Base.metadata.tables))
+    return heads, ours, cannot_create
+
+
+def _create_refusal(connection: Connection) -> str | None:
+    """Why the connected PostgreSQL role may not create tables where the bot makes them, or None."""
+    if connection.dialect.name != "postgresql":
+        return None
+    role, database, schema, may_create = connection.execute(
+        text(
+            "SELECT current_user, current_database(), current_schema(), "
+            "has_schema_privilege(current_schema(), 'CREATE')"
+        )
+    ).one()
+    if may_create:
+        return None
+    schema = schema or "public"
+    return (
+        f"role {role!r} may not create tables in schema {schema} of database {database!r} (since "
+        "PostgreSQL 15 only the database's owner may by default): make the role its owner "
+        f"(ALTER DATABASE {database} OWNER TO {role}, or createdb --owner {role} for a new one), "
+        f"or GRANT CREATE ON SCHEMA {schema} TO {role} in it"
+    )
+
+
+def _not_the_owner(url: URL, exc: DBAPIError) -> str:
+    """The bot's tables are there, made by another PostgreSQL role than the one in DATABASE_URL."""
+    return (
+        f"the database at {describe(url)}: {exc.orig}: the bot's tables belong to another role; put that "
+        f"role in DATABASE_URL, or make {url.username!r} their owner "
+        f"(as a superuser: REASSIGN OWNED BY that_role TO {url.username})"
+    )
 
 
 def _unreachable(url: URL, reason: str) -> str:

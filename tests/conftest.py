@@ -27,7 +27,8 @@ def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite+aiosqlite:///{tmp_path / 'imagine.db'}"
 
 
-async def _admin(sql: str, *, database: str | None = None) -> None:
+async def admin_sql(sql: str, *, database: str | None = None) -> None:
+    """Run `sql` as the server's administrator (TEST_POSTGRES_DSN), in `database` when given."""
     connection = await asyncpg.connect(POSTGRES_ADMIN_DSN, database=database)
     try:
         await connection.execute(sql)
@@ -40,13 +41,13 @@ def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database on the machine's server, dropped afterwards."""
     name = f"imagine_test_{uuid.uuid4().hex[:12]}"
     try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError) as exc:
         pytest.fail(f"PostgreSQL at {POSTGRES_ADMIN_DSN} is needed for this test: {exc}")
     host = POSTGRES_ADMIN_DSN.split("@", 1)[1].rsplit("/", 1)[0]
     user = POSTGRES_ADMIN_DSN.split("://", 1)[1].split("@", 1)[0]
     yield f"postgresql+asyncpg://{user}@{host}/{name}"
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture
@@ -56,15 +57,15 @@ def postgres_role_url() -> Iterator[str]:
     older servers too); both are dropped afterwards."""
     name = f"imagine_role_{uuid.uuid4().hex[:12]}"
     try:
-        asyncio.run(_admin(f'CREATE ROLE "{name}" LOGIN'))
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-        asyncio.run(_admin("REVOKE CREATE ON SCHEMA public FROM PUBLIC", database=name))
+        asyncio.run(admin_sql(f'CREATE ROLE "{name}" LOGIN'))
+        asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
+        asyncio.run(admin_sql("REVOKE CREATE ON SCHEMA public FROM PUBLIC", database=name))
     except (OSError, asyncpg.PostgresError) as exc:
         pytest.fail(f"PostgreSQL at {POSTGRES_ADMIN_DSN} is needed for this test: {exc}")
     host = POSTGRES_ADMIN_DSN.split("@", 1)[1].rsplit("/", 1)[0]
     yield f"postgresql+asyncpg://{name}@{host}/{name}"
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    asyncio.run(_admin(f'DROP ROLE IF EXISTS "{name}"'))
+    asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(admin_sql(f'DROP ROLE IF EXISTS "{name}"'))
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

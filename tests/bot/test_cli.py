@@ -23,9 +23,11 @@ import numpy as np
 import pytest
 from discord.http import Route
 from PIL import Image
+from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from tests.bot.helpers import WELL_FORMED_TOKEN
+from tests.conftest import POSTGRES_ADMIN_DSN, admin_sql
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
@@ -388,6 +390,57 @@ def test_a_postgresql_url_without_a_database_is_refused_rather_than_filling_the_
         capsys,
         f"DATABASE_URL names no database: add the bot's own at the end, like {without_database}/imagine",
     )
+
+
+@pytest.mark.postgres
+def test_a_role_that_may_not_create_tables_is_told_how_to_let_it_before_anything_loads(
+    with_token: Path,
+    postgres_role_url: str,
+    no_model_loads: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    role = make_url(postgres_role_url).username
+    monkeypatch.setenv("DATABASE_URL", postgres_role_url)
+    assert cli("run") == 2
+    told_plainly(
+        capsys,
+        f"role '{role}' may not create tables in schema public of database '{role}'",
+        f"ALTER DATABASE {role} OWNER TO {role}",
+        f"GRANT CREATE ON SCHEMA public TO {role}",
+    )
+    # Done as told, the database migrates.
+    asyncio.run(admin_sql(f'GRANT CREATE ON SCHEMA public TO "{role}"', database=role))
+    main(["migrate"])
+    assert "is at the newest revision" in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+def test_tables_another_role_made_are_named_when_a_migration_must_alter_them(
+    operator_env: Path,
+    postgres_role_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import migrations
+
+    role = make_url(postgres_role_url).username
+    assert role is not None
+    as_admin = make_url(POSTGRES_ADMIN_DSN).set(drivername="postgresql+asyncpg", database=role)
+    # An older version, run by the administrator, made the tables; the next revision indexes one.
+    migrations.upgrade(as_admin.render_as_string(hide_password=False), "0006_job_undeliverable")
+    asyncio.run(admin_sql(f'GRANT CREATE ON SCHEMA public TO "{role}"', database=role))
+    monkeypatch.setenv("DATABASE_URL", postgres_role_url)
+    assert cli("migrate") == 2
+    told_plainly(
+        capsys,
+        "permission denied for table alembic_version: the bot's tables belong to another role",
+        f"REASSIGN OWNED BY that_role TO {role}",
+    )
+    # Allowed to read them, it is the migration, indexing a table of another's, that is refused.
+    asyncio.run(admin_sql(f'GRANT ALL ON ALL TABLES IN SCHEMA public TO "{role}"', database=role))
+    assert cli("migrate") == 2
+    told_plainly(capsys, "must be owner of table job: the bot's tables belong to another role")
 
 
 def test_a_sqlite_folder_that_cannot_be_made_is_named(
