@@ -246,6 +246,19 @@ def prepare_database(database: DatabaseSettings) -> None:
         raise OperatorError(
             f"DATABASE_URL: cannot create the folder {exc.filename} for the SQLite database: {reason}"
         ) from None
+    sqlite_file = database.sqlite_file
+    # Opened for reading, SQLite would say nothing until the first job is stored.
+    if sqlite_file is not None and not os.access(sqlite_file.parent, os.W_OK | os.X_OK):
+        raise OperatorError(
+            f"DATABASE_URL: this user may not write in {sqlite_file.parent}, where the SQLite database "
+            "keeps its journal files beside it: let the user that runs the bot write there, or name "
+            "another folder"
+        )
+    if sqlite_file is not None and sqlite_file.exists() and not os.access(sqlite_file, os.W_OK):
+        raise OperatorError(
+            f"DATABASE_URL: the SQLite database {sqlite_file} is read-only for this user: "
+            "let the user that runs the bot write it"
+        )
     try:
         migrations.check(database.url)
     except migrations.DatabaseProblem as exc:

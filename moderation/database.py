@@ -119,9 +119,16 @@ class DatabaseSettings(BaseSettings):
     url: str = "sqlite+aiosqlite:///data/imagine.db"
     echo: bool = False
 
-    def ensure_sqlite_folder(self) -> None:
-        """Create the folder of a SQLite file, so the default works on a fresh checkout."""
+    @property
+    def sqlite_file(self) -> Path | None:
+        """The file of a SQLite database (None for PostgreSQL)."""
         if self.url.startswith("sqlite") and ":///" in self.url:
             path = self.url.split(":///", 1)[1]
             if path and path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
+                return Path(path)
+        return None
+
+    def ensure_sqlite_folder(self) -> None:
+        """Create the folder of a SQLite file, so the default works on a fresh checkout."""
+        if self.sqlite_file is not None:
+            self.sqlite_file.parent.mkdir(parents=True, exist_ok=True)

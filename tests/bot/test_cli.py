@@ -791,7 +791,7 @@ def shared_folder() -> Iterator[Path]:
 # what it needs from folders nobody may enter (it may live under /root).
 _UNPRIVILEGED_CLI = """
 import os, sys
-import bot.cli, migrations
+import bot.cli, bot.settings, generation.settings, migrations, moderation.settings
 if os.geteuid() == 0:
     os.setgroups([])
     os.setgid(65534)
@@ -800,14 +800,16 @@ bot.cli.main(sys.argv[1:])
 """
 
 
-def cli_unprivileged(folder: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    """The CLI run in `folder` by a user that file permissions hold for."""
+def cli_unprivileged(
+    folder: Path, *argv: str, settings: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """The CLI run in `folder` with `settings` by a user that file permissions hold for."""
     environment = {
         name: value
         for name, value in os.environ.items()
         if not name.startswith(("DISCORD_", "GENERATION_", "MODERATION_", "DATABASE_"))
     }
-    environment |= {"PYTHONPATH": str(REPOSITORY), "PYTHONDONTWRITEBYTECODE": "1"}
+    environment |= {"PYTHONPATH": str(REPOSITORY), "PYTHONDONTWRITEBYTECODE": "1", **(settings or {})}
     return subprocess.run(
         [sys.executable, "-c", _UNPRIVILEGED_CLI, *argv],
         cwd=folder,
@@ -861,3 +863,26 @@ def test_names_no_setting_has_are_named_and_other_tools_names_left_alone(
         "MODERATION_NUDENET_TRESHOLD (in the environment): no setting has this name; "
         "did you mean MODERATION_NUDENET_THRESHOLD?",
     ]
+
+
+def test_a_sqlite_database_in_a_folder_the_bot_may_not_write_in_is_named(shared_folder: Path) -> None:
+    folder = shared_folder / "read-only"
+    folder.mkdir(mode=0o555)
+    done = cli_unprivileged(
+        shared_folder, "migrate", settings={"DATABASE_URL": f"sqlite+aiosqlite:///{folder / 'imagine.db'}"}
+    )
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"DATABASE_URL: this user may not write in {folder}, where the SQLite")
+
+
+def test_a_read_only_sqlite_database_is_named_before_a_job_fails_on_it(shared_folder: Path) -> None:
+    database = shared_folder / "imagine.db"
+    url = f"sqlite+aiosqlite:///{database}"
+    shared_folder.chmod(0o777)
+    database.touch(mode=0o444)
+    done = cli_unprivileged(shared_folder, "migrate", settings={"DATABASE_URL": url})
+    assert done.returncode == 2
+    assert done.stderr.strip() == (
+        f"DATABASE_URL: the SQLite database {database} is read-only for this user: "
+        "let the user that runs the bot write it"
+    )
