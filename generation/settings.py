@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Literal
@@ -55,6 +56,12 @@ class ModelSpec(BaseModel, extra="forbid"):
     license: str = "creativeml-openrail-m"
     # A tiny autoencoder of the TAESD architecture matching the model's latents, for progress previews.
     preview_vae: str | None = None
+
+    @field_validator("source", "config", "preview_vae")
+    @classmethod
+    def _home_expanded(cls, value: str | None) -> str | None:
+        # As a shell would: in .env nothing else expands ~, and a Hugging Face id never starts with it.
+        return None if value is None else os.path.expanduser(value)
 
     @model_validator(mode="after")
     def _config_goes_with_a_single_file(self) -> ModelSpec:
@@ -167,6 +174,12 @@ class GenerationSettings(BaseSettings):
     # /metrics and /healthz; 0 turns the server off. Loopback unless told otherwise.
     metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
+
+    @field_validator("image_dir", "compile_cache_dir")
+    @classmethod
+    def _home_expanded(cls, folder: Path) -> Path:
+        # As a shell would: in .env nothing else expands ~.
+        return folder.expanduser()
 
     @field_validator("claim_ttl_s")
     @classmethod

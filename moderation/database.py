@@ -6,11 +6,13 @@ it, it imports neither). Nothing here creates an engine at import time; the comp
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, ClassVar
 
+from pydantic import field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy import DateTime, MetaData, String, Text, TypeDecorator, event
 from sqlalchemy.engine import Dialect
@@ -118,6 +120,16 @@ class DatabaseSettings(BaseSettings):
 
     url: str = "sqlite+aiosqlite:///data/imagine.db"
     echo: bool = False
+
+    @field_validator("url")
+    @classmethod
+    def _home_expanded(cls, url: str) -> str:
+        # A SQLite file under ~, as a shell would expand it: in .env nothing else does, and SQLite
+        # would make a folder named "~" in the working folder.
+        scheme, separator, path = url.partition(":///")
+        if url.startswith("sqlite") and separator and path.startswith("~"):
+            return f"{scheme}{separator}{os.path.expanduser(path)}"
+        return url
 
     @property
     def sqlite_file(self) -> Path | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -47,6 +49,12 @@ class ModerationSettings(BaseSettings):
     semantic_thresholds: dict[str, float] = Field(default_factory=lambda: dict(DEFAULT_SEMANTIC_THRESHOLDS))
     # Blocked prompts are kept this long for moderator review, then purged.
     blocked_prompt_retention_days: int = Field(default=30, ge=1, le=3650)
+
+    @field_validator("clip_checker_path", "clip_feature_extractor_path", "semantic_model_path")
+    @classmethod
+    def _home_expanded(cls, path: str | None) -> str | None:
+        # As a shell would: in .env nothing else expands ~.
+        return None if path is None else os.path.expanduser(path)
 
     @field_validator("semantic_thresholds")
     @classmethod

@@ -886,3 +886,42 @@ def test_a_read_only_sqlite_database_is_named_before_a_job_fails_on_it(shared_fo
         f"DATABASE_URL: the SQLite database {database} is read-only for this user: "
         "let the user that runs the bot write it"
     )
+
+
+def test_a_home_folder_in_path_settings_is_expanded_as_a_shell_would(
+    demo_model: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = operator_env / "home"
+    shutil.copytree(demo_model, home / "models" / "demo")
+    monkeypatch.setenv("HOME", str(home))
+    # In .env, where no shell expands ~.
+    (operator_env / ".env").write_text(
+        "DATABASE_URL=sqlite+aiosqlite:///~/bot/imagine.db\n"
+        "GENERATION_IMAGE_DIR=~/bot/images\n"
+        'GENERATION_MODELS={"demo": {"source": "~/models/demo"}}\n'
+        "GENERATION_DEFAULT_MODEL=demo\n"
+    )
+    for name in ("DATABASE_URL", "GENERATION_IMAGE_DIR"):
+        monkeypatch.delenv(name)
+    assert cli("generate", "--accept-license", "a red fox", "--width", "64", "--height", "64") == 0
+    assert (home / "bot" / "imagine.db").is_file()
+    assert len(list((home / "bot" / "images").rglob("*.png"))) == 1
+    assert not (operator_env / "~").exists()
+
+
+def test_a_home_folder_in_the_moderation_and_compile_paths_is_expanded(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from generation.settings import GenerationSettings
+    from moderation.settings import ModerationSettings
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    moderation = ModerationSettings(
+        clip_checker_path="~/checker", clip_feature_extractor_path="~/extractor", semantic_model_path="~/mini"
+    )
+    assert (
+        moderation.clip_checker_path,
+        moderation.clip_feature_extractor_path,
+        moderation.semantic_model_path,
+    ) == (str(tmp_path / "checker"), str(tmp_path / "extractor"), str(tmp_path / "mini"))
+    assert GenerationSettings(compile_cache_dir=Path("~/cache")).compile_cache_dir == tmp_path / "cache"
