@@ -14,13 +14,15 @@ import os
 import re
 import socket
 import tempfile
+import types
+import typing
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union
 
 from dotenv import dotenv_values
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 from pydantic_settings import BaseSettings, SettingsError
 
 if TYPE_CHECKING:
@@ -66,14 +68,13 @@ class OperatorError(Exception):
 def read_settings(cls: type[SettingsT]) -> SettingsT:
     """Read one settings class from the environment and .env, or raise OperatorError naming each
     variable that is wrong (GENERATION_GPU_SLOTS, not the field gpu_slots)."""
-    prefix = _prefix(cls)
     problems = unknown_variable_lines(cls, read_env_file(), os.environ)
     try:
         settings = cls()
     except ValidationError as exc:
-        problems += validation_lines(exc, prefix)
+        problems += validation_lines(exc, cls)
     except SettingsError as exc:
-        problems.append(_settings_source_line(exc, prefix))
+        problems.append(_settings_source_line(exc, cls))
     if problems:
         raise OperatorError(*problems)
     return settings
@@ -188,8 +189,9 @@ def _variable(cls: type[BaseSettings], field: str) -> str:
     return f"{_prefix(cls)}{field}".upper()
 
 
-def validation_lines(exc: ValidationError, prefix: str) -> list[str]:
-    """One `ENV_NAME: message` line per validation error of a settings class with `prefix`."""
+def validation_lines(exc: ValidationError, cls: type[BaseSettings]) -> list[str]:
+    """One `ENV_NAME: message` line per validation error of the settings class `cls`."""
+    prefix = _prefix(cls)
     lines = []
     for error in exc.errors(include_url=False):
         message = error["msg"].removeprefix("Value error, ")
@@ -203,10 +205,10 @@ def validation_lines(exc: ValidationError, prefix: str) -> list[str]:
         if inner:
             message = f"{inner}: {message}"
         value = error.get("input")
-        if isinstance(value, str) and error["type"] in _JSON_TYPES:
-            # A list or mapping given as plain text (DISCORD_SHARD_IDS=0,1): say how to write it.
-            message = f"{message}; write it as JSON, such as [0, 1]"
-        if (
+        if error["type"] in _JSON_TYPES and not inner:
+            # A list given as plain text (DISCORD_SHARD_IDS=0,1), or as one JSON number or string.
+            message = f"{message}; {_json_form(cls, field, value)}"
+        elif (
             isinstance(value, str)
             and len(value) <= _MAX_ECHOED_VALUE
             and repr(value) not in message
@@ -217,8 +219,9 @@ def validation_lines(exc: ValidationError, prefix: str) -> list[str]:
     return lines
 
 
-def _settings_source_line(exc: SettingsError, prefix: str) -> str:
+def _settings_source_line(exc: SettingsError, cls: type[BaseSettings]) -> str:
     """pydantic-settings could not parse a value (JSON settings: models, lists) before validation."""
+    prefix = _prefix(cls)
     found = _FIELD_IN_SETTINGS_ERROR.search(str(exc))
     if found is None:
         return f"{prefix}* settings: {exc}"
@@ -226,8 +229,38 @@ def _settings_source_line(exc: SettingsError, prefix: str) -> str:
     where = " (in .env)" if "DotEnv" in found["source"] else ""
     cause = exc.__cause__
     if isinstance(cause, json.JSONDecodeError):
-        return f"{name}{where}: not valid JSON ({cause}); this setting takes JSON, such as [1, 2] or {{...}}"
+        return f"{name}{where}: not valid JSON ({cause}); {_json_form(cls, found['field'], cause.doc)}"
     return f"{name}{where}: cannot be read ({cause or exc})"
+
+
+def _json_form(cls: type[BaseSettings], field: str, value: object) -> str:
+    """How a list or mapping setting is written: a list as the operator's own items in JSON
+    (GENERATION_BATCH_BUCKETS=[1, 4, 16] for 1,4,16), a mapping as its default shows it."""
+    info = cls.model_fields[field]
+    name = _variable(cls, field)
+    container = _without_none(info.annotation)
+    if typing.get_origin(container) is dict:
+        default = info.get_default(call_default_factory=True)
+        example = TypeAdapter(container).dump_json(default, exclude_defaults=True).decode()
+        return f"write a JSON object, like {name}={example}"
+    item_type = _without_none(typing.get_args(container)[0])
+    if typing.get_origin(item_type) is Annotated:
+        item_type = typing.get_args(item_type)[0]
+    text = value if isinstance(value, str) else json.dumps(value)
+    items: list[object] = [
+        int(item) if item_type is int and item.isdigit() else item
+        for item in (part.strip().strip("\"'") for part in re.split(r"[,;\s]+", text.strip().strip("[]")))
+        if item
+    ]
+    return f"write a JSON list: {name}={json.dumps(items)}"
+
+
+def _without_none(annotation: Any) -> Any:
+    """`X` of an optional `X | None`."""
+    arguments = [argument for argument in typing.get_args(annotation) if argument is not type(None)]
+    if typing.get_origin(annotation) in (Union, types.UnionType) and len(arguments) == 1:
+        return arguments[0]
+    return annotation
 
 
 def prepare_database(database: DatabaseSettings) -> None:

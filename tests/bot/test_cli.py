@@ -232,7 +232,7 @@ def with_token(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ("MODERATION_BLOCKED_PROMPT_RETENTION_DAYS", "-5", "MODERATION_BLOCKED_PROMPT_RETENTION_DAYS:"),
         ("GENERATION_DEVICE", "gpu", "GENERATION_DEVICE: 'gpu' is not a device; use auto, cpu, cuda"),
         ("DISCORD_SHARD_IDS", "[0, 1]", "DISCORD_SHARD_IDS: set DISCORD_SHARD_COUNT too"),
-        ("DISCORD_SHARD_IDS", "0,1", "write it as JSON"),
+        ("DISCORD_SHARD_IDS", "0,1", "DISCORD_SHARD_IDS: Input should be a valid tuple; write a JSON list: "),
         ("GENERATION_CLAIM_TTL_S", "10", "GENERATION_CLAIM_TTL_S: must be at least three times"),
         (
             "GENERATION_BATCH_BUCKETS",
@@ -925,3 +925,39 @@ def test_a_home_folder_in_the_moderation_and_compile_paths_is_expanded(
         moderation.semantic_model_path,
     ) == (str(tmp_path / "checker"), str(tmp_path / "extractor"), str(tmp_path / "mini"))
     assert GenerationSettings(compile_cache_dir=Path("~/cache")).compile_cache_dir == tmp_path / "cache"
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "told"),
+    [
+        ("GENERATION_BATCH_BUCKETS", "1,4,16", "not valid JSON (Extra data: line 1 column 2 (char 1))"),
+        ("GENERATION_BATCH_BUCKETS", "[1, 4, 16", "not valid JSON (Expecting ',' delimiter"),
+        ("MODERATION_NUDENET_LABELS", "FEMALE_BREAST_EXPOSED, ANUS_EXPOSED", "not valid JSON"),
+        ("GENERATION_COMPILE_WARMUP_ASPECTS", "16:9 9:16", "not valid JSON"),
+        # Valid JSON, but one number where a list is taken.
+        ("DISCORD_SYNC_GUILD_IDS", "123456789012345678", "Input should be a valid tuple"),
+        ("GENERATION_MODELS", "sd15", "not valid JSON"),
+        ("MODERATION_SEMANTIC_THRESHOLDS", "hate=0.5", "not valid JSON"),
+    ],
+)
+def test_a_list_or_mapping_not_written_as_json_is_shown_in_a_form_the_setting_takes(
+    operator_env: Path, capsys: pytest.CaptureFixture[str], variable: str, value: str, told: str
+) -> None:
+    from bot.settings import BotSettings
+    from bot.startup_errors import OperatorError, read_settings
+    from generation.settings import GenerationSettings
+    from moderation.settings import ModerationSettings
+
+    cls = {"DISCORD": BotSettings, "GENERATION": GenerationSettings, "MODERATION": ModerationSettings}[
+        variable.split("_", 1)[0]
+    ]
+    (operator_env / ".env").write_text(f"{variable}={value}\n")
+    with pytest.raises(OperatorError) as refused:
+        read_settings(cls)
+    [line] = refused.value.lines
+    assert line.startswith(f"{variable}") and told in line
+    form = line.split("; write a JSON ", 1)[1]
+    assert form.startswith(("list: ", "object, like "))
+    suggested = form.split(f"{variable}=", 1)[1]
+    (operator_env / ".env").write_text(f"{variable}={suggested}\n")
+    read_settings(cls)  # the form shown is one the setting takes
