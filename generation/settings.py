@@ -213,11 +213,25 @@ class GenerationSettings(BaseSettings):
                 raise ValueError(exc.reason) from None
         return aspects
 
-    @model_validator(mode="after")
-    def _default_model_is_registered(self) -> GenerationSettings:
-        if self.default_model not in self.models:
-            raise ValueError(f"default_model {self.default_model!r} is not in the model registry")
-        return self
+    @field_validator("models")
+    @classmethod
+    def _registry_is_not_empty(cls, models: dict[str, ModelSpec]) -> dict[str, ModelSpec]:
+        if not models:
+            example = json.dumps({"sd15": {"source": DEFAULT_MODEL_SOURCE}})
+            raise ValueError(f"name at least one model, such as {example}")
+        return models
+
+    @field_validator("default_model")
+    @classmethod
+    def _default_model_is_registered(cls, name: str, info: ValidationInfo) -> str:
+        # Absent when GENERATION_MODELS itself is wrong: that is reported on its own.
+        models = info.data.get("models")
+        if models and name not in models:
+            raise ValueError(
+                f"{name!r} is not a model in GENERATION_MODELS (which has {', '.join(models)}); "
+                f"set it to one of those, or add {name!r} there"
+            )
+        return name
 
     @property
     def batches_at_once(self) -> int:

@@ -251,6 +251,13 @@ def with_token(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
             "DISCORD_GATEWAY_URL: 'https://gateway.example' is not a wss",
         ),
         (
+            "GENERATION_DEFAULT_MODEL",
+            "sdxl",
+            "GENERATION_DEFAULT_MODEL: 'sdxl' is not a model in GENERATION_MODELS (which has sd15); "
+            "set it to one of those, or add 'sdxl' there",
+        ),
+        ("GENERATION_MODELS", "{}", 'GENERATION_MODELS: name at least one model, such as {"sd15":'),
+        (
             "GENERATION_MODELS",
             '{"sd15": {"source": "some/model", "config": "other/model"}}',
             "config is for a one-file checkpoint (.safetensors, .ckpt); 'some/model' brings its own",
