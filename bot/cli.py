@@ -132,7 +132,13 @@ def main(argv: Sequence[str] | None = None) -> None:
         elif command == "make-demo-model":
             from generation.demo_model import make_demo_model
 
-            path = make_demo_model(args.folder)
+            _check_demo_folder(args.folder)
+            try:
+                path = make_demo_model(args.folder)
+            except OSError as exc:
+                raise OperatorError(
+                    f"error: make-demo-model: cannot write in {args.folder}: {exc.strerror or exc}"
+                ) from None
             print(f"tiny random-weight model written to {path}")
         elif command == "generate":
             sys.exit(_generate(args))
@@ -315,6 +321,17 @@ def _check_out_folder(out: Path) -> None:
         raise OperatorError(f"error: --out {out}: {existing} is a file, not a folder")
     if not os.access(existing, os.W_OK | os.X_OK):
         raise OperatorError(f"error: --out {out}: no permission to write in {existing}")
+
+
+def _check_demo_folder(folder: Path) -> None:
+    """Refuse a folder that holds anything: the demo model's files would overwrite what is there."""
+    if folder.exists() and not folder.is_dir():
+        raise OperatorError(f"error: make-demo-model: {folder} is a file; give a new or empty folder")
+    if folder.is_dir() and any(folder.iterdir()):
+        raise OperatorError(
+            f"error: make-demo-model: {folder} is not empty, and its files would be overwritten; "
+            "give a new or empty folder (to make the demo model again, delete the old one first)"
+        )
 
 
 def _screen(args: argparse.Namespace) -> int:

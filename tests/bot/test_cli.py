@@ -968,3 +968,17 @@ def test_a_list_or_mapping_not_written_as_json_is_shown_in_a_form_the_setting_ta
     suggested = form.split(f"{variable}=", 1)[1]
     (operator_env / ".env").write_text(f"{variable}={suggested}\n")
     read_settings(cls)  # the form shown is one the setting takes
+
+
+def test_make_demo_model_never_writes_over_a_folder_that_holds_anything(
+    operator_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    notes = operator_env / "models" / "notes.txt"
+    notes.parent.mkdir()
+    notes.write_text("mine")
+    assert cli("make-demo-model", str(notes.parent)) == 2
+    told_plainly(capsys, f"make-demo-model: {notes.parent} is not empty", "delete the old one first")
+    assert [path.name for path in notes.parent.iterdir()] == ["notes.txt"]
+    assert cli("make-demo-model", str(notes)) == 2
+    told_plainly(capsys, f"make-demo-model: {notes} is a file; give a new or empty folder")
+    assert notes.read_text() == "mine"
