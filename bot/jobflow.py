@@ -25,7 +25,7 @@ from bot.custom_ids import Action, JobButton
 from bot.delivery import INTERACTION_TOKEN_LIFETIME, Delivery
 from bot.errors import BadButton, BotError, NotModerator
 from bot.interactions import defer
-from bot.options import ImagineOptions, build_params
+from bot.options import ImagineOptions, build_params, within_server_limits
 from bot.permissions import age_restricted, check_channel, check_dm, check_may_post, is_moderator
 from bot.settings import BotSettings
 from generation.errors import GenerationError, JobNotFound
@@ -209,7 +209,9 @@ class JobFlow:
         # 2. Where we are (policy's channels, the age-restricted flag), then the attachment.
         try:
             where = self._where(interaction)
-            check_channel(await self.policy_for(where.guild_id), where.channel_id, where.parent_id)
+            policy = await self.policy_for(where.guild_id)
+            check_channel(policy, where.channel_id, where.parent_id)
+            built = within_server_limits(built, max_steps=policy.max_steps, max_pixels=policy.max_pixels)
             init_image = None
             notes = built.notes
             if image is not None:

@@ -8,7 +8,7 @@ override is never silent: `BuiltParams.notes` says which flag was ignored and th
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from bot.errors import FlagError
@@ -52,6 +52,10 @@ class ImagineOptions:
 class BuiltParams:
     params: GenerationParams
     notes: tuple[str, ...] = field(default=())
+    # Whether the steps and the size were left to the bot (the model's defaults, or an aspect ratio
+    # fitted to the model's size): only those are fitted to a server's lower limits.
+    steps_from_model: bool = False
+    size_from_model: bool = False
 
 
 def build_params(
@@ -97,7 +101,21 @@ def build_params(
         seeds=seed_series(seed, count),
         strength=strength if strength is not None else default_strength,
     )
-    return BuiltParams(params, tuple(notes))
+    size_chosen = options.has_image or options.width is not None or options.height is not None
+    return BuiltParams(params, tuple(notes), steps_from_model=steps is None, size_from_model=not size_chosen)
+
+
+def within_server_limits(built: BuiltParams, *, max_steps: int, max_pixels: int) -> BuiltParams:
+    """Lower the steps and size the member left to the model to a server's limits, where its
+    moderators set them below the model's defaults; what the member chose is left to be checked
+    (and refused, saying which limit), and an image's size is fitted by the service."""
+    params = built.params
+    if built.steps_from_model and params.steps > max_steps:
+        params = replace(params, steps=max_steps)
+    if built.size_from_model and params.pixels > max_pixels:
+        width, height = size_for_aspect(params.width, params.height, max_pixels)
+        params = replace(params, width=width, height=height)
+    return replace(built, params=params)
 
 
 def _pick(
@@ -147,4 +165,11 @@ def _size(options: ImagineOptions, flags: InlineFlags, spec: ModelSpec, notes: l
     return spec.width, spec.height
 
 
-__all__ = ["ASPECT_CHOICES", "BuiltParams", "FlagError", "ImagineOptions", "build_params"]
+__all__ = [
+    "ASPECT_CHOICES",
+    "BuiltParams",
+    "FlagError",
+    "ImagineOptions",
+    "build_params",
+    "within_server_limits",
+]

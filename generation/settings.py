@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -13,7 +14,20 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from generation.acceleration import AttentionBackend
 from generation.errors import InvalidParameters
-from generation.params import MAX_STRENGTH, MIN_STRENGTH, Sampler, parse_aspect_ratio, size_for_aspect
+from generation.params import (
+    GRID,
+    MAX_GUIDANCE,
+    MAX_SIDE,
+    MAX_STRENGTH,
+    MIN_GUIDANCE,
+    MIN_SIDE,
+    MIN_STRENGTH,
+    Sampler,
+    parse_aspect_ratio,
+    size_for_aspect,
+)
+from moderation.licenses import LICENSES
+from moderation.policy import GuildPolicy
 
 DEFAULT_MODEL_SOURCE = "stable-diffusion-v1-5/stable-diffusion-v1-5"
 DEFAULT_PREVIEW_VAE = "madebyollin/taesd"
@@ -62,6 +76,57 @@ class ModelSpec(BaseModel, extra="forbid"):
     def _home_expanded(cls, value: str | None) -> str | None:
         # As a shell would: in .env nothing else expands ~, and a Hugging Face id never starts with it.
         return None if value is None else os.path.expanduser(value)
+
+    # A model's defaults are what /imagine without options asks for: each must pass the checks every
+    # request passes, within the limits a server has until its moderators change them, or no such
+    # request could ever run.
+    @field_validator("width", "height")
+    @classmethod
+    def _side_is_drawable(cls, side: int) -> int:
+        if side % GRID or not MIN_SIDE <= side <= MAX_SIDE:
+            raise ValueError(f"{side} must be a multiple of {GRID} from {MIN_SIDE} to {MAX_SIDE}")
+        return side
+
+    @field_validator("steps")
+    @classmethod
+    def _steps_within_a_servers_limit(cls, steps: int) -> int:
+        limit = GuildPolicy().max_steps
+        if not 1 <= steps <= limit:
+            raise ValueError(
+                f"{steps} must be from 1 to {limit}, the most a server allows unless its moderators "
+                "raise max_steps (members may still ask for more where they do)"
+            )
+        return steps
+
+    @field_validator("guidance")
+    @classmethod
+    def _guidance_in_range(cls, guidance: float) -> float:
+        if not MIN_GUIDANCE <= guidance <= MAX_GUIDANCE:
+            raise ValueError(f"{guidance:g} must be from {MIN_GUIDANCE:g} to {MAX_GUIDANCE:g}")
+        return guidance
+
+    @field_validator("license")
+    @classmethod
+    def _license_is_known(cls, license_id: str) -> str:
+        # Members accept a license's use restrictions before their first image: the bot must have them.
+        if license_id not in LICENSES:
+            raise ValueError(
+                f"{license_id!r} is not a license whose terms imagine-bot has; use one of "
+                f"{', '.join(sorted(LICENSES))}"
+            )
+        return license_id
+
+    @model_validator(mode="after")
+    def _size_within_a_servers_limit(self) -> ModelSpec:
+        limit = GuildPolicy().max_pixels
+        if self.width * self.height > limit:
+            side = math.isqrt(limit) // GRID * GRID
+            raise ValueError(
+                f"the default size {self.width}x{self.height} is {self.width * self.height:,} pixels, over "
+                f"the {limit:,} a server allows unless its moderators raise max_pixels; give a width and "
+                f"height of at most that many pixels, such as {side}x{side}"
+            )
+        return self
 
     @model_validator(mode="after")
     def _config_goes_with_a_single_file(self) -> ModelSpec:

@@ -259,6 +259,33 @@ def with_token(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         ("GENERATION_MODELS", "{}", 'GENERATION_MODELS: name at least one model, such as {"sd15":'),
         (
             "GENERATION_MODELS",
+            '{"sd15": {"source": "some/model", "width": 1020}}',
+            "GENERATION_MODELS: sd15.width: 1020 must be a multiple of 8 from 64 to 2048",
+        ),
+        (
+            "GENERATION_MODELS",
+            '{"sd15": {"source": "some/model", "width": 1536, "height": 1024}}',
+            "GENERATION_MODELS: sd15: the default size 1536x1024 is 1,572,864 pixels, over the 1,048,576 "
+            "a server allows unless its moderators raise max_pixels",
+        ),
+        (
+            "GENERATION_MODELS",
+            '{"sd15": {"source": "some/model", "steps": 80}}',
+            "GENERATION_MODELS: sd15.steps: 80 must be from 1 to 50, the most a server allows unless",
+        ),
+        (
+            "GENERATION_MODELS",
+            '{"sd15": {"source": "some/model", "guidance": 45}}',
+            "GENERATION_MODELS: sd15.guidance: 45 must be from 0 to 30",
+        ),
+        (
+            "GENERATION_MODELS",
+            '{"sd15": {"source": "some/model", "license": "mit"}}',
+            "GENERATION_MODELS: sd15.license: 'mit' is not a license whose terms imagine-bot has; "
+            "use one of creativeml-openrail-m",
+        ),
+        (
+            "GENERATION_MODELS",
             '{"sd15": {"source": "some/model", "config": "other/model"}}',
             "config is for a one-file checkpoint (.safetensors, .ckpt); 'some/model' brings its own",
         ),

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.errors import FlagError
-from bot.options import ImagineOptions, build_params
+from bot.options import ImagineOptions, build_params, within_server_limits
 from bot.wording import describe_error
 from generation.errors import InvalidParameters, SourceUnavailable
 from generation.params import MAX_SEED, GenerationParams, JobKind, Limits, Sampler, check_params
@@ -36,6 +36,24 @@ def test_model_defaults_apply() -> None:
     )
     assert params.count == 1
     assert notes == ()
+
+
+def test_what_the_member_left_to_the_model_is_lowered_to_a_servers_smaller_limits() -> None:
+    models = {"big": ModelSpec(source="x", width=768, height=512, steps=30)}
+
+    def fitted(prompt: str = "a cat", **options: Any) -> GenerationParams:
+        built = build_params(ImagineOptions(prompt=prompt, **options), models=models, default_model="big")
+        return within_server_limits(built, max_steps=20, max_pixels=256 * 256).params
+
+    plain = fitted()
+    assert (plain.steps, plain.width, plain.height) == (20, 312, 208)
+    check_params(plain, JobKind.TXT2IMG, Limits(max_steps=20, max_pixels=256 * 256))
+    square = fitted(aspect="1:1")
+    assert (square.width, square.height) == (256, 256)
+    # What the member chose stays as it is, for the checks to refuse with the limit it passes.
+    chosen = fitted(steps=25, width=512, height=512)
+    assert (chosen.steps, chosen.width, chosen.height) == (25, 512, 512)
+    assert fitted("a cat --steps 25").steps == 25
 
 
 def test_flags_apply_and_seeds_follow_the_first() -> None:

@@ -53,6 +53,24 @@ async def test_txt2img_defers_shows_progress_and_posts_images_with_buttons(world
         assert job.message_id == int(message["id"])
 
 
+async def test_imagine_without_options_runs_where_the_server_allows_fewer_steps_than_the_models_default(
+    world: BotWorld,
+) -> None:
+    fake = world.fake
+    assert fake.guild is not None
+    async with world.bot() as bot:
+        await bot.services.policies.set(fake.guild.id, "max_steps", str(STEPS - 2), actor_id=fake.owner.id)
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await world.final_edit(inter)
+        message = fake.original_response(inter)
+        assert message is not None
+        job = await world.posted(bot, world.job_id(message))
+        assert job.generation_params.steps == STEPS - 2
+        # Steps the member asks for are not lowered: they are refused, naming the limit.
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse", "steps": STEPS})
+        assert f"between 1 and {STEPS - 2}" in await world.ephemeral_answer(inter)
+
+
 async def test_img2img_downloads_the_attachment_and_keeps_its_shape(world: BotWorld) -> None:
     fake = world.fake
     async with world.bot() as bot:

@@ -35,7 +35,6 @@ from generation.errors import (
     ImagesNotStored,
     InvalidImage,
     InvalidParameters,
-    ModelUnavailable,
     NotAllowed,
     OutOfMemory,
     QueueFull,
@@ -713,20 +712,6 @@ async def test_a_restart_leaves_jobs_made_outside_discord_alone(
         assert (await services.generation.store.get(from_cli.id)).status is JobStatus.QUEUED
     finally:
         await services.close()
-
-
-def test_a_model_with_an_unknown_license_is_refused(
-    demo_model: object, tmp_path: object, sqlite_url: str
-) -> None:
-    settings = tiny_settings(Path(str(demo_model)), Path(str(tmp_path)), sqlite_url)
-    settings.generation.models["odd"] = ModelSpec(source="somewhere", license="no-such-license")
-    with pytest.raises(ModelUnavailable, match="no-such-license"):
-        asyncio.run(_build(settings))
-
-
-async def _build(settings: object) -> None:
-    services = await build_services(settings, classifier=ScriptedClassifier())  # type: ignore[arg-type]
-    await services.close()
 
 
 @pytest.fixture
