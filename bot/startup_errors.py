@@ -306,16 +306,20 @@ def prepare_generation(generation: GenerationSettings, *, model: tuple[str, Mode
     prepare_image_folder(generation.image_dir)
     if generation.backend != "inprocess":
         return
-    missing = [
-        f"GENERATION_MODELS: {name}.{field}: {value} does not exist"
+    problems = [
+        f"GENERATION_MODELS: {name}.{field}: {problem}"
         for name, spec in generation.models.items()
-        for field, value in spec.missing_paths().items()
+        for field, problem in spec.path_problems().items()
     ]
     if model is not None and model[0] not in generation.models:
-        missing += [f"--model: {value} does not exist" for value in model[1].missing_paths().values()]
-    if missing:
+        registered = ", ".join(generation.models)
+        problems += [
+            f"--model: {model[0]!r} is not a model in GENERATION_MODELS ({registered}), and {problem}"
+            for problem in model[1].path_problems().values()
+        ]
+    if problems:
         raise OperatorError(
-            *missing,
+            *problems,
             "(a model is a diffusers folder, a .safetensors or .ckpt file, "
             "or a Hugging Face id like org/name)",
         )

@@ -52,6 +52,54 @@ def names_a_local_path(value: str) -> bool:
     return is_single_file(value) or value.startswith(("/", ".", "~")) or value.count("/") > 1 or "\\" in value
 
 
+# A Hugging Face repository id: "org/name", letters, digits, "-", "_" and ".".
+_HUB_ID = re.compile(r"[\w.-]+/[\w.-]+")
+
+
+def _where_problem(value: str, *, is_pipeline: bool) -> str | None:
+    """Why `value` cannot be what a model setting names (a diffusers folder or, for a pipeline,
+    a one-file checkpoint; else a Hugging Face id), or None when it may well be."""
+    path = Path(value).expanduser()
+    if path.is_dir():
+        if is_pipeline and not (path / "model_index.json").is_file():
+            return (
+                f"{value} is a folder but not a diffusers model (it has no model_index.json); "
+                "name the folder that holds model_index.json"
+            )
+        return None
+    if path.exists():
+        if is_pipeline and is_single_file(value):
+            return None
+        kinds = "a diffusers folder or one .safetensors or .ckpt checkpoint" if is_pipeline else "a folder"
+        return f"{value} is a file, not {kinds}"
+    where = "" if path.is_absolute() else f" (in {Path.cwd()})"
+    if names_a_local_path(value) or not _HUB_ID.fullmatch(value):
+        return f"{value} does not exist{where}"
+    first = value.partition("/")[0]
+    if Path(first).is_dir():
+        # models/sd where ./models is a folder: a path mistyped, not an id to download.
+        return f"{value} does not exist{where}, though the folder {first} does"
+    if not is_pipeline:
+        return None
+    problem = _hub_problem(value)
+    return (
+        f"{problem}; download it once where the Hub is reachable, or name a local folder" if problem else None
+    )
+
+
+def _hub_problem(repo_id: str) -> str | None:
+    """Why the Hugging Face id `repo_id` cannot be loaded here: only when downloads are turned off
+    (HF_HUB_OFFLINE) and it is not in the local cache; else it is fetched on first use."""
+    from huggingface_hub import constants, try_to_load_from_cache
+
+    if not constants.HF_HUB_OFFLINE or isinstance(try_to_load_from_cache(repo_id, "model_index.json"), str):
+        return None
+    return (
+        f"the Hugging Face id {repo_id} is not in the cache ({constants.HF_HUB_CACHE}) and cannot be "
+        "downloaded with HF_HUB_OFFLINE set"
+    )
+
+
 class ModelSpec(BaseModel, extra="forbid"):
     """One entry of the model registry."""
 
@@ -145,14 +193,26 @@ class ModelSpec(BaseModel, extra="forbid"):
             return self.source
         return self.config or DEFAULT_MODEL_SOURCE
 
-    def missing_paths(self) -> dict[str, str]:
-        """This entry's settings that name a file or folder that is not here, by field."""
-        named = {"source": self.source, "config": self.config, "preview_vae": self.preview_vae}
-        return {
-            field: value
-            for field, value in named.items()
-            if value and names_a_local_path(value) and not Path(value).expanduser().exists()
-        }
+    def path_problems(self) -> dict[str, str]:
+        """What is wrong, by field, with the files, folders and Hugging Face ids this entry names,
+        as far as this machine can tell before loading anything."""
+        problems = {}
+        # A preview decoder that does not load costs only the previews: it is not looked for on the Hub.
+        for field, value, is_pipeline in (
+            ("source", self.source, True),
+            ("config", self.config, True),
+            ("preview_vae", self.preview_vae, False),
+        ):
+            if value and (problem := _where_problem(value, is_pipeline=is_pipeline)):
+                problems[field] = problem
+        # A checkpoint without config takes its configs, tokenizer and safety checker from SD 1.5 on the Hub.
+        single_file_alone = is_single_file(self.source) and self.config is None and "source" not in problems
+        if single_file_alone and (problem := _hub_problem(DEFAULT_MODEL_SOURCE)):
+            problems["config"] = (
+                f"unset, so the configs of the checkpoint {self.source} would come from the Hub, but "
+                f"{problem}; set config to a diffusers folder of the same architecture"
+            )
+        return problems
 
     @property
     def pixel_budget(self) -> int:

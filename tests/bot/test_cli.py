@@ -787,7 +787,11 @@ def test_a_model_that_is_not_where_the_settings_say_is_named_not_blamed_on_the_c
     assert cli("generate", "--accept-license", "a fox") == 2
     told_plainly(capsys, f"GENERATION_MODELS: mine.source: {missing} does not exist", "Hugging Face id")
     assert cli("generate", "--model", "models/anime.safetensors", "--accept-license", "a fox") == 2
-    told_plainly(capsys, "--model: models/anime.safetensors does not exist")
+    told_plainly(
+        capsys,
+        "--model: 'models/anime.safetensors' is not a model in GENERATION_MODELS (mine), "
+        "and models/anime.safetensors does not exist",
+    )
 
 
 # -- .env itself --------------------------------------------------------------------------------------
@@ -1009,3 +1013,53 @@ def test_make_demo_model_never_writes_over_a_folder_that_holds_anything(
     assert cli("make-demo-model", str(notes)) == 2
     told_plainly(capsys, f"make-demo-model: {notes} is a file; give a new or empty folder")
     assert notes.read_text() == "mine"
+
+
+def test_a_model_setting_that_cannot_be_a_model_says_what_it_is_before_anything_loads(
+    demo_model: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def refused(source: str, *expected: str) -> None:
+        monkeypatch.setenv("GENERATION_MODELS", json.dumps({"mine": {"source": source}}))
+        monkeypatch.setenv("GENERATION_DEFAULT_MODEL", "mine")
+        assert cli("generate", "--accept-license", "a fox") == 2
+        told_plainly(capsys, *expected)
+
+    # A relative path whose first folder is here is a path mistyped, not a Hugging Face id.
+    (operator_env / "models").mkdir()
+    refused(
+        "models/sd", f"mine.source: models/sd does not exist (in {operator_env}), though the folder models"
+    )
+    refused(str(demo_model / "unet"), "is a folder but not a diffusers model (it has no model_index.json)")
+    refused(str(demo_model / "model_index.json"), "is a file, not a diffusers folder or one .safetensors")
+
+
+def test_a_hugging_face_id_that_cannot_be_downloaded_is_told_apart_from_a_missing_folder(
+    demo_model: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(operator_env / "hub-cache"))
+    monkeypatch.setenv("GENERATION_MODELS", json.dumps({"demo": {"source": str(demo_model)}}))
+    monkeypatch.setenv("GENERATION_DEFAULT_MODEL", "demo")
+    assert cli("generate", "--model", "someorg/sd", "--accept-license", "a fox") == 2
+    told_plainly(
+        capsys,
+        "--model: 'someorg/sd' is not a model in GENERATION_MODELS (demo), and the Hugging Face id "
+        "someorg/sd is not in the cache",
+        "cannot be downloaded with HF_HUB_OFFLINE set",
+    )
+    # Neither a registered name, a path nor an id: the registered names are listed.
+    assert cli("generate", "--model", "dmeo", "--accept-license", "a fox") == 2
+    told_plainly(
+        capsys, "--model: 'dmeo' is not a model in GENERATION_MODELS (demo), and dmeo does not exist"
+    )
+    # A checkpoint file without config would take its configs from SD 1.5 on the Hub.
+    checkpoint = operator_env / "anime.safetensors"
+    checkpoint.write_bytes(b"")
+    monkeypatch.setenv("GENERATION_MODELS", json.dumps({"anime": {"source": str(checkpoint)}}))
+    monkeypatch.setenv("GENERATION_DEFAULT_MODEL", "anime")
+    assert cli("generate", "--accept-license", "a fox") == 2
+    told_plainly(
+        capsys, "anime.config: unset, so the configs of the checkpoint", "set config to a diffusers folder"
+    )
