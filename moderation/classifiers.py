@@ -203,6 +203,38 @@ class CombinedClassifier:
         ]
 
 
+def _holds_checker(folder: Path) -> bool:
+    """A checker folder, or a model folder with one inside (as `ClipConceptChecker.from_model` reads)."""
+    return (folder / "config.json").is_file() or (folder / "safety_checker" / "config.json").is_file()
+
+
+def _clip_checker_folders_problem(settings: ModerationSettings, model_path: str | None) -> str | None:
+    """What is wrong with the local folders the CLIP checker would load from, said before loading
+    (a path that is not there would otherwise be taken for a Hugging Face id and refused as one)."""
+    checker_setting = settings.clip_checker_path
+    if checker_setting is not None:
+        checker = Path(checker_setting).expanduser()
+        if not checker.exists():
+            return f"MODERATION_CLIP_CHECKER_PATH: {checker_setting} does not exist"
+        if not _holds_checker(checker):
+            return (
+                f"MODERATION_CLIP_CHECKER_PATH: {checker_setting} holds no safety checker (no config.json); "
+                "name the safety_checker folder of a Stable Diffusion 1.x model"
+            )
+    elif model_path is not None and Path(model_path).is_dir() and not _holds_checker(Path(model_path)):
+        return (
+            f"the model {model_path} has no safety_checker folder; set MODERATION_CLIP_CHECKER_PATH to "
+            "the safety_checker folder of a Stable Diffusion 1.x model (its feature_extractor beside it)"
+        )
+    extractor = settings.clip_feature_extractor_path
+    if extractor is not None and not (Path(extractor).expanduser() / "preprocessor_config.json").is_file():
+        return (
+            f"MODERATION_CLIP_FEATURE_EXTRACTOR_PATH: {extractor} holds no feature extractor "
+            "(no preprocessor_config.json); name the feature_extractor folder of a Stable Diffusion 1.x model"
+        )
+    return None
+
+
 def load_safety_classifiers(
     settings: ModerationSettings, *, model_path: str | None, device: str = "cpu", dtype: Any = None
 ) -> CombinedClassifier:
@@ -214,6 +246,8 @@ def load_safety_classifiers(
         problems.append("CLIP concept checker: disabled (MODERATION_CLIP_CHECKER=false)")
     elif model_path is None and settings.clip_checker_path is None:
         problems.append("CLIP concept checker: no model path and no MODERATION_CLIP_CHECKER_PATH")
+    elif problem := _clip_checker_folders_problem(settings, model_path):
+        problems.append(f"CLIP concept checker: {problem}")
     else:
         try:
             loaded.append(
@@ -221,8 +255,8 @@ def load_safety_classifiers(
             )
         except Exception as exc:
             problems.append(
-                f"CLIP concept checker: {exc!r}; the model needs its safety_checker and feature_extractor "
-                "folders, or set MODERATION_CLIP_CHECKER_PATH"
+                f"CLIP concept checker: {exc}; the model needs its safety_checker and feature_extractor "
+                "folders, or set MODERATION_CLIP_CHECKER_PATH to an SD 1.x safety_checker folder"
             )
     # 2. NudeNet, when its extra is installed.
     if not settings.nudenet:

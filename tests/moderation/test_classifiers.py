@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -213,3 +214,27 @@ def test_load_safety_classifiers_refuses_to_start_without_any(tmp_path: Path) ->
     assert "MODERATION_NUDENET=false" in message
     with pytest.raises(ClassifierUnavailable):
         load_safety_classifiers(_settings(nudenet=False, clip_checker=False), model_path=None)
+
+
+def test_checker_folders_that_are_missing_or_wrong_are_named_and_nothing_starts(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    def refusal(model_path: str | None, **values: object) -> str:
+        with pytest.raises(ClassifierUnavailable) as caught:
+            load_safety_classifiers(_settings(nudenet=False, **values), model_path=model_path)
+        return str(caught.value)
+
+    missing = tmp_path / "checker"
+    assert f"MODERATION_CLIP_CHECKER_PATH: {missing} does not exist" in refusal(
+        str(tiny_model), clip_checker_path=str(missing)
+    )
+    missing.mkdir()
+    assert "holds no safety checker (no config.json)" in refusal(None, clip_checker_path=str(missing))
+    model_without_checker = tmp_path / "model"
+    shutil.copytree(tiny_model / "feature_extractor", model_without_checker / "feature_extractor")
+    assert f"the model {model_without_checker} has no safety_checker folder" in refusal(
+        str(model_without_checker)
+    )
+    assert "MODERATION_CLIP_FEATURE_EXTRACTOR_PATH: /nowhere holds no feature extractor" in refusal(
+        str(tiny_model), clip_feature_extractor_path="/nowhere"
+    )
