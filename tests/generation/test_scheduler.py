@@ -130,6 +130,17 @@ def submit(
     return job
 
 
+async def run_one_job(backend: ScriptedBackend, **kwargs: object) -> list[JobOutcome]:
+    """One job through a scheduler with these settings, to its end; its outcomes."""
+    outcomes: list[JobOutcome] = []
+    scheduler = make_scheduler(backend, outcomes, **kwargs)
+    submit(scheduler, 1)
+    scheduler.start()
+    await asyncio.wait_for(scheduler.idle(), 10)
+    await scheduler.stop()
+    return outcomes
+
+
 async def test_compatible_jobs_share_a_call_and_each_gets_its_own_images() -> None:
     backend = ScriptedBackend()
     outcomes: list[JobOutcome] = []
@@ -230,46 +241,26 @@ async def test_a_job_with_more_images_than_a_batch_runs_in_several_calls_with_on
 
 async def test_timeout_stops_the_job_at_the_next_step() -> None:
     backend = ScriptedBackend(delay=0.2, steps=20)
-    outcomes: list[JobOutcome] = []
-    scheduler = make_scheduler(backend, outcomes, job_timeout_s=0.3)
-    submit(scheduler, 1)
-    scheduler.start()
-    await asyncio.wait_for(scheduler.idle(), 10)
-    await scheduler.stop()
+    outcomes = await run_one_job(backend, job_timeout_s=0.3)
     assert isinstance(outcomes[0].error, JobTimedOut)
 
 
 async def test_loading_the_model_does_not_count_against_the_job_timeout() -> None:
     backend = ScriptedBackend(load_s=1.0, delay=0.01, steps=3)
-    outcomes: list[JobOutcome] = []
-    scheduler = make_scheduler(backend, outcomes, job_timeout_s=0.5)
-    submit(scheduler, 1)
-    scheduler.start()
-    await asyncio.wait_for(scheduler.idle(), 10)
-    await scheduler.stop()
+    outcomes = await run_one_job(backend, job_timeout_s=0.5)
     assert outcomes[0].error is None and outcomes[0].images is not None
 
 
 async def test_waiting_for_a_device_does_not_count_against_the_job_timeout() -> None:
     backend = ScriptedBackend(queued_s=1.0, delay=0.01, steps=3)
-    outcomes: list[JobOutcome] = []
-    scheduler = make_scheduler(backend, outcomes, job_timeout_s=0.5)
-    submit(scheduler, 1)
-    scheduler.start()
-    await asyncio.wait_for(scheduler.idle(), 10)
-    await scheduler.stop()
+    outcomes = await run_one_job(backend, job_timeout_s=0.5)
     assert outcomes[0].error is None and outcomes[0].images is not None
 
 
 async def test_a_batch_no_device_takes_up_fails_once_its_wait_is_too_long() -> None:
     """A Ray replica the cluster never places: the member is told, rather than left waiting."""
     backend = ScriptedBackend(queued_s=30.0, steps=3)
-    outcomes: list[JobOutcome] = []
-    scheduler = make_scheduler(backend, outcomes, job_timeout_s=100, job_start_timeout_s=0.3)
-    submit(scheduler, 1)
-    scheduler.start()
-    await asyncio.wait_for(scheduler.idle(), 10)
-    await scheduler.stop()
+    outcomes = await run_one_job(backend, job_timeout_s=100, job_start_timeout_s=0.3)
     error = outcomes[0].error
     assert isinstance(error, JobTimedOut)
     assert str(error) == "the image generator did not start the job within 0.3 s; try again later"
