@@ -148,6 +148,17 @@ class BotWorld:
         assert (request.json or {}).get("flags", 0) & EPHEMERAL, request.json
         return str(request.json.get("content", ""))
 
+    async def direct_message(self, after: int) -> RecordedRequest:
+        """The next message the bot sends a member directly, after request number `after`."""
+        fake = self.fake
+        return await fake.wait_for_request(
+            "POST",
+            r"/channels/\d+/messages$",
+            lambda r: r.status == 200 and fake.channels[int(r.path.split("/")[-2])].is_dm,
+            timeout=30,
+            after=after,
+        )
+
     @staticmethod
     async def posted(bot: ImagineBot, job_id: int, *, within_s: float = 30) -> Job:
         """The job once the bot has recorded it as posted."""

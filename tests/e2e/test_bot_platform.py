@@ -216,18 +216,6 @@ def channel_posts(world: BotWorld, mark: int, channel_id: int) -> list[RecordedR
     ]
 
 
-async def direct_message(world: BotWorld, after: int) -> RecordedRequest:
-    """The next message the bot sends to a member directly."""
-    fake = world.fake
-    return await fake.wait_for_request(
-        "POST",
-        r"/channels/\d+/messages$",
-        lambda r: r.status == 200 and fake.channels[int(r.path.split("/")[-2])].is_dm,
-        timeout=30,
-        after=after,
-    )
-
-
 async def test_a_result_the_bot_may_not_post_past_its_token_is_given_up_and_its_member_told(
     world: BotWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -249,7 +237,7 @@ async def test_a_result_the_bot_may_not_post_past_its_token_is_given_up_and_its_
         fake.expire_interaction(inter)  # the queue took longer than 15 minutes
         mark = fake.mark()
         world.classifier.release.set()
-        told = await direct_message(world, mark)
+        told = await world.direct_message(mark)
         assert f"/job {job.id}" in told.json["content"]
         await asyncio.sleep(1.5)  # claims lapse five times over
         job = await bot.services.generation.store.get(job.id)
@@ -277,7 +265,7 @@ async def test_a_result_for_a_deleted_channel_is_given_up(
         fake.delete_channel(doomed)
         mark = fake.mark()
         world.classifier.release.set()
-        told = await direct_message(world, mark)
+        told = await world.direct_message(mark)
         assert f"/job {job.id}" in told.json["content"]
         await asyncio.sleep(1.5)
         assert [r.status for r in channel_posts(world, mark, doomed.id)] == [404]
@@ -312,7 +300,7 @@ async def test_a_result_given_up_while_the_database_drops_is_recorded_once_it_an
         fake.delete_channel(doomed)
         mark = fake.mark()
         world.classifier.release.set()
-        told = await direct_message(world, mark)
+        told = await world.direct_message(mark)
         assert f"/job {job.id}" in told.json["content"]
         assert refusals == [job.id, job.id]
         assert (await store.get(job.id)).undeliverable_at is not None

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from conftest import BotWorld
-from fakediscord import Channel, InteractionRecord, RecordedRequest
+from fakediscord import Channel, InteractionRecord
 
 from bot import delivery
 from bot.client import ImagineBot
@@ -33,17 +33,6 @@ async def held_job(
     inter = await fake.send_interaction("imagine", {"prompt": prompt}, channel=channel)
     await fake.wait_for_request("PATCH", world.original_path(inter))
     return inter, await world.first_job(bot, fake.user.id)
-
-
-async def direct_message(world: BotWorld, after: int) -> RecordedRequest:
-    fake = world.fake
-    return await fake.wait_for_request(
-        "POST",
-        r"/channels/\d+/messages$",
-        lambda r: r.status == 200 and fake.channels[int(r.path.split("/")[-2])].is_dm,
-        timeout=30,
-        after=after,
-    )
 
 
 async def test_a_result_for_a_thread_archived_meanwhile_is_posted_there_unarchiving_it(
@@ -88,7 +77,7 @@ async def test_a_result_for_a_thread_a_moderator_locked_is_given_up_once_and_its
         fake.update_channel(thread, archived=True, locked=True)
         mark = fake.mark()
         world.classifier.release.set()
-        told = await direct_message(world, mark)
+        told = await world.direct_message(mark)
         assert f"/job {job.id}" in told.json["content"]
         job = await bot.services.generation.store.get(job.id)
         assert job.status is JobStatus.DONE and job.posted_at is None and job.undeliverable_at is not None
