@@ -68,8 +68,9 @@ async def _stop_a_running_bot(
                 return fake.connected and bool(fake.global_commands)
 
             await until(ready, "the bot did not start")
-            # A job long enough to be running when the signal comes.
-            options = {"prompt": "a lighthouse", "width": 512, "height": 512, "steps": 50}
+            # A job long enough to be running when the signal comes, of steps short enough that it
+            # stops soon after (the tiny model on a CPU takes ~0.3 s a step at 128x128, ~30 s at 512).
+            options = {"prompt": "a lighthouse", "width": 128, "height": 128, "steps": 50}
             await fake.send_interaction("imagine", options)
 
             async def running() -> bool:
