@@ -11,6 +11,7 @@ import torch
 from diffusers import StableDiffusionPipeline, UNet2DConditionModel
 from PIL import Image
 
+from generation import engine as engine_module
 from generation.acceleration import Acceleration, bucket_for, compile_buckets
 from generation.backends.inprocess import InProcessBackend
 from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine, fit_to_grid
@@ -306,15 +307,17 @@ def test_vae_tiling_tiles_upscales_but_no_aspect_ratio_of_the_model_size(demo_mo
     assert encodes == [(1, 3, 128, 128)]
 
 
-@pytest.mark.timeout(600)  # inductor compiles four graphs on two CPU cores
+@pytest.mark.timeout(600)  # inductor compiles the UNet and the VAE decoder on two CPU cores
 def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_its_disk_cache(
     demo_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """torch.compile on the CPU (inductor): the same pixels as eager, every sampler and img2img served
-    by the graphs warm-up compiled for each bucket, and a restart that finds its kernels on disk.
+    by the graphs warm-up compiled, a lone image padded into the bucket of two, and a restart that
+    finds its kernels on disk.
 
-    A warmed-up aspect ratio is one more size through the same warm-up (`compiled_sizes`, tested in
-    test_service): it is left out here, where each size's graphs cost minutes of CPU.
+    One bucket is compiled here, where each bucket's and each size's graphs cost minutes of CPU; the
+    warm-up runs every bucket (tested below, uncompiled) and every warmed-up size (`compiled_sizes`,
+    tested in test_service) the same way.
     """
     from torch._dynamo.utils import counters
 
@@ -325,13 +328,13 @@ def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_it
         default_model="demo",
         device="cpu",
         compile=True,
-        batch_buckets=(1, 2),
+        batch_buckets=(2,),
         max_batch=2,
         compile_cache_dir=cache,
     )
     plain = DiffusionEngine.load("demo", str(demo_model), device="cpu")
     try:
-        fast = DiffusionEngine.from_settings("demo", settings)  # warm-up compiles buckets 1 and 2
+        fast = DiffusionEngine.from_settings("demo", settings)  # warm-up compiles the bucket of two
         assert "torch.compile (default)" in fast.speedups
         monkeypatch.setattr(torch._dynamo.config, "error_on_recompile", True)
         red = Image.new("RGB", (64, 64), (200, 30, 30))
@@ -355,6 +358,47 @@ def test_compiled_engine_matches_plain_never_recompiles_in_service_and_reuses_it
         assert counters["inductor"]["fxgraph_cache_miss"] == 0
     finally:
         torch._dynamo.reset()
+
+
+def test_warm_up_runs_every_bucket_once_at_each_compiled_size_saying_how_far_it_is(
+    demo_model: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What makes compiling happen at start, not in service: one batch of each bucket per size."""
+    settings = GenerationSettings(
+        models={"demo": ModelSpec(source=str(demo_model), width=64, height=64, steps=3)},
+        default_model="demo",
+        device="cpu",
+        batch_buckets=(1, 2, 4),
+        max_batch=4,
+        compile_warmup_aspects=("2:1",),
+    )
+    ran: list[tuple[int, int, int]] = []
+    original = DiffusionEngine.run
+
+    def run(self: DiffusionEngine, request: BatchRequest, **kwargs: object) -> list[Image.Image]:
+        ran.append((len(request.items), request.key.width, request.key.height))
+        return original(self, request, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(DiffusionEngine, "run", run)
+    # Compiling itself is the test above's: here the engine is set up for it, but runs eagerly.
+    monkeypatch.setattr(settings, "compile", True)
+    optimize = engine_module.optimize_pipeline
+    monkeypatch.setattr(
+        engine_module,
+        "optimize_pipeline",
+        lambda *args, **kwargs: optimize(*args, **kwargs | {"compile_graphs": False}),
+    )
+    with caplog.at_level(logging.INFO, logger="generation.acceleration"):
+        DiffusionEngine.from_settings("demo", settings)
+    sizes = settings.compiled_sizes(settings.models["demo"])
+    assert len(sizes) == 2
+    assert ran == [(bucket, width, height) for width, height in sizes for bucket in (1, 2, 4)]
+    progress = [r.getMessage() for r in caplog.records if r.name == "generation.acceleration"]
+    assert [line.split(" ready")[0] for line in progress] == [
+        f"warm-up {i}/3: batch bucket {bucket} at {width}x{height}"
+        for width, height in sizes
+        for i, bucket in enumerate((1, 2, 4), start=1)
+    ]
 
 
 def test_previews_from_the_tiny_autoencoder_at_the_interval_never_at_the_last_step(
