@@ -35,9 +35,15 @@ def settings_for(source: str, **overrides: object) -> GenerationSettings:
     )
 
 
-async def test_a_default_model_the_replicas_cannot_load_is_named_at_start(tmp_path: Path) -> None:
+async def test_a_default_model_the_replicas_cannot_load_is_named_at_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Serve only says its deployment failed; the operator hears which model would not load, and why."""
     from generation.backends.ray import RayBackend
+
+    # Serve gives up after one replica's try instead of three (the cluster, started here, inherits it):
+    # what is said is the same, each try costs a replica process importing torch.
+    monkeypatch.setenv("RAY_SERVE_MAX_PER_REPLICA_RETRY_COUNT", "1")
 
     missing = tmp_path / "no-such-model"
     backend = RayBackend(settings_for(str(missing)))
