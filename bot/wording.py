@@ -650,6 +650,14 @@ def queued_jobs_stopped(count: int) -> str:
     return f"\n{count} {jobs} stopped by this change."
 
 
+def members_jobs_stopped(count: int) -> str:
+    """Appended to the answer of a ban that stopped the member's jobs, queued or running ("" when none)."""
+    if not count:
+        return ""
+    jobs = "job waiting or running here was" if count == 1 else f"{count} jobs waiting or running here were"
+    return f"\nTheir {jobs} stopped."
+
+
 def terms_change(verb: str, kind: str, changed: list[str], unchanged: list[str]) -> str:
     """The answer to `/policy terms add|remove`: what really changed, and what was already so."""
     if changed:

@@ -901,6 +901,33 @@ class GenerationService:
             await self._finish(job_id, JobStatus.CANCELLED, error="the bot was removed from the server")
         return dropped
 
+    async def stop_member(self, guild_id: int, user_id: int) -> list[int]:
+        """Stop a member's jobs of a guild held here, all cancelled: queued ones leave the queue, running
+        ones stop at their next step, and made ones being classified end unsaved (a ban).
+
+        A moderator who bans a member mid-generation expects none of their images to be posted after,
+        not only none of those still waiting. Returns the jobs stopped.
+        """
+        stopped: list[int] = []
+        for job_id in self._held_here():
+            try:
+                job = await self.store.get(job_id)
+            except JobNotFound:
+                continue  # erased meanwhile
+            if job.guild_id != guild_id or job.user_id != user_id or job.status.finished:
+                continue
+            if self.withdraw([job_id]):
+                await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
+            elif not self.scheduler.is_running(job_id):
+                if job_id not in self._record_tasks and job_id not in self._recording:
+                    continue  # its outcome was recorded meanwhile
+                self._cancelled_while_recording.add(job_id)
+            # A running job is finished as cancelled by the scheduler at its next step.
+            stopped.append(job_id)
+        if stopped:
+            log.info("guild %s: %d jobs of a banned member stopped", guild_id, len(stopped))
+        return stopped
+
     async def recheck_queued(self, guild_id: int) -> list[int]:
         """Screen the guild's jobs waiting in this process's queue again, under its policy and bans as
         they are now: those refused now leave the queue, blocked (or cancelled, when their member is
@@ -908,7 +935,8 @@ class GenerationService:
 
         Moderators who ban a term or a member expect it to hold from then on, not only for requests
         that come after: the jobs already waiting would still be made and posted. Running jobs finish
-        (their images are classified under the policy as it is then). Returns the jobs taken out.
+        (their images are classified under the policy as it is then), but for a banned member's, which
+        `stop_member` stops. Returns the jobs taken out.
         """
         policy = await self._policy(guild_id)
         stopped: list[int] = []

@@ -4,7 +4,8 @@ Who is a moderator is decided here, by the bot (Manage Server, or the policy's m
 only by Discord's `default_member_permissions`: server admins can change those in their settings, and
 the moderator role would not work with them set. Every change is audited by the stores and echoed to
 the policy's log channel when one is set. A change that refuses more (a banned term, a stricter setting,
-a banned member) holds for the jobs already waiting in the queue too, not only for later requests.
+a banned member) holds for the jobs already waiting in the queue too, not only for later requests; a
+ban stops the member's running jobs as well.
 """
 
 from __future__ import annotations
@@ -232,7 +233,8 @@ class ModerationCog(commands.Cog):
             )
             what = wording.banned(user.id, given, expires_at)
             echoed = await self._echo(policy, policy, interaction.user.id, what)
-            return wording.moderator_answer(what, await self._recheck_queued(guild_id), echoed)
+            stopped = await self.bot.services.generation.stop_member(guild_id, user.id)
+            return wording.moderator_answer(what, wording.members_jobs_stopped(len(stopped)), echoed)
 
         await self._moderated(interaction, ban)
 

@@ -10,6 +10,7 @@ from conftest import EPHEMERAL, BotWorld
 from fakediscord import ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest
 from test_bot_buttons import first_result
 
+from generation.models import JobStatus
 from moderation.audit import AuditAction
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.policy import MAX_BANNED_TERMS, GuildPolicy
@@ -386,9 +387,27 @@ async def test_bans_of_a_member_or_a_term_stop_the_jobs_waiting_in_the_queue(wor
         second = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
         await fake.wait_for_request("PATCH", world.original_path(second))  # shown queued
         inter = await fake.send_interaction("mod ban", {"user": str(fake.user.id)}, user=fake.owner)
-        assert "1 job waiting in the queue was stopped" in await world.ephemeral_answer(inter)
+        assert "Their job waiting or running here was stopped." in await world.ephemeral_answer(inter)
         final = await world.final_edit(second)
         assert final.json["content"].endswith("was cancelled.")
+
+
+async def test_a_ban_stops_the_members_job_under_way_and_none_of_its_images_are_posted(
+    world: BotWorld,
+) -> None:
+    world.classifier.hold_after = 0  # the job is made; its images wait to be classified
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        job = await world.first_job(bot, fake.user.id)
+        ban = await fake.send_interaction("mod ban", {"user": str(fake.user.id)}, user=fake.owner)
+        assert "Their job waiting or running here was stopped." in await world.ephemeral_answer(ban)
+        world.classifier.release.set()
+        final = await world.final_edit(inter)
+        assert final.json["content"] == f"Job #{job.id} was cancelled."
+        assert not final.files
+        assert (await bot.services.generation.store.get(job.id)).status is JobStatus.CANCELLED
 
 
 def _term_reason(term: str) -> str:

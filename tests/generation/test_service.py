@@ -590,6 +590,42 @@ async def test_jobs_waiting_when_a_term_or_their_member_is_banned_are_blocked_no
     assert await service.recheck_queued(GUILD) == []
 
 
+@pytest.mark.parametrize("stage", ["running", "being classified"])
+async def test_a_ban_stops_the_members_jobs_under_way_and_queued_and_no_one_elses(
+    services: Services, stage: str
+) -> None:
+    """Banned mid-generation, a member still got the images on their way: the job the GPU was making,
+    or the one whose images were being classified, was posted."""
+    held = HeldClassifier()
+    service = services.generation
+    service.gate.classifier = held
+    other = USER + 1
+    await accept(services)
+    await accept(services, user=other)
+    if stage == "running":
+        held.release.set()
+        under_way = (await service.submit(request(params=LONG))).job
+        await _wait_until_running(services, under_way.id)
+    else:
+        under_way = (await service.submit(request())).job
+        assert await asyncio.to_thread(held.classifying.wait, 30)
+    queued = (await service.submit(request("a grey wolf"))).job  # after it: a member's jobs run in turn
+    theirs = (await service.submit(request("a brown bear", user=other))).job
+    elsewhere = (await service.submit(request("a barn owl", guild_id=GUILD + 1))).job
+
+    await services.bans.ban(GUILD, USER, reason="spam", expires_at=None, actor_id=1)
+    assert sorted(await service.stop_member(GUILD, USER)) == sorted([under_way.id, queued.id])
+    held.release.set()
+    for job_id in (under_way.id, queued.id):
+        stopped = await service.wait(job_id)
+        assert stopped.status is JobStatus.CANCELLED and stopped.images == [], job_id
+        folder = service.files.root / f"{job_id // 1000:04d}" / str(job_id)
+        assert not await asyncio.to_thread(folder.exists)
+    assert (await service.wait(theirs.id)).status is JobStatus.DONE
+    assert (await service.wait(elsewhere.id)).status is JobStatus.DONE  # the ban is of this server only
+    assert await service.stop_member(GUILD, USER) == []
+
+
 async def test_a_queued_job_refused_for_personal_data_when_rechecked_is_kept_redacted(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
