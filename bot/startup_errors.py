@@ -306,16 +306,19 @@ def prepare_generation(generation: GenerationSettings, *, model: tuple[str, Mode
     prepare_image_folder(generation.image_dir)
     if generation.backend != "inprocess":
         return
+    # The model loaded at start (the default, or the one a command names), whose parts give the safety
+    # checker too, must be downloadable now; the others only when a job asks for them.
+    loading, _ = model or generation.spec(None)
     problems = [
         f"GENERATION_MODELS: {name}.{field}: {problem}"
         for name, spec in generation.models.items()
-        for field, problem in spec.path_problems().items()
+        for field, problem in spec.path_problems(loads_now=name == loading).items()
     ]
     if model is not None and model[0] not in generation.models:
         registered = ", ".join(generation.models)
         problems += [
             f"--model: {model[0]!r} is not a model in GENERATION_MODELS ({registered}), and {problem}"
-            for problem in model[1].path_problems().values()
+            for problem in model[1].path_problems(loads_now=True).values()
         ]
     if problems:
         raise OperatorError(

@@ -56,7 +56,7 @@ def names_a_local_path(value: str) -> bool:
 _HUB_ID = re.compile(r"[\w.-]+/[\w.-]+")
 
 
-def _where_problem(value: str, *, is_pipeline: bool) -> str | None:
+def _where_problem(value: str, *, is_pipeline: bool, loads_now: bool) -> str | None:
     """Why `value` cannot be what a model setting names (a diffusers folder or, for a pipeline,
     a one-file checkpoint; else a Hugging Face id), or None when it may well be."""
     path = Path(value).expanduser()
@@ -81,23 +81,51 @@ def _where_problem(value: str, *, is_pipeline: bool) -> str | None:
         return f"{value} does not exist{where}, though the folder {first} does"
     if not is_pipeline:
         return None
-    problem = _hub_problem(value)
+    problem = _hub_problem(value, loads_now=loads_now)
     return (
         f"{problem}; download it once where the Hub is reachable, or name a local folder" if problem else None
     )
 
 
-def _hub_problem(repo_id: str) -> str | None:
-    """Why the Hugging Face id `repo_id` cannot be loaded here: only when downloads are turned off
-    (HF_HUB_OFFLINE) and it is not in the local cache; else it is fetched on first use."""
+def _hub_problem(repo_id: str, *, loads_now: bool) -> str | None:
+    """Why the Hugging Face id `repo_id` cannot be loaded here: it is not in the local cache and cannot
+    be downloaded, downloads being turned off (HF_HUB_OFFLINE) or, for an id about to load, the Hub
+    out of reach; else it is fetched on first use."""
     from huggingface_hub import constants, try_to_load_from_cache
+    from huggingface_hub.errors import HFValidationError
 
-    if not constants.HF_HUB_OFFLINE or isinstance(try_to_load_from_cache(repo_id, "model_index.json"), str):
+    if not (constants.HF_HUB_OFFLINE or loads_now):
         return None
-    return (
-        f"the Hugging Face id {repo_id} is not in the cache ({constants.HF_HUB_CACHE}) and cannot be "
-        "downloaded with HF_HUB_OFFLINE set"
-    )
+    try:
+        if isinstance(try_to_load_from_cache(repo_id, "model_index.json"), str):
+            return None
+    except HFValidationError:
+        # Not a name the Hub takes (org/name-, a--b/c): loading it says so.
+        return None
+    missing = f"the Hugging Face id {repo_id} is not in the cache ({constants.HF_HUB_CACHE})"
+    if constants.HF_HUB_OFFLINE:
+        return f"{missing} and cannot be downloaded with HF_HUB_OFFLINE set"
+    if loads_now and (reason := _hub_out_of_reach()) is not None:
+        return (
+            f"{missing} and the Hub cannot be reached at {constants.ENDPOINT}: {reason} "
+            "(check the network, a firewall or proxy, and HF_ENDPOINT if it is set)"
+        )
+    return None
+
+
+def _hub_out_of_reach() -> str | None:
+    """Why the Hugging Face Hub cannot be reached from here, or None when it answers at all (what
+    it says of an id is the download's to report)."""
+    from huggingface_hub import constants, get_session
+
+    # Asked as the download would ask, through the Hub's own client (its proxies and certificates),
+    # and waiting as long as it waits for an answer: out of reach, the download would retry for half
+    # a minute, then fail as a safety classifier that could not load.
+    try:
+        get_session().head(constants.ENDPOINT, timeout=constants.HF_HUB_ETAG_TIMEOUT)
+    except Exception as exc:  # the HTTP library's own errors, which differ across huggingface_hub versions
+        return str(exc) or type(exc).__name__
+    return None
 
 
 class ModelSpec(BaseModel, extra="forbid"):
@@ -193,9 +221,10 @@ class ModelSpec(BaseModel, extra="forbid"):
             return self.source
         return self.config or DEFAULT_MODEL_SOURCE
 
-    def path_problems(self) -> dict[str, str]:
+    def path_problems(self, *, loads_now: bool = False) -> dict[str, str]:
         """What is wrong, by field, with the files, folders and Hugging Face ids this entry names,
-        as far as this machine can tell before loading anything."""
+        as far as this machine can tell before loading anything; with `loads_now` (the model is about
+        to load), also an id not in the cache while the Hub cannot be reached, which may change later."""
         problems = {}
         # A preview decoder that does not load costs only the previews: it is not looked for on the Hub.
         for field, value, is_pipeline in (
@@ -203,11 +232,11 @@ class ModelSpec(BaseModel, extra="forbid"):
             ("config", self.config, True),
             ("preview_vae", self.preview_vae, False),
         ):
-            if value and (problem := _where_problem(value, is_pipeline=is_pipeline)):
+            if value and (problem := _where_problem(value, is_pipeline=is_pipeline, loads_now=loads_now)):
                 problems[field] = problem
         # A checkpoint without config takes its configs, tokenizer and safety checker from SD 1.5 on the Hub.
         single_file_alone = is_single_file(self.source) and self.config is None and "source" not in problems
-        if single_file_alone and (problem := _hub_problem(DEFAULT_MODEL_SOURCE)):
+        if single_file_alone and (problem := _hub_problem(DEFAULT_MODEL_SOURCE, loads_now=loads_now)):
             problems["config"] = (
                 f"unset, so the configs of the checkpoint {self.source} would come from the Hub, but "
                 f"{problem}; set config to a diffusers folder of the same architecture"

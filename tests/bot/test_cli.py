@@ -13,7 +13,9 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -34,8 +36,38 @@ pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
+class _NothingHere(BaseHTTPRequestHandler):
+    def do_HEAD(self) -> None:
+        self.send_response(404)
+        self.end_headers()
+
+    do_GET = do_HEAD
+
+    def log_message(self, format: str, *args: Any) -> None:
+        # Not on stderr, where the commands' own lines are read.
+        pass
+
+
 @pytest.fixture
-def operator_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def loopback_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """A Hugging Face Hub on loopback that answers 404 to everything: the commands find a Hub within
+    reach for the ids not in the cache (the default sd15 among them) without asking the real one."""
+    from huggingface_hub import constants
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), _NothingHere) as server:
+        serving = threading.Thread(target=server.serve_forever, daemon=True)
+        serving.start()
+        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
+        monkeypatch.setattr(constants, "ENDPOINT", endpoint)
+        try:
+            yield endpoint
+        finally:
+            server.shutdown()
+            serving.join()
+
+
+@pytest.fixture
+def operator_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loopback_hub: str) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'data' / 'imagine.db'}")
     monkeypatch.setenv("GENERATION_IMAGE_DIR", str(tmp_path / "data" / "images"))
@@ -1062,4 +1094,43 @@ def test_a_hugging_face_id_that_cannot_be_downloaded_is_told_apart_from_a_missin
     assert cli("generate", "--accept-license", "a fox") == 2
     told_plainly(
         capsys, "anime.config: unset, so the configs of the checkpoint", "set config to a diffusers folder"
+    )
+
+
+def test_a_hugging_face_id_the_hub_cannot_be_reached_for_is_named_not_blamed_on_the_classifier(
+    demo_model: Path, with_token: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The default sd15, not in the cache, on a machine without the Hub: the download retried for
+    half a minute and the bot stopped on 'no image safety classifier could be loaded' (the CLIP
+    checker comes from the model), or with NudeNet went on to Discord and stopped on the model."""
+    from huggingface_hub import constants
+
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(with_token / "hub-cache"))
+    monkeypatch.setattr(constants, "ENDPOINT", "http://127.0.0.1:1")
+    # Discord out of reach too, so that nothing but loopback is asked whichever comes first.
+    monkeypatch.setenv("DISCORD_API_BASE", "http://127.0.0.1:1/api/v10")
+    assert cli("run") == 2
+    told_plainly(
+        capsys,
+        "GENERATION_MODELS: sd15.source: the Hugging Face id stable-diffusion-v1-5/stable-diffusion-v1-5 "
+        f"is not in the cache ({with_token / 'hub-cache'}) and the Hub cannot be reached at "
+        "http://127.0.0.1:1: ",
+        "Connection refused",
+        "HF_ENDPOINT if it is set); download it once where the Hub is reachable, or name a local folder",
+    )
+    # Only the model that loads must be downloadable now: a folder asked for runs without the Hub.
+    assert len(generate(demo_model, with_token / "out", "a red fox")) == 1
+    capsys.readouterr()
+    # A checkpoint without config, whose configs would come from SD 1.5 on the Hub.
+    checkpoint = with_token / "anime.safetensors"
+    checkpoint.write_bytes(b"")
+    monkeypatch.setenv("GENERATION_MODELS", json.dumps({"anime": {"source": str(checkpoint)}}))
+    monkeypatch.setenv("GENERATION_DEFAULT_MODEL", "anime")
+    assert cli("run") == 2
+    told_plainly(
+        capsys,
+        f"anime.config: unset, so the configs of the checkpoint {checkpoint} would come from the Hub, but "
+        "the Hugging Face id stable-diffusion-v1-5/stable-diffusion-v1-5 is not in the cache",
+        "the Hub cannot be reached at http://127.0.0.1:1",
+        "set config to a diffusers folder of the same architecture",
     )
