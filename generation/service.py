@@ -908,21 +908,25 @@ class GenerationService:
         A moderator who bans a member mid-generation expects none of their images to be posted after,
         not only none of those still waiting. Returns the jobs stopped.
         """
-        stopped: list[int] = []
-        for job_id in self._held_here():
+        queued = [e.job_id for e in self.scheduler.queue if e.guild == guild_id and e.user_id == user_id]
+        stopped = self.withdraw(queued)
+        for job_id in stopped:
+            await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
+        # The jobs under way here: a batch or two on the GPU, and those whose images are being judged.
+        still_queued = {entry.job_id for entry in self.scheduler.queue}
+        for job_id in [job_id for job_id in self._held_here() if job_id not in still_queued]:
             try:
                 job = await self.store.get(job_id)
             except JobNotFound:
                 continue  # erased meanwhile
             if job.guild_id != guild_id or job.user_id != user_id or job.status.finished:
                 continue
-            if self.withdraw([job_id]):
-                await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
-            elif not self.scheduler.is_running(job_id):
-                if job_id not in self._record_tasks and job_id not in self._recording:
-                    continue  # its outcome was recorded meanwhile
+            if self.scheduler.is_running(job_id):
+                self.withdraw([job_id])  # finished as cancelled by the scheduler at its next step
+            elif job_id in self._record_tasks or job_id in self._recording:
                 self._cancelled_while_recording.add(job_id)
-            # A running job is finished as cancelled by the scheduler at its next step.
+            else:
+                continue  # its outcome was recorded meanwhile
             stopped.append(job_id)
         if stopped:
             log.info("guild %s: %d jobs of a banned member stopped", guild_id, len(stopped))
