@@ -29,6 +29,7 @@ from generation.acceleration import (
 from generation.errors import BackendError, DeviceFailed, JobCancelled, ModelUnavailable, OutOfMemory
 from generation.params import Sampler, steps_run
 from generation.settings import GenerationSettings, is_single_file
+from moderation.hub import load_cache_first
 
 log = logging.getLogger(__name__)
 
@@ -222,7 +223,7 @@ class DiffusionEngine:
         from diffusers import AutoencoderTiny
 
         try:
-            decoder = AutoencoderTiny.from_pretrained(source, dtype=self.dtype)
+            decoder = load_cache_first(AutoencoderTiny.from_pretrained, source, dtype=self.dtype)
         except (OSError, ValueError) as exc:
             log.warning(
                 "model %s: no progress previews, preview decoder %r did not load: %s", self.name, source, exc

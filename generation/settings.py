@@ -26,6 +26,7 @@ from generation.params import (
     parse_aspect_ratio,
     size_for_aspect,
 )
+from moderation.hub import hub_out_of_reach
 from moderation.licenses import LICENSES
 from moderation.policy import GuildPolicy
 
@@ -105,26 +106,11 @@ def _hub_problem(repo_id: str, *, loads_now: bool) -> str | None:
     missing = f"the Hugging Face id {repo_id} is not in the cache ({constants.HF_HUB_CACHE})"
     if constants.HF_HUB_OFFLINE:
         return f"{missing} and cannot be downloaded with HF_HUB_OFFLINE set"
-    if loads_now and (reason := _hub_out_of_reach()) is not None:
+    if loads_now and (reason := hub_out_of_reach()) is not None:
         return (
             f"{missing} and the Hub cannot be reached at {constants.ENDPOINT}: {reason} "
             "(check the network, a firewall or proxy, and HF_ENDPOINT if it is set)"
         )
-    return None
-
-
-def _hub_out_of_reach() -> str | None:
-    """Why the Hugging Face Hub cannot be reached from here, or None when it answers at all (what
-    it says of an id is the download's to report)."""
-    from huggingface_hub import constants, get_session
-
-    # Asked as the download would ask, through the Hub's own client (its proxies and certificates),
-    # and waiting as long as it waits for an answer: out of reach, the download would retry for half
-    # a minute, then fail as a safety classifier that could not load.
-    try:
-        get_session().head(constants.ENDPOINT, timeout=constants.HF_HUB_ETAG_TIMEOUT)
-    except Exception as exc:  # the HTTP library's own errors, which differ across huggingface_hub versions
-        return str(exc) or type(exc).__name__
     return None
 
 

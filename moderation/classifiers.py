@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from moderation.errors import ClassificationFailed, ClassifierUnavailable
+from moderation.hub import load_cache_first
 from moderation.settings import DEFAULT_NUDENET_LABELS, ModerationSettings
 
 log = logging.getLogger(__name__)
@@ -75,12 +76,14 @@ class ClipConceptChecker:
         self._device = torch.device(device)
         self._dtype = dtype or torch.float32
         extra: dict[str, Any] = {"subfolder": subfolder} if subfolder else {}
-        checker: Any = StableDiffusionSafetyChecker.from_pretrained(
-            str(checker_path), torch_dtype=self._dtype, **extra
+        checker: Any = load_cache_first(
+            StableDiffusionSafetyChecker.from_pretrained, str(checker_path), torch_dtype=self._dtype, **extra
         )
         self._checker = checker.to(self._device).eval()
         extra = {"subfolder": feature_extractor_subfolder} if feature_extractor_subfolder else {}
-        self._processor = _image_processor_class().from_pretrained(str(feature_extractor_path), **extra)
+        self._processor = load_cache_first(
+            _image_processor_class().from_pretrained, str(feature_extractor_path), **extra
+        )
 
     @classmethod
     def from_model(

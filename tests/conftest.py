@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import threading
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import pytest
@@ -20,6 +25,88 @@ POSTGRES_ADMIN_DSN = os.environ.get("TEST_POSTGRES_DSN", "postgresql://postgres@
 def demo_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny random-weight SD 1.x pipeline, built once per test session."""
     return make_demo_model(tmp_path_factory.mktemp("models") / "demo")
+
+
+@dataclass
+class LoopbackHub:
+    """A Hugging Face Hub on loopback that has nothing: 404 to every request, each one recorded."""
+
+    endpoint: str
+    requests: list[str] = field(default_factory=list)
+
+
+def point_the_hub_at(monkeypatch: pytest.MonkeyPatch, endpoint: str) -> None:
+    """Send what would go to the Hugging Face Hub to `endpoint`: its address, and what took the address
+    at import (the file URLs downloads build, the client that asks for a model's revision)."""
+    from huggingface_hub import constants, hf_api
+
+    monkeypatch.setattr(constants, "ENDPOINT", endpoint)
+    monkeypatch.setattr(hf_api.api, "endpoint", endpoint)
+    monkeypatch.setattr(
+        constants, "HUGGINGFACE_CO_URL_TEMPLATE", endpoint + "/{repo_id}/resolve/{revision}/{filename}"
+    )
+
+
+# Nothing listens on port 1 of loopback: a Hub there refuses every connection.
+UNREACHABLE_HUB = "http://127.0.0.1:1"
+
+
+@pytest.fixture
+def unreachable_hub(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The Hub out of reach, as on a machine without the internet (but refusing at once)."""
+    point_the_hub_at(monkeypatch, UNREACHABLE_HUB)
+    return UNREACHABLE_HUB
+
+
+@pytest.fixture
+def loopback_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[LoopbackHub]:
+    """The Hub the code under test asks instead of the real one: within reach, but without any model
+    (a test needing one puts it in `hub_cache`)."""
+
+    class NothingHere(BaseHTTPRequestHandler):
+        def do_HEAD(self) -> None:
+            hub.requests.append(f"{self.command} {self.path}")
+            self.send_response(404)
+            self.end_headers()
+
+        do_GET = do_HEAD
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # not on stderr, where the commands' own lines are read
+
+    with ThreadingHTTPServer(("127.0.0.1", 0), NothingHere) as server:
+        hub = LoopbackHub(f"http://127.0.0.1:{server.server_address[1]}")
+        serving = threading.Thread(target=server.serve_forever, daemon=True)
+        serving.start()
+        point_the_hub_at(monkeypatch, hub.endpoint)
+        try:
+            yield hub
+        finally:
+            server.shutdown()
+            serving.join()
+
+
+# The Hugging Face ids under which `hub_cache` holds the tiny model and its preview decoder.
+CACHED_HUB_ID = "someorg/tiny-sd"
+CACHED_PREVIEW_HUB_ID = "someorg/tiny-taesd"
+
+
+@pytest.fixture
+def hub_cache(tmp_path: Path, demo_model: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A Hugging Face cache (HF_HUB_CACHE) of its own holding the tiny model as CACHED_HUB_ID and its
+    preview decoder as CACHED_PREVIEW_HUB_ID, laid out as a download leaves them: a snapshot folder
+    per commit, and refs/main naming the commit."""
+    from huggingface_hub import constants
+
+    cache = tmp_path / "hub-cache"
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    for repo_id, folder in ((CACHED_HUB_ID, demo_model), (CACHED_PREVIEW_HUB_ID, demo_model / "preview_vae")):
+        repo = cache / f"models--{repo_id.replace('/', '--')}"
+        shutil.copytree(folder, repo / "snapshots" / commit)
+        (repo / "refs").mkdir()
+        (repo / "refs" / "main").write_text(commit)
+    monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    return cache
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -29,45 +27,22 @@ from sqlalchemy.engine import make_url
 
 from bot.cli import main
 from tests.bot.helpers import WELL_FORMED_TOKEN
-from tests.conftest import POSTGRES_ADMIN_DSN, admin_sql
+from tests.conftest import (
+    CACHED_HUB_ID,
+    POSTGRES_ADMIN_DSN,
+    UNREACHABLE_HUB,
+    LoopbackHub,
+    admin_sql,
+    point_the_hub_at,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
 
-class _NothingHere(BaseHTTPRequestHandler):
-    def do_HEAD(self) -> None:
-        self.send_response(404)
-        self.end_headers()
-
-    do_GET = do_HEAD
-
-    def log_message(self, format: str, *args: Any) -> None:
-        # Not on stderr, where the commands' own lines are read.
-        pass
-
-
 @pytest.fixture
-def loopback_hub(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """A Hugging Face Hub on loopback that answers 404 to everything: the commands find a Hub within
-    reach for the ids not in the cache (the default sd15 among them) without asking the real one."""
-    from huggingface_hub import constants
-
-    with ThreadingHTTPServer(("127.0.0.1", 0), _NothingHere) as server:
-        serving = threading.Thread(target=server.serve_forever, daemon=True)
-        serving.start()
-        endpoint = f"http://127.0.0.1:{server.server_address[1]}"
-        monkeypatch.setattr(constants, "ENDPOINT", endpoint)
-        try:
-            yield endpoint
-        finally:
-            server.shutdown()
-            serving.join()
-
-
-@pytest.fixture
-def operator_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loopback_hub: str) -> Path:
+def operator_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loopback_hub: LoopbackHub) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'data' / 'imagine.db'}")
     monkeypatch.setenv("GENERATION_IMAGE_DIR", str(tmp_path / "data" / "images"))
@@ -1095,6 +1070,25 @@ def test_a_hugging_face_id_that_cannot_be_downloaded_is_told_apart_from_a_missin
     told_plainly(
         capsys, "anime.config: unset, so the configs of the checkpoint", "set config to a diffusers folder"
     )
+
+
+def test_a_model_in_the_hugging_face_cache_serves_with_the_hub_out_of_reach_without_retrying(
+    hub_cache: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A file a cached model does not have (the processor_config.json Stable Diffusion repositories never
+    had) was asked of the Hub five times, half a minute at start, before the cached copy was used."""
+    point_the_hub_at(monkeypatch, UNREACHABLE_HUB)
+    # The CLIP checker inside the cached model is the one classifier, so it must load.
+    monkeypatch.setenv("MODERATION_NUDENET", "false")
+    tiny = {"source": CACHED_HUB_ID, "width": 64, "height": 64, "steps": 3}
+    monkeypatch.setenv("GENERATION_MODELS", json.dumps({"tiny": tiny}))
+    monkeypatch.setenv("GENERATION_DEFAULT_MODEL", "tiny")
+    out = operator_env / "out"
+    with caplog.at_level(logging.INFO):
+        assert cli("generate", "--accept-license", "--out", str(out), "a red fox") == 0
+    assert len(list(out.glob("*.png"))) == 1
+    assert "safety classifiers loaded: clip_concepts" in caplog.text
+    assert "Retrying" not in caplog.text
 
 
 def test_a_hugging_face_id_the_hub_cannot_be_reached_for_is_named_not_blamed_on_the_classifier(

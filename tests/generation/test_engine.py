@@ -18,6 +18,7 @@ from generation.engine import BatchItem, BatchKey, BatchRequest, DiffusionEngine
 from generation.errors import DeviceFailed, JobCancelled, ModelUnavailable
 from generation.params import CFG_OFF_AT, Sampler
 from generation.settings import PREVIEW_VAE_FOLDER, GenerationSettings, ModelSpec
+from tests.conftest import CACHED_HUB_ID, CACHED_PREVIEW_HUB_ID
 from tests.generation.ldm_checkpoint import write_ldm_checkpoint
 
 
@@ -460,6 +461,30 @@ def test_a_preview_decoder_that_does_not_load_leaves_the_model_serving(
         BatchRequest(key(steps=3), (BatchItem("x", "", 1),)), on_preview=lambda s, _t, _i: seen.append(s)
     )
     assert len(out) == 1 and seen == []
+
+
+def test_a_preview_decoder_from_the_hugging_face_cache_loads_with_the_hub_out_of_reach(
+    hub_cache: Path, unreachable_hub: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = GenerationSettings(
+        models={
+            "tiny": ModelSpec(source=CACHED_HUB_ID, width=64, height=64, preview_vae=CACHED_PREVIEW_HUB_ID)
+        },
+        default_model="tiny",
+        device="cpu",
+        preview_interval_s=0.0001,
+    )
+    engine = DiffusionEngine.from_settings("tiny", settings)
+    assert engine.preview_decoder is not None
+    # One not in the cache costs the previews, said at once rather than after half a minute of retries.
+    engine.preview_decoder = None
+    engine.load_preview_decoder("madebyollin/taesd")
+    assert engine.preview_decoder is None
+    assert (
+        f"no progress previews, preview decoder 'madebyollin/taesd' did not load: madebyollin/taesd is not "
+        f"in the Hugging Face cache ({hub_cache}) and the Hub cannot be reached at {unreachable_hub}"
+    ) in caplog.text
+    assert "Retrying" not in caplog.text
 
 
 def test_small_buckets_run_on_the_cuda_graph_unet_and_large_ones_on_the_other(demo_model: Path) -> None:
