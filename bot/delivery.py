@@ -797,18 +797,18 @@ class Delivery:
         except _DISCORD_FAILURES as exc:
             log.info("job %s: could not clear its first message (%s)", job.id, _describe_failure(exc))
 
-    def show_erased(self, jobs: list[Job]) -> None:
-        """Replace the messages of erased jobs with a line saying so, in the background (a member may
-        have hundreds, and Discord paces edits)."""
+    def show_deleted_later(self, jobs: list[Job]) -> None:
+        """Replace the messages of deleted or erased jobs with a line saying so, in the background (a
+        member may have hundreds, Discord paces edits, and a hung edit holds no one's answer)."""
 
         async def clear_all() -> None:
             for job in jobs:
                 try:
                     await self.show_deleted(job)
                 except Exception:
-                    log.exception("could not clear the message of erased job %s", job.id)
+                    log.exception("could not clear the message of deleted job %s", job.id)
 
-        self._spawn(clear_all(), name="clear-erased-jobs")
+        self._spawn(clear_all(), name="clear-deleted-jobs")
 
     async def show_deleted(self, job: Job) -> None:
         """Replace a deleted job's images with a line saying so (where we still can)."""

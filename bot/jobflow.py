@@ -397,7 +397,9 @@ class JobFlow:
         except discord.HTTPException as exc:
             log.info("could not edit the message of deleted job %s: HTTP %s", job.id, exc.status)
         if interaction.message is None or interaction.message.id != deleted.message_id:
-            await self.delivery.show_deleted(deleted)
+            # In the background: an edit of the job's own message that Discord holds up (a hung
+            # connection waits for the HTTP timeout) must not hold the member's answer.
+            self.delivery.show_deleted_later([deleted])
         await interaction.followup.send(wording.deleted_line(job.id), ephemeral=True)
 
     # -- license terms ----------------------------------------------------------------------------

@@ -163,4 +163,4 @@ class JobsCog(commands.Cog):
         await defer(interaction, ephemeral=True, thinking=True)
         jobs, rows = await self.bot.services.erase_user(interaction.user.id)
         await interaction.followup.send(wording.forgotten(len(jobs), rows))
-        self.bot.flow.delivery.show_erased(jobs)
+        self.bot.flow.delivery.show_deleted_later(jobs)

@@ -256,7 +256,7 @@ class ModerationCog(commands.Cog):
             _check_within_reach(interaction, user)
             # One server's moderators reach that server's data only; /forget-me erases everything.
             jobs, rows = await self.bot.services.erase_user(user.id, guild_id=guild_id)
-            self.bot.flow.delivery.show_erased(jobs)
+            self.bot.flow.delivery.show_deleted_later(jobs)
             await self.bot.services.audit.record(
                 guild_id=guild_id,
                 actor_id=interaction.user.id,

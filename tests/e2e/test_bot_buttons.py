@@ -133,3 +133,25 @@ async def test_delete_by_the_owner_removes_the_images(world: BotWorld) -> None:
         assert "deleted" in current["content"]
         job = await bot.services.generation.store.get(job_id)
         assert job.deleted_at is not None
+
+
+async def test_delete_from_a_job_view_answers_while_the_jobs_own_message_is_held_up(world: BotWorld) -> None:
+    """The job's own message is edited in the background: a hung connection to Discord there held the
+    member's confirmation until the HTTP timeout."""
+    fake = world.fake
+    async with world.bot() as bot:
+        inter, message = await first_result(world)
+        job_id = world.job_id(message)
+        await world.posted(bot, job_id)
+        shown = await fake.send_interaction("job", {"job": job_id})
+        view = await fake.wait_for_request("POST", rf"/webhooks/\d+/{shown.token}$")
+        held = fake.stall("PATCH", world.original_path(inter))
+        mark = fake.mark()
+        click = await fake.click_button(view.response["id"], f"imagine:delete:{job_id}")
+        assert "deleted" in await world.ephemeral_answer(click)
+        assert (await bot.services.generation.store.get(job_id)).deleted_at is not None
+        assert fake.get_message(message["id"])["attachments"], "the edit is still held"
+        held.set()
+        await fake.wait_for_request("PATCH", world.original_path(inter), after=mark)
+        current = fake.get_message(message["id"])
+        assert current["attachments"] == [] and "deleted" in current["content"]
