@@ -658,6 +658,14 @@ def members_jobs_stopped(count: int) -> str:
     return f"\nTheir {jobs} stopped."
 
 
+# How a banned term is matched, told to the moderator who adds one: what it catches besides itself.
+TERMS_MATCHING = (
+    "Terms match whole words in prompts and negative prompts, through spelling tricks (leetspeak, "
+    "spaced letters, look-alike letters) and, in words of six letters or more, one slip of the keyboard "
+    "that keeps the first letter (`pikachuu`, `pikchu` for `pikachu`)."
+)
+
+
 def terms_change(verb: str, kind: str, changed: list[str], unchanged: list[str]) -> str:
     """The answer to `/policy terms add|remove`: what really changed, and what was already so."""
     if changed:
@@ -670,7 +678,9 @@ def terms_change(verb: str, kind: str, changed: list[str], unchanged: list[str])
             "\nAlready banned (or the same as a banned term once spelling tricks are undone): "
             + ", ".join(f"`{_code(item)}`" for item in unchanged)
         )
-    return shorten(text, MESSAGE_LIMIT)
+    # Said whole however long the lists: they are what gets shortened.
+    matching = f"\n{TERMS_MATCHING}" if changed and verb == "added" and kind == "term" else ""
+    return shorten(text, MESSAGE_LIMIT - len(matching)) + matching
 
 
 def terms_listing(terms: list[str], patterns: list[str]) -> tuple[str, str | None]:

@@ -21,7 +21,15 @@ from importlib import resources
 from itertools import pairwise
 from string import ascii_lowercase
 
-from moderation.normalize import UNSPACED_SCRIPT, TextViews, analyze, squeeze
+from moderation.normalize import (
+    TYPO_MIN_WORD,
+    UNSPACED_SCRIPT,
+    TextViews,
+    analyze,
+    deletions,
+    one_typo_apart,
+    squeeze,
+)
 
 
 class Term(StrEnum):
@@ -617,9 +625,9 @@ class Lexicon:
         self._typo_index: dict[str, set[str]] = defaultdict(set)
         for form in self.person_names:
             if len(form.replace(" ", "")) >= _TYPO_MIN_NAME and (
-                " " in form or len(form) >= _TYPO_MIN_WORD + 2
+                " " in form or len(form) >= TYPO_MIN_WORD + 2
             ):
-                for variant in (form, *_deletions(form)):
+                for variant in (form, *deletions(form)):
                     self._typo_index[variant].add(form)
         self._typo_lengths = range(min(map(len, self._typo_index)), max(map(len, self._typo_index)) + 2)
         # Cheap filters before the deletions are looked up. A name of several words misspelt in one of
@@ -757,10 +765,10 @@ class Lexicon:
             if len(gram) not in self._typo_lengths or gram in self.classes:
                 continue
             candidates: set[str] = set(self._typo_index.get(gram, ()))
-            for variant in _deletions(gram):
+            for variant in deletions(gram):
                 candidates.update(self._typo_index.get(variant, ()))
             for form in candidates:
-                if _one_typo_apart(gram, form):
+                if one_typo_apart(gram, form):
                     found.add(self.person_names[form])
         return found
 
@@ -802,7 +810,6 @@ class Lexicon:
 
 
 _TYPO_MIN_NAME = 9
-_TYPO_MIN_WORD = 6
 
 
 # Misspellings of the words for the young. Short words have ordinary neighbours one letter away ("chili",
@@ -830,34 +837,6 @@ def _minor_typos(word: str) -> set[str]:
 
 def _has_other_script(text: str) -> bool:
     return any(c.isalpha() and not unicodedata.name(c, "LATIN").startswith("LATIN") for c in text)
-
-
-def _deletions(text: str) -> set[str]:
-    return {text[:i] + text[i + 1 :] for i in range(len(text))}
-
-
-def _one_typo_apart(typed: str, listed: str) -> bool:
-    """One letter added, dropped, changed or swapped with its neighbour, in a word of six letters or more,
-    with the same number of words and the same initials."""
-    typed_words, listed_words = typed.split(), listed.split()
-    if len(typed_words) != len(listed_words) or typed == listed:
-        return False
-    differing = [(t, w) for t, w in zip(typed_words, listed_words, strict=True) if t != w]
-    if len(differing) != 1:
-        return False
-    t, w = differing[0]
-    if t[0] != w[0] or max(len(t), len(w)) < _TYPO_MIN_WORD:
-        return False
-    if len(t) == len(w):
-        diffs = [i for i in range(len(t)) if t[i] != w[i]]
-        return len(diffs) == 1 or (
-            len(diffs) == 2
-            and diffs[1] == diffs[0] + 1
-            and t[diffs[0]] == w[diffs[1]]
-            and t[diffs[1]] == w[diffs[0]]
-        )
-    shorter, longer = sorted((t, w), key=len)
-    return len(longer) - len(shorter) == 1 and shorter in _deletions(longer)
 
 
 @cache

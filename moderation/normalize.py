@@ -336,3 +336,37 @@ def _native(text: str) -> str:
 def normalize(text: str) -> str:
     """The canonical form of `text`: folded, de-obfuscated, one space between words."""
     return analyze(text).canonical
+
+
+# Typos: a word this long or longer is matched with one slip, its first letter kept. Shorter words have
+# too many ordinary neighbours one letter away ("clown": "crown", "clows").
+TYPO_MIN_WORD = 6
+
+
+def deletions(text: str) -> set[str]:
+    """`text` with one character dropped, at each place."""
+    return {text[:i] + text[i + 1 :] for i in range(len(text))}
+
+
+def one_typo_apart(typed: str, listed: str) -> bool:
+    """One letter added, dropped, changed or swapped with its neighbour, in a word of six letters or more,
+    with the same number of words and the same initials."""
+    typed_words, listed_words = typed.split(), listed.split()
+    if len(typed_words) != len(listed_words) or typed == listed:
+        return False
+    differing = [(t, w) for t, w in zip(typed_words, listed_words, strict=True) if t != w]
+    if len(differing) != 1:
+        return False
+    t, w = differing[0]
+    if t[0] != w[0] or max(len(t), len(w)) < TYPO_MIN_WORD:
+        return False
+    if len(t) == len(w):
+        diffs = [i for i in range(len(t)) if t[i] != w[i]]
+        return len(diffs) == 1 or (
+            len(diffs) == 2
+            and diffs[1] == diffs[0] + 1
+            and t[diffs[0]] == w[diffs[1]]
+            and t[diffs[1]] == w[diffs[0]]
+        )
+    shorter, longer = sorted((t, w), key=len)
+    return len(longer) - len(shorter) == 1 and shorter in deletions(longer)

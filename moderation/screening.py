@@ -9,13 +9,14 @@ understands; the first rule that matches, in the order above, decides.
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from moderation.errors import PromptBlocked
 from moderation.lexicon import Hits, Lexicon, Term, load_lexicon
-from moderation.normalize import UNSPACED_SCRIPT, analyze
+from moderation.normalize import TYPO_MIN_WORD, UNSPACED_SCRIPT, TextViews, analyze, deletions, one_typo_apart
 from moderation.pii import PiiKind, find_pii
 from moderation.policy import MAX_TERM_WORDS, GuildPolicy, NsfwMode, compiled_patterns
 
@@ -144,6 +145,9 @@ class _TermForms:
     """The first words of the forms with several words."""
     run_pattern: re.Pattern[str] | None
     """The glued forms, searched inside runs of spaced letters."""
+    typo_index: dict[str, frozenset[str]]
+    """The forms with a word long enough to be matched with a typo, under themselves and each of their
+    one-letter deletions: a typed word's deletions looked up here find the forms one slip away."""
 
 
 # Runs are searched by substring, where a term of one or two letters would be found in any run.
@@ -165,11 +169,32 @@ def _banned_term_forms(terms: tuple[str, ...]) -> _TermForms:
     # A run of spaced letters loses its word edges: "a c l o w n" is the run "aclown", as the article
     # is a single letter too. Runs are searched for the terms inside them, like the built-in lists'.
     glued = sorted((f for f in forms if " " not in f and len(f) >= _RUN_TERM_MIN), key=len, reverse=True)
+    # "pikachoo", "spidermna", "micky mouse": a term is not evaded by a slip of the keyboard, in a word
+    # long enough that ordinary words one letter away are rare (see TYPO_MIN_WORD).
+    typo_index: dict[str, set[str]] = defaultdict(set)
+    for form in forms:
+        if max(map(len, form.split())) >= TYPO_MIN_WORD:
+            for variant in (form, *deletions(form)):
+                typo_index[variant].add(form)
     return _TermForms(
         forms=forms,
         first_words=frozenset(form.split(" ", 1)[0] for form in forms if " " in form),
         run_pattern=re.compile("|".join(map(re.escape, glued))) if glued else None,
+        typo_index={variant: frozenset(found) for variant, found in typo_index.items()},
     )
+
+
+def _misspelt_term(views: TextViews, banned: _TermForms) -> str | None:
+    """The banned term that a word, or a sequence of words, of the text misspells by one slip."""
+    if not banned.typo_index:
+        return None
+    words = {word for seq in views.sequences for word in seq}
+    for gram in views.grams(MAX_TERM_WORDS, words):
+        for variant in (gram, *deletions(gram)):
+            for form in banned.typo_index.get(variant, ()):
+                if one_typo_apart(gram, form):
+                    return banned.forms[form]
+    return None
 
 
 @lru_cache(maxsize=1024)
@@ -296,6 +321,8 @@ class PromptScreener:
                         found = banned.run_pattern.search(run)
                         if found:
                             return _banned_term_verdict(banned.forms[found.group(0)])
+                if (misspelt := _misspelt_term(views, banned)) is not None:
+                    return _banned_term_verdict(misspelt)
             native_pattern, native_forms = _native_term_pattern(tuple(policy.banned_terms))
             if native_pattern is not None:
                 for text in (prompt, negative):

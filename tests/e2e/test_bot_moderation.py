@@ -10,6 +10,7 @@ from conftest import EPHEMERAL, BotWorld
 from fakediscord import ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest
 from test_bot_buttons import first_result
 
+from bot import wording
 from generation.models import JobStatus
 from moderation.audit import AuditAction
 from moderation.licenses import CREATIVEML_OPENRAIL_M
@@ -203,7 +204,8 @@ async def test_term_answers_say_what_changed_and_fit_in_a_message(world: BotWorl
         inter = await fake.send_interaction(
             "policy terms add", {"items": "zeppelin, Zeppelin"}, user=fake.owner
         )
-        assert (await _answer(world, inter)).json["content"] == "Added banned term: `zeppelin`"
+        added = (await _answer(world, inter)).json["content"]
+        assert added == f"Added banned term: `zeppelin`\n{wording.TERMS_MATCHING}"
         # "z3ppelin" is "zeppelin" once normalised: nothing is added, and the answer says so.
         inter = await fake.send_interaction("policy terms add", {"items": "z3ppelin"}, user=fake.owner)
         text = (await _answer(world, inter)).json["content"]

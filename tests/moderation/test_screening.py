@@ -352,6 +352,47 @@ def test_banned_terms_match_through_normalisation_and_word_boundaries(screener: 
     assert screener.screen("a circus", "clown", policy).rule_id == "policy.banned_term"
 
 
+@pytest.mark.parametrize(
+    ("prompt", "term"),
+    [
+        ("a pikachuu plush", "pikachu"),  # a letter added
+        ("pikchu in the rain", "pikachu"),  # dropped
+        ("a pickachu", "pikachu"),  # a letter added mid-word
+        ("a spyder on its web", "spider"),  # changed
+        ("spidermna swinging", "spiderman"),  # two letters swapped
+        ("p1kachuu", "pikachu"),  # leet and a slip
+        ("micky mouse waving", "mickey mouse"),  # in one word of a term of several
+        ("a circus", None),
+    ],
+)
+def test_banned_terms_are_not_evaded_by_one_slip_in_a_long_word(
+    screener: PromptScreener, prompt: str, term: str | None
+) -> None:
+    policy = GuildPolicy(banned_terms=["pikachu", "spider", "spiderman", "mickey mouse"])
+    verdict = screener.screen(prompt, "", policy)
+    if term is None:
+        assert verdict.allowed
+    else:
+        assert verdict.rule_id == "policy.banned_term", prompt
+        assert f"“{term}”" in (verdict.reason or "")
+
+
+def test_a_slip_is_not_read_into_short_words_other_initials_or_two_slips(screener: PromptScreener) -> None:
+    # Short words have ordinary neighbours one letter away: "crown" is no "clown", "mouse" no "house".
+    policy = GuildPolicy(banned_terms=["clown", "pikachu", "spider", "mickey mouse"])
+    for prompt in (
+        "a crown",
+        "clows",
+        "a clwn",
+        "mickey house",
+        "a wider garden",  # "wider": another initial
+        "pikachoo",  # two slips
+        "a glider",  # another initial
+        "a spiced cake",  # two letters changed
+    ):
+        assert screener.screen(prompt, "", policy).allowed, prompt
+
+
 def test_banned_terms_spelled_out_after_a_one_letter_word_are_matched(screener: PromptScreener) -> None:
     # "a" and "i" are single letters too, so the spaced letters run on from them: "aclown", "ahotdog".
     policy = GuildPolicy(banned_terms=["clown", "hot dog"])
