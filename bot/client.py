@@ -51,10 +51,12 @@ def shard_options(settings: BotSettings) -> dict[str, Any]:
 
 
 def intents() -> discord.Intents:
-    """Guilds, guild messages (reaction targets, no content), and reactions in guilds and direct
-    messages (results there take reactions too): nothing more."""
+    """Guilds, guild messages (reaction targets, no content), reactions in guilds and direct messages
+    (results there take reactions too), and bans from a server (its moderators' word): nothing more,
+    and nothing privileged."""
     wanted = discord.Intents.none()
     wanted.guilds = True
+    wanted.moderation = True
     wanted.guild_messages = True
     wanted.guild_reactions = True
     wanted.dm_reactions = True
@@ -221,6 +223,15 @@ class ImagineBot(commands.AutoShardedBot):
         if self._services is not None:
             dropped = await self._services.generation.drop_guild(guild.id)
             log.info("removed from guild %s: %d queued jobs cancelled", guild.id, len(dropped))
+
+    async def on_member_ban(self, guild: discord.Guild, user: discord.User | discord.Member) -> None:
+        """Banned from the server by its moderators: nothing of theirs is made or posted there any more,
+        as after `/mod ban` (they can no longer ask for anything there themselves)."""
+        if self._services is not None:
+            stopped = await self._services.generation.stop_member(guild.id, user.id)
+            log.info(
+                "member %s banned from guild %s: %d of their jobs stopped", user.id, guild.id, len(stopped)
+            )
 
     async def on_raw_reaction_add(self, payload: discord.RawReactionActionEvent) -> None:
         if self._flow is not None:

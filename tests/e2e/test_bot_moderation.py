@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 
@@ -410,6 +411,31 @@ async def test_a_ban_stops_the_members_job_under_way_and_none_of_its_images_are_
         assert final.json["content"] == f"Job #{job.id} was cancelled."
         assert not final.files
         assert (await bot.services.generation.store.get(job.id)).status is JobStatus.CANCELLED
+
+
+async def test_a_ban_from_the_server_stops_the_members_jobs_too(world: BotWorld) -> None:
+    """Banned by the server's own moderators (not with /mod ban): a job of theirs under way, and one
+    waiting, posted their images in the server after the ban."""
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None
+    async with world.bot() as bot:
+        made = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        job = await world.first_job(bot, fake.user.id)
+        waiting = await fake.send_interaction("imagine", {"prompt": "a boat"})
+        await fake.wait_for_request("PATCH", world.original_path(waiting))
+        fake.ban_member(fake.guild, fake.user)
+        await fake.flush()
+        jobs = await bot.services.generation.store.history(fake.user.id)
+        deadline = asyncio.get_running_loop().time() + 10
+        while not all(j.status is JobStatus.CANCELLED for j in jobs):
+            assert asyncio.get_running_loop().time() < deadline, [j.status for j in jobs]
+            await asyncio.sleep(0.05)
+            jobs = await bot.services.generation.store.history(fake.user.id)
+        assert len(jobs) == 2
+        world.classifier.release.set()
+        final = await world.final_edit(made)
+        assert final.json["content"] == f"Job #{job.id} was cancelled." and not final.files
 
 
 def _term_reason(term: str) -> str:

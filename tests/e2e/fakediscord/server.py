@@ -561,6 +561,16 @@ class FakeDiscord:
         self._broadcast("GUILD_MEMBER_ADD", data, guild_id=g.id, intent=Intents.GUILD_MEMBERS)
         return member
 
+    def ban_member(self, guild: Guild | int, user: User | int) -> None:
+        """The guild's moderators ban a member: they leave it (GUILD_MEMBER_REMOVE, a privileged intent)
+        and GUILD_BAN_ADD goes to the sessions with the GUILD_MODERATION intent."""
+        g = self._guild(guild)
+        u = self._user(user)
+        g.members.pop(u.id, None)
+        data = {"guild_id": str(g.id), "user": u.to_dict()}
+        self._broadcast("GUILD_MEMBER_REMOVE", data, guild_id=g.id, intent=Intents.GUILD_MEMBERS)
+        self._broadcast("GUILD_BAN_ADD", data, guild_id=g.id, intent=Intents.GUILD_MODERATION)
+
     def set_member_roles(self, guild: Guild | int, user: User | int, roles: Iterable[Role | int]) -> Member:
         g = self._guild(guild)
         member = g.members[self._user(user).id]
