@@ -169,7 +169,7 @@ def _banned_term_forms(terms: tuple[str, ...]) -> _TermForms:
     # A run of spaced letters loses its word edges: "a c l o w n" is the run "aclown", as the article
     # is a single letter too. Runs are searched for the terms inside them, like the built-in lists'.
     glued = sorted((f for f in forms if " " not in f and len(f) >= _RUN_TERM_MIN), key=len, reverse=True)
-    # "pikachoo", "spidermna", "micky mouse": a term is not evaded by a slip of the keyboard, in a word
+    # "pikachuu", "spidermna", "micky mouse": a term is not evaded by a slip of the keyboard, in a word
     # long enough that ordinary words one letter away are rare (see TYPO_MIN_WORD).
     typo_index: dict[str, set[str]] = defaultdict(set)
     for form in forms:
