@@ -25,9 +25,8 @@ from moderation.normalize import (
     TYPO_MIN_WORD,
     UNSPACED_SCRIPT,
     TextViews,
+    TypoIndex,
     analyze,
-    deletions,
-    one_typo_apart,
     squeeze,
 )
 
@@ -620,20 +619,18 @@ class Lexicon:
             "|".join(map(re.escape, sorted(exceptions, key=len, reverse=True)))
         )
 
-        # 5. Misspelt names ("tayler swift", "scarlet johansson"): every listed name and each of its
-        # one-letter deletions, so that a typo is found by looking up the typed words' deletions.
-        self._typo_index: dict[str, set[str]] = defaultdict(set)
-        for form in self.person_names:
-            if len(form.replace(" ", "")) >= _TYPO_MIN_NAME and (
-                " " in form or len(form) >= TYPO_MIN_WORD + 2
-            ):
-                for variant in (form, *deletions(form)):
-                    self._typo_index[variant].add(form)
-        self._typo_lengths = range(min(map(len, self._typo_index)), max(map(len, self._typo_index)) + 2)
+        # 5. Misspelt names ("tayler swift", "scarlet johansson"): the names long enough that a name one
+        # letter away is rarely an ordinary phrase.
+        self._misspelt_names = TypoIndex(
+            form
+            for form in self.person_names
+            if len(form.replace(" ", "")) >= _TYPO_MIN_NAME
+            and (" " in form or len(form) >= TYPO_MIN_WORD + 2)
+        )
         # Cheap filters before the deletions are looked up. A name of several words misspelt in one of
         # them keeps the others ("tayler swift" keeps "swift"); a single word of eight letters or more
         # misspelt once keeps its first four letters or its last four.
-        typo_forms = {form for forms in self._typo_index.values() for form in forms}
+        typo_forms = self._misspelt_names.forms
         self._typo_name_words = frozenset(w for form in typo_forms if " " in form for w in form.split())
         self._typo_affixes = frozenset(a for f in typo_forms if " " not in f for a in (f[:4], f[-4:]))
 
@@ -762,14 +759,8 @@ class Lexicon:
                             grams.add(" ".join(seq[start:end]))
         found: set[str] = set()
         for gram in grams:
-            if len(gram) not in self._typo_lengths or gram in self.classes:
-                continue
-            candidates: set[str] = set(self._typo_index.get(gram, ()))
-            for variant in deletions(gram):
-                candidates.update(self._typo_index.get(variant, ()))
-            for form in candidates:
-                if one_typo_apart(gram, form):
-                    found.add(self.person_names[form])
+            if gram not in self.classes:
+                found.update(self.person_names[form] for form in self._misspelt_names.near(gram))
         return found
 
     def guess_people(self, text: str) -> set[str]:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from collections.abc import Collection
+from collections import defaultdict
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -370,3 +371,34 @@ def one_typo_apart(typed: str, listed: str) -> bool:
         )
     shorter, longer = sorted((t, w), key=len)
     return len(longer) - len(shorter) == 1 and shorter in deletions(longer)
+
+
+class TypoIndex:
+    """Listed forms found from a typed word one slip away (see `one_typo_apart`).
+
+    Each form is kept under itself and under each of its one-letter deletions, so that looking up the
+    typed text and its own deletions meets every form one letter added, dropped, changed or swapped
+    away, without comparing the text with every form.
+    """
+
+    def __init__(self, forms: Iterable[str]) -> None:
+        index: dict[str, set[str]] = defaultdict(set)
+        for form in forms:
+            for variant in (form, *deletions(form)):
+                index[variant].add(form)
+        self._index = {variant: frozenset(found) for variant, found in index.items()}
+        self.forms = frozenset(form for found in self._index.values() for form in found)
+        """Every listed form."""
+        lengths = [len(form) for form in self.forms]
+        # A slip changes the length by one at most: other lengths are not looked up.
+        self._lengths = range(min(lengths) - 1, max(lengths) + 2) if lengths else range(0)
+
+    def __bool__(self) -> bool:
+        return bool(self._index)
+
+    def near(self, typed: str) -> set[str]:
+        """The listed forms that `typed` misspells by one slip."""
+        if len(typed) not in self._lengths:
+            return set()
+        candidates = {form for variant in (typed, *deletions(typed)) for form in self._index.get(variant, ())}
+        return {form for form in candidates if one_typo_apart(typed, form)}

@@ -9,14 +9,13 @@ understands; the first rule that matches, in the order above, decides.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from moderation.errors import PromptBlocked
 from moderation.lexicon import Hits, Lexicon, Term, load_lexicon
-from moderation.normalize import TYPO_MIN_WORD, UNSPACED_SCRIPT, TextViews, analyze, deletions, one_typo_apart
+from moderation.normalize import TYPO_MIN_WORD, UNSPACED_SCRIPT, TextViews, TypoIndex, analyze
 from moderation.pii import PiiKind, find_pii
 from moderation.policy import MAX_TERM_WORDS, GuildPolicy, NsfwMode, compiled_patterns
 
@@ -145,9 +144,8 @@ class _TermForms:
     """The first words of the forms with several words."""
     run_pattern: re.Pattern[str] | None
     """The glued forms, searched inside runs of spaced letters."""
-    typo_index: dict[str, frozenset[str]]
-    """The forms with a word long enough to be matched with a typo, under themselves and each of their
-    one-letter deletions: a typed word's deletions looked up here find the forms one slip away."""
+    typos: TypoIndex
+    """The forms with a word long enough to be matched with a typo."""
 
 
 # Runs are searched by substring, where a term of one or two letters would be found in any run.
@@ -171,29 +169,23 @@ def _banned_term_forms(terms: tuple[str, ...]) -> _TermForms:
     glued = sorted((f for f in forms if " " not in f and len(f) >= _RUN_TERM_MIN), key=len, reverse=True)
     # "pikachuu", "spidermna", "micky mouse": a term is not evaded by a slip of the keyboard, in a word
     # long enough that ordinary words one letter away are rare (see TYPO_MIN_WORD).
-    typo_index: dict[str, set[str]] = defaultdict(set)
-    for form in forms:
-        if max(map(len, form.split())) >= TYPO_MIN_WORD:
-            for variant in (form, *deletions(form)):
-                typo_index[variant].add(form)
+    typos = TypoIndex(form for form in forms if max(map(len, form.split())) >= TYPO_MIN_WORD)
     return _TermForms(
         forms=forms,
         first_words=frozenset(form.split(" ", 1)[0] for form in forms if " " in form),
         run_pattern=re.compile("|".join(map(re.escape, glued))) if glued else None,
-        typo_index={variant: frozenset(found) for variant, found in typo_index.items()},
+        typos=typos,
     )
 
 
 def _misspelt_term(views: TextViews, banned: _TermForms) -> str | None:
     """The banned term that a word, or a sequence of words, of the text misspells by one slip."""
-    if not banned.typo_index:
+    if not banned.typos:
         return None
     words = {word for seq in views.sequences for word in seq}
     for gram in views.grams(MAX_TERM_WORDS, words):
-        for variant in (gram, *deletions(gram)):
-            for form in banned.typo_index.get(variant, ()):
-                if one_typo_apart(gram, form):
-                    return banned.forms[form]
+        if misspelt := banned.typos.near(gram):
+            return banned.forms[min(misspelt)]
     return None
 
 
