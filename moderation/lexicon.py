@@ -80,7 +80,7 @@ fellatio cunnilingus deepthroat bukkake gangbang threesome orgy bdsm bondage fet
 stripper striptease lapdance nudist naturist onlyfans fansly r34 rule34 softcore molest molested
 molesting molestation rape raped raping incest pedophile pedophilia paedophile paedophilia upskirt
 downblouse cameltoe nipslip erection aroused ahegao futanari futa yiff pantyless braless
-nekkid nekked nakid noods noodz nudez seggs secks titty cunny
+nekkid nekked nakid noods noodz nudez seggs secks titty cunny pron
 |no clothes|no clothing|without clothes|without clothing|without any clothes|not wearing anything
 |wearing nothing|with nothing on|birthday suit|in the buff|au naturel|bare breasts|bare breasted
 |full frontal|private parts|having sex|oral sex|sex scene|making love|spread legs|spreading legs
@@ -254,7 +254,8 @@ _CSAM_ELSEWHERE = """
 kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie pedopornografia
 |porno infantil|pornografia infantil|pornographie infantile|nina desnuda|ninas desnudas|nino desnudo
 |ninos desnudos|enfant nu|enfant nue|enfants nus|garcon nu|fillette nue|nacktes kind|nackte kinder
-|kind nackt|kinder nackt|nackten kinder|nacktes madchen|nackte madchen|madchen nackt|nackter junge
+|kind nackt|kinder nackt|nackt kind|nackt kinder|nackte kind|nackten kinder|nacktes madchen
+|nackte madchen|madchen nackt|nackter junge
 |menina nua|meninas nuas|menino nu|meninos nus|crianca nua|bambina nuda|bambino nudo|junge nackt
 |nackte jungen|jungen nackt|kind unbekleidet|unbekleidetes kind|kinder unbekleidet|unbekleidete kinder
 |kind ohne kleidung|kinder ohne kleidung|gamine nue|gamines nues|gamin nu|gamins nus|ado nue|ados nus

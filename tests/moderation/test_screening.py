@@ -493,6 +493,8 @@ MINOR_SEXUAL_MORE = [
     "nekkid kid",
     "noodz of a kid",
     "seggs with a child",
+    "pr0n of a m1nor",
+    "nackt kind",
     "lil girl, nude",
     "little ones, naked",
     "nude middle schooler",
