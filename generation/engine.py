@@ -2,8 +2,8 @@
 
 Everything here is synchronous and may block for seconds: callers run it in a worker thread under the
 GPU semaphore (see `generation.backends`). One `DiffusionEngine` holds one model's weights; every call
-builds a light pipeline view over them with its own scheduler (`from_pipe`), so concurrent calls in
-different GPU slots never share scheduler state.
+builds a light pipeline view over them with its own scheduler (the pipeline classes take the loaded
+components), so concurrent calls in different GPU slots never share scheduler state.
 """
 
 from __future__ import annotations
@@ -300,8 +300,12 @@ class DiffusionEngine:
         if view_key not in views:
             scheduler = _make_scheduler(key.sampler, self._base.scheduler.config)
             cls = StableDiffusionImg2ImgPipeline if key.img2img else StableDiffusionPipeline
-            components = {"unet": self.acceleration.graph_unet} if graphs else {}
-            pipeline = cls.from_pipe(self._base, scheduler=scheduler, **components)
+            components = self._base.components | {"scheduler": scheduler}
+            if graphs:
+                components["unet"] = self.acceleration.graph_unet
+            # The view is built from the components as they are: `from_pipe` would cast every shared
+            # module to the dtype it is given, float32 when none is, turning an fp16 model into fp32.
+            pipeline = cls(**components, requires_safety_checker=False)
             pipeline.set_progress_bar_config(disable=True)
             views[view_key] = pipeline
         return views[view_key]

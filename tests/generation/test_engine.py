@@ -40,6 +40,25 @@ def test_loads_through_from_pretrained_on_cpu_in_fp32(engine: DiffusionEngine) -
     assert str(engine.dtype) == "torch.float32"
 
 
+def test_half_precision_weights_stay_half_precision_through_every_kind_of_call(demo_model: Path) -> None:
+    """Each call's pipeline view shares the loaded modules: building one must not cast them (fp16 on
+    a GPU turned into fp32 at the first image, twice the memory and half the speed). bfloat16 stands
+    for fp16 here, as the CPU runs it."""
+    half = DiffusionEngine.load("demo", str(demo_model), device="cpu", dtype="bfloat16")
+    red = Image.new("RGB", (64, 64), (200, 30, 30))
+    for request in (
+        BatchRequest(key(steps=2), (BatchItem("a fox", "", 1),)),
+        BatchRequest(key(sampler=Sampler.EULER_A, steps=2), (BatchItem("a fox", "", 1),)),
+        BatchRequest(key(img2img=True, steps=2), (BatchItem("a fox", "", 1, red),)),
+    ):
+        (image,) = half.run(request)
+        assert image.size == (64, 64)
+    modules = half._base.components
+    assert {name: modules[name].dtype for name in ("unet", "vae", "text_encoder")} == dict.fromkeys(
+        ("unet", "vae", "text_encoder"), torch.bfloat16
+    )
+
+
 def gpu_fault(*_args: object, **_kwargs: object) -> None:
     raise torch.AcceleratorError(
         "CUDA error: an illegal memory access was encountered\n"
