@@ -97,8 +97,9 @@ def _parser() -> argparse.ArgumentParser:
     screen = commands.add_parser(
         "screen",
         help="screen prompts as the bot would, one JSON verdict a line (exit 1 if any was blocked)",
-        description='Each line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ...}; '
-        "inline flags (--no text) are read as /imagine reads them.",
+        description='Each line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ..., '
+        '"image": true} ("image": it edits an attached picture); inline flags (--no text) are read as '
+        "/imagine reads them.",
     )
     screen.add_argument("file", nargs="?", type=Path, help="prompts, one a line (default: standard input)")
     screen.add_argument("--policy", type=Path, help="a guild policy as JSON, to try before applying it")

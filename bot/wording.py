@@ -458,7 +458,8 @@ def help_limits(policy: GuildPolicy) -> str:
     # Up to 100 channels may be allowed: all of them would not fit in an embed field.
     channels = as_many_as_fit([f"<#{channel}>" for channel in policy.allowed_channel_ids], 500)
     flagged = (
-        "behind a spoiler in age-restricted channels, withheld elsewhere"
+        "behind a spoiler in age-restricted channels, withheld elsewhere (and always withheld when made "
+        "from an attached image, which may show a real person)"
         if policy.nsfw_mode is NsfwMode.AGE_RESTRICTED
         else "withheld"
     )

@@ -55,6 +55,10 @@ class Job(Base):
     # Whether the channel was age-restricted when the job was made: decides spoiler vs withhold, unless
     # the bot can tell the channel's flag when the images are judged (`JobObserver.channel_age_restricted`).
     channel_age_restricted: Mapped[bool] = mapped_column(default=False)
+    # Made from a member's uploaded picture, or from an image that was (a rerun, variation or upscale of
+    # such a job): it may show a real person, so a flagged image of it is withheld whatever the server
+    # allows (see `decide_image_outcome`).
+    from_upload: Mapped[bool] = mapped_column(default=False)
     status: Mapped[JobStatus] = mapped_column(StrEnumType(JobStatus), default=JobStatus.QUEUED)
     error: Mapped[str | None] = mapped_column(UserText)
     cost: Mapped[int] = mapped_column(BigInteger, default=0)

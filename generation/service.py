@@ -88,6 +88,14 @@ class JobRequest:
     parent_image_index: int | None = None
     interaction_token: str | None = None
     interaction_expires_at: datetime | None = None
+    # A follow-up of a job made from an uploaded picture (set by the service from its source job);
+    # an img2img request is made from one anyway.
+    of_upload: bool = False
+
+    @property
+    def from_upload(self) -> bool:
+        """Made from a member's uploaded picture, or from an image that was (see `Job.from_upload`)."""
+        return self.kind is JobKind.IMG2IMG or self.of_upload
 
 
 @dataclass(eq=False)
@@ -432,12 +440,16 @@ class GenerationService:
             parent_job_id=request.parent_job_id,
             parent_image_index=request.parent_image_index,
             channel_age_restricted=request.channel_age_restricted,
+            from_upload=request.from_upload,
             interaction_token=request.interaction_token,
             interaction_expires_at=request.interaction_expires_at,
         )
         # In a thread: with semantic screening on, a check runs a sentence model for milliseconds.
         verdict = await asyncio.to_thread(
-            self.gate.check_prompt, params.prompt, params.negative_prompt, policy
+            functools.partial(self.gate.check_prompt, edits_upload=request.from_upload),
+            params.prompt,
+            params.negative_prompt,
+            policy,
         )
         if not verdict.allowed:
             self.metrics.moderation_blocks.labels(stage="prompt", category=verdict.category or "").inc()
@@ -766,6 +778,7 @@ class GenerationService:
                 f"job {source.id}'s model {request.params.model!r} is no longer offered here; "
                 "make a new one with /imagine"
             )
+        request = replace(request, of_upload=source.from_upload)
         params = request.params
         if params.guidance <= CFG_OFF_AT and params.negative_prompt:
             # Stored before such a negative prompt was refused: the model never used it, so the
@@ -955,7 +968,10 @@ class GenerationService:
                     stopped.append(job.id)
                 continue
             verdict = await asyncio.to_thread(
-                self.gate.check_prompt, params.prompt, params.negative_prompt, policy
+                functools.partial(self.gate.check_prompt, edits_upload=job.from_upload),
+                params.prompt,
+                params.negative_prompt,
+                policy,
             )
             # Taken out first: a job the scheduler started meanwhile runs, and is not recorded as blocked.
             if verdict.allowed or not self.withdraw([job.id]):
@@ -1261,7 +1277,9 @@ class GenerationService:
         # The images hidden (withheld, or spoilered) by the same decision: one audit entry for them all.
         hidden: dict[tuple[AuditAction, str], list[tuple[int, tuple[str, ...]]]] = {}
         for index, (image, verdict, seed) in enumerate(zip(images, verdicts, params.seeds, strict=True)):
-            outcome = decide_image_outcome(verdict, policy, channel_age_restricted=age_restricted)
+            outcome = decide_image_outcome(
+                verdict, policy, channel_age_restricted=age_restricted, from_upload=job.from_upload
+            )
             action = outcome.action
             path = None
             if action is not ImageAction.WITHHOLD:

@@ -36,6 +36,7 @@ class NewJob:
     parent_image_index: int | None = None
     init_image_path: str | None = None
     channel_age_restricted: bool = False
+    from_upload: bool = False
     interaction_token: str | None = None
     interaction_expires_at: datetime | None = None
 
@@ -178,6 +179,7 @@ class JobStore:
             params=new.params.to_json(),
             init_image_path=new.init_image_path,
             channel_age_restricted=new.channel_age_restricted,
+            from_upload=new.from_upload,
             cost=job_cost(new.params, new.kind),
             created_at=utcnow(),
             interaction_token=new.interaction_token,

@@ -22,9 +22,12 @@ class SafetyGate:
         self.screener = screener
         self.classifier = classifier
 
-    def check_prompt(self, prompt: str, negative_prompt: str, policy: GuildPolicy | None) -> Verdict:
-        """Screen a prompt (fast with rules alone; with semantic screening, run it in a worker thread)."""
-        return self.screener.screen(prompt, negative_prompt, policy)
+    def check_prompt(
+        self, prompt: str, negative_prompt: str, policy: GuildPolicy | None, *, edits_upload: bool = False
+    ) -> Verdict:
+        """Screen a prompt (fast with rules alone; with semantic screening, run it in a worker thread);
+        `edits_upload` for one that edits a member's uploaded picture."""
+        return self.screener.screen(prompt, negative_prompt, policy, edits_upload=edits_upload)
 
     def classify(self, images: Sequence[Image.Image]) -> list[SafetyVerdict | None]:
         """Classify images, one entry each; None where classification failed, which must withhold."""

@@ -80,12 +80,17 @@ fellatio cunnilingus deepthroat bukkake gangbang threesome orgy bdsm bondage fet
 stripper striptease lapdance nudist naturist onlyfans fansly r34 rule34 softcore molest molested
 molesting molestation rape raped raping incest pedophile pedophilia paedophile paedophilia upskirt
 downblouse cameltoe nipslip erection aroused ahegao futanari futa yiff pantyless braless
-nekkid nekked nakid noods noodz nudez seggs secks titty cunny pron
+nekkid nekked nakid noods noodz nudez seggs secks titty cunny pron undress unclothe
 |no clothes|no clothing|without clothes|without clothing|without any clothes|not wearing anything
 |wearing nothing|with nothing on|birthday suit|in the buff|au naturel|bare breasts|bare breasted
 |full frontal|private parts|having sex|oral sex|sex scene|making love|spread legs|spreading legs
 |legs spread|clothes off|clothing off|taking off her clothes|takes off her clothes|no panties
 |no underwear|no bra|skinny dipping|skinny dip|rule 34|nip slip|camel toe|sex act|sex toy
+|remove clothes|remove the clothes|remove her clothes|remove his clothes|remove their clothes
+|remove clothing|remove the clothing|remove her clothing|remove his clothing|remove her dress
+|remove her shirt|remove his shirt|remove her top|remove her bra|take off her clothes
+|take off his clothes|take off the clothes|take off her dress|take off her top|take off her bra
+|clothes removed|clothing removed|strip her|strip him|strip naked|stripped naked
 """
 
 _SUGGESTIVE = """

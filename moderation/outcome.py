@@ -30,14 +30,25 @@ def decide_image_outcome(
     policy: GuildPolicy,
     *,
     channel_age_restricted: bool,
+    from_upload: bool = False,
 ) -> ImageOutcome:
-    """Decide one image's fate; `verdict=None` means classification failed, which always withholds."""
+    """Decide one image's fate; `verdict=None` means classification failed, which always withholds.
+
+    `from_upload`: the image was made from a member's uploaded picture (or from an image that was),
+    which may show a real person; flagged, it is withheld whatever the server allows.
+    """
     if verdict is None:
         return ImageOutcome(
             ImageAction.WITHHOLD, "The safety check could not run, so the image was withheld."
         )
     if not verdict.unsafe:
         return ImageOutcome(ImageAction.POST, None)
+    if from_upload:
+        return ImageOutcome(
+            ImageAction.WITHHOLD,
+            "The safety check flagged this image. Images made from an uploaded picture are never shown "
+            "when flagged: it may show a real person.",
+        )
     if policy.nsfw_mode is NsfwMode.AGE_RESTRICTED:
         if channel_age_restricted:
             return ImageOutcome(ImageAction.SPOILER, "The safety check flagged this image as sensitive.")

@@ -1,7 +1,8 @@
 """Screening prompts in bulk, one JSON verdict a line: what `imagine-bot screen` runs.
 
-Each input line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ...}. A prompt may carry
-the inline flags members type (`--no text`); the caller says how to read them, as the bot does.
+Each input line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ..., "image": true}
+("image": the prompt edits an attached picture, img2img). A prompt may carry the inline flags members
+type (`--no text`); the caller says how to read them, as the bot does.
 """
 
 from __future__ import annotations
@@ -32,16 +33,17 @@ def load_policy_file(path: str | Path) -> GuildPolicy:
     return GuildPolicy.from_mapping(data)
 
 
-def _parse_line(line: str) -> tuple[str, str]:
+def _parse_line(line: str) -> tuple[str, str, bool]:
+    """The prompt, the negative prompt, and whether the prompt edits an attached picture."""
     if line.lstrip().startswith("{"):
         try:
             item = json.loads(line)
         except json.JSONDecodeError:
-            return line, ""
+            return line, "", False
         if isinstance(item, dict) and isinstance(item.get("prompt"), str):
             negative = item.get("negative_prompt", "")
-            return item["prompt"], negative if isinstance(negative, str) else ""
-    return line, ""
+            return item["prompt"], negative if isinstance(negative, str) else "", item.get("image") is True
+    return line, "", False
 
 
 # A typed prompt read into the prompt and the negative prompt its inline flags give (None: no `--no`).
@@ -67,12 +69,12 @@ def run_screen(
         line = raw.rstrip("\r\n")
         if not line.strip():
             continue
-        prompt, negative = _parse_line(line)
+        prompt, negative, edits_upload = _parse_line(line)
         text = prompt
         if read_flags is not None:
             text, flagged = read_flags(prompt)
             negative = negative or flagged or ""
-        verdict = screener.screen(text, negative, policy)
+        verdict = screener.screen(text, negative, policy, edits_upload=edits_upload)
         blocked += not verdict.allowed
         record = {
             "prompt": prompt,
@@ -83,5 +85,7 @@ def run_screen(
         }
         if negative:
             record["negative_prompt"] = negative
+        if edits_upload:
+            record["image"] = True
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     return blocked

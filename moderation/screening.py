@@ -56,6 +56,13 @@ RULES: dict[str, Rule] = {
             "Sexual or nude images of real people are never allowed.",
             hard_floor=True,
         ),
+        Rule(
+            "floor.upload_sexual",
+            "real_person",
+            "Nude, sexual or revealing edits of an uploaded picture are never allowed: it may show a real "
+            "person who did not agree to it.",
+            hard_floor=True,
+        ),
         *(
             Rule(
                 f"floor.pii.{kind.value}",
@@ -248,15 +255,23 @@ class PromptScreener:
         self._semantic = semantic
         self._default_policy = GuildPolicy()
 
-    def screen(self, prompt: str, negative_prompt: str = "", policy: GuildPolicy | None = None) -> Verdict:
-        """Screen a prompt and its negative prompt under `policy` (the defaults when None)."""
+    def screen(
+        self,
+        prompt: str,
+        negative_prompt: str = "",
+        policy: GuildPolicy | None = None,
+        *,
+        edits_upload: bool = False,
+    ) -> Verdict:
+        """Screen a prompt and its negative prompt under `policy` (the defaults when None);
+        `edits_upload` for a prompt that edits a picture a member uploaded (img2img)."""
         if policy is None:
             policy = self._default_policy
         pos = self._lexicon.scan(prompt)
         # Words given zero or negative weight, "(clothes:-1)", act as a negative prompt.
         negative = f"{negative_prompt} {analyze(prompt).negated}".strip()
         neg = self._lexicon.scan(negative) if negative else _NO_HITS
-        floor = self._hard_floor(prompt, negative, pos, neg)
+        floor = self._hard_floor(prompt, negative, pos, neg, edits_upload=edits_upload)
         if floor is not None:
             return floor
         # The semantic hard floor outranks the rules a server sets: a paraphrase sexualising a child is
@@ -268,7 +283,9 @@ class PromptScreener:
             self._license(pos, neg) or self._policy(prompt, negative, policy, pos, neg) or semantic or ALLOWED
         )
 
-    def _hard_floor(self, prompt: str, negative: str, pos: Hits, neg: Hits) -> Verdict | None:
+    def _hard_floor(
+        self, prompt: str, negative: str, pos: Hits, neg: Hits, *, edits_upload: bool
+    ) -> Verdict | None:
         # "Clothes" in the negative prompt asks for nudity; "adult" there asks for someone younger.
         sexual = pos.has(Term.SEXUAL) or pos.has(Term.SUGGESTIVE) or neg.has(Term.CLOTHING)
         minor = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages) or neg.has(Term.ADULT)
@@ -276,6 +293,10 @@ class PromptScreener:
             return Verdict.block(RULES["floor.minor_sexual"])
         if sexual and (pos.people or pos.described or self._lexicon.misspelt_people(prompt)):
             return Verdict.block(RULES["floor.real_person_sexual"])
+        # An uploaded picture may be a photo of anyone (a classmate, an ex): undressing it, or putting it
+        # in lingerie, is refused whatever the server allows, as the bot cannot know who it shows.
+        if sexual and edits_upload:
+            return Verdict.block(RULES["floor.upload_sexual"])
         # An unlisted "Firstname Lastname" counts only with explicit words and a photographic look.
         if pos.has(Term.SEXUAL) and pos.has(Term.PHOTO) and self._lexicon.guess_people(prompt):
             return Verdict.block(RULES["floor.real_person_sexual"])

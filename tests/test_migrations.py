@@ -178,3 +178,42 @@ def test_rebuilding_the_job_table_keeps_its_images_and_the_links_between_jobs(da
     asyncio.run(add_jobs())
     migrations.upgrade(database_url)  # 0005 rebuilds `job` on SQLite
     assert asyncio.run(read()) == ([(1, None), (2, 1)], [(1, "images/0000/1/0.png")])
+
+
+def test_jobs_made_before_from_an_upload_are_found_down_their_whole_line(database_url: str) -> None:
+    """0010 marks every img2img job and every follow-up down from one, however deep; nothing else."""
+    migrations.upgrade(database_url, "0009_job_ids_never_reused")
+    jobs = [  # id, kind, parent
+        (1, "img2img", None),
+        (2, "variation", 1),
+        (3, "upscale", 2),
+        (4, "img2img", 3),  # a rerun keeps its kind
+        (5, "txt2img", None),
+        (6, "variation", 5),
+        (7, "upscale", 6),
+    ]
+
+    async def add_jobs() -> None:
+        engine = make_engine(database_url)
+        async with engine.begin() as connection:
+            for job_id, kind, parent in jobs:
+                await connection.execute(
+                    text(
+                        "INSERT INTO job (id, user_id, kind, model, params, status, cost, created_at, "
+                        "channel_age_restricted, parent_job_id) VALUES (:id, 5, :kind, 'demo', '{}', "
+                        "'done', 1, '2026-01-01 00:00:00+00:00', false, :parent)"
+                    ),
+                    {"id": job_id, "kind": kind, "parent": parent},
+                )
+        await engine.dispose()
+
+    async def read() -> dict[int, bool]:
+        engine = make_engine(database_url)
+        async with engine.connect() as connection:
+            rows = (await connection.execute(text("SELECT id, from_upload FROM job"))).all()
+        await engine.dispose()
+        return {job_id: bool(flag) for job_id, flag in rows}
+
+    asyncio.run(add_jobs())
+    migrations.upgrade(database_url)
+    assert asyncio.run(read()) == {1: True, 2: True, 3: True, 4: True, 5: False, 6: False, 7: False}

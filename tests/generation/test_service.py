@@ -316,6 +316,61 @@ async def test_img2img_checks_the_input_image_and_refuses_bad_files(
         await services.generation.submit(request(kind=JobKind.IMG2IMG, init_image=upload))
 
 
+def png_upload(size: tuple[int, int] = (64, 64)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+async def test_what_is_made_from_an_upload_is_never_undressed_nor_shown_flagged(
+    services: Services, classifier: ScriptedClassifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An uploaded picture may be a photo of a real person: its nude edits are refused, and flagged
+    images made from it, or from its results, are withheld where spoilers are allowed."""
+    await accept(services)
+    await services.policies.set(GUILD, "nsfw_mode", "age_restricted", actor_id=1)
+    service = services.generation
+    here = {"channel_age_restricted": True}
+    upload = {"kind": JobKind.IMG2IMG, "init_image": png_upload(), **here}
+
+    # 1. The prompt: the same words are this server's to allow, except on an upload.
+    with pytest.raises(PromptBlocked) as refused:
+        await service.submit(request("make her naked", **upload))
+    assert refused.value.rule_id == "floor.upload_sexual"
+    nude = await service.wait((await service.submit(request("make her naked", **here))).job.id)
+    assert nude.status is JobStatus.DONE and not nude.from_upload
+
+    # 2. The images: the upload passes its check, the image made from it is flagged.
+    classify = classifier.classify
+
+    def flag_after_the_first(images: Sequence[Image.Image]) -> list[SafetyVerdict]:
+        verdicts = classify(images)
+        classifier.flag = True
+        return verdicts
+
+    monkeypatch.setattr(classifier, "classify", flag_after_the_first)
+    edited = await service.wait((await service.submit(request(**upload))).job.id)
+    assert edited.from_upload and edited.images[0].action is ImageAction.WITHHOLD
+    assert "uploaded picture" in (edited.images[0].reason or "")
+    monkeypatch.setattr(classifier, "classify", classify)
+
+    # 3. Its follow-ups are made from it too; a text-to-image job's are not (spoilered here).
+    classifier.flag = False
+    edited = await service.wait((await service.submit(request(**upload))).job.id)
+    made = await service.wait((await service.submit(request(**here))).job.id)
+    for source, withheld in ((edited, True), (made, False)):
+        classifier.flag = False
+        varied = await service.wait((await service.vary(source.id, 0, request(**here))).job.id)
+        classifier.flag = True
+        upscaled = await service.wait((await service.upscale(source.id, 0, request(**here))).job.id)
+        again = await service.wait((await service.vary(varied.id, 0, request(**here))).job.id)
+        rerun = await service.wait((await service.rerun(again.id, request(**here))).job.id)
+        for job in (varied, upscaled, again, rerun):
+            assert job.from_upload is withheld
+        for job in (upscaled, again, rerun):
+            assert job.images[0].action is (ImageAction.WITHHOLD if withheld else ImageAction.SPOILER)
+
+
 async def test_uploads_and_source_images_are_decoded_and_resized_off_the_event_loop(
     services: Services, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -635,7 +690,7 @@ async def test_a_queued_job_refused_for_personal_data_when_rechecked_is_kept_red
     await accept(services)
     await service.scheduler.stop()  # hold the queue still
     check_prompt = service.gate.check_prompt
-    monkeypatch.setattr(service.gate, "check_prompt", lambda *_args: ALLOWED)
+    monkeypatch.setattr(service.gate, "check_prompt", lambda *_args, **_kwargs: ALLOWED)
     job = (await service.submit(request("a poster saying call me at 415-555-0134"))).job
     monkeypatch.setattr(service.gate, "check_prompt", check_prompt)  # the newer detector
     assert await service.recheck_queued(GUILD) == [job.id]

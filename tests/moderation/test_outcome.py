@@ -49,3 +49,12 @@ def test_classifier_failure_says_so() -> None:
 def test_withheld_outside_age_restricted_channel_explains_where() -> None:
     outcome = decide_image_outcome(UNSAFE, AGE, channel_age_restricted=False)
     assert outcome.reason is not None and "age-restricted" in outcome.reason
+
+
+def test_a_flagged_image_made_from_an_upload_is_withheld_even_where_spoilers_are_allowed() -> None:
+    outcome = decide_image_outcome(UNSAFE, AGE, channel_age_restricted=True, from_upload=True)
+    assert outcome.action is ImageAction.WITHHOLD
+    assert outcome.reason is not None and "uploaded picture" in outcome.reason
+    assert decide_image_outcome(SAFE, AGE, channel_age_restricted=True, from_upload=True).action is (
+        ImageAction.POST
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from moderation.errors import InvalidPolicy
-from moderation.policy import NsfwMode
+from moderation.policy import GuildPolicy, NsfwMode
 from moderation.screen_cli import load_policy_file, run_screen
 from moderation.screening import PromptScreener
 
@@ -88,3 +88,19 @@ def test_a_policy_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> N
     path = tmp_path / "policy.json"
     path.write_bytes(b"\xef\xbb\xbf" + json.dumps({"banned_terms": ["clown"]}).encode())
     assert load_policy_file(path).banned_terms == ["clown"]
+
+
+def test_a_prompt_that_edits_an_attached_picture_is_screened_as_one() -> None:
+    lines = [
+        '{"prompt": "make her naked", "image": true}',
+        '{"prompt": "make it a watercolor", "image": true}',
+    ]
+    policy = GuildPolicy(nsfw_mode=NsfwMode.AGE_RESTRICTED)
+    out = io.StringIO()
+    assert run_screen(lines, out, policy=policy, screener=PromptScreener()) == 1
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert records[0]["rule_id"] == "floor.upload_sexual" and records[0]["image"] is True
+    assert records[1]["allowed"] is True
+    # Without the key, the same words are this server's to allow.
+    out = io.StringIO()
+    assert run_screen(["make her naked"], out, policy=policy, screener=PromptScreener()) == 0

@@ -328,6 +328,42 @@ def test_clothes_in_the_negative_prompt_count_as_explicit_under_nsfw_off(screene
     assert screener.screen("portrait of a woman", "clothes", PERMISSIVE).allowed
 
 
+@pytest.mark.parametrize(
+    ("prompt", "negative"),
+    [
+        ("make her naked", ""),
+        ("same photo, nude", ""),
+        ("remove the clothes", ""),
+        ("put him in lingerie, sexy pose", ""),
+        ("a woman on the beach", "clothes, swimsuit"),
+        ("(clothes:-1) full body", ""),
+        ("undress her", ""),
+    ],
+)
+def test_undressing_an_uploaded_picture_is_refused_whatever_the_server_allows(
+    screener: PromptScreener, prompt: str, negative: str
+) -> None:
+    """An upload may be a photo of a classmate or an ex: the bot cannot know who it shows."""
+    edit = screener.screen(prompt, negative, PERMISSIVE, edits_upload=True)
+    assert edit.rule_id == "floor.upload_sexual" and edit.hard_floor
+    # The same words without an upload are this server's NSFW setting's to allow.
+    assert screener.screen(prompt, negative, PERMISSIVE).allowed
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "turn this into a watercolor painting",
+        "make it anime style, vibrant colors",
+        "the same dog wearing a party hat",
+        "remove the background, studio lighting",
+        "make him look older, oil portrait",
+    ],
+)
+def test_everyday_edits_of_an_upload_pass(screener: PromptScreener, prompt: str) -> None:
+    assert screener.screen(prompt, "blurry, lowres, nsfw, nude", GuildPolicy(), edits_upload=True).allowed
+
+
 def test_hard_floor_comes_before_everything_else(screener: PromptScreener) -> None:
     policy = GuildPolicy(banned_terms=["kid"])
     assert screener.screen("naked kid", "", policy).rule_id == "floor.minor_sexual"
