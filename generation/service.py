@@ -444,13 +444,7 @@ class GenerationService:
             interaction_token=request.interaction_token,
             interaction_expires_at=request.interaction_expires_at,
         )
-        # In a thread: with semantic screening on, a check runs a sentence model for milliseconds.
-        verdict = await asyncio.to_thread(
-            functools.partial(self.gate.check_prompt, edits_upload=request.from_upload),
-            params.prompt,
-            params.negative_prompt,
-            policy,
-        )
+        verdict = await self._screen_prompt(params, policy, edits_upload=request.from_upload)
         if not verdict.allowed:
             self.metrics.moderation_blocks.labels(stage="prompt", category=verdict.category or "").inc()
             await self._record_blocked(new, verdict, checking)
@@ -586,6 +580,18 @@ class GenerationService:
                 )
                 await self._erased_meanwhile(checking)
             raise ImageRejected(reason)
+
+    async def _screen_prompt(
+        self, params: GenerationParams, policy: GuildPolicy, *, edits_upload: bool
+    ) -> Verdict:
+        """A job's prompt screened under `policy`; `edits_upload` when it is made from an uploaded picture."""
+        # In a thread: with semantic screening on, a check runs a sentence model for milliseconds.
+        return await asyncio.to_thread(
+            functools.partial(self.gate.check_prompt, edits_upload=edits_upload),
+            params.prompt,
+            params.negative_prompt,
+            policy,
+        )
 
     def license_for(self, model: str) -> ModelLicense:
         _, spec = self.settings.spec(model)
@@ -967,12 +973,7 @@ class GenerationService:
                     await self._finish(job.id, JobStatus.CANCELLED, error="cancelled")
                     stopped.append(job.id)
                 continue
-            verdict = await asyncio.to_thread(
-                functools.partial(self.gate.check_prompt, edits_upload=job.from_upload),
-                params.prompt,
-                params.negative_prompt,
-                policy,
-            )
+            verdict = await self._screen_prompt(params, policy, edits_upload=job.from_upload)
             # Taken out first: a job the scheduler started meanwhile runs, and is not recorded as blocked.
             if verdict.allowed or not self.withdraw([job.id]):
                 continue
