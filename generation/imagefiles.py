@@ -15,10 +15,10 @@ import warnings
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from PIL import ExifTags, Image, ImageCms, ImageStat, PngImagePlugin
+from PIL import ExifTags, Image, ImageCms, ImageStat, JpegImagePlugin, PngImagePlugin
 
 from generation.errors import InvalidImage
-from generation.params import MAX_SIDE, GenerationParams, JobKind
+from generation.params import MAX_SIDE, GenerationParams, JobKind, too_elongated
 
 # Larger uploads are refused before decoding; Pillow's own bomb check backs this up.
 MAX_INPUT_PIXELS = 40_000_000
@@ -77,6 +77,17 @@ def png_metadata(
     return info
 
 
+def _open_upload(data: bytes) -> Image.Image:
+    """Open (not decode) untrusted bytes.
+
+    A JPEG skips Pillow's bomb check, which judges the size as stored: `decode_image` checks the
+    size it will be read at, a fraction of that (a 200-megapixel photo is read at 1/8 of its sides).
+    Every other format gets the check, since it is decoded whole."""
+    if _signature(data) == "JPEG":
+        return JpegImagePlugin.jpeg_factory(io.BytesIO(data))
+    return Image.open(io.BytesIO(data))
+
+
 def _signature(data: bytes) -> str | None:
     """The accepted format the first bytes announce, if any."""
     if data.startswith(b"\xff\xd8\xff"):
@@ -94,17 +105,22 @@ def decode_image(data: bytes, *, max_pixels: int = MAX_INPUT_PIXELS) -> Image.Im
         with warnings.catch_warnings():
             # Pillow warns (rather than raises) between 1x and 2x its limit; treat both as a bomb.
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            probe = Image.open(io.BytesIO(data))
+            probe = _open_upload(data)
             if probe.format not in ACCEPTED_FORMATS:
                 raise InvalidImage(f"{probe.format or 'this'} files are not supported; use PNG, JPEG or WebP")
+            # The shape is judged on the picture as uploaded, before a JPEG is read at a fraction of it.
+            if (reason := too_elongated(*probe.size)) is not None:
+                raise InvalidImage(reason)
+            uploaded = probe.size
             if probe.format in ("JPEG", "MPO") and max(probe.size) > MAX_SIDE:
-                # A JPEG decodes at 1/2, 1/4 or 1/8 of its size for a fraction of the work: a 50-megapixel
-                # phone photo is read at no less than the largest size a job is made at, not refused.
+                # A JPEG decodes at 1/2, 1/4 or 1/8 of its size for a fraction of the work: a 50- or
+                # 200-megapixel phone photo is read at no less than the largest size a job is made at,
+                # not refused.
                 scale = MAX_SIDE / max(probe.size)
                 probe.draft("RGB", (math.ceil(probe.width * scale), math.ceil(probe.height * scale)))
             if probe.width * probe.height > max_pixels:
                 raise InvalidImage(
-                    f"the image is {probe.width}x{probe.height}; at most {max_pixels:,} pixels are accepted"
+                    f"the image is {uploaded[0]}x{uploaded[1]}; at most {max_pixels:,} pixels are accepted"
                 )
             probe.load()
     except InvalidImage:

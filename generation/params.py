@@ -126,6 +126,16 @@ def parse_aspect_ratio(text: str) -> tuple[int, int]:
 MAX_ELONGATION = MAX_SIDE // MIN_SIDE
 
 
+def too_elongated(width: int, height: int) -> str | None:
+    """Why a picture of that size is too long and thin to make or start from; None when it is not."""
+    if max(width, height) <= MAX_ELONGATION * min(width, height):
+        return None
+    return (
+        f"the image is {width}x{height}, too long and thin to use: its long side may be at most "
+        f"{MAX_ELONGATION} times its short side; crop it"
+    )
+
+
 def size_for_aspect(aspect_w: int, aspect_h: int, pixel_budget: int) -> tuple[int, int]:
     """Width and height in multiples of 8 with that aspect ratio, as large as fits in `pixel_budget`
     and within MAX_SIDE.
@@ -134,14 +144,13 @@ def size_for_aspect(aspect_w: int, aspect_h: int, pixel_budget: int) -> tuple[in
     panorama is made smaller rather than wider than MAX_SIDE, and a shape more elongated than
     MAX_SIDE to MIN_SIDE is refused (it could only be made by cropping most of the picture away).
     """
-    if max(aspect_w, aspect_h) > MAX_ELONGATION * min(aspect_w, aspect_h):
-        raise InvalidParameters(
-            "image",
-            f"the image is {aspect_w}x{aspect_h}, too long and thin to use: its long side may be at "
-            f"most {MAX_ELONGATION} times its short side; crop it",
-        )
-    width = math.sqrt(pixel_budget * aspect_w / aspect_h)
-    height = width * aspect_h / aspect_w
+    if (reason := too_elongated(aspect_w, aspect_h)) is not None:
+        raise InvalidParameters("image", reason)
+    # One division of the two whole numbers, which Python rounds exactly however many digits they
+    # have ("--ar 111…1:111…1"); a float times such a number would overflow.
+    ratio = aspect_w / aspect_h
+    width = math.sqrt(pixel_budget * ratio)
+    height = width / ratio
     shrink = min(1.0, MAX_SIDE / max(width, height))
     w = max(MIN_SIDE, int(width * shrink) // GRID * GRID)
     h = max(MIN_SIDE, int(height * shrink) // GRID * GRID)

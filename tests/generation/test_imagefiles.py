@@ -82,6 +82,27 @@ def test_a_large_phone_photo_is_read_at_a_reduced_scale_rather_than_refused() ->
         decode_image(encoded(photo, "PNG"), max_pixels=limit)
 
 
+def test_a_photo_past_pillows_bomb_limit_is_read_at_a_reduced_scale_too() -> None:
+    # 108 and 200-megapixel phone photos were refused as bombs: Pillow judged them at their stored
+    # size before they could be read at 1/4 or 1/8 of it.
+    assert Image.MAX_IMAGE_PIXELS < 12000 * 9000
+    decoded = decode_image(encoded(Image.new("L", (12000, 9000), 128), "JPEG", quality=50))
+    assert decoded.size == (3000, 2250)
+    # A picture too large even at 1/8 of its sides is refused before any pixel is read, naming the
+    # size it was uploaded at (here a header claiming the largest size a JPEG can have).
+    data = bytearray(encoded(Image.new("RGB", (16, 16)), "JPEG"))
+    frame = data.index(b"\xff\xc0")
+    data[frame + 5 : frame + 9] = struct.pack(">HH", 65500, 65500)
+    with pytest.raises(InvalidImage, match="the image is 65500x65500; at most"):
+        decode_image(bytes(data))
+
+
+def test_a_thin_jpeg_is_refused_at_the_size_it_was_uploaded() -> None:
+    # It was read at a quarter of its size first, and the member was told of a 3x5000 image.
+    with pytest.raises(InvalidImage, match="the image is 10x20000, too long and thin"):
+        decode_image(encoded(Image.new("RGB", (10, 20000)), "JPEG"))
+
+
 @pytest.mark.parametrize(
     ("mark", "background"), [((255, 255, 255), (32, 32, 32)), ((0, 0, 0), (255, 255, 255))]
 )

@@ -32,6 +32,14 @@ def test_aspect_ratio_snaps_to_grid_within_budget(ratio: str, expected: tuple[in
     assert width * height <= 512 * 512
 
 
+@pytest.mark.parametrize("digits", [300, 308, 309, 310, 1000])
+def test_a_ratio_of_long_numbers_is_sized_like_the_short_one_it_equals(digits: int) -> None:
+    # Past 308 digits a side no longer fits a float; the ratio of the two still does.
+    side = int("1" * digits)
+    ratio = parse_aspect_ratio(f"{side}:{side + 1}")
+    assert size_for_aspect(*ratio, 512 * 512) == size_for_aspect(1, 1, 512 * 512)
+
+
 @pytest.mark.parametrize(
     "bad", ["16", "a:b", "0:1", "-1:2", "10:1", "", "1" + "0" * 400 + ":1", "1_6:9", "16:+9"]
 )
