@@ -82,6 +82,11 @@ _OTHER_MAGIC = (
     (b"%PDF", "a PDF document"),
     (b"PK\x03\x04", "a zip archive"),
     (b"\x1aE\xdf\xa3", "a video"),  # Matroska and WebM
+    (b"\0\0\1\0", "an icon file"),
+    (b"\0\0\2\0", "a cursor file"),
+    (b"8BPS", "a Photoshop document"),
+    (b"\xff\x0a", "a JPEG XL picture"),
+    (b"\0\0\0\x0cJXL ", "a JPEG XL picture"),
 )
 
 

@@ -207,7 +207,7 @@ def _float(flag: str, value: str, low: float, high: float) -> float:
     number = float(value)
     if not (math.isfinite(number) and low <= number <= high):
         raise FlagError(flag, f"{_shown(value)} is out of range; use {low:g} to {high:g}")
-    return number
+    return number + 0.0  # "-0" is 0, not a CFG of "-0" in the result
 
 
 def _shown(text: str) -> str:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.errors import BadDuration, NotHere
 from moderation.policy import GuildPolicy
 
-_DURATION = re.compile(r"\s*(\d{1,6})\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*", re.IGNORECASE)
+_DURATION = re.compile(r"\s*(\d+)\s*(m|min|mins|minutes?|h|hours?|d|days?|w|weeks?)\s*", re.IGNORECASE)
 _UNIT_SECONDS = {"m": 60, "h": 3600, "d": 86400, "w": 604800}
 MAX_BAN = timedelta(days=3650)
 
@@ -69,7 +69,10 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.fullmatch(text)
     if match is None:
         raise BadDuration(text)
-    amount = int(match.group(1))
+    digits = match.group(1).lstrip("0")
+    if len(digits) > len(str(int(MAX_BAN.total_seconds()))):  # longer than a ban, in any unit
+        raise BadDuration(text, too_long=True)
+    amount = int(digits or "0")
     seconds = amount * _UNIT_SECONDS[match.group(2)[0].lower()]
     if amount <= 0:
         raise BadDuration(text)

@@ -43,6 +43,11 @@ MESSAGE_LIMIT = 1900
 _REASON_LIMIT = 300
 
 
+def one_line(text: str) -> str:
+    """`text` with each run of spaces and line breaks made one space, for a line in a list."""
+    return " ".join(text.split())
+
+
 def shorten(text: str, limit: int) -> str:
     """`text` as is if it fits in `limit` characters, else cut to fit with an ellipsis."""
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -300,7 +305,7 @@ def job_summary(job: Job) -> str:
     """One line of `/history` or `/queue`."""
     # Escaped after shortening: a cut must not split an escape, and a prompt's own `**` or backticks
     # must not turn the rest of the list bold or into code.
-    short = discord.utils.escape_markdown(shorten(job.generation_params.prompt, 60))
+    short = discord.utils.escape_markdown(shorten(one_line(job.generation_params.prompt), 60))
     status = "deleted" if job.deleted_at is not None else job.status.value
     return f"**#{job.id}** {status} · {job.kind.value} · {short} · {timestamp(job.created_at)}"
 
@@ -384,8 +389,7 @@ def already_finished(job_id: int, status: str) -> str:
 
 def job_choice(job: Job) -> str:
     """An autocomplete entry (at most 100 characters)."""
-    prompt = job.generation_params.prompt
-    text = f"#{job.id} {job.status.value}: {prompt}"
+    text = f"#{job.id} {job.status.value}: {one_line(job.generation_params.prompt)}"
     return shorten(text, 100)
 
 

@@ -55,10 +55,11 @@ def png_metadata(
     """Text chunks that say what made the image, in the common "parameters" form and as JSON."""
     info = PngImagePlugin.PngInfo()
     # As other Stable Diffusion tools write it: no negative line when there is none, and the
-    # denoising strength for image-to-image kinds.
-    lines = [params.prompt]
+    # denoising strength for image-to-image kinds. They read it line by line, so each prompt is one
+    # line: a prompt's own "\nNegative prompt: ..." or "\nSteps: ..." would read as the settings.
+    lines = [" ".join(params.prompt.split())]
     if params.negative_prompt:
-        lines.append(f"Negative prompt: {params.negative_prompt}")
+        lines.append(f"Negative prompt: {' '.join(params.negative_prompt.split())}")
     settings = (
         f"Steps: {params.steps}, Sampler: {params.sampler.label}, CFG scale: {params.guidance}, "
         f"Seed: {seed}, Size: {params.width}x{params.height}, Model: {params.model}"

@@ -137,6 +137,12 @@ def test_flags_typed_in_full_width_forms_are_flags(text: str) -> None:
     assert parse_flags(text) == InlineFlags(prompt="a castle", aspect=(16, 9), seed=7)
 
 
+def test_minus_zero_is_zero() -> None:
+    # It was kept as -0.0, and the result showed "CFG -0".
+    guidance = parse_flags("a castle --cfg -0").guidance
+    assert guidance == 0 and str(guidance) == "0.0"
+
+
 def test_a_full_width_value_is_read_as_its_ascii_form() -> None:
     assert parse_flags("a castle --cfg ７．５ --n ２").guidance == 7.5
     with pytest.raises(FlagError) as caught:

@@ -48,6 +48,8 @@ def test_check_dm() -> None:
         ("12h", timedelta(hours=12)),
         ("7 days", timedelta(days=7)),
         ("2W", timedelta(weeks=2)),
+        ("5000000m", timedelta(minutes=5_000_000)),
+        ("0000000000000001d", timedelta(days=1)),
     ],
 )
 def test_parse_duration(text: str, expected: timedelta) -> None:
@@ -66,6 +68,11 @@ def test_a_ban_longer_than_allowed_is_called_too_long_not_malformed() -> None:
     with pytest.raises(BadDuration) as caught:
         parse_duration("600w")
     assert caught.value.too_long
+    # However many digits (past six they were called malformed, past 4300 they crashed int()).
+    for absurd in ("9999999d", "1" + "0" * 5000 + "m"):
+        with pytest.raises(BadDuration) as caught:
+            parse_duration(absurd)
+        assert caught.value.too_long
     assert "longer than a ban may be" in describe_error(caught.value)
     with pytest.raises(BadDuration) as caught:
         parse_duration("soon")

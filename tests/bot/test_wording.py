@@ -138,6 +138,12 @@ def test_history_shows_whole_lines_and_says_how_many_did_not_fit() -> None:
     assert all("\\*\\*bold \\`tick" in line for line in lines)
 
 
+def test_a_prompt_over_several_lines_is_one_line_of_a_list() -> None:
+    job = make_job(job_id=3, prompt="a fox\n\n# in the snow\r\nat dawn")
+    assert wording.history([job, make_job(job_id=4)]).count("\n") == 1
+    assert wording.job_choice(job) == "#3 done: a fox # in the snow at dawn"
+
+
 def test_history_of_a_few_jobs_lists_them_all() -> None:
     text = wording.history([make_job(job_id=i) for i in (1, 2)])
     assert text.count("\n") == 1 and "more" not in text

@@ -185,6 +185,13 @@ def test_the_parameters_chunk_reads_as_other_stable_diffusion_tools_write_it() -
     )
     assert varied.split("\n")[1] == "Negative prompt: blur"
     assert varied.endswith("Denoising strength: 0.6")
+    # A prompt's line breaks would let it write the lines of settings those tools read.
+    forged = parameters(
+        GenerationParams(prompt="a fox\nSteps: 1", negative_prompt="x\r\nSeed: 9", model="demo", seeds=(5,)),
+        JobKind.TXT2IMG,
+    )
+    assert forged.split("\n")[:2] == ["a fox Steps: 1", "Negative prompt: x Seed: 9"]
+    assert len(forged.split("\n")) == 3
 
 
 def matrix_profile(name: str, primaries: list[tuple[float, float, float]], gamma: float = 2.2) -> bytes:
