@@ -80,7 +80,8 @@ fellatio cunnilingus deepthroat bukkake gangbang threesome orgy bdsm bondage fet
 stripper striptease lapdance nudist naturist onlyfans fansly r34 rule34 softcore molest molested
 molesting molestation rape raped raping incest pedophile pedophilia paedophile paedophilia upskirt
 downblouse cameltoe nipslip erection aroused ahegao futanari futa yiff pantyless braless
-nekkid nekked nakid noods noodz nudez seggs secks titty cunny pron undress unclothe
+nekkid nekked nakid noods noodz nudez seggs secks titty cunny pron undress unclothe disrobe disrobes
+disrobing
 |no clothes|no clothing|without clothes|without clothing|without any clothes|not wearing anything
 |wearing nothing|with nothing on|birthday suit|in the buff|au naturel|bare breasts|bare breasted
 |full frontal|private parts|having sex|oral sex|sex scene|making love|spread legs|spreading legs
@@ -98,11 +99,13 @@ sexy seductive seductively sensual sultry flirty flirtatious lingerie underwear 
 thongs bra bras gstring bikini bikinis swimsuit swimsuits swimwear skimpy explicit playboy prostitute
 horny cleavage busty voluptuous pinup boudoir thicc negligee
 |g string|bathing suit|pin up|bedroom eyes|wet t shirt|see through|lace lingerie|short skirt
+|towel only|speedo|speedos|only a towel|only by a towel|just a towel|nothing but a towel|only a sheet|only by a sheet
+|nothing but a sheet|only a blanket|nothing but a blanket
 """
 
 _CLOTHING = """
 clothes clothing clothed dressed swimsuit swimsuits swimwear bikini underwear bra panties censored
-censorship censor sfw modest garment garments attire
+censorship censor sfw modest garment garments attire outfit outfits covering coverings
 |fully clothed|censor bar|censor bars|mosaic censoring|bathing suit
 """
 
@@ -129,6 +132,10 @@ youngling younglings kiddos tyke tykes choirboy choirboys choirgirl choirgirls
 |under the age of consent|below the age of consent|elementary age|elementary aged|elementary student
 |elementary students|elementary schoolgirl|primary school|primary schooler|primary schoolgirl
 |sixth form|sixth former|sixth formers|6th form|6th former|6th formers|randoseru
+|puberty|just started puberty|starting puberty|going through puberty|early puberty|training bra
+|training bras|little sister|little sisters|baby sister|little brother|baby brother|little princess
+|daddys little girl|daddys little princess|rori|cub|cubs|jc|js|jk|junior girl|junior girls
+|at elementary|junior high girl|junior high girls
 """
 
 # Childlike cues that name no child. Each is ordinary on its own, and adults have most of them, so they
@@ -140,10 +147,11 @@ buruma pinafore
 |flat chest|flat chested|flat chests|no breasts|tiny breasts|no curves|small body|tiny body|little body
 |small frame|tiny frame|short and small|twin tails|twin tail|twin braids|pigtail braids|school uniform
 |school uniforms|sailor uniform|sailor uniforms|knee socks|knee high socks|gym uniform|school swimsuit
-|young looking|looks young|looking young|younger looking|baby face
+|young looking|looks young|looking young|younger looking|baby face|no pubic hair|hairless body
+|hairless pussy
 """
 _CHILDISH = """
-lollipop lollipops plushie plushies pacifier pacifiers crib playpen diaper diapers nappy nappies
+lollipop lollipops lolly lollies plushie plushies pacifier pacifiers crib playpen diaper diapers nappy nappies
 sleepover smol crayons childish
 |teddy bear|teddy bears|stuffed animal|stuffed animals|stuffed toy|stuffed toys|plush toy|plush toys
 |sippy cup|playing with dolls|playing with her dolls|playing with toys|swing set|on a swing
@@ -152,12 +160,13 @@ sleepover smol crayons childish
 """
 
 _ADULT = """
-adult adults grownup
-|grown up|grown woman|grown man|legal age|of age|over 18
+adult adults grownup milf milfs
+|grown up|grown woman|grown man|legal age|of age|over 18|mature woman|mature women|mature body
+|mature female|adult body|adult woman
 """
 
 _CSAM = """
-lolicon shotacon toddlercon jailbait pthc csam childporn pedoporn nymphet nymphets
+lolicon shotacon toddlercon jailbait pthc csam childporn pedoporn nymphet nymphets cunny
 |child porn|kiddie porn|kiddy porn|underage porn
 """
 
@@ -214,6 +223,36 @@ _EXCEPTIONS = """
 |pussy cat|pussy willow|thong sandals|nude dress|nude pumps|nude nails|nude nail|nude nail polish
 |nude stockings|nude sandals|naked gun|naked lunch|enfant terrible|enfants terribles|pelada de
 |jogando pelada|jogar pelada|jogam pelada|jogo de pelada|uma pelada|na pelada|da pelada
+|chicken breast|chicken breasts|turkey breast|turkey breasts|duck breast|duck breasts
+|blue footed booby|blue footed boobies|red footed booby|red footed boobies|brown booby|brown boobies
+|masked booby|masked boobies|booby bird|booby birds|long tailed tit|long tailed tits|crested tit
+|crested tits|marsh tit|marsh tits|willow tit|willow tits|bearded tit|bearded tits|penduline tit
+|oilseed rape|rape field|rape fields|rape of the sabine women|rape of europa|rape of proserpina
+|rape of the lock|the erection of|naked cake|naked cakes|nude coat|nude trench|nude trench coat
+|nude sneakers|nude boots|nude tights|nude eyeshadow|nude eye shadow|nude blush|nude gloss|nude lip gloss
+|nude lipliner|nude manicure|nude gown|nude skirt|nude blazer|nude knit|nude sweater|nude cardigan
+|nude bag|nude handbag|nude clutch|nude leather|nude suede|nude satin|nude silk|nude trousers|nude pants
+|in a minor|in a flat minor|in b minor|in b flat minor|in c minor|in c sharp minor|in d minor
+|in e minor|in e flat minor|in f minor|in f sharp minor|in g minor|in g sharp minor|minor key
+|minor keys|minor chord|minor chords|minor scale|asia minor|ursa minor|canis minor|minor scratches
+|minor scratch|minor injuries|minor injury|minor damage|minor details|minor detail|minor league
+|minor leagues|minor character|minor characters|minor god|minor gods|minor deity|minor arcana
+|minor planet|baby bangs|baby doll|babydoll|boy shorts|boyshorts|teenage mutant ninja turtles
+|teenage mutant ninja turtle|from the boys|beach boys|backstreet boys|beastie boys|pet shop boys
+|the lost boys|boys ii men|bikini bottom|karate kid|billy the kid|kid icarus|prince william sound
+|prince william of orange|king charles i|charles i|king charles ii|charles ii|mr mcgregor
+|mr mcgregors|clan mcgregor|trump card|trump cards|goddess kamala|explosion of color
+|explosion of colors|explosion of colour|explosion of colours|color explosion|colour explosion
+|shooting star|shooting stars|riot games|movie shooting|film shooting|photo shooting|flame burning
+|candle burning|candles burning|burning candle|burning candles|punching a nazi|punching nazis
+|punches a nazi|fighting nazis|fights nazis|clothes off the line|clothes off the washing line
+|clothes off the clothesline|laundry off the line|skyline r34|r34 gtr|r34 gt r|gtr r34|gt r r34
+|nail fetish|fetish figure|fetish figures|fetish statue|fetish object|fetish objects|paint stripper
+|wire stripper|wire strippers|food porn|cabin porn|earth porn|map porn|villa porn|architecture porn
+|room porn|sky porn|the sexes|both sexes|each sex|sexes of|bear cub|bear cubs|lion cub|lion cubs
+|tiger cub|tiger cubs|wolf cub|wolf cubs|fox cub|fox cubs|leopard cub|leopard cubs|panda cub|panda cubs
+|cheetah cub|cheetah cubs|jaguar cub|jaguar cubs|polar bear cub|polar bear cubs|cub reporter
+|chicago cubs|the cubs|cubs game
 """
 
 # Other languages. Words in the Latin script are listed as the normaliser folds them (accents dropped:
@@ -224,13 +263,15 @@ _SEXUAL_ELSEWHERE = """
 desnuda desnudas desnudo desnudos desnudez sexo tetas pezones pene follando nue nues nudite sexe seins
 erotique pornographique deshabillee deshabille nackt nackte nackter nacktes nackten nacktbild nacktbilder
 nacktfoto nacktfotos erotisch bruste nua nuas seios transando nuda tette sesso naakt ciplak telanjang bugil
+naakte naaktfoto uitgekleed blote nagie nagich rozebrane rozebrani naken nakna alaston alasti meztelen
+goala dezbracata dezbracat hubad
 unbekleidet unbekleidete unbekleideter unbekleidetes unbekleideten entkleidet entkleidete
 desnudita desnuditas desnudito encuerada encuerado encueradas nackig nackedei splitternackt nuzinha
 nuzinhas peladinha peladinho tesao spogliata spogliato spogliate rozebrana rozebrany seks seksi ngentot
 bokep bloot
 |sin ropa|tout nu|toute nue|oben ohne|sem roupa|senza vestiti|ohne kleidung|ohne kleider|sans vetements
 |sans vetement|sans habits|en pelotas|sin calzones|sin bragas|a poil|sem calcinha|sem roupas
-|tout nus|toutes nues
+|tout nus|toutes nues|khoa than|naga kobieta|naga dziewczyna|naga nastolatka
 """
 # "Pelada" is naked in Portuguese and a kick-about in Brazil; its games are blanked as exceptions.
 _SUGGESTIVE_ELSEWHERE = """
@@ -250,10 +291,15 @@ collegiens bambin bambins preado preados kindes kindern schulerin schulerinnen s
 menina meninas menino meninos novinha novinhas novinho novinhos pirralha pirralho colegial colegiais
 scolaretta scolarette scolaro scolari bimba bimbe dziewczynka dziewczynki dziewczynke chlopiec
 chlopczyk nastolatka nastolatek nastolatki meisje meisjes jongetje jongetjes tiener tieners kindje
-kindjes anak bocah remaja siswi
+kindjes anak bocah remaja siswi uczennica uczennice uczennicy liseli liseliler ortaokullu ilkokullu cocugu
+abg bocil pikkutytto lapsi lapset lapsen kislany kislanyok kisfiu gyerek gyermek fetita fetite fetitei
+copil copii baietel holcicka holcicky holcicku
 |menor de edad|menores de edad|petite fille|petites filles|petit garcon|petits garcons|kleines madchen
 |kleine madchen|junges madchen|menor de idade|menores de idade|kleiner junge|kleinen jungen
 |kleine jungen|kleiner bub|kleine buben|jeune fille|jeunes filles|gadis kecil|anak anak|anak kecil
+|kiz cocugu|kiz cocuk|be gai|be trai|tre em|hoc sinh|em be|anak smp|anak sd|cewek smp|gadis smp
+|murid sd|siswi smp|batang babae|batang lalaki|liten flicka|lilla flickan|sma flickor|lille pige
+|lille piger|kleine meid|klein meisje|kleine meisjes
 """
 _CSAM_ELSEWHERE = """
 kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie pedopornografia
@@ -290,6 +336,12 @@ _FOREIGN: dict[Term, str] = {
 голый голая голые голое голых голую голенький голенькая голенькие голеньких обнажённая обнажённый
 обнажённые обнажённое обнажённых раздетая раздетый раздетые секс порно порнография эротика эротический
 эротическая эротическое сиськи ню голенькую обнажённую раздетую раздетых порнуха интим
+гола голий голі оголена оголений оголені роздягнена роздягнений роздягнені
+γυμνό γυμνή γυμνά γυμνές γυμνός γυμνούς γυμνη γυμνο
+עירומה עירום ערום ערומה עירומים עירומות
+عارية عاري عراة عاريات عارى
+नंगी नंगा नंगे नग्न
+nøgen nøgne nahá nahé nahý nahou nahých
 ヌード エロ 全裸 半裸 セックス ポルノ 性的な おっぱい 乳首 裸の 裸で 裸体 裸婦 エッチ えっち
 裸照 裸露 赤裸 色情 性爱 做爱 脱光 一丝不挂 裸體 性愛 无码 淫荡
 알몸 누드 나체 섹스 포르노 야한 야동
@@ -303,6 +355,13 @@ _FOREIGN: dict[Term, str] = {
 мальчик мальчики мальчика мальчиков малыш малышка малолетка малолетки малолетняя школьница школьницы
 школьник школьники подросток подростки несовершеннолетняя несовершеннолетний несовершеннолетние лоли
 школьницу школьниц малолетку малолеток подростка подростков детишки детишек дочка дочку
+дівчинка дівчинку дівчинки дитина діти дітей хлопчик хлопчика підліток підлітки школярка школярки
+κοριτσάκι κοριτσάκια παιδί παιδιά ανήλικη ανήλικο ανήλικοι
+ילדה ילד ילדים ילדות קטינה קטין
+طفلة طفل أطفال اطفال قاصر قاصرة
+बच्ची बच्चा बच्चे बच्चों नाबालिग
+dítě děti holčička chlapeček
+中1 中2 中3 中一 中二 中三 小1 小2 小3 小4 小5 小6
 niña niñas niño niños niñita niñitas bebé bebés bébé bébés
 子供 子ども こども 児童 幼女 少女 少年 女児 男児 小学生 中学生 幼児 幼稚園 赤ちゃん ロリ ショタ 女子高生 女子中学生
 女子小学生 男の子 幼い女の子 小さな女の子 小さい女の子 ロリータ 園児 女子生徒 女子校生 ランドセル
@@ -331,6 +390,68 @@ _NOT_SURNAMES = frozenset(
     at of on
     """)
 )
+# Undressing, said with any verb and any garment: "remove her blouse", "make her clothes invisible",
+# "lift her skirt", "x-ray through her clothes". Matched within one phrase of the base view (commas and
+# full stops end one), so "remove the background, red dress" is two phrases. A shirt or a top counts
+# only on a woman or a girl: a man without a shirt is shirtless, not nude.
+_GARMENTS = (
+    r"clothes|clothing|outfits?|garments?|attire|everything (?:she|he) (?:is )?wearing|dress(?:es)?|skirts?"
+    r"|pants|trousers|jeans|shorts|panties|knickers|underwear|underpants|briefs|boxers|bras?|bikinis?"
+    r"|swimsuits?|bathing suit|towels?|bathrobe|robes?|gowns?|nightgown|nightie|lingerie|leggings|tights"
+    r"|thong|pajamas|pyjamas|uniform|costume|kimono|sari|saree"
+)
+_UPPER_GARMENTS = r"shirts?|t ?shirts?|blouses?|tops?|tank ?top|sweater|hoodie|bodice|corset"
+_GARMENT_FOLLOWS = r"(?:\s+(?!and|but|with)[a-z]+){0,3}?\s+"
+_UNDRESS_BEFORE = (
+    r"remov(?:e|es|ed|ing)|tak(?:e|es|ing|en)(?: off)?|took(?: off)?|strip(?:s|ped|ping)?(?: off)?"
+    r"|pull(?:s|ed|ing)? (?:down|off|up)|lift(?:s|ed|ing)?(?: up)?|rais(?:e|es|ed|ing)|hik(?:e|es|ed|ing) up"
+    r"|unbutton(?:s|ed|ing)?|unzip(?:s|ped|ping)?|undo(?:es|ing)?|open(?:s|ed|ing)?|without|no"
+    r"|(?:not|isnt|arent|nothing but)? wearing no|not wearing|isnt wearing|arent wearing|erase[sd]?|erasing"
+    r"|delet(?:e|es|ed|ing)|replac(?:e|es|ed|ing)|swap(?:s|ped|ping)?|cut (?:off|away)"
+    r"|(?:rip|rips|ripped|ripping|tear|tears|tore|torn|tearing) (?:off|away|open)|x ?ray(?: through)?"
+    r"|see through|through"
+)
+_UNDRESS_AFTER = (
+    r"transparent|see through|seethrough|invisible|translucent|sheer|off|removed|gone|missing|vanish\w*"
+    r"|disappear\w*|(?:torn|ripped|pulled|taken|cut) (?:off|away|down|open)|pulled down|lifted(?: up)?"
+    r"|unbuttoned|undone|open|opened|falling (?:off|down)|slipping off|dropped|on the floor"
+)
+_FEMALE = re.compile(r"(?<![a-z])(?:her|she|hers|woman|women|girls?|lady|ladies|female)(?![a-z])")
+
+
+def _undressing(phrase: str) -> bool:
+    """Whether one phrase of a prompt undresses someone (see `_GARMENTS`)."""
+    garments = _GARMENTS + "|" + _UPPER_GARMENTS if _FEMALE.search(phrase) else _GARMENTS
+    return _undress_pattern(garments).search(phrase) is not None
+
+
+@cache
+def _undress_pattern(garments: str) -> re.Pattern[str]:
+    return re.compile(
+        rf"(?<![a-z])(?:(?:{_UNDRESS_BEFORE}){_GARMENT_FOLLOWS}(?:{garments})"
+        rf"|(?:{garments})(?:\s+[a-z]+){{0,2}}?\s+(?:{_UNDRESS_AFTER}))(?![a-z])"
+    )
+
+
+_PHRASE_END = re.compile(r"[,.;:!?|/()\[\]{}<>\n]+")
+# In a negative prompt, clothes as things rather than as what someone wears: "--no clothes on the
+# floor", "--no wrinkled clothes", "--no modern clothing" ask for none of those, not for nudity.
+_CLOTHES_AS_THINGS = re.compile(
+    r"(?<![a-z])(?:floor|ground|lying|laying|scattered|piles?|heaps?|laundry|hangers?|racks?|folded|wrinkled"
+    r"|wrinkles?|wrinkly|creases?|creased|messy|mess|dirty|stains?|stained|torn|tattered|ripped|shops?"
+    r"|stores?|closets?|wardrobes?|drawers?|washing|clothesline|baskets?|hampers?|logos?|text|brands?"
+    r"|labels?|tags?|patterns?|prints?|details?|clutter|mannequins?|modern|anachronistic|extra|deformed"
+    r"|malformed|bad|ugly|weird|cheap|low quality|colou?rful|bright|neon|baggy|oversized)(?![a-z])"
+)
+_GARMENT_WORD = re.compile(rf"(?<![a-z])(?:{_GARMENTS})(?![a-z])")
+_UPPER_GARMENT_WORD = re.compile(rf"(?<![a-z])(?:{_UPPER_GARMENTS})(?![a-z])")
+# Someone in the picture, whom a negative prompt of clothes could undress.
+_SOMEONE = re.compile(
+    r"(?<![a-z0-9])(?:wom[ae]n|m[ae]n|girls?|boys?|lady|ladies|guys?|person|people|females?|males?|she|her"
+    r"|he|him|his|models?|portrait|body|figure|character|wife|husband|girlfriend|boyfriend|couple|bride"
+    r"|groom|1girl|1boy|someone|anyone|nurse|maid|student|idol|actress|actor|dancer|waifu|selfie)(?![a-z])"
+)
+
 _CAPITALISED_PAIR = re.compile(r"\b([A-Z][a-z]{1,15})[ \t]+([A-Z][a-z]{1,20}(?:-[A-Z][a-z]+)?)\b")
 _AGE_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
@@ -338,19 +459,28 @@ _AGE_WORDS = (
 )
 _AGE_VALUES = {word: i + 1 for i, word in enumerate(_AGE_WORDS.split("|"))}
 # Units of age in other languages, as folded: "12 años", "12 ans", "12 Jahre", "12-jährige", "12 anni".
-_AGE_UNITS_ELSEWHERE = "anos|ans|anni|jahre|jahren|jahrig|jahrige|jahriger|jahriges|jahrigen|jarig|jarige"
+_AGE_UNITS_ELSEWHERE = (
+    "anos|ans|anni|jahre|jahren|jahrig|jahrige|jahriger|jahriges|jahrigen|jarig|jarige|jaar|lat|lata|latek"
+    "|latka|letni|letnia|letnie|yasinda|yasindaki|yas|tahun|vuotta|vuotias|vuotiaan|vuotiaat|eves|ani"
+    "|taong gulang|taon"
+)
 _AGE = re.compile(
     rf"(?<![a-z0-9.])(?P<n>\d{{1,2}}|{_AGE_WORDS}) ?(?:(?:years?|yrs?|yr|y) ?(?:old|o)|years? of age"
     rf"|(?:st|nd|rd|th) ?grade(?:rs?)?(?! teachers?)|yrs?|{_AGE_UNITS_ELSEWHERE})(?![a-z0-9])"
     rf"|(?<![a-z0-9])age[ds]? (?P<m>\d{{1,2}}|{_AGE_WORDS})(?![a-z0-9.])"
 )
-# "a 12 year old whisky", "her 10 year old car": the age of a thing, not of a person ("cat girl" is one).
-_AGED_THING = re.compile(
-    r" (?:dogs?|cats?|puppy|puppies|kittens?|horses?|ponies|pony|pets?|cars?|trucks?|bikes?|motorcycles?"
+# "a 12 year old whisky", "her 10 year old car", "scotch aged 12 years": the age of a thing, not of a
+# person ("cat girl" is one).
+_THINGS = (
+    r"dogs?|cats?|puppy|puppies|kittens?|horses?|ponies|pony|pets?|cars?|trucks?|bikes?|motorcycles?"
     r"|whisky|whiskey|scotch|bourbon|rum|wine|cognac|cheese|trees?|oaks?|house|building|castle|bridge"
     r"|church|bottle|guitar|violin|laptop|computer|phone|company|brand|game|song|film|movie|book|recipe"
-    r"|painting|photo)(?![a-z])(?! ?(?:girls?|boys?|kids?|child)(?![a-z]))"
+    r"|painting|photo|single malts?|malts?|port|brandy|armagnac|tequila|vodka|gin|sake|balsamic|vinegar"
+    r"|ham|steak|beef|camera|lens|watch|rolex|clock|piano|boat|ship|yacht|plane|tractor|sword|rifle"
+    r"|leather|jacket|jeans|shoes|boots|coat|wallet|ferrari|porsche|mustang|jeep|vintage|classic"
 )
+_AGED_THING = re.compile(rf" (?:{_THINGS})(?![a-z])(?! ?(?:girls?|boys?|kids?|child)(?![a-z]))")
+_THING_AGED = re.compile(rf"(?<![a-z])(?:{_THINGS})(?: aged)? $")
 # A number right after a person: "nude girl, 12", "girl (12)", "a girl of 12", "dancer who looks 13".
 # The number must end the phrase, so that "girl, 2 boys" and "girl, 8k" are not ages. Matched on the base
 # view, which keeps the punctuation; "1girl" (a tag) is not a person word. "man" and "model" are left
@@ -370,8 +500,8 @@ _ADULT_PERSON_WORDS = (
     "|gymnast|elf|fairy|princess|prince|maid|idol|actress|waifu|lass|lad|human|person|character"
 )
 _AGE_CUE = (
-    r"(?:(?:(?P<said>aged?|age:|of|(?:who |that |she |he )?(?:is|(?:looks|looking|appears|appearing"
-    r"|seems|seeming)(?: to be| like(?: (?:she|he) is)?)?))|at)\s*)?"
+    r"(?:(?:(?P<said>aged?|age:|of|(?:who |that |she |he )?(?:is|(?:just )?turned|(?:looks|looking|appears"
+    r"|appearing|seems|seeming)(?: to be| like(?: (?:she|he) is)?)?))|at)\s*)?"
     r"(?:(?:only|just|barely|about|around|nearly|almost|approx(?:imately)?)\s+)?"
 )
 # After a cue that says an age follows ("a girl of 12", "who is 12"; not "at", which gives times), the
@@ -385,7 +515,8 @@ _AFTER_NOUN = (
 _AGE_AFTER_PERSON = re.compile(
     rf"(?<![a-z0-9])(?:(?:{_YOUNG_PERSON_WORDS})s?|(?P<adult>{_ADULT_PERSON_WORDS})){_AFTER_NOUN}"
     rf"(?:\s*[,(:\-–]\s*|\s+)(?P<cue>{_AGE_CUE})~?"
-    rf"(?P<age>\d{{1,2}}|{_AGE_WORDS})(?:ish| ?(?:years?|yrs?|y))?"
+    # "12-13" and "12 to 13" are the younger age; "eleven-ish" is eleven.
+    rf"(?P<age>\d{{1,2}}|{_AGE_WORDS})(?:\s*(?:-|–|~|to)\s*\d{{1,2}})?(?:-?ish| ?(?:years?|yrs?|y))?"
     rf"(?(said)(?=\s*(?:[),;!?]|$|\.(?!\d))|{_AGE_GOES_ON})|\s*(?=[),;!?]|$|\.(?!\d)))"
 )
 # School years as ages: "grade 5 girl", "in grade 6", "a year 7 student", "first grader". A grade or a
@@ -394,11 +525,25 @@ _AGE_AFTER_PERSON = re.compile(
 _PUPIL = r"(?:girl|boy|student|pupil|schoolgirl|schoolboy|kid|child)s?"
 _ORDINALS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth"
 _ORDINAL_VALUES = {word: i + 1 for i, word in enumerate(_ORDINALS.split("|"))}
+# "primary 5" (P5) is a Scottish and Singaporean school year, counted as grades are.
+_SOMEONE_YOUNG_OR_NOT = re.compile(rf"(?<![a-z])(?:{_YOUNG_PERSON_WORDS}|{_ADULT_PERSON_WORDS})s?(?![a-z])")
 _SCHOOL_YEAR = re.compile(
-    rf"(?<![a-z0-9])(?:(?:grade|year) (?P<n>\d{{1,2}}) {_PUPIL}(?![a-z])"
-    rf"|in (?:grade|year) (?P<m>\d{{1,2}})(?![a-z0-9])(?! of)"
+    rf"(?<![a-z0-9])(?:(?:grade|year|primary) (?P<n>\d{{1,2}}|{_AGE_WORDS}) {_PUPIL}(?![a-z])"
+    rf"|in (?:grade|year|primary) (?P<m>\d{{1,2}}|{_AGE_WORDS})(?![a-z0-9])(?! of)"
     rf"|(?P<o>{_ORDINALS}) grader|(?P<p>{_ORDINALS}) grade {_PUPIL}(?![a-z])"
     rf"|in (?:the )?(?P<q>{_ORDINALS}) grade(?![a-z]))"
+)
+# "her 13th birthday", "a thirteenth birthday": the age it makes.
+_BIRTHDAY = re.compile(
+    rf"(?<![a-z0-9])(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<o>{_ORDINALS}|thirteenth|fourteenth|fifteenth"
+    rf"|sixteenth|seventeenth)) birthday(?![a-z])"
+)
+_MORE_ORDINALS = {"thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17}
+# "nude girl, under 13", "under 13 years": younger than that, said of a person or in years, not a price
+# ("lingerie under 15"). ("Under 18" is listed with the words for the young.)
+_UNDER_AGE = re.compile(
+    rf"(?<![a-z0-9])(?:under|below|younger than) (?P<n>\d{{1,2}}|{_AGE_WORDS})"
+    r"(?P<unit> ?(?:years?|yrs?|y ?o)(?: old)?)?(?=\s*(?:[),;!?]|$|\.(?!\d)))"
 )
 # "born in 2014": an age however the year is counted on. Counted from this year, so a birth year stays
 # an adult's as the years pass.
@@ -413,7 +558,10 @@ _SPAN_WORDS = frozenset(
     _words("for after over in within past last next since than of every spent took lasted ago during about")
 )
 # Ages in scripts that are not folded: "12歳", "12岁", "12살", "12 лет"; matched on the native view.
-_AGE_NATIVE = re.compile(r"(?<!\d)(\d{1,2}) ?(?:歳|才|岁|살|세|(?:лет|года|год)(?![а-яё]))")
+_AGE_NATIVE = re.compile(
+    r"(?<!\d)(\d{1,2}) ?(?:歳|才|岁|살|세|tuổi|(?:лет|года|год|років|роки|рік|χρονών|ετών|år|års|årig|åriga"
+    r"|साल|वर्ष|سنة|سنوات|عاما|عام)(?!\w))"
+)
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]")
 # "裸" alone is "naked" ("子供の裸", "少女、裸"); before another kanji or katakana it begins a word of its
 # own: 裸足 (barefoot), 裸眼 (the naked eye), 裸電球 (a bare bulb), 裸麦 (naked barley).
@@ -458,33 +606,39 @@ _COUNTRIES = (
     "south africa|greek|greece|portuguese|portugal|monaco|the vatican"
 )
 _OFFICES = (
-    "president|vice president|prime minister|premier|chancellor|first lady|first gentleman|king|queen|"
-    "prince|princess|crown prince|crown princess|emperor|empress|monarch|head of state|supreme leader|"
-    "foreign minister|defence minister|defense secretary|secretary of state|royal family|royals"
+    "president|vice president|prime minister|premier|chancellor|first lady|first gentleman|head of state|"
+    "supreme leader|foreign minister|defence minister|defense secretary|secretary of state"
 )
+# Royal titles are fantasy's too: "an egyptian queen", "a japanese princess" are no one in particular,
+# "the british king" and "the queen of england" are.
+_ROYALS = "king|queen|prince|princess|crown prince|crown princess|emperor|empress|monarch|royal family|royals"
 _COMPANIES = (
     "tesla|spacex|twitter|x|facebook|meta|amazon|microsoft|apple|google|alphabet|openai|nvidia|netflix|"
     "tiktok|oracle|walmart|berkshire hathaway|disney|nike|samsung|alibaba|the trump organization"
 )
 _PERFORMERS = (
     "lead singer|lead vocalist|vocalist|singer|frontman|frontwoman|front man|front woman|guitarist|"
-    "drummer|bassist|rapper|youngest member|oldest member|eldest member|star|host"
+    "drummer|bassist|rapper|youngest member|oldest member|eldest member|the star|the host"
 )
 # A band is named: "the lead singer of a band" and "the singer of the band" are nobody in particular.
 _NAMED_NEXT = (
     r"(?!(?:a|an|some|my|your|his|her|their|our|this|that|any|every|one)(?![a-z]))"
-    r"(?!the (?:band|group|choir|orchestra|church|show|party|night|club|bar|year|month|week)(?![a-z]))"
+    r"(?!the (?:band|group|choir|orchestra|church|show|party|night|club|bar|year|month|week|sea|seas|ocean"
+    r"|day|world|moon|sun|stars|streets|city|town|village|future|past|era|decade|century|twenties|thirties"
+    r"|forties|fifties|sixties|seventies|eighties|nineties|[0-9]+s)(?![a-z]))"
     r"[a-z0-9]+"
 )
 _DESCRIBED_PERSON = re.compile(
     rf"(?<![a-z])(?:"
     rf"(?:{_COUNTRIES}) (?:{_OFFICES})"
-    rf"|(?:{_OFFICES}) of (?:{_COUNTRIES})"
+    rf"|(?:{_OFFICES}|{_ROYALS}) of (?:{_COUNTRIES})"
+    rf"|(?:the|current|former|reigning) (?:{_COUNTRIES}) (?:{_ROYALS})"
     rf"|the (?:(?:current|sitting|incumbent|former|new) )?(?:president|vice president|first lady|pope"
     rf"|dalai lama|speaker of the house)(?! of)"
     rf"|potus|flotus|vpotus"
     rf"|(?:{_PERFORMERS}) of {_NAMED_NEXT}"
     rf"|(?:actress|actor|star) who (?:played|plays|portrayed|portrays|starred|stars|voiced|voices)"
+    rf" (?:in )?{_NAMED_NEXT}"
     rf"|the (?:actress|actor|star|singer) (?:from|of) {_NAMED_NEXT}"
     rf"|(?:ceo|founder|co founder|cofounder|chairman|owner|boss) of (?:{_COMPANIES})"
     rf"|(?:worlds|the world s) richest (?:man|woman|person)|richest (?:man|woman|person) (?:in|on) "
@@ -702,16 +856,24 @@ class Lexicon:
         if not views.native.isascii():
             self._scan_foreign(views, hits)
 
+        if any(_undressing(phrase) for phrase in _PHRASE_END.split(views.base)):
+            hits.terms[Term.SEXUAL].add("undressing")
+
         # 3. Ages, people and hateful statements.
         for seq in views.sequences:
             joined = " ".join(seq)
             for match in _AGE.finditer(joined):
                 if match.group("n") and _AGED_THING.match(joined, match.end()):
                     continue
+                if match.group("m") and _THING_AGED.search(joined, 0, match.start()):
+                    continue
                 hits.ages.append(_age_value(match.group("n") or match.group("m")))
             hits.ages.extend(_school_ages(joined))
         hits.ages.extend(_ages_after_people(views.base))
         hits.ages.extend(_bare_years(views.base))
+        if people := hits.terms.get(Term.PERSON):
+            # "white tiger, woods at night" names no golfer: the words are in different phrases.
+            people.difference_update([form for form in people if _in_separate_phrases(form, views.base)])
         hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
         for seq in views.sequences:
             hits.described.update(m.group(0) for m in _DESCRIBED_PERSON.finditer(" ".join(seq)))
@@ -745,6 +907,34 @@ class Lexicon:
             if _NAKED_ALONE.search(text):
                 hits.terms[Term.SEXUAL].add("裸")
         hits.ages.extend(int(m.group(1)) for m in _AGE_NATIVE.finditer(views.native))
+
+    def undressing_negative(self, negative: str, prompt: str, *, someone: bool) -> bool:
+        """Whether a negative prompt asks for nudity: clothes in a phrase of their own ("--no clothes",
+        "(clothing:-1)"), or the garments of a whole body ("--no shirt, pants, skirt"), or a top on a
+        woman or a girl; and the prompt has someone to undress (`someone`: known to have). Clothes as
+        things ("--no clothes on the floor", "--no wrinkled clothes") ask for nothing of the kind."""
+        if not someone and not _SOMEONE.search(analyze(prompt).base):
+            return False
+        garments: set[str] = set()
+        for phrase in _PHRASE_END.split(analyze(negative).base):
+            if not phrase.strip() or _CLOTHES_AS_THINGS.search(phrase):
+                continue
+            views = analyze(phrase)
+            if any(
+                Term.CLOTHING in self.classes.get(gram, ())
+                for gram in views.grams(self.max_n, self.first_words)
+            ):
+                return True
+            for seq in views.sequences:
+                garments.update(_GARMENT_WORD.findall(" ".join(seq)))
+                garments.update(_UPPER_GARMENT_WORD.findall(" ".join(seq)))
+        if len({garment.removesuffix("s") for garment in garments}) >= 2:
+            return True
+        return (
+            bool(garments)
+            and _FEMALE.search(analyze(prompt).base) is not None
+            and any(_UPPER_GARMENT_WORD.fullmatch(garment) for garment in garments)
+        )
 
     def misspelt_people(self, text: str) -> set[str]:
         """Listed people whose names are misspelt by one letter ("tayler swift", "scarlet johansson").
@@ -832,6 +1022,28 @@ def _minor_typos(word: str) -> set[str]:
     return typos
 
 
+def _in_separate_phrases(form: str, base: str) -> bool:
+    """Whether the words of a name (as listed) stand in `base` only with punctuation between them.
+
+    Not where the prompt uses weighting syntax: "(emma:1.2), [watson]" splits a name on purpose."""
+    if " " not in form or _WEIGHT_MARKS.search(base):
+        return False
+    together, apart = _name_layouts(form)
+    return apart.search(base) is not None and together.search(base) is None
+
+
+_WEIGHT_MARKS = re.compile(r"[()\[\]{}<>]")
+
+
+@lru_cache(maxsize=4096)
+def _name_layouts(form: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    words = list(map(re.escape, form.split()))
+    edge_before, edge_after = r"(?<![a-z0-9])", r"(?![a-z0-9])"
+    together = re.compile(edge_before + r"[\s\-_'’]+".join(words) + edge_after)
+    apart = re.compile(edge_before + r"\s*[,.;:!?|/]+\s*".join(words) + edge_after)
+    return together, apart
+
+
 def _has_other_script(text: str) -> bool:
     return any(c.isalpha() and not unicodedata.name(c, "LATIN").startswith("LATIN") for c in text)
 
@@ -866,8 +1078,17 @@ def _school_ages(text: str) -> list[int]:
     for match in _SCHOOL_YEAR.finditer(text):
         if ordinal := match["o"] or match["p"] or match["q"]:
             ages.append(_ORDINAL_VALUES[ordinal] + 5)
-        elif 1 <= int(grade := match["n"] or match["m"]) <= 13:
-            ages.append(int(grade) + 5)
+        elif 1 <= (grade := _age_value(match["n"] or match["m"])) <= 13:
+            ages.append(grade + 5)
+    for match in _BIRTHDAY.finditer(text):
+        ordinal = match["o"]
+        ages.append(
+            int(match["n"]) if match["n"] else _ORDINAL_VALUES.get(ordinal) or _MORE_ORDINALS[ordinal]
+        )
+    for match in _UNDER_AGE.finditer(text):
+        said_of_someone = match["unit"] or _SOMEONE_YOUNG_OR_NOT.search(text, 0, match.start())
+        if said_of_someone and _age_value(match["n"]) <= 18:
+            ages.append(_age_value(match["n"]) - 1)
     this_year = date.today().year
     ages.extend(this_year - int(m["year"]) for m in _BORN.finditer(text) if int(m["year"]) <= this_year)
     return ages
@@ -875,7 +1096,11 @@ def _school_ages(text: str) -> list[int]:
 
 def _bare_years(text: str) -> list[int]:
     """Ages given as a count of years alone ("nude, 12 years"; see `_BARE_YEARS`)."""
-    return [_age_value(m["n"]) for m in _BARE_YEARS.finditer(text) if (m["before"] or "") not in _SPAN_WORDS]
+    return [
+        _age_value(m["n"])
+        for m in _BARE_YEARS.finditer(text)
+        if (m["before"] or "") not in _SPAN_WORDS and not _THING_AGED.search(text, 0, m.start("n"))
+    ]
 
 
 def _age_value(raw: str) -> int:

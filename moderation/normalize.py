@@ -26,7 +26,10 @@ _HOMOGLYPH_PAIRS = (
     ("авеёкмнорстухѕіїјԁԛԝһӏьɡпиг", "abeekmhopctyxsiijdqwhlbgnur"),  # Cyrillic
     ("αβγεηικμνορτυχωςσδ", "abyenikuvoptuxwsod"),  # Greek
     ("ոսօցհ", "nuogh"),  # Armenian
-    ("ıłøđħŧðɑɩʀƅɓɗƙɲʋ", "ilodhtdairbbdknu"),  # Latin letters without a decomposition
+    (
+        "ıłøđħŧðɑɩʀƅɓɗƙɲʋɦǀɖɠƈƒɱɳʂʈƴʐɭɽƭ",
+        "ilodhtdairbbdknuhldgcfmnstyzlrt",
+    ),  # Latin letters without a decomposition
     ("ϳ", "j"),  # Greek yot
     ("ⲁⲃⲅⲇⲉⲏⲓⲕⲙⲛⲟⲣⲥⲧⲩⲭⲱ", "abrdehikmnopctyxw"),  # Coptic
     # Cherokee (capitals: casefolding turns its small letters into them), Lisu and Canadian syllabics:
@@ -189,7 +192,7 @@ def _strip_weighting(text: str) -> tuple[str, str]:
     text = _WEIGHTED.sub(_weighted, text)
     text = _LORA.sub(r" \1 ", text)
     text = _BARE_WEIGHT.sub(" ", text)
-    return text, " ".join(negated)
+    return text, ", ".join(negated)
 
 
 def _fold_variants(token: str) -> tuple[str, ...]:

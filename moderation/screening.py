@@ -226,11 +226,9 @@ def _banned_term_verdict(term: str) -> Verdict:
 _SWIMWEAR = frozenset({"bikini", "bikinis", "swimsuit", "swimsuits", "swimwear", "bathing suit", "biquini"})
 
 
-def _sexualising(pos: Hits, neg: Hits) -> bool:
+def _sexualising(pos: Hits, undressing_negative: bool) -> bool:
     return (
-        pos.has(Term.SEXUAL)
-        or bool(pos.terms.get(Term.SUGGESTIVE, set()) - _SWIMWEAR)
-        or neg.has(Term.CLOTHING)
+        pos.has(Term.SEXUAL) or bool(pos.terms.get(Term.SUGGESTIVE, set()) - _SWIMWEAR) or undressing_negative
     )
 
 
@@ -269,9 +267,12 @@ class PromptScreener:
             policy = self._default_policy
         pos = self._lexicon.scan(prompt)
         # Words given zero or negative weight, "(clothes:-1)", act as a negative prompt.
-        negative = f"{negative_prompt} {analyze(prompt).negated}".strip()
+        negative = ", ".join(filter(None, (negative_prompt.strip(), analyze(prompt).negated)))
         neg = self._lexicon.scan(negative) if negative else _NO_HITS
-        floor = self._hard_floor(prompt, negative, pos, neg, edits_upload=edits_upload)
+        # "Clothes" (or a whole outfit) in the negative prompt asks for nudity.
+        someone = edits_upload or bool(pos.people or pos.described) or pos.has(Term.MINOR)
+        undressing = bool(negative) and self._lexicon.undressing_negative(negative, prompt, someone=someone)
+        floor = self._hard_floor(prompt, negative, pos, neg, undressing, edits_upload=edits_upload)
         if floor is not None:
             return floor
         # The semantic hard floor outranks the rules a server sets: a paraphrase sexualising a child is
@@ -280,16 +281,19 @@ class PromptScreener:
         if semantic is not None and semantic.hard_floor:
             return semantic
         return (
-            self._license(pos, neg) or self._policy(prompt, negative, policy, pos, neg) or semantic or ALLOWED
+            self._license(pos, neg)
+            or self._policy(prompt, negative, policy, pos, undressing)
+            or semantic
+            or ALLOWED
         )
 
     def _hard_floor(
-        self, prompt: str, negative: str, pos: Hits, neg: Hits, *, edits_upload: bool
+        self, prompt: str, negative: str, pos: Hits, neg: Hits, undressing: bool, *, edits_upload: bool
     ) -> Verdict | None:
-        # "Clothes" in the negative prompt asks for nudity; "adult" there asks for someone younger.
-        sexual = pos.has(Term.SEXUAL) or pos.has(Term.SUGGESTIVE) or neg.has(Term.CLOTHING)
+        # "Adult" in the negative prompt asks for someone younger.
+        sexual = pos.has(Term.SEXUAL) or pos.has(Term.SUGGESTIVE) or undressing
         minor = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages) or neg.has(Term.ADULT)
-        if pos.has(Term.CSAM) or (sexual and minor) or (_sexualising(pos, neg) and _childlike(pos)):
+        if pos.has(Term.CSAM) or (sexual and minor) or (_sexualising(pos, undressing) and _childlike(pos)):
             return Verdict.block(RULES["floor.minor_sexual"])
         if sexual and (pos.people or pos.described or self._lexicon.misspelt_people(prompt)):
             return Verdict.block(RULES["floor.real_person_sexual"])
@@ -319,7 +323,7 @@ class PromptScreener:
         return None
 
     def _policy(
-        self, prompt: str, negative: str, policy: GuildPolicy, pos: Hits, neg: Hits
+        self, prompt: str, negative: str, policy: GuildPolicy, pos: Hits, undressing: bool
     ) -> Verdict | None:
         if policy.banned_terms:
             banned = _banned_term_forms(tuple(policy.banned_terms))
@@ -354,7 +358,7 @@ class PromptScreener:
                 for view in dict.fromkeys((views.base, views.canonical, views.native)):
                     if any(p.search(view) for p in patterns):
                         return Verdict.block(RULES["policy.banned_pattern"])
-        if policy.nsfw_mode is NsfwMode.OFF and (pos.has(Term.SEXUAL) or neg.has(Term.CLOTHING)):
+        if policy.nsfw_mode is NsfwMode.OFF and (pos.has(Term.SEXUAL) or undressing):
             return Verdict.block(RULES["policy.nsfw"])
         return None
 
