@@ -231,3 +231,218 @@ def test_personal_data_is_redacted_from_the_text_as_typed(text: str, redacted: s
     assert redact_pii(text) == redacted
     assert find_pii(analyze(redacted).base) == []
     assert redact_pii(redacted) == redacted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "<number> <words> street/road/boulevard/drive" that is a year and a title, a count, a compound noun
+        "beatles crossing, 1969 abbey road album cover style",
+        "film noir poster, 1950 sunset boulevard",
+        "2001 mulholland drive movie poster",
+        "21 Jump Street movie poster",
+        "1990 tokyo street photography, film grain",
+        "2 girls street photography, tokyo",
+        "3 cats street art mural",
+        "1 woman street fashion, paris",
+        "4 friends road trip, vintage van, sunset",
+        "route 1 pacific coast highway, convertible",  # a road's number, not a house's
+        # two years are not a phone number after "text"
+        "memorial poster, text 1914 1918, poppies",
+        # " at … dot " between ordinary words
+        "a cat staring at laser dot in the dark",
+        # every setting named after the seed is a seed
+        "noise_seed 4539578763621486, portrait of a knight",
+        "subseed: 4539578763621486, portrait of a knight",
+        "seed_resize_from_h: 4539578763621486",
+        # image sizes are not an Aadhaar number or a Canadian SIN
+        "resolution 2048 1080 2160, landscape",
+        "sizes 512 256 512, pixel art sprite sheet",
+    ],
+)
+def test_numbers_that_read_as_something_a_picture_shows_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # phone numbers in national layouts, and digits spelled out
+        ("billboard with the number 0612345678", PiiKind.PHONE),
+        ("poster: bel me op 06-12345678", PiiKind.PHONE),
+        ("sign: zadzwoń 512 345 678", PiiKind.PHONE),
+        ("banner: ara 0532 123 45 67", PiiKind.PHONE),
+        ("06 12 34 56 78", PiiKind.PHONE),
+        ("01.42.68.53.00", PiiKind.PHONE),
+        ("07700900123", PiiKind.PHONE),
+        ("015123456789", PiiKind.PHONE),
+        ("call me on 06 1234 5678", PiiKind.PHONE),
+        ("a note that reads four one five, five five five, zero one three four", PiiKind.PHONE),
+        ("plus four four two zero seven nine four six zero nine five eight", PiiKind.PHONE),
+        # addresses: a house number before a US state and ZIP code, a street name before its number
+        ("house number sign, 1234 Elm, Austin TX 78701", PiiKind.ADDRESS),
+        ("12 Oak Lane, Springfield, IL 62704", PiiKind.ADDRESS),
+        ("1234 Elm St Apt 5", PiiKind.ADDRESS),
+        ("Kalverstraat 92, Amsterdam, front door photo", PiiKind.ADDRESS),
+        ("Keizersgracht 123, Amsterdam", PiiKind.ADDRESS),
+        ("drottninggatan 12, stockholm", PiiKind.ADDRESS),
+        ("ul. Marszałkowska 15, Warszawa, storefront", PiiKind.ADDRESS),
+        ("ul. Jana Pawła II 12/4, Kraków", PiiKind.ADDRESS),
+        ("Atatürk Caddesi No: 12, Istanbul, apartment door", PiiKind.ADDRESS),
+        ("Jl. Sudirman No. 45, Jakarta, house gate", PiiKind.ADDRESS),
+        ("Jalan Ampang 12, Kuala Lumpur", PiiKind.ADDRESS),
+        # a year, a title, a famous address: an address all the same with a flat, a postcode, a state and ZIP
+        ("1950 Sunset Blvd, Los Angeles, CA 90028", PiiKind.ADDRESS),
+        ("1950 oak street apt 4", PiiKind.ADDRESS),
+        ("1428 Elm Street, Springwood, OH 43210", PiiKind.ADDRESS),
+        ("2 girls street photography, 12 oak lane", PiiKind.ADDRESS),
+        # identity numbers after their names, with their checks
+        ("BSN 111222333 on a Dutch ID card", PiiKind.NATIONAL_ID),
+        ("bsn: 1112.22.333", PiiKind.NATIONAL_ID),
+        ("TC kimlik no 10000000146 on an ID card", PiiKind.NATIONAL_ID),
+        ("PESEL 44051401359 on a document", PiiKind.NATIONAL_ID),
+        ("CPF 123.456.789-09 on a card", PiiKind.NATIONAL_ID),
+        ("123.456.789-09", PiiKind.NATIONAL_ID),  # the CPF's printed layout needs no name
+        ("passport number X12345678 on a passport page", PiiKind.NATIONAL_ID),
+        ("passport no. AB1234567", PiiKind.NATIONAL_ID),
+        # an address at a big mail provider, no ending needed
+        ("jane.doe@gmail on a sticky note", PiiKind.EMAIL),
+        ("jane at example dot com", PiiKind.EMAIL),
+    ],
+)
+def test_national_layouts_of_personal_data_are_found(text: str, kind: PiiKind) -> None:
+    assert kind in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The film's house, in a prompt about the film: 1428 Elm Street is a famous address, and without a
+        # postcode or a flat no more locates anyone than "742 Evergreen Terrace" does.
+        "A Nightmare on Elm Street, the house at 1428 Elm Street",
+        # Sherlock Holmes's address, in the city it is in: a famous address stays one.
+        "221B Baker Street, London",
+        # A postcode alone is a street's worth of doors (this one is Buckingham Palace's), not a person's.
+        "postcode SW1A 1AA doorplate",
+        # Checks that fail: these are not the identity numbers they are named as.
+        "BSN 111222334",
+        "PESEL 44051401358",
+        "CPF 123.456.789-00",
+        "cpf 111.111.111-11",
+        "TC kimlik no 10000000147",
+        "passport photo 2x2, white background",
+        # A book's number, with its check digit, is not a phone number.
+        "isbn 0679735771 book cover",
+        "Model hash: 0612345678",
+    ],
+)
+def test_judgment_calls_on_famous_addresses_postcodes_and_failed_checks(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sdxl 1.0, 8k, masterpiece, best quality",
+        "portrait, f/1.8 85mm, iso 400, bokeh, 1/200s",
+        "route 66 diner at night, 1950s americana",
+        "area 51 alien, ufo sighting, 1947 newspaper",
+        "studio 54 disco party, 1978, glitter",
+        "apollo 11 moon landing, 1969, grainy film",
+        "boeing 747 at sunset, 35mm film, kodak portra 400",
+        "hex colours #ff8800 #00ffcc #1a2b3c palette",
+        "basketball player with jersey number 23 dunking",
+        "final score 3-1, football stadium, fireworks",
+        "score 21 15, volleyball",
+        "a calendar showing 2024-05-12",
+        "christmas card dated 12/25/2023",
+        "05-12-2023 14:30 timestamp",
+        "05.12.2023 diary page",
+        "Steps: 20, Sampler: Euler a, CFG scale: 7, Seed: 4539578763621486, Size: 512x768, "
+        "Model hash: 6ce0161689, Variation seed: 4111111111111111, Seed resize from: 512x512",
+        "resolution 1920 1080 2560 1440",
+        "2048 1080 2160 4096 resolutions",
+        "text 512 768 1024 on a sprite sheet",
+        "years 2019 2020 2021 on a timeline",
+        "world war 1914-1918 memorial, 1939 1945",
+        "tokyo 2020 olympics stadium",
+        "blade runner 2049 cityscape, neon",
+        "a 1967 chevrolet impala on the highway",
+        "2 fast 2 furious street racing, neon",
+        "a 1985 miami street at night, synthwave",
+        "1920 paris street scene, sepia",
+        "1950 cadillac on sunset boulevard",
+        "1950 main street, small town america",
+        "2077 night city street, cyberpunk",
+        "3 girls road trip, desert",
+        "10 friends street party",
+        "101 dalmatians poster",
+        "7 eleven store at night, rain",
+        "room 237 hallway, the shining",
+        "platform 9 3/4, hogwarts express",
+        "nikon d850 50mm f/1.4 iso 100",
+        "rtx 4090 render, unreal engine 5",
+        "iphone 15 pro max on a marble table",
+        "12 angry men courtroom, 1957",
+        "chanel no 5 perfume bottle",
+        "interstate 95 road sign",
+        "highway 1 big sur, 1970",
+        "one two three four five six seven eight nine ten, counting book",
+        "digits 0123456789 in neon",
+        "et al. nature 2020 figure",
+        "airport gate 5 departure board",
+        "brigade 5 soldiers marching",
+        "a red passport on a table, 1990",
+        "at home dot in the evening",
+        "artist@home",
+        "3 cats in 12345",
+        "1990 tokyo street #1 trending",
+    ],
+)
+def test_ordinary_prompts_with_numbers_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        (
+            "A note that reads four one five, five five five, zero one three four.",
+            "A note that reads [phone number].",
+        ),
+        ("Poster: bel me op 06-12345678!", "Poster: bel me op [phone number]!"),
+        ("house number sign, 1234 Elm, Austin TX 78701", "house number sign, [street address]"),
+        ("PESEL 44051401359 on a document", "PESEL [id number] on a document"),
+        ("Jane.Doe@Gmail on a sticky note", "[e-mail address] on a sticky note"),
+    ],
+)
+def test_national_layouts_are_redacted_from_the_text_as_typed(text: str, redacted: str) -> None:
+    assert redact_pii(text) == redacted
+    assert find_pii(analyze(redacted).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "seed_" * 300,
+        "1 " * 750,
+        "one " * 375,
+        "oh-" * 500,
+        "06 " * 500,
+        "01." * 500,
+        "tx 78701 " * 160,
+        ", 1" * 500 + " tx 12345",
+        "2024 ab cd street " * 85,
+        "1234 " + "a " * 700 + "street",
+        "ul. " + "a " * 700 + "5",
+        "a caddesi " * 150,
+        "pesel " + "1 " * 700,
+        "isbn 1" * 250,
+        "call " + "1 " * 700,
+        "a at b dot " * 150,
+        "a@gmail" * 214,
+    ],
+)
+def test_long_adversarial_prompts_are_screened(text: str) -> None:
+    # Prompts are up to 1500 characters; a pattern that backtracks badly would take seconds on these.
+    assert isinstance(find_pii(analyze(text[:1500]).base), list)
