@@ -171,30 +171,44 @@ lolicon shotacon toddlercon jailbait pthc csam childporn pedoporn nymphet nymphe
 """
 
 _DEFAMATION = """
+blackface obese senile dementia drooling epstein
 arrested handcuffed handcuffs mugshot prisoner inmate convicted cocaine heroin meth methamphetamine
 snorting overdose overdosing drunk vomiting puking peeing pooping diaper nazi nazis kkk pedophile
 paedophile pedo rapist molester shoplifting stealing bribe bribery criminal
 |under arrest|being arrested|mug shot|in prison|in jail|prison cell|jail cell|behind bars
 |prison jumpsuit|orange jumpsuit|perp walk|doing drugs|taking drugs|smoking crack|crack pipe|passed out
-|as a criminal
+|as a criminal|suicide vest|suicide bomber|as a terrorist|as hitler|as adolf hitler|as a monkey|as an ape|as a gorilla
+|as a pig|as a rat|as a cockroach|depicted as an ape|depicted as a monkey|in chains|as a slave
+|ugly and fat|fat and ugly|morbidly obese|smoking a joint|smoking weed|lines of coke|doing lines
+|snorting coke|snorting lines|led away by|fbi agents|guilty verdict|found guilty|on trial
+|in a courtroom|in the courtroom|epstein island|childrens blood|drinking blood|injecting microchips
 """
 
 _VIOLENCE = """
+assassination assassinate assassinating sniper crosshairs noose drowning drowned bleeding
 stabbed stabbing beheaded beheading decapitated decapitation murdered killed assassinated hanged lynched
 lynching torture punched bloodied corpse strangled mutilated dismembered guillotined
 |being executed|public execution|being shot|gets shot|getting shot|shot dead|shot in the head
 |gunshot wound|severed head|being killed|being tortured|beaten up|being beaten|covered in blood
 |dead body|lying dead|found dead|in a coffin|gun to head|gun to his head|gun to her head|burned alive
-|burning alive|set on fire|blown up|firing squad|electric chair|on the guillotine
+|burning alive|set on fire|blown up|firing squad|electric chair|on the guillotine|hanging from a rope|hanging dead|hanged|hung from|bullet hole|bullet wound|head on a pike|knife in his back
+|knife in her back|stabbed in the back|run over|getting run over|hit by a car|hit by a truck|hit by a bus
+|pool of blood|blown to pieces|blown apart|blood on his face|blood on her face|shot in the ear
+|in the crosshairs|dead on the floor|lying dead
 """
 
 _FRAMING = """
+cnn bbc msnbc
 cctv bodycam reuters
 |breaking news|news photo|news footage|news report|news broadcast|press photo|fake news|fake photo
 |fake picture|fake image|fake footage|leaked photo|leaked image|leaked footage|leaked video
 |security camera|security footage|surveillance footage|body cam|dashcam footage|caught on camera
 |ap photo|associated press|authentic photo|photo evidence|photographic evidence|evidence photo
-|unedited photo|exclusive photo
+|unedited photo|exclusive photo|fox news|sky news|al jazeera|nbc news|abc news|cbs news|viral photo|viral video|viral tweet
+|viral twitter photo|twitter screenshot|tweet screenshot|news screenshot|newspaper front page
+|front page of the new york times|news headline|smartphone footage|phone footage|cellphone footage
+|official photo|white house photo|official white house photo|live broadcast|live footage
+|eyewitness photo|eyewitness footage|press conference photo
 """
 
 _DISASTER = """
@@ -244,7 +258,8 @@ _EXCEPTIONS = """
 |mr mcgregors|clan mcgregor|trump card|trump cards|goddess kamala|explosion of color
 |explosion of colors|explosion of colour|explosion of colours|color explosion|colour explosion
 |shooting star|shooting stars|riot games|movie shooting|film shooting|photo shooting|flame burning
-|candle burning|candles burning|burning candle|burning candles|punching a nazi|punching nazis
+|candle burning|candles burning|burning candle|burning candles|punching a nazi|punching nazis|punching hitler|punches hitler|bleeding heart|bleeding hearts
+|bleeding edge
 |punches a nazi|fighting nazis|fights nazis|clothes off the line|clothes off the washing line
 |clothes off the clothesline|laundry off the line|skyline r34|r34 gtr|r34 gt r|gtr r34|gt r r34
 |nail fetish|fetish figure|fetish figures|fetish statue|fetish object|fetish objects|paint stripper
@@ -574,11 +589,14 @@ _GROUPS = (
     "koreans|indians|mexicans|latinos|latinas|hispanics|arabs|palestinians|israelis|immigrants|migrants|"
     "refugees|gays|gay people|gay men|lesbians|homosexuals|bisexuals|trans people|transgender people|"
     "trans women|trans men|women|disabled people|the disabled|autistic people|gypsies|roma|romani|whites|"
-    "white people"
+    "white people|a jew|a jewish man|a jewish woman|a black man|a black woman|a muslim|a muslim woman|"
+    "a mexican|a gay man|a trans woman|an immigrant|an arab|an asian man|an asian woman"
 )
 _DEHUMANISING = (
     "vermin|rats|cockroaches|roaches|animals|beasts|subhuman|subhumans|parasites|inferior|filth|scum|"
-    "a disease|a plague|apes|monkeys|pigs|dogs|savages|not human|not people"
+    "a disease|a plague|apes|monkeys|pigs|dogs|savages|not human|not people|rapists|criminals|terrorists"
+    "|pedophiles|paedophiles|groomers|thieves|invaders|degenerates|mentally ill|men in dresses|an ape"
+    "|a monkey|a rat|a pig|a cockroach"
 )
 _HATE = re.compile(
     rf"(?<![a-z])(?:{_GROUPS}) (?:are|as|is|being|portrayed as|depicted as|drawn as)"
@@ -587,7 +605,9 @@ _HATE = re.compile(
     rf"eradicate|wipe out|death to|eliminate|purge|genocide of) (?:all |the |every )?(?:{_GROUPS})(?![a-z])"
     rf"|(?<![a-z])(?:{_GROUPS}) (?:should|must|deserve to|need to) (?:die|be killed|be exterminated|"
     rf"be gassed|burn|hang)(?![a-z])"
-    rf"|(?<![a-z])(?:heil hitler|sieg heil)(?![a-z])"
+    rf"|(?<![a-z])(?:heil hitler|sieg heil|white power|1488|14 88|white pride worldwide|aryan warrior"
+    rf"|aryan brotherhood|gas the jews|jews will not replace us|rahowa|blood and soil)(?![a-z0-9])"
+    rf"|(?<![a-z])(?:{_GROUPS}) with (?:big |huge |long )?(?:hooked |hook )noses?(?![a-z])"
 )
 
 
@@ -606,7 +626,7 @@ _COUNTRIES = (
     "south africa|greek|greece|portuguese|portugal|monaco|the vatican"
 )
 _OFFICES = (
-    "president|vice president|prime minister|premier|chancellor|first lady|first gentleman|head of state|"
+    "president|vice president|prime minister|pm|premier|chancellor|first lady|first gentleman|head of state|"
     "supreme leader|foreign minister|defence minister|defense secretary|secretary of state"
 )
 # Royal titles are fantasy's too: "an egyptian queen", "a japanese princess" are no one in particular,
@@ -619,6 +639,19 @@ _COMPANIES = (
 _PERFORMERS = (
     "lead singer|lead vocalist|vocalist|singer|frontman|frontwoman|front man|front woman|guitarist|"
     "drummer|bassist|rapper|youngest member|oldest member|eldest member|the star|the host"
+)
+# Groups whose members are well known: "karina from aespa", "the youngest of bts".
+_BANDS = (
+    "aespa|blackpink|twice|bts|newjeans|le sserafim|ive|red velvet|itzy|stray kids|seventeen|exo|gidle"
+    "|g idle|nmixx|babymonster|illit|kiss of life|one direction|fifth harmony|little mix|spice girls"
+)
+_ACQUAINTANCES = (
+    "ex|exes|ex girlfriend|exgirlfriend|ex wife|exwife|ex boyfriend|girlfriend|boyfriend|wife|husband|fiance"
+    "|fiancee|coworker|co worker|coworkers|colleague|colleagues|boss|neighbou?r|neighbou?rs|classmate"
+    "|classmates|teacher|professor|crush|roommate|flatmate|friend|best friend|bff|sister|stepsister"
+    "|step sister|sister in law|mom|mum|mother|stepmom|step mom|stepmother|mother in law|aunt|cousin|niece"
+    "|tenant|landlady|landlord|secretary|employee|student|babysitter|nanny|daughter|son|stepdaughter"
+    "|step daughter|wifes friend|girlfriends mom|teammate|partner"
 )
 # A band is named: "the lead singer of a band" and "the singer of the band" are nobody in particular.
 _NAMED_NEXT = (
@@ -643,6 +676,11 @@ _DESCRIBED_PERSON = re.compile(
     rf"|(?:ceo|founder|co founder|cofounder|chairman|owner|boss) of (?:{_COMPANIES})"
     rf"|(?:worlds|the world s) richest (?:man|woman|person)|richest (?:man|woman|person) (?:in|on) "
     rf"(?:the world|earth|the planet|america)"
+    rf"|(?:governor|mayor|senator|congressman|congresswoman|first minister|attorney general) of {_NAMED_NEXT}"
+    rf"|(?:leader|head|chairman|chairwoman|chair) of the (?:[a-z]+ ){{1,2}}party"
+    rf"|[a-z]+ (?:from|of) (?:{_BANDS})"
+    # People the member knows: an ex, a classmate, a neighbour's wife, whom no one may undress.
+    rf"|(?:my|our)(?: [a-z]+){{0,2}}? (?:{_ACQUAINTANCES})"
     rf")(?![a-z])"
 )
 
