@@ -186,7 +186,18 @@ class ImagineBot(commands.AutoShardedBot):
             for guild_id in self.bot_settings.sync_guild_ids:
                 guild = discord.Object(guild_id)
                 self.tree.copy_global_to(guild=guild)
-                synced = await self.tree.sync(guild=guild)
+                try:
+                    synced = await self.tree.sync(guild=guild)
+                except discord.Forbidden:
+                    # A server the bot has left, or a mistyped id, must not keep the bot from serving
+                    # the others (nor stop every restart): said plainly, and the start goes on.
+                    log.error(
+                        "DISCORD_SYNC_GUILD_IDS: could not register the commands in server %s: the bot is "
+                        "not in it, or was invited without the applications.commands scope (invite it "
+                        "again with the URL in the README's Getting a token)",
+                        guild_id,
+                    )
+                    continue
                 log.info("synced %d commands to guild %s", len(synced), guild_id)
         else:
             synced = await self.tree.sync()

@@ -101,6 +101,17 @@ class BotSettings(BaseSettings):
             raise ValueError(f"{value!r} is not a {' or '.join(schemes)} URL, like {example}")
         return value
 
+    @field_validator("sync_guild_ids")
+    @classmethod
+    def _server_ids(cls, ids: tuple[int, ...]) -> tuple[int, ...]:
+        # A server id is a Discord snowflake: a positive number of 17 to 20 digits.
+        if wrong := [guild_id for guild_id in ids if not 0 < guild_id < 2**64]:
+            raise ValueError(
+                f"{', '.join(map(str, wrong))} is not a server id; copy it from Discord (Developer Mode on: "
+                "right-click the server, Copy Server ID)"
+            )
+        return ids
+
     @field_validator("shard_ids")
     @classmethod
     def _shards_need_their_count(

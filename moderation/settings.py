@@ -17,6 +17,31 @@ DEFAULT_NUDENET_LABELS: tuple[str, ...] = (
     "BUTTOCKS_EXPOSED",
 )
 
+# Every label NudeNet's detector reports (nudenet 3.x); a label outside these would never match, and an
+# image it was meant to flag would be posted.
+NUDENET_LABELS: frozenset[str] = frozenset(
+    {
+        "FEMALE_GENITALIA_COVERED",
+        "FACE_FEMALE",
+        "BUTTOCKS_EXPOSED",
+        "FEMALE_BREAST_EXPOSED",
+        "FEMALE_GENITALIA_EXPOSED",
+        "MALE_BREAST_EXPOSED",
+        "ANUS_EXPOSED",
+        "FEET_EXPOSED",
+        "BELLY_COVERED",
+        "FEET_COVERED",
+        "ARMPITS_COVERED",
+        "ARMPITS_EXPOSED",
+        "FACE_MALE",
+        "BELLY_EXPOSED",
+        "MALE_GENITALIA_EXPOSED",
+        "ANUS_COVERED",
+        "FEMALE_BREAST_COVERED",
+        "BUTTOCKS_COVERED",
+    }
+)
+
 # Cosine similarities to a category's examples, calibrated with bench/moderation_bench.py --semantic:
 # the benign set and adult prompts stay below them while paraphrases of each category reach them.
 DEFAULT_SEMANTIC_THRESHOLDS: dict[str, float] = {
@@ -56,9 +81,28 @@ class ModerationSettings(BaseSettings):
         # As a shell would: in .env nothing else expands ~.
         return None if path is None else os.path.expanduser(path)
 
+    @field_validator("nudenet_labels")
+    @classmethod
+    def _known_labels(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        # A misspelt label, or none at all, would leave a classifier that never flags anything while the
+        # log says it loaded.
+        labels = tuple(label.strip().upper() for label in value)
+        if not labels:
+            raise ValueError("name at least one label, or the detector would never flag an image")
+        if unknown := sorted(set(labels) - NUDENET_LABELS):
+            raise ValueError(
+                f"unknown label(s) {', '.join(unknown)}; NudeNet reports {', '.join(sorted(NUDENET_LABELS))}"
+            )
+        return labels
+
     @field_validator("semantic_thresholds")
     @classmethod
     def _thresholds_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        if unknown := sorted(set(value) - set(DEFAULT_SEMANTIC_THRESHOLDS)):
+            raise ValueError(
+                f"unknown categor{'y' if len(unknown) == 1 else 'ies'} {', '.join(unknown)}; "
+                f"the categories are {', '.join(DEFAULT_SEMANTIC_THRESHOLDS)}"
+            )
         for category, threshold in value.items():
             if not 0.0 < threshold <= 1.0:
                 raise ValueError(f"threshold for {category!r} must be in (0, 1], got {threshold}")

@@ -379,3 +379,18 @@ async def test_commands_are_registered_for_servers_that_added_the_bot_never_as_a
         assert command["integration_types"] == [0], command["name"]  # GUILD_INSTALL only
         expected = [0] if command["name"] in ("policy", "mod") else [0, 1]  # GUILD, BOT_DM
         assert sorted(command["contexts"]) == expected, command["name"]
+
+
+async def test_a_server_to_sync_that_the_bot_is_not_in_is_logged_and_the_others_are_served(
+    world: BotWorld, caplog: pytest.LogCaptureFixture
+) -> None:
+    # A mistyped DISCORD_SYNC_GUILD_IDS, or a server that removed the bot, ended the start in a
+    # traceback, and every restart after it.
+    fake = world.fake
+    assert fake.guild is not None
+    async with world.bot(sync_guild_ids=(123456789012345678, fake.guild.id)):
+        assert {c["name"] for c in fake.guild_commands[fake.guild.id].values()} >= {"imagine", "help"}
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await world.final_edit(inter)
+    said = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert any("DISCORD_SYNC_GUILD_IDS" in line and "123456789012345678" in line for line in said), said

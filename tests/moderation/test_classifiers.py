@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
+from pydantic import ValidationError
 
 from moderation.classifiers import (
     ClipConceptChecker,
@@ -238,3 +240,27 @@ def test_checker_folders_that_are_missing_or_wrong_are_named_and_nothing_starts(
     assert "MODERATION_CLIP_FEATURE_EXTRACTOR_PATH: /nowhere holds no feature extractor" in refusal(
         str(tiny_model), clip_feature_extractor_path="/nowhere"
     )
+
+
+@pytest.mark.parametrize(
+    ("labels", "says"),
+    [
+        ('["female_breast_exposed", "FACE_F"]', "unknown label(s) FACE_F"),
+        ("[]", "at least one label"),
+    ],
+)
+def test_nudenet_labels_that_could_never_flag_an_image_stop_the_start(
+    monkeypatch: pytest.MonkeyPatch, labels: str, says: str
+) -> None:
+    # A misspelt label left a detector that never flagged anything, while the log said it loaded.
+    monkeypatch.setenv("MODERATION_NUDENET_LABELS", labels)
+    with pytest.raises(ValidationError, match=re.escape(says)):
+        _settings()
+    monkeypatch.setenv("MODERATION_NUDENET_LABELS", '["female_breast_exposed"]')
+    assert _settings().nudenet_labels == ("FEMALE_BREAST_EXPOSED",)
+
+
+def test_a_semantic_threshold_for_no_category_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MODERATION_SEMANTIC_THRESHOLDS", '{"hat": 0.5}')
+    with pytest.raises(ValidationError, match="unknown category hat; the categories are minor_sexual"):
+        _settings()
