@@ -198,13 +198,13 @@ lynching torture punched bloodied corpse strangled mutilated dismembered guillot
 """
 
 _FRAMING = """
-cnn bbc msnbc
+cnn msnbc
 cctv bodycam reuters
 |breaking news|news photo|news footage|news report|news broadcast|press photo|fake news|fake photo
 |fake picture|fake image|fake footage|leaked photo|leaked image|leaked footage|leaked video
 |security camera|security footage|surveillance footage|body cam|dashcam footage|caught on camera
 |ap photo|associated press|authentic photo|photo evidence|photographic evidence|evidence photo
-|unedited photo|exclusive photo|fox news|sky news|al jazeera|nbc news|abc news|cbs news|viral photo|viral video|viral tweet
+|unedited photo|exclusive photo|bbc news|bbc breaking|fox news|sky news|al jazeera|nbc news|abc news|cbs news|viral photo|viral video|viral tweet
 |viral twitter photo|twitter screenshot|tweet screenshot|news screenshot|newspaper front page
 |front page of the new york times|news headline|smartphone footage|phone footage|cellphone footage
 |official photo|white house photo|official white house photo|live broadcast|live footage
@@ -267,7 +267,10 @@ _EXCEPTIONS = """
 |room porn|sky porn|the sexes|both sexes|each sex|sexes of|bear cub|bear cubs|lion cub|lion cubs
 |tiger cub|tiger cubs|wolf cub|wolf cubs|fox cub|fox cubs|leopard cub|leopard cubs|panda cub|panda cubs
 |cheetah cub|cheetah cubs|jaguar cub|jaguar cubs|polar bear cub|polar bear cubs|cub reporter
-|chicago cubs|the cubs|cubs game
+|chicago cubs|the cubs|cubs game|piper cub|baby yellow|baby green|baby purple|baby lilac|baby grand
+|baby grand piano|baby powder blue|pool boy|pool boys|boy group|boy groups|son goku|son gohan|son gokus
+|son of a gun|son of a bitch|sons of anarchy|son of man|cabin boy|delivery boy|paper boy|poster boy
+|golden boy|cowboy|cowboys|playboy bunny
 """
 
 # Other languages. Words in the Latin script are listed as the normaliser folds them (accents dropped:
@@ -413,24 +416,45 @@ _GARMENTS = (
     r"clothes|clothing|outfits?|garments?|attire|everything (?:she|he) (?:is )?wearing|dress(?:es)?|skirts?"
     r"|pants|trousers|jeans|shorts|panties|knickers|underwear|underpants|briefs|boxers|bras?|bikinis?"
     r"|swimsuits?|bathing suit|towels?|bathrobe|robes?|gowns?|nightgown|nightie|lingerie|leggings|tights"
-    r"|thong|pajamas|pyjamas|uniform|costume|kimono|sari|saree"
+    r"|thong|pajamas|pyjamas|uniform|costume|kimono|sari|saree|leotards?|bodysuits?|jumpsuits?|camisoles?"
+    r"|negligees?|sundress(?:es)?|nightdress|overalls"
 )
 _UPPER_GARMENTS = r"shirts?|t ?shirts?|blouses?|tops?|tank ?top|sweater|hoodie|bodice|corset"
-_GARMENT_FOLLOWS = r"(?:\s+(?!and|but|with)[a-z]+){0,3}?\s+"
+# Between the verb and the garment only the words that say whose or which one: "remove her blouse",
+# "take off all of her clothes"; "remove the stain from the dress" and "replace her dress with a gown"
+# say something else.
+_GARMENT_OWNER = (
+    r"(?:\s+(?:her|his|their|the|all|of|any|every|my|your|its|a|an|this|that|whole|entire|remaining|last"
+    r"|each|little|tiny|wet|own|white|black|red|blue|pink))*?\s+"
+)
 _UNDRESS_BEFORE = (
-    r"remov(?:e|es|ed|ing)|tak(?:e|es|ing|en)(?: off)?|took(?: off)?|strip(?:s|ped|ping)?(?: off)?"
-    r"|pull(?:s|ed|ing)? (?:down|off|up)|lift(?:s|ed|ing)?(?: up)?|rais(?:e|es|ed|ing)|hik(?:e|es|ed|ing) up"
-    r"|unbutton(?:s|ed|ing)?|unzip(?:s|ped|ping)?|undo(?:es|ing)?|open(?:s|ed|ing)?|without|no"
-    r"|(?:not|isnt|arent|nothing but)? wearing no|not wearing|isnt wearing|arent wearing|erase[sd]?|erasing"
-    r"|delet(?:e|es|ed|ing)|replac(?:e|es|ed|ing)|swap(?:s|ped|ping)?|cut (?:off|away)"
-    r"|(?:rip|rips|ripped|ripping|tear|tears|tore|torn|tearing) (?:off|away|open)|x ?ray(?: through)?"
-    r"|see through|through"
+    r"remov(?:e|es|ed|ing)|(?:take|takes|taking|taken|took) off|strip(?:s|ped|ping)?(?: off)?"
+    r"|pull(?:s|ed|ing)? (?:down|off)|(?:peel|peels|peeled|peeling|tug|tugs|tugged|tugging) off"
+    r"|unbutton(?:s|ed|ing)?|unzip(?:s|ped|ping)?|unlac(?:e|es|ed|ing)|undo(?:es|ing)?|open(?:s|ed|ing)?"
+    r"|without|no|(?:not|isnt|arent|is not|are not) wearing|wearing no|erase[sd]?|erasing"
+    r"|delet(?:e|es|ed|ing)|get(?:s|ting)? rid of|got rid of|cut (?:off|away)|shed(?:s|ding)?"
+    r"|(?:rip|rips|ripped|ripping|tear|tears|tore|torn|tearing) (?:off|away|open)|x[ -]?ray(?: through)?"
+    r"|see through|lift(?:s|ed|ing)? up"
 )
+# Lifted, a skirt or a dress shows what is under it.
+_LIFTED = r"lift(?:s|ed|ing)?(?: up)?{owner}(?:skirts?|dress(?:es)?)"
+# After the garment, what becomes of it, as the phrase's last words: "make her shirt transparent",
+# "her clothes dissolve", "with her dress off"; not "a dress off to church" or "off-white".
 _UNDRESS_AFTER = (
-    r"transparent|see through|seethrough|invisible|translucent|sheer|off|removed|gone|missing|vanish\w*"
-    r"|disappear\w*|(?:torn|ripped|pulled|taken|cut) (?:off|away|down|open)|pulled down|lifted(?: up)?"
-    r"|unbuttoned|undone|open|opened|falling (?:off|down)|slipping off|dropped|on the floor"
+    r"(?:(?:is|are|was|were|being|gets?|got|getting|becomes?|turns?|turning|made)\s+)?"
+    r"(?:(?:\d+ ?%? ?|fully |completely |totally |all )?(?:transparent|see ?through|invisible|translucent)"
+    r"|removed|gone|vanish\w*|disappear\w*|dissolv\w*|melt\w*(?: away)?|(?:torn|ripped|cut) (?:off|away|open)"
+    r"|pulled (?:down|off)|taken off|falling (?:off|down)|slipping off|coming off|(?:all )?off|unbuttoned"
+    r"|undone|at 0 ?% opacity)"
 )
+# "Replace her dress with body paint", not with a ballgown.
+_REPLACED_BY_NOTHING = (
+    r"(?:replac|swap|chang|turn)\w*{owner}(?:{garments})\s+(?:with|for|to|into)\s+"
+    r"(?:body paint|nothing|bare skin|skin|nudity|lingerie|underwear|a bikini|a towel|a thong|transparent\w*"
+    r"|see through\w*)"
+)
+# Garments named with a word after them that makes them something else: "dress code", "dress shirt".
+_NOT_THE_GARMENT = r"(?! (?:code|codes|shirt|shirts|shoes|rehearsal|up|sense|sleeves?|hat|hats|designer))"
 _FEMALE = re.compile(r"(?<![a-z])(?:her|she|hers|woman|women|girls?|lady|ladies|female)(?![a-z])")
 
 
@@ -442,22 +466,26 @@ def _undressing(phrase: str) -> bool:
 
 @cache
 def _undress_pattern(garments: str) -> re.Pattern[str]:
+    replaced = _REPLACED_BY_NOTHING.format(owner=_GARMENT_OWNER, garments=garments)
+    lifted = _LIFTED.format(owner=_GARMENT_OWNER)
     return re.compile(
-        rf"(?<![a-z])(?:(?:{_UNDRESS_BEFORE}){_GARMENT_FOLLOWS}(?:{garments})"
-        rf"|(?:{garments})(?:\s+[a-z]+){{0,2}}?\s+(?:{_UNDRESS_AFTER}))(?![a-z])"
+        rf"(?<![a-z])(?:(?:{_UNDRESS_BEFORE}){_GARMENT_OWNER}(?:{garments}){_NOT_THE_GARMENT}"
+        rf"|(?:{garments})\s+{_UNDRESS_AFTER}(?=\s*(?:$|and\b|to the floor\b|on the floor\b))"
+        rf"|(?:{garments})\s+(?:vanish|disappear|dissolv|melt)\w*"
+        rf"|{replaced}|{lifted})(?![a-z])"
     )
 
 
 _PHRASE_END = re.compile(r"[,.;:!?|/()\[\]{}<>\n]+")
-# In a negative prompt, clothes as things rather than as what someone wears: "--no clothes on the
-# floor", "--no wrinkled clothes", "--no modern clothing" ask for none of those, not for nudity.
-_CLOTHES_AS_THINGS = re.compile(
-    r"(?<![a-z])(?:floor|ground|lying|laying|scattered|piles?|heaps?|laundry|hangers?|racks?|folded|wrinkled"
-    r"|wrinkles?|wrinkly|creases?|creased|messy|mess|dirty|stains?|stained|torn|tattered|ripped|shops?"
-    r"|stores?|closets?|wardrobes?|drawers?|washing|clothesline|baskets?|hampers?|logos?|text|brands?"
-    r"|labels?|tags?|patterns?|prints?|details?|clutter|mannequins?|modern|anachronistic|extra|deformed"
-    r"|malformed|bad|ugly|weird|cheap|low quality|colou?rful|bright|neon|baggy|oversized)(?![a-z])"
+# Words that may stand with clothes in a negative prompt's phrase that still asks for none at all:
+# "--no any clothes on her body", "--no clothes whatsoever".
+_CLOTHES_FILLERS = frozenset(
+    _words("""
+    any all her his their its the a an of on body wearing worn at whatsoever no and or with some piece pieces
+    single every kind kinds type types sort underneath under she he is are
+    """)
 )
+_GENERIC_CLOTHES = re.compile(r"(?<![a-z])(?:clothes|clothing|outfits?|garments?|attire)(?![a-z])")
 _GARMENT_WORD = re.compile(rf"(?<![a-z])(?:{_GARMENTS})(?![a-z])")
 _UPPER_GARMENT_WORD = re.compile(rf"(?<![a-z])(?:{_UPPER_GARMENTS})(?![a-z])")
 # Someone in the picture, whom a negative prompt of clothes could undress.
@@ -642,8 +670,13 @@ _PERFORMERS = (
 )
 # Groups whose members are well known: "karina from aespa", "the youngest of bts".
 _BANDS = (
-    "aespa|blackpink|twice|bts|newjeans|le sserafim|ive|red velvet|itzy|stray kids|seventeen|exo|gidle"
+    "aespa|blackpink|twice|bts|newjeans|le sserafim|ive|red velvet|itzy|stray kids|seventeen|gidle"
     "|g idle|nmixx|babymonster|illit|kiss of life|one direction|fifth harmony|little mix|spice girls"
+)
+_FICTION = (
+    r"(?:oc|ocs|character|characters|chara|charas|waifu|waifus|husbando|dnd|d d|rpg|fursona|sona|persona"
+    r"|heroine|heroines|hero|heros|heroes|villain|villains|avatar|game|games|story|stories|novel|novels"
+    r"|campaign|comic|comics|manga|anime|fanfic|fictional|final|level|deus|protagonist|protagonists)"
 )
 _ACQUAINTANCES = (
     "ex|exes|ex girlfriend|exgirlfriend|ex wife|exwife|ex boyfriend|girlfriend|boyfriend|wife|husband|fiance"
@@ -656,6 +689,8 @@ _ACQUAINTANCES = (
 # A band is named: "the lead singer of a band" and "the singer of the band" are nobody in particular.
 _NAMED_NEXT = (
     r"(?!(?:a|an|some|my|your|his|her|their|our|this|that|any|every|one)(?![a-z]))"
+    r"(?!(?:blues|jazz|rock|punk|metal|pop|folk|soul|funk|country|gospel|opera|rap|techno|disco|swing"
+    r"|reggae|indie|grunge|classical|jazz club|punk band|rock band|metal band)(?![a-z]))"
     r"(?!the (?:band|group|choir|orchestra|church|show|party|night|club|bar|year|month|week|sea|seas|ocean"
     r"|day|world|moon|sun|stars|streets|city|town|village|future|past|era|decade|century|twenties|thirties"
     r"|forties|fifties|sixties|seventies|eighties|nineties|[0-9]+s)(?![a-z]))"
@@ -679,9 +714,15 @@ _DESCRIBED_PERSON = re.compile(
     rf"|(?:governor|mayor|senator|congressman|congresswoman|first minister|attorney general) of {_NAMED_NEXT}"
     rf"|(?:leader|head|chairman|chairwoman|chair) of the (?:[a-z]+ ){{1,2}}party"
     rf"|[a-z]+ (?:from|of) (?:{_BANDS})"
-    # People the member knows: an ex, a classmate, a neighbour's wife, whom no one may undress.
-    rf"|(?:my|our)(?: [a-z]+){{0,2}}? (?:{_ACQUAINTANCES})"
     rf")(?![a-z])"
+)
+
+
+# People the member knows: an ex, a classmate, a neighbour's wife, whom no one may undress. Not the
+# people of a story: "my oc's wife", "my dnd character's sister", "my final boss".
+_ACQUAINTED = re.compile(
+    rf"(?<![a-z])(?:my|our)(?: (?!{_FICTION}(?![a-z]))[a-z]+){{0,2}}? (?:{_ACQUAINTANCES})"
+    rf"(?! (?:oc|ocs|character|characters|sona|fursona|avatar|machina|boss)(?![a-z]))(?![a-z])"
 )
 
 
@@ -706,6 +747,9 @@ class Hits:
     people: set[str] = field(default_factory=set)
     described: set[str] = field(default_factory=set)
     """Real people described instead of named ("the current us president")."""
+    acquainted: set[str] = field(default_factory=set)
+    """People the member knows ("my ex", "my coworker"): the model cannot draw them, but a sexual
+    picture said to be of them is one all the same."""
     hate: str | None = None
 
     def has(self, term: Term) -> bool:
@@ -915,6 +959,7 @@ class Lexicon:
         hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
         for seq in views.sequences:
             hits.described.update(m.group(0) for m in _DESCRIBED_PERSON.finditer(" ".join(seq)))
+            hits.acquainted.update(m.group(0) for m in _ACQUAINTED.finditer(" ".join(seq)))
         for seq in views.sequences:
             hateful = _HATE.search(" ".join(seq))
             if hateful:
@@ -946,33 +991,53 @@ class Lexicon:
                 hits.terms[Term.SEXUAL].add("裸")
         hits.ages.extend(int(m.group(1)) for m in _AGE_NATIVE.finditer(views.native))
 
-    def undressing_negative(self, negative: str, prompt: str, *, someone: bool) -> bool:
-        """Whether a negative prompt asks for nudity: clothes in a phrase of their own ("--no clothes",
-        "(clothing:-1)"), or the garments of a whole body ("--no shirt, pants, skirt"), or a top on a
-        woman or a girl; and the prompt has someone to undress (`someone`: known to have). Clothes as
-        things ("--no clothes on the floor", "--no wrinkled clothes") ask for nothing of the kind."""
+    def undressing_negative(self, negative: str, prompt: str, *, someone: bool, young: bool) -> bool:
+        """Whether a negative prompt asks for nudity: a phrase of it that names clothes and nothing else
+        ("--no clothes", "(clothing:-1)", "--no any clothes on her"), or three garments each named alone
+        ("--no shirt, pants, skirt"), or, for a girl, a top; and the prompt has someone to undress
+        (`someone`: known to have one; `young`: a minor). A phrase that says which clothes ("--no
+        revealing clothes", "--no clothes on the floor", "--no poorly drawn clothes") asks for others."""
         if not someone and not _SOMEONE.search(analyze(prompt).base):
             return False
+        # Someone dressed in the prompt ("woman in a sundress --no swimsuit") is asked for other clothes
+        # by garments in the negative prompt, not for none: only clothes in general count then.
+        dressed = _GARMENT_WORD.search(_GENERIC_CLOTHES.sub(" ", analyze(prompt).base)) is not None
         garments: set[str] = set()
         for phrase in _PHRASE_END.split(analyze(negative).base):
-            if not phrase.strip() or _CLOTHES_AS_THINGS.search(phrase):
-                continue
-            views = analyze(phrase)
-            if any(
-                Term.CLOTHING in self.classes.get(gram, ())
-                for gram in views.grams(self.max_n, self.first_words)
-            ):
-                return True
-            for seq in views.sequences:
-                garments.update(_GARMENT_WORD.findall(" ".join(seq)))
-                garments.update(_UPPER_GARMENT_WORD.findall(" ".join(seq)))
-        if len({garment.removesuffix("s") for garment in garments}) >= 2:
+            for seq in analyze(phrase).sequences:
+                clothing, named = self._only_clothes(" ".join(seq), generic_only=dressed)
+                if clothing:
+                    return True
+                garments.update(named)
+        if dressed:
+            return False
+        if len({garment.replace(" ", "").removesuffix("s") for garment in garments}) >= 3:
             return True
         return (
-            bool(garments)
+            young
             and _FEMALE.search(analyze(prompt).base) is not None
             and any(_UPPER_GARMENT_WORD.fullmatch(garment) for garment in garments)
         )
+
+    def _only_clothes(self, phrase: str, *, generic_only: bool = False) -> tuple[bool, set[str]]:
+        """For a phrase with nothing but clothes in it: whether it names clothing ("clothes", "fully
+        clothed", "swimsuit"; with `generic_only`, clothes in general only), and the garments it names;
+        (False, empty) for any other phrase."""
+        words = phrase.split()
+        clothing = {
+            gram
+            for gram in (" ".join(words[i : i + n]) for n in range(1, 4) for i in range(len(words) - n + 1))
+            if Term.CLOTHING in self.classes.get(gram, ())
+            and not (generic_only and _GARMENT_WORD.fullmatch(gram) and not _GENERIC_CLOTHES.fullmatch(gram))
+        }
+        rest = phrase
+        for gram in sorted(clothing, key=len, reverse=True):
+            rest = re.sub(rf"(?<![a-z]){re.escape(gram)}(?![a-z])", " ", rest)
+        garments = set(_GARMENT_WORD.findall(rest)) | set(_UPPER_GARMENT_WORD.findall(rest))
+        rest = _UPPER_GARMENT_WORD.sub(" ", _GARMENT_WORD.sub(" ", rest))
+        if not (clothing or garments) or not set(rest.split()) <= _CLOTHES_FILLERS:
+            return False, set()
+        return bool(clothing), garments
 
     def misspelt_people(self, text: str) -> set[str]:
         """Listed people whose names are misspelt by one letter ("tayler swift", "scarlet johansson").

@@ -223,12 +223,55 @@ def _banned_term_verdict(term: str) -> Verdict:
 
 # Swimwear is suggestive next to a word for a child, but a girl with pigtails and a lollipop at the beach
 # is at the beach: with childlike cues alone, it takes words that sexualise.
-_SWIMWEAR = frozenset({"bikini", "bikinis", "swimsuit", "swimsuits", "swimwear", "bathing suit", "biquini"})
+_SWIMWEAR = frozenset(
+    {"bikini", "bikinis", "swimsuit", "swimsuits", "swimwear", "bathing suit", "biquini", "speedo", "speedos"}
+)
+# With a child, swimwear is a day at the beach ("family beach day, kids in swimsuits, cartoon") unless
+# the picture is made to look at the child: a photographic look, a stated age, a pose or a photoshoot.
+_LOOKED_AT = re.compile(
+    r"(?<![a-z])(?:pose|poses|posed|posing|model|models|modeling|modelling|photoshoot|photo shoot|close ?up"
+    r"|full body|spread|lying|laying|bent over|from behind|from below)(?![a-z])"
+)
 
 
 def _sexualising(pos: Hits, undressing_negative: bool) -> bool:
     return (
         pos.has(Term.SEXUAL) or bool(pos.terms.get(Term.SUGGESTIVE, set()) - _SWIMWEAR) or undressing_negative
+    )
+
+
+# A film or series named as what the picture is from, and an actor cast "as" someone in it.
+_SCREEN_WORK = re.compile(
+    r"(?<![a-z])(?:movie|movies|film|films|tv series|tv show|series|episode|scene|still|poster|trailer"
+    r"|blockbuster|sequel|remake|cinematic universe|mcu|dceu)(?![a-z])"
+)
+_CASTING = re.compile(
+    r"(?<![a-z])(?:as|playing|plays|starring as|in the role of)\s+(?:the\s+|a\s+|an\s+)?[a-z]"
+)
+# Cast as a named character: "Johnny Depp as Jack Sparrow", "Chris Hemsworth as Thor" (on the prompt as
+# typed, where the capitals are).
+# Casting someone as a tyrant or a monster is no role: "Putin as Adolf Hitler".
+_CAST_AS_NAMED = re.compile(
+    r"(?<![A-Za-z])as (?:the )?(?!(?i:adolf|hitler|stalin|mussolini|satan|lucifer|devil|osama|bin laden"
+    r"|saddam|pol pot|epstein|nazi|goebbels|himmler|goering|mengele|kkk)(?![a-z]))[A-Z][\w'’-]+"
+)
+# What makes a "news photo" of a disaster plainly fiction.
+_FICTION_CUE = re.compile(
+    r"(?<![a-z])(?:godzilla|kaiju|zombies?|aliens?|ufos?|martians?|dragons?|monsters?|robots?|mechs?"
+    r"|dinosaurs?|cyberpunk|steampunk|fantasy|sci ?fi|science fiction|video game|videogame|game screenshot"
+    r"|cartoon|anime|manga|comic|pixel art|lego|minecraft|fortnite|pokemon|star wars|marvel|superheroe?s?"
+    r"|cat|cats|kitten|dog|puppy|teddy bears?|toy|toys|1[0-9]{3}s|1[0-9]{3}|retro|vintage|medieval"
+    r"|ancient|victorian|wild west)(?![a-z])"
+)
+
+
+def _swimwear_looked_at(prompt: str, pos: Hits) -> bool:
+    """Swimwear on a child in a picture made to look at them (see `_LOOKED_AT`)."""
+    return (
+        pos.has(Term.PHOTO)
+        or bool(pos.ages)
+        or bool(pos.terms.get(Term.YOUTHFUL))
+        or _LOOKED_AT.search(analyze(prompt).base) is not None
     )
 
 
@@ -270,8 +313,11 @@ class PromptScreener:
         negative = ", ".join(filter(None, (negative_prompt.strip(), analyze(prompt).negated)))
         neg = self._lexicon.scan(negative) if negative else _NO_HITS
         # "Clothes" (or a whole outfit) in the negative prompt asks for nudity.
-        someone = edits_upload or bool(pos.people or pos.described) or pos.has(Term.MINOR)
-        undressing = bool(negative) and self._lexicon.undressing_negative(negative, prompt, someone=someone)
+        young = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages)
+        someone = edits_upload or bool(pos.people or pos.described or pos.acquainted) or young
+        undressing = bool(negative) and self._lexicon.undressing_negative(
+            negative, prompt, someone=someone, young=young
+        )
         floor = self._hard_floor(prompt, negative, pos, neg, undressing, edits_upload=edits_upload)
         if floor is not None:
             return floor
@@ -281,7 +327,7 @@ class PromptScreener:
         if semantic is not None and semantic.hard_floor:
             return semantic
         return (
-            self._license(pos, neg)
+            self._license(prompt, pos, neg)
             or self._policy(prompt, negative, policy, pos, undressing)
             or semantic
             or ALLOWED
@@ -293,9 +339,14 @@ class PromptScreener:
         # "Adult" in the negative prompt asks for someone younger.
         sexual = pos.has(Term.SEXUAL) or pos.has(Term.SUGGESTIVE) or undressing
         minor = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages) or neg.has(Term.ADULT)
-        if pos.has(Term.CSAM) or (sexual and minor) or (_sexualising(pos, undressing) and _childlike(pos)):
+        if pos.has(Term.CSAM) or (_sexualising(pos, undressing) and _childlike(pos)):
+            return Verdict.block(RULES["floor.minor_sexual"])
+        if sexual and minor and (_sexualising(pos, undressing) or _swimwear_looked_at(prompt, pos)):
             return Verdict.block(RULES["floor.minor_sexual"])
         if sexual and (pos.people or pos.described or self._lexicon.misspelt_people(prompt)):
+            return Verdict.block(RULES["floor.real_person_sexual"])
+        # Swimwear on "my wife" is a holiday picture; a nude of "my ex" is one to share against her.
+        if _sexualising(pos, undressing) and pos.acquainted:
             return Verdict.block(RULES["floor.real_person_sexual"])
         # An uploaded picture may be a photo of anyone (a classmate, an ex): undressing it, or putting it
         # in lingerie, is refused whatever the server allows, as the bot cannot know who it shows.
@@ -311,14 +362,22 @@ class PromptScreener:
                     return Verdict.block(RULES[f"floor.pii.{found[0].kind.value}"])
         return None
 
-    def _license(self, pos: Hits, neg: Hits) -> Verdict | None:
+    def _license(self, prompt: str, pos: Hits, neg: Hits) -> Verdict | None:
         if pos.hate or neg.hate or pos.has(Term.SLUR) or neg.has(Term.SLUR):
             return Verdict.block(RULES["license.discrimination"])
-        if pos.people and pos.has(Term.DEFAMATION):
+        base = analyze(prompt).base
+        # An actor in a role ("Morgan Freeman as a prisoner, movie poster") is acting, not defamed.
+        in_a_role = _CAST_AS_NAMED.search(prompt) is not None or (
+            _CASTING.search(base) is not None and _SCREEN_WORK.search(base) is not None
+        )
+        if pos.people and pos.has(Term.DEFAMATION) and not in_a_role:
             return Verdict.block(RULES["license.defamation"])
-        if pos.people and pos.has(Term.VIOLENCE):
+        if pos.people and pos.has(Term.VIOLENCE) and not in_a_role:
             return Verdict.block(RULES["license.violence"])
-        if pos.has(Term.FRAMING) and (pos.people or pos.has(Term.DISASTER)):
+        if pos.has(Term.FRAMING) and pos.people:
+            return Verdict.block(RULES["license.disinformation"])
+        # A disaster "on the news" with Godzilla in it, or drawn as a cartoon, fools no one.
+        if pos.has(Term.FRAMING) and pos.has(Term.DISASTER) and _FICTION_CUE.search(base) is None:
             return Verdict.block(RULES["license.disinformation"])
         return None
 
