@@ -60,44 +60,92 @@ EXIT_INTERRUPTED = 130
 EXIT_TERMS_NOT_ACCEPTED = 3
 EXIT_REFUSED = 4
 EXIT_JOB_FAILED = 5
+# `generate --image` without --strength.
+DEFAULT_STRENGTH = 0.6
 
 log = logging.getLogger(__name__)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="imagine-bot", description="Stable Diffusion for a Discord server.")
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging")
+    parser = argparse.ArgumentParser(
+        prog="imagine-bot", description="Stable Diffusion for a Discord server.", parents=[_global_options()]
+    )
     commands = parser.add_subparsers(dest="command")
+    # The same options after the command name: `imagine-bot run -v` as well as `imagine-bot -v run`.
+    # SUPPRESS there, or the command's unset default would overwrite what was given before it.
+    in_command = [_global_options(default=argparse.SUPPRESS)]
 
-    commands.add_parser("run", help="run the Discord bot (the default)")
-    commands.add_parser("migrate", help="migrate the database to the newest revision")
+    def command(name: str, summary: str, description: str | None = None) -> argparse.ArgumentParser:
+        """A subcommand whose own --help starts with the line the command list shows for it."""
+        return commands.add_parser(
+            name,
+            help=summary,
+            description=f"{summary[0].upper()}{summary[1:]}." + (f" {description}" if description else ""),
+            parents=in_command,
+        )
 
-    demo = commands.add_parser("make-demo-model", help="write a tiny random-weight SD 1.x pipeline (offline)")
-    demo.add_argument("folder", type=Path)
+    command(
+        "run",
+        "run the Discord bot (the default)",
+        "Settings come from the environment and from .env in the current folder.",
+    )
+    command("migrate", "migrate the database to the newest revision", "The bot also migrates when it starts.")
 
-    generate = commands.add_parser("generate", help="run one job through the bot's generation service")
-    generate.add_argument("prompt")
-    generate.add_argument("--model", help="registry name, Hugging Face id or local folder")
-    generate.add_argument("--negative", default="", help="negative prompt")
-    generate.add_argument("--image", type=Path, help="init image for img2img")
-    generate.add_argument("--strength", type=float, default=0.6, help="img2img strength (0.05-1)")
-    generate.add_argument("--n", type=int, default=1, help="number of images (1-4)")
-    generate.add_argument("--seed", type=int, help="seed of the first image; the others follow it")
-    generate.add_argument("--steps", type=int)
-    generate.add_argument("--guidance", type=float)
-    generate.add_argument("--sampler", help="Euler a, Euler, DPM++ 2M or DDIM")
-    generate.add_argument("--width", type=int)
-    generate.add_argument("--height", type=int)
-    generate.add_argument("--ar", help="aspect ratio such as 16:9 (instead of width and height)")
-    generate.add_argument("--out", type=Path, default=Path("out"))
+    demo = command(
+        "make-demo-model",
+        "write a tiny random-weight SD 1.x pipeline (offline)",
+        "It draws noise, not pictures: it is for tests and for trying `generate` without a download.",
+    )
+    demo.add_argument("folder", type=Path, help="a new or empty folder to write the model into")
+
+    generate = command(
+        "generate",
+        "run one job through the bot's generation service",
+        "The images are copied into --out and their paths printed; a file already there is never "
+        "written over (a name taken gets -2, -3 ... before .png).",
+    )
+    generate.add_argument("prompt", help="what to draw (flags inside it are not read: give them as options)")
+    generate.add_argument(
+        "--model", help="registry name, Hugging Face id or local folder (default: GENERATION_DEFAULT_MODEL)"
+    )
+    generate.add_argument("--negative", default="", help="negative prompt: what to keep out (default: none)")
+    generate.add_argument("--image", type=Path, help="init image for img2img; its shape sets the size")
+    generate.add_argument(
+        "--strength",
+        type=float,
+        help="img2img strength, 0.05-1, only with --image: how far from the image to go "
+        f"(default: {DEFAULT_STRENGTH})",
+    )
+    generate.add_argument("--n", type=int, default=1, help="number of images, 1-4 (default: %(default)s)")
+    generate.add_argument(
+        "--seed", type=int, help="seed of the first image; the others follow it (default: random)"
+    )
+    generate.add_argument("--steps", type=int, help="denoising steps (default: the model's)")
+    generate.add_argument("--guidance", type=float, help="guidance scale (CFG), 0-30 (default: the model's)")
+    generate.add_argument("--sampler", help="Euler a, Euler, DPM++ 2M or DDIM (default: the model's)")
+    generate.add_argument(
+        "--width", type=int, help="image width in pixels, a multiple of 8 (default: the model's)"
+    )
+    generate.add_argument(
+        "--height", type=int, help="image height in pixels, a multiple of 8 (default: the model's)"
+    )
+    generate.add_argument(
+        "--ar", help="aspect ratio such as 16:9, at the model's pixel count (instead of --width and --height)"
+    )
+    generate.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out"),
+        help="folder the images are copied into; made when missing (default: %(default)s)",
+    )
     generate.add_argument(
         "--accept-license", action="store_true", help="accept the model license's use restrictions"
     )
 
-    screen = commands.add_parser(
+    screen = command(
         "screen",
-        help="screen prompts as the bot would, one JSON verdict a line (exit 1 if any was blocked)",
-        description='Each line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ..., '
+        "screen prompts as the bot would, one JSON verdict a line (exit 1 if any was blocked)",
+        'Each line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ..., '
         '"image": true} ("image": it edits an attached picture); inline flags (--no text) are read as '
         "/imagine reads them.",
     )
@@ -109,6 +157,13 @@ def _parser() -> argparse.ArgumentParser:
         help="also run the semantic screener (the bot does with MODERATION_SEMANTIC=true)",
     )
     return parser
+
+
+def _global_options(default: object = False) -> argparse.ArgumentParser:
+    """The options every command takes, before or after its name (`default`: their value when unset)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("-v", "--verbose", action="store_true", default=default, help="debug logging")
+    return options
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -258,9 +313,9 @@ async def _run_job(
             if image.path is None:
                 print(f"image {image.index + 1} withheld: {image.reason}", file=sys.stderr)
                 continue
-            target = args.out / f"job{job.id}-{image.index}-seed{image.seed}.png"
-            shutil.copyfile(image.path, target)
-            print(target)
+            print(
+                _copy_to_new_file(Path(image.path), args.out, f"job{job.id}-{image.index}-seed{image.seed}")
+            )
         return 0
     finally:
         await services.close()
@@ -276,6 +331,18 @@ def _cli_params(
     sampler: Sampler,
     pixel_budget: int,
 ) -> GenerationParams:
+    # Refused, as /imagine refuses them, rather than one of two options silently winning or one ignored.
+    given_size = args.width is not None or args.height is not None
+    if args.image is not None and (args.ar or given_size):
+        raise InvalidParameters(
+            "aspect", "with --image the image's shape is used; drop --ar, --width and --height"
+        )
+    if args.ar and given_size:
+        raise InvalidParameters("aspect", "give either --ar or --width and --height, not both")
+    if args.strength is not None and args.image is None:
+        raise InvalidParameters(
+            "strength", "--strength only applies with --image (img2img); give an image or drop --strength"
+        )
     if args.ar:
         width, height = size_for_aspect(*parse_aspect_ratio(args.ar), pixel_budget)
     if not 1 <= args.n <= 4:
@@ -291,9 +358,37 @@ def _cli_params(
         steps=steps if args.steps is None else args.steps,
         guidance=guidance if args.guidance is None else args.guidance,
         sampler=Sampler.parse(args.sampler) if args.sampler else sampler,
-        strength=args.strength,
+        strength=DEFAULT_STRENGTH if args.strength is None else args.strength,
         seeds=seeds,
     )
+
+
+def _copy_to_new_file(source: Path, folder: Path, stem: str) -> Path:
+    """Copy `source` into `folder` as `stem`.png, or as `stem`-2.png, -3 ... when that name is taken;
+    the path written.
+
+    A file there is never written over: a new database numbers its jobs from 1 again, so an earlier
+    run's image can have the very name. Each name is taken by creating the file exclusively (O_EXCL),
+    not by looking first, so two runs into one folder at once never both take it, and a link of that
+    name is not followed.
+    """
+    with source.open("rb") as original:
+        target, taken = folder / f"{stem}.png", 1
+        while True:
+            try:
+                copy = target.open("xb")
+                break
+            except FileExistsError:
+                taken += 1
+                target = folder / f"{stem}-{taken}.png"
+        try:
+            with copy:
+                shutil.copyfileobj(original, copy)
+        except BaseException:
+            # The name is ours alone since the create: no half image is left under it.
+            target.unlink(missing_ok=True)
+            raise
+    return target
 
 
 def _read_init_image(path: Path | None) -> Image.Image | None:

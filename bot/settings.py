@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -29,13 +30,18 @@ No Discord bot token is set.
 
   1. Open https://discord.com/developers/applications, create an application (or pick yours),
      open "Bot", press "Reset Token" and copy the token.
-  2. Put it in a file named .env next to pyproject.toml:
+  2. Put it in a file named .env in the folder you start the bot from ({env_file}):
          DISCORD_TOKEN=the-token-you-copied
      (or export DISCORD_TOKEN in your shell). See .env.example for every setting.
   3. Invite the bot: OAuth2 -> URL Generator -> scopes "bot" and "applications.commands",
      permissions "Send Messages", "Send Messages in Threads", "Attach Files", "Embed Links",
      "Read Message History"; open the URL and pick your server.
 """
+
+
+def token_help() -> str:
+    """TOKEN_HELP naming the .env the settings are read from: the one in the current folder."""
+    return TOKEN_HELP.format(env_file=Path(".env").absolute())
 
 
 class BotSettings(BaseSettings):
@@ -148,5 +154,5 @@ class BotSettings(BaseSettings):
     def require_token(self) -> str:
         """The token, or SystemExit with instructions to get one."""
         if self.token is None:
-            raise SystemExit(TOKEN_HELP)
+            raise SystemExit(token_help())
         return self.token.get_secret_value()

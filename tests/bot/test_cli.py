@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import errno
 import json
 import logging
 import os
@@ -13,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -50,7 +53,9 @@ def operator_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, loopback_hub: 
     return tmp_path
 
 
-def generate(model: Path, out: Path, *extra: str) -> list[Path]:
+def generate(model: Path, out: Path, *extra: str, sized: bool = True) -> list[Path]:
+    """The images in `out` after a run (`sized=False` for img2img, whose image sets the size)."""
+    size = ["--width", "64", "--height", "64"] if sized else []
     with pytest.raises(SystemExit) as done:
         main(
             [
@@ -58,10 +63,7 @@ def generate(model: Path, out: Path, *extra: str) -> list[Path]:
                 "--model",
                 str(model),
                 "--accept-license",
-                "--width",
-                "64",
-                "--height",
-                "64",
+                *size,
                 "--steps",
                 "3",
                 "--out",
@@ -102,11 +104,100 @@ def test_generate_is_reproducible_and_img2img_works(demo_model: Path, operator_e
     with Image.open(first[0]) as png:
         assert json.loads(png.text["imagine-bot"])["seed"] == 5
     varied = generate(
-        demo_model, operator_env / "c", "a red fox", "--image", str(first[0]), "--strength", "0.6"
+        demo_model,
+        operator_env / "c",
+        "a red fox",
+        "--image",
+        str(first[0]),
+        "--strength",
+        "0.6",
+        sized=False,
     )
     assert len(varied) == 1
     with Image.open(varied[0]) as png:
         assert json.loads(png.text["imagine-bot"])["kind"] == "img2img"
+
+
+def test_generate_never_writes_over_an_image_already_in_out(
+    demo_model: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A new database numbers its jobs from 1 again: with the same seed, a second run's image had the
+    first one's name, and was copied over it."""
+    out = operator_env / "out"
+    [first] = generate(demo_model, out, "a red fox", "--seed", "5")
+    assert capsys.readouterr().out.splitlines() == [str(first)]
+    first.write_bytes(b"the first run's image")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{operator_env / 'other' / 'imagine.db'}")
+    monkeypatch.setenv("GENERATION_IMAGE_DIR", str(operator_env / "other" / "images"))
+    [second] = [path for path in generate(demo_model, out, "a red fox", "--seed", "5") if path != first]
+    assert first.read_bytes() == b"the first run's image"
+    assert second.name == first.name.replace(".png", "-2.png")
+    assert capsys.readouterr().out.splitlines() == [str(second)]  # the path written, not the one taken
+    with Image.open(second) as png:
+        assert json.loads(png.text["imagine-bot"])["seed"] == 5
+
+
+def test_an_image_copied_out_takes_a_name_no_file_or_link_has(tmp_path: Path) -> None:
+    from bot.cli import _copy_to_new_file
+
+    source = tmp_path / "0.png"
+    source.write_bytes(b"the new image")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "job1-0-seed5.png").write_bytes(b"an earlier image")
+    # A link to nothing: looked at, it seems free; written through, it makes a file elsewhere.
+    (out / "job1-0-seed5-2.png").symlink_to(tmp_path / "elsewhere.png")
+    assert _copy_to_new_file(source, out, "job1-0-seed5") == out / "job1-0-seed5-3.png"
+    assert (out / "job1-0-seed5.png").read_bytes() == b"an earlier image"
+    assert not (tmp_path / "elsewhere.png").exists()
+    assert (out / "job1-0-seed5-3.png").read_bytes() == b"the new image"
+
+
+def test_runs_copying_into_one_folder_at_once_each_keep_their_image(tmp_path: Path) -> None:
+    from bot.cli import _copy_to_new_file
+
+    out = tmp_path / "out"
+    out.mkdir()
+    runs = 8
+    sources = []
+    for run in range(runs):
+        sources.append(tmp_path / f"{run}.png")
+        sources[-1].write_bytes(f"image of run {run}".encode() * 10_000)
+    together = threading.Barrier(runs)
+    written: dict[int, Path] = {}
+
+    def copy(run: int) -> None:
+        together.wait()
+        written[run] = _copy_to_new_file(sources[run], out, "job1-0-seed5")
+
+    threads = [threading.Thread(target=copy, args=(run,)) for run in range(runs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(written.values())) == runs
+    for run, path in written.items():
+        assert path.read_bytes() == sources[run].read_bytes()
+
+
+def test_an_image_that_cannot_be_copied_out_leaves_no_half_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.cli import _copy_to_new_file
+
+    source = tmp_path / "0.png"
+    source.write_bytes(b"the new image")
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def disk_full(original: Any, copy: Any) -> None:
+        copy.write(original.read(4))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(shutil, "copyfileobj", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        _copy_to_new_file(source, out, "job1-0-seed5")
+    assert list(out.iterdir()) == []
 
 
 def test_generate_without_accepting_the_license_shows_the_terms(
@@ -615,6 +706,13 @@ def no_model_loads(monkeypatch: pytest.MonkeyPatch) -> None:
         (["--steps", "0"], "error: steps: steps must be between 1 and"),
         (["--width", "0"], "error: width: width 0 must be between"),
         (["--height", "0"], "error: height: height 0 must be between"),
+        # Ignored, or one of two silently winning, before: refused as /imagine refuses them.
+        (["--strength", "5"], "error: strength: --strength only applies with --image (img2img)"),
+        (["--strength", "0.6"], "error: strength: --strength only applies with --image (img2img)"),
+        (["--ar", "16:9", "--width", "64"], "error: aspect: give either --ar or --width and --height, not"),
+        (["--ar", "16:9", "--height", "64"], "error: aspect: give either --ar or --width and --height, not"),
+        (["--image", "fox.png", "--width", "64"], "error: aspect: with --image the image's shape is used"),
+        (["--image", "fox.png", "--ar", "1:1"], "error: aspect: with --image the image's shape is used"),
     ],
 )
 def test_generate_checks_its_options_before_the_model_loads(
@@ -626,8 +724,42 @@ def test_generate_checks_its_options_before_the_model_loads(
     refusal: str,
 ) -> None:
     (operator_env / "policy.txt").write_text("not an image")
+    Image.new("RGB", (64, 64)).save(operator_env / "fox.png")
     assert cli("generate", "--model", str(demo_model), "a red fox", *options) == 2
     told_plainly(capsys, refusal)
+
+
+def test_every_command_and_argument_says_what_it_is(capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.cli import _parser
+
+    parser = _parser()
+    [commands] = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    assert set(commands.choices) == {"run", "migrate", "make-demo-model", "generate", "screen"}
+    for name, command in commands.choices.items():
+        assert command.description, f"{name} --help has no description"
+        for action in command._actions:
+            assert action.help not in (None, "", argparse.SUPPRESS), f"{name} {action.dest} has no help"
+    assert cli("generate", "--help") == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "(default: out)" in shown and "(default: the model's)" in shown
+
+
+@pytest.mark.parametrize(
+    "command", [["run"], ["migrate"], ["make-demo-model", "tiny"], ["generate", "a fox"], ["screen"]]
+)
+def test_verbose_is_taken_after_the_command_as_well_as_before(command: list[str]) -> None:
+    from bot.cli import _parser
+
+    parser = _parser()
+    assert parser.parse_args([*command, "-v"]).verbose is True
+    assert parser.parse_args([*command, "--verbose"]).verbose is True
+    assert parser.parse_args(["-v", *command]).verbose is True  # the command's unset -v keeps it
+    assert parser.parse_args(command).verbose is False
+
+
+def test_migrate_runs_with_verbose_after_it(operator_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    main(["migrate", "-v"])  # "unrecognized arguments: -v" (exit 2) before
+    assert "newest revision" in capsys.readouterr().out
 
 
 def test_explicit_sizes_and_steps_are_kept() -> None:
@@ -724,10 +856,12 @@ def test_a_token_of_the_wrong_form_is_refused_before_anything_loads(
 
 
 def test_no_token_still_gets_the_instructions(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.settings import TOKEN_HELP
-
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    assert cli("run") == TOKEN_HELP
+    told = cli("run")
+    assert isinstance(told, str) and told.startswith("No Discord bot token is set.")
+    # .env is read from the folder the bot starts in, not the repository's: "next to pyproject.toml"
+    # sent an operator starting it from elsewhere to a file it never reads.
+    assert f"a file named .env in the folder you start the bot from ({operator_env / '.env'})" in told
 
 
 @pytest.mark.slow

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.cli import main
-from bot.settings import TOKEN_HELP
+from bot.settings import token_help
 from tests.bot.helpers import WELL_FORMED_TOKEN
 
 
@@ -19,7 +19,7 @@ def test_no_token_exits_with_the_help_text(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.delitem(sys.modules, "bot.client", raising=False)
     with pytest.raises(SystemExit) as caught:
         main(["run"])
-    assert caught.value.code == TOKEN_HELP
+    assert caught.value.code == token_help()
     assert "bot.client" not in sys.modules
 
 
@@ -28,7 +28,7 @@ def test_placeholder_tokens_count_as_missing(tmp_path: Path, monkeypatch: pytest
     monkeypatch.setenv("DISCORD_TOKEN", "changeme")
     with pytest.raises(SystemExit) as caught:
         main(["run"])
-    assert caught.value.code == TOKEN_HELP
+    assert caught.value.code == token_help()
 
 
 def test_each_process_owns_its_shards_guilds() -> None:
