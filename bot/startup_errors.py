@@ -303,9 +303,12 @@ def prepare_generation(generation: GenerationSettings, *, model: tuple[str, Mode
     images and, generating here (Ray replicas load models on their own machines), the models' files
     and folders (the registry's, and `model` when a command names one outside it) and the device
     GENERATION_DEVICE names."""
-    prepare_image_folder(generation.image_dir)
+    prepare_folder(generation.image_dir, "GENERATION_IMAGE_DIR", "store images")
     if generation.backend != "inprocess":
         return
+    if generation.compile:
+        # Compiled kernels are cached there; found unusable only after the model loaded, otherwise.
+        prepare_folder(generation.compile_cache_dir, "GENERATION_COMPILE_CACHE_DIR", "cache compiled kernels")
     # The model loaded at start (the default, or the one a command names), whose parts give the safety
     # checker too, must be downloadable now; the others only when a job asks for them.
     loading, _ = model or generation.spec(None)
@@ -332,9 +335,9 @@ def prepare_generation(generation: GenerationSettings, *, model: tuple[str, Mode
         raise OperatorError(f"GENERATION_DEVICE: {problem}")
 
 
-def prepare_image_folder(folder: Path) -> None:
-    """Create GENERATION_IMAGE_DIR and check it takes files: a job would find out only once its images
-    are made."""
+def prepare_folder(folder: Path, setting: str, purpose: str) -> None:
+    """Create the folder a setting names and check it takes files: what writes there (a job's images,
+    compiled kernels) would find out only once it has made them."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
@@ -343,7 +346,7 @@ def prepare_image_folder(folder: Path) -> None:
         reason = (
             "it is not a folder" if isinstance(exc, FileExistsError | NotADirectoryError) else exc.strerror
         )
-        raise OperatorError(f"GENERATION_IMAGE_DIR: cannot store images in {folder}: {reason}") from None
+        raise OperatorError(f"{setting}: cannot {purpose} in {folder}: {reason}") from None
 
 
 @contextmanager

@@ -160,6 +160,17 @@ class ModelSpec(BaseModel, extra="forbid"):
             )
         return steps
 
+    @field_validator("sampler", mode="before")
+    @classmethod
+    def _sampler_by_either_name(cls, sampler: object) -> object:
+        # "DPM++ 2M", as /imagine and `generate --sampler` take it, as well as "dpmpp_2m".
+        if isinstance(sampler, str):
+            try:
+                return Sampler.parse(sampler)
+            except InvalidParameters as exc:
+                raise ValueError(exc.reason) from None
+        return sampler
+
     @field_validator("guidance")
     @classmethod
     def _guidance_in_range(cls, guidance: float) -> float:

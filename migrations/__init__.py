@@ -139,9 +139,23 @@ def check_url(url: str) -> URL:
     """Parse a DATABASE_URL and make sure it names a supported database through its async driver."""
     try:
         parsed = make_url(url)
-    except ArgumentError:
-        # The URL itself is left out of the message: it may hold a password.
+        port = parsed.port
+    except (ArgumentError, ValueError):
+        # The URL itself is left out of the message: it may hold a password. (A port that is no number
+        # is a ValueError from SQLAlchemy.)
         raise DatabaseProblem(f"DATABASE_URL is not a database URL; use one like {URL_EXAMPLES}") from None
+    if port is not None and not 0 < port < 65536:
+        raise DatabaseProblem(
+            f"DATABASE_URL: port {port} is no port (1 to 65535); use one like {URL_EXAMPLES}"
+        )
+    if parsed.host and "@" in parsed.host:
+        # "user:p@ss@host": the URL ends its password at the first "@", and the rest would be shown as
+        # the host, part of the password with it.
+        raise DatabaseProblem(
+            "DATABASE_URL: the user name or password holds an '@' (or another of : / ? # [ ]); write each "
+            "such character percent-encoded, '@' as %40 (python3 -c \"import urllib.parse; "
+            "print(urllib.parse.quote('your password', safe=''))\" prints it so)"
+        )
     backend = parsed.get_backend_name()
     # "postgres://" is what many hosting providers hand out; SQLAlchemy knows only "postgresql".
     backend = "postgresql" if backend == "postgres" else backend

@@ -461,6 +461,10 @@ def test_shard_ids_must_fit_the_shard_count() -> None:
         ),
         ("sqlite+aiosqlite:///:memory:", "an in-memory SQLite database keeps nothing"),
         ("sqlite+aiosqlite://", "an in-memory SQLite database keeps nothing"),
+        # These ended in tracebacks, and the second showed part of the password as the host.
+        ("postgresql+asyncpg://postgres:secret@127.0.0.1:abc/test", "DATABASE_URL is not a database URL"),
+        ("postgresql+asyncpg://postgres:secret@127.0.0.1:99999/test", "port 99999 is no port (1 to 65535)"),
+        ("postgresql+asyncpg://postgres:se@secret@127.0.0.1:5432/test", "write each such character"),
     ],
 )
 def test_a_database_url_the_bot_cannot_use_says_what_to_use_instead(
@@ -899,6 +903,20 @@ def test_an_image_folder_that_cannot_take_files_is_refused_before_anything_loads
     assert cli("generate", "--model", str(demo_model), "--accept-license", "a red fox") == 2
     told_plainly(
         capsys, f"GENERATION_IMAGE_DIR: cannot store images in {blocker / 'images'}: it is not a folder"
+    )
+
+
+def test_a_compile_cache_folder_that_cannot_take_files_is_refused_before_anything_loads(
+    demo_model: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # It was found only after the model had loaded (and, running the bot, after Discord's login).
+    blocker = operator_env / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("GENERATION_COMPILE", "true")
+    monkeypatch.setenv("GENERATION_COMPILE_CACHE_DIR", str(blocker))
+    assert cli("generate", "--model", str(demo_model), "--accept-license", "a red fox") == 2
+    told_plainly(
+        capsys, f"GENERATION_COMPILE_CACHE_DIR: cannot cache compiled kernels in {blocker}: it is not a"
     )
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import pytest
+from pydantic import ValidationError
 
 from generation.errors import InvalidParameters
 from generation.params import (
@@ -13,6 +14,7 @@ from generation.params import (
     parse_aspect_ratio,
     size_for_aspect,
 )
+from generation.settings import ModelSpec
 
 
 def params(**overrides: object) -> GenerationParams:
@@ -136,3 +138,11 @@ def test_an_upload_close_to_a_compiled_shape_is_cropped_to_it_and_others_keep_th
     assert nearest_compiled_size(1000, 1080, compiled) == (512, 512)
     assert nearest_compiled_size(1920, 1080, compiled) is None  # 16:9 is too far from 3:2 to crop
     assert nearest_compiled_size(4032, 3024, []) is None  # compile off: nothing to snap to
+
+
+@pytest.mark.parametrize("name", ["DPM++ 2M", "dpmpp_2m", "dpm++2m"])
+def test_a_registered_model_takes_its_sampler_by_either_name(name: str) -> None:
+    # The registry took only "dpmpp_2m", where /imagine and `generate --sampler` take "DPM++ 2M" too.
+    assert ModelSpec(source="x", sampler=name).sampler is Sampler.DPMPP_2M  # type: ignore[arg-type]
+    with pytest.raises(ValidationError, match="unknown sampler 'DPM 3M'; choose one of Euler a"):
+        ModelSpec(source="x", sampler="DPM 3M")  # type: ignore[arg-type]
