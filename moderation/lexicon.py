@@ -81,7 +81,7 @@ stripper striptease lapdance nudist naturist onlyfans fansly r34 rule34 softcore
 molesting molestation rape raped raping incest pedophile pedophilia paedophile paedophilia upskirt
 downblouse cameltoe nipslip erection aroused ahegao futanari futa yiff pantyless braless
 nekkid nekked nakid noods noodz nudez seggs secks titty cunny pron undress unclothe disrobe disrobes
-disrobing
+disrobing undres starkers declothed uncensored pantsless unrobed
 |no clothes|no clothing|without clothes|without clothing|without any clothes|not wearing anything
 |wearing nothing|with nothing on|birthday suit|in the buff|au naturel|bare breasts|bare breasted
 |full frontal|private parts|having sex|oral sex|sex scene|making love|spread legs|spreading legs
@@ -92,14 +92,21 @@ disrobing
 |remove her shirt|remove his shirt|remove her top|remove her bra|take off her clothes
 |take off his clothes|take off the clothes|take off her dress|take off her top|take off her bra
 |clothes removed|clothing removed|strip her|strip him|strip naked|stripped naked
+|wear nothing|wears nothing|in nothing but|nothing else on|and nothing else|dress her in nothing
+|outfit to nothing|clothes to nothing|show what is under her|whats under her|what is under her dress
+|reveal her body|only body paint|just body paint|covered only by her hair|covered only by her long hair
+|shirtless woman|shirtless girl|bare chested woman|bare chested girl|drops her towel|drop her towel
+|dropped her towel|everything she has on|nothing underneath|with nothing under|in the altogether
+|take off everything|remove everything|all fabric|instead of clothes|instead of clothing|no top on
+|wearing only a necklace|wearing only socks|wearing only stockings|wearing only jewelry|wearing only a smile
 """
 
 _SUGGESTIVE = """
 sexy seductive seductively sensual sultry flirty flirtatious lingerie underwear panties panty thong
 thongs bra bras gstring bikini bikinis swimsuit swimsuits swimwear skimpy explicit playboy prostitute
-horny cleavage busty voluptuous pinup boudoir thicc negligee
+horny cleavage busty voluptuous pinup boudoir thicc negligee sideboob underboob
 |g string|bathing suit|pin up|bedroom eyes|wet t shirt|see through|lace lingerie|short skirt
-|towel only|speedo|speedos|only a towel|only by a towel|just a towel|nothing but a towel|only a sheet|only by a sheet
+|towel only|speedo|speedos|booty shorts|thirst trap|only a towel|only by a towel|just a towel|nothing but a towel|only a sheet|only by a sheet
 |nothing but a sheet|only a blanket|nothing but a blanket
 """
 
@@ -135,6 +142,8 @@ youngling younglings kiddos tyke tykes choirboy choirboys choirgirl choirgirls
 |puberty|just started puberty|starting puberty|going through puberty|early puberty|training bra
 |training bras|little sister|little sisters|baby sister|little brother|baby brother|little princess
 |daddys little girl|daddys little princess|rori|cub|cubs|jc|js|jk|junior girl|junior girls
+|sweet 16|sweet sixteen|quinceanera|quinceaneras|bat mitzvah|bar mitzvah|first communion|jr high|u12|u13
+|u14|u15|u16|u17|teenie|teenies|loly|lolli|junior idol|junior idols|nn model|nn models
 |at elementary|junior high girl|junior high girls
 """
 
@@ -282,14 +291,15 @@ desnuda desnudas desnudo desnudos desnudez sexo tetas pezones pene follando nue 
 erotique pornographique deshabillee deshabille nackt nackte nackter nacktes nackten nacktbild nacktbilder
 nacktfoto nacktfotos erotisch bruste nua nuas seios transando nuda tette sesso naakt ciplak telanjang bugil
 naakte naaktfoto uitgekleed blote nagie nagich rozebrane rozebrani naken nakna alaston alasti meztelen
-goala dezbracata dezbracat hubad
+goala dezbracata dezbracat hubad svestita svestito svestite entblosst entblosste bogel nangi uchi
 unbekleidet unbekleidete unbekleideter unbekleidetes unbekleideten entkleidet entkleidete
 desnudita desnuditas desnudito encuerada encuerado encueradas nackig nackedei splitternackt nuzinha
 nuzinhas peladinha peladinho tesao spogliata spogliato spogliate rozebrana rozebrany seks seksi ngentot
 bokep bloot
 |sin ropa|tout nu|toute nue|oben ohne|sem roupa|senza vestiti|ohne kleidung|ohne kleider|sans vetements
 |sans vetement|sans habits|en pelotas|sin calzones|sin bragas|a poil|sem calcinha|sem roupas
-|tout nus|toutes nues|khoa than|naga kobieta|naga dziewczyna|naga nastolatka
+|tout nus|toutes nues|khoa than|naga kobieta|naga dziewczyna|naga nastolatka|en cueros|em pelo
+|tanpa busana|tran truong|a loilpe|en tenue deve|tanpa baju|loa the
 """
 # "Pelada" is naked in Portuguese and a kick-about in Brazil; its games are blanked as exceptions.
 _SUGGESTIVE_ELSEWHERE = """
@@ -311,7 +321,9 @@ scolaretta scolarette scolaro scolari bimba bimbe dziewczynka dziewczynki dziewc
 chlopczyk nastolatka nastolatek nastolatki meisje meisjes jongetje jongetjes tiener tieners kindje
 kindjes anak bocah remaja siswi uczennica uczennice uczennicy liseli liseliler ortaokullu ilkokullu cocugu
 abg bocil pikkutytto lapsi lapset lapsen kislany kislanyok kisfiu gyerek gyermek fetita fetite fetitei
-copil copii baietel holcicka holcicky holcicku
+copil copii baietel holcicka holcicky holcicku morrita morritas chamaca chamacas ninfeta ninfetas
+menor gamine gamines gosse gosses budak mtoto watoto bachi bacchi escuincla escuinclas pibita pibitas
+muchachita muchachitas ninfetinha ninfetinhas gurizinha gurizinhas mome momes ragazzetta ragazzette
 |menor de edad|menores de edad|petite fille|petites filles|petit garcon|petits garcons|kleines madchen
 |kleine madchen|junges madchen|menor de idade|menores de idade|kleiner junge|kleinen jungen
 |kleine jungen|kleiner bub|kleine buben|jeune fille|jeunes filles|gadis kecil|anak anak|anak kecil
@@ -328,7 +340,8 @@ kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie p
 |menina nua|meninas nuas|menino nu|meninos nus|crianca nua|bambina nuda|bambino nudo|junge nackt
 |nackte jungen|jungen nackt|kind unbekleidet|unbekleidetes kind|kinder unbekleidet|unbekleidete kinder
 |kind ohne kleidung|kinder ohne kleidung|gamine nue|gamines nues|gamin nu|gamins nus|ado nue|ados nus
-|ado nu|naakt kind|naakte kinderen|naakt meisje|naakte meisjes|naga dziewczynka|nagie dzieci
+|ado nu|naakt kind|naakte kinderen|naakt meisje|naakte meisjes|nena desnuda|nenas desnudas
+|batang hubad|chhoti bachi|kanak kanak|msichana mdogo|nu sinh|lil one|yung gurl|naga dziewczynka|nagie dzieci
 |nagi chlopiec|nagie dziecko|naga nastolatka|dziewczynka naga|dziecko nagie|chlopiec nagi
 |kind in dessous|kinder in dessous|kind in unterwasche|kinder in unterwasche|kind in reizwasche
 """
@@ -360,6 +373,8 @@ _FOREIGN: dict[Term, str] = {
 عارية عاري عراة عاريات عارى
 नंगी नंगा नंगे नग्न
 nøgen nøgne nahá nahé nahý nahou nahých
+はだか 没穿衣服 涩涩 脱衣 光着身子 벗은 벗고 เปลือย لخت ننگی নগ্ন সেক্স سكس 工口 ハダカ すっぽんぽん โป๊ แก้ผ้า
+برهنه উলঙ্গ
 ヌード エロ 全裸 半裸 セックス ポルノ 性的な おっぱい 乳首 裸の 裸で 裸体 裸婦 エッチ えっち
 裸照 裸露 赤裸 色情 性爱 做爱 脱光 一丝不挂 裸體 性愛 无码 淫荡
 알몸 누드 나체 섹스 포르노 야한 야동
@@ -380,6 +395,10 @@ nøgen nøgne nahá nahé nahý nahou nahých
 बच्ची बच्चा बच्चे बच्चों नाबालिग
 dítě děti holčička chlapeček
 中1 中2 中3 中一 中二 中三 小1 小2 小3 小4 小5 小6
+ようじょ 幼齿 小学 初中 中学 小朋友 ろり 초등 여아 นักเรียนหญิง ジュニアアイドル 여학생 아기 여자아이 남자아이 유치원생 เด็ก เด็กผู้หญิง เด็กหญิง
+کودک دختربچه بچه بچی বাচ্চা শিশু девчонка девчонку лолита
+بنت صغيرة
+دختر بچه
 niña niñas niño niños niñita niñitas bebé bebés bébé bébés
 子供 子ども こども 児童 幼女 少女 少年 女児 男児 小学生 中学生 幼児 幼稚園 赤ちゃん ロリ ショタ 女子高生 女子中学生
 女子小学生 男の子 幼い女の子 小さな女の子 小さい女の子 ロリータ 園児 女子生徒 女子校生 ランドセル
@@ -388,6 +407,7 @@ niña niñas niño niños niñita niñitas bebé bebés bébé bébés
 """,
     Term.CSAM: """
 |детское порно|детская порнография|児童ポルノ|ロリコン|ショタコン|儿童色情|兒童色情|恋童|戀童|아동포르노
+|雏妓|雛妓
 """,
 }
 
@@ -417,7 +437,7 @@ _GARMENTS = (
     r"|pants|trousers|jeans|shorts|panties|knickers|underwear|underpants|briefs|boxers|bras?|bikinis?"
     r"|swimsuits?|bathing suit|towels?|bathrobe|robes?|gowns?|nightgown|nightie|lingerie|leggings|tights"
     r"|thong|pajamas|pyjamas|uniform|costume|kimono|sari|saree|leotards?|bodysuits?|jumpsuits?|camisoles?"
-    r"|negligees?|sundress(?:es)?|nightdress|overalls"
+    r"|negligees?|sundress(?:es)?|nightdress|overalls|cloths|clohtes|clothez|clotes"
 )
 _UPPER_GARMENTS = r"shirts?|t ?shirts?|blouses?|tops?|tank ?top|sweater|hoodie|bodice|corset"
 # Between the verb and the garment only the words that say whose or which one: "remove her blouse",
@@ -428,7 +448,7 @@ _GARMENT_OWNER = (
     r"|each|little|tiny|wet|own|white|black|red|blue|pink))*?\s+"
 )
 _UNDRESS_BEFORE = (
-    r"remov(?:e|es|ed|ing)|(?:take|takes|taking|taken|took) off|strip(?:s|ped|ping)?(?: off)?"
+    r"remov(?:e|es|ed|ing)?|(?:take|takes|taking|taken|took) off|strip(?:s|ped|ping)?(?: off)?"
     r"|pull(?:s|ed|ing)? (?:down|off)|(?:peel|peels|peeled|peeling|tug|tugs|tugged|tugging) off"
     r"|unbutton(?:s|ed|ing)?|unzip(?:s|ped|ping)?|unlac(?:e|es|ed|ing)|undo(?:es|ing)?|open(?:s|ed|ing)?"
     r"|without|no|(?:not|isnt|arent|is not|are not) wearing|wearing no|erase[sd]?|erasing"
@@ -471,11 +491,16 @@ def _undress_pattern(garments: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?<![a-z])(?:(?:{_UNDRESS_BEFORE}){_GARMENT_OWNER}(?:{garments}){_NOT_THE_GARMENT}"
         rf"|(?:{garments})\s+{_UNDRESS_AFTER}(?=\s*(?:$|and\b|to the floor\b|on the floor\b))"
-        rf"|(?:{garments})\s+(?:vanish|disappear|dissolv|melt)\w*"
+        rf"|(?:{garments})\s+(?:vanish|disappear|dissolv|melt|evaporat|slides? (?:down|off)|slips? (?:away|off)"
+        rf"|burns? away|turns? to dust|crumbl)\w*"
         rf"|{replaced}|{lifted})(?![a-z])"
     )
 
 
+# Clothes set to none, as in a character sheet: "clothes: none", "outfit = nothing".
+_NO_CLOTHES_SETTING = re.compile(
+    r"(?<![a-z])(?:clothes|clothing|outfit|attire)\s*[:=]\s*(?:none|nothing|0|null|off)(?![a-z0-9])"
+)
 _PHRASE_END = re.compile(r"[,.;:!?|/()\[\]{}<>\n]+")
 # Words that may stand with clothes in a negative prompt's phrase that still asks for none at all:
 # "--no any clothes on her body", "--no clothes whatsoever".
@@ -505,7 +530,7 @@ _AGE_VALUES = {word: i + 1 for i, word in enumerate(_AGE_WORDS.split("|"))}
 _AGE_UNITS_ELSEWHERE = (
     "anos|ans|anni|jahre|jahren|jahrig|jahrige|jahriger|jahriges|jahrigen|jarig|jarige|jaar|lat|lata|latek"
     "|latka|letni|letnia|letnie|yasinda|yasindaki|yas|tahun|vuotta|vuotias|vuotiaan|vuotiaat|eves|ani"
-    "|taong gulang|taon"
+    "|taong gulang|taon|saal"
 )
 _AGE = re.compile(
     rf"(?<![a-z0-9.])(?P<n>\d{{1,2}}|{_AGE_WORDS}) ?(?:(?:years?|yrs?|yr|y) ?(?:old|o)|years? of age"
@@ -533,7 +558,7 @@ _YOUNG_PERSON_WORDS = (
     "girl|boy|child|kid|daughter|son|niece|nephew|student|pupil|schoolgirl|schoolboy|teen|teenager"
     # The same in other languages, as folded: "chica desnuda, 12", "Mädchen (12)", "fillette de 10".
     "|chica|chico|nina|nino|madchen|junge|fille|fillette|garcon|enfant|menina|menino|garota|garoto"
-    "|ragazza|ragazzina|ragazzo|bambina|bambino|meisje|crianca"
+    "|ragazza|ragazzina|ragazzo|bambina|bambino|meisje|crianca|gurl"
 )
 # After one adult, a bare number is an age only where a count or a label is unlikely (10 to 17:
 # "nude cheerleader, 15", not "sexy maid, 2" or "woman 1, woman 2"); with a cue ("who looks 12",
@@ -543,7 +568,7 @@ _ADULT_PERSON_WORDS = (
     "|gymnast|elf|fairy|princess|prince|maid|idol|actress|waifu|lass|lad|human|person|character"
 )
 _AGE_CUE = (
-    r"(?:(?:(?P<said>aged?|age:|of|(?:who |that |she |he )?(?:is|(?:just )?turned|(?:looks|looking|appears"
+    r"(?:(?:(?P<said>aged?|age:|of|whos|shes|hes|whose age is|(?:who |that |she |he )?(?:is|(?:just )?turned|(?:looks|looking|appears"
     r"|appearing|seems|seeming)(?: to be| like(?: (?:she|he) is)?)?))|at)\s*)?"
     r"(?:(?:only|just|barely|about|around|nearly|almost|approx(?:imately)?)\s+)?"
 )
@@ -573,6 +598,7 @@ _SOMEONE_YOUNG_OR_NOT = re.compile(rf"(?<![a-z])(?:{_YOUNG_PERSON_WORDS}|{_ADULT
 _SCHOOL_YEAR = re.compile(
     rf"(?<![a-z0-9])(?:(?:grade|year|primary) (?P<n>\d{{1,2}}|{_AGE_WORDS}) {_PUPIL}(?![a-z])"
     rf"|in (?:grade|year|primary) (?P<m>\d{{1,2}}|{_AGE_WORDS})(?![a-z0-9])(?! of)"
+    rf"|p(?P<pn>[1-6]) {_PUPIL}(?![a-z])"
     rf"|(?P<o>{_ORDINALS}) grader|(?P<p>{_ORDINALS}) grade {_PUPIL}(?![a-z])"
     rf"|in (?:the )?(?P<q>{_ORDINALS}) grade(?![a-z]))"
 )
@@ -590,7 +616,7 @@ _UNDER_AGE = re.compile(
 )
 # "born in 2014": an age however the year is counted on. Counted from this year, so a birth year stays
 # an adult's as the years pass.
-_BORN = re.compile(r"(?<![a-z0-9])born (?:in )?(?P<year>(?:19|20)\d\d)(?![0-9])")
+_BORN = re.compile(r"(?<![a-z0-9])(?:born (?:in )?|dob:? ?|d o b:? ?)(?P<year>(?:19|20)\d\d)(?![0-9])")
 # "nude, 12 years": a bare count of years that ends its phrase is an age, unless a word before it makes
 # it a span of time ("over 12 years", "after 12 years").
 _BARE_YEARS = re.compile(
@@ -603,7 +629,7 @@ _SPAN_WORDS = frozenset(
 # Ages in scripts that are not folded: "12歳", "12岁", "12살", "12 лет"; matched on the native view.
 _AGE_NATIVE = re.compile(
     r"(?<!\d)(\d{1,2}) ?(?:歳|才|岁|살|세|tuổi|(?:лет|года|год|років|роки|рік|χρονών|ετών|år|års|årig|åriga"
-    r"|साल|वर्ष|سنة|سنوات|عاما|عام)(?!\w))"
+    r"|साल|वर्ष|سنة|سنوات|عاما|عام|ساله|سال|বছরের|বছর|ปี)(?!\w))"
 )
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]")
 # "裸" alone is "naked" ("子供の裸", "少女、裸"); before another kanji or katakana it begins a word of its
@@ -651,7 +677,8 @@ _COUNTRIES = (
     "south korean|south korea|north korean|north korea|korean|iranian|iran|dutch|the netherlands|"
     "belgian|belgium|swedish|sweden|norwegian|norway|danish|denmark|polish|poland|hungarian|hungary|"
     "argentine|argentinian|argentina|new zealand|saudi|saudi arabia|egyptian|egypt|south african|"
-    "south africa|greek|greece|portuguese|portugal|monaco|the vatican"
+    "south africa|greek|greece|portuguese|portugal|monaco|the vatican|the uk|the united kingdom|"
+    "united kingdom"
 )
 _OFFICES = (
     "president|vice president|prime minister|pm|premier|chancellor|first lady|first gentleman|head of state|"
@@ -678,12 +705,15 @@ _FICTION = (
     r"|heroine|heroines|hero|heros|heroes|villain|villains|avatar|game|games|story|stories|novel|novels"
     r"|campaign|comic|comics|manga|anime|fanfic|fictional|final|level|deus|protagonist|protagonists)"
 )
+# Band names no ordinary word shares: "jennie blackpink" needs no "from" ("twice", "ive" would).
+_BANDS_BY_NAME = "aespa|blackpink|bts|newjeans|le sserafim|itzy|gidle|g idle|nmixx|babymonster"
 _ACQUAINTANCES = (
     "ex|exes|ex girlfriend|exgirlfriend|ex wife|exwife|ex boyfriend|girlfriend|boyfriend|wife|husband|fiance"
     "|fiancee|coworker|co worker|coworkers|colleague|colleagues|boss|neighbou?r|neighbou?rs|classmate"
     "|classmates|teacher|professor|crush|roommate|flatmate|friend|best friend|bff|sister|stepsister"
     "|step sister|sister in law|mom|mum|mother|stepmom|step mom|stepmother|mother in law|aunt|cousin|niece"
     "|tenant|landlady|landlord|secretary|employee|student|babysitter|nanny|daughter|son|stepdaughter"
+    "|gf|bf|bae|wifey|hubby|stepsis|sis|stepbro"
     "|step daughter|wifes friend|girlfriends mom|teammate|partner"
 )
 # A band is named: "the lead singer of a band" and "the singer of the band" are nobody in particular.
@@ -713,7 +743,9 @@ _DESCRIBED_PERSON = re.compile(
     rf"(?:the world|earth|the planet|america)"
     rf"|(?:governor|mayor|senator|congressman|congresswoman|first minister|attorney general) of {_NAMED_NEXT}"
     rf"|(?:leader|head|chairman|chairwoman|chair) of the (?:[a-z]+ ){{1,2}}party"
-    rf"|[a-z]+ (?:from|of) (?:{_BANDS})"
+    rf"|[a-z]+ (?:from|of) (?:{_BANDS})|[a-z]+ (?:{_BANDS_BY_NAME})"
+    rf"|the [0-9]+(?:st|nd|rd|th) (?:president|prime minister|pm|chancellor)"
+    rf"|(?:girl|woman|guy|man|boy|lady) who (?:played|portrayed) {_NAMED_NEXT}"
     rf")(?![a-z])"
 )
 
@@ -938,7 +970,9 @@ class Lexicon:
         if not views.native.isascii():
             self._scan_foreign(views, hits)
 
-        if any(_undressing(phrase) for phrase in _PHRASE_END.split(views.base)):
+        if _NO_CLOTHES_SETTING.search(views.base) or any(
+            _undressing(phrase) for phrase in _PHRASE_END.split(views.base)
+        ):
             hits.terms[Term.SEXUAL].add("undressing")
 
         # 3. Ages, people and hateful statements.
@@ -1181,7 +1215,7 @@ def _school_ages(text: str) -> list[int]:
     for match in _SCHOOL_YEAR.finditer(text):
         if ordinal := match["o"] or match["p"] or match["q"]:
             ages.append(_ORDINAL_VALUES[ordinal] + 5)
-        elif 1 <= (grade := _age_value(match["n"] or match["m"])) <= 13:
+        elif 1 <= (grade := _age_value(match["n"] or match["m"] or match["pn"])) <= 13:
             ages.append(grade + 5)
     for match in _BIRTHDAY.finditer(text):
         ordinal = match["o"]
