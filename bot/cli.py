@@ -90,6 +90,16 @@ def _parser() -> argparse.ArgumentParser:
         "Settings come from the environment and from .env in the current folder.",
     )
     command("migrate", "migrate the database to the newest revision", "The bot also migrates when it starts.")
+    copy = command(
+        "copy-database",
+        "copy another database of the bot's into DATABASE_URL's (moving from SQLite to PostgreSQL)",
+        "Jobs, images' records, policies, bans, acceptances and the audit log keep their numbers, so the "
+        "image folder and the buttons of posted results go on working; DATABASE_URL's database must hold "
+        "none of the bot's data yet. Stop the bot first.",
+    )
+    copy.add_argument(
+        "source", help="the database to copy from, as a URL (like sqlite+aiosqlite:///data/imagine.db)"
+    )
 
     demo = command(
         "make-demo-model",
@@ -185,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             _run()
         elif command == "migrate":
             _migrate()
+        elif command == "copy-database":
+            _copy_database(args.source)
         elif command == "make-demo-model":
             from generation.demo_model import make_demo_model
 
@@ -244,6 +256,22 @@ def _migrate() -> None:
     print(f"database at {migrations.describe(migrations.check_url(database.url))} is at the newest revision")
 
 
+def _copy_database(source: str) -> None:
+    import migrations
+    from migrations.copy import copy_database
+    from moderation.database import DatabaseSettings
+
+    database = read_settings(DatabaseSettings)
+    prepare_database(database)
+    try:
+        report = asyncio.run(copy_database(source, database.url))
+    except migrations.DatabaseProblem as exc:
+        raise OperatorError(str(exc)) from None
+    copied = ", ".join(f"{rows} {table}" for table, rows in report.rows.items() if rows) or "nothing"
+    where = migrations.describe(migrations.check_url(database.url))
+    print(f"copied into the database at {where}: {copied}")
+
+
 def _generate(args: argparse.Namespace) -> int:
     settings = read_service_settings()
     # Load only the model asked for, when it is needed; a terminal shows no previews.
@@ -293,7 +321,8 @@ async def _run_job(
         if args.accept_license:
             await services.licenses.accept(CLI_USER_ID, license_)
         # The CLI runs its own job only; queued jobs in a shared store are the bot's to resume.
-        await service.start(owns_guild=lambda _guild: False)
+        with operator_errors(settings):
+            await service.start(owns_guild=lambda _guild: False)
         request = JobRequest(user_id=CLI_USER_ID, params=params, kind=kind, init_image=init)
         try:
             submitted = await service.submit(request)

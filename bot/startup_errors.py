@@ -367,6 +367,15 @@ def explain(exc: BaseException, settings: Settings, *, contacts_discord: bool = 
 
     if isinstance(exc, migrations.DatabaseProblem):
         return str(exc)
+    from generation.errors import ImageFolderTaken
+
+    if isinstance(exc, ImageFolderTaken):
+        return (
+            f"GENERATION_IMAGE_DIR: {exc.folder} holds the images of another database than DATABASE_URL's; "
+            "its job numbers would overwrite them. Point GENERATION_IMAGE_DIR at a new folder, or "
+            "DATABASE_URL at that folder's database (imagine-bot copy-database copies one database "
+            "into another, so that the folder goes on with it)"
+        )
     if contacts_discord:
         import aiohttp
         import discord

@@ -50,6 +50,16 @@ class ImageRejected(GenerationError):
         self.reason = reason
 
 
+class ImageFolderTaken(GenerationError):
+    """GENERATION_IMAGE_DIR holds the images of another database than the one the bot is started on."""
+
+    def __init__(self, folder: str, theirs: str, ours: str) -> None:
+        super().__init__(f"{folder} holds the images of database {theirs}, not of this one ({ours})")
+        self.folder = folder
+        self.theirs = theirs
+        self.ours = ours
+
+
 class ModelUnavailable(GenerationError):
     """The model could not be loaded, or the named model is not in the registry; `model` names the
     model that would not load, where one did."""

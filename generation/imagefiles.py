@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PIL import ExifTags, Image, ImageCms, ImageStat, JpegImagePlugin, PngImagePlugin
 
-from generation.errors import InvalidImage
+from generation.errors import ImageFolderTaken, InvalidImage
 from generation.params import MAX_SIDE, GenerationParams, JobKind, too_elongated
 
 # Larger uploads are refused before decoding; Pillow's own bomb check backs this up.
@@ -237,11 +237,35 @@ def _bucket(job_id: int) -> str:
     return f"{job_id // 1000:04d}"
 
 
+# In the image folder: the name of the database whose images it holds (see `ImageFiles.claim`).
+STORE_MARKER = ".imagine-database"
+
+
 class ImageFiles:
     """A folder of PNGs, one sub-folder per job."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
+
+    def claim(self, database: str) -> None:
+        """Take the folder for the database named `database`, or raise ImageFolderTaken if it holds
+        another one's images: job numbers start again in every database, so a new database (moving
+        to PostgreSQL, say) would write its job 1 over the old job 1's images, and remove the rest as
+        left behind by erased jobs.
+
+        A folder without the marker is taken as it is: new, or kept by a version before the marker.
+        """
+        marker = self.root / STORE_MARKER
+        try:
+            theirs = marker.read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            self.root.mkdir(parents=True, exist_ok=True)
+            tmp = _temporary_name(marker)
+            tmp.write_text(database + "\n", encoding="utf-8")
+            tmp.replace(marker)
+            return
+        if theirs != database:
+            raise ImageFolderTaken(str(self.root), theirs, database)
 
     def _folder(self, job_id: int) -> Path:
         """Where a job's images are: a thousand jobs to a bucket, so no folder grows without bound."""

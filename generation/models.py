@@ -1,4 +1,4 @@
-"""Tables of the job store: `job`, `job_image` and `erasure`."""
+"""Tables of the job store: `job`, `job_image`, `erasure` and `store_identity`."""
 
 from __future__ import annotations
 
@@ -140,3 +140,14 @@ class Erasure(Base):
     erased_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_erasure_user_id", "user_id"), {"sqlite_autoincrement": True})
+
+
+class StoreIdentity(Base):
+    """The one row naming this database: the image folder records it (see `ImageFiles.claim`), so a
+    database started on another database's folder of images cannot take its job folders for its
+    own, overwrite them with jobs of the same number, or remove them as left behind."""
+
+    __tablename__ = "store_identity"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

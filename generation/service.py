@@ -193,6 +193,9 @@ class GenerationService:
         self.settings = settings
         self.store = store
         self.files = files
+        # Set once the image folder is known to be this database's (see `ImageFiles.claim`); until then
+        # no folder in it is judged left behind.
+        self._folder_claimed = False
         self.backend = backend
         self.gate = gate
         self.policies = policies
@@ -262,6 +265,9 @@ class GenerationService:
         the store (each owns its shards' guilds); with one process it owns them all.
         """
         self._owns_guild = owns_guild
+        # First, in a second: the image folder must be this database's before anything is written to it.
+        await asyncio.to_thread(self.files.claim, await self.store.identity())
+        self._folder_claimed = True
         # The bot may be stopped (SIGTERM) while the model loads, which takes minutes on a first start:
         # jobs taken over after `close` would run on the closed backend, and fail, instead of waiting
         # for the next start.
@@ -1143,6 +1149,8 @@ class GenerationService:
         asked for them to go, which nothing else would ever remove. Newer folders are left alone: a
         job being stored right now has its folder before its record is committed.
         """
+        if not self._folder_claimed:
+            return 0
         on_disk = await asyncio.to_thread(self.files.job_folders, untouched_since=before.timestamp())
         orphans = sorted(set(on_disk) - await self.store.existing(on_disk))
         removed = 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -14,7 +15,7 @@ from sqlalchemy import ColumnElement, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from generation.errors import JobNotFound
-from generation.models import Erasure, ImageVerdict, Job, JobImage, JobStatus
+from generation.models import Erasure, ImageVerdict, Job, JobImage, JobStatus, StoreIdentity
 from generation.params import GenerationParams, JobKind, steps_run
 from moderation.database import utcnow
 from moderation.outcome import ImageAction
@@ -111,6 +112,19 @@ class JobStore:
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+
+    async def identity(self) -> str:
+        """The name of this database (see `StoreIdentity`), made on its first call where a database
+        older than the migration that names it was copied in without one."""
+        async with self._sessions() as session:
+            found = (
+                await session.execute(select(StoreIdentity.id).order_by(StoreIdentity.created_at))
+            ).scalars()
+            if (name := found.first()) is not None:
+                return name
+        async with self._sessions.begin() as session:
+            session.add(StoreIdentity(id=str(uuid.uuid4())))
+        return await self.identity()
 
     async def clock(self) -> datetime:
         """The time by which claims are made and lapse.

@@ -137,6 +137,21 @@ def test_generate_never_writes_over_an_image_already_in_out(
         assert json.loads(png.text["imagine-bot"])["seed"] == 5
 
 
+def test_a_new_database_on_another_databases_image_folder_is_refused_before_it_writes(
+    demo_model: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Moving to a new database (PostgreSQL, say) with the same image folder: its job 1 would have
+    been written over the old job 1's images, and the old jobs' folders removed as left behind."""
+    generate(demo_model, operator_env / "out", "a red fox", "--seed", "5")
+    stored = sorted((operator_env / "data" / "images").rglob("*.png"))
+    before = [path.read_bytes() for path in stored]
+    capsys.readouterr()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{operator_env / 'new.db'}")
+    assert cli("generate", "--model", str(demo_model), "--accept-license", "a blue owl", "--seed", "5") == 2
+    told_plainly(capsys, "GENERATION_IMAGE_DIR:", "holds the images of another database", "copy-database")
+    assert [path.read_bytes() for path in stored] == before
+
+
 def test_an_image_copied_out_takes_a_name_no_file_or_link_has(tmp_path: Path) -> None:
     from bot.cli import _copy_to_new_file
 
@@ -1280,3 +1295,37 @@ def test_a_hugging_face_id_the_hub_cannot_be_reached_for_is_named_not_blamed_on_
         "the Hub cannot be reached at http://127.0.0.1:1",
         "set config to a diffusers folder of the same architecture",
     )
+
+
+@pytest.mark.postgres
+def test_a_sqlite_database_is_copied_into_postgresql_and_the_bot_goes_on_with_its_images(
+    demo_model: Path,
+    operator_env: Path,
+    postgres_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """README's step 2: moving to PostgreSQL kept nothing (policies, bans, jobs), and the image folder
+    then belonged to a database that was no longer used."""
+    sqlite_url = os.environ["DATABASE_URL"]
+    generate(demo_model, operator_env / "out", "a red fox", "--seed", "5")
+    generate(demo_model, operator_env / "out", "a blue owl", "--seed", "6")
+    capsys.readouterr()
+    monkeypatch.setenv("DATABASE_URL", postgres_url)
+    main(["copy-database", sqlite_url])
+    said = capsys.readouterr().out
+    assert "2 job" in said and "2 job_image" in said and "1 license_acceptance" in said
+    # The bot goes on where it was: the same image folder, and the next job is number 3.
+    [third] = generate(demo_model, operator_env / "after", "a green frog", "--seed", "7")
+    assert third.name.startswith("job3-")
+    capsys.readouterr()
+    # Copied once: a second copy would number rows twice.
+    assert cli("copy-database", sqlite_url) == 2
+    told_plainly(capsys, "holds data already (3 job", "copy into a new, empty database")
+
+
+def test_copying_from_a_sqlite_file_that_is_not_there_is_refused(
+    operator_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli("copy-database", f"sqlite+aiosqlite:///{operator_env / 'no-such.db'}") == 2
+    told_plainly(capsys, "there is no SQLite database at")

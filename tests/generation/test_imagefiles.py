@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image, PngImagePlugin
 
-from generation.errors import InvalidImage, InvalidParameters
-from generation.imagefiles import ImageFiles, decode_image, png_metadata
+from generation.errors import ImageFolderTaken, InvalidImage, InvalidParameters
+from generation.imagefiles import STORE_MARKER, ImageFiles, decode_image, png_metadata
 from generation.params import MAX_SIDE, GenerationParams, JobKind, size_for_aspect
 
 
@@ -252,3 +252,14 @@ def test_a_profiled_photo_is_turned_upright_too() -> None:
     decoded = decode_image(encoded(photo, "JPEG", exif=exif.tobytes(), icc_profile=DISPLAY_P3))
     assert decoded.size == (20, 40)
     assert decoded.getpixel((5, 5))[0] > 210
+
+
+def test_an_image_folder_is_taken_by_one_database_and_refused_to_another(tmp_path: Path) -> None:
+    files = ImageFiles(tmp_path / "images")
+    files.claim("first-database")
+    assert (tmp_path / "images" / STORE_MARKER).read_text().strip() == "first-database"
+    files.claim("first-database")  # every start on the same database
+    # A new database (moving to PostgreSQL, say) numbers its jobs from 1 again.
+    with pytest.raises(ImageFolderTaken) as caught:
+        ImageFiles(tmp_path / "images").claim("second-database")
+    assert (caught.value.theirs, caught.value.ours) == ("first-database", "second-database")
