@@ -106,7 +106,8 @@ sexy seductive seductively sensual sultry flirty flirtatious lingerie underwear 
 thongs bra bras gstring bikini bikinis swimsuit swimsuits swimwear skimpy explicit playboy prostitute
 horny cleavage busty voluptuous pinup boudoir thicc negligee sideboob underboob
 |g string|bathing suit|pin up|bedroom eyes|wet t shirt|see through|lace lingerie|short skirt
-|towel only|speedo|speedos|booty shorts|thirst trap|only a towel|only by a towel|just a towel|nothing but a towel|only a sheet|only by a sheet
+|towel only|speedo|speedos|booty shorts|thirst trap|only a towel|only by a towel|just a towel
+|nothing but a towel|only a sheet|only by a sheet
 |nothing but a sheet|only a blanket|nothing but a blanket
 """
 
@@ -186,7 +187,8 @@ snorting overdose overdosing drunk vomiting puking peeing pooping diaper nazi na
 paedophile pedo rapist molester shoplifting stealing bribe bribery criminal
 |under arrest|being arrested|mug shot|in prison|in jail|prison cell|jail cell|behind bars
 |prison jumpsuit|orange jumpsuit|perp walk|doing drugs|taking drugs|smoking crack|crack pipe|passed out
-|as a criminal|suicide vest|suicide bomber|as a terrorist|as hitler|as adolf hitler|as a monkey|as an ape|as a gorilla
+|as a criminal|suicide vest|suicide bomber|as a terrorist|as hitler|as adolf hitler|as a monkey|as an ape
+|as a gorilla
 |as a pig|as a rat|as a cockroach|depicted as an ape|depicted as a monkey|in chains|as a slave
 |ugly and fat|fat and ugly|morbidly obese|smoking a joint|smoking weed|lines of coke|doing lines
 |snorting coke|snorting lines|led away by|fbi agents|guilty verdict|found guilty|on trial
@@ -200,7 +202,8 @@ lynching torture punched bloodied corpse strangled mutilated dismembered guillot
 |being executed|public execution|being shot|gets shot|getting shot|shot dead|shot in the head
 |gunshot wound|severed head|being killed|being tortured|beaten up|being beaten|covered in blood
 |dead body|lying dead|found dead|in a coffin|gun to head|gun to his head|gun to her head|burned alive
-|burning alive|set on fire|blown up|firing squad|electric chair|on the guillotine|hanging from a rope|hanging dead|hanged|hung from|bullet hole|bullet wound|head on a pike|knife in his back
+|burning alive|set on fire|blown up|firing squad|electric chair|on the guillotine|hanging from a rope
+|hanging dead|hanged|hung from|bullet hole|bullet wound|head on a pike|knife in his back
 |knife in her back|stabbed in the back|run over|getting run over|hit by a car|hit by a truck|hit by a bus
 |pool of blood|blown to pieces|blown apart|blood on his face|blood on her face|shot in the ear
 |in the crosshairs|dead on the floor|lying dead
@@ -213,7 +216,8 @@ cctv bodycam reuters
 |fake picture|fake image|fake footage|leaked photo|leaked image|leaked footage|leaked video
 |security camera|security footage|surveillance footage|body cam|dashcam footage|caught on camera
 |ap photo|associated press|authentic photo|photo evidence|photographic evidence|evidence photo
-|unedited photo|exclusive photo|bbc news|bbc breaking|fox news|sky news|al jazeera|nbc news|abc news|cbs news|viral photo|viral video|viral tweet
+|unedited photo|exclusive photo|bbc news|bbc breaking|fox news|sky news|al jazeera|nbc news|abc news
+|cbs news|viral photo|viral video|viral tweet
 |viral twitter photo|twitter screenshot|tweet screenshot|news screenshot|newspaper front page
 |front page of the new york times|news headline|smartphone footage|phone footage|cellphone footage
 |official photo|white house photo|official white house photo|live broadcast|live footage
@@ -267,9 +271,9 @@ _EXCEPTIONS = """
 |mr mcgregors|clan mcgregor|trump card|trump cards|goddess kamala|explosion of color
 |explosion of colors|explosion of colour|explosion of colours|color explosion|colour explosion
 |shooting star|shooting stars|riot games|movie shooting|film shooting|photo shooting|flame burning
-|candle burning|candles burning|burning candle|burning candles|punching a nazi|punching nazis|punching hitler|punches hitler|bleeding heart|bleeding hearts
-|bleeding edge
-|punches a nazi|fighting nazis|fights nazis|clothes off the line|clothes off the washing line
+|candle burning|candles burning|burning candle|burning candles|punching a nazi|punching nazis
+|punching hitler|punches hitler|bleeding heart|bleeding hearts|bleeding edge|punches a nazi|fighting nazis
+|fights nazis|clothes off the line|clothes off the washing line
 |clothes off the clothesline|laundry off the line|skyline r34|r34 gtr|r34 gt r|gtr r34|gt r r34
 |nail fetish|fetish figure|fetish figures|fetish statue|fetish object|fetish objects|paint stripper
 |wire stripper|wire strippers|food porn|cabin porn|earth porn|map porn|villa porn|architecture porn
@@ -329,7 +333,8 @@ muchachita muchachitas ninfetinha ninfetinhas gurizinha gurizinhas mome momes ra
 |kleine jungen|kleiner bub|kleine buben|jeune fille|jeunes filles|gadis kecil|anak anak|anak kecil
 |kiz cocugu|kiz cocuk|be gai|be trai|tre em|hoc sinh|em be|anak smp|anak sd|cewek smp|gadis smp
 |murid sd|siswi smp|batang babae|batang lalaki|liten flicka|lilla flickan|sma flickor|lille pige
-|lille piger|kleine meid|klein meisje|kleine meisjes
+|lille piger|kleine meid|klein meisje|kleine meisjes|chhoti bachi|kanak kanak|msichana mdogo|nu sinh
+|lil one|yung gurl
 """
 _CSAM_ELSEWHERE = """
 kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie pedopornografia
@@ -341,7 +346,7 @@ kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie p
 |nackte jungen|jungen nackt|kind unbekleidet|unbekleidetes kind|kinder unbekleidet|unbekleidete kinder
 |kind ohne kleidung|kinder ohne kleidung|gamine nue|gamines nues|gamin nu|gamins nus|ado nue|ados nus
 |ado nu|naakt kind|naakte kinderen|naakt meisje|naakte meisjes|nena desnuda|nenas desnudas
-|batang hubad|chhoti bachi|kanak kanak|msichana mdogo|nu sinh|lil one|yung gurl|naga dziewczynka|nagie dzieci
+|batang hubad|naga dziewczynka|nagie dzieci
 |nagi chlopiec|nagie dziecko|naga nastolatka|dziewczynka naga|dziecko nagie|chlopiec nagi
 |kind in dessous|kinder in dessous|kind in unterwasche|kinder in unterwasche|kind in reizwasche
 """
@@ -491,8 +496,8 @@ def _undress_pattern(garments: str) -> re.Pattern[str]:
     return re.compile(
         rf"(?<![a-z])(?:(?:{_UNDRESS_BEFORE}){_GARMENT_OWNER}(?:{garments}){_NOT_THE_GARMENT}"
         rf"|(?:{garments})\s+{_UNDRESS_AFTER}(?=\s*(?:$|and\b|to the floor\b|on the floor\b))"
-        rf"|(?:{garments})\s+(?:vanish|disappear|dissolv|melt|evaporat|slides? (?:down|off)|slips? (?:away|off)"
-        rf"|burns? away|turns? to dust|crumbl)\w*"
+        rf"|(?:{garments})\s+(?:vanish|disappear|dissolv|melt|evaporat|slides? (?:down|off)"
+        rf"|slips? (?:away|off)|burns? away|turns? to dust|crumbl)\w*"
         rf"|{replaced}|{lifted})(?![a-z])"
     )
 
@@ -568,7 +573,8 @@ _ADULT_PERSON_WORDS = (
     "|gymnast|elf|fairy|princess|prince|maid|idol|actress|waifu|lass|lad|human|person|character"
 )
 _AGE_CUE = (
-    r"(?:(?:(?P<said>aged?|age:|of|whos|shes|hes|whose age is|(?:who |that |she |he )?(?:is|(?:just )?turned|(?:looks|looking|appears"
+    r"(?:(?:(?P<said>aged?|age:|of|whos|shes|hes|whose age is"
+    r"|(?:who |that |she |he )?(?:is|(?:just )?turned|(?:looks|looking|appears"
     r"|appearing|seems|seeming)(?: to be| like(?: (?:she|he) is)?)?))|at)\s*)?"
     r"(?:(?:only|just|barely|about|around|nearly|almost|approx(?:imately)?)\s+)?"
 )

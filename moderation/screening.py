@@ -255,13 +255,14 @@ _CAST_AS_NAMED = re.compile(
     r"(?<![A-Za-z])as (?:the )?(?!(?i:adolf|hitler|stalin|mussolini|satan|lucifer|devil|osama|bin laden"
     r"|saddam|pol pot|epstein|nazi|goebbels|himmler|goering|mengele|kkk)(?![a-z]))[A-Z][\w'’-]+"
 )
-# What makes a "news photo" of a disaster plainly fiction.
+# What makes a "news photo" of a disaster plainly fiction, or history: monsters, games and cartoons,
+# and years before living memory (a 1999 disaster is one people could be fooled about).
 _FICTION_CUE = re.compile(
     r"(?<![a-z])(?:godzilla|kaiju|zombies?|aliens?|ufos?|martians?|dragons?|monsters?|robots?|mechs?"
     r"|dinosaurs?|cyberpunk|steampunk|fantasy|sci ?fi|science fiction|video game|videogame|game screenshot"
     r"|cartoon|anime|manga|comic|pixel art|lego|minecraft|fortnite|pokemon|star wars|marvel|superheroe?s?"
-    r"|cat|cats|kitten|dog|puppy|teddy bears?|toy|toys|1[0-9]{3}s|1[0-9]{3}|retro|vintage|medieval"
-    r"|ancient|victorian|wild west)(?![a-z])"
+    r"|teddy bears?|1[0-8][0-9]{2}s?|19[0-4][0-9]s?|retro|vintage|medieval|ancient|victorian|wild west)"
+    r"(?![a-z])"
 )
 
 

@@ -1309,3 +1309,26 @@ def test_band_and_phrase_lookalikes_pass_where_nudity_is_allowed(
     screener: PromptScreener, prompt: str
 ) -> None:
     assert screener.screen(prompt, "", PERMISSIVE).allowed, screener.screen(prompt, "", PERMISSIVE)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["kanak-kanak bermain di taman", "nu sinh di hoc, ao dai trang", "chhoti bachi playing with a kite"],
+)
+def test_words_for_children_alone_are_no_refusal(screener: PromptScreener, prompt: str) -> None:
+    # They were listed as abuse material, refused on their own.
+    assert screener.screen(prompt, "", GuildPolicy()).allowed
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "cctv footage of a bombing at a train station",
+        "breaking news photo, 1999 plane crash",
+        "news photo, a dog barks at a burning building, explosion",
+    ],
+)
+def test_a_disaster_on_the_news_without_a_sign_of_fiction_is_refused(
+    screener: PromptScreener, prompt: str
+) -> None:
+    assert screener.screen(prompt, "", PERMISSIVE).rule_id == "license.disinformation"
