@@ -114,8 +114,8 @@ class JobStore:
         self._sessions = sessions
 
     async def identity(self) -> str:
-        """The name of this database (see `StoreIdentity`), made on its first call where a database
-        older than the migration that names it was copied in without one."""
+        """The name of this database (see `StoreIdentity`). The migration that makes the table names
+        the database; one whose tables were made otherwise (a test's `create_all`) is named here."""
         async with self._sessions() as session:
             found = (
                 await session.execute(select(StoreIdentity.id).order_by(StoreIdentity.created_at))
