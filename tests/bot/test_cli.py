@@ -753,7 +753,14 @@ def test_every_command_and_argument_says_what_it_is(capsys: pytest.CaptureFixtur
 
     parser = _parser()
     [commands] = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
-    assert set(commands.choices) == {"run", "migrate", "make-demo-model", "generate", "screen"}
+    assert set(commands.choices) == {
+        "run",
+        "migrate",
+        "copy-database",
+        "make-demo-model",
+        "generate",
+        "screen",
+    }
     for name, command in commands.choices.items():
         assert command.description, f"{name} --help has no description"
         for action in command._actions:
@@ -764,7 +771,15 @@ def test_every_command_and_argument_says_what_it_is(capsys: pytest.CaptureFixtur
 
 
 @pytest.mark.parametrize(
-    "command", [["run"], ["migrate"], ["make-demo-model", "tiny"], ["generate", "a fox"], ["screen"]]
+    "command",
+    [
+        ["run"],
+        ["migrate"],
+        ["copy-database", "sqlite+aiosqlite:///old.db"],
+        ["make-demo-model", "tiny"],
+        ["generate", "a fox"],
+        ["screen"],
+    ],
 )
 def test_verbose_is_taken_after_the_command_as_well_as_before(command: list[str]) -> None:
     from bot.cli import _parser
