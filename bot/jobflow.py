@@ -145,7 +145,11 @@ class JobFlow:
         """Answer with what went wrong, only to the member who asked."""
         if not isinstance(exc, BotError | GenerationError | ModerationError):
             log.error("interaction %s failed", interaction.id, exc_info=exc)
-        await self.reply_text(interaction, wording.describe_error(exc))
+        # Within Discord's 2,000 characters whatever the error quotes: a longer answer is refused, and
+        # the member would be left with "thinking…".
+        await self.reply_text(
+            interaction, wording.shorten(wording.describe_error(exc), wording.MESSAGE_LIMIT)
+        )
 
     async def reply_text(self, interaction: Interaction, text: str) -> None:
         try:

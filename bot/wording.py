@@ -527,8 +527,21 @@ def setting_changed(key: str, value: str) -> str:
     return f"set `{key}` to `{_code(value)}`."
 
 
-def policy_reset() -> str:
-    return "reset the policy to the defaults."
+def policy_reset(before: GuildPolicy, *, kept_role: bool) -> str:
+    """What a reset took away, so that a moderator who did not mean it knows what to put back (the
+    audit log keeps the whole policy it replaced)."""
+    gone = []
+    if before.banned_terms:
+        gone.append(f"{len(before.banned_terms)} banned terms")
+    if before.banned_patterns:
+        gone.append(f"{len(before.banned_patterns)} banned patterns")
+    if before.log_channel_id is not None:
+        gone.append("the log channel")
+    if before.allowed_channel_ids:
+        gone.append("the allowed channels")
+    cleared = f" ({', '.join(gone)} cleared; the audit log keeps the policy it replaced)" if gone else ""
+    kept = " The moderator role is kept: only members with Manage Server change it." if kept_role else ""
+    return f"reset the policy to the defaults{cleared}.{kept}"
 
 
 def terms_changed_log(verb: str, kind: str, count: int) -> str:
@@ -538,7 +551,7 @@ def terms_changed_log(verb: str, kind: str, count: int) -> str:
 
 def banned(user_id: int, reason: str | None, expires_at: datetime | None) -> str:
     until = f" until {timestamp(expires_at, 'f')}" if expires_at else ""
-    because = f" ({reason})" if reason else ""
+    because = f" ({as_typed(reason, 300)})" if reason else ""
     return f"banned <@{user_id}> from generating images{until}{because}."
 
 
@@ -551,7 +564,7 @@ def ban_list(bans: list[Ban]) -> str:
         until = f"until {timestamp(ban.expires_at, 'f')}" if ban.expires_at else "until unbanned"
         lines.append(
             f"<@{ban.user_id}> {until}, by <@{ban.created_by}> {timestamp(ban.created_at)}: "
-            f"{_sentence(ban.reason[:200])}"
+            f"{_sentence(as_typed(ban.reason, 200))}"
         )
     return whole_lines(lines, MESSAGE_LIMIT)
 
@@ -603,6 +616,10 @@ def not_a_channel_here(channel_id: int) -> str:
 
 def not_a_text_channel(channel_id: int) -> str:
     return f"<#{channel_id}> is a category; name a channel in it instead"
+
+
+def forum_cannot_log(channel_id: int) -> str:
+    return f"<#{channel_id}> is a forum, which takes posts, not messages; name a text channel or a thread"
 
 
 def not_a_role_here(role_id: int) -> str:
@@ -727,7 +744,7 @@ def _audit_detail(entry: AuditEntry) -> str:
             except ValueError:
                 until = ""
         reason = str(detail.get("reason") or "")
-        return f"{until}" + (f" ({_code(shorten(reason, 80))})" if reason else "")
+        return f"{until}" + (f" ({as_typed(reason, 80)})" if reason else "")
     job = ""
     if isinstance(detail.get("job"), int):
         images = detail.get("images")

@@ -100,7 +100,7 @@ class GuildPolicy(BaseModel):
             if not words and not native:
                 raise ValueError(f"banned term {term!r} has no letters or digits to match")
             if len(words) > MAX_TERM_WORDS:
-                raise ValueError(f"banned term {term!r} has more than {MAX_TERM_WORDS} words")
+                raise ValueError(f"banned term {_shown(term)} has more than {MAX_TERM_WORDS} words")
             seen.setdefault(term_key(term), term.strip())
         if len(seen) > MAX_BANNED_TERMS:
             raise ValueError(f"at most {MAX_BANNED_TERMS} banned terms; this would make {len(seen)}")
@@ -161,6 +161,41 @@ class GuildPolicy(BaseModel):
             raise _invalid(exc) from None
 
 
+def check_new_items(items: Sequence[str], kind: TermKind) -> None:
+    """Refuse terms and patterns a moderator adds that would not do what they look like; checked when
+    added only, so that a list stored by an earlier version still loads whole.
+
+    A term is matched as words: "\\bcat\\b" was banned as "bcat b", "c++" and "C#" as "c", which
+    blocks "vitamin c". A pattern that matches the empty text ("^", ".*", "x*") blocks every prompt.
+    """
+    for item in items:
+        if kind == "pattern":
+            try:
+                compiled = compile_pattern(item)
+            except ValueError:
+                continue  # refused, with re2's reason, as the policy is validated
+            if compiled.search("") is not None:
+                raise InvalidPolicy(
+                    "banned_patterns",
+                    f"{_shown(item)} matches every prompt (it matches even an empty one); make it require "
+                    "some text",
+                )
+            continue
+        if signs := sorted(set(_REGEX_SIGNS.findall(item))):
+            raise InvalidPolicy(
+                "banned_terms",
+                f"{_shown(item)} has signs a term does not match ({' '.join(signs)}): add it with kind: "
+                "pattern to match it as a regular expression, or give the words alone",
+            )
+        views = analyze(item)
+        if not views.has_unfolded_letters() and len("".join(views.sequences[0])) == 1:
+            raise InvalidPolicy(
+                "banned_terms",
+                f"{_shown(item)} is a single letter or digit once normalised, which would block a great "
+                "many prompts",
+            )
+
+
 def setting_name(key: str) -> str:
     """The field a moderator means by `key` ("Max Steps", "max-steps" and "max_steps" are one setting)."""
     return key.strip().lower().replace("-", "_").replace(" ", "_")
@@ -174,8 +209,21 @@ def _invalid(exc: ValidationError) -> InvalidPolicy:
 
 
 _EMPTY = frozenset({"", "none", "null", "clear", "-"})
+# Signs of a regular expression, which a banned term (matched as words) cannot hold.
+_REGEX_SIGNS = re.compile(r"[\\^$*+?{}\[\]()|]")
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")
 _MENTION = re.compile(r"<(?:#|@&|@!?)(\d+)>")
 _MAX_SNOWFLAKE = (1 << 64) - 1
+
+
+def _shown(text: str) -> str:
+    """A value quoted in an error, cut to a length a message can hold (a repr of 1,000 invisible
+    characters is 6,000 characters long)."""
+    quoted = repr(text)
+    return quoted if len(quoted) <= _SHOWN_CHARS else quoted[: _SHOWN_CHARS - 2] + "…'"
+
+
+_SHOWN_CHARS = 60
 
 
 def _parse_id(key: str, raw: str) -> int:
@@ -185,7 +233,7 @@ def _parse_id(key: str, raw: str) -> int:
         text = mention.group(1)
     # isdecimal, not isdigit: "²" is a digit that int() refuses. Discord ids are unsigned 64-bit numbers.
     if not text.isdecimal() or not 0 < int(text) <= _MAX_SNOWFLAKE:
-        raise InvalidPolicy(key, f"{raw.strip()!r} is not an id or a mention")
+        raise InvalidPolicy(key, f"{_shown(raw.strip())} is not an id or a mention")
     return int(text)
 
 
@@ -197,10 +245,13 @@ def _parse_value(key: str, annotation: Any, raw: str) -> Any:
             raise InvalidPolicy(key, f"must be one of: {', '.join(m.value for m in NsfwMode)}")
         return NsfwMode(choice)
     if annotation is int:
+        # "1,000" is a thousand; "2,5" and "1,2,3" are no number (they were read as 25 and 123).
+        if "," in text and not _THOUSANDS.fullmatch(text):
+            raise InvalidPolicy(key, f"{_shown(text)} is not a whole number")
         try:
             return int(text.replace("_", "").replace(",", ""))
         except ValueError:
-            raise InvalidPolicy(key, f"{text!r} is not a whole number") from None
+            raise InvalidPolicy(key, f"{_shown(text)} is not a whole number") from None
     if annotation == int | None:
         return None if text.lower() in _EMPTY else _parse_id(key, text)
     if annotation == list[int]:
@@ -280,10 +331,15 @@ class PolicyStore:
             lambda _before, _after: {"key": key, "value": raw_value},
         )
 
-    async def reset(self, guild_id: int, *, actor_id: int) -> GuildPolicy:
-        """Return the guild to the default policy."""
+    async def reset(self, guild_id: int, *, actor_id: int, keep: Sequence[str] = ()) -> GuildPolicy:
+        """Return the guild to the default policy, but for the settings named in `keep`. The policy it
+        replaces is kept in the audit entry, where a reset by mistake can be undone from."""
         return await self._change(
-            guild_id, actor_id, lambda _: GuildPolicy(), AuditAction.POLICY_RESET, lambda _before, _after: {}
+            guild_id,
+            actor_id,
+            lambda policy: GuildPolicy(**{name: getattr(policy, name) for name in keep}),
+            AuditAction.POLICY_RESET,
+            lambda before, _after: {"before": before.model_dump(mode="json")},
         )
 
     async def add_terms(
@@ -291,6 +347,8 @@ class PolicyStore:
     ) -> GuildPolicy:
         """Add banned terms or patterns; each is validated, a pattern with re2."""
         field = _term_field(kind)
+
+        check_new_items(terms, kind)
 
         def change(policy: GuildPolicy) -> GuildPolicy:
             return policy.with_values(**{field: [*getattr(policy, field), *terms]})

@@ -26,7 +26,7 @@ from bot.permissions import parse_duration
 from moderation.audit import AuditAction
 from moderation.database import utcnow
 from moderation.errors import InvalidPolicy
-from moderation.policy import GuildPolicy, TermKind, changed_terms, setting_name
+from moderation.policy import GuildPolicy, NsfwMode, TermKind, changed_terms, setting_name, term_key
 
 if TYPE_CHECKING:
     from bot.client import ImagineBot
@@ -128,7 +128,15 @@ class ModerationCog(commands.Cog):
             # Parse first (a typo gets its own answer), then check ids against this server before writing.
             _check_ids_belong_here(interaction.guild, name, before.with_setting(name, value))
             after = await self.bot.services.policies.set(guild_id, name, value, actor_id=interaction.user.id)
-            what = wording.setting_changed(name, value)
+            # A number as stored ("1,000" is 1000), the rest as typed (a mention reads better than its id).
+            stored = getattr(after, name)
+            if isinstance(stored, NsfwMode):
+                shown = stored.value
+            elif isinstance(stored, int) and not name.endswith("_id"):
+                shown = str(stored)
+            else:
+                shown = value
+            what = wording.setting_changed(name, shown)
             echoed = await self._echo(before, after, interaction.user.id, what)
             return wording.moderator_answer(what, await self._recheck_queued(guild_id), echoed)
 
@@ -142,8 +150,12 @@ class ModerationCog(commands.Cog):
     @policy.command(name="reset", description="Return this server's policy to the defaults")
     async def policy_reset(self, interaction: Interaction) -> None:
         async def reset(guild_id: int, before: GuildPolicy) -> str:
-            after = await self.bot.services.policies.reset(guild_id, actor_id=interaction.user.id)
-            what = wording.policy_reset()
+            # Only those who manage the server choose the moderator role (see `set`): a role moderator's
+            # reset keeps it, or it would lock every role moderator out, themselves included.
+            keeps_role = not _manages_server(interaction) and before.moderator_role_id is not None
+            keep = ("moderator_role_id",) if keeps_role else ()
+            after = await self.bot.services.policies.reset(guild_id, actor_id=interaction.user.id, keep=keep)
+            what = wording.policy_reset(before, kept_role=keeps_role)
             echoed = await self._echo(before, after, interaction.user.id, what)
             return wording.moderator_answer(what, await self._recheck_queued(guild_id), echoed)
 
@@ -179,7 +191,8 @@ class ModerationCog(commands.Cog):
             # Say what really changed: the policy drops repeats and terms equal to a banned one once
             # normalised ("z3ppelin" is "zeppelin"), and removal matches without case.
             changed = changed_terms(before, after, kind, adding=adding)
-            unchanged = [item for item in parsed if item not in _listed(after, kind)] if adding else []
+            # Everything asked for that was banned already (as typed, or once normalised).
+            unchanged = [item for item in parsed if not _is_new(item, changed, kind)] if adding else []
             reply = wording.terms_change(verb, kind, changed, unchanged)
             if not changed:
                 return reply
@@ -326,8 +339,11 @@ def _items(raw: str, kind: TermKind) -> list[str]:
     return list(first_of.values())
 
 
-def _listed(policy: GuildPolicy, kind: TermKind) -> list[str]:
-    return policy.banned_terms if kind == "term" else policy.banned_patterns
+def _is_new(item: str, changed: list[str], kind: TermKind) -> bool:
+    """Whether `item`, as a moderator typed it, is one of the terms or patterns that went in."""
+    if kind == "pattern":
+        return item in changed
+    return term_key(item) in {term_key(term) for term in changed}
 
 
 def _check_ids_belong_here(guild: discord.Guild | None, name: str, policy: GuildPolicy) -> None:
@@ -350,6 +366,9 @@ def _check_ids_belong_here(guild: discord.Guild | None, name: str, policy: Guild
             raise InvalidPolicy(name, wording.not_a_channel_here(channel_id))
         if isinstance(channel, discord.CategoryChannel):
             raise InvalidPolicy(name, wording.not_a_text_channel(channel_id))
+        if name == "log_channel_id" and isinstance(channel, discord.ForumChannel):
+            # A forum takes posts, not messages: every entry would fail to post.
+            raise InvalidPolicy(name, wording.forum_cannot_log(channel_id))
     if role_id is not None:
         role = guild.get_role(role_id) if guild is not None else None
         if role is None:

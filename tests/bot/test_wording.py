@@ -22,6 +22,7 @@ from generation.errors import (
 from generation.fairqueue import Position
 from generation.models import JobStatus
 from moderation.audit import BlockedPrompt
+from moderation.bans import Ban
 from moderation.errors import InvalidPolicy, LicenseNotAccepted, PromptBlocked, UserBanned
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.outcome import ImageAction
@@ -175,3 +176,13 @@ def test_help_says_how_much_of_a_prompt_is_read_and_that_weighting_is_not_applie
     intro = wording.help_intro(GuildPolicy())
     assert "75 tokens" in intro
     assert "`(word:1.3)`" in intro and "not applied" in intro
+
+
+def test_a_ban_reason_shows_as_typed_in_the_log_and_the_list() -> None:
+    # A masked link rendered, and an unclosed code fence turned every later line into code.
+    reason = "spam ``` [x](https://e.vil) **loud**"
+    for text in (
+        wording.banned(1, reason, None),
+        wording.ban_list([Ban(1, 2, reason, datetime(2026, 1, 1, tzinfo=UTC), 3, None)]),
+    ):
+        assert "\\`\\`\\`" in text and "\\[x]" in text and "\\*\\*loud" in text

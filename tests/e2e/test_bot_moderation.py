@@ -211,16 +211,16 @@ async def test_term_answers_say_what_changed_and_fit_in_a_message(world: BotWorl
         inter = await fake.send_interaction("policy terms add", {"items": "z3ppelin"}, user=fake.owner)
         text = (await _answer(world, inter)).json["content"]
         assert "Nothing was added" in text and "`z3ppelin`" in text
-        # 450 repeats: one term removed, an answer Discord accepts (it was 2,250 characters), one echo.
+        # 330 repeats: one term removed, an answer Discord accepts, one echo.
         inter = await fake.send_interaction(
-            "policy terms remove", {"items": ",".join(["q"] * 450)}, user=fake.owner
+            "policy terms remove", {"items": ",".join(["qq"] * 330)}, user=fake.owner
         )
         assert "not in the list" in await world.ephemeral_answer(inter)
-        await policies.add_terms(fake.guild.id, ["q"], actor_id=fake.owner.id)
+        await policies.add_terms(fake.guild.id, ["qq"], actor_id=fake.owner.id)
         inter = await fake.send_interaction(
-            "policy terms remove", {"items": ",".join(["q"] * 450)}, user=fake.owner
+            "policy terms remove", {"items": ",".join(["qq"] * 330)}, user=fake.owner
         )
-        assert (await _answer(world, inter)).json["content"] == "Removed banned term: `q`"
+        assert (await _answer(world, inter)).json["content"] == "Removed banned term: `qq`"
         inter = await fake.send_interaction(
             "policy terms remove", {"items": ",".join(["ZEPPELIN"] * 100)}, user=fake.owner
         )
@@ -573,6 +573,58 @@ async def test_only_members_with_manage_server_choose_the_moderator_role(world: 
         )
         assert "set `moderator_role_id`" in await world.ephemeral_answer(inter)
         assert (await policies.get(fake.guild.id)).moderator_role_id == anyone.id
+
+
+async def test_a_reset_by_a_role_moderator_keeps_the_role_and_the_audit_keeps_what_it_replaced(
+    world: BotWorld,
+) -> None:
+    # The reset cleared the moderator role too: carol locked every role moderator out, herself first.
+    fake = world.fake
+    assert fake.guild is not None and fake.owner is not None
+    mods = fake.add_role(fake.guild, "image mods")
+    carol = fake.add_member(fake.guild, "carol", roles=[mods]).user
+    async with world.bot() as bot:
+        policies = bot.services.policies
+        await policies.set(fake.guild.id, "moderator_role_id", str(mods.id), actor_id=fake.owner.id)
+        await policies.add_terms(fake.guild.id, ["zeppelin", "blimp"], actor_id=fake.owner.id)
+        inter = await fake.send_interaction("policy reset", {}, user=carol)
+        text = await world.ephemeral_answer(inter)
+        assert "2 banned terms" in text and "moderator role is kept" in text
+        after = await policies.get(fake.guild.id)
+        assert after.moderator_role_id == mods.id and after.banned_terms == []
+        recent = await bot.services.audit.recent(fake.guild.id)
+        [entry] = [e for e in recent if e.action is AuditAction.POLICY_RESET]
+        assert entry.detail["before"]["banned_terms"] == ["zeppelin", "blimp"]
+
+
+async def test_moderator_answers_quote_odd_values_briefly_and_say_what_was_banned_already(
+    world: BotWorld,
+) -> None:
+    fake = world.fake
+    assert fake.guild is not None and fake.owner is not None
+    async with world.bot():
+        # 400 invisible characters: quoted as \u200b each, the answer passed 2,000 characters and
+        # Discord refused it, leaving "thinking…".
+        inter = await fake.send_interaction(
+            "policy set", {"key": "max_steps", "value": "\u200b" * 400 + "1"}, user=fake.owner
+        )
+        assert "is not a whole number" in await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction("policy terms add", {"items": "blimp"}, user=fake.owner)
+        await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction("policy terms add", {"items": "airship, blimp"}, user=fake.owner)
+        text = await world.ephemeral_answer(inter)
+        assert "`airship`" in text and "Already banned" in text and "`blimp`" in text
+        # Every prompt would be refused; a term matched as words cannot be a regular expression.
+        for items, kind, says in (("^", "pattern", "matches every prompt"), ("c++", "term", "kind: pattern")):
+            inter = await fake.send_interaction(
+                "policy terms add", {"items": items, "kind": kind}, user=fake.owner
+            )
+            assert says in await world.ephemeral_answer(inter)
+        forum = fake.add_channel(fake.guild, "art-forum", type=ChannelType.GUILD_FORUM)
+        inter = await fake.send_interaction(
+            "policy set", {"key": "log_channel_id", "value": f"<#{forum.id}>"}, user=fake.owner
+        )
+        assert "is a forum" in await world.ephemeral_answer(inter)
 
 
 async def test_a_moderator_by_role_cannot_ban_or_purge_those_who_manage_the_server(world: BotWorld) -> None:

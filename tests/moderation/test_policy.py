@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from pydantic import ValidationError
 
@@ -12,6 +14,7 @@ from moderation.policy import (
     MAX_PATTERN_CHARS,
     GuildPolicy,
     NsfwMode,
+    check_new_items,
     compile_pattern,
 )
 
@@ -142,3 +145,39 @@ def test_the_number_of_terms_and_patterns_is_bounded_once_repeats_are_merged() -
     assert GuildPolicy(banned_patterns=patterns * 2).banned_patterns == patterns
     with pytest.raises(ValidationError, match=f"at most {MAX_BANNED_PATTERNS} banned patterns"):
         GuildPolicy(banned_patterns=[*patterns, "q"])
+
+
+@pytest.mark.parametrize(("raw", "stored"), [("1,000", 1000), ("25", 25), ("1_000", 1000)])
+def test_thousands_separators_are_read_and_other_commas_refused(raw: str, stored: int) -> None:
+    assert GuildPolicy().with_setting("guild_queue_cap", raw).guild_queue_cap == stored
+    # "2,5" and "1,2,3" were read as 25 and 123, and echoed as typed.
+    for odd in ("2,5", "1,2,3"):
+        with pytest.raises(InvalidPolicy, match="is not a whole number"):
+            GuildPolicy().with_setting("guild_queue_cap", odd)
+
+
+def test_a_long_odd_value_is_quoted_briefly() -> None:
+    with pytest.raises(InvalidPolicy) as caught:
+        GuildPolicy().with_setting("max_steps", "\u200b" * 400 + "1")
+    assert len(caught.value.reason) < 120
+
+
+@pytest.mark.parametrize(
+    ("items", "kind", "says"),
+    [
+        (["c++"], "term", "kind: pattern"),
+        (["\\bcat\\b"], "term", "kind: pattern"),
+        (["C#"], "term", "single letter"),
+        (["a"], "term", "single letter"),
+        (["^"], "pattern", "matches every prompt"),
+        ([".*"], "pattern", "matches every prompt"),
+    ],
+)
+def test_items_that_would_not_do_what_they_look_like_are_refused_when_added(
+    items: list[str], kind: str, says: str
+) -> None:
+    with pytest.raises(InvalidPolicy, match=re.escape(says)):
+        check_new_items(items, kind)  # type: ignore[arg-type]
+    # Stored by an earlier version, a list holding one still loads whole.
+    field = "banned_terms" if kind == "term" else "banned_patterns"
+    assert getattr(GuildPolicy(**{field: [*items, "zeppelin"]}), field)[-1] == "zeppelin"
