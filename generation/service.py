@@ -67,6 +67,8 @@ log = logging.getLogger(__name__)
 
 # The database failing for a while (connection lost, failover, a locked SQLite file).
 STORE_FAILURES = (SQLAlchemyError, OSError)
+# Why another member's upscale or variation stopped when its starting picture's owner was erased.
+STARTING_IMAGE_ERASED = "its starting image was erased at its owner's request"
 # How long a closing service waits for the store watch to finish its current look.
 STORE_WATCH_STOP_S = 5.0
 # A finished job the database could not take is recorded again after these delays.
@@ -864,16 +866,33 @@ class GenerationService:
     async def _erase_records(self, user_id: int, guild_id: int | None) -> tuple[list[Job], int]:
         """`erase_user`'s records (called with `_admission` held): its jobs stop here."""
         # Before the jobs go, which unlinks the jobs that copied their pictures.
-        copies = await self.store.forget_copied_images(user_id, guild_id=guild_id)
+        copies, unfinished = await self.store.forget_copied_images(user_id, guild_id=guild_id)
         if copies:
             try:
                 await asyncio.to_thread(self.files.delete_files, copies)
             except OSError as exc:
                 log.warning("could not delete copies of erased pictures (%r): %s", exc, copies)
+        # Other members' upscales and variations of the erased pictures not made yet stop too: the
+        # queue holds the picture itself, and what they would post would show it.
+        for job_id in unfinished:
+            await self._stop_started_from_erased(job_id)
         jobs = await self.store.delete_user_jobs(user_id, guild_id=guild_id)
         self._count_erased(self.withdraw(job.id for job in jobs if not job.status.finished))
         rows = await self.audit.delete_user_data(user_id, guild_id=guild_id)
         return jobs, rows
+
+    async def _stop_started_from_erased(self, job_id: int) -> None:
+        """Stop a job (of another member) whose starting image was just erased, as `cancel` stops one,
+        saying why; one running now ends cancelled at its next step."""
+        if self.scheduler.cancel(job_id):
+            if self.scheduler.is_running(job_id):
+                self._no_previews.add(job_id)
+                return
+            self._concurrency.pop(job_id, None)
+        elif job_id in self._record_tasks or job_id in self._recording:
+            self._cancelled_while_recording.add(job_id)
+            return
+        await self._finish(job_id, JobStatus.FAILED, error=STARTING_IMAGE_ERASED)
 
     async def _delete_files(self, jobs: Sequence[Job]) -> None:
         # Every record goes before the files, which take longer: a file that cannot be removed now

@@ -546,9 +546,12 @@ class JobStore:
             rows = await session.scalars(query.order_by(Job.id.desc()).limit(limit))
             return list(rows)
 
-    async def forget_copied_images(self, user_id: int, *, guild_id: int | None = None) -> list[str]:
+    async def forget_copied_images(
+        self, user_id: int, *, guild_id: int | None = None
+    ) -> tuple[list[str], list[int]]:
         """Forget the copies of a user's pictures that other members' jobs hold as their starting
-        image, everywhere or in one guild; returns the files to delete.
+        image, everywhere or in one guild; returns the files to delete, and those jobs that are not
+        finished (what they would post would show the picture: they are to stop).
 
         Another member's upscale or variation of the user's result stores a copy of that result, and
         their rerun of the user's img2img job a copy of the upload; a rerun of any of those, another
@@ -561,6 +564,7 @@ class JobStore:
         if guild_id is not None:
             erased = erased.where(Job.guild_id == guild_id)
         paths: list[str] = []
+        unfinished: list[int] = []
         async with self._sessions() as session, session.begin():
             frontier = list(await session.scalars(erased))
             # Any job started from the user's own jobs copied their pictures; past those, only a
@@ -581,9 +585,11 @@ class JobStore:
                     if job.init_image_path is not None:
                         paths.append(job.init_image_path)
                         job.init_image_path = None
+                        if not job.status.finished:
+                            unfinished.append(job.id)
                 frontier = [job.id for job in copies]
                 started_from_erased = False
-        return paths
+        return paths, unfinished
 
     async def delete_user_jobs(self, user_id: int, *, guild_id: int | None = None) -> list[Job]:
         """Delete a user's jobs, everywhere or in one guild; returns them so their files can go too."""

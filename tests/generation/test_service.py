@@ -1476,6 +1476,24 @@ async def test_copies_of_an_erased_members_results_in_others_upscales_and_variat
         await service.rerun(variation.id, request(user=other))
 
 
+async def test_another_members_variation_of_an_erased_picture_waiting_in_the_queue_stops(
+    services: Services,
+) -> None:
+    """It ran from the copy the queue held in memory, and posted a picture made from the erased one."""
+    other = USER + 1
+    for user in (USER, other):
+        await accept(services, user)
+    service = services.generation
+    source = await service.wait((await service.submit(request())).job.id)
+    await service.scheduler.stop()  # hold the queue still
+    variation = (await service.vary(source.id, 0, request(user=other))).job
+    await services.erase_user(USER)
+    stopped = await service.store.get(variation.id)
+    assert stopped.status is JobStatus.FAILED and stopped.images == []
+    assert stopped.error is not None and "erased at its owner's request" in stopped.error
+    assert variation.id not in service.scheduler.queue
+
+
 async def test_a_job_cancelled_while_its_images_are_classified_ends_cancelled_and_saves_nothing(
     services: Services,
 ) -> None:
