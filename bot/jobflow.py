@@ -547,6 +547,10 @@ class JobFlow:
             deleted = await self.services.generation.delete(source.id, payload.user_id, moderator=moderator)
             await self.delivery.show_deleted(deleted)
             return
+        if not source.status.finished or (action is Action.UPSCALE and source.status is not JobStatus.DONE):
+            # A reaction on a job's message while it waits or runs: a rerun would show its prompt
+            # before its owner's result does, and there is no image to upscale yet.
+            raise BadButton(f"job #{source.id} is not finished; react to its result")
         if payload.guild_id is None:
             check_dm(self.settings.dms_allowed)
         channel: object = self.bot.get_channel(payload.channel_id)

@@ -243,3 +243,26 @@ async def channel_result_started(world: BotWorld, bot: ImagineBot, user_id: int)
     while len(await bot.services.generation.store.history(user_id)) < 2:
         assert asyncio.get_running_loop().time() < deadline, "no rerun job"
         await asyncio.sleep(0.05)
+
+
+async def test_a_rerun_reaction_on_a_job_still_running_makes_nothing(world: BotWorld) -> None:
+    # A reaction on the message of a job still running reran it: its prompt was shown publicly
+    # before its owner's result, and an upscale said there was no image 1.
+    fake = world.fake
+    world.classifier.hold_after = 0
+    async with world.bot() as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a quiet harbour"})
+        await fake.wait_for_request("PATCH", world.original_path(inter))
+        message = fake.original_response(inter)
+        assert message is not None
+        assert fake.user is not None
+        [job] = await bot.services.generation.store.history(fake.user.id)
+        mark = fake.mark()
+        await fake.add_reaction(channel_id(world), message["id"], emoji="🔁")
+        told = await fake.wait_for_request(
+            "POST", rf"/channels/{channel_id(world)}/messages$", timeout=30, after=mark
+        )
+        assert "is not finished; react to its result" in told.json["content"]
+        world.classifier.release.set()
+        await world.posted(bot, job.id)
+        assert [j.id for j in await bot.services.generation.store.history(fake.user.id)] == [job.id]
