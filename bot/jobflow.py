@@ -157,11 +157,18 @@ class JobFlow:
                 await interaction.response.send_message(text, ephemeral=True)
                 return
             if interaction.response.type is discord.InteractionResponseType.deferred_channel_message:
-                # The public "thinking…" placeholder would otherwise stay; the answer is private.
+                # The public "thinking…" placeholder would otherwise stay; the answer is private. The
+                # first follow-up after a public deferral takes the placeholder's place, public, whatever
+                # its flags say: it goes private only once the placeholder is gone. So when it cannot be
+                # deleted, the placeholder says only that nothing came of it, and the reason stays unsaid.
                 try:
                     await interaction.delete_original_response()
+                except discord.NotFound:
+                    pass  # gone already
                 except discord.HTTPException as exc:
                     log.info("could not delete the placeholder of interaction %s: %r", interaction.id, exc)
+                    await interaction.edit_original_response(content=wording.NOTHING_CAME_OF_IT)
+                    return
             await interaction.followup.send(text, ephemeral=True)
         except discord.HTTPException as exc:
             log.warning("could not answer interaction %s: HTTP %s", interaction.id, exc.status)

@@ -103,6 +103,8 @@ def describe_error_publicly(exc: BaseException) -> str:
     return describe_error(exc)
 
 
+# In place of a public "thinking…" that a private answer could not replace.
+NOTHING_CAME_OF_IT = "This request was not carried out."
 GENERIC_FAILURE = "Something went wrong on our side. It has been logged; please try again in a moment."
 NO_REASON = "no reason given"
 # A note under the queued line of a job made from an animated GIF, WebP or PNG.

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import DEFERRED_CHANNEL_MESSAGE, STEPS, BotWorld
 from fakediscord import Upload
+
+from bot import wording
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -140,6 +144,20 @@ async def test_a_blocked_prompt_is_answered_with_the_reason(world: BotWorld) -> 
         assert fake.user is not None
         [job] = await bot.services.generation.store.history(fake.user.id)
         assert job.status.value == "blocked"
+
+
+async def test_a_private_answer_is_never_posted_where_the_public_placeholder_stays(world: BotWorld) -> None:
+    """After a public "thinking…", the first follow-up takes the placeholder's place, public whatever
+    its flags: the reason a prompt was refused went private only because the placeholder was deleted
+    first. When Discord refuses that deletion, the reason must not go out at all."""
+    fake = world.fake
+    async with world.bot():
+        refused = fake.fail_next("DELETE", r"/messages/@original$", status=400, count=1, message="nope")
+        inter = await fake.send_interaction("imagine", {"prompt": "n u d e   p1cture of a 12 year old ch1ld"})
+        edit = await fake.wait_for_request("PATCH", world.original_path(inter), timeout=30)
+        assert edit.json["content"] == wording.NOTHING_CAME_OF_IT
+        assert len(refused.hits) == 1
+        assert not fake.requests_matching("POST", rf"/webhooks/\d+/{re.escape(inter.token)}$")
 
 
 async def test_a_deferral_whose_answer_was_lost_still_gets_the_member_their_images(world: BotWorld) -> None:
