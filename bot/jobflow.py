@@ -136,6 +136,8 @@ class JobFlow:
         self.settings = settings
         # Per member, their requests waiting for the license terms to be accepted, oldest first.
         self._pending: dict[int, list[_Pending]] = {}
+        # Edits of placeholders of requests dropped while waiting for the terms, kept until done.
+        self._marking: set[asyncio.Task[None]] = set()
         # Per member and channel: the public answers to their reactions (see `bot.cooldown`).
         self._reaction_answers = Cooldown(REACTION_ANSWER_S)
 
@@ -452,7 +454,14 @@ class JobFlow:
                 except discord.HTTPException as exc:
                     log.info("could not remove a declined request's placeholder: HTTP %s", exc.status)
             return
-        await self.services.licenses.accept(user_id, license_)
+        try:
+            await self.services.licenses.accept(user_id, license_)
+        except Exception as exc:
+            # The database did not take it: the click is answered, and the requests wait on, for a
+            # click that works (they were taken from the waiting list, and would be lost).
+            self._pending[user_id] = [*waiting, *self._pending.get(user_id, [])]
+            await self.reply_problem(interaction, exc)
+            return
         await interaction.response.edit_message(
             content=wording.terms_accepted(license_, resuming=len(waiting)), embed=None, view=None
         )
@@ -476,11 +485,7 @@ class JobFlow:
         waiting = self._pending.setdefault(user_id, [])
         waiting.append(pending)
         while len(waiting) > MAX_PENDING_PER_USER:
-            dropped = waiting.pop(0)
-            try:
-                await dropped.interaction.edit_original_response(content=wording.pending_dropped())
-            except discord.HTTPException as exc:
-                log.info("could not mark a dropped request's placeholder: HTTP %s", exc.status)
+            await self._mark_dropped(waiting.pop(0), wording.pending_dropped())
         return True
 
     def _take_pending(self, user_id: int, license_id: str) -> list[_Pending]:
@@ -497,9 +502,21 @@ class JobFlow:
         # are not worth keeping in memory for a member who never answers).
         oldest = time.monotonic() - PENDING_TTL_S
         for user_id, waiting in list(self._pending.items()):
+            expired = [pending for pending in waiting if pending.created < oldest]
             waiting[:] = [pending for pending in waiting if pending.created >= oldest]
             if not waiting:
                 del self._pending[user_id]
+            for pending in expired:
+                # Its placeholder would say "waiting for the terms" until Discord ends it.
+                task = asyncio.create_task(self._mark_dropped(pending, wording.pending_expired()))
+                self._marking.add(task)
+                task.add_done_callback(self._marking.discard)
+
+    async def _mark_dropped(self, pending: _Pending, text: str) -> None:
+        try:
+            await pending.interaction.edit_original_response(content=text)
+        except discord.HTTPException as exc:
+            log.info("could not mark a dropped request's placeholder: HTTP %s", exc.status)
 
     # -- reactions --------------------------------------------------------------------------------
 

@@ -367,6 +367,10 @@ def terms_accepted(license_: ModelLicense, *, resuming: int) -> str:
     return f"Thank you: you accepted the {license_.name} terms (version {license_.version}).{then}"
 
 
+def pending_expired() -> str:
+    return "This request was dropped: the terms were not answered in time. Try it again after accepting them."
+
+
 def pending_dropped() -> str:
     return "This request was dropped: too many of yours were waiting for the terms. Try it again after accepting them."
 

@@ -9,7 +9,9 @@ import pytest
 from conftest import BotWorld
 from fakediscord import InteractionRecord, RecordedRequest, User
 from sqlalchemy import update
+from sqlalchemy.exc import OperationalError
 
+from bot import wording
 from bot.client import ImagineBot
 from bot.delivery import result_nonce
 from generation.models import Job, JobStatus
@@ -115,6 +117,54 @@ async def test_every_request_made_before_the_terms_were_accepted_goes_on_after(w
             job.generation_params.prompt for job in await bot.services.generation.store.history(fake.user.id)
         )
         assert prompts == ["a lighthouse", "a sailing ship"]
+
+
+async def test_an_accept_the_database_did_not_take_is_answered_and_the_request_waits_for_another(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The click went unanswered ("This interaction failed") and the waiting request was lost.
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot(accept_license=False) as bot:
+        inter = await fake.send_interaction("imagine", {"prompt": "a sailing ship"})
+        await fake.wait_for_request("POST", rf"/webhooks/\d+/{inter.token}$")
+        [followup_id] = fake.get_interaction(inter).followup_message_ids
+        licenses = bot.services.licenses
+        accept_for_real = licenses.accept
+
+        async def database_down(*_args: object, **_kwargs: object) -> None:
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+
+        monkeypatch.setattr(licenses, "accept", database_down)
+        click = await fake.click_button(followup_id, "imagine:terms:accept:creativeml-openrail-m:1.0")
+        await click.wait_for_ack()
+        assert wording.GENERIC_FAILURE in await world.ephemeral_answer(click)
+        monkeypatch.setattr(licenses, "accept", accept_for_real)
+        click = await fake.click_button(followup_id, "imagine:terms:accept:creativeml-openrail-m:1.0")
+        await click.wait_for_ack()
+        assert "Your request is on its way" in str((click.callback_data or {}).get("content"))
+        assert len((await world.final_edit(inter)).files) == 1
+
+
+async def test_a_request_left_waiting_for_the_terms_says_it_was_dropped(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Its placeholder said "waiting for the terms" until Discord ended the interaction.
+    from bot import jobflow
+
+    fake = world.fake
+    async with world.bot(accept_license=False):
+        first = await fake.send_interaction("imagine", {"prompt": "a sailing ship"})
+        await fake.wait_for_request("POST", rf"/webhooks/\d+/{first.token}$")
+        monkeypatch.setattr(jobflow, "PENDING_TTL_S", 0.0)
+        second = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await fake.wait_for_request("POST", rf"/webhooks/\d+/{second.token}$")
+        dropped = await fake.wait_for_request(
+            "PATCH",
+            world.original_path(first),
+            predicate=lambda r: "not answered in time" in (r.json or {}).get("content", ""),
+        )
+        assert "Try it again" in dropped.json["content"]
 
 
 async def test_declining_the_terms_drops_every_waiting_request(world: BotWorld) -> None:
