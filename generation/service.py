@@ -1352,6 +1352,13 @@ class GenerationService:
                     reason=outcome.reason,
                 )
             )
+        if job.id in self._cancelled_while_recording:
+            # Cancelled while its images were being saved: the member was told it stops, so nothing
+            # of it is posted, and what was saved goes.
+            await asyncio.to_thread(
+                self.files.delete_files, [record.path for record in records if record.path]
+            )
+            raise JobCancelled("cancelled while its images were saved")
         # Every decision that hides images is on the record (and a job's four withheld images are
         # one line in the log channel, not four).
         notes = [

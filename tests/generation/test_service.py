@@ -1494,6 +1494,31 @@ async def test_another_members_variation_of_an_erased_picture_waiting_in_the_que
     assert variation.id not in service.scheduler.queue
 
 
+async def test_a_job_cancelled_while_its_images_are_saved_ends_cancelled_and_keeps_nothing(
+    services: Services,
+) -> None:
+    """The member was told it stops; it ended done, and was posted."""
+    service = services.generation
+    saving, release = threading.Event(), threading.Event()
+    save_output = service.files.save_output
+
+    def slow_save(*args: Any, **kwargs: Any) -> Path:
+        saving.set()
+        assert release.wait(30)
+        return save_output(*args, **kwargs)
+
+    service.files.save_output = slow_save  # type: ignore[method-assign]
+    await accept(services)
+    job_id = (await service.submit(request())).job.id
+    assert await asyncio.to_thread(saving.wait, 30)
+    await service.cancel(job_id, USER)
+    release.set()
+    job = await service.wait(job_id)
+    assert job.status is JobStatus.CANCELLED and job.images == []
+    folder = service.files.root / f"{job_id // 1000:04d}" / str(job_id)
+    assert not [p for p in await asyncio.to_thread(lambda: list(folder.rglob("*.png")))]
+
+
 async def test_a_job_cancelled_while_its_images_are_classified_ends_cancelled_and_saves_nothing(
     services: Services,
 ) -> None:
