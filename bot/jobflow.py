@@ -512,6 +512,11 @@ class JobFlow:
                 self._marking.add(task)
                 task.add_done_callback(self._marking.discard)
 
+    async def drop_pending(self, user_id: int, text: str) -> None:
+        """Drop every request of a member waiting for the terms, their placeholders saying `text`."""
+        for pending in self._pending.pop(user_id, []):
+            await self._mark_dropped(pending, text)
+
     async def _mark_dropped(self, pending: _Pending, text: str) -> None:
         try:
             await pending.interaction.edit_original_response(content=text)

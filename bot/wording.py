@@ -367,6 +367,10 @@ def terms_accepted(license_: ModelLicense, *, resuming: int) -> str:
     return f"Thank you: you accepted the {license_.name} terms (version {license_.version}).{then}"
 
 
+def pending_erased() -> str:
+    return "This request was dropped: you asked for your data to be deleted."
+
+
 def pending_expired() -> str:
     return "This request was dropped: the terms were not answered in time. Try it again after accepting them."
 
@@ -399,9 +403,11 @@ def job_choice(job: Job) -> str:
     return shorten(text, 100)
 
 
-def history(jobs: list[Job]) -> str:
+def history(jobs: list[Job], *, in_a_server: bool = False) -> str:
+    """A member's recent jobs; in a server, those made there (their others are elsewhere)."""
     if not jobs:
-        return "You have no jobs yet. Try `/imagine`."
+        where = " on this server" if in_a_server else ""
+        return f"You have no jobs{where} yet. Try `/imagine`."
     return whole_lines([job_summary(job) for job in jobs], MESSAGE_LIMIT)
 
 

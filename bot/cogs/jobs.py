@@ -84,7 +84,10 @@ class JobsCog(commands.Cog):
             ):
                 raise JobNotFound(job)
             result = await service.cancel(job, interaction.user.id, moderator=moderator)
-            if result.status.finished and result.status is not JobStatus.CANCELLED:
+            # "Cancelling…" only for a job this cancel stops; one cancelled before has finished too.
+            if result.status.finished and (
+                result.status is not JobStatus.CANCELLED or target.status is JobStatus.CANCELLED
+            ):
                 await interaction.followup.send(wording.already_finished(result.id, result.status.value))
             else:
                 await interaction.followup.send(wording.cancel_requested(job))
@@ -150,7 +153,7 @@ class JobsCog(commands.Cog):
         jobs = await self.bot.services.generation.store.history(
             interaction.user.id, guild_id=interaction.guild_id, limit=count
         )
-        await interaction.followup.send(wording.history(jobs))
+        await interaction.followup.send(wording.history(jobs, in_a_server=interaction.guild_id is not None))
 
     @app_commands.command(
         name="forget-me", description="Delete all your jobs, images and stored records, in every server"
@@ -162,5 +165,7 @@ class JobsCog(commands.Cog):
             return
         await defer(interaction, ephemeral=True, thinking=True)
         jobs, rows = await self.bot.services.erase_user(interaction.user.id)
+        # Requests waiting for the terms are kept in memory only: they go too, and say so.
+        await self.bot.flow.drop_pending(interaction.user.id, wording.pending_erased())
         await interaction.followup.send(wording.forgotten(len(jobs), rows))
         self.bot.flow.delivery.show_deleted_later(jobs)

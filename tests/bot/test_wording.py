@@ -186,3 +186,9 @@ def test_a_ban_reason_shows_as_typed_in_the_log_and_the_list() -> None:
         wording.ban_list([Ban(1, 2, reason, datetime(2026, 1, 1, tzinfo=UTC), 3, None)]),
     ):
         assert "\\`\\`\\`" in text and "\\[x]" in text and "\\*\\*loud" in text
+
+
+def test_no_jobs_in_a_server_is_said_of_that_server() -> None:
+    # "You have no jobs yet" to a member with jobs on other servers.
+    assert "on this server" in wording.history([], in_a_server=True)
+    assert "on this server" not in wording.history([])

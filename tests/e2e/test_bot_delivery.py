@@ -167,6 +167,27 @@ async def test_a_request_left_waiting_for_the_terms_says_it_was_dropped(
         assert "Try it again" in dropped.json["content"]
 
 
+async def test_forget_me_drops_requests_waiting_for_the_terms(world: BotWorld) -> None:
+    # They stayed in memory, upload and all, and accepting afterwards stored them.
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot(accept_license=False) as bot:
+        waiting = await fake.send_interaction("imagine", {"prompt": "a sailing ship"})
+        await fake.wait_for_request("POST", rf"/webhooks/\d+/{waiting.token}$")
+        [followup_id] = fake.get_interaction(waiting).followup_message_ids
+        forget = await fake.send_interaction("forget-me", {"confirm": "DELETE"})
+        await fake.wait_for_request("POST", rf"/webhooks/\d+/{forget.token}$")
+        await fake.wait_for_request(
+            "PATCH",
+            world.original_path(waiting),
+            predicate=lambda r: "asked for your data to be deleted" in (r.json or {}).get("content", ""),
+        )
+        accept = await fake.click_button(followup_id, "imagine:terms:accept:creativeml-openrail-m:1.0")
+        await accept.wait_for_ack()
+        assert "Your request is on its way" not in str((accept.callback_data or {}).get("content"))
+        assert await bot.services.generation.store.history(fake.user.id) == []
+
+
 async def test_declining_the_terms_drops_every_waiting_request(world: BotWorld) -> None:
     fake = world.fake
     assert fake.user is not None
