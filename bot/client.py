@@ -252,6 +252,9 @@ class ImagineBot(commands.AutoShardedBot):
         if self._maintenance is not None:
             self._maintenance.cancel()
             await asyncio.gather(self._maintenance, return_exceptions=True)
+        # Requests not queued yet are told to be sent again, while Discord still answers.
+        if self._flow is not None:
+            await self._flow.close()
         # Generation first: a job finishing now still finds discord.py's HTTP session open. Then the
         # delivery (results being posted finish), and only then the database.
         if self._services is not None:

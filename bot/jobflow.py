@@ -8,9 +8,10 @@ into an ephemeral answer made by `bot.wording`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -25,7 +26,7 @@ from bot.custom_ids import Action, JobButton
 from bot.delivery import INTERACTION_TOKEN_LIFETIME, Delivery
 from bot.errors import BadButton, BotError, NotModerator
 from bot.interactions import defer
-from bot.options import ImagineOptions, build_params, within_server_limits
+from bot.options import BuiltParams, ImagineOptions, build_params, within_server_limits
 from bot.permissions import age_restricted, check_channel, check_dm, check_may_post, is_moderator
 from bot.settings import BotSettings
 from generation.errors import GenerationError, JobNotFound
@@ -44,6 +45,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Interaction = discord.Interaction[Any]
+# At a restart, how long requests deferred and not yet queued get to be queued before they are told to be
+# sent again, and how long each of those edits may take.
+CLOSE_GRACE_S = 2.0
+CLOSE_EDIT_S = 5.0
 # A request waiting for its member to accept the license is kept this long (the token's lifetime,
 # less the time a job needs to be worth starting).
 PENDING_TTL_S = 13 * 60
@@ -138,6 +143,12 @@ class JobFlow:
         self._pending: dict[int, list[_Pending]] = {}
         # Edits of placeholders of requests dropped while waiting for the terms, kept until done.
         self._marking: set[asyncio.Task[None]] = set()
+        # Requests deferred (the member sees "thinking…") and not yet queued or answered, by
+        # interaction id: a restart tells them to be sent again (see `close`).
+        self._unanswered: dict[int, Interaction] = {}
+        self._none_unanswered = asyncio.Event()
+        self._none_unanswered.set()
+        self._closing = False
         # Per member and channel: the public answers to their reactions (see `bot.cooldown`).
         self._reaction_answers = Cooldown(REACTION_ANSWER_S)
 
@@ -196,6 +207,35 @@ class JobFlow:
             raise NotModerator()
         return policy
 
+    @contextlib.contextmanager
+    def _until_answered(self, interaction: Interaction) -> Iterator[None]:
+        self._unanswered[interaction.id] = interaction
+        self._none_unanswered.clear()
+        try:
+            yield
+        finally:
+            self._unanswered.pop(interaction.id, None)
+            if not self._unanswered:
+                self._none_unanswered.set()
+
+    async def close(self) -> None:
+        """Before the services close: the requests deferred but not queued yet get a moment to be,
+        then are told to be sent again. A restart would leave their "thinking…" until Discord ends
+        it, and nothing of them is stored to be taken up after it."""
+        self._closing = True
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._none_unanswered.wait(), timeout=CLOSE_GRACE_S)
+        for interaction in list(self._unanswered.values()):
+            await self._say_restarting(interaction)
+
+    async def _say_restarting(self, interaction: Interaction) -> None:
+        try:
+            await asyncio.wait_for(
+                interaction.edit_original_response(content=wording.RESTARTING), timeout=CLOSE_EDIT_S
+            )
+        except (discord.HTTPException, TimeoutError) as exc:
+            log.info("could not tell interaction %s of the restart (%r)", interaction.id, exc)
+
     # -- /imagine ---------------------------------------------------------------------------------
 
     async def imagine(
@@ -218,7 +258,12 @@ class JobFlow:
             await self.reply_problem(interaction, exc)
             return
         await defer(interaction, thinking=True)
+        with self._until_answered(interaction):
+            await self._imagine_deferred(interaction, built, image)
 
+    async def _imagine_deferred(
+        self, interaction: Interaction, built: BuiltParams, image: discord.Attachment | None
+    ) -> None:
         # 2. Where we are (policy's channels, the age-restricted flag), then the attachment.
         try:
             where = self._where(interaction)
@@ -277,6 +322,11 @@ class JobFlow:
         *,
         size: int = 0,
     ) -> None:
+        if self._closing:
+            # Stored now, it would be taken up after the restart while its member is told to send it
+            # again (see `close`).
+            await self._say_restarting(interaction)
+            return
         self.delivery.expect(interaction.token, size_limit=interaction.filesize_limit, notes=notes)
         try:
             await submit()
@@ -331,7 +381,8 @@ class JobFlow:
                     text = wording.cancel_requested(source.id)
                 await interaction.followup.send(text, ephemeral=True)
             else:
-                await self._follow_up_job(interaction, parsed)
+                with self._until_answered(interaction):
+                    await self._follow_up_job(interaction, parsed)
         except Exception as exc:
             await self.reply_problem(interaction, exc)
 

@@ -103,6 +103,8 @@ def describe_error_publicly(exc: BaseException) -> str:
     return describe_error(exc)
 
 
+# A request deferred when the bot stopped, before it was queued.
+RESTARTING = "The bot restarted before your request was queued; please send it again."
 # In place of a public "thinking…" that a private answer could not replace.
 NOTHING_CAME_OF_IT = "This request was not carried out."
 GENERIC_FAILURE = "Something went wrong on our side. It has been logged; please try again in a moment."

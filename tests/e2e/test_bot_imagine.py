@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 import pytest
@@ -173,3 +174,26 @@ async def test_a_deferral_whose_answer_was_lost_still_gets_the_member_their_imag
         callbacks = fake.requests_matching("POST", r"/interactions/\d+/[^/]+/callback$")
         assert [callback.status for callback in callbacks] == [502, 400]
         assert inter.callback_type == DEFERRED_CHANNEL_MESSAGE
+
+
+async def test_a_request_not_queued_yet_when_the_bot_stops_is_told_to_be_sent_again(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its "thinking…" stayed until Discord ended the interaction, and nothing of it was stored to be
+    taken up after the restart."""
+    from bot import jobflow
+
+    monkeypatch.setattr(jobflow, "CLOSE_GRACE_S", 0.2)
+    fake = world.fake
+    stuck, never = asyncio.Event(), asyncio.Event()
+    async with world.bot() as bot:
+
+        async def slow_submit(*_args: object, **_kwargs: object) -> None:
+            stuck.set()
+            await never.wait()  # still being checked when the bot stops
+
+        monkeypatch.setattr(bot.services.generation, "submit", slow_submit)
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse"})
+        await asyncio.wait_for(stuck.wait(), 30)
+    told = fake.requests_matching("PATCH", world.original_path(inter))
+    assert [r.json["content"] for r in told] == [wording.RESTARTING]
