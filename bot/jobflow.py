@@ -220,13 +220,16 @@ class JobFlow:
 
     async def close(self) -> None:
         """Before the services close: the requests deferred but not queued yet get a moment to be,
-        then are told to be sent again. A restart would leave their "thinking…" until Discord ends
-        it, and nothing of them is stored to be taken up after it."""
+        then are told to be sent again, and so are those waiting for the terms. A restart would leave
+        their "thinking…" until Discord ends it, and nothing of them is stored to be taken up after it."""
         self._closing = True
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._none_unanswered.wait(), timeout=CLOSE_GRACE_S)
         for interaction in list(self._unanswered.values()):
             await self._say_restarting(interaction)
+        # Those waiting for the terms are kept in memory only.
+        for user_id in list(self._pending):
+            await self.drop_pending(user_id, wording.RESTARTING)
 
     async def _say_restarting(self, interaction: Interaction) -> None:
         try:

@@ -188,6 +188,18 @@ async def test_forget_me_drops_requests_waiting_for_the_terms(world: BotWorld) -
         assert await bot.services.generation.store.history(fake.user.id) == []
 
 
+async def test_a_request_waiting_for_the_terms_when_the_bot_stops_is_told_to_be_sent_again(
+    world: BotWorld,
+) -> None:
+    # It is kept in memory only: after the restart it was gone, its placeholder still "waiting".
+    fake = world.fake
+    async with world.bot(accept_license=False):
+        waiting = await fake.send_interaction("imagine", {"prompt": "a sailing ship"})
+        await fake.wait_for_request("POST", rf"/webhooks/\d+/{waiting.token}$")
+    told = fake.requests_matching("PATCH", world.original_path(waiting))
+    assert told and told[-1].json["content"] == wording.RESTARTING
+
+
 async def test_declining_the_terms_drops_every_waiting_request(world: BotWorld) -> None:
     fake = world.fake
     assert fake.user is not None
