@@ -283,7 +283,11 @@ _EXCEPTIONS = """
 |chicago cubs|the cubs|cubs game|piper cub|baby yellow|baby green|baby purple|baby lilac|baby grand
 |baby grand piano|baby powder blue|pool boy|pool boys|boy group|boy groups|son goku|son gohan|son gokus
 |son of a gun|son of a bitch|sons of anarchy|son of man|cabin boy|delivery boy|paper boy|poster boy
-|golden boy|cowboy|cowboys|playboy bunny
+|golden boy|cowboy|cowboys|playboy bunny|naked branch|naked branches|naked tree|naked trees
+|naked truth|super bowl xxx|chapter xxx|part xxx|volume xxx|xxx marathon|movie xxx|orgy of color
+|orgy of colors|orgy of colour|orgy of colours|topless convertible|topless car|topless jeep
+|topless roadster|pussy riot|tits and finches|lipstick nude|clothes on the bed|clothes on the floor
+|clothes on the chair|clothes on the couch|clothes from the floor|clothes from the bed
 """
 
 # Other languages. Words in the Latin script are listed as the normaliser folds them (accents dropped:
@@ -479,7 +483,11 @@ _REPLACED_BY_NOTHING = (
     r"|see through\w*)"
 )
 # Garments named with a word after them that makes them something else: "dress code", "dress shirt".
-_NOT_THE_GARMENT = r"(?! (?:code|codes|shirt|shirts|shoes|rehearsal|up|sense|sleeves?|hat|hats|designer))"
+_NOT_THE_GARMENT = (
+    r"(?! (?:code|codes|shirt|shirts|shoes|rehearsal|up|sense|sleeves?|hat|hats|designer))"
+    # Clothes lying about: "declutter my room, remove the clothes on the bed".
+    r"(?! (?:on|from|off|in) (?:the |my |a )?(?:bed|floor|chair|couch|sofa|table|line|hanger|rack|pile))"
+)
 _FEMALE = re.compile(r"(?<![a-z])(?:her|she|hers|woman|women|girls?|lady|ladies|female)(?![a-z])")
 
 
@@ -518,6 +526,8 @@ _CLOTHES_FILLERS = frozenset(
 _GENERIC_CLOTHES = re.compile(r"(?<![a-z])(?:clothes|clothing|outfits?|garments?|attire)(?![a-z])")
 _GARMENT_WORD = re.compile(rf"(?<![a-z])(?:{_GARMENTS})(?![a-z])")
 _UPPER_GARMENT_WORD = re.compile(rf"(?<![a-z])(?:{_UPPER_GARMENTS})(?![a-z])")
+# People in a negative prompt: the picture is to have nobody in it, so its clothes undress no one.
+_NO_PEOPLE = re.compile(r"(?<![a-z])(?:people|persons?|humans?|figures?|nobody|crowds?)(?![a-z])")
 # Someone in the picture, whom a negative prompt of clothes could undress.
 _SOMEONE = re.compile(
     r"(?<![a-z0-9])(?:wom[ae]n|m[ae]n|girls?|boys?|lady|ladies|guys?|person|people|females?|males?|she|her"
@@ -1031,17 +1041,24 @@ class Lexicon:
                 hits.terms[Term.SEXUAL].add("裸")
         hits.ages.extend(int(m.group(1)) for m in _AGE_NATIVE.finditer(views.native))
 
-    def undressing_negative(self, negative: str, prompt: str, *, someone: bool, young: bool) -> bool:
+    def undressing_negative(self, negative: str, prompt: str, *, someone: bool, strict: bool) -> bool:
         """Whether a negative prompt asks for nudity: a phrase of it that names clothes and nothing else
         ("--no clothes", "(clothing:-1)", "--no any clothes on her"), or three garments each named alone
         ("--no shirt, pants, skirt"), or, for a girl, a top; and the prompt has someone to undress
-        (`someone`: known to have one; `young`: a minor). A phrase that says which clothes ("--no
-        revealing clothes", "--no clothes on the floor", "--no poorly drawn clothes") asks for others."""
+        (`someone`: known to have one; `strict`: a minor, or an uploaded picture, which may show
+        anyone). A phrase that says which clothes ("--no revealing clothes", "--no clothes on the
+        floor", "--no poorly drawn clothes") asks for others."""
         if not someone and not _SOMEONE.search(analyze(prompt).base):
             return False
+        if _NO_PEOPLE.search(analyze(negative).base):
+            return False  # "--no people, clothes": a picture with nobody in it
         # Someone dressed in the prompt ("woman in a sundress --no swimsuit") is asked for other clothes
-        # by garments in the negative prompt, not for none: only clothes in general count then.
-        dressed = _GARMENT_WORD.search(_GENERIC_CLOTHES.sub(" ", analyze(prompt).base)) is not None
+        # by garments in the negative prompt, not for none: only clothes in general count then. So it
+        # is for an adult with underwear or swimwear there ("--no nsfw, lingerie, underwear" asks for
+        # nothing revealing); for a child or an upload, any of it is refused.
+        dressed = not strict or (
+            _GARMENT_WORD.search(_GENERIC_CLOTHES.sub(" ", analyze(prompt).base)) is not None
+        )
         garments: set[str] = set()
         for phrase in _PHRASE_END.split(analyze(negative).base):
             for seq in analyze(phrase).sequences:
@@ -1049,12 +1066,12 @@ class Lexicon:
                 if clothing:
                     return True
                 garments.update(named)
-        if dressed:
-            return False
         if len({garment.replace(" ", "").removesuffix("s") for garment in garments}) >= 3:
             return True
+        if dressed:
+            return False
         return (
-            young
+            strict
             and _FEMALE.search(analyze(prompt).base) is not None
             and any(_UPPER_GARMENT_WORD.fullmatch(garment) for garment in garments)
         )

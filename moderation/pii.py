@@ -129,6 +129,8 @@ _PHONE_CONTEXT = re.compile(
     r"|(?:my|his|her|their|your)\s+number)\s*(?:(?:me|moi)\s*)?(?:at|on|op|au|na|pod|:|is)?"
     r"\s*(\+?\d[\d\s().-]{5,}\d)"
 )
+# A date written on a sign or a card ("text: 12.05.2024", "24/12/1990") is no phone number.
+_DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\1(?:19|20)?\d\d")
 # Numbers written in words, one digit a word: "four one five, five five five, zero one three four".
 _DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 _DIGIT_WORD = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
@@ -702,5 +704,9 @@ def _find_phones(text: str, found: list[PiiMatch]) -> None:
             found.append(_found(PiiKind.PHONE, match))
     for match in _PHONE_CONTEXT.finditer(text):
         groups = _GROUPS.findall(match.group(1))
-        if 7 <= _digit_count(match.group(1)) <= 15 and not _years_or_sizes(groups):
+        if (
+            7 <= _digit_count(match.group(1)) <= 15
+            and not _years_or_sizes(groups)
+            and not _DATE.fullmatch(match.group(1).strip())
+        ):
             found.append(_found(PiiKind.PHONE, match, 1))

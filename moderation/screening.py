@@ -317,7 +317,7 @@ class PromptScreener:
         young = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages)
         someone = edits_upload or bool(pos.people or pos.described or pos.acquainted) or young
         undressing = bool(negative) and self._lexicon.undressing_negative(
-            negative, prompt, someone=someone, young=young
+            negative, prompt, someone=someone, strict=young or edits_upload
         )
         floor = self._hard_floor(prompt, negative, pos, neg, undressing, edits_upload=edits_upload)
         if floor is not None:

@@ -1332,3 +1332,39 @@ def test_a_disaster_on_the_news_without_a_sign_of_fiction_is_refused(
     screener: PromptScreener, prompt: str
 ) -> None:
     assert screener.screen(prompt, "", PERMISSIVE).rule_id == "license.disinformation"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "negative"),
+    [
+        ("a beautiful woman at a ball, elegant portrait", "nsfw, nude, naked, lingerie, underwear"),
+        ("a portrait of a young man in a suit", "underwear"),
+        ("naked tree branches in winter fog", ""),
+        ("Super Bowl XXX program cover, Cowboys vs Steelers 1996", ""),
+        ("an orgy of colors, abstract painting", ""),
+        ("a topless convertible Mustang on Route 66", ""),
+        ("Pussy Riot performing in colorful balaclavas", ""),
+        ("tits and finches at a bird feeder in winter", ""),
+        ("declutter my bedroom, remove the clothes on the bed", ""),
+        ("a sign with text: 12.05.2024 grand opening", ""),
+    ],
+)
+def test_responsible_negatives_and_innocent_meanings_pass_under_nsfw_off(
+    screener: PromptScreener, prompt: str, negative: str
+) -> None:
+    assert screener.screen(prompt, negative, GuildPolicy()).allowed, screener.screen(prompt, negative)
+
+
+def test_an_upload_or_a_child_is_strict_about_swimwear_and_underwear_in_the_negative(
+    screener: PromptScreener,
+) -> None:
+    assert (
+        screener.screen("same photo", "bikini", PERMISSIVE, edits_upload=True).rule_id
+        == "floor.upload_sexual"
+    )
+    assert screener.screen("young girl at the beach", "swimsuit", PERMISSIVE).rule_id == "floor.minor_sexual"
+    # With nobody to undress: "--no people, clothes".
+    landscape = screener.screen(
+        "rolling hills at dawn", "people, clothes, text", PERMISSIVE, edits_upload=True
+    )
+    assert landscape.allowed
