@@ -51,6 +51,12 @@ RULES: dict[str, Rule] = {
             hard_floor=True,
         ),
         Rule(
+            "floor.minor_swimwear",
+            "minor_safety",
+            "Photographic or posed pictures of children in swimwear are never made here, on any server.",
+            hard_floor=True,
+        ),
+        Rule(
             "floor.real_person_sexual",
             "real_person",
             "Sexual or nude images of real people are never allowed.",
@@ -342,8 +348,12 @@ class PromptScreener:
         minor = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages) or neg.has(Term.ADULT)
         if pos.has(Term.CSAM) or (_sexualising(pos, undressing) and _childlike(pos)):
             return Verdict.block(RULES["floor.minor_sexual"])
-        if sexual and minor and (_sexualising(pos, undressing) or _swimwear_looked_at(prompt, pos)):
+        if sexual and minor and _sexualising(pos, undressing):
             return Verdict.block(RULES["floor.minor_sexual"])
+        # Said apart: a family's beach photo is refused for what such pictures are used for, not
+        # because its member asked for anything sexual.
+        if sexual and minor and _swimwear_looked_at(prompt, pos):
+            return Verdict.block(RULES["floor.minor_swimwear"])
         if sexual and (pos.people or pos.described or self._lexicon.misspelt_people(prompt)):
             return Verdict.block(RULES["floor.real_person_sexual"])
         # Swimwear on "my wife" is a holiday picture; a nude of "my ex" is one to share against her.
