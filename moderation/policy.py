@@ -216,14 +216,14 @@ _MENTION = re.compile(r"<(?:#|@&|@!?)(\d+)>")
 _MAX_SNOWFLAKE = (1 << 64) - 1
 
 
+_SHOWN_CHARS = 60
+
+
 def _shown(text: str) -> str:
     """A value quoted in an error, cut to a length a message can hold (a repr of 1,000 invisible
     characters is 6,000 characters long)."""
     quoted = repr(text)
     return quoted if len(quoted) <= _SHOWN_CHARS else quoted[: _SHOWN_CHARS - 2] + "…'"
-
-
-_SHOWN_CHARS = 60
 
 
 def _parse_id(key: str, raw: str) -> int:
