@@ -817,18 +817,21 @@ class GenerationService:
         if job.status.finished:
             return job
         await self._audit_moderator(job, actor_id, AuditAction.JOB_CANCELLED)
+        return await self._stop(job_id, JobStatus.CANCELLED, "cancelled") or job
+
+    async def _stop(self, job_id: int, status: JobStatus, error: str) -> Job | None:
+        """Stop an unfinished job wherever it is; returns it finished as `status`, or None when it ends
+        cancelled later: running here (at its next step), or its images being classified (unsaved)."""
         if self.scheduler.cancel(job_id):
-            if not self.scheduler.is_running(job_id):
-                job = await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
-            # A running job is finished as cancelled by the scheduler at its next step.
-            return job
+            if self.scheduler.is_running(job_id):
+                return None
+            return await self._finish(job_id, status, error=error)
         if job_id in self._record_tasks or job_id in self._recording:
-            # It has run here, and its images are being classified: it ends cancelled, unsaved.
             self._cancelled_while_recording.add(job_id)
-            return job
+            return None
         # Another bot process holds it, or none does (it died, or closed a moment ago): finished in
         # the store now, it stops wherever it is held at that process's next look at the store.
-        return await self._finish(job_id, JobStatus.CANCELLED, error="cancelled")
+        return await self._finish(job_id, status, error=error)
 
     def withdraw(self, job_ids: Iterable[int]) -> list[int]:
         """Stop jobs that are being deleted or erased: queued ones leave the queue, running ones stop
@@ -882,17 +885,11 @@ class GenerationService:
         return jobs, rows
 
     async def _stop_started_from_erased(self, job_id: int) -> None:
-        """Stop a job (of another member) whose starting image was just erased, as `cancel` stops one,
-        saying why; one running now ends cancelled at its next step."""
-        if self.scheduler.cancel(job_id):
-            if self.scheduler.is_running(job_id):
-                self._no_previews.add(job_id)
-                return
-            self._concurrency.pop(job_id, None)
-        elif job_id in self._record_tasks or job_id in self._recording:
-            self._cancelled_while_recording.add(job_id)
-            return
-        await self._finish(job_id, JobStatus.FAILED, error=STARTING_IMAGE_ERASED)
+        """Stop a job (of another member) whose starting image was just erased, saying why; one running
+        now ends cancelled at its next step, its previews (of the erased picture's likeness) unshown."""
+        if self.scheduler.is_running(job_id):
+            self._no_previews.add(job_id)
+        await self._stop(job_id, JobStatus.FAILED, STARTING_IMAGE_ERASED)
 
     async def _delete_files(self, jobs: Sequence[Job]) -> None:
         # Every record goes before the files, which take longer: a file that cannot be removed now

@@ -345,10 +345,11 @@ class PromptScreener:
     ) -> Verdict | None:
         # "Adult" in the negative prompt asks for someone younger.
         sexual = pos.has(Term.SEXUAL) or pos.has(Term.SUGGESTIVE) or undressing
+        sexualising = _sexualising(pos, undressing)
         minor = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages) or neg.has(Term.ADULT)
-        if pos.has(Term.CSAM) or (_sexualising(pos, undressing) and _childlike(pos)):
+        if pos.has(Term.CSAM) or (sexualising and _childlike(pos)):
             return Verdict.block(RULES["floor.minor_sexual"])
-        if sexual and minor and _sexualising(pos, undressing):
+        if sexual and minor and sexualising:
             return Verdict.block(RULES["floor.minor_sexual"])
         # Said apart: a family's beach photo is refused for what such pictures are used for, not
         # because its member asked for anything sexual.
@@ -357,7 +358,7 @@ class PromptScreener:
         if sexual and (pos.people or pos.described or self._lexicon.misspelt_people(prompt)):
             return Verdict.block(RULES["floor.real_person_sexual"])
         # Swimwear on "my wife" is a holiday picture; a nude of "my ex" is one to share against her.
-        if _sexualising(pos, undressing) and pos.acquainted:
+        if sexualising and pos.acquainted:
             return Verdict.block(RULES["floor.real_person_sexual"])
         # An uploaded picture may be a photo of anyone (a classmate, an ex): undressing it, or putting it
         # in lingerie, is refused whatever the server allows, as the bot cannot know who it shows.
