@@ -196,6 +196,24 @@ _COUNTED = frozenset(_COUNTED_TEXT.split())
 _NEXT_WORD = re.compile(r"[ -]([a-z]+)")
 # A number after one of these words labels a road, not a house on it: "route 1 pacific coast highway".
 _ROUTE_LABEL = re.compile(r"\b(?:route|highway|hwy|interstate|i-|exit|platform|gate|pier)\s*#?\s*$")
+# A shop, a café or a sign, just before the street: "a bakery on 5 rose street", "the old bookshop at 12
+# baker lane", "a sign reading 9 willow way". A business's door is public, and a sign's text a picture's.
+_PUBLIC_PLACE = re.compile(
+    r"(?<![a-z])(?:bakery|bakeries|shop|shops|store|stores|storefront|cafe|coffeehouse|restaurant|diner"
+    r"|pizzeria|pub|tavern|inn|hotel|motel|bookshop|bookstore|library|museum|gallery|theater|theatre|cinema"
+    r"|church|temple|chapel|mosque|school|academy|university|college|hospital|clinic|pharmacy|apothecary|bank"
+    r"|post office|office|offices|headquarters|factory|warehouse|garage|workshop|studio|salon|barbershop"
+    r"|boutique|market|supermarket|mall|station|arcade|brewery|florist|teahouse|bistro|patisserie|parlou?r"
+    r"|emporium|agency|embassy|town hall|city hall|courthouse|laundromat|hardware store|record store)"
+    r"(?:'s)?(?:\s+[a-z]+){0,3}?\s*(?:on|at|in|,|-|:)\s*$"
+    r"|(?<![a-z])(?:sign|signs|signpost|plaque|banner|label|neon)\s+(?:that\s+)?"
+    r"(?:reads?|reading|says|saying|with(?:\s+the)?\s+(?:text|words))\s*[:'\"“]?\s*$"
+)
+# Make-believe settings, where a street is a place in the story: "a storybook cottage at 3 acorn lane".
+_MADE_UP_SETTING = re.compile(
+    r"(?<![a-z])(?:storybook|story book|fairy ?tale|children'?s book|picture book|bedtime story|nursery rhyme"
+    r"|dollhouse|doll house|diorama|toy town|board game|monopoly)(?![a-z])"
+)
 # US states and ZIP codes ("tx 78701", "il 62704"); the codes that are also words ("in 12345", "or 12345",
 # "hi 10000 followers") only after a comma, as in "springfield, il 62704".
 _US_STATES = "ak|az|ar|ca|ct|dc|fl|ga|ia|il|ks|ky|md|mi|mn|ms|mt|nv|nh|nj|nm|ny|nc|nd|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy"
@@ -544,8 +562,8 @@ def _street_address(text: str, match: re.Match[str]) -> bool:
         return False
     # Each of these reads it as something else: a compound noun or a work's title ("21 jump street movie
     # poster"), a count ("2 girls street photography"), a road's number ("route 1 pacific coast highway"),
-    # a famous address, or a year before a street ("1969 abbey road", "film noir poster, 1950 sunset
-    # boulevard", "1990 tokyo street"). A house at 1950 on a Sunset Boulevard in no particular town does not
+    # a famous address, a year before a street ("1969 abbey road", "film noir poster, 1950 sunset
+    # boulevard", "1990 tokyo street"), a shop or a sign on it, or a storybook's street. A house at 1950 on a Sunset Boulevard in no particular town does not
     # locate anyone; what pins the street to one door does, and outweighs them all: a flat right after it,
     # a postcode, a US state and ZIP code ("1950 Sunset Blvd, Los Angeles, CA 90028" is refused).
     following = _NEXT_WORD.match(text, match.end())
@@ -556,6 +574,8 @@ def _street_address(text: str, match: re.Match[str]) -> bool:
         or _ROUTE_LABEL.search(text[max(0, match.start() - 12) : match.start()]) is not None
         or whole in _FAMOUS_ADDRESSES
         or (number.isdigit() and len(number) == 4 and 1800 <= int(number) <= 2099)
+        or _PUBLIC_PLACE.search(text[max(0, match.start() - 50) : match.start()]) is not None
+        or _MADE_UP_SETTING.search(text) is not None
     )
     return not something_else or _address_evidence(text, match.end())
 

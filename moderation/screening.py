@@ -272,6 +272,50 @@ _FICTION_CUE = re.compile(
 )
 
 
+# Swimwear already in an uploaded photo ("her bikini", "the swimsuit"), restyled without showing more of
+# whoever wears it: "make her bikini red". Putting someone in swimwear ("in a bikini") or shrinking it is
+# a revealing edit.
+_WORN_SWIMWEAR = re.compile(
+    r"(?<![a-z])(?:her|his|their|the|my|your|its)\s+(?:[a-z]+\s+)?(?:bikini|bikinis|swimsuit|swimsuits"
+    r"|swimwear|bathing suit|biquini)(?![a-z])"
+)
+_SWIMWEAR_PUT_ON = re.compile(
+    r"(?<![a-z])(?:with|into|to|for|in|wearing|wear|wears|wore|put on|puts on|swap|swapped)\s+"
+    r"(?:her|his|their|the|my|your|its)\s+(?:[a-z]+\s+)?(?:bikini|bikinis|swimsuit|swimsuits|swimwear"
+    r"|bathing suit|biquini)(?![a-z])"
+)
+_ANY_SWIMWEAR = re.compile(
+    r"(?<![a-z])(?:bikini|bikinis|swimsuit|swimsuits|swimwear|bathing suit|biquini)(?![a-z])"
+)
+_REVEALING_CHANGE = re.compile(
+    r"(?<![a-z])(?:small|smaller|smallest|tiny|tinier|tiniest|skimpier|micro|mini|short|shorter|tight"
+    r"|tighter|thin|thinner|wet|sheer|transparent|translucent|invisible|lower|low cut|cut ?outs?|revealing"
+    r"|less|barely|string|cheeky|brazilian|high cut|loose|looser|falling|slipping|untied|undone|open|off"
+    r"|away|malfunction|wedgie|shrink|shrunk|shrinking|remove|removed|without|wetter|tug|pull|pulled|lift)"
+    r"(?![a-z])"
+)
+
+
+def _restyles_worn_swimwear(prompt: str, pos: Hits) -> bool:
+    """Whether swimwear is the only suggestive word and each mention is one already worn, being restyled
+    rather than revealing more (see `_WORN_SWIMWEAR`); never with a child in the prompt."""
+    if (
+        pos.has(Term.SEXUAL)
+        or pos.has(Term.MINOR)
+        or pos.ages
+        or pos.terms.get(Term.SUGGESTIVE, set()) - _SWIMWEAR
+    ):
+        return False
+    base = analyze(prompt).base
+    worn = len(_WORN_SWIMWEAR.findall(base))
+    return (
+        worn > 0
+        and worn == len(_ANY_SWIMWEAR.findall(base))
+        and _REVEALING_CHANGE.search(base) is None
+        and _SWIMWEAR_PUT_ON.search(base) is None
+    )
+
+
 def _swimwear_looked_at(prompt: str, pos: Hits) -> bool:
     """Swimwear on a child in a picture made to look at them (see `_LOOKED_AT`)."""
     return (
@@ -362,7 +406,7 @@ class PromptScreener:
             return Verdict.block(RULES["floor.real_person_sexual"])
         # An uploaded picture may be a photo of anyone (a classmate, an ex): undressing it, or putting it
         # in lingerie, is refused whatever the server allows, as the bot cannot know who it shows.
-        if sexual and edits_upload:
+        if sexual and edits_upload and (undressing or not _restyles_worn_swimwear(prompt, pos)):
             return Verdict.block(RULES["floor.upload_sexual"])
         # An unlisted "Firstname Lastname" counts only with explicit words and a photographic look.
         if pos.has(Term.SEXUAL) and pos.has(Term.PHOTO) and self._lexicon.guess_people(prompt):

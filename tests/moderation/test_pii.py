@@ -424,7 +424,41 @@ def test_national_layouts_are_redacted_from_the_text_as_typed(text: str, redacte
 @pytest.mark.parametrize(
     "text",
     [
+        "a bakery on 5 Rose Street, watercolor",
+        "the old bookshop at 12 baker lane, cozy, autumn",
+        "cozy cafe, 9 willow way, morning light",
+        "Jane's flower shop on 14 maple avenue",
+        "a neon sign reading 77 sunset blvd",
+        "a storybook cottage at 3 acorn lane where the mice live",
+        "dollhouse with a tiny door plate, 8 bramble road",
+    ],
+)
+def test_a_shop_a_sign_or_a_storybook_on_a_street_is_not_personal_data(text: str) -> None:
+    """A business's door is public, a sign's text is what the picture shows, and a storybook's street is
+    nowhere; none of them, without a town or postcode, tells where someone lives."""
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my neighbor's house at 42 oak lane",
+        "john miller lives at 42 oak avenue",
+        "the house where my teacher lives, 18 birch road",
+        "a bakery on 5 Rose Street apt 4",  # a flat above the shop is someone's
+        "a coffee shop at 10 main street, springfield, il 62704",
+        "flower shop at 14 maple avenue, london sw1a 1aa",
+    ],
+)
+def test_homes_and_addresses_pinned_to_a_door_are_still_found(text: str) -> None:
+    assert PiiKind.ADDRESS in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "seed_" * 300,
+        "shop" + " a" * 700 + " 5 rose street",
         "1 " * 750,
         "one " * 375,
         "oh-" * 500,
