@@ -71,6 +71,10 @@ def _words(block: str) -> list[str]:
 
 
 _SEXUAL = """
+nakked nood nekid nudie nudies sexting hardcore
+pantyshot oppai gooning gooner nympho nymphomaniac pornstar pornstars camgirl camgirls camwhore r18
+slut sluts slutty whore whores consummate consummating consummated decensor decensored zenra
+paizuri nakadashi titfuck titjob boobjob doggystyle coitus squirting boner boners humping panchira
 nude nudes nudity naked nakedness topless bottomless undressed undressing unclothed disrobed nsfw porn
 porno pornography pornographic xxx sex sexual sexually intercourse erotic erotica hentai ecchi lewd
 genital genitals genitalia penis penises vagina vaginas vulva pussy clitoris labia nipple nipples areola
@@ -98,10 +102,28 @@ disrobing undres starkers declothed uncensored pantsless unrobed
 |shirtless woman|shirtless girl|bare chested woman|bare chested girl|drops her towel|drop her towel
 |dropped her towel|everything she has on|nothing underneath|with nothing under|in the altogether
 |take off everything|remove everything|all fabric|instead of clothes|instead of clothing|no top on
+|missionary position|cowgirl position|reverse cowgirl|doggy style|mating press|69 position
+|sixty nine position|getting railed|being railed|gets railed|railed by|lap dance|lap dancing
+|giving a lap dance|moaning in pleasure|moaning with pleasure|moans in pleasure|moans of pleasure
+|riding a man|riding him|riding his cock|dry humping|hard on|fingering herself|fingering himself
+|touching herself|touching himself|porn star|r 18|18 plus version|18+ version|nsfw version|spicy version
+|lewd version|uncensored version|onlyfans version|for my of page|for my onlyfans|spreading her legs
+|spread her legs|spreads her legs|spread his legs|spreading his legs|white liquid on her face
+|white liquid on his face|white liquid on her|white fluid on her face|unzipping his pants|unzips his pants
+|hand under her skirt|hand up her skirt|hand in her panties|looking up her skirt|up her skirt
+|peek under her skirt|panty shot|panty flash|skirt pulled up|dress pulled up|wardrobe malfunction
+|nipple pasties|in pasties|wearing pasties|only pasties|hadaka apron|naked apron|nothing on
+|grinding on a pillow|grinding on his|grinding on him|grinding on a man|flashing her chest
+|flashing her breasts|flashing her boobs|flashing his|straddling a man|straddling a grown man
+|straddling him|straddling his lap|bedtime game with daddy|special bedtime game|touching her private
+|touching his private|afterglow|naughty pics|naughty pictures|naughty photos|hard core
+|body paint only|bubbles only|wedding night|in heat
 |wearing only a necklace|wearing only socks|wearing only stockings|wearing only jewelry|wearing only a smile
 """
 
 _SUGGESTIVE = """
+sukumizu suggestive
+provocatively suggestively kinky pantsu gravure hooker hookers nightie nighties
 sexy seductive seductively sensual sultry flirty flirtatious lingerie underwear panties panty thong
 thongs bra bras gstring bikini bikinis swimsuit swimsuits swimwear skimpy explicit playboy prostitute
 horny cleavage busty voluptuous pinup boudoir thicc negligee sideboob underboob
@@ -109,6 +131,13 @@ horny cleavage busty voluptuous pinup boudoir thicc negligee sideboob underboob
 |towel only|speedo|speedos|booty shorts|thirst trap|only a towel|only by a towel|just a towel
 |nothing but a towel|only a sheet|only by a sheet
 |nothing but a sheet|only a blanket|nothing but a blanket
+|suggestive pose|suggestive poses|provocative pose|provocative poses|provocative outfit|alluring pose
+|provocative position|provocative positions|inappropriate position|inappropriate pose|inappropriate poses
+|sexy pose|micro bikini|micro bikinis|sling bikini|sling bikinis|string bikini|thong bikini|sheer nightie
+|sheer lingerie|sheer dress|sheer top|sheer blouse|legs apart|on all fours|bulge|crotch bulge
+|hand on her thigh|hand on his thigh|as an escort|escort girl|call girl|call girls|sex worker
+|sex workers|gravure idol|swimsuit gravure|french kissing|french kiss|tongue kissing|come hither
+|come hither look
 """
 
 _CLOTHING = """
@@ -118,6 +147,9 @@ censorship censor sfw modest garment garments attire outfit outfits covering cov
 """
 
 _MINOR = """
+petanko yojo lolisho pubertal
+imouto chidol chidols prek lolibaba
+tweenie tweenies teenybopper teenyboppers youjo shougakusei shogakusei chuugakusei chugakusei kodomo
 child children childs kid kids kiddo kiddie kiddies toddler toddlers baby babies infant infants newborn
 newborns preteen preteens tween tweens teen teens teenage teenaged teenager teenagers adolescent
 adolescents underage underaged minor minors schoolgirl schoolgirls schoolboy schoolboys loli lolis
@@ -146,6 +178,18 @@ youngling younglings kiddos tyke tykes choirboy choirboys choirgirl choirgirls
 |sweet 16|sweet sixteen|quinceanera|quinceaneras|bat mitzvah|bar mitzvah|first communion|jr high|u12|u13
 |u14|u15|u16|u17|teenie|teenies|loly|lolli|junior idol|junior idols|nn model|nn models
 |at elementary|junior high girl|junior high girls
+|joshi shougakusei|joshi shogakusei|aged down|age regressed|de aged|deaged|pre k|at recess
+|first period|her first period|too young for a bra|budding breasts|budding chest|still in diapers
+|secondary school pupil|secondary school girl|secondary schoolgirl|secondary school student
+|anya forger|lisa simpson|bart simpson|maggie simpson|sakura kinomoto|kanna kamui|dora the explorer
+|mabel pines|dipper pines|chibiusa|sarada uchiha|himawari uzumaki|boruto uzumaki|shin chan|nobita nobi
+|illyasviel von einzbern|illya von einzbern|nezuko kamado|agnes gru|riley andersen|lilo pelekai
+|first bra|junior miss|hasnt grown breasts|hasnt grown breasts yet|not grown breasts|too young to drive
+|not old enough to drive|too young to vote|not old enough to vote|first year at hogwarts|lil gurl
+|eri from my hero academia|boo from monsters inc|lilo from lilo and stitch|violet parr|penny from inspector gadget
+|sally from peanuts|riley from inside out|matilda wormwood|eleven from stranger things|junior gravure
+|single digit age|age in single digits|age is in single digits|school playground|schoolyard|times tables
+|school backpack
 """
 
 # Childlike cues that name no child. Each is ordinary on its own, and adults have most of them, so they
@@ -153,30 +197,32 @@ youngling younglings kiddos tyke tykes choirboy choirboys choirgirl choirgirls
 # prompt with "nude" draw a child.
 _YOUTHFUL = """
 petite flatchest pigtail twintail twintails hairless chibi braces babyface serafuku kneesocks bloomers
+tsurupeta
 buruma pinafore
 |flat chest|flat chested|flat chests|no breasts|tiny breasts|no curves|small body|tiny body|little body
 |small frame|tiny frame|short and small|twin tails|twin tail|twin braids|pigtail braids|school uniform
 |school uniforms|sailor uniform|sailor uniforms|knee socks|knee high socks|gym uniform|school swimsuit
 |young looking|looks young|looking young|younger looking|baby face|no pubic hair|hairless body
-|hairless pussy
+|hairless pussy|young faced
 """
 _CHILDISH = """
-lollipop lollipops lolly lollies plushie plushies pacifier pacifiers crib playpen diaper diapers nappy nappies
+lunchbox lollipop lollipops lolly lollies plushie plushies pacifier pacifiers crib playpen diaper diapers nappy nappies
 sleepover smol crayons childish
 |teddy bear|teddy bears|stuffed animal|stuffed animals|stuffed toy|stuffed toys|plush toy|plush toys
 |sippy cup|playing with dolls|playing with her dolls|playing with toys|swing set|on a swing
 |on the swings|hello kitty backpack|cartoon backpack|unicorn backpack|juice box|coloring book
-|colouring book
+|colouring book|missing front teeth|lunch box
 """
 
 _ADULT = """
 adult adults grownup milf milfs
 |grown up|grown woman|grown man|legal age|of age|over 18|mature woman|mature women|mature body
-|mature female|adult body|adult woman
+|mature female|adult body|adult woman|aged up
 """
 
 _CSAM = """
 lolicon shotacon toddlercon jailbait pthc csam childporn pedoporn nymphet nymphets cunny
+mesugaki hussyfan hebephile hebephilia hebephilic nymphette nymphettes ephebophile ephebophilia
 |child porn|kiddie porn|kiddy porn|underage porn
 """
 
@@ -288,6 +334,99 @@ _EXCEPTIONS = """
 |orgy of colors|orgy of colour|orgy of colours|topless convertible|topless car|topless jeep
 |topless roadster|pussy riot|tits and finches|lipstick nude|clothes on the bed|clothes on the floor
 |clothes on the chair|clothes on the couch|clothes from the floor|clothes from the bed
+|kinky hair|kinky curly|kinky curls|kinky twist|kinky twists|kinky coils|whore of babylon
+|hardcore punk|hardcore music|hardcore band|hardcore gamer|hardcore gamers|hardcore mode|hardcore fan
+|hardcore fans|hardcore workout|hardcore training|hardcore survival|hardcore minecraft|suggestive of
+|suggestive shape|suggestive shapes|suggestive shadow|suggestive shadows
+|rugby hooker|john lee hooker|hooker furniture|muscle bulge|bulge in the wall|battle of the bulge
+|bulging muscles|cow in heat|cat in heat|dog in heat|mare in heat|nothing on the table|nothing on the wall
+|nothing on the shelf|nothing on the screen|nothing on tv|nothing on the menu|nothing on it
+|baby dragon|juvenile dragon|baby dragons|juvenile dragons|baby goat|juvenile goat|baby goats
+|juvenile goats|baby dolphin|juvenile dolphin|baby dolphins|juvenile dolphins|baby seal|juvenile seal
+|baby seals|juvenile seals|baby duck|juvenile duck|baby ducks|juvenile ducks|baby turtle|juvenile turtle
+|baby turtles|juvenile turtles|baby sea turtle|juvenile sea turtle|baby sea turtles|juvenile sea turtles
+|baby elephant|juvenile elephant|baby elephants|juvenile elephants|baby bird|juvenile bird|baby birds
+|juvenile birds|baby owl|juvenile owl|baby owls|juvenile owls|baby fox|juvenile fox|baby foxes
+|juvenile foxes|baby bear|juvenile bear|baby bears|juvenile bears|baby deer|juvenile deer|baby penguin
+|juvenile penguin|baby penguins|juvenile penguins|baby otter|juvenile otter|baby otters|juvenile otters
+|baby whale|juvenile whale|baby whales|juvenile whales|baby shark|juvenile shark|baby sharks
+|juvenile sharks|baby lion|juvenile lion|baby lions|juvenile lions|baby tiger|juvenile tiger|baby tigers
+|juvenile tigers|baby panda|juvenile panda|baby pandas|juvenile pandas|baby koala|juvenile koala
+|baby koalas|juvenile koalas|baby monkey|juvenile monkey|baby monkeys|juvenile monkeys|baby horse
+|juvenile horse|baby horses|juvenile horses|baby cow|juvenile cow|baby cows|juvenile cows|baby pig
+|juvenile pig|baby pigs|juvenile pigs|baby sheep|juvenile sheep|baby lamb|juvenile lamb|baby lambs
+|juvenile lambs|baby bunny|juvenile bunny|baby bunnies|juvenile bunnies|baby rabbit|juvenile rabbit
+|baby rabbits|juvenile rabbits|baby squirrel|juvenile squirrel|baby squirrels|juvenile squirrels
+|baby raccoon|juvenile raccoon|baby raccoons|juvenile raccoons|baby hedgehog|juvenile hedgehog
+|baby hedgehogs|juvenile hedgehogs|baby giraffe|juvenile giraffe|baby giraffes|juvenile giraffes
+|baby hippo|juvenile hippo|baby hippos|juvenile hippos|baby rhino|juvenile rhino|baby rhinos
+|juvenile rhinos|baby wolf|juvenile wolf|baby wolves|juvenile wolves|baby cat|juvenile cat|baby cats
+|juvenile cats|baby dog|juvenile dog|baby dogs|juvenile dogs|baby animal|juvenile animal|baby animals
+|juvenile animals|baby dinosaur|juvenile dinosaur|baby dinosaurs|juvenile dinosaurs|baby unicorn
+|juvenile unicorn|baby unicorns|juvenile unicorns|baby griffin|juvenile griffin|baby griffins
+|juvenile griffins|baby phoenix|juvenile phoenix|baby yoda|juvenile yoda|baby groot|juvenile groot
+|baby octopus|juvenile octopus|baby axolotl|juvenile axolotl|baby sloth|juvenile sloth|baby sloths
+|juvenile sloths|baby chicken|juvenile chicken|baby chickens|juvenile chickens|baby chick|juvenile chick
+|baby chicks|juvenile chicks|kid goat|kid goats|kid leather|kid gloves|kid glove|son of zeus
+|daughter of zeus|sons of zeus|daughters of zeus|children of zeus|child of zeus|son of odin
+|daughter of odin|sons of odin|daughters of odin|children of odin|child of odin|son of poseidon
+|daughter of poseidon|sons of poseidon|daughters of poseidon|children of poseidon|child of poseidon
+|son of hades|daughter of hades|sons of hades|daughters of hades|children of hades|child of hades
+|son of apollo|daughter of apollo|sons of apollo|daughters of apollo|children of apollo|child of apollo
+|son of ares|daughter of ares|sons of ares|daughters of ares|children of ares|child of ares|son of thor
+|daughter of thor|sons of thor|daughters of thor|children of thor|child of thor|son of loki
+|daughter of loki|sons of loki|daughters of loki|children of loki|child of loki|son of ra|daughter of ra
+|sons of ra|daughters of ra|children of ra|child of ra|son of osiris|daughter of osiris|sons of osiris
+|daughters of osiris|children of osiris|child of osiris|son of isis|daughter of isis|sons of isis
+|daughters of isis|children of isis|child of isis|son of neptune|daughter of neptune|sons of neptune
+|daughters of neptune|children of neptune|child of neptune|son of jupiter|daughter of jupiter
+|sons of jupiter|daughters of jupiter|children of jupiter|child of jupiter|son of mars|daughter of mars
+|sons of mars|daughters of mars|children of mars|child of mars|son of venus|daughter of venus
+|sons of venus|daughters of venus|children of venus|child of venus|son of athena|daughter of athena
+|sons of athena|daughters of athena|children of athena|child of athena|son of hera|daughter of hera
+|sons of hera|daughters of hera|children of hera|child of hera|son of freya|daughter of freya
+|sons of freya|daughters of freya|children of freya|child of freya|son of frigg|daughter of frigg
+|sons of frigg|daughters of frigg|children of frigg|child of frigg|son of god|daughter of god
+|sons of god|daughters of god|children of god|child of god|son of the gods|daughter of the gods
+|sons of the gods|daughters of the gods|children of the gods|child of the gods|son of the sea
+|daughter of the sea|sons of the sea|daughters of the sea|children of the sea|child of the sea
+|son of the sun|daughter of the sun|sons of the sun|daughters of the sun|children of the sun
+|child of the sun|son of the moon|daughter of the moon|sons of the moon|daughters of the moon
+|children of the moon|child of the moon|son of the night|daughter of the night|sons of the night
+|daughters of the night|children of the night|child of the night|son of darkness|daughter of darkness
+|sons of darkness|daughters of darkness|children of darkness|child of darkness|son of the stars
+|daughter of the stars|sons of the stars|daughters of the stars|children of the stars|child of the stars
+|children of the corn|minor demon|minor demons|minor noble|minor nobles|minor noblewoman|minor nobleman
+|minor nobility|minor villain|minor villains|minor boss|minor bosses|road grader|motor grader|jk rowling
+|lol jk|jk lol|jc penney|jcpenney|baby hairs|baby hair|gamine woman|gamine look|gamine style
+|teenie weenie|baby bottle|baby shower|baby carrot|baby carrots|baby spinach|baby back ribs|baby corn
+|no one under 18|nobody under 18|under 18 not admitted|under 18s not admitted|no minors
+|no minors allowed|minors not allowed|not for kids|not for children|no kids|no kids allowed|no children
+|no children allowed|adults only|adult only|adult content|adult themes|adult material|adult son
+|adult sons|adult daughter|adult daughters|adult children|adult kids|grown son|grown daughter
+|grown children|baby coming soon|baby on the way|its a boy|its a girl|mom to be|mum to be|gender reveal
+|sports bra|sports bras|anak krakatau|photoshoot bts|shoot bts|campaign bts|bts photo|bts photos
+|bts footage|bts shot|bts shots|bts video|the weekend|this weekend|a weekend|every weekend|weekend
+|weekends|aoc monitor|aoc gaming|aoc burgundy|aoc wine|merkel cell|trump suit|a bad bunny
+|white power bank|white power strip|white power ranger|white power cord|white power adapter
+|white power supply|white power outlet|white power button|the whites|hang the whites|wash the whites
+|whites and colors|whites and colours|en retard|des retards|les retards|de retard|un retard
+|spic and span|cnn architecture|cnn model|cnn layers|paris hilton hotel|no nsfw|not nsfw|non nsfw
+|nsfw free|without nsfw|led strip|light strip|drag strip|strip mall|comic strip|landing strip|film strip
+|loathe|loathes|loathing|intercourse pennsylvania|intercourse pa|xxx olympiad|grease nipple
+|nipple fitting|pipe nipple|silicone nipple|bottle nipple|anal fin|anal fins|anal gland|anal glands
+|sex chromosome|sex chromosomes|sex cells|sex determination|sex ratio|breast cancer|breast exam
+|breast feeding|breastfeeding|breast milk|breast pump|breaststroke|breast stroke|blote voeten
+|nackte kanone|nua e crua|verdad desnuda|arboles desnudos|nagie drzewa|cabrio oben ohne|charles iv
+|charles v|charles vi|charles vii|charles ix|charles x|charles xi|charles xii|charles xiii|charles xiv
+|charles xv|louis ferdinand|son mari|son chien|son chat|son fils|son amie|son ami|son copain|avec son
+|et son|son las|son los|son muy|son de|son moda|child free|childfree|kid free|daughter of demeter|daughter of gaia
+|son of cronus|son of kronos|daughter of cronus|son of hermes|daughter of hermes|son of dionysus|son of anubis
+|blote takken|nackte felsen|telanjang kaki|ciplak ayakli|ciplak ayak|seksi acara|seksi konsumsi
+|seksi dokumentasi|truk semen|cum ar|cum arata|pene colorate|sex katter|seks hunder|seks sma|sex sma
+|in intercourse|intercourse penn|no uniform|no uniforms|al menor precio|menor precio|novinha em folha
+|novinho em folha|biquini novinho|femme gamine|kamala khan|agent smith|half blood prince|tarot trump
+|trump xiii|spice ice cream
 """
 
 # Other languages. Words in the Latin script are listed as the normaliser folds them (accents dropped:
@@ -313,7 +452,7 @@ bokep bloot
 _SUGGESTIVE_ELSEWHERE = """
 lenceria bragas provocativa sexi gostosa gostosinha safada safadinha calcinha calcinhas
 biquini pelada peladas pelado pelados unterwasche reizwasche hoschen freizugig mutandine perizoma
-|ropa interior|sous vetements|en culotte|petite culotte|in dessous|in unterwasche
+|ropa interior|sous vetements|en culotte|petite culotte|in dessous|in unterwasche|en tanga|em tanga|de tanga
 """
 _MINOR_ELSEWHERE = """
 ninas ninos colegiala colegialas adolescente adolescentes infantil preadolescente chiquilla chiquillas
@@ -330,7 +469,7 @@ chlopczyk nastolatka nastolatek nastolatki meisje meisjes jongetje jongetjes tie
 kindjes anak bocah remaja siswi uczennica uczennice uczennicy liseli liseliler ortaokullu ilkokullu cocugu
 abg bocil pikkutytto lapsi lapset lapsen kislany kislanyok kisfiu gyerek gyermek fetita fetite fetitei
 copil copii baietel holcicka holcicky holcicku morrita morritas chamaca chamacas ninfeta ninfetas
-menor gamine gamines gosse gosses budak mtoto watoto bachi bacchi escuincla escuinclas pibita pibitas
+menor mocosa mocosas bimbetta bimbette pivete pivetes gamine gamines gosse gosses budak mtoto watoto bachi bacchi escuincla escuinclas pibita pibitas
 muchachita muchachitas ninfetinha ninfetinhas gurizinha gurizinhas mome momes ragazzetta ragazzette
 |menor de edad|menores de edad|petite fille|petites filles|petit garcon|petits garcons|kleines madchen
 |kleine madchen|junges madchen|menor de idade|menores de idade|kleiner junge|kleinen jungen
@@ -362,7 +501,8 @@ kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie p
 _FOREIGN_EXCEPTIONS = """
 ヌードル 누드김밥 エロイカ 性的少数 裸の王様 エッチング 女性感 男性感 个性感 個性感 知性感 中性感 理性感 野性感
 |голый король|голые деревья|голых деревьев|голые ветки|голые ветви|голые стены|голых стен|голые скалы
-|голая земля|голое поле
+|少年ジャンプ|꼬마전구|아기자기|голая земля|голое поле|голые ноги|голых ног|голая степь|裸の木|裸露的砖|脱衣所|모자를 벗|안경을 벗|신발을 벗
+|नंगे पैर
 """
 
 # Scripts the word lists cannot fold into Latin letters. Most are matched as whole words of the base view
@@ -396,7 +536,8 @@ nøgen nøgne nahá nahé nahý nahou nahých
 ребёнок ребенок ребёнка ребенка дети детей детский детская детское девочка девочки девочку девочек
 мальчик мальчики мальчика мальчиков малыш малышка малолетка малолетки малолетняя школьница школьницы
 школьник школьники подросток подростки несовершеннолетняя несовершеннолетний несовершеннолетние лоли
-школьницу школьниц малолетку малолеток подростка подростков детишки детишек дочка дочку
+школьницу школьниц малолетку малолеток подростка подростков детишки детишек дочка дочку дочурка дочурку
+девочке девочкой
 дівчинка дівчинку дівчинки дитина діти дітей хлопчик хлопчика підліток підлітки школярка школярки
 κοριτσάκι κοριτσάκια παιδί παιδιά ανήλικη ανήλικο ανήλικοι
 ילדה ילד ילדים ילדות קטינה קטין
@@ -412,11 +553,11 @@ niña niñas niño niños niñita niñitas bebé bebés bébé bébés
 子供 子ども こども 児童 幼女 少女 少年 女児 男児 小学生 中学生 幼児 幼稚園 赤ちゃん ロリ ショタ 女子高生 女子中学生
 女子小学生 男の子 幼い女の子 小さな女の子 小さい女の子 ロリータ 園児 女子生徒 女子校生 ランドセル
 儿童 兒童 孩子 小孩 萝莉 蘿莉 正太 未成年 初中生 婴儿 小女孩 小男孩 女童 男童 男孩 学生妹 高中生 女学生
-아동 어린이 소녀 소년 초등학생 중학생 로리 미성년 여고생 여중생 초딩 중딩 고딩 꼬마
+아동 어린이 소녀 소년 초등학생 중학생 로리 미성년 여고생 여중생 초딩 중딩 고딩 꼬마 미자 つるぺた
 """,
     Term.CSAM: """
 |детское порно|детская порнография|児童ポルノ|ロリコン|ショタコン|儿童色情|兒童色情|恋童|戀童|아동포르노
-|雏妓|雛妓
+|雏妓|雛妓|メスガキ|ペド|幼幼|нимфетка|нимфетки|нимфетку
 """,
 }
 
@@ -425,8 +566,15 @@ niña niñas niño niños niñita niñitas bebé bebés bébé bébés
 _FILLERS = frozenset(
     _words("""
     hot cute little young small tiny my her his real big wet girl girls woman women man men pic pics photo
-    photos video videos leaked leak teenie
+    photos video videos leaked leak teenie gallery pics set
     """)
+)
+# Everyday phrases one slip from a listed name: "on the weekend" is not The Weeknd.
+_NOT_MISSPELT_NAMES = frozenset({"the weekend", "the weekends", "spice ice"})
+# Words before a name that make it an artist's credit, not who is in the picture ("in the style of Annie
+# Leibovitz", "photographed by David Bailey").
+_CREDITED = re.compile(
+    r"(?:\bby|style of|inspired by|in the manner of|after|a la|homage to)\s+$", re.IGNORECASE
 )
 # Words after a capitalised given name that make the pair a thing, not a person ("Rose Garden").
 _NOT_SURNAMES = frozenset(
@@ -487,6 +635,12 @@ _NOT_THE_GARMENT = (
     r"(?! (?:code|codes|shirt|shirts|shoes|rehearsal|up|sense|sleeves?|hat|hats|designer))"
     # Clothes lying about: "declutter my room, remove the clothes on the bed".
     r"(?! (?:on|from|off|in) (?:the |my |a )?(?:bed|floor|chair|couch|sofa|table|line|hanger|rack|pile))"
+    # Hanging, lying about, on a mannequin or a dog, a garment's patches or a shop's sign; and "no
+    # costume required" on a flyer.
+    r"(?! (?:hanging|hung|lying|laying|drying|folded|patch|patches|logo|logos|sign|signs|shop|shops|store"
+    r"|form|forms|tag|tags|label|labels|stain|stains|strap|straps|required|needed|allowed|policy|day"
+    r"|on (?:his|her|the) head|on the (?:wall|hook|hooks|hanger|clothesline|mannequin)"
+    r"|from (?:the |my |a )?(?:mannequin|clothesline|dog|cat|puppy|window|shop|wall|hook|hooks|doll)))"
 )
 _FEMALE = re.compile(r"(?<![a-z])(?:her|she|hers|woman|women|girls?|lady|ladies|female)(?![a-z])")
 
@@ -525,6 +679,10 @@ _CLOTHES_FILLERS = frozenset(
 )
 _GENERIC_CLOTHES = re.compile(r"(?<![a-z])(?:clothes|clothing|outfits?|garments?|attire)(?![a-z])")
 _GARMENT_WORD = re.compile(rf"(?<![a-z])(?:{_GARMENTS})(?![a-z])")
+# What a prompt may dress someone in, whose alternatives a negative prompt lists.
+_WEARING = re.compile(
+    rf"(?<![a-z])(?:{_GARMENTS}|{_UPPER_GARMENTS}|tuxedos?|suits?|coats?|jackets?|armou?r|uniforms?|kimonos?)(?![a-z])"
+)
 _UPPER_GARMENT_WORD = re.compile(rf"(?<![a-z])(?:{_UPPER_GARMENTS})(?![a-z])")
 # People in a negative prompt: the picture is to have nobody in it, so its clothes undress no one.
 _NO_PEOPLE = re.compile(r"(?<![a-z])(?:people|persons?|humans?|figures?|nobody|crowds?)(?![a-z])")
@@ -621,7 +779,71 @@ _SCHOOL_YEAR = re.compile(
 # "her 13th birthday", "a thirteenth birthday": the age it makes.
 _BIRTHDAY = re.compile(
     rf"(?<![a-z0-9])(?:(?P<n>\d{{1,2}})(?:st|nd|rd|th)|(?P<o>{_ORDINALS}|thirteenth|fourteenth|fifteenth"
-    rf"|sixteenth|seventeenth)) birthday(?![a-z])"
+    rf"|sixteenth|seventeenth)) (?:birthday|bday|b day)(?![a-z])"
+)
+# Ages written in other languages' words, before their unit: "doce años", "douze ans", "zwölf Jahre",
+# "dodici anni", "dwanaście lat", "dua belas tahun", "on iki yaşında", "tolv år" (as folded). Words that
+# are English words too ("once", "elf", "seize", "doze", "sexton") are left out; only before a unit are
+# these numbers ages.
+_FOREIGN_AGE_VALUES = {
+    **dict.fromkeys(("cinco", "cinq", "funf", "cinque", "piec"), 5),
+    **dict.fromkeys(("seis", "sechs", "szesc"), 6),
+    **dict.fromkeys(("siete", "sept", "sieben", "sette", "sete", "siedem", "sju"), 7),
+    **dict.fromkeys(("ocho", "huit", "acht", "oito", "osiem", "atta"), 8),
+    **dict.fromkeys(("nueve", "neuf", "neun", "nove", "dziewiec", "nio", "dokuz"), 9),
+    **dict.fromkeys(("diez", "dix", "zehn", "dieci", "dez", "dziesiec", "tio", "sepuluh"), 10),
+    **dict.fromkeys(("onze", "undici", "jedenascie", "elva", "sebelas", "on bir"), 11),
+    **dict.fromkeys(
+        ("doce", "doze", "douze", "zwolf", "dodici", "dwanascie", "tolv", "dua belas", "on iki"), 12
+    ),
+    **dict.fromkeys(("trece", "treize", "dreizehn", "tredici", "treze", "trzynascie", "tretton"), 13),
+    **dict.fromkeys(("catorce", "quatorze", "vierzehn", "quattordici", "catorze", "czternascie"), 14),
+    **dict.fromkeys(("quince", "quinze", "funfzehn", "quindici", "pietnascie", "femton"), 15),
+    **dict.fromkeys(("dieciseis", "sechzehn", "sedici", "dezesseis", "szesnascie", "dix six"), 16),
+    **dict.fromkeys(("diecisiete", "siebzehn", "diciassette", "dezessete", "siedemnascie", "dix sept"), 17),
+}
+_FOREIGN_AGE = re.compile(
+    r"(?<![a-z0-9])(?P<w>"
+    + "|".join(sorted(_FOREIGN_AGE_VALUES, key=len, reverse=True))
+    + r") ?(?:anos|anitos|ans|anni|jahre|jahren|lat|lata|ar|ars|aring|tahun|yasinda|yasindaki|yas)(?![a-z])"
+)
+# Glued into one word: "zwölfjährige", "dwunastolatka", "dvanáctiletá" (German, Polish, Czech).
+_GLUED_AGE_VALUES = {
+    **dict.fromkeys(("funf", "piecio", "peti"), 5),
+    **dict.fromkeys(("sechs", "szescio", "sesti"), 6),
+    **dict.fromkeys(("sieben", "siedmio", "sedmi"), 7),
+    **dict.fromkeys(("acht", "osmio", "osmi"), 8),
+    **dict.fromkeys(("neun", "dziewiecio", "deviti"), 9),
+    **dict.fromkeys(("zehn", "dziesiecio", "deseti"), 10),
+    **dict.fromkeys(("elf", "jedenasto", "jedenacti"), 11),
+    **dict.fromkeys(("zwolf", "dwunasto", "dvanacti"), 12),
+    **dict.fromkeys(("dreizehn", "trzynasto", "trinacti"), 13),
+    **dict.fromkeys(("vierzehn", "czternasto", "ctrnacti"), 14),
+    **dict.fromkeys(("funfzehn", "pietnasto", "patnacti"), 15),
+    **dict.fromkeys(("sechzehn", "szesnasto", "sestnacti"), 16),
+    **dict.fromkeys(("siebzehn", "siedemnasto", "sedmnacti"), 17),
+}
+_GLUED_AGE = re.compile(
+    r"(?<![a-z])(?P<w>"
+    + "|".join(sorted(_GLUED_AGE_VALUES, key=len, reverse=True))
+    + r")(?:jahrig|jahrige|jahriger|jahriges|jahrigen|latka|latek|latki|letnia|letni|leta|lety|lete|leti)"
+    r"(?![a-z])"
+)
+# Roman numerals, only where an age is said outright: "XII years old", "aged XI".
+_ROMAN_AGE_VALUES = {
+    "ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi": 11, "xii": 12, "xiii": 13,
+    "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17,
+}  # fmt: skip
+_ROMAN = "|".join(sorted(_ROMAN_AGE_VALUES, key=len, reverse=True))
+_ROMAN_AGE = re.compile(
+    rf"(?<![a-z0-9])(?:(?P<r>{_ROMAN}) ?(?:years?|yrs?) ?old|aged (?P<s>{_ROMAN}))(?![a-z0-9])"
+)
+# "a dozen years old", "12 summers old", "eleven and a half" are said by people hiding an age.
+_ODD_AGE = re.compile(
+    rf"(?<![a-z0-9])(?:(?P<dozen>a )?dozen years old|(?P<n>\d{{1,2}}|{_AGE_WORDS}) (?:summers|winters) old"
+    rf"|(?P<m>\d{{1,2}}|{_AGE_WORDS}) and a half(?: years?(?: old)?)?(?=\s*(?:[),;!?]|$|\.(?!\d)))"
+    rf"|(?P<g>\d{{1,2}}|{_AGE_WORDS}) going on (?:\d{{1,2}}|{_AGE_WORDS})"
+    rf"|(?P<y>\d{{1,2}}|{_AGE_WORDS}) years? young)"
 )
 _MORE_ORDINALS = {"thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17}
 # "nude girl, under 13", "under 13 years": younger than that, said of a person or in years, not a price
@@ -632,7 +854,13 @@ _UNDER_AGE = re.compile(
 )
 # "born in 2014": an age however the year is counted on. Counted from this year, so a birth year stays
 # an adult's as the years pass.
-_BORN = re.compile(r"(?<![a-z0-9])(?:born (?:in )?|dob:? ?|d o b:? ?)(?P<year>(?:19|20)\d\d)(?![0-9])")
+_PRICED = re.compile(r"(?<![a-z])(?:everything|anything|all|items|gifts|prices?|priced|sale|deals?|costs?) $")
+_BORN = re.compile(
+    r"(?<![a-z0-9])(?:(?:born (?:in )?|dob:? ?|d o b:? ?)(?P<year>(?:19|20)\d\d)(?![0-9])"
+    r"|(?P<before>(?:19|20)\d\d) born(?![a-z]))"
+)
+# "class of 2032": the year a pupil leaves school, at about 18.
+_CLASS_OF = re.compile(r"(?<![a-z0-9])class of (?P<year>20\d\d)(?![0-9])")
 # "nude, 12 years": a bare count of years that ends its phrase is an age, unless a word before it makes
 # it a span of time ("over 12 years", "after 12 years").
 _BARE_YEARS = re.compile(
@@ -640,13 +868,26 @@ _BARE_YEARS = re.compile(
     r"(?=\s*(?:[),;!?]|$|\.(?!\d)))"
 )
 _SPAN_WORDS = frozenset(
-    _words("for after over in within past last next since than of every spent took lasted ago during about")
+    _words(
+        "for after over in within past last next since than of every spent took lasted ago during about"
+        " celebrating celebrates celebrate anniversary married together warranty guarantee"
+    )
 )
 # Ages in scripts that are not folded: "12歳", "12岁", "12살", "12 лет"; matched on the native view.
 _AGE_NATIVE = re.compile(
     r"(?<!\d)(\d{1,2}) ?(?:歳|才|岁|살|세|tuổi|(?:лет|года|год|років|роки|рік|χρονών|ετών|år|års|årig|åriga"
     r"|साल|वर्ष|سنة|سنوات|عاما|عام|ساله|سال|বছরের|বছর|ปี)(?!\w))"
 )
+# The same with the numbers in words: "十二歳" (Japanese), "十岁" (Chinese), "двенадцати лет" and
+# "двенадцатилетняя" (Russian).
+_KANJI_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_AGE_KANJI = re.compile(r"(?<![一二三四五六七八九十百])(十?[一二三四五六七八九]?|十)(?:歳|才|岁|歲)")
+_RUSSIAN_AGE_VALUES = {
+    "пяти": 5, "шести": 6, "семи": 7, "восьми": 8, "девяти": 9, "десяти": 10, "одиннадцати": 11,
+    "двенадцати": 12, "тринадцати": 13, "четырнадцати": 14, "пятнадцати": 15, "шестнадцати": 16,
+    "семнадцати": 17,
+}  # fmt: skip
+_AGE_RUSSIAN = re.compile(r"(?<!\w)(" + "|".join(_RUSSIAN_AGE_VALUES) + r")(?: лет(?!\w)|летн\w*)")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]")
 # "裸" alone is "naked" ("子供の裸", "少女、裸"); before another kanji or katakana it begins a word of its
 # own: 裸足 (barefoot), 裸眼 (the naked eye), 裸電球 (a bare bulb), 裸麦 (naked barley).
@@ -737,10 +978,16 @@ _NAMED_NEXT = (
     r"(?!(?:a|an|some|my|your|his|her|their|our|this|that|any|every|one)(?![a-z]))"
     r"(?!(?:blues|jazz|rock|punk|metal|pop|folk|soul|funk|country|gospel|opera|rap|techno|disco|swing"
     r"|reggae|indie|grunge|classical|jazz club|punk band|rock band|metal band)(?![a-z]))"
+    r"(?!(?:the )?(?:angels|heaven|heavens|demons|spirits|ghosts|souls|stars|saints|dead)(?![a-z]))"
     r"(?!the (?:band|group|choir|orchestra|church|show|party|night|club|bar|year|month|week|sea|seas|ocean"
     r"|day|world|moon|sun|stars|streets|city|town|village|future|past|era|decade|century|twenties|thirties"
     r"|forties|fifties|sixties|seventies|eighties|nineties|[0-9]+s)(?![a-z]))"
     r"[a-z0-9]+"
+)
+_POLITICAL = (
+    "democratic|republican|labour|labor|conservative|liberal|liberal democrat|communist|green|national"
+    "|socialist|social democratic|peoples|workers|tory|reform|freedom|progressive|independence|christian"
+    "|democrat|nationalist|pirate|centre|center|left|right|alternative"
 )
 _DESCRIBED_PERSON = re.compile(
     rf"(?<![a-z])(?:"
@@ -758,7 +1005,7 @@ _DESCRIBED_PERSON = re.compile(
     rf"|(?:worlds|the world s) richest (?:man|woman|person)|richest (?:man|woman|person) (?:in|on) "
     rf"(?:the world|earth|the planet|america)"
     rf"|(?:governor|mayor|senator|congressman|congresswoman|first minister|attorney general) of {_NAMED_NEXT}"
-    rf"|(?:leader|head|chairman|chairwoman|chair) of the (?:[a-z]+ ){{1,2}}party"
+    rf"|(?:leader|head|chairman|chairwoman|chair) of the (?:[a-z]+ )?(?:{_POLITICAL}) party"
     rf"|[a-z]+ (?:from|of) (?:{_BANDS})|[a-z]+ (?:{_BANDS_BY_NAME})"
     rf"|the [0-9]+(?:st|nd|rd|th) (?:president|prime minister|pm|chancellor)"
     rf"|(?:girl|woman|guy|man|boy|lady) who (?:played|portrayed) {_NAMED_NEXT}"
@@ -925,10 +1172,12 @@ class Lexicon:
         self._typo_affixes = frozenset(a for f in typo_forms if " " not in f for a in (f[:4], f[-4:]))
 
         # 6. Misspelt words for the young ("chilld", "chlid", "childern"), each mapped to its word.
+        # English words only: one slip from "mtoto", "lapsi" or "schuler" is "motto", "lapis", "schulter".
         single_words = {form for form in self.classes if form.isalpha()}
+        english_minor = {form for term in _words(_MINOR) for form in _term_forms(term)}
         self._minor_typos: dict[str, str] = {}
-        for form in sorted(single_words):
-            if Term.MINOR in self.classes[form] and len(form) >= _TYPO_MIN_MINOR:
+        for form in sorted(single_words & english_minor):
+            if len(form) >= _TYPO_MIN_MINOR:
                 for typo in _minor_typos(form) - single_words - _NOT_MINOR_TYPOS:
                     self._minor_typos.setdefault(typo, form)
 
@@ -1040,6 +1289,8 @@ class Lexicon:
             if _NAKED_ALONE.search(text):
                 hits.terms[Term.SEXUAL].add("裸")
         hits.ages.extend(int(m.group(1)) for m in _AGE_NATIVE.finditer(views.native))
+        hits.ages.extend(_kanji_number(m.group(1)) for m in _AGE_KANJI.finditer(views.native) if m.group(1))
+        hits.ages.extend(_RUSSIAN_AGE_VALUES[m.group(1)] for m in _AGE_RUSSIAN.finditer(views.native))
 
     def undressing_negative(self, negative: str, prompt: str, *, someone: bool, strict: bool) -> bool:
         """Whether a negative prompt asks for nudity: a phrase of it that names clothes and nothing else
@@ -1066,7 +1317,10 @@ class Lexicon:
                 if clothing:
                     return True
                 garments.update(named)
-        if len({garment.replace(" ", "").removesuffix("s") for garment in garments}) >= 3:
+        # "Gown --no jeans, shorts, skirt" names the alternatives to a gown; "--no shirt, pants, skirt"
+        # alone undresses.
+        three = len({garment.replace(" ", "").removesuffix("s") for garment in garments}) >= 3
+        if three and (strict or _WEARING.search(analyze(prompt).base) is None):
             return True
         if dressed:
             return False
@@ -1115,7 +1369,7 @@ class Lexicon:
                             grams.add(" ".join(seq[start:end]))
         found: set[str] = set()
         for gram in grams:
-            if gram not in self.classes:
+            if gram not in self.classes and gram not in _NOT_MISSPELT_NAMES:
                 found.update(self.person_names[form] for form in self._misspelt_names.near(gram))
         return found
 
@@ -1129,7 +1383,9 @@ class Lexicon:
         found = set()
         for match in _CAPITALISED_PAIR.finditer(text):
             first, last = match.group(1).lower(), match.group(2).lower()
-            if first in self.first_names and last not in _NOT_SURNAMES and last not in self.first_names:
+            credited = _CREDITED.search(text, max(0, match.start() - 24), match.start()) is not None
+            named = first in self.first_names and last not in _NOT_SURNAMES and last not in self.first_names
+            if named and not credited:
                 found.add(match.group(0))
         return found
 
@@ -1233,7 +1489,8 @@ def _ages_after_people(text: str) -> list[int]:
 
 
 def _school_ages(text: str) -> list[int]:
-    """Ages given as a school year ("grade 5 girl", "in year 7", "first grader"), and birth years."""
+    """Ages given as a school year ("grade 5 girl", "in year 7", "first grader"), birth years, and ages
+    written in other languages' words, glued, or in Roman numerals."""
     ages = []
     for match in _SCHOOL_YEAR.finditer(text):
         if ordinal := match["o"] or match["p"] or match["q"]:
@@ -1246,11 +1503,25 @@ def _school_ages(text: str) -> list[int]:
             int(match["n"]) if match["n"] else _ORDINAL_VALUES.get(ordinal) or _MORE_ORDINALS[ordinal]
         )
     for match in _UNDER_AGE.finditer(text):
+        # A price: "everything under 15!", "gifts under 10".
+        if _PRICED.search(text, max(0, match.start() - 24), match.start()):
+            continue
         said_of_someone = match["unit"] or _SOMEONE_YOUNG_OR_NOT.search(text, 0, match.start())
         if said_of_someone and _age_value(match["n"]) <= 18:
             ages.append(_age_value(match["n"]) - 1)
     this_year = date.today().year
-    ages.extend(this_year - int(m["year"]) for m in _BORN.finditer(text) if int(m["year"]) <= this_year)
+    for match in _BORN.finditer(text):
+        if (born := int(match["year"] or match["before"])) <= this_year:
+            ages.append(this_year - born)
+    ages.extend(
+        18 - (int(m["year"]) - this_year) for m in _CLASS_OF.finditer(text) if int(m["year"]) > this_year
+    )
+    ages.extend(_FOREIGN_AGE_VALUES[m["w"]] for m in _FOREIGN_AGE.finditer(text))
+    ages.extend(_GLUED_AGE_VALUES[m["w"]] for m in _GLUED_AGE.finditer(text))
+    ages.extend(_ROMAN_AGE_VALUES[m["r"] or m["s"]] for m in _ROMAN_AGE.finditer(text))
+    for match in _ODD_AGE.finditer(text):
+        said = match["n"] or match["m"] or match["g"] or match["y"]
+        ages.append(_age_value(said) if said else 12)  # "a dozen years old"
     return ages
 
 
@@ -1261,6 +1532,12 @@ def _bare_years(text: str) -> list[int]:
         for m in _BARE_YEARS.finditer(text)
         if (m["before"] or "") not in _SPAN_WORDS and not _THING_AGED.search(text, 0, m.start("n"))
     ]
+
+
+def _kanji_number(raw: str) -> int:
+    """1 to 19 written in kanji: "九" is 9, "十" 10, "十二" 12."""
+    ones = raw.rpartition("十")[2]
+    return (10 if raw.startswith("十") else 0) + _KANJI_DIGITS.get(ones, 0)
 
 
 def _age_value(raw: str) -> int:

@@ -2,15 +2,20 @@
 
 Prompts are full of numbers that are not personal data ("1920x1080", "16:9", "seed 12345", "4k", "1990s",
 "512 768 1024"), so every pattern asks for the shape that only the personal datum has (separators in the
-right places, a "+" and a country code, a checksum, the number's name: "PESEL", "passport") rather than for
-"enough digits". Where the same words also read as something a picture shows (years, image sizes, "1969
-abbey road", "street photography"), that reading wins unless what only personal data has is there too: a
-flat number or a postcode after the street.
+right places, a "+" and a country code, the digits a phone number can have, a checksum, the number's name:
+"PESEL", "passport") rather than for "enough digits". Where the same words also read as something a picture
+shows (years, image sizes, "1969 abbey road", "street photography", "via dolorosa 3"), that reading wins
+unless what only personal data has is there too: a flat number or a postcode after the street.
+
+What is written to slip past the shapes is read as the shape: other scripts' digits ("٤١٥") as ASCII ones,
+digits spelled out, in English or in the languages of the national layouts, as the figures they stand for,
+letters for digits ("415-555-O134"), "@" and "." in brackets or in words ("jane [at] gmail (.) com").
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -41,11 +46,12 @@ class PiiMatch:
 
 
 # Generation settings are not personal data whatever their digits: "seed", and every setting named after it
-# ("noise_seed", "subseed", "Variation seed: 123", "seed_resize_from_h: 512"), and a model's hash, which
-# can be all digits ("Model hash: 0612345678"). Any word before a number is matched, possessively, and its
-# name checked after: "[a-z_]*seed" would rescan "seed_seed_…" from each "seed" in it.
-_SETTING = re.compile(r"\b([a-z_]++)\s*[:=#]?\s*\d+")
-_SEED_NAME = re.compile(r"(?:seed|hash)(?:_|$)")
+# ("noise_seed", "subseed", "Variation seed: 123", "seed_resize_from_h: 512", "seed number 123"), a model's
+# hash, which can be all digits ("Model hash: 0612345678"), and Midjourney's style and character reference
+# codes ("--sref 3137386934"). Any word before a number is matched, possessively, and its name checked
+# after: "[a-z_]*seed" would rescan "seed_seed_…" from each "seed" in it.
+_SETTING = re.compile(r"\b([a-z_]++)(?:\s+(?:value|number|no|nr|code))?\s*[:=#]?\s*\d+")
+_SEED_NAME = re.compile(r"(?:seed|hash|sref|cref)(?:_|$)")
 # A book's number on its cover is not a phone number either ("isbn 0679735771" has a French mobile's
 # shape): blanked only when its check digit holds, so that "isbn" cannot hide anything else.
 _ISBN = re.compile(r"\bisbn(?:-1[03])?\s*[:#]?\s*(\d(?:[ -]?\d){8}[ -]?[\dx](?:[ -]?\d){0,3})(?![\w-])")
@@ -60,8 +66,11 @@ _LABELS = {
 # Said instead of the whole text in the unlikely case that replacing what was found leaves some behind.
 WITHHELD = "[withheld: personal data]"
 
-# Local parts are anchored at their start: unanchored, "xxxx…@" would be rescanned from every letter.
-_EMAIL = re.compile(r"(?<![a-z0-9._%+-])[a-z0-9._%+-]++@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}")
+# Local parts are anchored at their start: unanchored, "xxxx…@" would be rescanned from every letter. A "%"
+# belongs to one, but "%40" is an "@" escaped for a web address: "jane%40gmail.com".
+_LOCAL = r"(?<![a-z0-9._%+-])(?:[a-z0-9._+-]|%(?!40))++"
+_AT_SIGN = r"(?:@|%40)"
+_EMAIL = re.compile(rf"{_LOCAL}{_AT_SIGN}[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{{2,}}")
 _TLDS = (
     "com|net|org|edu|gov|io|co|uk|de|fr|me|info|ru|ch|nl|it|es|pl|br|jp|cn|in|au|ca|eu|us|biz|xyz|app|dev|"
     "ai|tv|be|at|se|no|dk|fi|cz|mx|ar|kr|nz|za|ie|pt"
@@ -73,27 +82,63 @@ _MAIL_HOSTS = (
 )
 # Words that can follow "at" in an ordinary sentence: "a startup at the dot com peak" is not an address.
 _NOT_MAIL_HOSTS = "the|a|an|my|your|his|her|our|their|its|this|that|night|dawn|dusk|home|work|sunset|sunrise"
-# "jane [at] example [dot] com", "jane at gmail dot com", "jane @ gmail . com": "at" bracketed, before a
-# mail host, or with a spelled-out "dot" after the host; spaces around "@" and "." before a known ending.
-# A plain " at … dot " between ordinary words ("a cat staring at laser dot in the dark") takes only the
-# endings that are not English words: "in", "it", "me", "us", "no" follow "dot" in sentences.
+# "@" and "." written in brackets ("[at]", "(@)", "<dot>", "[.]"), and "dot" written out.
+_AT_BRACKETED = r"[\[({<]\s*(?:at|@)\s*[\])}>]"
+_DOT_BRACKETED = r"[\[({<]\s*(?:dot|\.)\s*[\])}>]"
+_DOT_WRITTEN = rf"(?:\s*{_DOT_BRACKETED}\s*|\s+dot\s+)"
+_DOT_ANY = rf"(?:{_DOT_WRITTEN}|\s*\.\s*)"
+# A local part with its dots written out too, "sarah dot jones at …". Not started again after a written
+# dot: "a dot a dot …" would be rescanned from each word.
+_LOCAL_SPELLED = rf"(?<!dot )(?<!dot[\])}}>] )(?<!\.[\])}}>] ){_LOCAL}(?:{_DOT_WRITTEN}[a-z0-9_+-]++)*+"
+# The second level under a country's ending: "company dot co dot uk", "example [.] com [.] au".
+_SECOND_LEVEL = rf"(?:{_DOT_ANY}(?:co|com|ac|org|net|gov|edu)(?={_DOT_ANY}))?"
+# "jane [at] example [dot] com", "jane (@) gmail (.) com", "jane at gmail dot com", "jane @ gmail . com":
+# "at" bracketed, before a mail host, or with a spelled-out "dot" after the host; spaces around "@" and
+# "." before a known ending. A plain " at … dot " between ordinary words ("a cat staring at laser dot in
+# the dark") takes only the endings that are not English words: "in", "it", "me", "us", "no" follow "dot"
+# in sentences.
 _EMAIL_SPELLED = re.compile(
-    rf"(?<![a-z0-9._%+-])[a-z0-9._%+-]++\s*"
-    rf"(?:[\[({{<]\s*at\s*[\])}}>]\s*[a-z0-9-]+\s*(?:[\[({{<]\s*dot\s*[\])}}>]|\s+dot\s+|\.)"
-    rf"|\s+at\s+(?:{_MAIL_HOSTS})\s*(?:[\[({{<]\s*dot\s*[\])}}>]|\s+dot\s+|\.)"
-    rf"|\s+at\s+(?!(?:{_NOT_MAIL_HOSTS})\s)[a-z0-9-]+\s*"
-    rf"(?:[\[({{<]\s*dot\s*[\])}}>]|\s+dot\s+(?=(?:{_SPACED_TLDS})\b))"
+    rf"{_LOCAL_SPELLED}\s*"
+    rf"(?:{_AT_BRACKETED}\s*[a-z0-9-]+{_SECOND_LEVEL}\s*(?:{_DOT_BRACKETED}|\s+dot\s+|\.)"
+    rf"|\s+at\s+(?:{_MAIL_HOSTS}){_SECOND_LEVEL}\s*(?:{_DOT_BRACKETED}|\s+dot\s+|\.)"
+    rf"|\s+at\s+(?!(?:{_NOT_MAIL_HOSTS})\s)[a-z0-9-]+{_SECOND_LEVEL}\s*"
+    rf"(?:{_DOT_BRACKETED}|\s+dot\s+(?=(?:{_SPACED_TLDS})\b))"
     rf"|@\s*[a-z0-9-]+(?:\s*\.\s*[a-z0-9-]+)*?\s*\.\s*(?=(?:{_SPACED_TLDS})\b))"
     rf"\s*(?:{_TLDS})\b"
 )
-# An address at a big mail provider needs no ending to reach its owner: "jane.doe@gmail". Only providers
-# whose names are not words, so that "art@home" or "me@work" stay what they are.
-_EMAIL_NO_ENDING = re.compile(
-    r"(?<![a-z0-9._%+-])[a-z0-9._%+-]++@"
-    r"(?:gmail|googlemail|yahoo|hotmail|outlook|icloud|protonmail|proton|aol|gmx|yandex)(?![a-z0-9-])"
+# Big mail providers whose names are not words: an address there needs no ending to reach its owner
+# ("jane.doe@gmail", "jane [at] gmail"), so that "art@home" or "me@work" stay what they are.
+_PROVIDERS = "gmail|googlemail|yahoo|hotmail|outlook|icloud|protonmail|proton|aol|gmx|yandex"
+_EMAIL_NO_ENDING = re.compile(rf"{_LOCAL}(?:{_AT_SIGN}|\s*{_AT_BRACKETED}\s*)(?:{_PROVIDERS})(?![a-z0-9-])")
+# With a plain "at", only the providers that are nothing but a mail service: "jane at gmail" is an address
+# (nobody is at "gmail" otherwise), "an engineer at yahoo" a job. Not before what names the service
+# itself rather than a mailbox in it: "looking at gmail inbox on a laptop".
+_MAIL_SERVICES = "gmail|googlemail|hotmail|icloud|protonmail|gmx"
+_SERVICE_WORDS = (
+    "logo|logos|inbox|app|apps|icon|icons|interface|screen|screenshot|page|website|site|tab|account|ui|"
+    "notification|notifications|login|homepage|office|offices|headquarters|hq|campus|building|ad|ads|"
+    "server|servers|team|error|outage|window|style|theme|design"
 )
+_EMAIL_AT_SERVICE = re.compile(
+    rf"(({_LOCAL_SPELLED})\s+at\s+(?:{_MAIL_SERVICES}))(?![a-z0-9-])(?!\s+(?:{_SERVICE_WORDS})\b)"
+)
+# After a word that asks for mail, every provider, those whose names are words included: "email sarah dot
+# jones at outlook", "write to jane at yahoo".
+_EMAIL_ASKED = re.compile(
+    rf"\b(?:e-?mail|mail|contact|write\s+to|message)(?:\s+(?:me|us|him|her|them))?\s*:?\s+"
+    rf"(({_LOCAL_SPELLED})\s+at\s+(?:{_MAIL_HOSTS}))(?![a-z0-9-])(?!\s+(?:{_SERVICE_WORDS})\b)"
+)
+# What one of the two must contain, to skip them on most prompts with an "at" in them.
+_MAIL_HINT = re.compile(r"mail|icloud|gmx|contact|write|message")
+# What stands before "at gmail" in a sentence rather than a mailbox's name: "email me at gmail", "looking
+# at gmail" (any word in "-ing").
+_NOT_MAILBOXES_TEXT = """
+    me us him her them you it i we they he she this that there here is are was were be been look looks
+    stare stares glance glances work works worked job jobs employee employees engineer engineers
+"""
+_NOT_MAILBOXES = frozenset(_NOT_MAILBOXES_TEXT.split())
 
-_BRACKETED_AT = re.compile(r"at\s*[\])}>]")
+_BRACKETED_AT = re.compile(r"(?:at|@)\s*[\])}>]")
 # Letters written for digits ("415-555-O134", "4l5"): only in words of digits and those letters.
 _LOOKALIKE_NUMBER = re.compile(r"(?<![a-z0-9])(?=[0-9oil]*\d)(?=[0-9oil]*[oil])[0-9oil]+(?![a-z0-9])")
 _LOOKALIKE_DIGITS = str.maketrans("oil", "011")
@@ -105,13 +150,25 @@ _SPACED_DIGITS = re.compile(r"(?<![\w.+-])(\+ ?)?\d(?:[ .-]{1,3}\d)+(?!\w)")
 _SINGLE_CHARACTERS = re.compile(r"(?<!\S)\S(?: \S){2,}(?=[!?,;:)\]]*(?!\S))")
 _SPACED_AT = re.compile(r" ?@ ?")
 
-# North American numbers need a non-space separator or brackets: "512 768 1024" is three image sizes.
+# North American numbers with a non-space separator ("415-555-0134", "415/555/0134", "415_555_0134") or
+# brackets; image sizes ("512/768/1024") are left out after.
 _PHONE_NANP = re.compile(
-    r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?\d{3}[\s.-]?\d{4}|[2-9]\d{2}([.-])\d{3}\1\d{4})(?!\d)"
+    r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\([2-9]\d{2}\)\s?\d{3}[\s.-]?\d{4}|[2-9]\d{2}([./_-])\d{3}\1\d{4})(?!\d)"
 )
-_PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s.-]?\(?\d{1,4}\)?){2,5}(?!\d)")
-# National formats with a trunk "0": "020 7946 0958", "07700 900123", "030-1234567".
-_PHONE_TRUNK = re.compile(r"(?<![\d.])0\d{2,4}[\s-]\d{3,4}(?:[\s-]?\d{3,4})?(?![\d.])")
+# With spaces alone or no separator at all ("415 555 0134", "2125550199"), only the digits a number can
+# have: an area code and an exchange from 2 to 9, neither "N11" ("911" and "411" are service codes), an
+# area code's middle digit not 9. Numbers next to more numbers ("12 415 555 0134 …") are a list; image
+# sizes ("512 768 1024") and round figures ("250 500 1000 calories") are left out after.
+_PHONE_NANP_SPACED = re.compile(
+    r"(?<![\w.+-])(?<!\d )(?:1 )?([2-9][0-8]\d) ([2-9]\d{2}) (\d{4})(?![\w-]|\.\d| \d)"
+)
+_PHONE_NANP_BARE = re.compile(r"(?<![\w.+-])([2-9][0-8]\d)([2-9]\d{2})(\d{4})(?![\w-]|\.\d)")
+_PHONE_INTERNATIONAL = re.compile(r"(?<![\w+])\+\d{1,3}(?:[\s./-]?\(?\d{1,4}\)?){2,5}(?!\d)")
+# National formats with a trunk "0": "020 7946 0958", "07700 900123", "030-1234567", and the German
+# "030/1234567" and "(030) 1234567".
+_PHONE_TRUNK = re.compile(
+    r"(?<![\d.])(?:\(0\d{2,4}\)\s?|0\d{2,4}(?:[\s-]|\s?/\s?))\d{3,4}(?:[\s-]?\d{3,4})?(?![\d.])"
+)
 # National layouts the one above misses: French and Belgian pairs ("06 12 34 56 78", "01.23.45.67.89"),
 # Turkish "0532 123 45 67", Dutch mobiles ("06-12345678"), and mobiles written without a separator, whose
 # prefixes fixed lines and catalogue numbers do not share: 06 and 07 (France, the Netherlands, Britain),
@@ -125,22 +182,62 @@ _PHONE_NATIONAL = re.compile(
 # "bel me op …" (Dutch), "zadzwoń 512 345 678" (Polish), "ara …" (Turkish), "appelle-moi au …".
 _PHONE_CONTEXT = re.compile(
     r"\b(?:(?:call|phone|tel|telephone|telefon|telefono|text|sms|whatsapp|mobile|cell|contact|bel|zadzwon"
-    r"|dzwon|ara|arayin|appelle|appelez)(?:\s+(?:number|numer|numara|numero))?"
+    r"|dzwon|ara|arayin|appelle|appelez)\.?(?:\s+(?:number|numer|numara|numero))?"
     r"|(?:my|his|her|their|your)\s+number)\s*(?:(?:me|moi)\s*)?(?:at|on|op|au|na|pod|:|is)?"
-    r"\s*(\+?\d[\d\s().-]{5,}\d)"
+    r"\s*(\+?\d[\d\s()./-]{5,}\d)"
 )
 # A date written on a sign or a card ("text: 12.05.2024", "24/12/1990") is no phone number.
 _DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\1(?:19|20)?\d\d")
-# Numbers written in words, one digit a word: "four one five, five five five, zero one three four".
-_DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_DIGIT_WORD = "zero|oh|one|two|three|four|five|six|seven|eight|nine"
-_SPELLED_DIGITS = re.compile(
-    rf"(?<![\w-])(plus\s+)?(?:{_DIGIT_WORD})(?:[\s,.-]++(?:{_DIGIT_WORD})(?![\w-]))++"
+# Numbers written in words, one digit a word: "four one five, five five five, zero one three four",
+# "four-one-five", "double five", and in the languages of the layouts above, accents folded ("cuatro uno
+# cinco …", "quatre", "fünf"). A word's digit is the same in every language that has it ("six", "nove"),
+# so one table serves them all; ten such words in a row are a number in any of them.
+_DIGIT_WORDS_TEXT = """
+    0 zero oh cero null nul
+    1 one uno un um eins een
+    2 two dos deux due dois zwei twee
+    3 three tres trois tre drei drie
+    4 four cuatro quatre quattro quatro vier
+    5 five cinco cinq cinque funf fuenf vijf
+    6 six seis sei sechs zes
+    7 seven siete sept sette sete sieben zeven
+    8 eight ocho huit otto oito acht
+    9 nine nueve neuf nove neun negen
+"""
+_DIGIT_WORDS = {
+    word: digit for digit, *words in map(str.split, _DIGIT_WORDS_TEXT.strip().splitlines()) for word in words
+}
+_DIGIT_WORD = "|".join(sorted(_DIGIT_WORDS, key=len, reverse=True))
+# A digit word, perhaps doubled or tripled, not the start of a longer word; after it a "-" only before
+# another digit word ("four-one-five", not "one-way").
+_SPELLED_DIGIT = (
+    rf"(?:(?:double|triple)\s+)?(?:{_DIGIT_WORD})(?![a-z0-9_]|-(?!(?:{_DIGIT_WORD})(?![a-z0-9_])))"
 )
+# The first letters of those words, "plus", "double" and "triple", checked first: most words start with none.
+_SPELLED_FIRST = "".join(sorted({word[0] for word in (*_DIGIT_WORDS, "plus", "double", "triple")}))
+_SPELLED_DIGITS = re.compile(
+    rf"(?<![\w-])(?=[{_SPELLED_FIRST}])(plus\s+)?{_SPELLED_DIGIT}(?:[\s,.-]++{_SPELLED_DIGIT})++"
+)
+_SPELLED_TOKEN = re.compile(rf"(?:(double|triple)\s+)?({_DIGIT_WORD})(?![a-z])")
+# Digits of other scripts ("٤١٥", "४१५"), which NFKC leaves as they are, read as the ASCII ones.
+_OTHER_DIGIT = re.compile(r"(?![0-9])\d")
 
 _STREET_SUFFIX = (
     r"street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|terrace|crescent|highway|hwy|parkway|pkwy"
     r"|way|court|ct|place|pl"
+)
+# Words that end streets' names too, in Britain most of all ("14 elm grove", "3 church close"), but also end
+# ordinary phrases ("5 bears walk", "2 person close up", "4 seasons park", "3 oak trees in a row"): a
+# street only with what pins it to a door after it (see `_address_evidence`), or a home just before it.
+_WEAK_STREET_SUFFIX = (
+    r"grove|close|gardens|mews|row|walk|square|sq|hill|rise|green|vale|park|circle|cir|trail|trl|path|alley"
+    r"|loop|plaza"
+)
+_WEAK_SUFFIXES = frozenset(_WEAK_STREET_SUFFIX.split("|"))
+# What names a home just before a street: "lives at 14 elm grove", "my address: 3 church close".
+_HOME_BEFORE = re.compile(
+    r"(?<![a-z])(?:lives?|living|resides?|address|home|house|flat|apartment)"
+    r"(?:\s+(?:is|at|on|in))?\s*[:,-]?\s*$"
 )
 # Abbreviations, spelled out to compare an address with the famous ones: "4 privet dr" is "4 privet drive".
 _SUFFIX_WORDS = {
@@ -168,7 +265,7 @@ _NOT_STREET_NAMES = frozenset(_NOT_STREET_NAMES_TEXT.split()) | frozenset(_STREE
 # words (ordinals included), a suffix.
 _ADDRESS = re.compile(
     rf"(?<![\w.])(\d{{1,5}}[a-d]?)\s+(?:[nsew]\.?\s+)?((?:(?:[a-z][a-z-]+|\d{{1,3}}(?:st|nd|rd|th))\s+){{1,3}})"
-    rf"({_STREET_SUFFIX})\b\.?",
+    rf"({_STREET_SUFFIX}|{_WEAK_STREET_SUFFIX})\b\.?",
     re.IGNORECASE,
 )
 # Words that make the suffix the first half of a compound noun, or the street the name of a work: "street
@@ -214,12 +311,36 @@ _MADE_UP_SETTING = re.compile(
     r"(?<![a-z])(?:storybook|story book|fairy ?tale|children'?s book|picture book|bedtime story|nursery rhyme"
     r"|dollhouse|doll house|diorama|toy town|board game|monopoly)(?![a-z])"
 )
-# US states and ZIP codes ("tx 78701", "il 62704"); the codes that are also words ("in 12345", "or 12345",
-# "hi 10000 followers") only after a comma, as in "springfield, il 62704".
+# US states and ZIP codes ("tx 78701", "il 62704"). The codes that are also words ("in 12345", "or 12345",
+# "hi 10000 followers") only after a comma, or after a town after one ("springfield, il 62704", "…rd, boise
+# id 83702"), and before a ZIP code of their own state: Idaho's start with 83, Indiana's with 46 or 47.
 _US_STATES = "ak|az|ar|ca|ct|dc|fl|ga|ia|il|ks|ky|md|mi|mn|ms|mt|nv|nh|nj|nm|ny|nc|nd|ri|sc|sd|tn|tx|ut|vt|va|wa|wv|wi|wy"
-_US_STATES_WORDS = "al|co|de|hi|id|in|la|ma|me|mo|ne|oh|ok|or|pa"
+_WORD_STATE_ZIPS = {
+    "al": "3[56]",
+    "co": "8[01]",
+    "de": "19[7-9]",
+    "hi": "96[78]",
+    "id": "83[2-8]",
+    "in": "4[67]",
+    "la": "7[01]",
+    "ma": "0[12]",
+    "me": "0(?:39|4)",
+    "mo": "6[3-5]",
+    "ne": "6[89]",
+    "oh": "4[3-5]",
+    "ok": "7[34]",
+    "or": "97",
+    "pa": "1[5-9]",
+}
+_WORD_STATE_ZIP = "|".join(rf"{code}\.?,?\s+(?={zips})" for code, zips in _WORD_STATE_ZIPS.items())
+# One or two words of a town's name, not a sentence's small words or verbs ("…, playing in 46201").
+_TOWN = (
+    r"(?!(?:the|a|an|and|or|but|with|from|in|on|at|to|of|for|by|born|lost)\s|[a-z]+ing\s)"
+    r"[a-z]{3,}+(?:\s+[a-z]{3,}+)?\s+"
+)
 _STATE_ZIP_TEXT = (
-    rf"(?:(?<![\w.])(?:{_US_STATES})|,\s*(?:{_US_STATES_WORDS}))\.?,?\s+\d{{5}}(?:-\d{{4}})?(?![\w-])"
+    rf"(?:(?<![\w.])(?:{_US_STATES})\.?,?\s+|,\s*(?:{_TOWN})?(?:{_WORD_STATE_ZIP}))"
+    rf"\d{{5}}(?:-\d{{4}})?(?![\w-])"
 )
 # What, after a street, pins it to one door rather than naming it: a flat or suite right after it, or
 # within the next few words a US state and ZIP code, a British or a Canadian postcode.
@@ -233,7 +354,7 @@ _EVIDENCE_WINDOW = 60
 # "1234 Elm, Austin TX 78701". Found from the state and ZIP, the rarer part, then the house number is
 # looked for at the start of one of the four comma-separated parts before them.
 _STATE_ZIP = re.compile(_STATE_ZIP_TEXT)
-_HOUSE_NUMBER = re.compile(r"\s*\d{1,6}[a-z]?\s+[a-z]")
+_HOUSE_NUMBER = re.compile(r"\s*\d{1,6}[a-z]?\s+([a-z]+)")
 # Where the street comes first or the number last: "12 rue de rivoli", "calle mayor 10", "rua augusta,
 # 200", "hauptstrasse 5" ("ß" is casefolded to "ss"), "berliner strasse 5". English words that start such
 # a phrase ("5 place settings", "largo from symphony 9", "boxing ring 5") are left out.
@@ -267,6 +388,12 @@ _ADDRESS_TURKISH = re.compile(
     r"(?<=[a-z]\s)(?:caddesi|cad\.|cd\.|sokak|sokagi|sok\.|sk\.|bulvari)\s*,?\s*"
     r"(?:no\s*[:.]?\s*)?\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)?(?!\w)"
 )
+# Italian: the street's kind, its name and number, then the postcode and town, without which "via dolorosa
+# 3" (the stations of the cross) or "largo from symphony 9" are no address: "via roma 23, 00184 roma".
+_ADDRESS_ITALIAN = re.compile(
+    r"(?<!\w)(?:via|viale|vicolo|piazza|piazzale|corso|largo|lungomare|strada|contrada)\s+"
+    r"(?:[a-z][a-z.-]*\s+){1,4}?(?:n\.?\s*)?\d{1,4}[a-z]?(?:/[a-z0-9]{1,3})?\s*[,-]?\s*\d{5}\s+[a-z]+"
+)
 # Each with the words one of its addresses must contain, to skip the pattern on most prompts.
 _ADDRESS_ELSEWHERE = (
     (_ADDRESS_FRENCH, ("rue", "allee", "chemin", "impasse", "quai")),
@@ -278,7 +405,31 @@ _ADDRESS_ELSEWHERE = (
     (_ADDRESS_NORDIC, ("gatan", "vagen", "vej", "veien")),
     (_ADDRESS_STREET_FIRST, ("ul.", "ulic", "alej", "alei", "plac", "jl", "jalan")),
     (_ADDRESS_TURKISH, ("caddesi", "cad.", "cd.", "sokak", "sokagi", "sok.", "sk.", "bulvari")),
+    (_ADDRESS_ITALIAN, ("via", "vicolo", "piazza", "corso", "largo", "lungomare", "strada", "contrada")),
 )
+# Japanese and Chinese, written without spaces: kanji (with the repeat mark "々") and kana.
+_KANJI = "\u3005\u3400-\u4dbf\u4e00-\u9fff"
+_KANA = "\u3040-\u30ff"
+# Japanese: a block number ("2-8-1", "2丁目8番1号", "8番地") just after a prefecture, city, ward, town or
+# village and the district: "東京都新宿区西新宿2-8-1". Numbers after no such place ("2-8-1 combo") are none,
+# nor a year after a ward ("新宿区 2024-05-12"): a chōme has one or two digits. Found from the number, the
+# rarer part, then the place looked for just before it: from every kanji of a long run the place would be
+# looked for again.
+_JAPANESE_BLOCK = re.compile(
+    r"(?<![\d-])(?:\d{1,2}\s?丁目\s?\d{1,4}(?:\s?番地?(?:\s?\d{1,4}\s?号?)?|[-ー]\d{1,4}号?)?"
+    r"|\d{1,2}[-ー]\d{1,4}[-ー]\d{1,4}|\d{1,4}\s?(?:番地|番\s?\d{1,4}\s?号))(?!\d)"
+)
+_JAPANESE_PLACE = re.compile(rf"[{_KANJI}]{{1,6}}[都道府県市区町村郡][{_KANJI}{_KANA}]{{0,12}}\s?\Z")
+# Chinese: a province, city, district or county, a road, lane or street, and the building's number with its
+# "号" ("地铁1号线" is a metro line on no road). Found from the number, as the Japanese are.
+_CHINESE_NUMBER = re.compile(r"(?<![\d-])\d{1,5}(?:-\d{1,5})?\s?[号號]")
+_CHINESE_ROAD = re.compile(
+    rf"[{_KANJI}]{{1,8}}[省市区區县縣镇鎮][{_KANJI}]{{0,12}}(?:路|街|道|巷|弄|胡同)\s?\Z"
+)
+_CJK_ADDRESSES = ((_JAPANESE_BLOCK, _JAPANESE_PLACE), (_CHINESE_NUMBER, _CHINESE_ROAD))
+# How far before a block number its place can start: six characters of prefecture or city, a marker, twelve
+# of district, a space.
+_CJK_PLACE_WINDOW = 24
 _ADDRESS_ELSEWHERE_HINT = re.compile(
     "|".join(re.escape(word) for _, words in _ADDRESS_ELSEWHERE for word in dict.fromkeys(words))
 )
@@ -310,32 +461,77 @@ _FAMOUS_ADDRESSES = frozenset(
 )
 
 _SSN = re.compile(r"(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])")
-# Nine digits with nothing between them are an SSN only when the text says so.
+# Nine digits with nothing between them, or with dots ("123.45.6789", which could be any three numbers),
+# are an SSN only when the text says so.
 _SSN_NAMED = re.compile(
-    r"\b(?:ssn|social security(?:\s+(?:number|no\.?))?)\s*[:#]?\s*(\d{3})(\d{2})(\d{4})(?!\d)"
+    r"\b(?:ssn|social security(?:\s+(?:number|no\.?))?)(?:\s+is)?\s*[:#]?\s*"
+    r"(\d{3})(\.?)(\d{2})\2(\d{4})(?![\d.-])"
 )
 # Spanish DNI and NIE: eight digits (or X, Y, Z and seven) and a check letter.
 _DNI = re.compile(r"(?<![a-z0-9])([xyz]?\d{7,8})\s?-?\s?([a-z])(?![a-z0-9])")
 _DNI_LETTERS = "trwagmyfpdxbnjzsqvhlcke"
 # Indian Aadhaar: twelve digits in groups of four, not starting with 0 or 1, with a Verhoeff check digit.
-_AADHAAR = re.compile(r"(?<![\d-])([2-9]\d{3})\s(\d{4})\s(\d{4})(?![\d-])")
+_AADHAAR = re.compile(r"(?<![\d-])(?<!\d )([2-9]\d{3})\s(\d{4})\s(\d{4})(?![\d-]| \d)")
 _UK_NINO = re.compile(
     r"(?<![a-z0-9])([a-ceghj-pr-tw-z][a-ceghj-npr-tw-z])\s?(\d{2})\s?(\d{2})\s?(\d{2})\s?[a-d](?![a-z0-9])"
 )
 _UK_NINO_INVALID_PREFIXES = frozenset({"bg", "gb", "kn", "nk", "nt", "tn", "zz"})
 _CA_SIN = re.compile(r"(?<![\d-])[0-79]\d{2}([- ])\d{3}\1\d{3}(?![\d-])")
-# Identity numbers whose bare digits are common in prompts (nine or eleven digits, a check that one number in
-# ten or a hundred passes): counted after their name, and then only if their check holds. A passport
+# Identity numbers whose bare digits are common in prompts (nine to twelve digits, a check that one number
+# in ten or a hundred passes): counted after their name, and then only if their check holds. A passport
 # number has no check at all, so only its name makes one: "passport number X12345678".
 _NAMED_ID = re.compile(
-    r"\b(bsn|burgerservicenummer|sofinummer|pesel|cpf|tckn|kimlik|passport)"
-    r"(?:\s+(?:no|nr|number|numarasi|numer|numero|#))?\.?\s*[:#]?\s*"
-    r"([a-z]{0,2}\d(?:[ .-]?\d){5,10}+[a-z]?)(?!\w)"
+    r"\b(bsn|burgerservicenummer|sofinummer|pesel|cpf|tckn|kimlik|passport|aadhaar|aadhar|personnummer"
+    r"|fodselsnummer)"
+    r"(?:\s+(?:no|nr|number|numarasi|numer|numero|#))?\.?(?:\s+is)?\s*[:#]?\s*"
+    r"([a-z]{0,2}\d(?:[ .-]?\d){5,16}+[a-z]?)(?!\w)"
+)
+# Driving licences and identity cards have no check either, and a different layout in each country and
+# state ("D1234567" in California, "MORGA753116SM9IJ" in Britain): after their names, anything with five
+# digits or more in it (see `_licence_like`).
+_NAMED_DOCUMENT = re.compile(
+    r"\b(?:driv(?:er|ers|ing)\s+licen[cs]e|drivers?\s+permit|national\s+id(?:entity)?(?:\s+card)?"
+    r"|identity\s+card|id\s+card|fuhrerschein|fuehrerschein|permis\s+de\s+conduire|patente\s+di\s+guida"
+    r"|(?:carnet|licencia)\s+de\s+conducir)"
+    r"(?:\s+(?:no|nr|number|num|numero|#))?\.?(?:\s+is)?\s*[:#]?\s*"
+    r"([a-z0-9](?:-?[a-z0-9]){4,17})(?![a-z0-9-])"
+)
+# What one of those names contains, to skip the pattern on most prompts.
+_DOCUMENT_HINT = re.compile(r"licen|permit|card|national|schein|permis|patente|conducir")
+# Most licences and cards: up to three letters, five to fourteen digits, perhaps letters after; a British
+# licence: five of the surname (padded with "9"), the birth date, two initials, a digit, two check letters.
+_LICENCE_NUMBER = re.compile(r"[a-z]{0,3}\d{5,14}[a-z]{0,2}|[a-z9]{5}\d{6}[a-z9]{2}\d[a-z]{2}")
+# A Chinese resident id: six digits of region, a birth date, three of sequence and a check digit or "x"
+# (ISO 7064 mod 11-2). Dated and checked, eighteen digits need no name.
+_CN_RESIDENT_ID = re.compile(
+    r"(?<![a-z0-9])[1-8]\d{5}(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dx](?![a-z0-9])"
+)
+# An Italian codice fiscale: three letters of surname, three of name, the year, a month letter, the day
+# (plus 40 for women), the place and a check letter. Digits may be replaced by the letters "lmnpqrstuv"
+# when two people would share a code.
+_CODICE_FISCALE = re.compile(
+    r"(?<![a-z0-9])[a-z]{6}[\dl-np-v]{2}[abcdehlmprst][\dl-np-v]{2}[a-z][\dl-np-v]{3}[a-z](?![a-z0-9])"
+)
+# A US bank routing number after its name, with its check, and the account number after it: "routing
+# 021000021 account 123456789"; an account number after its own name.
+_ROUTING = re.compile(
+    r"\b(?:routing|aba|rtn)(?:\s+(?:transit\s+)?(?:no|nr|number|#))?\.?\s*[:#]?\s*(\d{9}(?!\d)"
+    r"(?:[\s,;]+(?:and\s+)?(?:account|acct)(?:\s+(?:no|nr|number|#))?\.?\s*[:#]?\s*\d{4,17}(?!\d))?)"
+)
+_ROUTING_HINT = re.compile(r"routing|aba|rtn")
+_BANK_ACCOUNT = re.compile(
+    r"\b(?:(?:bank\s+)?account\s+(?:no\b|nr\b|number|#)|bank\s+account|acct\s*(?:no\b|#))\.?\s*[:#]?\s*"
+    r"(\d(?:[ -]?\d){5,16}+)(?!\d)"
 )
 # A Brazilian CPF written as it is printed, "123.456.789-09", is that and nothing else: no name needed.
 _CPF = re.compile(r"(?<![\w.-])\d{3}\.\d{3}\.\d{3}-\d{2}(?![\w.-])")
 _IBAN = re.compile(r"(?<![a-z0-9])[a-z]{2}\d{2}(?:\s?[a-z0-9]{4}){2,7}(?:\s?[a-z0-9]{1,4})?(?![a-z0-9])")
 _CARD = re.compile(r"(?<![\d.-])\d(?:[ -]?\d){12,18}(?![\d.])")
+# Cards with dots or underscores between their groups ("4111.1111.1111.1111"), which version numbers
+# ("1.2.3.4") and file names also have: only in a card's groups, four by four or Amex's 4-6-5.
+_CARD_GROUPED = re.compile(
+    r"(?<![\w.])\d{4}([._])(?:\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{6}\1\d{4,5})(?![\w-]|\.\d)"
+)
 _CARD_PREFIX = re.compile(r"4|5[1-5]|2[2-7]|3[47]|3[068]|6(?:011|5|4[4-9])|35")
 
 
@@ -428,6 +624,76 @@ def _tckn_valid(digits: str) -> bool:
     return (odd * 7 - even) % 10 == d[9] and sum(d[:10]) % 10 == d[10]
 
 
+def _aadhaar_valid(digits: str) -> bool:
+    """An Indian Aadhaar number: twelve digits, not starting with 0 or 1, with a Verhoeff check digit."""
+    return len(digits) == 12 and digits[0] not in "01" and _verhoeff_valid(digits)
+
+
+def _personnummer_valid(digits: str) -> bool:
+    """A Swedish personnummer: a birth date (the day plus 60 for a coordination number), three digits and a
+    Luhn check over the ten digits without the century."""
+    if len(digits) == 12:
+        digits = digits[2:]
+    if len(digits) != 10:
+        return False
+    month, day = int(digits[2:4]), int(digits[4:6]) % 60
+    return 1 <= month <= 12 and 1 <= day <= 31 and _luhn_valid(digits)
+
+
+def _fodselsnummer_valid(digits: str) -> bool:
+    """A Norwegian fødselsnummer: a birth date (plus 40 to the day or the month for other numbers), three
+    digits and two mod-11 check digits."""
+    if len(digits) != 11:
+        return False
+    d = [int(c) for c in digits]
+    if not (1 <= (d[0] * 10 + d[1]) % 40 <= 31 and 1 <= (d[2] * 10 + d[3]) % 40 <= 12):
+        return False
+    for place, weights in ((9, (3, 7, 6, 1, 8, 9, 4, 5, 2)), (10, (5, 4, 3, 2, 7, 6, 5, 4, 3, 2))):
+        check = -sum(x * w for x, w in zip(d, weights, strict=False)) % 11
+        if check == 10 or check != d[place]:
+            return False
+    return True
+
+
+def _cn_resident_id_valid(number: str) -> bool:
+    """ISO 7064 mod 11-2 over the first seventeen digits, "x" standing for 10."""
+    total = sum(int(c) * (2 ** (17 - i) % 11) for i, c in enumerate(number[:17]))
+    return "10x98765432"[total % 11] == number[17]
+
+
+# What a character in an odd place of a codice fiscale counts, "a" to "z"; a digit counts as the letter
+# in its place in the alphabet ("0" as "a"), and in an even place any character as that place.
+_CF_ODD_VALUES = "1 0 5 7 9 13 15 17 19 21 2 4 18 20 11 3 6 8 12 14 16 10 22 25 24 23"
+_CF_ODD = dict(zip("abcdefghijklmnopqrstuvwxyz", map(int, _CF_ODD_VALUES.split()), strict=True))
+_CF_OMOCODES = str.maketrans("lmnpqrstuv", "0123456789")
+
+
+def _codice_fiscale_valid(code: str) -> bool:
+    """The day of birth (1 to 31, plus 40 for women) and the check letter: the characters in odd places
+    weighted by a table, those in even places by their value, the sum mod 26."""
+    day = int(code[9:11].translate(_CF_OMOCODES))
+    if not (1 <= day <= 31 or 41 <= day <= 71):
+        return False
+    places = [int(c) if c.isdigit() else ord(c) - ord("a") for c in code[:15]]
+    total = sum(_CF_ODD[chr(ord("a") + p)] if i % 2 == 0 else p for i, p in enumerate(places))
+    return chr(ord("a") + total % 26) == code[15]
+
+
+def _routing_valid(digits: str) -> bool:
+    """An ABA routing number: a Federal Reserve prefix and the digits weighted 3, 7, 1 adding to a multiple
+    of 10."""
+    prefix = int(digits[:2])
+    if not (prefix <= 12 or 21 <= prefix <= 32 or 61 <= prefix <= 72 or prefix == 80):
+        return False
+    return sum(int(c) * (3, 7, 1)[i % 3] for i, c in enumerate(digits)) % 10 == 0
+
+
+def _licence_like(number: str) -> bool:
+    """What driving licences and identity cards print: up to three letters, five to fourteen digits, perhaps
+    letters after (most of them), or a British licence's surname, birth date, initials and check."""
+    return _LICENCE_NUMBER.fullmatch(number.replace("-", "")) is not None
+
+
 def _passport_like(number: str) -> bool:
     """Up to two letters, six to nine digits, perhaps a letter: what most countries print. Even a number
     as made up as "X12345678" counts after the word "passport": a real one cannot be told from it."""
@@ -453,6 +719,10 @@ _NAMED_ID_CHECKS = {
     "cpf": _cpf_valid,
     "tckn": _tckn_valid,
     "kimlik": _tckn_valid,
+    "aadhaar": _aadhaar_valid,
+    "aadhar": _aadhaar_valid,
+    "personnummer": _personnummer_valid,
+    "fodselsnummer": _fodselsnummer_valid,
 }
 
 
@@ -466,7 +736,6 @@ def _iban_valid(raw: str) -> bool:
 
 _DIGIT = re.compile(r"\d")
 _GROUPS = re.compile(r"\d+")
-_WORD = re.compile(r"[a-z]+")
 
 
 def _found(kind: PiiKind, match: re.Match[str], group: int = 0) -> PiiMatch:
@@ -479,6 +748,10 @@ def _digit_count(text: str) -> int:
 
 def find_pii(text: str) -> list[PiiMatch]:
     """Personal data in `text` (already NFKC-normalised and casefolded), most identifying first."""
+    given = text
+    if not text.isascii():
+        # One character for one, so that what is found has its place in the text given.
+        text = _OTHER_DIGIT.sub(lambda digit: str(unicodedata.digit(digit.group(0))), text)
     # Blanked to the same length, so that what is found has its place in the text given.
     text = _SETTING.sub(
         lambda m: " " * len(m.group(0)) if _SEED_NAME.search(m.group(1)) else m.group(0), text
@@ -501,13 +774,17 @@ def find_pii(text: str) -> list[PiiMatch]:
                 if _spaced_phone(match):
                     found.append(_found(PiiKind.PHONE, match))
     for match in _SPELLED_DIGITS.finditer(text):
-        if _spelled_phone(match):
-            found.append(_found(PiiKind.PHONE, match))
+        kind = _spelled_number(text, match)
+        if kind:
+            found.append(_found(kind, match))
     if "@" in text:
         unspaced, origin = _unspaced(text)
         for match in _EMAIL.finditer(unspaced) if unspaced != text else ():
             start, end = origin[match.start()], origin[match.end() - 1] + 1
             found.append(PiiMatch(PiiKind.EMAIL, text[start:end], start, end))
+    if text != given:
+        # Each match as it stands in the text given ("٤١٥-٥٥٥-٠١٣٤"), not as read.
+        found = [replace(m, text=given[m.start : m.end]) for m in found]
     return list(dict.fromkeys(found))
 
 
@@ -520,9 +797,13 @@ def _find_shapes(text: str) -> list[PiiMatch]:
         _find_numbers(text, digits, found)
 
     # 2. Contact details.
-    if "@" in text or ("at" in text and (" at " in text or _BRACKETED_AT.search(text))):
+    if "@" in text or "%40" in text or ("at" in text and (" at " in text or _BRACKETED_AT.search(text))):
         for pattern in (_EMAIL, _EMAIL_SPELLED, _EMAIL_NO_ENDING):
             found.extend(_found(PiiKind.EMAIL, m) for m in pattern.finditer(text))
+        for pattern in (
+            (_EMAIL_AT_SERVICE, _EMAIL_ASKED) if " at " in text and _MAIL_HINT.search(text) else ()
+        ):
+            found.extend(_found(PiiKind.EMAIL, m, 1) for m in pattern.finditer(text) if _mailbox(m.group(2)))
     if digits >= 7:
         _find_phones(text, found)
 
@@ -545,10 +826,18 @@ def _find_addresses(text: str, digit_count: int, found: list[PiiMatch]) -> None:
         ]
         for start in starts[-4:]:
             house = _HOUSE_NUMBER.match(text, start, match.start())
-            if house:
+            # "4 cats, …": a count (see `_COUNTED`), not a house number.
+            if house and house.group(1) not in _COUNTED:
                 start += len(house.group(0)) - len(house.group(0).lstrip())
                 found.append(PiiMatch(PiiKind.ADDRESS, text[start : match.end()], start, match.end()))
                 break
+    for number_pattern, place_pattern in _CJK_ADDRESSES if not text.isascii() else ():
+        for number in number_pattern.finditer(text):
+            begin = max(0, number.start() - _CJK_PLACE_WINDOW)
+            place = place_pattern.search(text[begin : number.start()])
+            if place:
+                start = begin + place.start()
+                found.append(PiiMatch(PiiKind.ADDRESS, text[start : number.end()], start, number.end()))
     if _ADDRESS_ELSEWHERE_HINT.search(text):
         for pattern, words in _ADDRESS_ELSEWHERE:
             if any(word in text for word in words):
@@ -560,6 +849,8 @@ def _street_address(text: str, match: re.Match[str]) -> bool:
     number, names, suffix = match.group(1).lower(), match.group(2).lower().split(), match.group(3).lower()
     if any(n in _NOT_STREET_NAMES for n in names):
         return False
+    if suffix in _WEAK_SUFFIXES and not _HOME_BEFORE.search(text[max(0, match.start() - 30) : match.start()]):
+        return _address_evidence(text, match.end())
     # Each of these reads it as something else: a compound noun or a work's title ("21 jump street movie
     # poster"), a count ("2 girls street photography"), a road's number ("route 1 pacific coast highway"),
     # a famous address, a year before a street ("1969 abbey road", "film noir poster, 1950 sunset
@@ -578,6 +869,11 @@ def _street_address(text: str, match: re.Match[str]) -> bool:
         or _MADE_UP_SETTING.search(text) is not None
     )
     return not something_else or _address_evidence(text, match.end())
+
+
+def _mailbox(local: str) -> bool:
+    """Whether what stands before "at gmail" names a mailbox rather than being a word of the sentence."""
+    return not (local.isalpha() and (local in _NOT_MAILBOXES or local.endswith("ing")))
 
 
 def _address_evidence(text: str, end: int) -> bool:
@@ -601,15 +897,41 @@ def _phone_digits(digits: str, *, plus: bool) -> bool:
     return len(digits) == 10 and digits[0] not in "01" and digits[3] not in "01" and not _counting(digits)
 
 
+def _north_american(groups: Sequence[str]) -> bool:
+    """Whether an area code, an exchange and a line written without dashes are a phone number rather than
+    image sizes, round figures, counting, a service code ("N11"), or a power of two or one less, as the
+    largest seeds are ("4294967295", "2147483647")."""
+    area, exchange, _ = groups
+    number = int("".join(groups))
+    return (
+        area[1:] != "11"
+        and exchange[1:] != "11"
+        and not _years_or_sizes(groups)
+        and not all(group.endswith("0") for group in groups)
+        and not _counting("".join(groups))
+        and number & (number - 1) != 0
+        and number & (number + 1) != 0
+    )
+
+
 def _counting(digits: str) -> bool:
     """Whether each digit is the one before it plus the same step: "0123456789", "987…", "5555…"."""
     return len({(int(b) - int(a)) % 10 for a, b in pairwise(digits)}) <= 1
 
 
-def _spelled_phone(match: re.Match[str]) -> bool:
-    words = _WORD.findall(match.group(0).removeprefix(match.group(1) or ""))
-    digits = "".join("0" if word == "oh" else str(_DIGIT_WORDS.index(word)) for word in words)
-    return _phone_digits(digits, plus=bool(match.group(1)))
+def _spelled_number(text: str, match: re.Match[str]) -> PiiKind | None:
+    """What a number spelled out in words is: a phone number (see `_phone_digits`), or, written in figures
+    after the words before it ("my ssn is", "card"), whatever the figures would be: "social security
+    number one two three …" is an SSN, sixteen digits passing the card check a card."""
+    words = match.group(0).removeprefix(match.group(1) or "")
+    times = {"": 1, "double": 2, "triple": 3}
+    digits = "".join(_DIGIT_WORDS[word] * times[twice] for twice, word in _SPELLED_TOKEN.findall(words))
+    if _phone_digits(digits, plus=bool(match.group(1))):
+        return PiiKind.PHONE
+    before = text[max(0, match.start() - 40) : match.start()]
+    figures: list[PiiMatch] = []
+    _find_numbers(before + digits, _digit_count(before) + len(digits), figures)
+    return next((m.kind for m in figures if m.end > len(before)), None)
 
 
 def _years_or_sizes(groups: Sequence[str]) -> bool:
@@ -669,7 +991,7 @@ def _replace(text: str, found: list[PiiMatch], origin: Sequence[int]) -> str:
 
 
 def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
-    for match in _CARD.finditer(text):
+    for match in (*_CARD.finditer(text), *_CARD_GROUPED.finditer(text)):
         digits = re.sub(r"\D", "", match.group(0))
         if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and _luhn_valid(digits):
             found.append(_found(PiiKind.CREDIT_CARD, match))
@@ -679,7 +1001,7 @@ def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
             found.append(_found(PiiKind.NATIONAL_ID, match))
     named = _SSN_NAMED.finditer(text) if "ssn" in text or "social security" in text else ()
     for match in named:
-        area, group, serial = match.groups()
+        area, _, group, serial = match.groups()
         if area not in ("000", "666") and not area.startswith("9") and group != "00" and serial != "0000":
             found.append(_found(PiiKind.NATIONAL_ID, match))
     # Skipped on most prompts: a DNI has seven or eight digits, an Aadhaar number twelve.
@@ -702,6 +1024,20 @@ def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
         check = _NAMED_ID_CHECKS.get(name)
         if (number.isdigit() and check(number)) if check else _passport_like(number):
             found.append(_found(PiiKind.NATIONAL_ID, match, 2))
+    for match in _NAMED_DOCUMENT.finditer(text) if _DOCUMENT_HINT.search(text) else ():
+        if _licence_like(match.group(1)):
+            found.append(_found(PiiKind.NATIONAL_ID, match, 1))
+    for match in _CN_RESIDENT_ID.finditer(text) if digit_count >= 17 else ():
+        if _cn_resident_id_valid(match.group(0)):
+            found.append(_found(PiiKind.NATIONAL_ID, match))
+    for match in _CODICE_FISCALE.finditer(text):
+        if _codice_fiscale_valid(match.group(0)):
+            found.append(_found(PiiKind.NATIONAL_ID, match))
+    for match in _ROUTING.finditer(text) if digit_count >= 9 and _ROUTING_HINT.search(text) else ():
+        if _routing_valid(match.group(1)[:9]):
+            found.append(_found(PiiKind.NATIONAL_ID, match, 1))
+    for match in _BANK_ACCOUNT.finditer(text) if "acc" in text else ():
+        found.append(_found(PiiKind.NATIONAL_ID, match, 1))
     for match in _CPF.finditer(text):
         if _cpf_valid(re.sub(r"\D", "", match.group(0))):
             found.append(_found(PiiKind.NATIONAL_ID, match))
@@ -712,7 +1048,12 @@ def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
 
 def _find_phones(text: str, found: list[PiiMatch]) -> None:
     for match in _PHONE_NANP.finditer(text):
-        found.append(_found(PiiKind.PHONE, match))
+        if not _years_or_sizes(_GROUPS.findall(match.group(0))[-3:]):
+            found.append(_found(PiiKind.PHONE, match))
+    for pattern in (_PHONE_NANP_SPACED, _PHONE_NANP_BARE):
+        for match in pattern.finditer(text):
+            if _north_american(match.groups()):
+                found.append(_found(PiiKind.PHONE, match))
     for match in _PHONE_INTERNATIONAL.finditer(text):
         if 8 <= _digit_count(match.group(0)) <= 15:
             found.append(_found(PiiKind.PHONE, match))

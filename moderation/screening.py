@@ -267,7 +267,11 @@ _FICTION_CUE = re.compile(
     r"(?<![a-z])(?:godzilla|kaiju|zombies?|aliens?|ufos?|martians?|dragons?|monsters?|robots?|mechs?"
     r"|dinosaurs?|cyberpunk|steampunk|fantasy|sci ?fi|science fiction|video game|videogame|game screenshot"
     r"|cartoon|anime|manga|comic|pixel art|lego|minecraft|fortnite|pokemon|star wars|marvel|superheroe?s?"
-    r"|teddy bears?|1[0-8][0-9]{2}s?|19[0-4][0-9]s?|retro|vintage|medieval|ancient|victorian|wild west)"
+    r"|teddy bears?|1[0-8][0-9]{2}s?|19[0-4][0-9]s?|retro|vintage|medieval|ancient|victorian|wild west"
+    # Jokes, diagrams and what fools no one: "breaking news: cat knocks over the tree, meme", "live
+    # broadcast of the fireworks", "press photo of a crash test".
+    r"|memes?|funny|parody|satire|satirical|joke|diagram|infographic|fireworks|crash test|birthday cake"
+    r"|sourdough)"
     r"(?![a-z])"
 )
 

@@ -455,6 +455,192 @@ def test_homes_and_addresses_pinned_to_a_door_are_still_found(text: str) -> None
 
 
 @pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # e-mail addresses: "@" and "." in brackets, "at" before a mail service or after "email", dots written
+        # out in the local part, a second level under a country's ending, an "@" escaped for a web address
+        ("jane.doe [@] outlook [.] com on a mug", PiiKind.EMAIL),
+        ("sarah.jones (@) gmail (.) com", PiiKind.EMAIL),
+        ("jane at gmail on a sign", PiiKind.EMAIL),
+        ("email sarah dot jones at outlook", PiiKind.EMAIL),
+        ("email jdoe AT company DOT co DOT uk", PiiKind.EMAIL),
+        ("jane%40gmail.com on a sign", PiiKind.EMAIL),
+        # phone numbers: North American groups with spaces, slashes, underscores or nothing between them, a
+        # German area code before a slash, other scripts' digits, digits spelled out with dashes or in Spanish
+        ("415 555 0134 on a napkin", PiiKind.PHONE),
+        ("415/555/0134 on a flyer", PiiKind.PHONE),
+        ("415_555_0134 in graffiti", PiiKind.PHONE),
+        ("tel. 030/1234567 on the door", PiiKind.PHONE),
+        ("٤١٥-٥٥٥-٠١٣٤ on a sign", PiiKind.PHONE),
+        ("four-one-five five-five-five oh-one-three-four", PiiKind.PHONE),
+        ("cuatro uno cinco cinco cinco cinco cero uno tres cuatro en la pared", PiiKind.PHONE),
+        ("a billboard with 2125550199 on it", PiiKind.PHONE),
+        # identity numbers: a named SSN with dots or spelled out, a Chinese resident id, a Swedish
+        # personnummer, a codice fiscale, an unspaced Aadhaar number, a driving licence, a routing number
+        ("my ssn is 123.45.6789", PiiKind.NATIONAL_ID),
+        ("social security number one two three four five six seven eight nine", PiiKind.NATIONAL_ID),
+        ("身份证 11010519491231002X", PiiKind.NATIONAL_ID),
+        ("personnummer 811218-9876", PiiKind.NATIONAL_ID),
+        ("codice fiscale: RSSMRA85T10A562S on a card", PiiKind.NATIONAL_ID),
+        ("aadhaar number 234567890124", PiiKind.NATIONAL_ID),
+        ("driver's license D1234567, California", PiiKind.NATIONAL_ID),
+        ("routing 021000021 account 123456789", PiiKind.NATIONAL_ID),
+        # cards with dots or underscores between the groups, or spelled out
+        ("4111.1111.1111.1111", PiiKind.CREDIT_CARD),
+        ("4111_1111_1111_1111", PiiKind.CREDIT_CARD),
+        ("four one one one, one one one one, one one one one, one one one one", PiiKind.CREDIT_CARD),
+        # addresses: a British suffix before a postcode, a state that is also a word after a town, an Italian
+        # street before its postcode, a Japanese block number after its ward
+        ("14 Elm Grove, Leeds LS6 2AB, a photo of the front door", PiiKind.ADDRESS),
+        ("1842 Willow Creek Rd, Boise ID 83702", PiiKind.ADDRESS),
+        ("Via Roma 23, 00184 Roma, casa di Giulia Rossi", PiiKind.ADDRESS),
+        ("東京都新宿区西新宿2-8-1 田中さんの家", PiiKind.ADDRESS),
+    ],
+)
+def test_red_team_misses_are_found(text: str, kind: PiiKind) -> None:
+    assert kind in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # the same shapes written otherwise: the patterns take the shape, not the examples
+        ("jane.doe [at] outlook [.] co [.] uk", PiiKind.EMAIL),
+        ("jane{at}gmail{dot}com", PiiKind.EMAIL),
+        ("write to bob at yahoo", PiiKind.EMAIL),
+        ("email: j.smith at hotmail", PiiKind.EMAIL),
+        ("john%40example.org", PiiKind.EMAIL),
+        ("1 415 555 0134", PiiKind.PHONE),
+        ("212 555 0199 call me", PiiKind.PHONE),
+        ("a sign reading 2125550199.", PiiKind.PHONE),
+        ("tel. (030) 1234567", PiiKind.PHONE),
+        ("phone ٠٢٠ ٧٩٤٦ ٠٩٥٨", PiiKind.PHONE),  # a British number in Arabic-Indic digits
+        ("४१५-५५५-०१३४", PiiKind.PHONE),  # Devanagari digits
+        ("four one five double five five oh one three four", PiiKind.PHONE),
+        ("quatre un cinq cinq cinq cinq zero un trois quatre", PiiKind.PHONE),
+        ("vier eins fünf fünf fünf fünf null eins drei vier", PiiKind.PHONE),
+        ("quattro uno cinque cinque cinque cinque zero uno tre quattro", PiiKind.PHONE),
+        ("social security no. 123.45.6789", PiiKind.NATIONAL_ID),
+        ("pesel four four zero five one four zero one three five nine", PiiKind.NATIONAL_ID),
+        ("身份证11010519491231002X", PiiKind.NATIONAL_ID),
+        ("personnummer 19811218-9876", PiiKind.NATIONAL_ID),
+        ("fødselsnummer 15058543206", PiiKind.NATIONAL_ID),
+        ("aadhaar no. 2345-6789-0124", PiiKind.NATIONAL_ID),
+        ("driving licence MORGA753116SM9IJ", PiiKind.NATIONAL_ID),
+        ("routing number: 021000021", PiiKind.NATIONAL_ID),
+        ("bank account number 12345678", PiiKind.NATIONAL_ID),
+        ("3782.822463.10005", PiiKind.CREDIT_CARD),
+        ("5500_0000_0000_0004", PiiKind.CREDIT_CARD),
+        ("12 Church Close, Oxford OX1 2JD", PiiKind.ADDRESS),
+        ("lives at 14 elm grove", PiiKind.ADDRESS),
+        ("500 Oak Trail, Portland OR 97201", PiiKind.ADDRESS),
+        ("Piazza Navona 12, 00186 Roma", PiiKind.ADDRESS),
+        ("大阪府大阪市北区梅田3丁目1番1号", PiiKind.ADDRESS),
+        ("新宿区西新宿 2-8-1", PiiKind.ADDRESS),
+        ("北京市朝阳区建国路88号", PiiKind.ADDRESS),
+    ],
+)
+def test_other_writings_of_the_red_team_shapes_are_found(text: str, kind: PiiKind) -> None:
+    assert kind in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Italian streets, and "via", without a postcode and town after the number
+        "via dolorosa 3 stations",
+        "via ferrata 5 hours hike",
+        "piazza 4 seasons pizza",
+        "largo 5 adagio",
+        # counting, seeds and sizes that the spaced and unseparated North American shapes must leave alone
+        "1girl, solo, 4 5 6 7 8 9 10 counting",
+        "seed 2125550199",
+        "seed number 2125550199",
+        "--sref 3137386934 --v 6",  # Midjourney's style reference code is a setting too
+        "max seed 4294967295",  # 2^32 - 1: the largest seed, not a phone number
+        "render 640 480 2048",
+        "sizes 512/768/1024",
+        "300 600 1200 dpi scans",
+        "250 500 1000 calories",
+        "timestamps 1700000000",
+        "pi 3141592653",
+        "1920_1080_wallpaper",
+        "photo 415/555 exposure",
+        "shutter 1/250 1/500 1/1000",
+        "Route 66 diner, 1955",
+        # "at" in a sentence, before a word, a mail service's own things, or a company someone works at
+        "jane at night on a sign",
+        "meet me at the gym",
+        "email icon at the top",
+        "email me at gmail",
+        "looking at gmail inbox on a laptop",
+        "a man staring at gmail on his phone",
+        "an engineer at yahoo, office",
+        "sunset at outlook point",
+        "polka dot dress at the party",
+        # a street's word without a house number, a suffix that ends ordinary phrases, a count before a town
+        "grove street gang, gta san andreas",
+        "5 bears walk in a row",
+        "4 seasons park, 2024",
+        "2 person close up portrait",
+        "a 10 minute walk to the beach",
+        "14 elm grove",  # a weak suffix alone: no postcode, no home before it
+        "4 cats, playing in 46201 pieces",
+        "boise id 83702 sign",  # a state and ZIP without a house number
+        # numbers with dots that are not cards, SSNs or phone numbers; a private IP address is no one's
+        "a 4111 model train",
+        "version 1.2.3.4",
+        "ip 192.168.1.1 on a screen",
+        "world record 123.45.6789",  # dots make an SSN only after its name
+        "chapter 12, verse 3",
+        "2.8-1.4 aperture",
+        "4111.1111 pixel",
+        "img_4111_1111_1111_1112",  # fails the card check
+        # Japanese and Chinese numbers after no place, or no block number after a place
+        "東京タワー 2024",
+        "2-8-1 combo",
+        "新宿区 2024-05-12 の夜景",
+        "地铁1号线 北京",
+        "新宿駅3番線",
+        # digit words that are no number: counting in other languages, words starting with digit words
+        "uno dos tres cuatro cinco seis siete ocho nueve, counting",
+        "un deux trois quatre cinq six sept huit neuf dix",
+        "one-way street sign, seven-eleven store",
+        "double double toil and trouble",
+        # documents named without their numbers, and failed checks
+        "a drivers license on a table, 1990s",
+        "national id card design 2024",
+        "routing 123456789",
+        "personnummer 811218-9875",
+        "aadhaar number 234567890123",
+        "codice fiscale: RSSMRA85T10A562X",
+        "身份证 110105194912310021",
+        "fødselsnummer 15058543207",
+    ],
+)
+def test_neighbours_of_the_red_team_shapes_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("Call ٤١٥-٥٥٥-٠١٣٤ now", "Call [phone number] now"),
+        ("Jane.Doe [@] Outlook [.] com on a mug", "[e-mail address] on a mug"),
+        ("Email Sarah dot Jones at Outlook, please", "Email [e-mail address], please"),
+        ("Four-one-five five-five-five oh-one-three-four!", "[phone number]!"),
+        ("東京都新宿区西新宿2-8-1 田中さんの家", "[street address] 田中さんの家"),
+        ("Codice fiscale: RSSMRA85T10A562S on a card", "Codice fiscale: [id number] on a card"),
+        ("Routing 021000021 account 123456789.", "Routing [id number]."),
+        ("1842 Willow Creek Rd, Boise ID 83702", "[street address]"),
+    ],
+)
+def test_red_team_shapes_are_redacted_from_the_text_as_typed(text: str, redacted: str) -> None:
+    assert redact_pii(text) == redacted
+    assert find_pii(analyze(redacted).base) == []
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "seed_" * 300,
@@ -475,6 +661,39 @@ def test_homes_and_addresses_pinned_to_a_door_are_still_found(text: str) -> None
         "call " + "1 " * 700,
         "a at b dot " * 150,
         "a@gmail" * 214,
+        # one for each pattern added for the red team's shapes
+        "a [at] b [dot] " * 100,
+        "a dot " * 250,
+        "a [dot] " * 186 + " [at] gmail",
+        "email " + "a dot " * 248 + "at outlook",
+        "a at gmail " * 136,
+        "a at b dot co " * 107,
+        "%40" * 500,
+        "415 555 " * 187,
+        "2125550199" * 150,
+        "415/555/" * 187,
+        "030/" * 375,
+        "tel. " + "1/" * 700,
+        "four-" * 300,
+        "double one " * 136,
+        "cuatro " * 214,
+        "٤" * 1500,
+        "ssn is 123.45." * 100,
+        "drivers license " + "a-" * 700,
+        "rssmra85t10a562" * 100,
+        "4111." * 300,
+        "routing 021000021 account " * 57,
+        "account number " + "1 " * 700,
+        "aadhaar " + "2 " * 700,
+        "1 elm grove " * 125,
+        ", boise id " * 136 + "83702",
+        ", " + "abc " * 370 + "id 83702",
+        "lives at " * 166 + "1 a grove",
+        "via " + "roma " * 298 + "23, 00184 roma",
+        "via a 1 " * 187,
+        "区" * 1495 + "2-8-1",
+        "新宿区西" * 373 + "2-8-1",
+        "市路" * 749 + "1号",
     ],
 )
 def test_long_adversarial_prompts_are_screened(text: str) -> None:
