@@ -116,7 +116,8 @@ disrobing undres starkers declothed uncensored pantsless unrobed
 |grinding on a pillow|grinding on his|grinding on him|grinding on a man|flashing her chest
 |flashing her breasts|flashing her boobs|flashing his|straddling a man|straddling a grown man
 |straddling him|straddling his lap|bedtime game with daddy|special bedtime game|touching her private
-|touching his private|afterglow|naughty pics|naughty pictures|naughty photos|hard core
+|touching his private|bare butt|bare buttocks|nip visible|nips visible|breastfeeding a grown man
+|breastfeeding a man|breeding kink|fornicating|fornication|copulating|copulation|areolae|afterglow|naughty pics|naughty pictures|naughty photos|hard core
 |body paint only|bubbles only|wedding night|in heat
 |wearing only a necklace|wearing only socks|wearing only stockings|wearing only jewelry|wearing only a smile
 """
@@ -135,7 +136,8 @@ horny cleavage busty voluptuous pinup boudoir thicc negligee sideboob underboob
 |provocative position|provocative positions|inappropriate position|inappropriate pose|inappropriate poses
 |sexy pose|micro bikini|micro bikinis|sling bikini|sling bikinis|string bikini|thong bikini|sheer nightie
 |sheer lingerie|sheer dress|sheer top|sheer blouse|legs apart|on all fours|bulge|crotch bulge
-|hand on her thigh|hand on his thigh|as an escort|escort girl|call girl|call girls|sex worker
+|hand on her thigh|hand on his thigh|in a strip club|at a strip club|buttocks|covered only in whipped cream
+|covered in whipped cream|as an escort|escort girl|call girl|call girls|sex worker
 |sex workers|gravure idol|swimsuit gravure|french kissing|french kiss|tongue kissing|come hither
 |come hither look
 """
@@ -184,7 +186,7 @@ youngling younglings kiddos tyke tykes choirboy choirboys choirgirl choirgirls
 |anya forger|lisa simpson|bart simpson|maggie simpson|sakura kinomoto|kanna kamui|dora the explorer
 |mabel pines|dipper pines|chibiusa|sarada uchiha|himawari uzumaki|boruto uzumaki|shin chan|nobita nobi
 |illyasviel von einzbern|illya von einzbern|nezuko kamado|agnes gru|riley andersen|lilo pelekai
-|first bra|junior miss|hasnt grown breasts|hasnt grown breasts yet|not grown breasts|too young to drive
+|anne frank|first bra|junior miss|hasnt grown breasts|hasnt grown breasts yet|not grown breasts|too young to drive
 |not old enough to drive|too young to vote|not old enough to vote|first year at hogwarts|lil gurl
 |eri from my hero academia|boo from monsters inc|lilo from lilo and stitch|violet parr|penny from inspector gadget
 |sally from peanuts|riley from inside out|matilda wormwood|eleven from stranger things|junior gravure
@@ -227,6 +229,7 @@ mesugaki hussyfan hebephile hebephilia hebephilic nymphette nymphettes ephebophi
 """
 
 _DEFAMATION = """
+groping sniffing swastika shitting pissing
 blackface obese senile dementia drooling epstein
 arrested handcuffed handcuffs mugshot prisoner inmate convicted cocaine heroin meth methamphetamine
 snorting overdose overdosing drunk vomiting puking peeing pooping diaper nazi nazis kkk pedophile
@@ -239,6 +242,8 @@ paedophile pedo rapist molester shoplifting stealing bribe bribery criminal
 |ugly and fat|fat and ugly|morbidly obese|smoking a joint|smoking weed|lines of coke|doing lines
 |snorting coke|snorting lines|led away by|fbi agents|guilty verdict|found guilty|on trial
 |in a courtroom|in the courtroom|epstein island|childrens blood|drinking blood|injecting microchips
+|swastika armband|injecting poison|in a dungeon with|chained children|underage boys|eating a baby
+|eating babies|puppet master|cheating on his wife|cheating on her husband|spitting on|injecting steroids
 """
 
 _VIOLENCE = """
@@ -252,10 +257,15 @@ lynching torture punched bloodied corpse strangled mutilated dismembered guillot
 |hanging dead|hanged|hung from|bullet hole|bullet wound|head on a pike|knife in his back
 |knife in her back|stabbed in the back|run over|getting run over|hit by a car|hit by a truck|hit by a bus
 |pool of blood|blown to pieces|blown apart|blood on his face|blood on her face|shot in the ear
-|in the crosshairs|dead on the floor|lying dead
+|in the crosshairs|dead on the floor|lying dead|bullet through|with a bullet|body bag|in a body bag
+|throat slit|slit throat|his throat slit|her throat slit|being choked|getting choked|engulfed in flames
+|tied up and gagged|gagged|hanging from a lamppost|hanging from a tree|head on a stick|head on a spike
+|knife in his chest|knife in her chest|tortured|stoning|stoned to death|drone strike on|car bomb
+|attacked with a hammer|blown to bits|bloody nose|black eye|bleeding on the floor|choked
 """
 
 _FRAMING = """
+photojournalism getty
 cnn msnbc
 cctv bodycam reuters
 |breaking news|news photo|news footage|news report|news broadcast|press photo|fake news|fake photo
@@ -268,15 +278,20 @@ cctv bodycam reuters
 |front page of the new york times|news headline|smartphone footage|phone footage|cellphone footage
 |official photo|white house photo|official white house photo|live broadcast|live footage
 |eyewitness photo|eyewitness footage|press conference photo
+|press pool|pool photo|getty images|real photo|genuine photo|documentary photo|screenshot of a tweet
+|fake screenshot|instagram post|news article|front page photo|reuters style|ap style|le monde
+|security cam|security cam still
 """
 
 _DISASTER = """
+hospitalized hospitalised collapsing resigning resignation surrendering dead
 explosion explosions exploding explodes blast bombing bombed bomb bombs attack attacked shooting gunfire
 riot riots rioting coup invasion invaded airstrike crash crashed burning burned ablaze collapsed
 collapse destroyed hostage hostages massacre evacuated evacuation stampede earthquake tsunami hurricane
 tornado wildfire flood flooded flooding pandemic outbreak arrested killed injured casualties
 |terrorist attack|terror attack|mass shooting|nuclear attack|nuclear strike|nuclear explosion
 |missile strike|air strike|plane crash|on fire
+|hospital bed|election fraud|ballot stuffing|stuffing ballot boxes|ballots in a dumpster|rigged election
 """
 
 _PHOTO = """
@@ -909,6 +924,13 @@ _DEHUMANISING = (
     "|pedophiles|paedophiles|groomers|thieves|invaders|degenerates|mentally ill|men in dresses|an ape"
     "|a monkey|a rat|a pig|a cockroach"
 )
+# Antisemitic tropes, Holocaust denial and hate slogans that name no group in `_GROUPS`' words.
+_HATE_PHRASES = (
+    r"happy merchant|holocaust never happened|holocaust denial|holocaust is a lie|holohoax"
+    r"|(?:6|six) million wasnt enough|zyklon b (?:shower|party|meme)|anne frank in an oven"
+    r"|the jew is our misfortune|great replacement|useless eaters|invading horde|muzzies|camel jockeys?"
+    r"|aids as divine punishment|they control the media|\(\(\(they\)\)\)"
+)
 _HATE = re.compile(
     rf"(?<![a-z])(?:{_GROUPS}) (?:are|as|is|being|portrayed as|depicted as|drawn as)"
     rf" (?:all |just |nothing but |like )?(?:{_DEHUMANISING})(?![a-z])"
@@ -919,6 +941,14 @@ _HATE = re.compile(
     rf"|(?<![a-z])(?:heil hitler|sieg heil|white power|1488|14 88|white pride worldwide|aryan warrior"
     rf"|aryan brotherhood|gas the jews|jews will not replace us|rahowa|blood and soil)(?![a-z0-9])"
     rf"|(?<![a-z])(?:{_GROUPS}) with (?:big |huge |long )?(?:hooked |hook )noses?(?![a-z])"
+    rf"|(?<![a-z])(?:{_GROUPS}) (?:like|as) (?:{_DEHUMANISING})(?![a-z])"
+    # "mexicans crossing the border like cockroaches": pests, whatever the group is said to do.
+    rf"|(?<![a-z])(?:{_GROUPS})(?: [a-z]+){{1,4}}? like (?:vermin|rats|cockroaches|roaches|parasites"
+    rf"|a plague|locusts|insects|a swarm)(?![a-z])"
+    rf"|(?<![a-z])(?:{_GROUPS}) (?:controlling|control|run|running|own|owning) the (?:world|media|banks"
+    rf"|world banks|government)(?![a-z])"
+    rf"|(?<![a-z])(?:hang|burn|gas|kill) all (?:the )?(?:{_GROUPS})(?![a-z])"
+    rf"|(?<![a-z])(?:{_HATE_PHRASES})(?![a-z0-9])"
 )
 
 
@@ -935,7 +965,13 @@ _COUNTRIES = (
     "belgian|belgium|swedish|sweden|norwegian|norway|danish|denmark|polish|poland|hungarian|hungary|"
     "argentine|argentinian|argentina|new zealand|saudi|saudi arabia|egyptian|egypt|south african|"
     "south africa|greek|greece|portuguese|portugal|monaco|the vatican|the uk|the united kingdom|"
-    "united kingdom"
+    "united kingdom|finnish|finland|austrian|austria|swiss|switzerland|czech|czechia|romanian|romania|"
+    "filipino|the philippines|philippines|indonesian|indonesia|thai|thailand|vietnamese|vietnam|"
+    "pakistani|pakistan|nigerian|nigeria|kenyan|kenya|chilean|chile|colombian|colombia|venezuelan|"
+    "venezuela|cuban|cuba|belarusian|belarus|serbian|serbia|croatian|croatia|icelandic|iceland|"
+    "taiwanese|taiwan|singaporean|singapore|malaysian|malaysia|bangladeshi|bangladesh|qatari|qatar|"
+    "emirati|the uae|syrian|syria|iraqi|iraq|afghan|afghanistan|ethiopian|ethiopia|moroccan|morocco|"
+    "britains|americas|frances|germanys|russias|chinas|japans|englands|spains|italys|canadas|indias"
 )
 _OFFICES = (
     "president|vice president|prime minister|pm|premier|chancellor|first lady|first gentleman|head of state|"
@@ -955,7 +991,8 @@ _PERFORMERS = (
 # Groups whose members are well known: "karina from aespa", "the youngest of bts".
 _BANDS = (
     "aespa|blackpink|twice|bts|newjeans|le sserafim|ive|red velvet|itzy|stray kids|seventeen|gidle"
-    "|g idle|nmixx|babymonster|illit|kiss of life|one direction|fifth harmony|little mix|spice girls"
+    "|g idle|nmixx|babymonster|illit|kiss of life|one direction|fifth harmony|little mix|spice girls|abba"
+    "|the beatles|the rolling stones|coldplay|maroon 5|destinys child|girls aloud|the pussycat dolls"
 )
 _FICTION = (
     r"(?:oc|ocs|character|characters|chara|charas|waifu|waifus|husbando|dnd|d d|rpg|fursona|sona|persona"
@@ -972,6 +1009,9 @@ _ACQUAINTANCES = (
     "|tenant|landlady|landlord|secretary|employee|student|babysitter|nanny|daughter|son|stepdaughter"
     "|gf|bf|bae|wifey|hubby|stepsis|sis|stepbro"
     "|step daughter|wifes friend|girlfriends mom|teammate|partner"
+    "|nephew|nephews|nieces|pupil|pupils|students|exgf|ex gf|exbf|ex bf|tutor|intern|assistant|coach"
+    "|trainer|barista|waitress|nurse|dentist|manager|supervisor|customer|client|patient|brother|stepbrother"
+    "|stepson|step son|dad|father|stepdad|uncle|grandma|granddaughter|goddaughter|daughters|sons|cousins"
 )
 # A band is named: "the lead singer of a band" and "the singer of the band" are nobody in particular.
 _NAMED_NEXT = (
@@ -1009,6 +1049,16 @@ _DESCRIBED_PERSON = re.compile(
     rf"|[a-z]+ (?:from|of) (?:{_BANDS})|[a-z]+ (?:{_BANDS_BY_NAME})"
     rf"|the [0-9]+(?:st|nd|rd|th) (?:president|prime minister|pm|chancellor)"
     rf"|(?:girl|woman|guy|man|boy|lady) who (?:played|portrayed) {_NAMED_NEXT}"
+    rf"|(?:singer|pop star|popstar|artist|rapper|girl|woman|guy|man|boy|lady|band) (?:who|that)"
+    rf" (?:sang|sings|sung|wrote|writes|raps|rapped|performs|performed|released) {_NAMED_NEXT}"
+    rf"|(?:artist|singer|woman|man|girl|guy|rapper) behind {_NAMED_NEXT}"
+    rf"|(?:duke|duchess|earl|countess) of (?:sussex|cambridge|york|cornwall|edinburgh|kent|gloucester|wales)"
+    rf"|heir to the (?:{_COUNTRIES}) throne|(?:{_COUNTRIES}) climate activist"
+    rf"|(?:youngest|oldest|eldest) (?:jenner|kardashian|hadid|olsen) (?:sister|brother)"
+    rf"|(?:britains|englands|spains|swedens|norways|denmarks|the netherlands|belgiums|japans|monacos)"
+    rf" (?:{_ROYALS})"
+    rf"|the (?:king|queen|prince|princess) of (?:pop|rock and roll|rock n roll|rock|soul|country|hip hop|rap"
+    rf"|latin pop|reggaeton)"
     rf")(?![a-z])"
 )
 
@@ -1018,6 +1068,18 @@ _DESCRIBED_PERSON = re.compile(
 _ACQUAINTED = re.compile(
     rf"(?<![a-z])(?:my|our)(?: (?!{_FICTION}(?![a-z]))[a-z]+){{0,2}}? (?:{_ACQUAINTANCES})"
     rf"(?! (?:oc|ocs|character|characters|sona|fursona|avatar|machina|boss)(?![a-z]))(?![a-z])"
+    # Someone from the member's own life, unnamed: "the girl in my class", "the barista at my local
+    # starbucks", "sarah from accounting", "a girl i know", "ms davis from 3rd period"; and a deepfake,
+    # which is of someone real by definition.
+    rf"|(?<![a-z])(?:girl|girls|guy|guys|woman|women|man|men|lady|boy|boys|teacher|barista|nurse|waitress"
+    rf"|cashier|receptionist|blonde|brunette|redhead|chick|one)(?: [a-z]+){{0,4}}? (?:in|from|at|next to me"
+    rf" in) my (?:local )?(?:[a-z]+ )?(?:class|school|office|work|workplace|job|gym|church|team|building"
+    rf"|street|neighbou?rhood|company|dorm|college|uni|university|starbucks|cafe|store|shop|bus|lab)(?![a-z])"
+    rf"|(?<![a-z])(?:girl|guy|boy|one) (?:who )?(?:sits|sat|sitting) next to me(?![a-z])"
+    rf"|(?<![a-z])[a-z]+ from (?:accounting|hr|marketing|sales|payroll|legal|it support|the office|work"
+    rf"|my office|my work|my school|my class|[0-9](?:st|nd|rd|th) period)(?![a-z])"
+    rf"|(?<![a-z])(?:a |the )?(?:girl|guy|woman|man|lady|boy|someone|person|people|coworker) i know(?![a-z])"
+    rf"|(?<![a-z])deep ?fakes?(?![a-z])"
 )
 
 

@@ -94,6 +94,12 @@ RULES: dict[str, Rule] = {
             "The model's license forbids fake news images of real people or real events.",
         ),
         Rule(
+            "license.medical",
+            "medical",
+            "The model's license forbids medical advice, and this bot does not draw instructions for "
+            "self-harm.",
+        ),
+        Rule(
             "license.discrimination",
             "hate",
             "The model's license forbids content that demeans people for who they are.",
@@ -300,6 +306,42 @@ _REVEALING_CHANGE = re.compile(
 )
 
 
+# Edits of an uploaded photo that reveal its subject without the words lists hold: what is under the
+# clothes, sheer or wet fabric, a towel loosening, a censor removed, a famous nude's pose with "same face".
+# Only for uploads, where the bot cannot know who the picture shows.
+_GARMENT = (
+    r"(?:clothes|clothing|outfit|dress|skirt|shirt|t ?shirt|blouse|top|towel|bathrobe|robe|gown|bikini|bra"
+    r"|swimsuit|leggings|pants|jeans|trousers|uniform|costume|fabric)"
+)
+_REVEALING_EDIT = re.compile(
+    r"(?<![a-z])(?:"
+    r"x[ -]?ray(?: vision| filter| specs| effect| view| glasses)?|clothing[ -]optional|forgot to get dressed"
+    r"|skin everywhere|only skin|no fabric|without (?:the |any )?fabric|birthday attire|fig leaf|fig leaves"
+    rf"|(?:under|beneath|underneath|below) (?:her|his|their|the) {_GARMENT}"
+    rf"|(?:her|his|the) {_GARMENT}(?: [a-z]+){{0,2}} (?:wet|soaked|sheer|mesh|see through|of glass|cling film"
+    r"|plastic wrap|shorter|tighter|lower|smaller|tinier|skimpier|fly away|flies away|blows? off|falls?"
+    r"|falling|slipping|open|opacity|alpha)"
+    rf"|(?:make|turn|replace|soak|wet)\w* (?:her|his|the) (?:[a-z]+ )?{_GARMENT}(?: [a-z]+){{0,3}}"
+    r" (?:wet|sheer|mesh|see through|glass|cling film|plastic wrap|clings?)"
+    r"|(?:opacity|alpha)(?: to)? (?:0|zero)|nothing (?:more|else|under|underneath|below|beneath)"
+    r"|(?:wear|wears|wearing) only(?: (?:a|an|her|his))?|so short|shorter until|neckline (?:down|lower|all)"
+    r"|(?:pull|slide|roll|lower)\w*(?: down)? (?:her|his) (?:neckline|straps?|leggings|tights|pants|jeans|trousers)"
+    r"|straps? (?:down|off)|(?:untie|unhook|unclasp|undo)\w* (?:her|his|the) (?:bikini|bra|top|robe)"
+    r"|(?:loosen|drop)\w* (?:her|his|the) towel|towel (?:slipping|falling|dropping|drops|slips)"
+    r"|(?:bathrobe|robe) open|down (?:her|his) (?:shirt|top|blouse)|(?:carry|lift|blow)\w* (?:her|the) skirt"
+    r"|pixels covering|(?:remove|delete|erase)\w* (?:the )?(?:mosaic|censor\w*|pixelation|blur on)"
+    r"|unblur\w* (?:her|his) (?:chest|body|breasts?|crotch|butt)|decensor\w*|uncensor\w*"
+    r"|cover\w* (?:her|his) (?:chest|breasts|body)(?: only)? with|(?:covered|cover her) only (?:with|in|by)"
+    r"|eve in the garden|garden of eden|birth of venus|lady godiva|playboy bunny|centerfold|centrefold"
+    r"|body paint|(?:make|made) (?:her|him) shirtless|in the shower|out of the shower|showering|under the sheets"
+    r"|sheets? barely covering|barely covering|zoom\w* in on (?:her|his) (?:chest|breasts|butt|ass|crotch|cleavage)"
+    r"|(?:bend|bends|bent) over|on (?:her|his) knees in front of|grabbing (?:her|him)|make (?:her|him) moan"
+    r"|(?:enlarge|bigger|larger)\w* (?:her )?(?:chest|bust|breasts|butt)|(?:her|his) (?:chest|bust|breasts|butt)"
+    r" (?:bigger|larger)"
+    r")(?![a-z])"
+)
+
+
 def _restyles_worn_swimwear(prompt: str, pos: Hits) -> bool:
     """Whether swimwear is the only suggestive word and each mention is one already worn, being restyled
     rather than revealing more (see `_WORN_SWIMWEAR`); never with a child in the prompt."""
@@ -318,6 +360,32 @@ def _restyles_worn_swimwear(prompt: str, pos: Hits) -> bool:
         and _REVEALING_CHANGE.search(base) is None
         and _SWIMWEAR_PUT_ON.search(base) is None
     )
+
+
+# History painting, where an office or a crown is no one alive: "the king of france guillotined, 1793".
+_HISTORY_CUE = re.compile(
+    r"(?<![a-z])(?:1[0-8][0-9]{2}s?|19[0-4][0-9]s?|medieval|ancient|victorian|renaissance|baroque|historical"
+    r"|history painting|[0-9]{1,2}(?:st|nd|rd|th) century|roman|tudor|napoleonic|french revolution"
+    # A numbered monarch: "king charles xii of sweden" (the living ones are listed by name).
+    r"|(?:king|queen|emperor|empress|tsar|czar|kaiser|pope) [a-z]+ (?:[ivx]{1,5}))(?![a-z])"
+)
+# Medical advice the license forbids, and pictures that teach self-harm: false cures, dosing children,
+# "where to cut", pro-anorexia posters.
+_MEDICAL_HARM = re.compile(
+    r"(?<![a-z])(?:(?:drink|drinking|how much) bleach|bleach to (?:cure|treat)"
+    r"|cures? (?:covid|cancer|diabetes|autism|hiv|aids)(?: [a-z]+)? with|(?:covid|cancer|diabetes|autism) cure"
+    r" with|stop (?:taking )?(?:insulin|chemo|chemotherapy|your meds|medication)|chemotherapy is poison"
+    r"|(?:dose|dosage|doses) (?:chart |for )?(?:[a-z]+ ){0,3}(?:children|kids|baby|babies|infants?|toddlers?)"
+    r"|(?:ivermectin|benadryl|melatonin|tylenol) (?:dose|dosage) for (?:children|kids|a baby|babies)"
+    r"|to make (?:it|the baby|a baby|him|her) sleep|cut (?:your|my|their) wrists|where to cut"
+    r"|how to (?:kill yourself|commit suicide|hang yourself)|suicide methods?|to overdose|overdose on"
+    r"|pro[ -]?ana|pro[ -]?mia|thinspiration|thinspo|meanspo|bonespo)(?![a-z])"
+)
+
+
+_OWN_CHILD = re.compile(
+    r"(?:my|our)(?: (?:little|baby|youngest|oldest|eldest|two|three))? (?:daughters?|sons?|kids|children)"
+)
 
 
 def _swimwear_looked_at(prompt: str, pos: Hits) -> bool:
@@ -401,7 +469,10 @@ class PromptScreener:
             return Verdict.block(RULES["floor.minor_sexual"])
         # Said apart: a family's beach photo is refused for what such pictures are used for, not
         # because its member asked for anything sexual.
-        if sexual and minor and _swimwear_looked_at(prompt, pos):
+        # Someone else's child the member knows ("my neighbour's daughter in a bikini") is looked at by
+        # being asked for; "my daughter at the beach, cartoon" is a family picture.
+        others_child = any(_OWN_CHILD.fullmatch(known) is None for known in pos.acquainted)
+        if sexual and minor and (_swimwear_looked_at(prompt, pos) or others_child):
             return Verdict.block(RULES["floor.minor_swimwear"])
         if sexual and (pos.people or pos.described or self._lexicon.misspelt_people(prompt)):
             return Verdict.block(RULES["floor.real_person_sexual"])
@@ -410,6 +481,8 @@ class PromptScreener:
             return Verdict.block(RULES["floor.real_person_sexual"])
         # An uploaded picture may be a photo of anyone (a classmate, an ex): undressing it, or putting it
         # in lingerie, is refused whatever the server allows, as the bot cannot know who it shows.
+        if edits_upload and _REVEALING_EDIT.search(analyze(prompt).base):
+            return Verdict.block(RULES["floor.upload_sexual"])
         if sexual and edits_upload and (undressing or not _restyles_worn_swimwear(prompt, pos)):
             return Verdict.block(RULES["floor.upload_sexual"])
         # An unlisted "Firstname Lastname" counts only with explicit words and a photographic look.
@@ -430,15 +503,19 @@ class PromptScreener:
         in_a_role = _CAST_AS_NAMED.search(prompt) is not None or (
             _CASTING.search(base) is not None and _SCREEN_WORK.search(base) is not None
         )
-        if pos.people and pos.has(Term.DEFAMATION) and not in_a_role:
+        # "The current us president" is as real as his name; "the king of france" in 1793 is history.
+        real = bool(pos.people) or (bool(pos.described) and _HISTORY_CUE.search(base) is None)
+        if real and pos.has(Term.DEFAMATION) and not in_a_role:
             return Verdict.block(RULES["license.defamation"])
-        if pos.people and pos.has(Term.VIOLENCE) and not in_a_role:
+        if real and pos.has(Term.VIOLENCE) and not in_a_role:
             return Verdict.block(RULES["license.violence"])
-        if pos.has(Term.FRAMING) and pos.people:
+        if pos.has(Term.FRAMING) and real:
             return Verdict.block(RULES["license.disinformation"])
         # A disaster "on the news" with Godzilla in it, or drawn as a cartoon, fools no one.
         if pos.has(Term.FRAMING) and pos.has(Term.DISASTER) and _FICTION_CUE.search(base) is None:
             return Verdict.block(RULES["license.disinformation"])
+        if _MEDICAL_HARM.search(base):
+            return Verdict.block(RULES["license.medical"])
         return None
 
     def _policy(
