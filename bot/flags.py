@@ -13,6 +13,8 @@ Rules (what `/imagine`'s help says too):
 - Unknown flags, repeated flags, missing and out-of-range values are errors naming the flag.
 - When a flag and the matching slash-command option are both given, the option wins and the reply
   says so (see `bot.options`).
+- A prompt copied from another front end with its "Negative prompt: ..." (as AUTOMATIC1111 and
+  civitai write it) has that part taken as `--no`; its "Steps: 20, Sampler: ..." line stays text.
 """
 
 from __future__ import annotations
@@ -56,6 +58,9 @@ _FLAG = re.compile(
 # A passage the prompt quotes (see the rules above); the flags inside one are the prompt's text.
 _PROMPT_QUOTED = re.compile(r"""(?<![^\s(\[])(?:"[^"]*"|'[^']*')(?!\w)|“[^”]*”|‘[^’]*’""")
 _WORD = re.compile(r"\S+")
+# A pasted "Negative prompt: ..." part, up to the settings line that follows it in a copied prompt.
+_PASTED_NEGATIVE = re.compile(r"(?:^|(?<=[\s.,;]))negative prompt\s*:\s*", re.IGNORECASE)
+_PASTED_SETTINGS = re.compile(r"(?:^|(?<=[\s,.]))steps\s*:\s*\d", re.IGNORECASE)
 _INT = re.compile(r"[+-]?\d+")
 _FLOAT = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 # A whole number this long is out of every range; it is refused without converting it.
@@ -104,9 +109,9 @@ def flags_help(*, max_steps: int | None = None, max_count: int | None = None) ->
 def parse_flags(text: str) -> InlineFlags:
     """Split `text` into the prompt and its inline flags; raise FlagError naming the flag at fault."""
     match = _first_flag(text)
+    prompt, pasted_negative = _pasted_negative(text[: match.start()] if match else text)
     if match is None:
-        return InlineFlags(prompt=text.strip())
-    prompt = text[: match.start()].strip()
+        return InlineFlags(prompt=prompt, negative=pasted_negative)
     values: dict[str, str] = {}
     while match is not None:
         name = match.group("name").translate(_FULL_WIDTH).lower()
@@ -116,6 +121,8 @@ def parse_flags(text: str) -> InlineFlags:
             raise FlagError(flag, f"unknown flag; the flags are {known}")
         if name in values:
             raise FlagError(flag, "given twice; keep one")
+        if name == "no" and pasted_negative is not None:
+            raise FlagError(flag, "given twice, as --no and as the prompt's “Negative prompt:”; keep one")
         values[name], end = _flag_value(flag, text, match.end(), whole=name == "no")
         if name != "no":  # numbers and ratios, which full-width input types in full-width forms
             values[name] = values[name].translate(_FULL_WIDTH)
@@ -130,7 +137,7 @@ def parse_flags(text: str) -> InlineFlags:
         prompt=prompt,
         aspect=_aspect(values["ar"]) if "ar" in values else None,
         seed=_int("--seed", values["seed"], 0, MAX_SEED) if "seed" in values else None,
-        negative=values.get("no"),
+        negative=values.get("no", pasted_negative),
         steps=_int("--steps", values["steps"], 1, MAX_STEPS) if "steps" in values else None,
         guidance=_float("--cfg", values["cfg"], MIN_GUIDANCE, MAX_GUIDANCE) if "cfg" in values else None,
         count=_int("--n", values["n"], 1, MAX_COUNT) if "n" in values else None,
@@ -140,6 +147,21 @@ def parse_flags(text: str) -> InlineFlags:
             else None
         ),
     )
+
+
+def _pasted_negative(text: str) -> tuple[str, str | None]:
+    """The prompt, and the negative prompt of a "Negative prompt:" part pasted into it (None if none)."""
+    quoted = [passage.span() for passage in _PROMPT_QUOTED.finditer(text)]
+    found = next(
+        (m for m in _PASTED_NEGATIVE.finditer(text) if not any(a < m.start() < b for a, b in quoted)), None
+    )
+    if found is None:
+        return text.strip(), None
+    settings = _PASTED_SETTINGS.search(text, found.end())
+    end = settings.start() if settings else len(text)
+    negative = text[found.end() : end].strip().rstrip(",.;").strip()
+    prompt = " ".join(part.strip() for part in (text[: found.start()], text[end:]) if part.strip())
+    return prompt, negative or None
 
 
 def _first_flag(text: str) -> re.Match[str] | None:

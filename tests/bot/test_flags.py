@@ -216,3 +216,32 @@ def test_errors_repeat_only_a_short_piece_of_what_was_typed(text: str) -> None:
     with pytest.raises(FlagError) as caught:
         parse_flags(text)
     assert len(caught.value.flag) + len(caught.value.reason) < 200
+
+
+@pytest.mark.parametrize(
+    ("text", "prompt", "negative"),
+    [
+        # As AUTOMATIC1111 and civitai write a prompt, pasted into one line of a slash command.
+        (
+            "masterpiece, 1girl, library. Negative prompt: lowres, bad anatomy, nsfw Steps: 20, Sampler: Euler a",
+            "masterpiece, 1girl, library. Steps: 20, Sampler: Euler a",
+            "lowres, bad anatomy, nsfw",
+        ),
+        ("a castle\nNegative prompt: text, watermark", "a castle", "text, watermark"),
+        ("a castle. negative prompt:", "a castle.", None),
+        # Quoted, it is text the picture shows.
+        ('a sign reading "negative prompt: none"', 'a sign reading "negative prompt: none"', None),
+    ],
+)
+def test_a_pasted_negative_prompt_is_the_negative_prompt(
+    text: str, prompt: str, negative: str | None
+) -> None:
+    flags = parse_flags(text)
+    assert (flags.prompt, flags.negative) == (prompt, negative)
+
+
+def test_a_pasted_negative_prompt_goes_with_other_flags_but_not_with_no() -> None:
+    flags = parse_flags("a castle Negative prompt: text, watermark --ar 16:9")
+    assert (flags.prompt, flags.negative, flags.aspect) == ("a castle", "text, watermark", (16, 9))
+    with pytest.raises(FlagError, match="--no: given twice"):
+        parse_flags("a castle Negative prompt: text --no blur")
