@@ -446,7 +446,7 @@ NO_IMAGES_IN_DMS = "This bot makes images on servers only, not in direct message
 PROMPT_READING = (
     "The model reads the first 75 tokens (about 60 words) of a prompt and of a negative prompt; the "
     "rest is left out. Weighting from other tools, `(word:1.3)` or `[word]`, is not applied: the "
-    "brackets and numbers reach the model as text. A prompt pasted with its \"Negative prompt: ...\" "
+    'brackets and numbers reach the model as text. A prompt pasted with its "Negative prompt: ..." '
     "has that part taken as `--no`."
 )
 
