@@ -383,6 +383,31 @@ _MEDICAL_HARM = re.compile(
 )
 
 
+# A child with an unrelated adult in bed, a shower or a hot tub, kissing or bent over: abuse said without a
+# sexual word ("child in bed with an adult man", "middle schooler showering with her coach"). Parents are
+# not listed: "dad reading a bedtime story in bed" is a family's evening.
+_INTIMATE = re.compile(
+    r"(?<![a-z])(?:in bed|on a bed|on the bed|under the covers|under the sheets|in the shower|showering"
+    r"|in a hot tub|in the hot tub|in the bath|bathing together|kissing|straddling"
+    r"|alone with|bent over|from behind)(?![a-z])"
+)
+_ADULTS = (
+    r"(?:man|men|woman|coach|stranger|strangers|uncle|stepdad|stepfather|step father|boyfriend|teacher"
+    r"|priest|neighbou?r|adults?)"
+)
+_UNRELATED_ADULT = re.compile(
+    r"(?<![a-z])(?:"
+    rf"with (?:an? |the |her |his |their |some |two |three )?(?:adult |grown |older |old )?{_ADULTS}"
+    rf"|{_ADULTS} and (?:his|her|a|the)|(?:adult|grown|older) (?:man|men|woman|women)"
+    r")(?![a-z])"
+)
+
+
+def _alone_with_an_adult(prompt: str) -> bool:
+    base = analyze(prompt).base
+    return _INTIMATE.search(base) is not None and _UNRELATED_ADULT.search(base) is not None
+
+
 _OWN_CHILD = re.compile(
     r"(?:my|our)(?: (?:little|baby|youngest|oldest|eldest|two|three))? (?:daughters?|sons?|kids|children)"
 )
@@ -466,6 +491,8 @@ class PromptScreener:
         if pos.has(Term.CSAM) or (sexualising and _childlike(pos)):
             return Verdict.block(RULES["floor.minor_sexual"])
         if sexual and minor and sexualising:
+            return Verdict.block(RULES["floor.minor_sexual"])
+        if minor and _alone_with_an_adult(prompt):
             return Verdict.block(RULES["floor.minor_sexual"])
         # Said apart: a family's beach photo is refused for what such pictures are used for, not
         # because its member asked for anything sexual.
