@@ -4,8 +4,14 @@ Prompts are full of numbers that are not personal data ("1920x1080", "16:9", "se
 "512 768 1024"), so every pattern asks for the shape that only the personal datum has (separators in the
 right places, a "+" and a country code, the digits a phone number can have, a checksum, the number's name:
 "PESEL", "passport") rather than for "enough digits". Where the same words also read as something a picture
-shows (years, image sizes, "1969 abbey road", "street photography", "via dolorosa 3"), that reading wins
-unless what only personal data has is there too: a flat number or a postcode after the street.
+shows (years, image sizes, "1969 abbey road", "street photography", "via dolorosa 3", spans of years or
+opening hours), that reading wins unless what only personal data has is there too: a flat number or a
+postcode after the street. A street in a made-up world (a storybook's, a fantasy map's, a horror film's, an
+illustration's) is nobody's door either, unless someone is said to live there or a flat or postcode pins it.
+
+What is kept out of use for fiction and examples is no one's: the phone numbers set aside for films and
+drama (North America's 555, Ofcom's drama ranges) and the mail domains set aside for examples (example.com,
+*.test). Nor is a famous address, even with its own postcode.
 
 What is written to slip past the shapes is read as the shape: other scripts' digits ("٤١٥") as ASCII ones,
 digits spelled out, in English or in the languages of the national layouts, as the figures they stand for,
@@ -71,6 +77,12 @@ WITHHELD = "[withheld: personal data]"
 _LOCAL = r"(?<![a-z0-9._%+-])(?:[a-z0-9._+-]|%(?!40))++"
 _AT_SIGN = r"(?:@|%40)"
 _EMAIL = re.compile(rf"{_LOCAL}{_AT_SIGN}[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{{2,}}")
+# Domains kept for examples and documentation (RFC 2606, RFC 6761) deliver to no one: "billing@example.com"
+# on an invoice mockup is a placeholder, however its "@" and "." are written. Domains that merely contain
+# the word are somebody's ("example.co.uk" is registered).
+_PLACEHOLDER_DOMAIN = re.compile(
+    r"(?:[a-z0-9-]+\.)*(?:example\.(?:com|net|org)|example|test|invalid|localhost)"
+)
 _TLDS = (
     "com|net|org|edu|gov|io|co|uk|de|fr|me|info|ru|ch|nl|it|es|pl|br|jp|cn|in|au|ca|eu|us|biz|xyz|app|dev|"
     "ai|tv|be|at|se|no|dk|fi|cz|mx|ar|kr|nz|za|ie|pt"
@@ -139,6 +151,9 @@ _NOT_MAILBOXES_TEXT = """
 _NOT_MAILBOXES = frozenset(_NOT_MAILBOXES_TEXT.split())
 
 _BRACKETED_AT = re.compile(r"(?:at|@)\s*[\])}>]")
+# How an address found writes its "@" and its dots, to read the domain after them.
+_WRITTEN_AT = re.compile(rf"{_AT_BRACKETED}|@|%40|\s+at\s+")
+_WRITTEN_DOT = re.compile(rf"\s*{_DOT_BRACKETED}\s*|\s+dot\s+")
 # Letters written for digits ("415-555-O134", "4l5"): only in words of digits and those letters.
 _LOOKALIKE_NUMBER = re.compile(r"(?<![a-z0-9])(?=[0-9oil]*\d)(?=[0-9oil]*[oil])[0-9oil]+(?![a-z0-9])")
 _LOOKALIKE_DIGITS = str.maketrans("oil", "011")
@@ -188,6 +203,24 @@ _PHONE_CONTEXT = re.compile(
 )
 # A date written on a sign or a card ("text: 12.05.2024", "24/12/1990") is no phone number.
 _DATE = re.compile(r"(?:0?[1-9]|[12]\d|3[01])([./-])(?:0?[1-9]|1[0-2])\1(?:19|20)?\d\d")
+# Nor is a span of years ("007 1962-2022": a trunk's "0" and eleven digits) or of opening hours ("text:
+# 10.00 - 18.00", eight digits after "text"), wherever it stands in what was taken for one.
+_SPAN = re.compile(
+    r"(?<![\d.])(?:(1[89]\d\d|20\d\d)\s*-\s*(1[89]\d\d|20\d\d)"
+    r"|(?:[01]?\d|2[0-4])[.:][0-5]\d\s*-\s*(?:[01]?\d|2[0-4])[.:][0-5]\d)(?![\d.])"
+)
+# Numbers kept out of service for fiction, read from the digits alone. North America: the 555 exchange,
+# with an area code or without ("555-0199", "1-800-555-0199": 555-0100 to 0199 are reserved for fiction,
+# the rest of 555 is the films' convention, given to services if to anyone), and the 555 area code, which
+# serves no place ("(555) 010-0199"). Britain: Ofcom's drama ranges, after the trunk "0" or the country
+# code "44" (perhaps with its "(0)"): 0113 to 0118 and 0121 to 0161 496 0xxx, 0191 498 0xxx, 020 7946
+# 0xxx, 028 9649 6xxx, 029 2018 0xxx, 01632 960xxx, 07700 900xxx, 08081 570xxx, 0909 879 0xxx, 03069
+# 990xxx.
+_FICTIONAL_PHONE = re.compile(
+    r"(?:1?[2-9]\d\d)?555\d{4}|1?555\d{7}"
+    r"|(?:0|440?)(?:11[3-8]4960|1[2-6]14960|1914980|2079460|2896496|2920180|1632960|7700900|8081570"
+    r"|9098790|3069990)\d{3}"
+)
 # Numbers written in words, one digit a word: "four one five, five five five, zero one three four",
 # "four-one-five", "double five", and in the languages of the layouts above, accents folded ("cuatro uno
 # cinco …", "quatre", "fünf"). A word's digit is the same in every language that has it ("six", "nove"),
@@ -239,6 +272,14 @@ _HOME_BEFORE = re.compile(
     r"(?<![a-z])(?:lives?|living|resides?|address|home|house|flat|apartment)"
     r"(?:\s+(?:is|at|on|in))?\s*[:,-]?\s*$"
 )
+# What says someone lives at the street just after it, which a made-up setting around it does not undo:
+# "the wizard lives at 13 raven court", "a cartoon of my neighbors house at 42 oak lane" (apostrophes are
+# gone by now). A house that is nobody's ("a haunted house at 666 shadow lane") says nothing of the kind.
+_SOMEONES_HOME = re.compile(
+    r"(?<![a-z])(?:lives?|living|resides?|residing|address"
+    r"|(?:my|our|your|his|her|their)(?:\s+[a-z]+)?\s+(?:house|home|flat|apartment|place))"
+    r"(?:\s+(?:is|at|on|in))?\s*[:,-]?\s*$"
+)
 # Abbreviations, spelled out to compare an address with the famous ones: "4 privet dr" is "4 privet drive".
 _SUFFIX_WORDS = {
     "st": "street",
@@ -258,7 +299,7 @@ _NOT_STREET_NAMES_TEXT = """
     empty old new wet dark long narrow wide quiet rainy snowy hour hours minute minutes mile miles km
     meter meters metre metres foot feet year years day days week weeks lane lanes way wheel wheels car
     cars mm cm px k fps pin story storey door times step steps percent x tennis basketball food supreme
-    meeting hiding happy resting final safe setting settings
+    meeting hiding happy resting final safe setting settings bit bits kb mb gb tb
 """
 _NOT_STREET_NAMES = frozenset(_NOT_STREET_NAMES_TEXT.split()) | frozenset(_STREET_SUFFIX.split("|"))
 # "123 Main Street", "123 N Main St", "350 5th Ave": a house number, a compass point, one to three name
@@ -279,7 +320,8 @@ _COMPOUNDS_TEXT = """
     preacher magician hockey football soccer basketball skating skateboarding portrait portraits trip trips
     map maps rage bike bikes biker bikers warrior warriors runner thru train shaft movie movies film films
     poster posters album albums cover covers soundtrack series show episode aesthetic vibe vibes theme logo
-    game games
+    game games painting paintings drawing drawings illustration sketch wallpaper background backgrounds
+    pixel product trophy trophies
 """
 _COMPOUNDS = frozenset(_COMPOUNDS_TEXT.split())
 # People and animals counted before a street word are a count, not a house number: "2 girls street
@@ -291,6 +333,13 @@ _COUNTED_TEXT = """
 """
 _COUNTED = frozenset(_COUNTED_TEXT.split())
 _NEXT_WORD = re.compile(r"[ -]([a-z]+)")
+# Things named with a street's word, which a count or a size stands before: "2 moons milky way", "usb 3
+# flash drive", "team 7 wins first place".
+_NOT_STREETS_TEXT = """
+    milky_way flash_drive hard_drive disk_drive disc_drive thumb_drive usb_drive pen_drive first_place
+    second_place third_place last_place
+"""
+_NOT_STREETS = frozenset(phrase.replace("_", " ") for phrase in _NOT_STREETS_TEXT.split())
 # A number after one of these words labels a road, not a house on it: "route 1 pacific coast highway".
 _ROUTE_LABEL = re.compile(r"\b(?:route|highway|hwy|interstate|i-|exit|platform|gate|pier)\s*#?\s*$")
 # A shop, a café or a sign, just before the street: "a bakery on 5 rose street", "the old bookshop at 12
@@ -306,11 +355,20 @@ _PUBLIC_PLACE = re.compile(
     r"|(?<![a-z])(?:sign|signs|signpost|plaque|banner|label|neon)\s+(?:that\s+)?"
     r"(?:reads?|reading|says|saying|with(?:\s+the)?\s+(?:text|words))\s*[:'\"“]?\s*$"
 )
-# Make-believe settings, where a street is a place in the story: "a storybook cottage at 3 acorn lane".
+# Make-believe settings, where a street is a place in the story, the game or the drawing: "a storybook
+# cottage at 3 acorn lane", "a wizards tower at 13 raven court, fantasy art", "haunted house at 666 shadow
+# lane, horror movie style", "a cozy house at 12 maple street, illustration", "a fictional company
+# letterhead, 123 fake street".
 _MADE_UP_SETTING = re.compile(
     r"(?<![a-z])(?:storybook|story book|fairy ?tale|children'?s book|picture book|bedtime story|nursery rhyme"
-    r"|dollhouse|doll house|diorama|toy town|board game|monopoly)(?![a-z])"
+    r"|dollhouse|doll house|diorama|toy town|board game|monopoly"
+    r"|fantasy|fictional|fiction|sci-?fi|science fiction|imaginary|make-?believe|made-?up|wizard|wizards"
+    r"|witch|witches|sorcerer|dragon|dragons|goblin|goblins|elven|tavern|dungeon|dungeons|d&d|dnd|rpg"
+    r"|haunted|horror|illustration|illustrated|comic|comics|cartoon|cartoons|anime|manga|pixel art)(?![a-z])"
 )
+# A postcode after a street written the continental way ("12 rue de rivoli, 75001 paris"): five digits
+# and a town.
+_TOWN_POSTCODE = re.compile(r"(?<![\w.-])\d{5}\s+[a-z]{3,}")
 # US states and ZIP codes ("tx 78701", "il 62704"). The codes that are also words ("in 12345", "or 12345",
 # "hi 10000 followers") only after a comma, or after a town after one ("springfield, il 62704", "…rd, boise
 # id 83702"), and before a ZIP code of their own state: Idaho's start with 83, Indiana's with 46 or 47.
@@ -350,6 +408,7 @@ _POSTAL_CODE = re.compile(
     rf"{_STATE_ZIP_TEXT}|\b(?:[a-z]{{1,2}}\d[a-z\d]?\s*\d[abd-hjlnp-uw-z]{{2}}|[a-z]\d[a-z]\s?\d[a-z]\d)\b"
 )
 _EVIDENCE_WINDOW = 60
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
 # A house number with no street suffix is still an address before a town, a US state and a ZIP code:
 # "1234 Elm, Austin TX 78701". Found from the state and ZIP, the rarer part, then the house number is
 # looked for at the start of one of the four comma-separated parts before them.
@@ -370,9 +429,13 @@ _ADDRESS_IBERIAN = re.compile(
 # Anchored at the suffix, after a letter or a word and a space: a pattern that starts with the street name
 # would rescan "a-a-a-…" from every letter.
 # Dutch ones end the same way: "kalverstraat 92", "keizersgracht 123", "jan luijkenstraat 2".
+# "Platz" is a rank as well as a square: not after the small words that make it one ("auf platz 1", "pokal
+# fur platz 1", "den platz 1"), where "pariser platz 1" or "marienplatz 1" are squares.
 _ADDRESS_GERMAN = re.compile(
     r"(?:(?<=[a-z])|(?<=[a-z]\s))"
-    r"(?:strasse|str\.|weg|allee|platz|gasse|straat|gracht|laan|plein|kade|singel|steeg)\s+\d{1,4}[a-z]?(?!\w)"
+    r"(?:strasse|str\.|weg|allee|gasse|straat|gracht|laan|plein|kade|singel|steeg"
+    r"|(?<!\bauf )(?<!\bfur )(?<!\bfuer )(?<!\bum )(?<!\bden )(?<!\bdem )(?<!\bim )(?<!\bam )(?<!\bzum )"
+    r"(?<!\bvom )(?<!\bein )(?<!\bersten )platz)\s+\d{1,4}[a-z]?(?!\w)"
 )
 # Swedish and Danish suffixes are part of the word ("drottninggatan 12", "vesterbrogade" aside, as
 # "brigade 5" ends the same way); a separate "gate 5" is an airport's.
@@ -433,32 +496,32 @@ _CJK_PLACE_WINDOW = 24
 _ADDRESS_ELSEWHERE_HINT = re.compile(
     "|".join(re.escape(word) for _, words in _ADDRESS_ELSEWHERE for word in dict.fromkeys(words))
 )
-# Famous addresses of landmarks and fiction are subjects of pictures, not personal data.
-_FAMOUS_ADDRESSES = frozenset(
-    {
-        "10 downing street",
-        "221b baker street",
-        "1600 pennsylvania avenue",
-        "742 evergreen terrace",
-        "4 privet drive",
-        "12 grimmauld place",
-        "1313 mockingbird lane",
-        "42 wallaby way",
-        "31 spooner street",
-        "124 conch street",
-        "177a bleecker street",
-        "112 ocean avenue",
-        "1640 riverside drive",
-        "350 fifth avenue",
-        "10 cloverfield lane",
-        "123 sesame street",
-        "3 abbey road",
-        "21 jump street",
-        "1428 elm street",
-        "129 west 81st street",
-        "90 bedford street",
-    }
-)
+# Famous addresses of landmarks and fiction are subjects of pictures, not personal data, with the postcodes
+# that are their own ("221b baker street, london nw1 6xe" is the museum's); someone else's postcode after
+# one makes it a house on a street of the same name ("1428 elm street, springwood, oh 43210").
+_FAMOUS_ADDRESSES: dict[str, tuple[str, ...]] = {
+    "10 downing street": ("sw1a2aa",),
+    "221b baker street": ("nw16xe",),
+    "1600 pennsylvania avenue": ("20500",),
+    "742 evergreen terrace": (),
+    "4 privet drive": (),
+    "12 grimmauld place": (),
+    "1313 mockingbird lane": (),
+    "42 wallaby way": (),
+    "31 spooner street": (),
+    "124 conch street": (),
+    "177a bleecker street": ("10012",),
+    "112 ocean avenue": ("11701",),
+    "1640 riverside drive": (),
+    "350 fifth avenue": ("10118",),
+    "10 cloverfield lane": (),
+    "123 sesame street": (),
+    "3 abbey road": ("nw89ay",),
+    "21 jump street": (),
+    "1428 elm street": (),
+    "129 west 81st street": ("10024",),
+    "90 bedford street": ("10014",),
+}
 
 _SSN = re.compile(r"(?<![\d-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\d-])")
 # Nine digits with nothing between them, or with dots ("123.45.6789", which could be any three numbers),
@@ -785,7 +848,16 @@ def find_pii(text: str) -> list[PiiMatch]:
     if text != given:
         # Each match as it stands in the text given ("٤١٥-٥٥٥-٠١٣٤"), not as read.
         found = [replace(m, text=given[m.start : m.end]) for m in found]
-    return list(dict.fromkeys(found))
+    return [
+        m for m in dict.fromkeys(found) if m.kind is not PiiKind.EMAIL or not _placeholder_address(m.text)
+    ]
+
+
+def _placeholder_address(address: str) -> bool:
+    """Whether an e-mail address found, its "@" and dots written however ("billing [at] example [dot]
+    com"), is at a domain kept for examples (see `_PLACEHOLDER_DOMAIN`)."""
+    domain = _WRITTEN_DOT.sub(".", _WRITTEN_AT.split(address)[-1]).replace(" ", "")
+    return _PLACEHOLDER_DOMAIN.fullmatch(domain) is not None
 
 
 def _find_shapes(text: str) -> list[PiiMatch]:
@@ -841,7 +913,27 @@ def _find_addresses(text: str, digit_count: int, found: list[PiiMatch]) -> None:
     if _ADDRESS_ELSEWHERE_HINT.search(text):
         for pattern, words in _ADDRESS_ELSEWHERE:
             if any(word in text for word in words):
-                found.extend(_found(PiiKind.ADDRESS, m) for m in pattern.finditer(text))
+                found.extend(
+                    _found(PiiKind.ADDRESS, m) for m in pattern.finditer(text) if _elsewhere_address(text, m)
+                )
+
+
+def _elsewhere_address(text: str, match: re.Match[str]) -> bool:
+    """Whether a street written the way of another country is where someone lives: in a made-up setting
+    ("13 rue del percebe, comic style") only with a flat or a postcode (which the Italian layout
+    includes), or someone said to live there."""
+    before = text[max(0, match.start() - 50) : match.start()]
+    return (
+        not _made_up(text, before)
+        or _address_evidence(text, match.end())
+        or _TOWN_POSTCODE.search(text, match.start(), match.end() + _EVIDENCE_WINDOW) is not None
+    )
+
+
+def _made_up(text: str, before: str) -> bool:
+    """Whether `text` is set in a made-up world, and what stands `before` a street in it does not say
+    that someone lives there."""
+    return _MADE_UP_SETTING.search(text) is not None and _SOMEONES_HOME.search(before) is None
 
 
 def _street_address(text: str, match: re.Match[str]) -> bool:
@@ -853,22 +945,27 @@ def _street_address(text: str, match: re.Match[str]) -> bool:
         return _address_evidence(text, match.end())
     # Each of these reads it as something else: a compound noun or a work's title ("21 jump street movie
     # poster"), a count ("2 girls street photography"), a road's number ("route 1 pacific coast highway"),
-    # a famous address, a year before a street ("1969 abbey road", "film noir poster, 1950 sunset
-    # boulevard", "1990 tokyo street"), a shop or a sign on it, or a storybook's street. A house at 1950 on a Sunset Boulevard in no particular town does not
-    # locate anyone; what pins the street to one door does, and outweighs them all: a flat right after it,
-    # a postcode, a US state and ZIP code ("1950 Sunset Blvd, Los Angeles, CA 90028" is refused).
+    # a thing named with a street's word ("2 moons milky way"), a famous address, a year before a street
+    # ("1969 abbey road", "film noir poster, 1950 sunset boulevard", "1990 tokyo street"), a shop or a
+    # sign on it, or a street in a made-up world. A house at 1950 on a Sunset Boulevard in no particular
+    # town does not locate anyone; what pins the street to one door does, and outweighs them all: a flat
+    # right after it, a postcode, a US state and ZIP code ("1950 Sunset Blvd, Los Angeles, CA 90028" is
+    # refused), but for a famous address not its own postcode.
     following = _NEXT_WORD.match(text, match.end())
-    whole = " ".join([number, *names, _SUFFIX_WORDS.get(suffix, suffix)])
+    street = _SUFFIX_WORDS.get(suffix, suffix)
+    famous = _FAMOUS_ADDRESSES.get(" ".join([number, *names, street]))
+    before = text[max(0, match.start() - 50) : match.start()]
     something_else = (
         (following is not None and following.group(1) in _COMPOUNDS)
         or (names[0] in _COUNTED and len(number) <= 2)
-        or _ROUTE_LABEL.search(text[max(0, match.start() - 12) : match.start()]) is not None
-        or whole in _FAMOUS_ADDRESSES
+        or _ROUTE_LABEL.search(before[-12:]) is not None
+        or f"{names[-1]} {street}" in _NOT_STREETS
+        or famous is not None
         or (number.isdigit() and len(number) == 4 and 1800 <= int(number) <= 2099)
-        or _PUBLIC_PLACE.search(text[max(0, match.start() - 50) : match.start()]) is not None
-        or _MADE_UP_SETTING.search(text) is not None
+        or _PUBLIC_PLACE.search(before) is not None
+        or _made_up(text, before)
     )
-    return not something_else or _address_evidence(text, match.end())
+    return not something_else or _address_evidence(text, match.end(), famous or ())
 
 
 def _mailbox(local: str) -> bool:
@@ -876,14 +973,19 @@ def _mailbox(local: str) -> bool:
     return not (local.isalpha() and (local in _NOT_MAILBOXES or local.endswith("ing")))
 
 
-def _address_evidence(text: str, end: int) -> bool:
-    """Whether a flat, a postcode, or a US state and ZIP code follow a street that ends at `end`."""
-    return bool(_UNIT_AFTER.match(text, end) or _POSTAL_CODE.search(text, end, end + _EVIDENCE_WINDOW))
+def _address_evidence(text: str, end: int, own: tuple[str, ...] = ()) -> bool:
+    """Whether a flat, a postcode, or a US state and ZIP code follow a street that ends at `end`; a
+    postcode that is the street's `own` (written without spaces) is none."""
+    return _UNIT_AFTER.match(text, end) is not None or any(
+        not _NOT_ALNUM.sub("", code.group(0)).endswith(own)
+        for code in _POSTAL_CODE.finditer(text, end, end + _EVIDENCE_WINDOW)
+    )
 
 
 def _spaced_phone(match: re.Match[str]) -> bool:
     """Whether digits written one by one are a phone number (see `_phone_digits`)."""
-    return _phone_digits(re.sub(r"\D", "", match.group(0)), plus=bool(match.group(1)))
+    digits = re.sub(r"\D", "", match.group(0))
+    return _phone_digits(digits, plus=bool(match.group(1))) and _FICTIONAL_PHONE.fullmatch(digits) is None
 
 
 def _phone_digits(digits: str, *, plus: bool) -> bool:
@@ -927,7 +1029,8 @@ def _spelled_number(text: str, match: re.Match[str]) -> PiiKind | None:
     times = {"": 1, "double": 2, "triple": 3}
     digits = "".join(_DIGIT_WORDS[word] * times[twice] for twice, word in _SPELLED_TOKEN.findall(words))
     if _phone_digits(digits, plus=bool(match.group(1))):
-        return PiiKind.PHONE
+        # Spelled out, a number kept for fiction is still fiction's; ten or eleven digits are no other number.
+        return None if _FICTIONAL_PHONE.fullmatch(digits) else PiiKind.PHONE
     before = text[max(0, match.start() - 40) : match.start()]
     figures: list[PiiMatch] = []
     _find_numbers(before + digits, _digit_count(before) + len(digits), figures)
@@ -1047,22 +1150,26 @@ def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
 
 
 def _find_phones(text: str, found: list[PiiMatch]) -> None:
+    def add(match: re.Match[str], group: int = 0) -> None:
+        if _reachable(match.group(group)):
+            found.append(_found(PiiKind.PHONE, match, group))
+
     for match in _PHONE_NANP.finditer(text):
         if not _years_or_sizes(_GROUPS.findall(match.group(0))[-3:]):
-            found.append(_found(PiiKind.PHONE, match))
+            add(match)
     for pattern in (_PHONE_NANP_SPACED, _PHONE_NANP_BARE):
         for match in pattern.finditer(text):
             if _north_american(match.groups()):
-                found.append(_found(PiiKind.PHONE, match))
+                add(match)
     for match in _PHONE_INTERNATIONAL.finditer(text):
         if 8 <= _digit_count(match.group(0)) <= 15:
-            found.append(_found(PiiKind.PHONE, match))
+            add(match)
     for match in _PHONE_TRUNK.finditer(text):
         if 10 <= _digit_count(match.group(0)) <= 11:
-            found.append(_found(PiiKind.PHONE, match))
+            add(match)
     for match in _PHONE_NATIONAL.finditer(text):
         if not _counting(re.sub(r"\D", "", match.group(0))):
-            found.append(_found(PiiKind.PHONE, match))
+            add(match)
     for match in _PHONE_CONTEXT.finditer(text):
         groups = _GROUPS.findall(match.group(1))
         if (
@@ -1070,4 +1177,13 @@ def _find_phones(text: str, found: list[PiiMatch]) -> None:
             and not _years_or_sizes(groups)
             and not _DATE.fullmatch(match.group(1).strip())
         ):
-            found.append(_found(PiiKind.PHONE, match, 1))
+            add(match, 1)
+
+
+def _reachable(number: str) -> bool:
+    """Whether what has a phone number's shape could ring someone: not a span of years or hours, not a
+    number set aside for fiction."""
+    span = _SPAN.search(number)
+    if span and (span.group(1) is None or span.group(1) <= span.group(2)):
+        return False
+    return _FICTIONAL_PHONE.fullmatch(re.sub(r"\D", "", number)) is None

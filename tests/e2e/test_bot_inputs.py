@@ -26,7 +26,7 @@ async def test_a_1500_character_prompt_makes_a_job(world: BotWorld) -> None:
 async def test_a_1500_character_blocked_prompt_is_kept_for_review(world: BotWorld) -> None:
     fake = world.fake
     assert fake.guild is not None
-    prompt = ("call me at 555-867-5309 " * 70)[:1500]
+    prompt = ("call me at 415-867-5309 " * 70)[:1500]
     async with world.bot() as bot:
         inter = await fake.send_interaction("imagine", {"prompt": prompt})
         assert "blocked" in await world.ephemeral_answer(inter)
@@ -49,7 +49,7 @@ async def test_a_500_character_ban_reason(world: BotWorld) -> None:
 async def test_a_prompt_with_a_nul_character(world: BotWorld, where: str) -> None:
     fake = world.fake
     assert fake.guild is not None
-    prompt = "a red fox\x00 in the snow" + (" call 555-867-5309" if where == "blocked" else "")
+    prompt = "a red fox\x00 in the snow" + (" call 415-867-5309" if where == "blocked" else "")
     async with world.bot() as bot:
         inter = await fake.send_interaction("imagine", {"prompt": prompt})
         if where == "blocked":

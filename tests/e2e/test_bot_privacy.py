@@ -20,12 +20,12 @@ async def test_a_refused_prompt_is_its_owners_alone(world: BotWorld) -> None:
     assert fake.guild is not None and fake.user is not None
     bob = fake.add_member(fake.guild, "bob").user
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "call me at 555-867-5309 tonight"})
+        inter = await fake.send_interaction("imagine", {"prompt": "call me at 415-867-5309 tonight"})
         assert "blocked" in await world.ephemeral_answer(inter)
         [job] = await bot.services.generation.store.history(fake.user.id)
         peek = await fake.send_interaction("job", {"job": job.id}, user=bob)
         answer = await private_answer(world, peek)
-        assert "555-867-5309" not in str(answer.json)
+        assert "415-867-5309" not in str(answer.json)
         assert f"no job #{job.id}" in answer.json["content"].lower()
 
 

@@ -691,7 +691,7 @@ async def test_a_queued_job_refused_for_personal_data_when_rechecked_is_kept_red
     await service.scheduler.stop()  # hold the queue still
     check_prompt = service.gate.check_prompt
     monkeypatch.setattr(service.gate, "check_prompt", lambda *_args, **_kwargs: ALLOWED)
-    job = (await service.submit(request("a poster saying call me at 415-555-0134"))).job
+    job = (await service.submit(request("a poster saying call me at 415-362-0134"))).job
     monkeypatch.setattr(service.gate, "check_prompt", check_prompt)  # the newer detector
     assert await service.recheck_queued(GUILD) == [job.id]
     blocked = await service.store.get(job.id)

@@ -15,19 +15,19 @@ def _kinds(text: str) -> set[PiiKind]:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        ("call me at 555-123-4567", PiiKind.PHONE),
-        ("555.123.4567", PiiKind.PHONE),
-        ("(212) 555-0199", PiiKind.PHONE),
-        ("+1 415 555 2671", PiiKind.PHONE),
-        ("+44 20 7946 0958", PiiKind.PHONE),
+        ("call me at 312-492-4567", PiiKind.PHONE),
+        ("312.492.4567", PiiKind.PHONE),
+        ("(212) 736-0199", PiiKind.PHONE),
+        ("+1 415 362 2671", PiiKind.PHONE),
+        ("+44 20 7123 4567", PiiKind.PHONE),
         ("+49 30 1234567", PiiKind.PHONE),
-        ("07700 900123", PiiKind.PHONE),
-        ("020 7946 0958", PiiKind.PHONE),
-        ("phone: 5551234567", PiiKind.PHONE),
+        ("07911 123456", PiiKind.PHONE),
+        ("020 7123 4567", PiiKind.PHONE),
+        ("phone: 3124924567", PiiKind.PHONE),
         ("whatsapp me on 0612345678", PiiKind.PHONE),
-        ("jane.doe@example.com", PiiKind.EMAIL),
+        ("jane.doe@company.com", PiiKind.EMAIL),
         ("JANE.DOE@EXAMPLE.CO.UK", PiiKind.EMAIL),
-        ("jane [at] example [dot] com", PiiKind.EMAIL),
+        ("jane [at] company [dot] com", PiiKind.EMAIL),
         ("john at gmail dot com", PiiKind.EMAIL),
         ("123 Main Street", PiiKind.ADDRESS),
         ("lives at 42 oak avenue", PiiKind.ADDRESS),
@@ -44,8 +44,8 @@ def _kinds(text: str) -> set[PiiKind]:
         ("5500-0000-0000-0004", PiiKind.CREDIT_CARD),
         ("3782 822463 10005", PiiKind.CREDIT_CARD),
         # obfuscated with full-width digits and zero-width characters
-        ("５５５-１２３-４５６７", PiiKind.PHONE),
-        ("jane.doe\u200b@example.com", PiiKind.EMAIL),
+        ("３１２-４９２-４５６７", PiiKind.PHONE),
+        ("jane.doe\u200b@company.com", PiiKind.EMAIL),
     ],
 )
 def test_personal_data_is_found(text: str, kind: PiiKind) -> None:
@@ -116,7 +116,7 @@ def test_invalid_checksums_are_not_cards_or_ids() -> None:
         ("jane @ gmail . com", PiiKind.EMAIL),
         ("jane @gmail.com", PiiKind.EMAIL),
         ("jane<at>gmail<dot>com", PiiKind.EMAIL),
-        ("jane at example dot com", PiiKind.EMAIL),
+        ("jane at company dot com", PiiKind.EMAIL),
         ("jane.doe AT company DOT com", PiiKind.EMAIL),
         ("jane at protonmail dot ch", PiiKind.EMAIL),
         # street addresses: a compass point, a numbered street, a "Dr", other countries' layouts
@@ -171,19 +171,19 @@ def test_more_ordinary_text_is_not_personal_data(text: str) -> None:
     ("text", "kind"),
     [
         # Letters for digits, in numbers of the shapes above.
-        ("415-555-O134", PiiKind.PHONE),
-        ("4l5-555-0134", PiiKind.PHONE),
-        ("(4I5) 555-0l34", PiiKind.PHONE),
-        ("+44 2O 7946 O958", PiiKind.PHONE),
+        ("415-362-O134", PiiKind.PHONE),
+        ("4l5-362-0134", PiiKind.PHONE),
+        ("(4I5) 362-0l34", PiiKind.PHONE),
+        ("+44 2O 7123 O958", PiiKind.PHONE),
         ("4111 1111 1111 111l", PiiKind.CREDIT_CARD),
         # Every digit, or every letter, on its own.
-        ("4 1 5 5 5 5 0 1 3 4", PiiKind.PHONE),
-        ("ring 4 1 5 - 5 5 5 - 0 1 3 4 tonight", PiiKind.PHONE),
-        ("1 4 1 5 5 5 5 0 1 3 4", PiiKind.PHONE),
-        ("+ 4 4 2 0 7 9 4 6 0 9 5 8", PiiKind.PHONE),
+        ("4 1 5 3 6 2 0 1 3 4", PiiKind.PHONE),
+        ("ring 4 1 5 - 3 6 2 - 0 1 3 4 tonight", PiiKind.PHONE),
+        ("1 4 1 5 3 6 2 0 1 3 4", PiiKind.PHONE),
+        ("+ 4 4 2 0 7 1 2 3 0 9 5 8", PiiKind.PHONE),
         ("b o b @ g m a i l . c o m", PiiKind.EMAIL),
         ("b o b @gmail.com", PiiKind.EMAIL),
-        ("write to j a n e . d o e @ example.org", PiiKind.EMAIL),
+        ("write to j a n e . d o e @ company.org", PiiKind.EMAIL),
     ],
 )
 def test_personal_data_written_by_hand_is_found(text: str, kind: PiiKind) -> None:
@@ -212,16 +212,16 @@ def test_hand_written_shapes_leave_ordinary_numbers_alone(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "redacted"),
     [
-        ("Call me at 415-555-0134 tonight", "Call me at [phone number] tonight"),
-        ("E-mail Jane.Doe@Example.com or (212) 555-0199!", "E-mail [e-mail address] or [phone number]!"),
-        ("jane [at] example [dot] com, smiling", "[e-mail address], smiling"),
+        ("Call me at 415-362-0134 tonight", "Call me at [phone number] tonight"),
+        ("E-mail Jane.Doe@Company.com or (212) 736-0199!", "E-mail [e-mail address] or [phone number]!"),
+        ("jane [at] company [dot] com, smiling", "[e-mail address], smiling"),
         ("Portrait at 123 Main Street, golden hour", "Portrait at [street address], golden hour"),
         ("Café au 12 rue de Rivoli", "Café au [street address]"),
         ("card 4111 1111 1111 1111 on a table", "card [card number] on a table"),
         ("SSN 123-45-6789", "SSN [id number]"),
-        ("позвони ５５５-１２３-４５６７ срочно", "позвони [phone number] срочно"),
-        ("(call 415-555-0134:1.2), seed 12345", "(call [phone number]:1.2), seed 12345"),
-        ("Ring 415-555-O134 now", "Ring [phone number] now"),
+        ("позвони ３１２-４９２-４５６７ срочно", "позвони [phone number] срочно"),
+        ("(call 415-362-0134:1.2), seed 12345", "(call [phone number]:1.2), seed 12345"),
+        ("Ring 415-362-O134 now", "Ring [phone number] now"),
         ("mail B o b @ g m a i l . c o m!", "mail [e-mail address]!"),
         ("a castle at dawn, 1920x1080, --ar 16:9", "a castle at dawn, 1920x1080, --ar 16:9"),
     ],
@@ -274,11 +274,11 @@ def test_numbers_that_read_as_something_a_picture_shows_are_not_personal_data(te
         ("banner: ara 0532 123 45 67", PiiKind.PHONE),
         ("06 12 34 56 78", PiiKind.PHONE),
         ("01.42.68.53.00", PiiKind.PHONE),
-        ("07700900123", PiiKind.PHONE),
+        ("07911123456", PiiKind.PHONE),
         ("015123456789", PiiKind.PHONE),
         ("call me on 06 1234 5678", PiiKind.PHONE),
-        ("a note that reads four one five, five five five, zero one three four", PiiKind.PHONE),
-        ("plus four four two zero seven nine four six zero nine five eight", PiiKind.PHONE),
+        ("a note that reads four one five, three six two, zero one three four", PiiKind.PHONE),
+        ("plus four four two zero seven one two three zero nine five eight", PiiKind.PHONE),
         # addresses: a house number before a US state and ZIP code, a street name before its number
         ("house number sign, 1234 Elm, Austin TX 78701", PiiKind.ADDRESS),
         ("12 Oak Lane, Springfield, IL 62704", PiiKind.ADDRESS),
@@ -307,7 +307,7 @@ def test_numbers_that_read_as_something_a_picture_shows_are_not_personal_data(te
         ("passport no. AB1234567", PiiKind.NATIONAL_ID),
         # an address at a big mail provider, no ending needed
         ("jane.doe@gmail on a sticky note", PiiKind.EMAIL),
-        ("jane at example dot com", PiiKind.EMAIL),
+        ("jane at company dot com", PiiKind.EMAIL),
     ],
 )
 def test_national_layouts_of_personal_data_are_found(text: str, kind: PiiKind) -> None:
@@ -407,7 +407,7 @@ def test_ordinary_prompts_with_numbers_are_not_personal_data(text: str) -> None:
     ("text", "redacted"),
     [
         (
-            "A note that reads four one five, five five five, zero one three four.",
+            "A note that reads four one five, three six two, zero one three four.",
             "A note that reads [phone number].",
         ),
         ("Poster: bel me op 06-12345678!", "Poster: bel me op [phone number]!"),
@@ -467,14 +467,14 @@ def test_homes_and_addresses_pinned_to_a_door_are_still_found(text: str) -> None
         ("jane%40gmail.com on a sign", PiiKind.EMAIL),
         # phone numbers: North American groups with spaces, slashes, underscores or nothing between them, a
         # German area code before a slash, other scripts' digits, digits spelled out with dashes or in Spanish
-        ("415 555 0134 on a napkin", PiiKind.PHONE),
-        ("415/555/0134 on a flyer", PiiKind.PHONE),
-        ("415_555_0134 in graffiti", PiiKind.PHONE),
+        ("415 362 0134 on a napkin", PiiKind.PHONE),
+        ("415/362/0134 on a flyer", PiiKind.PHONE),
+        ("415_362_0134 in graffiti", PiiKind.PHONE),
         ("tel. 030/1234567 on the door", PiiKind.PHONE),
-        ("٤١٥-٥٥٥-٠١٣٤ on a sign", PiiKind.PHONE),
-        ("four-one-five five-five-five oh-one-three-four", PiiKind.PHONE),
-        ("cuatro uno cinco cinco cinco cinco cero uno tres cuatro en la pared", PiiKind.PHONE),
-        ("a billboard with 2125550199 on it", PiiKind.PHONE),
+        ("٤١٥-٣٦٢-٠١٣٤ on a sign", PiiKind.PHONE),
+        ("four-one-five three-six-two oh-one-three-four", PiiKind.PHONE),
+        ("cuatro uno cinco tres seis dos cero uno tres cuatro en la pared", PiiKind.PHONE),
+        ("a billboard with 2127360199 on it", PiiKind.PHONE),
         # identity numbers: a named SSN with dots or spelled out, a Chinese resident id, a Swedish
         # personnummer, a codice fiscale, an unspaced Aadhaar number, a driving licence, a routing number
         ("my ssn is 123.45.6789", PiiKind.NATIONAL_ID),
@@ -509,17 +509,17 @@ def test_red_team_misses_are_found(text: str, kind: PiiKind) -> None:
         ("jane{at}gmail{dot}com", PiiKind.EMAIL),
         ("write to bob at yahoo", PiiKind.EMAIL),
         ("email: j.smith at hotmail", PiiKind.EMAIL),
-        ("john%40example.org", PiiKind.EMAIL),
-        ("1 415 555 0134", PiiKind.PHONE),
-        ("212 555 0199 call me", PiiKind.PHONE),
-        ("a sign reading 2125550199.", PiiKind.PHONE),
+        ("john%40company.org", PiiKind.EMAIL),
+        ("1 415 362 0134", PiiKind.PHONE),
+        ("212 736 0199 call me", PiiKind.PHONE),
+        ("a sign reading 2127360199.", PiiKind.PHONE),
         ("tel. (030) 1234567", PiiKind.PHONE),
-        ("phone ٠٢٠ ٧٩٤٦ ٠٩٥٨", PiiKind.PHONE),  # a British number in Arabic-Indic digits
-        ("४१५-५५५-०१३४", PiiKind.PHONE),  # Devanagari digits
-        ("four one five double five five oh one three four", PiiKind.PHONE),
-        ("quatre un cinq cinq cinq cinq zero un trois quatre", PiiKind.PHONE),
-        ("vier eins fünf fünf fünf fünf null eins drei vier", PiiKind.PHONE),
-        ("quattro uno cinque cinque cinque cinque zero uno tre quattro", PiiKind.PHONE),
+        ("phone ٠٢٠ ٧١٢٣ ٠٩٥٨", PiiKind.PHONE),  # a British number in Arabic-Indic digits
+        ("४१५-३६२-०१३४", PiiKind.PHONE),  # Devanagari digits
+        ("four one five three double six oh one three four", PiiKind.PHONE),
+        ("quatre un cinq trois six deux zero un trois quatre", PiiKind.PHONE),
+        ("vier eins fünf drei sechs zwei null eins drei vier", PiiKind.PHONE),
+        ("quattro uno cinque tre sei due zero uno tre quattro", PiiKind.PHONE),
         ("social security no. 123.45.6789", PiiKind.NATIONAL_ID),
         ("pesel four four zero five one four zero one three five nine", PiiKind.NATIONAL_ID),
         ("身份证11010519491231002X", PiiKind.NATIONAL_ID),
@@ -554,8 +554,8 @@ def test_other_writings_of_the_red_team_shapes_are_found(text: str, kind: PiiKin
         "largo 5 adagio",
         # counting, seeds and sizes that the spaced and unseparated North American shapes must leave alone
         "1girl, solo, 4 5 6 7 8 9 10 counting",
-        "seed 2125550199",
-        "seed number 2125550199",
+        "seed 2127360199",
+        "seed number 2127360199",
         "--sref 3137386934 --v 6",  # Midjourney's style reference code is a setting too
         "max seed 4294967295",  # 2^32 - 1: the largest seed, not a phone number
         "render 640 480 2048",
@@ -625,10 +625,10 @@ def test_neighbours_of_the_red_team_shapes_are_not_personal_data(text: str) -> N
 @pytest.mark.parametrize(
     ("text", "redacted"),
     [
-        ("Call ٤١٥-٥٥٥-٠١٣٤ now", "Call [phone number] now"),
+        ("Call ٤١٥-٣٦٢-٠١٣٤ now", "Call [phone number] now"),
         ("Jane.Doe [@] Outlook [.] com on a mug", "[e-mail address] on a mug"),
         ("Email Sarah dot Jones at Outlook, please", "Email [e-mail address], please"),
-        ("Four-one-five five-five-five oh-one-three-four!", "[phone number]!"),
+        ("Four-one-five three-six-two oh-one-three-four!", "[phone number]!"),
         ("東京都新宿区西新宿2-8-1 田中さんの家", "[street address] 田中さんの家"),
         ("Codice fiscale: RSSMRA85T10A562S on a card", "Codice fiscale: [id number] on a card"),
         ("Routing 021000021 account 123456789.", "Routing [id number]."),
@@ -638,6 +638,166 @@ def test_neighbours_of_the_red_team_shapes_are_not_personal_data(text: str) -> N
 def test_red_team_shapes_are_redacted_from_the_text_as_typed(text: str, redacted: str) -> None:
     assert redact_pii(text) == redacted
     assert find_pii(analyze(redacted).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # North America's 555: 555-0100 to 0199 are reserved for fiction, the rest of the exchange is the
+        # films' convention, and the 555 area code serves no place
+        "sci-fi poster: call 555-0199 for your ticket to mars",
+        "retro TV ad, call 1-800-555-0199 now, 1980s infomercial",
+        "text me at 555-1234, says the note on the fridge, cartoon",
+        "pizza box mockup, call (555) 010-0199 for delivery",
+        "sci-fi hotel hologram sign: for reservations call 555-0100",
+        "call 415-555-0134",
+        "(212) 555-0199",
+        "+1 415 555 2671",
+        "call me at 555-123-4567",
+        "+1 (555) 867-5309",
+        # the same numbers written by hand or spelled out are still fiction's
+        "415-555-O134",
+        "٤١٥-٥٥٥-٠١٣٤ on a sign",
+        "4 1 5 5 5 5 0 1 3 4",
+        "a note that reads four one five, five five five, zero one three four",
+        # Ofcom's drama ranges, after the trunk "0" or "+44"
+        "fictional UK phone box poster with tel: 01632 960123",
+        "+44 20 7946 0958",
+        "+44 (0)20 7946 0123",
+        "020 7946 0958",
+        "07700 900123",
+        "0161 496 0000",
+        "0113 496 0999",
+        "0191 498 0999",
+        "028 9649 6123",
+        "029 2018 0456",
+        "08081 570123",
+        "0909 879 0123",
+        "03069 990123",
+        "plus four four two zero seven nine four six zero nine five eight",
+        # spans of years and opening hours
+        "James Bond 007 1962-2022 anniversary poster",
+        "cafe sign with text: 10.00 - 18.00 daily, chalkboard",
+        "open hours sign, text 09.30 - 17.30, bakery window",
+    ],
+)
+def test_numbers_kept_for_fiction_and_spans_are_not_phone_numbers(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "call 415-867-5309",
+        "(212) 556-0199",  # one exchange off 555
+        "212-554-0134",
+        "text me at 867-5309, says the note on the fridge, cartoon",  # seven digits, not 555
+        "020 7946 1958",  # just outside Ofcom's range
+        "+44 20 7947 0958",
+        "07700 901123",
+        "01632 961123",
+        "0161 496 1000",
+        "0113 497 0000",
+        "call 020 1962 2022",  # years without the dash of a span
+        "cafe sign with text: 10.00 - 18.00 daily, call 0161 496 1000",
+    ],
+)
+def test_numbers_next_to_fictions_are_still_phone_numbers(text: str) -> None:
+    assert PiiKind.PHONE in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "invoice mockup, contact billing@example.com, minimalist design",
+        "billing@example.org",
+        "billing@example.net",
+        "billing@mail.example.com",
+        "sales@shop.example",
+        "jane@mail.test",
+        "admin@foo.invalid",
+        "jane at example dot com",
+        "jane [at] example [dot] com",
+        "b o b @ e x a m p l e . c o m",
+    ],
+)
+def test_placeholder_mail_domains_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "jane.doe@gmail.com",
+        "JANE.DOE@EXAMPLE.CO.UK",  # registered, not reserved
+        "billing@example.com.evil.org",
+        "billing@myexample.com",
+        "jane@examples.com",
+        "jane@test.com",
+        "billing@example.com or jane.doe@gmail.com",
+    ],
+)
+def test_mail_domains_next_to_the_placeholders_are_still_found(text: str) -> None:
+    assert PiiKind.EMAIL in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # streets in made-up worlds: fantasy, horror, fiction, illustrations and comics
+        "a wizard's tower at 13 Raven Court, moonlit, fantasy art",
+        "fantasy tavern sign: The Prancing Pony, 3 Bree Road",
+        "haunted house at 666 Shadow Lane, horror movie style",
+        "a cozy house at 12 Maple Street in autumn, illustration",
+        "a fictional company letterhead, Acme Corp, 123 Fake Street, Springfield",
+        "fantasy map with the Dragon's Rest inn, Goblin Lane and 12 Raven Court",
+        "13 Rue del Percebe comic style building cross-section, Ibanez style",
+        "12 rue de rivoli, illustration",
+        "d&d battle map, the guild hall at 7 Lantern Street",
+        # a famous address with its own postcode
+        "a letter to Sherlock Holmes, 221B Baker Street, London NW1 6XE",
+        "10 downing street, london sw1a 2aa",
+        # things named with a street's word, and counts, sizes, teams and ranks before them
+        "16 bit milky way pixel art",
+        "astrophotography iso 3200 milky way over the desert",
+        "galaxy art, 2 moons milky way background",
+        "product photo of a usb 3 flash drive on a desk",
+        "2 tb hard drive product photo, white background",
+        "naruto team 7 wins first place trophy",
+        "4 queens royal court painting, renaissance",
+        "der Sieger auf Platz 1 mit Goldmedaille, Olympia",
+        "Siegerehrung, Pokal für Platz 1, Sportler jubeln",
+    ],
+)
+def test_made_up_famous_and_non_streets_are_not_addresses(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "john miller lives at 42 oak avenue",
+        "123 Main Street",
+        "16 oak way",
+        "12 market place",
+        # a made-up setting does not undo someone living there, a flat, or a postcode
+        "the wizard lives at 13 raven court, fantasy art",
+        "a cartoon of my neighbor's house at 42 oak lane",
+        "haunted house at 666 shadow lane apt 4, horror movie style",
+        "a cozy house at 12 maple street, springfield, il 62704, illustration",
+        "12 rue de rivoli, 75001 paris, illustration",
+        "the 7 dwarfs fantasy cottage at 3 acorn lane, london sw1a 1aa",
+        # a famous address with someone else's postcode is a house on a street of the same name
+        "221b baker street, london nw1 5lr",
+        "10 Downing Street, London NW1 6XE",
+        "123 milky way, springfield, il 62704",
+        # "Platz" after a square's name, not a rank
+        "Pariser Platz 1, Berlin",
+        "Marienplatz 1",
+    ],
+)
+def test_streets_next_to_the_made_up_ones_are_still_addresses(text: str) -> None:
+    assert PiiKind.ADDRESS in _kinds(text)
 
 
 @pytest.mark.parametrize(
@@ -670,7 +830,7 @@ def test_red_team_shapes_are_redacted_from_the_text_as_typed(text: str, redacted
         "a at b dot co " * 107,
         "%40" * 500,
         "415 555 " * 187,
-        "2125550199" * 150,
+        "2127360199" * 150,
         "415/555/" * 187,
         "030/" * 375,
         "tel. " + "1/" * 700,
@@ -694,6 +854,19 @@ def test_red_team_shapes_are_redacted_from_the_text_as_typed(text: str, redacted
         "区" * 1495 + "2-8-1",
         "新宿区西" * 373 + "2-8-1",
         "市路" * 749 + "1号",
+        # one for each pattern added for fiction's numbers, placeholder domains and made-up settings
+        "call " + "10.00 - " * 186,
+        "call " + "1962-" * 298,
+        "call " + "555-" * 373,
+        "a@" + "a." * 700 + "example",
+        "a at " + "b dot " * 248 + "example dot com",
+        "fantasy " * 185 + "1 oak lane",
+        "my " * 480 + "house at 1 oak lane, cartoon",
+        "lives " * 248 + "1 oak lane, cartoon",
+        "comic 1 rue a " + "12345 " * 247,
+        "221b baker street " + "nw1 6xe " * 185,
+        "auf platz 1 " * 125,
+        "1 " + "milky " * 248 + "way",
     ],
 )
 def test_long_adversarial_prompts_are_screened(text: str) -> None:

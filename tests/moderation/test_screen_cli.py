@@ -20,7 +20,7 @@ def test_run_screen_writes_one_verdict_per_line() -> None:
         "\n",
         "nude child\n",
         '{"prompt": "portrait of a woman", "negative_prompt": "clothes"}\n',
-        "call 555-123-4567",
+        "call 312-846-2291",
     ]
     out = io.StringIO()
     blocked = run_screen(lines, out, policy=None, screener=PromptScreener())
@@ -30,7 +30,7 @@ def test_run_screen_writes_one_verdict_per_line() -> None:
         "a castle on a hill",
         "nude child",
         "portrait of a woman",
-        "call 555-123-4567",
+        "call 312-846-2291",
     ]
     assert records[0] == {
         "prompt": "a castle on a hill",

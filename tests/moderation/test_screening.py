@@ -104,16 +104,16 @@ REAL_PERSON_SEXUAL = [
 ]
 
 PII = [
-    ("call me at 555-123-4567", "floor.pii.phone"),
-    ("my number is (212) 555-0199", "floor.pii.phone"),
-    ("+44 20 7946 0958 written on a wall", "floor.pii.phone"),
-    ("write jane.doe@example.com on the sign", "floor.pii.email"),
+    ("call me at 312-846-2291", "floor.pii.phone"),
+    ("my number is (212) 846-0199", "floor.pii.phone"),
+    ("+44 20 7123 4567 written on a wall", "floor.pii.phone"),
+    ("write jane.doe@company.com on the sign", "floor.pii.email"),
     ("123 Main Street at night", "floor.pii.address"),
     ("SSN 123-45-6789", "floor.pii.national_id"),
     ("credit card 4111 1111 1111 1111", "floor.pii.credit_card"),
     # Typographic dashes, as word processors write them or as typed to slip past "-".
-    ("a poster with 415\u2010555\u20100134", "floor.pii.phone"),
-    ("a sign saying 415\u2014555\u20140134", "floor.pii.phone"),
+    ("a poster with 415\u2010362\u20100134", "floor.pii.phone"),
+    ("a sign saying 415\u2014362\u20140134", "floor.pii.phone"),
     ("SSN 123\u201345\u20136789", "floor.pii.national_id"),
 ]
 
@@ -250,7 +250,7 @@ def test_personal_data_is_blocked_by_the_hard_floor(
 
 
 def test_personal_data_in_the_negative_prompt_is_blocked(screener: PromptScreener) -> None:
-    assert screener.screen("a landscape", "jane.doe@example.com", PERMISSIVE).rule_id == "floor.pii.email"
+    assert screener.screen("a landscape", "jane.doe@company.com", PERMISSIVE).rule_id == "floor.pii.email"
 
 
 @pytest.mark.parametrize(("prompt", "rule_id"), LICENSE)

@@ -242,7 +242,7 @@ async def record_blocked(
 
 async def test_blocked_prompts_are_kept_for_review_then_purged(sessions: Sessions) -> None:
     audit = AuditLog(sessions)
-    await record_blocked(audit, sessions, GUILD, "Call 555-123-4567 tonight", "blurry", job_id=7)
+    await record_blocked(audit, sessions, GUILD, "Call 312-846-2291 tonight", "blurry", job_id=7)
     review = await audit.blocked_prompts(GUILD)
     assert len(review) == 1
     # Moderators see what was asked, not the personal data it was refused for; nor is that kept.
@@ -259,7 +259,7 @@ async def test_blocked_prompts_are_kept_for_review_then_purged(sessions: Session
     assert entry.rule_id == "floor.pii.phone"
     assert entry.target_user_id == USER
     # The audit entry says why, never what: the prompt stays in the purgeable table.
-    assert "555" not in str(entry.detail)
+    assert "846" not in str(entry.detail)
 
     assert await audit.purge_expired(retention_days=30) == 0
     async with sessions() as session, session.begin():
@@ -277,7 +277,7 @@ async def test_blocked_prompts_kept_before_redaction_are_shown_redacted(sessions
             BlockedPromptRow(
                 guild_id=GUILD,
                 user_id=USER,
-                prompt="mail jane.doe@example.com",
+                prompt="mail jane.doe@company.com",
                 negative_prompt="",
                 rule_id="floor.pii.email",
                 category="privacy",
