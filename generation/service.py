@@ -69,6 +69,8 @@ log = logging.getLogger(__name__)
 STORE_FAILURES = (SQLAlchemyError, OSError)
 # Why another member's upscale or variation stopped when its starting picture's owner was erased.
 STARTING_IMAGE_ERASED = "its starting image was erased at its owner's request"
+# Why an upscale or variation stopped when the job it started from was deleted.
+STARTING_IMAGE_DELETED = "the job its starting image came from was deleted"
 # How long a closing service waits for the store watch to finish its current look.
 STORE_WATCH_STOP_S = 5.0
 # A finished job the database could not take is recorded again after these delays.
@@ -465,28 +467,69 @@ class GenerationService:
         # 5. Caps, then the store, then the queue: a job is stored before it is reported queued.
         async with self._admission:
             _raise_if_erased(checking)
-            if request.kind is JobKind.UPSCALE and request.parent_job_id is not None:
-                # An upscale is the same picture every time: a second click makes no second job.
-                twin = await self.store.unfinished_follow_up(
-                    request.user_id, JobKind.UPSCALE, request.parent_job_id, request.parent_image_index
-                )
-                if twin is not None:
-                    index = (request.parent_image_index or 0) + 1
-                    raise AlreadyOnItsWay(
-                        twin.id, f"your upscale of image {index} of job #{request.parent_job_id}"
-                    )
-            self.scheduler.queue.check_caps(
-                guild_key(request.guild_id, request.user_id),
-                request.user_id,
-                Caps(policy.user_queue_cap, policy.guild_queue_cap, self.settings.global_queue_cap),
-                user_running=self.scheduler.running_for_user(request.user_id),
+            refused = await self._refused_meanwhile(request, params, policy)
+            job = (
+                await self._admit(request, new, params, init_image, policy, checking) if not refused else None
             )
-            job = await self._store_new(new, init_image)
-            await self._erased_meanwhile(checking)
-            self._schedule(job, params, init_image, policy)
+        if job is None:
+            # Recorded outside the lock, which recording a refusal takes itself.
+            assert refused is not None
+            self.metrics.moderation_blocks.labels(stage="prompt", category=refused.category or "").inc()
+            await self._record_blocked(new, refused, checking)
+            refused.raise_if_blocked()
+            raise AssertionError("a refused verdict raises")
         log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)
         position, eta = await self._show_queued(job)
         return Submitted(job, position, eta)
+
+    async def _refused_meanwhile(
+        self, request: JobRequest, params: GenerationParams, policy: GuildPolicy
+    ) -> Verdict | None:
+        """Bans and the server's policy as they are now (called with `_admission` held): a ban, a banned
+        term or a lower limit that came while the request was checked (an attachment classified, a
+        slow database) holds for it as for the jobs then waiting, which `stop_member` and
+        `recheck_queued` stop under the same lock. Raises for a ban or a limit; the verdict of a
+        prompt refused now."""
+        if request.guild_id is None:
+            return None
+        await self.bans.check(request.guild_id, request.user_id)
+        now = await self._policy(request.guild_id)
+        if now == policy:
+            return None
+        check_params(params, request.kind, Limits(now.max_steps, now.max_pixels, now.max_count))
+        verdict = await self._screen_prompt(params, now, edits_upload=request.from_upload)
+        return None if verdict.allowed else verdict
+
+    async def _admit(
+        self,
+        request: JobRequest,
+        new: NewJob,
+        params: GenerationParams,
+        init_image: Image.Image | None,
+        policy: GuildPolicy,
+        checking: _Checking,
+    ) -> Job:
+        """Caps, the store and the queue, for a request that passed every check (`_admission` held)."""
+        if request.kind is JobKind.UPSCALE and request.parent_job_id is not None:
+            # An upscale is the same picture every time: a second click makes no second job.
+            twin = await self.store.unfinished_follow_up(
+                request.user_id, JobKind.UPSCALE, request.parent_job_id, request.parent_image_index
+            )
+            if twin is not None:
+                index = (request.parent_image_index or 0) + 1
+                raise AlreadyOnItsWay(
+                    twin.id, f"your upscale of image {index} of job #{request.parent_job_id}"
+                )
+        self.scheduler.queue.check_caps(
+            guild_key(request.guild_id, request.user_id),
+            request.user_id,
+            Caps(policy.user_queue_cap, policy.guild_queue_cap, self.settings.global_queue_cap),
+            user_running=self.scheduler.running_for_user(request.user_id),
+        )
+        job = await self._store_new(new, init_image)
+        await self._erased_meanwhile(checking)
+        self._schedule(job, params, init_image, policy)
+        return job
 
     async def _store_new(self, new: NewJob, init_image: Image.Image | None) -> Job:
         """Store a job with its starting image, both or neither (see `JobStore.create`)."""
@@ -878,18 +921,18 @@ class GenerationService:
         # Other members' upscales and variations of the erased pictures not made yet stop too: the
         # queue holds the picture itself, and what they would post would show it.
         for job_id in unfinished:
-            await self._stop_started_from_erased(job_id)
+            await self._stop_started_from(job_id, STARTING_IMAGE_ERASED)
         jobs = await self.store.delete_user_jobs(user_id, guild_id=guild_id)
         self._count_erased(self.withdraw(job.id for job in jobs if not job.status.finished))
         rows = await self.audit.delete_user_data(user_id, guild_id=guild_id)
         return jobs, rows
 
-    async def _stop_started_from_erased(self, job_id: int) -> None:
-        """Stop a job (of another member) whose starting image was just erased, saying why; one running
-        now ends cancelled at its next step, its previews (of the erased picture's likeness) unshown."""
+    async def _stop_started_from(self, job_id: int, why: str) -> None:
+        """Stop a job whose starting image was just erased or deleted, saying `why`; one running now
+        ends cancelled at its next step, its previews (of the picture's likeness) unshown."""
         if self.scheduler.is_running(job_id):
             self._no_previews.add(job_id)
-        await self._stop(job_id, JobStatus.FAILED, STARTING_IMAGE_ERASED)
+        await self._stop(job_id, JobStatus.FAILED, why)
 
     async def _delete_files(self, jobs: Sequence[Job]) -> None:
         # Every record goes before the files, which take longer: a file that cannot be removed now
@@ -947,8 +990,14 @@ class GenerationService:
         ones stop at their next step, and made ones being classified end unsaved (a ban).
 
         A moderator who bans a member mid-generation expects none of their images to be posted after,
-        not only none of those still waiting. Returns the jobs stopped.
+        not only none of those still waiting. Returns the jobs stopped. Under `_admission`: a request
+        of theirs being checked now is either queued before this looks (and stopped) or sees the ban
+        before it is stored (see `_refused_meanwhile`).
         """
+        async with self._admission:
+            return await self._stop_member(guild_id, user_id)
+
+    async def _stop_member(self, guild_id: int, user_id: int) -> list[int]:
         queued = [e.job_id for e in self.scheduler.queue if e.guild == guild_id and e.user_id == user_id]
         stopped = self.withdraw(queued)
         for job_id in stopped:
@@ -981,8 +1030,12 @@ class GenerationService:
         Moderators who ban a term or a member expect it to hold from then on, not only for requests
         that come after: the jobs already waiting would still be made and posted. Running jobs finish
         (their images are classified under the policy as it is then), but for a banned member's, which
-        `stop_member` stops. Returns the jobs taken out.
+        `stop_member` stops. Returns the jobs taken out. Under `_admission`, as `stop_member` is.
         """
+        async with self._admission:
+            return await self._recheck_queued(guild_id)
+
+    async def _recheck_queued(self, guild_id: int) -> list[int]:
         policy = await self._policy(guild_id)
         stopped: list[int] = []
         for entry in [entry for entry in self.scheduler.queue if entry.guild == guild_id]:
@@ -1120,9 +1173,13 @@ class GenerationService:
             raise NotAllowed("only the job's owner or a moderator can delete it")
         await asyncio.to_thread(self.files.delete_job, job_id)
         await self.store.mark_deleted(job_id)
-        # A deleted job is not worth the GPU, and nothing more of it may be shown.
+        # A deleted job is not worth the GPU, and nothing more of it may be shown: neither may the
+        # upscales and variations of it still waiting (a moderator deleting what the classifier missed
+        # would see it posted again, bigger).
         for dequeued in self.withdraw([job_id]):
             await self._finish(dequeued, JobStatus.CANCELLED, error="deleted")
+        for started_from in await self.store.unfinished_started_from(job_id):
+            await self._stop_started_from(started_from, STARTING_IMAGE_DELETED)
         await self._audit_moderator(job, actor_id, AuditAction.JOB_DELETED)
         return await self.store.get(job_id)
 

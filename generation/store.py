@@ -431,6 +431,20 @@ class JobStore:
                 .limit(1)
             )
 
+    async def unfinished_started_from(self, job_id: int) -> list[int]:
+        """The queued or running jobs started from one of this job's pictures: upscales, variations,
+        and reruns of its img2img (a text rerun starts from no picture)."""
+        async with self._sessions() as session:
+            return list(
+                await session.scalars(
+                    select(Job.id).where(
+                        Job.parent_job_id == job_id,
+                        Job.kind != JobKind.TXT2IMG,
+                        Job.status.in_(_UNFINISHED),
+                    )
+                )
+            )
+
     async def unposted(self) -> list[Job]:
         """Finished jobs whose result was never posted (the process died in between).
 

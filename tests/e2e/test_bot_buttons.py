@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aiohttp
 import pytest
 from conftest import DEFERRED_CHANNEL_MESSAGE, BotWorld
 from fakediscord import FakeDiscord, InteractionRecord
+
+from generation.models import JobStatus
+from generation.service import STARTING_IMAGE_DELETED
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -155,3 +159,45 @@ async def test_delete_from_a_job_view_answers_while_the_jobs_own_message_is_held
         await fake.wait_for_request("PATCH", world.original_path(inter), after=mark)
         current = fake.get_message(message["id"])
         assert current["attachments"] == [] and "deleted" in current["content"]
+
+
+async def test_deleting_a_result_stops_the_upscales_and_variations_of_it_still_waiting(
+    world: BotWorld,
+) -> None:
+    """A moderator deleting what the classifier missed would otherwise see it posted again, bigger."""
+    fake = world.fake
+    assert fake.guild is not None
+    bob = fake.add_member(fake.guild, "bob").user
+    async with world.bot() as bot:
+        generation = bot.services.generation
+        await bot.services.licenses.accept(bob.id, generation.license_for("demo"))
+        _, message = await first_result(world)
+        job_id = world.job_id(message)
+        await world.posted(bot, job_id)
+        await generation.scheduler.stop()  # the follow-ups wait in the queue
+        clicks = []
+        for custom_id in (f"imagine:upscale:{job_id}:0", f"imagine:vary:{job_id}:0"):
+            click = await fake.click_button(message["id"], custom_id, user=bob)
+            await fake.wait_for_request("PATCH", world.original_path(click))
+            clicks.append(click)
+        delete = await fake.click_button(message["id"], f"imagine:delete:{job_id}", user=fake.owner)
+        await delete.wait_for_ack()
+        follow_ups = [
+            _queued_job_id((fake.original_response(click) or {}).get("content", "")) for click in clicks
+        ]
+        for follow_up in follow_ups:
+            job = await world.posted(bot, follow_up)
+            assert job.status is JobStatus.FAILED
+            assert job.error == STARTING_IMAGE_DELETED
+        generation.scheduler.start()
+        await generation.scheduler.idle()
+        for click in clicks:
+            final = await world.final_edit(click)
+            assert not final.files
+
+
+def _queued_job_id(text: str) -> int:
+    """The job number of a "Job #12 is queued" message."""
+    found = re.search(r"Job #(\d+)", text)
+    assert found is not None, text
+    return int(found.group(1))

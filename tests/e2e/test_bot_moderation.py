@@ -8,7 +8,7 @@ import re
 
 import pytest
 from conftest import EPHEMERAL, BotWorld
-from fakediscord import ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest
+from fakediscord import ChannelType, InteractionRecord, Overwrite, Permissions, RecordedRequest, Upload
 from test_bot_buttons import first_result
 
 from bot import wording
@@ -96,7 +96,7 @@ async def test_moderators_review_blocked_prompts_and_members_cannot(world: BotWo
     fake = world.fake
     assert fake.guild is not None and fake.user is not None
     async with world.bot() as bot:
-        inter = await fake.send_interaction("imagine", {"prompt": "call me at 555-867-5309 tonight"})
+        inter = await fake.send_interaction("imagine", {"prompt": "call me at 415-867-5309 tonight"})
         assert "blocked" in await world.ephemeral_answer(inter)
         inter = await fake.send_interaction("mod blocked", {})
         assert "Only moderators" in await world.ephemeral_answer(inter)
@@ -337,10 +337,10 @@ async def test_refused_prompts_withheld_images_and_moderators_deletions_reach_th
     log_channel = fake.add_channel(fake.guild, "mod-log")
     async with world.bot() as bot:
         await bot.services.policies.set(fake.guild.id, "log_channel_id", str(log_channel.id), actor_id=1)
-        inter = await fake.send_interaction("imagine", {"prompt": "call me at 555-867-5309"})
+        inter = await fake.send_interaction("imagine", {"prompt": "call me at 415-867-5309"})
         assert "blocked" in await world.ephemeral_answer(inter)
         line = await log_line(world, log_channel.id, "prompt_blocked")
-        assert line.startswith(f"the bot prompt_blocked → <@{fake.user.id}>") and "555" not in line
+        assert line.startswith(f"the bot prompt_blocked → <@{fake.user.id}>") and "867" not in line
 
         world.classifier.flag_all = True
         inter = await fake.send_interaction("imagine", {"prompt": "a quiet harbour", "count": 3})
@@ -655,3 +655,52 @@ async def test_a_moderator_by_role_cannot_ban_or_purge_those_who_manage_the_serv
         inter = await fake.send_interaction("mod purge", {"user": str(dave.id)}, user=fake.owner)
         assert "deleted the data" in await world.ephemeral_answer(inter)
         assert await bot.services.generation.store.history(dave.id) == []
+
+
+async def _until_classified(world: BotWorld, calls: int = 1) -> None:
+    for _ in range(300):
+        if world.classifier.calls >= calls:
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the attachment was never classified")
+
+
+async def test_a_ban_while_a_members_request_is_checked_holds_for_that_request(world: BotWorld) -> None:
+    """The request passed the ban check before the ban; its attached picture was still being
+    classified when the moderator banned the member. Nothing of theirs is stored or posted after."""
+    world.classifier.hold_after = 0  # the attachment's safety check waits for the test
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction(
+            "imagine", {"prompt": "a watercolour", "image": Upload("me.png", world.png_bytes())}
+        )
+        await _until_classified(world)
+        ban = await fake.send_interaction(
+            "mod ban", {"user": str(fake.user.id), "reason": "spam"}, user=fake.owner
+        )
+        assert "banned" in await world.ephemeral_answer(ban)
+        world.classifier.release.set()
+        answer = await world.ephemeral_answer(inter)
+        assert "can't generate images on this server" in answer and "spam" in answer
+        await bot.services.generation.scheduler.idle()
+        assert await bot.services.generation.store.history(fake.user.id) == []
+
+
+async def test_a_term_banned_while_a_request_is_checked_refuses_that_request(world: BotWorld) -> None:
+    world.classifier.hold_after = 0
+    fake = world.fake
+    assert fake.user is not None
+    async with world.bot() as bot:
+        inter = await fake.send_interaction(
+            "imagine", {"prompt": "a sad clown", "image": Upload("me.png", world.png_bytes())}
+        )
+        await _until_classified(world)
+        add = await fake.send_interaction("policy terms add", {"items": "clown"}, user=fake.owner)
+        assert "clown" in await world.ephemeral_answer(add)
+        world.classifier.release.set()
+        answer = await world.ephemeral_answer(inter)
+        assert "clown" in answer
+        await bot.services.generation.scheduler.idle()
+        jobs = await bot.services.generation.store.history(fake.user.id)
+        assert [job.status for job in jobs] == [JobStatus.BLOCKED]
