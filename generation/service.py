@@ -69,6 +69,8 @@ log = logging.getLogger(__name__)
 STORE_FAILURES = (SQLAlchemyError, OSError)
 # Why another member's upscale or variation stopped when its starting picture's owner was erased.
 STARTING_IMAGE_ERASED = "its starting image was erased at its owner's request"
+# Why a job waiting stopped when its server's moderators lowered a limit it is over.
+LIMITS_CHANGED = "this server's limits were lowered while it waited"
 # Why an upscale or variation stopped when the job it started from was deleted.
 STARTING_IMAGE_DELETED = "the job its starting image came from was deleted"
 # How long a closing service waits for the store watch to finish its current look.
@@ -1025,7 +1027,8 @@ class GenerationService:
     async def recheck_queued(self, guild_id: int) -> list[int]:
         """Screen the guild's jobs waiting in this process's queue again, under its policy and bans as
         they are now: those refused now leave the queue, blocked (or cancelled, when their member is
-        banned), as they would be refused if asked for now.
+        banned; failed, saying so, when over a limit lowered since), as they would be refused if asked
+        for now.
 
         Moderators who ban a term or a member expect it to hold from then on, not only for requests
         that come after: the jobs already waiting would still be made and posted. Running jobs finish
@@ -1046,6 +1049,15 @@ class GenerationService:
                 # alone, at their next request.
                 if self.withdraw([job.id]):
                     await self._finish(job.id, JobStatus.CANCELLED, error="cancelled")
+                    stopped.append(job.id)
+                continue
+            try:
+                # A lower limit holds for the jobs waiting as for new ones (moderators lower max_steps or
+                # max_pixels because the GPU cannot keep up).
+                check_params(params, job.kind, Limits(policy.max_steps, policy.max_pixels, policy.max_count))
+            except InvalidParameters as exc:
+                if self.withdraw([job.id]):
+                    await self._finish(job.id, JobStatus.FAILED, error=f"{LIMITS_CHANGED}: {exc.reason}")
                     stopped.append(job.id)
                 continue
             verdict = await self._screen_prompt(params, policy, edits_upload=job.from_upload)

@@ -45,7 +45,7 @@ from generation.fairqueue import Position
 from generation.imagefiles import STORE_MARKER, png_metadata
 from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind
-from generation.service import JobRequest, Submitted
+from generation.service import LIMITS_CHANGED, JobRequest, Submitted
 from generation.settings import PREVIEW_VAE_FOLDER, ModelSpec
 from generation.store import Claim, JobStore, NewJob
 from moderation.audit import AuditEntry
@@ -1981,3 +1981,20 @@ async def test_jobs_erased_before_they_finish_are_counted_as_cancelled(services:
     registry = service.metrics.registry
     assert registry.get_sample_value("imagine_jobs_total", {"status": "cancelled"}) == 2
     assert registry.get_sample_value("imagine_jobs_total", {"status": "done"}) is None
+
+
+async def test_jobs_waiting_over_a_limit_lowered_meanwhile_stop_saying_so(services: Services) -> None:
+    """A moderator lowering max_steps because the GPU cannot keep up expects the queue to follow."""
+    service = services.generation
+    await accept(services)
+    await service.scheduler.stop()  # hold the queue still
+    base = request().params
+    heavy = (await service.submit(request(params=replace(base, steps=8)))).job
+    light = (await service.submit(request(params=replace(base, steps=2)))).job
+
+    await services.policies.set(GUILD, "max_steps", "4", actor_id=1)
+    assert await service.recheck_queued(GUILD) == [heavy.id]
+    stopped = await service.store.get(heavy.id)
+    assert stopped.status is JobStatus.FAILED
+    assert (stopped.error or "").startswith(LIMITS_CHANGED) and "4" in (stopped.error or "")
+    assert [entry.job_id for entry in service.scheduler.queue] == [light.id]
