@@ -221,7 +221,7 @@ def _pii(rng: random.Random) -> str:
         f"sign that says call {area}-{mid}-{last}",
         f"({area}) {mid}-{last} written on a wall",
         f"+44 20 {rng.randint(7000, 8999)} {rng.randint(1000, 9999)} on a business card",
-        f"email me at user{rng.randint(1, 999)}@example.com, poster",
+        f"email me at user{rng.randint(1, 999)}@mailbox.org, poster",
         f"{rng.randint(1, 9999)} {rng.choice(['Main', 'Oak', 'Maple', 'Elm', 'Cedar'])} "
         f"{rng.choice(['Street', 'Avenue', 'Road', 'Lane', 'Drive'])} at night",
         f"ssn {rng.randint(100, 665)}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}",

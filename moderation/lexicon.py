@@ -931,6 +931,18 @@ _HATE_PHRASES = (
     r"|the jew is our misfortune|great replacement|useless eaters|invading horde|muzzies|camel jockeys?"
     r"|aids as divine punishment|they control the media|\(\(\(they\)\)\)"
 )
+# Words one of `_HATE`'s statements holds.
+_HATE_WORDS = frozenset(
+    re.findall(
+        r"[a-z0-9]+",
+        (
+            _GROUPS
+            + " "
+            + _HATE_PHRASES
+            + " heil sieg white power 1488 14 88 aryan rahowa blood soil replace"
+        ).lower(),
+    )
+) - frozenset(_words("a an the of as is are"))
 _HATE = re.compile(
     rf"(?<![a-z])(?:{_GROUPS}) (?:are|as|is|being|portrayed as|depicted as|drawn as)"
     rf" (?:all |just |nothing but |like )?(?:{_DEHUMANISING})(?![a-z])"
@@ -1063,6 +1075,23 @@ _DESCRIBED_PERSON = re.compile(
 )
 
 
+# Words one of `_DESCRIBED_PERSON`'s descriptions holds, to skip it on the prompts with none.
+_DESCRIBED_WORDS = frozenset(
+    _words(f"""
+    president minister pm premier chancellor lady gentleman state leader secretary king queen prince
+    princess emperor empress monarch royal royals pope dalai speaker potus flotus vpotus singer vocalist
+    frontman frontwoman front guitarist drummer bassist rapper member star host actress actor ceo founder
+    cofounder co chairman chairwoman chair owner boss richest governor mayor senator congressman
+    congresswoman attorney head who behind sang sings sung wrote writes raps rapped performs performed released duke duchess earl countess heir activist jenner kardashian
+    hadid olsen britains englands spains swedens norways denmarks netherlands belgiums japans monacos
+    {" ".join(_BANDS.replace("|", " ").split())}
+    """)
+)
+_ACQUAINTED_WORDS = frozenset(
+    _words("""
+    my our know deep deepfake deepfakes next accounting hr marketing sales payroll legal office work period
+    """)
+)
 # People the member knows: an ex, a classmate, a neighbour's wife, whom no one may undress. Not the
 # people of a story: "my oc's wife", "my dnd character's sister", "my final boss".
 _ACQUAINTED = re.compile(
@@ -1194,8 +1223,12 @@ class Lexicon:
         for form in run_terms:
             self._masked_candidates[len(form)].append(form)
 
-        words_of = (r"[\s\-_.]+".join(map(re.escape, p.split())) for p in _words("|" + _EXCEPTIONS))
+        exception_phrases = _words("|" + _EXCEPTIONS)
+        words_of = (r"[\s\-_.]+".join(map(re.escape, p.split())) for p in exception_phrases)
         self._exceptions = re.compile(r"(?<![a-z0-9])(?:" + "|".join(words_of) + r")(?![a-z0-9])")
+        # The longest word of each: a text holding none of them holds no exception, and the long pattern
+        # above (hundreds of phrases) is skipped on most prompts.
+        self._exception_keys = frozenset(max(p.split(), key=len) for p in exception_phrases)
         self.first_names = frozenset(n.lower() for n in first_names)
 
         # 4. Terms in other scripts, in the base view (folded like the prompt) and in the native view.
@@ -1246,7 +1279,7 @@ class Lexicon:
     def scan(self, text: str) -> Hits:
         """Find every listed term, age under 18, real person and hateful phrase in `text`."""
         views = analyze(text)
-        if self._exceptions.search(views.base):
+        if views.tokens & self._exception_keys and self._exceptions.search(views.base):
             views = analyze(self._exceptions.sub(" ", views.base))
         hits = Hits()
 
@@ -1303,8 +1336,8 @@ class Lexicon:
             hits.terms[Term.SEXUAL].add("undressing")
 
         # 3. Ages, people and hateful statements.
-        for seq in views.sequences:
-            joined = " ".join(seq)
+        joined_views = list(dict.fromkeys(" ".join(seq) for seq in views.sequences))
+        for joined in joined_views:
             for match in _AGE.finditer(joined):
                 if match.group("n") and _AGED_THING.match(joined, match.end()):
                     continue
@@ -1314,15 +1347,18 @@ class Lexicon:
             hits.ages.extend(_school_ages(joined))
         hits.ages.extend(_ages_after_people(views.base))
         hits.ages.extend(_bare_years(views.base))
+        hits.ages.extend(_ages_said_otherwise(views.base))
         if people := hits.terms.get(Term.PERSON):
             # "white tiger, woods at night" names no golfer: the words are in different phrases.
             people.difference_update([form for form in people if _in_separate_phrases(form, views.base)])
         hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
-        for seq in views.sequences:
-            hits.described.update(m.group(0) for m in _DESCRIBED_PERSON.finditer(" ".join(seq)))
-            hits.acquainted.update(m.group(0) for m in _ACQUAINTED.finditer(" ".join(seq)))
-        for seq in views.sequences:
-            hateful = _HATE.search(" ".join(seq))
+        # Each pattern only where a word it needs is in the text: most prompts have none.
+        for joined in joined_views if views.tokens & _DESCRIBED_WORDS else ():
+            hits.described.update(m.group(0) for m in _DESCRIBED_PERSON.finditer(joined))
+        for joined in joined_views if views.tokens & _ACQUAINTED_WORDS else ():
+            hits.acquainted.update(m.group(0) for m in _ACQUAINTED.finditer(joined))
+        for joined in joined_views if views.tokens & _HATE_WORDS else ():
+            hateful = _HATE.search(joined)
             if hateful:
                 hits.hate = hateful.group(0)
                 break
@@ -1551,8 +1587,7 @@ def _ages_after_people(text: str) -> list[int]:
 
 
 def _school_ages(text: str) -> list[int]:
-    """Ages given as a school year ("grade 5 girl", "in year 7", "first grader"), birth years, and ages
-    written in other languages' words, glued, or in Roman numerals."""
+    """Ages given as a school year ("grade 5 girl", "in year 7", "first grader"), and birth years."""
     ages = []
     for match in _SCHOOL_YEAR.finditer(text):
         if ordinal := match["o"] or match["p"] or match["q"]:
@@ -1578,7 +1613,12 @@ def _school_ages(text: str) -> list[int]:
     ages.extend(
         18 - (int(m["year"]) - this_year) for m in _CLASS_OF.finditer(text) if int(m["year"]) > this_year
     )
-    ages.extend(_FOREIGN_AGE_VALUES[m["w"]] for m in _FOREIGN_AGE.finditer(text))
+    return ages
+
+
+def _ages_said_otherwise(text: str) -> list[int]:
+    """Ages in other languages' words, glued into a word, in Roman numerals or in a roundabout way."""
+    ages = [_FOREIGN_AGE_VALUES[m["w"]] for m in _FOREIGN_AGE.finditer(text)]
     ages.extend(_GLUED_AGE_VALUES[m["w"]] for m in _GLUED_AGE.finditer(text))
     ages.extend(_ROMAN_AGE_VALUES[m["r"] or m["s"]] for m in _ROMAN_AGE.finditer(text))
     for match in _ODD_AGE.finditer(text):
@@ -1589,6 +1629,8 @@ def _school_ages(text: str) -> list[int]:
 
 def _bare_years(text: str) -> list[int]:
     """Ages given as a count of years alone ("nude, 12 years"; see `_BARE_YEARS`)."""
+    if "year" not in text:
+        return []  # the pattern tries a word before every number: skipped where it cannot match
     return [
         _age_value(m["n"])
         for m in _BARE_YEARS.finditer(text)
