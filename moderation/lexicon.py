@@ -1077,16 +1077,16 @@ _DESCRIBED_PERSON = re.compile(
 
 # Words one of `_DESCRIBED_PERSON`'s descriptions holds, to skip it on the prompts with none.
 _DESCRIBED_WORDS = frozenset(
-    _words(f"""
+    _words("""
     president minister pm premier chancellor lady gentleman state leader secretary king queen prince
     princess emperor empress monarch royal royals pope dalai speaker potus flotus vpotus singer vocalist
     frontman frontwoman front guitarist drummer bassist rapper member star host actress actor ceo founder
     cofounder co chairman chairwoman chair owner boss richest governor mayor senator congressman
     congresswoman attorney head who behind sang sings sung wrote writes raps rapped performs performed released duke duchess earl countess heir activist jenner kardashian
     hadid olsen britains englands spains swedens norways denmarks netherlands belgiums japans monacos
-    {" ".join(_BANDS.replace("|", " ").split())}
     """)
-)
+    # A band's longest word: "karina from red velvet" holds "velvet".
+) | frozenset(max(band.split(), key=len) for band in _BANDS.split("|"))
 _ACQUAINTED_WORDS = frozenset(
     _words("""
     my our know deep deepfake deepfakes next accounting hr marketing sales payroll legal office work period

@@ -306,7 +306,7 @@ _REVEALING_CHANGE = re.compile(
 )
 
 
-# Edits of an uploaded photo that reveal its subject without the words lists hold: what is under the
+# Edits of an uploaded photo that reveal its subject without the words the lists hold: what is under the
 # clothes, sheer or wet fabric, a towel loosening, a censor removed, a famous nude's pose with "same face".
 # Only for uploads, where the bot cannot know who the picture shows.
 _GARMENT = (
@@ -404,10 +404,12 @@ _UNRELATED_ADULT = re.compile(
 
 
 def _alone_with_an_adult(prompt: str) -> bool:
+    """Whether the prompt puts someone with an unrelated adult somewhere intimate (see `_INTIMATE`)."""
     base = analyze(prompt).base
     return _INTIMATE.search(base) is not None and _UNRELATED_ADULT.search(base) is not None
 
 
+# The member's own children, whom "my ..." names without making them someone else's child.
 _OWN_CHILD = re.compile(
     r"(?:my|our)(?: (?:little|baby|youngest|oldest|eldest|two|three))? (?:daughters?|sons?|kids|children)"
 )
