@@ -15,7 +15,7 @@ drama (North America's 555, Ofcom's drama ranges) and the mail domains set aside
 
 What is written to slip past the shapes is read as the shape: other scripts' digits ("٤١٥") as ASCII ones,
 digits spelled out, in English or in the languages of the national layouts, as the figures they stand for,
-letters for digits ("415-555-O134"), "@" and "." in brackets or in words ("jane [at] gmail (.) com").
+letters for digits ("415-362-O134"), "@" and "." in brackets or in words ("jane [at] gmail (.) com").
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ _BRACKETED_AT = re.compile(r"(?:at|@)\s*[\])}>]")
 # How an address found writes its "@" and its dots, to read the domain after them.
 _WRITTEN_AT = re.compile(rf"{_AT_BRACKETED}|@|%40|\s+at\s+")
 _WRITTEN_DOT = re.compile(rf"\s*{_DOT_BRACKETED}\s*|\s+dot\s+")
-# Letters written for digits ("415-555-O134", "4l5"): only in words of digits and those letters.
+# Letters written for digits ("415-362-O134", "4l5"): only in words of digits and those letters.
 _LOOKALIKE_NUMBER = re.compile(r"(?<![a-z0-9])(?=[0-9oil]*\d)(?=[0-9oil]*[oil])[0-9oil]+(?![a-z0-9])")
 _LOOKALIKE_DIGITS = str.maketrans("oil", "011")
 _HAS_DIGIT = re.compile(r"\d")
@@ -825,7 +825,7 @@ def find_pii(text: str) -> list[PiiMatch]:
         )
     found = _find_shapes(text)
 
-    # 4. Shapes written by hand to slip past the above: letters for digits ("415-555-O134"), every
+    # 4. Shapes written by hand to slip past the above: letters for digits ("415-362-O134"), every
     # digit or letter on its own ("4 1 5 5 5 5 0 1 3 4", "b o b @ g m a i l . c o m").
     if _HAS_DIGIT.search(text):
         # The same length, only the letters of number-like words changed: the places hold.
