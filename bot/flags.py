@@ -151,10 +151,7 @@ def parse_flags(text: str) -> InlineFlags:
 
 def _pasted_negative(text: str) -> tuple[str, str | None]:
     """The prompt, and the negative prompt of a "Negative prompt:" part pasted into it (None if none)."""
-    quoted = [passage.span() for passage in _PROMPT_QUOTED.finditer(text)]
-    found = next(
-        (m for m in _PASTED_NEGATIVE.finditer(text) if not any(a < m.start() < b for a, b in quoted)), None
-    )
+    found = _unquoted(_PASTED_NEGATIVE, text)
     if found is None:
         return text.strip(), None
     settings = _PASTED_SETTINGS.search(text, found.end())
@@ -170,8 +167,13 @@ def _first_flag(text: str) -> re.Match[str] | None:
     Taken as a flag, the "--no" of `a poster reading "make love --no war"` would have cut the prompt
     at the quotation and made `war"` the negative prompt, without a word.
     """
+    return _unquoted(_FLAG, text)
+
+
+def _unquoted(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The first match of `pattern` in `text` that starts outside the passages its prompt quotes."""
     quoted = [passage.span() for passage in _PROMPT_QUOTED.finditer(text)]
-    for match in _FLAG.finditer(text):
+    for match in pattern.finditer(text):
         if not any(start < match.start() < end for start, end in quoted):
             return match
     return None

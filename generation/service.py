@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import NoReturn, Protocol
 
 from PIL import Image
 from sqlalchemy.exc import SQLAlchemyError
@@ -458,9 +458,7 @@ class GenerationService:
         )
         verdict = await self._screen_prompt(params, policy, edits_upload=request.from_upload)
         if not verdict.allowed:
-            self.metrics.moderation_blocks.labels(stage="prompt", category=verdict.category or "").inc()
-            await self._record_blocked(new, verdict, checking)
-            verdict.raise_if_blocked()
+            await self._refuse(new, verdict, checking)
 
         # 4. The init image is classified like an output: unsafe or unclassifiable means no job.
         if init_image is not None and request.kind is JobKind.IMG2IMG:
@@ -476,10 +474,7 @@ class GenerationService:
         if job is None:
             # Recorded outside the lock, which recording a refusal takes itself.
             assert refused is not None
-            self.metrics.moderation_blocks.labels(stage="prompt", category=refused.category or "").inc()
-            await self._record_blocked(new, refused, checking)
-            refused.raise_if_blocked()
-            raise AssertionError("a refused verdict raises")
+            await self._refuse(new, refused, checking)
         log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)
         position, eta = await self._show_queued(job)
         return Submitted(job, position, eta)
@@ -569,6 +564,13 @@ class GenerationService:
                 # The job is stored and queued: telling the member "try again" would make a second one.
                 log.exception("showing job %s as queued failed; it goes on", job.id)
         return position, eta
+
+    async def _refuse(self, new: NewJob, verdict: Verdict, checking: _Checking) -> NoReturn:
+        """Count and record a prompt refused by `verdict`, then raise `PromptBlocked` saying why."""
+        self.metrics.moderation_blocks.labels(stage="prompt", category=verdict.category or "").inc()
+        await self._record_blocked(new, verdict, checking)
+        verdict.raise_if_blocked()
+        raise AssertionError(f"{verdict} refuses nothing")
 
     async def _record_blocked(self, new: NewJob, verdict: Verdict, checking: _Checking) -> None:
         """Record a blocked prompt: the job in `/history` and the prompt for moderators' review, in

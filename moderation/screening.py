@@ -285,18 +285,14 @@ _FICTION_CUE = re.compile(
 # Swimwear already in an uploaded photo ("her bikini", "the swimsuit"), restyled without showing more of
 # whoever wears it: "make her bikini red". Putting someone in swimwear ("in a bikini") or shrinking it is
 # a revealing edit.
-_WORN_SWIMWEAR = re.compile(
-    r"(?<![a-z])(?:her|his|their|the|my|your|its)\s+(?:[a-z]+\s+)?(?:bikini|bikinis|swimsuit|swimsuits"
-    r"|swimwear|bathing suit|biquini)(?![a-z])"
-)
+_SWIMWEAR_WORD = r"(?:bikini|bikinis|swimsuit|swimsuits|swimwear|bathing suit|biquini)(?![a-z])"
+_WORN = r"(?:her|his|their|the|my|your|its)\s+(?:[a-z]+\s+)?"
+_WORN_SWIMWEAR = re.compile(rf"(?<![a-z]){_WORN}{_SWIMWEAR_WORD}")
 _SWIMWEAR_PUT_ON = re.compile(
-    r"(?<![a-z])(?:with|into|to|for|in|wearing|wear|wears|wore|put on|puts on|swap|swapped)\s+"
-    r"(?:her|his|their|the|my|your|its)\s+(?:[a-z]+\s+)?(?:bikini|bikinis|swimsuit|swimsuits|swimwear"
-    r"|bathing suit|biquini)(?![a-z])"
+    rf"(?<![a-z])(?:with|into|to|for|in|wearing|wear|wears|wore|put on|puts on|swap|swapped)\s+{_WORN}"
+    rf"{_SWIMWEAR_WORD}"
 )
-_ANY_SWIMWEAR = re.compile(
-    r"(?<![a-z])(?:bikini|bikinis|swimsuit|swimsuits|swimwear|bathing suit|biquini)(?![a-z])"
-)
+_ANY_SWIMWEAR = re.compile(rf"(?<![a-z]){_SWIMWEAR_WORD}")
 _REVEALING_CHANGE = re.compile(
     r"(?<![a-z])(?:small|smaller|smallest|tiny|tinier|tiniest|skimpier|micro|mini|short|shorter|tight"
     r"|tighter|thin|thinner|wet|sheer|transparent|translucent|invisible|lower|low cut|cut ?outs?|revealing"
