@@ -8,12 +8,17 @@ class BotError(Exception):
 
 
 class FlagError(BotError):
-    """An inline flag could not be used; `flag` is how the user wrote it (`--seed`)."""
+    """An inline flag could not be used; `flag` is how the user wrote it (`--seed`).
 
-    def __init__(self, flag: str, reason: str) -> None:
+    `out_of_range` is the value as an error may repeat it, when the value is a number outside the
+    flag's range: a server's lower limit can then be quoted in its place (see `wording`).
+    """
+
+    def __init__(self, flag: str, reason: str, *, out_of_range: str | None = None) -> None:
         super().__init__(f"{flag}: {reason}")
         self.flag = flag
         self.reason = reason
+        self.out_of_range = out_of_range
 
 
 class AttachmentRejected(BotError):

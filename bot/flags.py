@@ -221,7 +221,9 @@ def _int(flag: str, value: str, low: int, high: int) -> int:
     # int() refuses strings of more than 4,300 digits, zeros included.
     sign, digits = value[0] if value[0] in "+-" else "", value.lstrip("+-").lstrip("0") or "0"
     if len(digits) > _MAX_DIGITS or not low <= (number := int(sign + digits)) <= high:
-        raise FlagError(flag, f"{_shown(value)} is out of range; use {low} to {high}")
+        raise FlagError(
+            flag, f"{_shown(value)} is out of range; use {low} to {high}", out_of_range=_shown(value)
+        )
     return number
 
 
@@ -230,7 +232,9 @@ def _float(flag: str, value: str, low: float, high: float) -> float:
         raise FlagError(flag, f"{_quoted(value)} is not a number between {low:g} and {high:g}")
     number = float(value)
     if not (math.isfinite(number) and low <= number <= high):
-        raise FlagError(flag, f"{_shown(value)} is out of range; use {low:g} to {high:g}")
+        raise FlagError(
+            flag, f"{_shown(value)} is out of range; use {low:g} to {high:g}", out_of_range=_shown(value)
+        )
     return number + 0.0  # "-0" is 0, not a CFG of "-0" in the result
 
 

@@ -24,7 +24,7 @@ from bot.buttons import terms_view
 from bot.cooldown import Cooldown
 from bot.custom_ids import Action, JobButton
 from bot.delivery import INTERACTION_TOKEN_LIFETIME, Delivery
-from bot.errors import BadButton, BotError, NotModerator
+from bot.errors import BadButton, BotError, FlagError, NotModerator
 from bot.interactions import defer
 from bot.options import BuiltParams, ImagineOptions, build_params, within_server_limits
 from bot.permissions import age_restricted, check_channel, check_dm, check_may_post, is_moderator
@@ -57,6 +57,9 @@ MAX_PENDING_PER_USER = 5
 # Attached images all members' waiting requests may keep in memory together; past it, a request with
 # an image is not kept, and its member sends it again once they have accepted.
 MAX_PENDING_BYTES = 64 * 1024 * 1024
+# How long a flag's error waits for the server's limits before it is answered with the bot's own; the
+# answer is not deferred, and Discord gives it three seconds.
+POLICY_AT_HAND_S = 1.0
 REACTIONS = {"🔁": Action.RERUN, "⬆": Action.UPSCALE, "❌": Action.DELETE}
 # How long a public answer to a reaction stays up; a member gets no second one in a channel meanwhile.
 REACTION_ANSWER_S = 60
@@ -189,6 +192,17 @@ class JobFlow:
     async def policy_for(self, guild_id: int | None) -> GuildPolicy:
         return await self.services.policies.get(guild_id) if guild_id is not None else GuildPolicy()
 
+    async def _policy_if_at_hand(self, guild_id: int | None) -> GuildPolicy | None:
+        """The guild's policy if it can be read before the interaction must be answered (three
+        seconds from its creation), else None: an answer with the bot's own limits beats none."""
+        if guild_id is None:
+            return None
+        try:
+            return await asyncio.wait_for(self.policy_for(guild_id), timeout=POLICY_AT_HAND_S)
+        except Exception as exc:
+            log.info("answering without guild %s's policy (%r)", guild_id, exc)
+            return None
+
     async def is_moderator(self, interaction: Interaction, policy: GuildPolicy | None = None) -> bool:
         """Manage Server (or Administrator) in this guild, or the policy's moderator role."""
         if interaction.guild_id is None or not isinstance(interaction.user, discord.Member):
@@ -257,6 +271,12 @@ class JobFlow:
                 models=generation.models,
                 default_model=generation.default_model,
             )
+        except FlagError as exc:
+            policy = await self._policy_if_at_hand(interaction.guild_id)
+            await self.reply_text(
+                interaction, wording.shorten(wording.describe_flag_error(exc, policy), wording.MESSAGE_LIMIT)
+            )
+            return
         except (BotError, GenerationError) as exc:
             await self.reply_problem(interaction, exc)
             return
@@ -377,7 +397,10 @@ class JobFlow:
                 job = await self.services.generation.cancel(
                     source.id, interaction.user.id, moderator=moderator
                 )
-                if job.status.finished and job.status is not JobStatus.CANCELLED:
+                if source.status is JobStatus.CANCELLED:
+                    # A second click, or both the job's owner and a moderator.
+                    text = wording.already_cancelled(source.id)
+                elif job.status.finished and job.status is not JobStatus.CANCELLED:
                     # Its result is on its way (or `/job` shows it): cancelling it now would be a fiction.
                     text = wording.already_finished(job.id, job.status.value)
                 else:

@@ -113,11 +113,27 @@ NO_REASON = "no reason given"
 ANIMATED_FIRST_FRAME = "The attached image is animated: its first frame is used."
 
 
+def describe_flag_error(exc: FlagError, policy: GuildPolicy | None = None) -> str:
+    """A flag's error, with the limits of the server's `policy` where it is known.
+
+    A number over a server's lower limit is answered with that limit: "use 1 to 150" where the server
+    allows 30 would only cost the member another try, and another error.
+    """
+    if policy is None:
+        return f"**{exc.flag}**: {exc.reason}.\nInline flags:\n{flags_help()}"
+    reason = exc.reason
+    server_limit = {"--steps": policy.max_steps, "--n": policy.max_count}.get(exc.flag)
+    if exc.out_of_range is not None and server_limit is not None:
+        reason = f"{exc.out_of_range} is out of range; use 1 to {server_limit}"
+    limits = flags_help(max_steps=policy.max_steps, max_count=policy.max_count)
+    return f"**{exc.flag}**: {reason}.\nInline flags:\n{limits}"
+
+
 def describe_error(exc: BaseException) -> str:
     """A sentence a person can act on, for any error the bot shows."""
     match exc:
-        case FlagError(flag=flag, reason=reason):
-            return f"**{flag}**: {reason}.\nInline flags:\n{flags_help()}"
+        case FlagError():
+            return describe_flag_error(exc)
         case InvalidParameters(field=field, reason=reason):
             hint = _FIELD_HINTS.get(field, f"`{field}`")
             return f"{_sentence(reason)} Change {hint} and try again."
@@ -393,6 +409,10 @@ def queue_summary(lines: list[str], depth: int, *, in_guild: bool) -> str:
 
 def nothing_to_cancel() -> str:
     return "You have no queued or running jobs here."
+
+
+def already_cancelled(job_id: int) -> str:
+    return f"Job #{job_id} is cancelled already."
 
 
 def already_finished(job_id: int, status: str) -> str:

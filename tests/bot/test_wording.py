@@ -10,6 +10,7 @@ from discord import app_commands
 
 from bot import wording
 from bot.errors import AttachmentRejected, BadButton, BadDuration, FlagError, NotHere, NotModerator
+from bot.flags import parse_flags
 from generation.errors import (
     ImageRejected,
     InvalidImage,
@@ -65,6 +66,26 @@ def test_describe_error(error: Exception, expected: str) -> None:
     text = wording.describe_error(error)
     assert expected in text
     assert "secret internals" not in text
+
+
+def test_a_flag_out_of_range_is_answered_with_the_servers_limits_where_they_are_known() -> None:
+    with pytest.raises(FlagError) as steps:
+        parse_flags("a fox --steps 400")
+    with pytest.raises(FlagError) as count:
+        parse_flags("a fox --n 9")
+    with pytest.raises(FlagError) as seed:
+        parse_flags("a fox --seed -3")
+    policy = GuildPolicy(max_steps=25, max_count=2)
+
+    assert "use 1 to 150" in wording.describe_flag_error(steps.value)  # the policy could not be read
+    assert "400 is out of range; use 1 to 25." in wording.describe_flag_error(steps.value, policy)
+    assert "9 is out of range; use 1 to 2." in wording.describe_flag_error(count.value, policy)
+    assert "number of images, 1 to 2" in wording.describe_flag_error(seed.value, policy)
+    assert "-3 is out of range; use 0 to" in wording.describe_flag_error(seed.value, policy)
+    # A flag's other errors are left as they are.
+    with pytest.raises(FlagError) as typo:
+        parse_flags("a fox --steps many")
+    assert "'many' is not a whole number" in wording.describe_flag_error(typo.value, policy)
 
 
 def test_answers_to_reactions_speak_of_reactions_and_keep_bans_private() -> None:

@@ -582,7 +582,8 @@ async def _behind_alices_job(world: BotWorld, bot: ImagineBot) -> tuple[User, Us
 async def test_a_queued_line_follows_the_queue_as_it_moves(
     world: BotWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Alice's job holds the GPU; Bob's and Carol's wait. Bob cancels: Carol's message says she is next."""
+    """Alice's job holds the GPU; Bob's and Carol's wait. Bob clicks Cancel (twice, as people do): Carol's
+    message says she is next."""
     from bot import delivery
 
     monkeypatch.setattr(delivery, "QUEUE_REFRESH_S", 0.1)
@@ -597,7 +598,16 @@ async def test_a_queued_line_follows_the_queue_as_it_moves(
         (_, bobs), (carols_interaction, _) = queued
         assert "1 ahead of it" in fake.original_response(carols_interaction)["content"]  # type: ignore[index]
         mark = fake.mark()
-        await bot.services.generation.cancel(bobs.id, bob.id)
+        bobs_message = fake.original_response(queued[0][0])
+        assert bobs_message is not None
+        click = await fake.click_button(bobs_message["id"], f"imagine:cancel:{bobs.id}", user=bob)
+        assert (
+            await world.ephemeral_answer(click)
+            == f"Cancelling job #{bobs.id}. A job that is already running stops at its next step."
+        )
+        again = await fake.click_button(bobs_message["id"], f"imagine:cancel:{bobs.id}", user=bob)
+        assert await world.ephemeral_answer(again) == f"Job #{bobs.id} is cancelled already."
+        assert (await bot.services.generation.store.get(bobs.id)).status is JobStatus.CANCELLED
         moved = await fake.wait_for_request(
             "PATCH",
             world.original_path(carols_interaction),

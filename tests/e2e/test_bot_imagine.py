@@ -74,6 +74,12 @@ async def test_imagine_without_options_runs_where_the_server_allows_fewer_steps_
         # Steps the member asks for are not lowered: they are refused, naming the limit.
         inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse", "steps": STEPS})
         assert f"between 1 and {STEPS - 2}" in await world.ephemeral_answer(inter)
+        # A flag past even the bot's range is answered with the server's, not with 1 to 150.
+        inter = await fake.send_interaction("imagine", {"prompt": "a lighthouse --steps 1000"})
+        answer = await world.ephemeral_answer(inter)
+        assert f"1000 is out of range; use 1 to {STEPS - 2}" in answer
+        assert f"`--steps`: denoising steps, 1 to {STEPS - 2}" in answer
+        assert "150" not in answer
 
 
 async def test_img2img_downloads_the_attachment_and_keeps_its_shape(world: BotWorld) -> None:
