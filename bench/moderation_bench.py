@@ -225,7 +225,7 @@ def _pii(rng: random.Random) -> str:
         f"{rng.randint(1, 9999)} {rng.choice(['Main', 'Oak', 'Maple', 'Elm', 'Cedar'])} "
         f"{rng.choice(['Street', 'Avenue', 'Road', 'Lane', 'Drive'])} at night",
         f"ssn {rng.randint(100, 665)}-{rng.randint(10, 99)}-{rng.randint(1000, 9999)}",
-        "credit card 4111 1111 1111 1111 on a table",
+        "credit card 4526 0181 5908 3012 on a table",
     ]
     return rng.choice(choices)
 

@@ -71,7 +71,8 @@ def _words(block: str) -> list[str]:
 
 
 _SEXUAL = """
-nakked nood nekid nudie nudies sexting hardcore
+nakked nood nekid nudie nudies sexting hardcore nudify nudified nudifying nudifier nvde nvdes tiddies coochie
+hadaka nugasete fappening
 pantyshot oppai gooning gooner nympho nymphomaniac pornstar pornstars camgirl camgirls camwhore r18
 slut sluts slutty whore whores consummate consummating consummated decensor decensored zenra
 paizuri nakadashi titfuck titjob boobjob doggystyle coitus squirting boner boners humping panchira
@@ -120,6 +121,9 @@ disrobing undres starkers declothed uncensored pantsless unrobed
 |breastfeeding a man|breeding kink|fornicating|fornication|copulating|copulation|areolae|afterglow|naughty pics|naughty pictures|naughty photos|hard core
 |body paint only|bubbles only|wedding night|in heat
 |wearing only a necklace|wearing only socks|wearing only stockings|wearing only jewelry|wearing only a smile
+|dick pic|dick pics|cock pic|cock pics|barely legal|as nature intended|lose the clothes|lose her clothes
+|lose his clothes|lose your clothes|everything visible|doing the deed|hadaka ni shite|fuku wo nugasete
+|the fappening|tiddies out|titties out|tits out|boobs out
 """
 
 _SUGGESTIVE = """
@@ -192,6 +196,13 @@ youngling younglings kiddos tyke tykes choirboy choirboys choirgirl choirgirls
 |sally from peanuts|riley from inside out|matilda wormwood|eleven from stranger things|junior gravure
 |single digit age|age in single digits|age is in single digits|school playground|schoolyard|times tables
 |school backpack
+|little sis|lil sis|baby sis|kid sister|kid brother|lil bro|little bro
+|young niece|little niece|young nephew|little nephew|pre timeskip|pre time skip|genin era|naruto part 1
+|himawari|chika fujiwara|fujiwara chika|chika from kaguya sama|marin kitagawa|kitagawa marin|megumin
+|usagi tsukino|tsukino usagi|chibi usa|tohru honda|honda tohru|misty from pokemon|dawn from pokemon
+|ash ketchum|peppa pig|wednesday addams|lilo from lilo stitch|lilo and stitch|eri from mha
+|kanao tsuyuri|nezuko|tanjiro|zenitsu|inosuke|sakura haruno genin
+|hinata hyuga part 1|young hinata|kid goku|gohan kid|kid gohan|pan from dragon ball|bulma young
 """
 
 # Childlike cues that name no child. Each is ordinary on its own, and adults have most of them, so they
@@ -205,7 +216,7 @@ buruma pinafore
 |small frame|tiny frame|short and small|twin tails|twin tail|twin braids|pigtail braids|school uniform
 |school uniforms|sailor uniform|sailor uniforms|knee socks|knee high socks|gym uniform|school swimsuit
 |young looking|looks young|looking young|younger looking|baby face|no pubic hair|hairless body
-|hairless pussy|young faced
+|hairless pussy|young faced|very young|so young|really young|youthful body|young body|youthful
 """
 _CHILDISH = """
 lunchbox lollipop lollipops lolly lollies plushie plushies pacifier pacifiers crib playpen diaper diapers nappy nappies
@@ -244,6 +255,14 @@ paedophile pedo rapist molester shoplifting stealing bribe bribery criminal
 |in a courtroom|in the courtroom|epstein island|childrens blood|drinking blood|injecting microchips
 |swastika armband|injecting poison|in a dungeon with|chained children|underage boys|eating a baby
 |eating babies|puppet master|cheating on his wife|cheating on her husband|spitting on|injecting steroids
+|robbing|robbing a bank|robbing a store|bank robbery|selling drugs|selling crack|dealing drugs|drug dealer
+|abusing a child|abusing children|child abuse|with underage girls|with underage boys|with minors
+|beating his wife|beating her husband|beating his kids|beating a child|kicking a dog|kicking a homeless
+|kicking a puppy|burning a forest|setting fire to|starting a fire|arsonist|injecting children|poisoning children
+|burning the american flag|burning the flag|burning a flag|taking a bribe|accepting a bribe
+|preso|presa|foto policial|ficha policial|ficha de detencion|robando|identite judiciaire|didentite judiciaire|ladendiebstahl
+|bankuberfall|festgenommen|verhaftet|kradnie|kradziez|ditangkap|diborgol|borgol|detenido|detenida
+|arrestado|arrestada|esposado|esposada|en prison|en la carcel|im gefangnis|na cadeia|w wiezieniu|dipenjara
 """
 
 _VIOLENCE = """
@@ -262,6 +281,12 @@ lynching torture punched bloodied corpse strangled mutilated dismembered guillot
 |tied up and gagged|gagged|hanging from a lamppost|hanging from a tree|head on a stick|head on a spike
 |knife in his chest|knife in her chest|tortured|stoning|stoned to death|drone strike on|car bomb
 |attacked with a hammer|blown to bits|bloody nose|black eye|bleeding on the floor|choked
+|hanging himself|hanging herself|hanged himself|hanged herself|shot himself|shot herself|kill yourself
+|him dead|her dead|ill kill|i will kill|going to kill|gonna kill|beaten with|being stabbed|lying in a coffin
+|erschossen|ermordet|getotet|hingerichtet|ahorcado|ahorcada|asesinado|asesinada|decapitado|decapitada
+|decapite|decapitee|tue par balle|assassine|assassinee|morto|morta|morto a tiros|assassinado|assassinada
+|enforcado|enforcada|zastrzelony|zastrzelona|zamordowany|zamordowana|powieszony|ditembak|dibunuh|tewas
+|ucciso|uccisa|impiccato|fucilato|pendu|pendue
 """
 
 _FRAMING = """
@@ -281,6 +306,9 @@ cctv bodycam reuters
 |press pool|pool photo|getty images|real photo|genuine photo|documentary photo|screenshot of a tweet
 |fake screenshot|instagram post|news article|front page photo|reuters style|ap style|le monde
 |security cam|security cam still
+|official notice|official letter|official announcement|official alert|emergency alert|government letter
+|government notice|press release|official seal|chyron|news chyron|eilmeldung|foto de noticias|tagesschau
+|tass|efe|kompas|zdjecie pap|foto pap|election notice|recall notice|polling station sign|ballot notice|notice
 """
 
 _DISASTER = """
@@ -292,6 +320,11 @@ tornado wildfire flood flooded flooding pandemic outbreak arrested killed injure
 |terrorist attack|terror attack|mass shooting|nuclear attack|nuclear strike|nuclear explosion
 |missile strike|air strike|plane crash|on fire
 |hospital bed|election fraud|ballot stuffing|stuffing ballot boxes|ballots in a dumpster|rigged election
+|evacuate immediately|poisoned|contaminated|curfew|benefits are cancelled|benefits cancelled|moved online
+|text your vote|vote by text|election rigged|fake votes|stolen election|executing civilians|troops landing
+|controlled demolition|giving away bitcoin|stuffing ballots|ballot boxes being burned|demanding payment
+|ist tot|bundeskanzler tot|wybuch|all vaccines contaminated|killed children|ditangkap|poisoning
+|asteroid hitting|asteroid impact|do not drink|water poisoned|will be shot
 """
 
 _PHOTO = """
@@ -303,6 +336,14 @@ leaked paparazzi candid instagram onlyfans dslr
 # Benign phrases that contain a listed word; they are blanked before matching.
 _EXCEPTIONS = """
 |same sex|opposite sex|both sexes|opposite sexes|sex education|sex ed|sex pistols|sex and the city
+|sexual dimorphism|sexual reproduction|sexual selection|sexual health|sexual and reproductive health
+|sexual orientation|sexual orientations|sexual revolution|sexual harassment prevention
+|sexual harassment awareness|sexual assault awareness|sexual abuse awareness|nude descending a staircase
+|nude high heels|nude ballet flats|nude flats|nude loafers|nude mules|nude slingbacks|nude plaster
+|nude walls|nude wall|nude tile|nude tiles|nude paint|nude interior|nude and ivory|nude and white
+|nude and blush|nude and beige|nude and gold|nude lace|nude silk|nude satin|nude leather|nude suede
+|nude handbag|nude bag|nude clutch|nude belt|nude skirt|nude blouse|nude sweater|nude knit|nude linen
+|nude gown|nude shade|nude shades
 |nude color|nude colour|nude colored|nude coloured|nude tone|nude tones|nude lipstick|nude lip|nude lips
 |nude makeup|nude palette|nude heels|nude shoes|nude beige|nude pink|baby oil|baby blue|baby pink
 |baby bump|babys breath|sugar baby|king charles spaniel|blue tit|blue tits|great tit|great tits|coal tit
@@ -457,16 +498,22 @@ goala dezbracata dezbracat hubad svestita svestito svestite entblosst entblosste
 unbekleidet unbekleidete unbekleideter unbekleidetes unbekleideten entkleidet entkleidete
 desnudita desnuditas desnudito encuerada encuerado encueradas nackig nackedei splitternackt nuzinha
 nuzinhas peladinha peladinho tesao spogliata spogliato spogliate rozebrana rozebrany seks seksi ngentot
-bokep bloot
+bokep bloot golaya golaja golye golyy goliy golenkaya golenkie obnazhennaya razdetaya razdetye
+desnudala desnudalo desnudalas desnudarla desnudarlo rozbierz
 |sin ropa|tout nu|toute nue|oben ohne|sem roupa|senza vestiti|ohne kleidung|ohne kleider|sans vetements
 |sans vetement|sans habits|en pelotas|sin calzones|sin bragas|a poil|sem calcinha|sem roupas
 |tout nus|toutes nues|khoa than|naga kobieta|naga dziewczyna|naga nastolatka|en cueros|em pelo
 |tanpa busana|tran truong|a loilpe|en tenue deve|tanpa baju|loa the
+|quitale la ropa|quitarle la ropa|quitale su ropa|quitale toda la ropa|enleve ses vetements
+|enlever ses vetements|retire ses vetements|ohne klamotten|zieh sie aus|zieh ihn aus|zieh sie nackt aus
+|rozbierz ja|rozbierz go|do naga|buka bajunya|buka baju|lepas baju|lepas bajunya|lepaskan bajunya
+|mulher pelada|mulheres peladas|tire a roupa|tira a roupa|tirar a roupa|tire a roupa dela
 """
 # "Pelada" is naked in Portuguese and a kick-about in Brazil; its games are blanked as exceptions.
 _SUGGESTIVE_ELSEWHERE = """
 lenceria bragas provocativa sexi gostosa gostosinha safada safadinha calcinha calcinhas
 biquini pelada peladas pelado pelados unterwasche reizwasche hoschen freizugig mutandine perizoma
+nago
 |ropa interior|sous vetements|en culotte|petite culotte|in dessous|in unterwasche|en tanga|em tanga|de tanga
 """
 _MINOR_ELSEWHERE = """
@@ -486,6 +533,8 @@ abg bocil pikkutytto lapsi lapset lapsen kislany kislanyok kisfiu gyerek gyermek
 copil copii baietel holcicka holcicky holcicku morrita morritas chamaca chamacas ninfeta ninfetas
 menor mocosa mocosas bimbetta bimbette pivete pivetes gamine gamines gosse gosses budak mtoto watoto bachi bacchi escuincla escuinclas pibita pibitas
 muchachita muchachitas ninfetinha ninfetinhas gurizinha gurizinhas mome momes ragazzetta ragazzette
+devochka devochki devochku devochek shkolnitsa shkolnica shkolnitsy shkolnicy shkolnik shkolniki
+malchik malchiki rebenok podrostok
 |menor de edad|menores de edad|petite fille|petites filles|petit garcon|petits garcons|kleines madchen
 |kleine madchen|junges madchen|menor de idade|menores de idade|kleiner junge|kleinen jungen
 |kleine jungen|kleiner bub|kleine buben|jeune fille|jeunes filles|gadis kecil|anak anak|anak kecil
@@ -531,6 +580,7 @@ _FOREIGN: dict[Term, str] = {
 голый голая голые голое голых голую голенький голенькая голенькие голеньких обнажённая обнажённый
 обнажённые обнажённое обнажённых раздетая раздетый раздетые секс порно порнография эротика эротический
 эротическая эротическое сиськи ню голенькую обнажённую раздетую раздетых порнуха интим
+раздень раздеть разденьте раздевается раздевайся
 гола голий голі оголена оголений оголені роздягнена роздягнений роздягнені
 γυμνό γυμνή γυμνά γυμνές γυμνός γυμνούς γυμνη γυμνο
 עירומה עירום ערום ערומה עירומים עירומות
@@ -542,6 +592,7 @@ nøgen nøgne nahá nahé nahý nahou nahých
 ヌード エロ 全裸 半裸 セックス ポルノ 性的な おっぱい 乳首 裸の 裸で 裸体 裸婦 エッチ えっち
 裸照 裸露 赤裸 色情 性爱 做爱 脱光 一丝不挂 裸體 性愛 无码 淫荡
 알몸 누드 나체 섹스 포르노 야한 야동
+|без одежды|без трусов|без белья
 """,
     Term.SUGGESTIVE: """
 下着 水着 ランジェリー 内衣 比基尼 泳装 бельё белье купальник セクシー 性感 섹시 속옷
@@ -569,6 +620,15 @@ niña niñas niño niños niñita niñitas bebé bebés bébé bébés
 女子小学生 男の子 幼い女の子 小さな女の子 小さい女の子 ロリータ 園児 女子生徒 女子校生 ランドセル
 儿童 兒童 孩子 小孩 萝莉 蘿莉 正太 未成年 初中生 婴儿 小女孩 小男孩 女童 男童 男孩 学生妹 高中生 女学生
 아동 어린이 소녀 소년 초등학생 중학생 로리 미성년 여고생 여중생 초딩 중딩 고딩 꼬마 미자 つるぺた
+""",
+    Term.VIOLENCE: """
+застрелен застрелена убит убита убитый повешен повешена обезглавлен обезглавлена расстрелян расстреляна
+""",
+    Term.FRAMING: """
+тасс фото_тасс
+""",
+    Term.DISASTER: """
+взрыв взрыва убит погиб
 """,
     Term.CSAM: """
 |детское порно|детская порнография|児童ポルノ|ロリコン|ショタコン|儿童色情|兒童色情|恋童|戀童|아동포르노
@@ -847,18 +907,23 @@ _GLUED_AGE = re.compile(
 # Roman numerals, only where an age is said outright: "XII years old", "aged XI".
 _ROMAN_AGE_VALUES = {
     "ii": 2, "iii": 3, "iv": 4, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "xi": 11, "xii": 12, "xiii": 13,
-    "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17,
+    "x": 10, "xiv": 14, "xv": 15, "xvi": 16, "xvii": 17,
 }  # fmt: skip
 _ROMAN = "|".join(sorted(_ROMAN_AGE_VALUES, key=len, reverse=True))
+# Also after "age" alone ("age: XII", "age X"), but not the age of an era: "Ice Age II".
 _ROMAN_AGE = re.compile(
-    rf"(?<![a-z0-9])(?:(?P<r>{_ROMAN}) ?(?:years?|yrs?) ?old|aged (?P<s>{_ROMAN}))(?![a-z0-9])"
+    rf"(?<![a-z0-9])(?:(?P<r>{_ROMAN}) ?(?:years?|yrs?) ?old|aged (?P<s>{_ROMAN})"
+    rf"|(?<!ice )(?<!stone )(?<!iron )(?<!bronze )(?<!golden )(?<!dark )(?<!new )(?<!space )(?<!gilded )"
+    rf"age:? (?P<a>{_ROMAN}|x))(?![a-z0-9])"
 )
 # "a dozen years old", "12 summers old", "eleven and a half" are said by people hiding an age.
 _ODD_AGE = re.compile(
     rf"(?<![a-z0-9])(?:(?P<dozen>a )?dozen years old|(?P<n>\d{{1,2}}|{_AGE_WORDS}) (?:summers|winters) old"
     rf"|(?P<m>\d{{1,2}}|{_AGE_WORDS}) and a half(?: years?(?: old)?)?(?=\s*(?:[),;!?]|$|\.(?!\d)))"
     rf"|(?P<g>\d{{1,2}}|{_AGE_WORDS}) going on (?:\d{{1,2}}|{_AGE_WORDS})"
-    rf"|(?P<y>\d{{1,2}}|{_AGE_WORDS}) years? young)"
+    rf"|(?P<y>\d{{1,2}}|{_AGE_WORDS}) years? young"
+    # "turning thirteen next month": younger than that still.
+    rf"|turning (?P<t>\d{{1,2}}|{_AGE_WORDS})(?= (?:next|soon|in|this|tomorrow)(?![a-z])))"
 )
 _MORE_ORDINALS = {"thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17}
 # "nude girl, under 13", "under 13 years": younger than that, said of a person or in years, not a price
@@ -910,7 +975,7 @@ _NAKED_ALONE = re.compile(r"裸(?![\u3400-\u9fff\uf900-\ufaff\u30a0-\u30ff])")
 _UNICODE_WORD = re.compile(r"[^\W_]+")
 
 _GROUPS = (
-    "jews|jewish people|muslims|muslim people|christians|catholics|hindus|sikhs|buddhists|atheists|"
+    "jews|jewish people|indigenous people|native americans|aborigines|muslims|muslim people|christians|catholics|hindus|sikhs|buddhists|atheists|"
     "black people|blacks|african americans|africans|asians|asian people|chinese people|japanese people|"
     "koreans|indians|mexicans|latinos|latinas|hispanics|arabs|palestinians|israelis|immigrants|migrants|"
     "refugees|gays|gay people|gay men|lesbians|homosexuals|bisexuals|trans people|transgender people|"
@@ -930,6 +995,22 @@ _HATE_PHRASES = (
     r"|(?:6|six) million wasnt enough|zyklon b (?:shower|party|meme)|anne frank in an oven"
     r"|the jew is our misfortune|great replacement|useless eaters|invading horde|muzzies|camel jockeys?"
     r"|aids as divine punishment|they control the media|\(\(\(they\)\)\)"
+    r"|god hates (?:fags|gays|jews|muslims)|juden raus|judios controlan|negros como (?:macacos|monos)"
+    r"|sales? arabes?|zydzi to (?:szczury|robactwo)|cina babi|untermensch|untermenschen|the goyim know"
+    r"|goyim know|14 words poster|fourteen words|sonnenrad|totenkopf ss|ss totenkopf|aryan supremacy"
+    r"|celebrating the holocaust|holocaust celebration|chinese virus|kung flu|racist caricature|racist cartoon"
+    r"|caricature raciste|caricatura racista|blackface minstrel"
+    # Stereotypes drawn as what a group does.
+    r"|(?:black|african|african american)s?(?: people| man| men| woman| women| kids?)? stealing"
+    r" (?:a )?(?:watermelons?|fried chicken)|(?:asian|chinese|korean|vietnamese)s?(?: people| man| men"
+    r"| woman| women)? eating (?:bats|dogs|cats)|(?:gypsies|gypsy|roma|romani)(?: [a-z]+)? (?:stealing"
+    r"|kidnapping) (?:children|babies|kids)"
+)
+# The antisemitic "echo" around who is said to rule: "(((them)))". Not the emphasis of prompt syntax,
+# "(((masterpiece)))", which is why the words inside are named.
+_ECHO = re.compile(
+    r"\(\(\((?:them|they|the jews|jews|globalists?|bankers|the banks|banks|media|the media|hollywood"
+    r"|elites?|the elites?|rothschilds?|soros)\)\)\)"
 )
 # Words one of `_HATE`'s statements holds.
 _HATE_WORDS = frozenset(
@@ -942,10 +1023,10 @@ _HATE_WORDS = frozenset(
             + " heil sieg white power 1488 14 88 aryan rahowa blood soil replace"
         ).lower(),
     )
-) - frozenset(_words("a an the of as is are"))
+) - frozenset(_words("a an the of as is are s"))
 _HATE = re.compile(
     rf"(?<![a-z])(?:{_GROUPS}) (?:are|as|is|being|portrayed as|depicted as|drawn as)"
-    rf" (?:all |just |nothing but |like )?(?:{_DEHUMANISING})(?![a-z])"
+    rf" (?:all |just |nothing but |like )?(?:drunk |dirty |filthy |stupid |lazy |wild )?(?:{_DEHUMANISING})(?![a-z])"
     rf"|(?<![a-z])(?:kill|killing|exterminate|exterminating|gas|gassing|lynch|lynching|hang|burn|"
     rf"eradicate|wipe out|death to|eliminate|purge|genocide of) (?:all |the |every )?(?:{_GROUPS})(?![a-z])"
     rf"|(?<![a-z])(?:{_GROUPS}) (?:should|must|deserve to|need to) (?:die|be killed|be exterminated|"
@@ -1025,6 +1106,14 @@ _ACQUAINTANCES = (
     "|trainer|barista|waitress|nurse|dentist|manager|supervisor|customer|client|patient|brother|stepbrother"
     "|stepson|step son|dad|father|stepdad|uncle|grandma|granddaughter|goddaughter|daughters|sons|cousins"
 )
+# Family, whom pictures of the member's own life show in costumes, games and stories.
+FAMILY = frozenset(
+    _words("""
+    dad father mom mum mother wife wifey husband hubby son sons daughter daughters sister sis brother grandma
+    grandpa grandmother grandfather granddaughter grandson uncle aunt cousin cousins niece nieces nephew
+    nephews stepdad stepmom stepmother stepfather stepson stepdaughter family kids children
+    """)
+)
 # A band is named: "the lead singer of a band" and "the singer of the band" are nobody in particular.
 _NAMED_NEXT = (
     r"(?!(?:a|an|some|my|your|his|her|their|our|this|that|any|every|one)(?![a-z]))"
@@ -1090,6 +1179,7 @@ _DESCRIBED_WORDS = frozenset(
 _ACQUAINTED_WORDS = frozenset(
     _words("""
     my our know deep deepfake deepfakes next accounting hr marketing sales payroll legal office work period
+    school class college church
     """)
 )
 # People the member knows: an ex, a classmate, a neighbour's wife, whom no one may undress. Not the
@@ -1106,10 +1196,28 @@ _ACQUAINTED = re.compile(
     rf"|street|neighbou?rhood|company|dorm|college|uni|university|starbucks|cafe|store|shop|bus|lab)(?![a-z])"
     rf"|(?<![a-z])(?:girl|guy|boy|one) (?:who )?(?:sits|sat|sitting) next to me(?![a-z])"
     rf"|(?<![a-z])[a-z]+ from (?:accounting|hr|marketing|sales|payroll|legal|it support|the office|work"
-    rf"|my office|my work|my school|my class|[0-9](?:st|nd|rd|th) period)(?![a-z])"
+    rf"|my office|my work|my school|my class|school|class|college|church|[0-9](?:st|nd|rd|th) period)(?![a-z])"
     rf"|(?<![a-z])(?:a |the )?(?:girl|guy|woman|man|lady|boy|someone|person|people|coworker) i know(?![a-z])"
     rf"|(?<![a-z])deep ?fakes?(?![a-z])"
 )
+
+
+# A member named by their Discord mention ("<@123456789012345678>", "<@!1234...>", which the client puts
+# in for "@name") or their handle ("@jessica_m"): someone on the server, as real as a classmate. Not
+# "@everyone" or "@here", a role ("<@&...>"), an e-mail address, nor an artist credited by handle
+# ("art by @artgerm", "style of @sakimichan").
+_MENTION = re.compile(r"(?<![\w.@!&])@!?[a-z0-9_.]{2,32}")
+_NOT_A_MEMBER = frozenset({"@everyone", "@here"})
+_CREDITED_BEFORE = re.compile(r"(?:by|of|artist|artists|credit|credits|via|from|@\S+)\W*$")
+
+
+def _mentioned_members(base: str) -> list[str]:
+    return [
+        mention.group(0)
+        for mention in _MENTION.finditer(base)
+        if mention.group(0) not in _NOT_A_MEMBER
+        and not _CREDITED_BEFORE.search(base, max(0, mention.start() - 24), mention.start())
+    ]
 
 
 def _data_lines(name: str) -> list[str]:
@@ -1220,7 +1328,9 @@ class Lexicon:
         # A lookahead finds overlapping words too: "watsonsexy" holds "sons" and "sexy".
         self._run_pattern = re.compile("(?=(" + "|".join(map(re.escape, run_terms)) + "))")
         self._masked_candidates: dict[int, list[str]] = defaultdict(list)
-        for form in run_terms:
+        # Slurs are masked as often as sexual words are ("k*ke", "f*ggot"), though never spaced out.
+        masked_slurs = (f for f in self.classes if Term.SLUR in self.classes[f] and " " not in f)
+        for form in (*run_terms, *masked_slurs):
             self._masked_candidates[len(form)].append(form)
 
         exception_phrases = _words("|" + _EXCEPTIONS)
@@ -1348,6 +1458,8 @@ class Lexicon:
         hits.ages.extend(_ages_after_people(views.base))
         hits.ages.extend(_bare_years(views.base))
         hits.ages.extend(_ages_said_otherwise(views.base))
+        if _child_height(views.base):
+            hits.terms[Term.MINOR].add("a child's height")
         if people := hits.terms.get(Term.PERSON):
             # "white tiger, woods at night" names no golfer: the words are in different phrases.
             people.difference_update([form for form in people if _in_separate_phrases(form, views.base)])
@@ -1357,11 +1469,15 @@ class Lexicon:
             hits.described.update(m.group(0) for m in _DESCRIBED_PERSON.finditer(joined))
         for joined in joined_views if views.tokens & _ACQUAINTED_WORDS else ():
             hits.acquainted.update(m.group(0) for m in _ACQUAINTED.finditer(joined))
+        if "@" in views.base:
+            hits.acquainted.update(_mentioned_members(views.base))
         for joined in joined_views if views.tokens & _HATE_WORDS else ():
             hateful = _HATE.search(joined)
             if hateful:
                 hits.hate = hateful.group(0)
                 break
+        if not hits.hate and "(((" in views.base and (echo := _ECHO.search(views.base)):
+            hits.hate = echo.group(0)
         return hits
 
     def _scan_foreign(self, views: TextViews, hits: Hits) -> None:
@@ -1616,12 +1732,50 @@ def _school_ages(text: str) -> list[int]:
     return ages
 
 
+# A person's height a child has ("130cm tall girl", "girl, 4 foot 2"): under 140 cm. Not the short
+# folk of fantasy, who are adults that height.
+_HEIGHT = re.compile(
+    r"(?<![a-z0-9.])(?:(?P<cm>\d{2,3}) ?cm|(?P<ft>[2-4]) ?(?:foot|feet|ft|')(?: ?(?P<inch>\d{1,2})"
+    r"(?: ?(?:inches|inch|in|\"|''))?)?)(?![a-z0-9])"
+)
+_SHORT_FOLK = re.compile(
+    r"(?<![a-z])(?:dwar(?:f|fs|ves|ven)|halflings?|hobbits?|gnomes?|goblins?|kobolds?|fairy|fairies|pixies?"
+    r"|leprechauns?|lalafells?|little people|dwarfism|doll|dolls|figurine|statue|sculpture)(?![a-z])"
+)
+
+
+_NEXT_TO = 8  # characters between a height and its person: " tall ", ", "
+
+
+def _child_height(text: str) -> bool:
+    """Whether someone in `text` is given a child's height (see `_HEIGHT`)."""
+    if _SHORT_FOLK.search(text):
+        return False
+    people = [person.span() for person in _SOMEONE_YOUNG_OR_NOT.finditer(text)]
+    for match in _HEIGHT.finditer(text):
+        # The height of a person said next to them ("130cm tall girl", "girl, 4 foot 2"), not of a canvas.
+        if not any(
+            match.end() + _NEXT_TO >= start and end + _NEXT_TO >= match.start() for start, end in people
+        ):
+            continue
+        if match["cm"]:
+            centimetres = int(match["cm"])
+        else:
+            centimetres = round(int(match["ft"]) * 30.48 + int(match["inch"] or 0) * 2.54)
+        if 60 <= centimetres < 140:
+            return True
+    return False
+
+
 def _ages_said_otherwise(text: str) -> list[int]:
     """Ages in other languages' words, glued into a word, in Roman numerals or in a roundabout way."""
     ages = [_FOREIGN_AGE_VALUES[m["w"]] for m in _FOREIGN_AGE.finditer(text)]
     ages.extend(_GLUED_AGE_VALUES[m["w"]] for m in _GLUED_AGE.finditer(text))
-    ages.extend(_ROMAN_AGE_VALUES[m["r"] or m["s"]] for m in _ROMAN_AGE.finditer(text))
+    ages.extend(_ROMAN_AGE_VALUES[m["r"] or m["s"] or m["a"]] for m in _ROMAN_AGE.finditer(text))
     for match in _ODD_AGE.finditer(text):
+        if match["t"]:
+            ages.append(_age_value(match["t"]) - 1)  # not that age yet
+            continue
         said = match["n"] or match["m"] or match["g"] or match["y"]
         ages.append(_age_value(said) if said else 12)  # "a dozen years old"
     return ages

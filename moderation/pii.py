@@ -10,8 +10,12 @@ postcode after the street. A street in a made-up world (a storybook's, a fantasy
 illustration's) is nobody's door either, unless someone is said to live there or a flat or postcode pins it.
 
 What is kept out of use for fiction and examples is no one's: the phone numbers set aside for films and
-drama (North America's 555, Ofcom's drama ranges) and the mail domains set aside for examples (example.com,
-*.test). Nor is a famous address, even with its own postcode.
+drama (North America's 555, Ofcom's drama ranges), the mail domains set aside for examples (example.com,
+*.test), the card numbers published for testing payments ("4242 4242 4242 4242") and placeholder streets
+("123 fake street"). Nor is a famous address, even with its own postcode, nor what a business shows the
+world: its role mailbox ("hello@sunnystudio.com") or its address on its sign, letterhead or invitation,
+unless the prompt says the place is someone's home. A date of birth is personal data only whole and next
+to what says whose it is ("born 12.03.1996, lives in leeds"), not a birthday card's "born 1994".
 
 What is written to slip past the shapes is read as the shape: other scripts' digits ("٤١٥") as ASCII ones,
 digits spelled out, in English or in the languages of the national layouts, as the figures they stand for,
@@ -25,6 +29,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
+from functools import lru_cache
 from itertools import pairwise
 
 from moderation.normalize import analyze, fold_with_origin
@@ -38,6 +43,7 @@ class PiiKind(StrEnum):
     ADDRESS = "address"
     NATIONAL_ID = "national_id"
     CREDIT_CARD = "credit_card"
+    DATE_OF_BIRTH = "date_of_birth"
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +74,7 @@ _LABELS = {
     PiiKind.ADDRESS: "[street address]",
     PiiKind.NATIONAL_ID: "[id number]",
     PiiKind.CREDIT_CARD: "[card number]",
+    PiiKind.DATE_OF_BIRTH: "[date of birth]",
 }
 # Said instead of the whole text in the unlikely case that replacing what was found leaves some behind.
 WITHHELD = "[withheld: personal data]"
@@ -83,6 +90,18 @@ _EMAIL = re.compile(rf"{_LOCAL}{_AT_SIGN}[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{{2,}
 _PLACEHOLDER_DOMAIN = re.compile(
     r"(?:[a-z0-9-]+\.)*(?:example\.(?:com|net|org)|example|test|invalid|localhost)"
 )
+# A business's role mailbox ("hello@sunnystudio.com" on a business card mockup, "info@…" on a café's
+# poster) is its public contact, no person's; at a mail provider's domain ("info@gmail.com") it is
+# somebody's own account all the same.
+_ROLE_MAILBOXES_TEXT = """
+    hello hi hey howdy info information contact contactus contacts support help helpdesk sales team office
+    booking bookings book orders order admin press media news newsletter enquiries enquiry inquiries inquiry
+    mail email shop store reservations reservation events hr careers jobs recruiting marketing
+    service services customerservice customercare care feedback studio
+    reception welcome general webmaster postmaster hostmaster noreply donotreply partners partnerships
+    hola bonjour ciao hallo kontakt
+"""
+_ROLE_MAILBOXES = frozenset(_ROLE_MAILBOXES_TEXT.split())
 _TLDS = (
     "com|net|org|edu|gov|io|co|uk|de|fr|me|info|ru|ch|nl|it|es|pl|br|jp|cn|in|au|ca|eu|us|biz|xyz|app|dev|"
     "ai|tv|be|at|se|no|dk|fi|cz|mx|ar|kr|nz|za|ie|pt"
@@ -121,6 +140,12 @@ _EMAIL_SPELLED = re.compile(
 # Big mail providers whose names are not words: an address there needs no ending to reach its owner
 # ("jane.doe@gmail", "jane [at] gmail"), so that "art@home" or "me@work" stay what they are.
 _PROVIDERS = "gmail|googlemail|yahoo|hotmail|outlook|icloud|protonmail|proton|aol|gmx|yandex"
+# Where a mailbox is one person's account, whatever its name: the providers, and the names of other mail
+# services under their endings ("mail.com", "web.de", "me.com").
+_PERSONAL_MAIL_DOMAINS = frozenset(
+    [*_MAIL_HOSTS.split("|"), *_PROVIDERS.split("|"), "me", "mac", "ymail", "rocketmail", "zoho", "tutanota"]
+)
+_SECOND_LEVELS = frozenset({"co", "com", "ac", "org", "net", "gov", "edu"})
 _EMAIL_NO_ENDING = re.compile(rf"{_LOCAL}(?:{_AT_SIGN}|\s*{_AT_BRACKETED}\s*)(?:{_PROVIDERS})(?![a-z0-9-])")
 # With a plain "at", only the providers that are nothing but a mail service: "jane at gmail" is an address
 # (nobody is at "gmail" otherwise), "an engineer at yahoo" a job. Not before what names the service
@@ -344,16 +369,129 @@ _NOT_STREETS = frozenset(phrase.replace("_", " ") for phrase in _NOT_STREETS_TEX
 _ROUTE_LABEL = re.compile(r"\b(?:route|highway|hwy|interstate|i-|exit|platform|gate|pier)\s*#?\s*$")
 # A shop, a café or a sign, just before the street: "a bakery on 5 rose street", "the old bookshop at 12
 # baker lane", "a sign reading 9 willow way". A business's door is public, and a sign's text a picture's.
-_PUBLIC_PLACE = re.compile(
-    r"(?<![a-z])(?:bakery|bakeries|shop|shops|store|stores|storefront|cafe|coffeehouse|restaurant|diner"
+_BUSINESSES = (
+    r"bakery|bakeries|shop|shops|store|stores|storefront|cafe|coffeehouse|restaurant|diner"
     r"|pizzeria|pub|tavern|inn|hotel|motel|bookshop|bookstore|library|museum|gallery|theater|theatre|cinema"
     r"|church|temple|chapel|mosque|school|academy|university|college|hospital|clinic|pharmacy|apothecary|bank"
     r"|post office|office|offices|headquarters|factory|warehouse|garage|workshop|studio|salon|barbershop"
     r"|boutique|market|supermarket|mall|station|arcade|brewery|florist|teahouse|bistro|patisserie|parlou?r"
-    r"|emporium|agency|embassy|town hall|city hall|courthouse|laundromat|hardware store|record store)"
+    r"|emporium|agency|embassy|town hall|city hall|courthouse|laundromat|hardware store|record store"
+)
+_PUBLIC_PLACE = re.compile(
+    rf"(?<![a-z])(?:{_BUSINESSES})"
     r"(?:'s)?(?:\s+[a-z]+){0,3}?\s*(?:on|at|in|,|-|:)\s*$"
     r"|(?<![a-z])(?:sign|signs|signpost|plaque|banner|label|neon)\s+(?:that\s+)?"
     r"(?:reads?|reading|says|saying|with(?:\s+the)?\s+(?:text|words))\s*[:'\"“]?\s*$"
+)
+# What shows a business's or a venue's address, wherever in the prompt: its sign ("a pub sign "The Red
+# Lion, 3 High Street""), its chalkboard, shopfront or plaque, its letterhead, business card, menu or
+# logo, an invitation to it, a postcard from it, a design mockup. Posters, flyers, banners and ads show
+# private addresses too ("missing cat poster, 27 birch road"): only with a business or venue named.
+_BUSINESS_TEXT = re.compile(
+    r"(?<![a-z])(?:signs?|signage|signboard|signpost|chalkboard|blackboard|a-frame|storefront|shopfront"
+    r"|shop window|awning|letterheads?|business cards?|stationery|invitations?|invites?|save the date"
+    r"|postcards?|mock-?ups?|logos?|brochures?|plaques?|billboards?|menus?|packaging|branding)(?![a-z])"
+)
+_ADVERT = re.compile(
+    r"(?<![a-z])(?:posters?|flyers?|leaflets?|banners?|adverts?|advertisements?|ads?)(?![a-z])"
+)
+_BUSINESS = re.compile(
+    rf"(?<![a-z])(?:{_BUSINESSES}|bar|venue|company|co\.|ltd|inc|llc|brand|business|hall|club|gym|farm)(?![a-z])"
+)
+# What makes an address on such a thing someone's all the same: someone living there, someone's home or
+# address ("caption: emily chens house": apostrophes are gone by now), a letter, parcel or postcard sent
+# to someone.
+_SOMEONES_HOME_ANYWHERE = re.compile(
+    r"(?<![a-z])(?:lives?|living\s+(?:at|in|on)|resides?|residing"
+    r"|(?:home|postal|mailing|private|my|our|your|his|her|their)\s+address"
+    r"|(?:my|our|your|his|her|their)\s+(?:[a-z]+\s+)?(?:house|home|flat|apartment)"
+    r"|[a-z]+s\s+(?:house|home|flat|apartment)"
+    r"|addressed|addressee|recipient|envelope|parcel|shipping|return address|deliver(?:y|ed)?\s+to"
+    r"|(?:ship|send|sent|mail|mailed|postcard|letter|card|note)\s+to)(?![a-z])"
+)
+# Words that mark a street as a placeholder, nobody's: "123 fake street", "1 example road", "12 any street".
+_PLACEHOLDER_STREETS_TEXT = (
+    "fake fictional fictitious imaginary example sample placeholder dummy any anywhere nowhere"
+)
+_PLACEHOLDER_STREETS = frozenset(_PLACEHOLDER_STREETS_TEXT.split())
+# A house number spelled out after what names a home ("becky lives at one four two eight oak street", "her
+# address is twelve birch road"): read as the figures, then as any street (see `_street_address`).
+_NUMBER_WORDS_TEXT = """
+    0 zero oh
+    1 one
+    2 two
+    3 three
+    4 four
+    5 five
+    6 six
+    7 seven
+    8 eight
+    9 nine
+    10 ten
+    11 eleven
+    12 twelve
+    13 thirteen
+    14 fourteen
+    15 fifteen
+    16 sixteen
+    17 seventeen
+    18 eighteen
+    19 nineteen
+    20 twenty
+    30 thirty
+    40 forty
+    50 fifty
+    60 sixty
+    70 seventy
+    80 eighty
+    90 ninety
+    100 hundred
+"""
+_NUMBER_WORDS = {
+    word: int(value)
+    for value, *words in map(str.split, _NUMBER_WORDS_TEXT.strip().splitlines())
+    for word in words
+}
+_NUMBER_WORD = "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True))
+_SPELLED_HOUSE = re.compile(
+    r"(?<![a-z])(?:lives?|living|resides?|residing|address|home|house|flat|apartment)"
+    r"(?:\s+(?:is|at|on|in))?\s*[:,-]?\s*"
+    rf"((?:{_NUMBER_WORD})(?:[\s-]+(?:{_NUMBER_WORD}))*+)(?![a-z])"
+)
+_SPELLED_HOUSE_HINT = re.compile(r"liv|resid|address|home|house|flat|apartment")
+_NUMBER_TOKEN = re.compile(_NUMBER_WORD)
+# A date of birth, named ("dob", "date of birth", "born", "geb.") and whole: day, month and year, in figures
+# ("04/12/1990", "1985-05-13", "12.03.96") or with the month's name ("12 march 1996", "march 12th, 1996").
+_MONTH = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
+    r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_BIRTH_DATE = re.compile(
+    r"(?<![a-z])(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on)?|geb\.?|geboren"
+    r"|fecha\s+de\s+nacimiento|nee?\s+le)\s*[:#-]?\s*(?:the\s+)?"
+    r"((?<!\d)(?:\d{1,2}([./-])\d{1,2}\2(?:(?:19|20)\d\d|\d\d)|(?:19|20)\d\d([./-])\d{1,2}\3\d{1,2}"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\.?,?\s+(?:19|20)\d\d"
+    rf"|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)(?![\d.]\d|\d))"
+)
+_BIRTH_HINT = re.compile(r"dob|d\.o\.b|birth|born|geb|nacimiento|ne le|nee le")
+# What, next to a date of birth, says whose it is: where they live or work or study, an identity
+# document, a record about them.
+_IDENTIFYING = re.compile(
+    r"(?<![a-z])(?:lives?|living\s+(?:at|in|on)|resides?|residing|address|works?\s+(?:at|for)"
+    r"|working\s+(?:at|for)|employed|employer|employee|student\s+(?:at|of)|studies\s+at|attends"
+    r"|licen[cs]e|passport|id|identity|ssn|social\s+security|insurance|patient|medical|diagnos[a-z]*|hiv"
+    r"|prescription|(?:medical|police|criminal|patient|health|school|court|personnel)\s+records?|dossier"
+    r"|mugshot)(?![a-z])"
+)
+# A house number and a street named apart ("the house number 27 and the street sign birch rd"): an address
+# when the prompt says whose home it is ("caption: emily chens house").
+_NAMED_HOUSE_NUMBER = re.compile(
+    r"(?<![a-z])(?:house|door|building)\s+(?:number|no\.?|nr\.?|#)\s*[:#]?\s*(\d{1,5}[a-d]?)(?![\w])"
+)
+_NAMED_STREET = re.compile(
+    r"(?<![a-z])street\s+(?:sign|name|plate)s?\s*(?:that\s+)?(?:reads?|reading|says|saying|shows|showing"
+    r"|of|for)?\s*[:\"']?\s*((?:[a-z][a-z-]+\s+){1,3}?"
+    rf"(?:{_STREET_SUFFIX}|{_WEAK_STREET_SUFFIX}))(?![a-z])"
 )
 # Make-believe settings, where a street is a place in the story, the game or the drawing: "a storybook
 # cottage at 3 acorn lane", "a wizards tower at 13 raven court, fantasy art", "haunted house at 666 shadow
@@ -596,6 +734,18 @@ _CARD_GROUPED = re.compile(
     r"(?<![\w.])\d{4}([._])(?:\d{4}\1\d{4}\1\d{4}(?:\1\d{1,3})?|\d{6}\1\d{4,5})(?![\w-]|\.\d)"
 )
 _CARD_PREFIX = re.compile(r"4|5[1-5]|2[2-7]|3[47]|3[068]|6(?:011|5|4[4-9])|35")
+# Card numbers published for testing payments (Stripe's, Braintree's, PayPal's, the card networks' own)
+# charge no one: "4242 4242 4242 4242" on a credit card mockup is a placeholder, as example.com is.
+_TEST_CARDS_TEXT = """
+    4242424242424242 4111111111111111 4000056655665556 4000002500003155 4000000000003220 4000000000009995 4012888888881881
+    4222222222222 4000000760000002 4000001240000000
+    5555555555554444 2223003122003222 5200828282828210 5105105105105100
+    378282246310005 371449635398431 378734493671000
+    6011111111111117 6011000990139424 6011981111111113
+    3056930009020004 36227206271667 30569309025904 38520000023237
+    3566002020360505 3530111333300000 6200000000000005
+"""
+_TEST_CARDS = frozenset(_TEST_CARDS_TEXT.split())
 
 
 def _luhn_valid(digits: str) -> bool:
@@ -848,16 +998,24 @@ def find_pii(text: str) -> list[PiiMatch]:
     if text != given:
         # Each match as it stands in the text given ("٤١٥-٥٥٥-٠١٣٤"), not as read.
         found = [replace(m, text=given[m.start : m.end]) for m in found]
-    return [
-        m for m in dict.fromkeys(found) if m.kind is not PiiKind.EMAIL or not _placeholder_address(m.text)
-    ]
+    return [m for m in dict.fromkeys(found) if m.kind is not PiiKind.EMAIL or not _nobodys_address(m.text)]
 
 
-def _placeholder_address(address: str) -> bool:
+def _nobodys_address(address: str) -> bool:
     """Whether an e-mail address found, its "@" and dots written however ("billing [at] example [dot]
-    com"), is at a domain kept for examples (see `_PLACEHOLDER_DOMAIN`)."""
-    domain = _WRITTEN_DOT.sub(".", _WRITTEN_AT.split(address)[-1]).replace(" ", "")
-    return _PLACEHOLDER_DOMAIN.fullmatch(domain) is not None
+    com"), is at a domain kept for examples (see `_PLACEHOLDER_DOMAIN`), or a business's role mailbox
+    at its own domain (see `_ROLE_MAILBOXES`)."""
+    parts = _WRITTEN_AT.split(address)
+    domain = _WRITTEN_DOT.sub(".", parts[-1]).replace(" ", "")
+    if _PLACEHOLDER_DOMAIN.fullmatch(domain):
+        return True
+    local = _NOT_ALNUM.sub("", _WRITTEN_DOT.sub(".", parts[0]))
+    labels = domain.split(".")
+    if local not in _ROLE_MAILBOXES or len(labels) < 2:
+        return False
+    # The name registered under the ending ("sunnystudio" in "mail.sunnystudio.co.uk").
+    name = labels[-3] if len(labels) >= 3 and labels[-2] in _SECOND_LEVELS else labels[-2]
+    return name not in _PERSONAL_MAIL_DOMAINS
 
 
 def _find_shapes(text: str) -> list[PiiMatch]:
@@ -882,6 +1040,11 @@ def _find_shapes(text: str) -> list[PiiMatch]:
     # 3. Street addresses: a house number, one to three name words and a street suffix.
     if digits:
         _find_addresses(text, digits, found)
+    if _SPELLED_HOUSE_HINT.search(text):
+        _find_spelled_houses(text, found)
+    # 4. A date of birth with what says whose it is.
+    if digits >= 4 and _BIRTH_HINT.search(text):
+        _find_birth_dates(text, found)
     return found
 
 
@@ -889,6 +1052,18 @@ def _find_addresses(text: str, digit_count: int, found: list[PiiMatch]) -> None:
     for match in _ADDRESS.finditer(text):
         if _street_address(text, match):
             found.append(_found(PiiKind.ADDRESS, match))
+    if "number" in text or "no" in text or "nr" in text or "#" in text:
+        house = _NAMED_HOUSE_NUMBER.search(text)
+        street = _NAMED_STREET.search(text) if house else None
+        if house and street and _SOMEONES_HOME_ANYWHERE.search(text):
+            # The two read as one address, "27 birch rd", after the text, so that what stands around it
+            # (a made-up setting, a famous address) is weighed as it is for any street.
+            joined = f"{text} | home: {house.group(1)} {street.group(1)}"
+            address = _ADDRESS.match(joined, len(text) + 9)
+            if address and address.end() == len(joined) and _street_address(joined, address, text):
+                first, last = sorted((house, street), key=lambda m: m.start())
+                begin, end = first.start(1), last.end(1)
+                found.append(PiiMatch(PiiKind.ADDRESS, text[begin:end], begin, end))
     for match in _STATE_ZIP.finditer(text) if digit_count >= 6 else ():
         # The starts of the comma-separated parts before the state ("1234 elm", " austin").
         begin = max(0, match.start() - 80)
@@ -918,6 +1093,57 @@ def _find_addresses(text: str, digit_count: int, found: list[PiiMatch]) -> None:
                 )
 
 
+def _find_spelled_houses(text: str, found: list[PiiMatch]) -> None:
+    """Streets after what names a home whose house number is spelled out (see `_SPELLED_HOUSE`)."""
+    for match in _SPELLED_HOUSE.finditer(text):
+        words = match.group(1)
+        digits = _spelled_value(words)
+        # The figures in place of the words, then the street weighed as if written so.
+        joined = text[: match.start(1)] + digits + text[match.end(1) :]
+        address = _ADDRESS.match(joined, match.start(1))
+        if address and _street_address(joined, address, text):
+            end = address.end() - len(digits) + len(words)
+            found.append(PiiMatch(PiiKind.ADDRESS, text[match.start(1) : end], match.start(1), end))
+
+
+def _spelled_value(words: str) -> str:
+    """The figures of a number spelled out: digit by digit ("one four two eight"), in pairs ("fourteen
+    twenty-eight"), or with hundreds ("one hundred twenty three")."""
+    values = [_NUMBER_WORDS[word] for word in _NUMBER_TOKEN.findall(words)]
+    if all(value < 10 for value in values):
+        return "".join(map(str, values))
+    chunks: list[int] = []
+    for value in values:
+        if value == 100 and chunks:
+            chunks[-1] *= 100
+        elif chunks and (
+            (chunks[-1] >= 100 and chunks[-1] % 100 == 0 and value < 100)
+            or (chunks[-1] >= 20 and chunks[-1] % 10 == 0 and value < 10)
+        ):
+            chunks[-1] += value
+        else:
+            chunks.append(value)
+    return "".join(map(str, chunks))
+
+
+def _find_birth_dates(text: str, found: list[PiiMatch]) -> None:
+    """A whole date of birth (day, month and year) in a prompt that also says who has it: where they live or
+    work, an identity document, a record, or other personal data. A birthday card's "born 1994", or a
+    birth announcement's date alone, identifies no one."""
+    identified = bool(found) or _IDENTIFYING.search(text) is not None
+    for match in _BIRTH_DATE.finditer(text) if identified else ():
+        numbers = [int(n) for n in _GROUPS.findall(match.group(1))]
+        if len(numbers) == 3 and not _calendar_date(numbers):
+            continue
+        found.append(_found(PiiKind.DATE_OF_BIRTH, match, 1))
+
+
+def _calendar_date(numbers: list[int]) -> bool:
+    """Whether a date in figures, year first or last, has a day and a month in either order."""
+    first, second = numbers[1:] if numbers[0] > 31 else numbers[:2]
+    return 1 <= min(first, second) <= 12 and max(first, second) <= 31
+
+
 def _elsewhere_address(text: str, match: re.Match[str]) -> bool:
     """Whether a street written the way of another country is where someone lives: in a made-up setting
     ("13 rue del percebe, comic style") only with a flat or a postcode (which the Italian layout
@@ -933,11 +1159,31 @@ def _elsewhere_address(text: str, match: re.Match[str]) -> bool:
 def _made_up(text: str, before: str) -> bool:
     """Whether `text` is set in a made-up world, and what stands `before` a street in it does not say
     that someone lives there."""
-    return _MADE_UP_SETTING.search(text) is not None and _SOMEONES_HOME.search(before) is None
+    return _setting(text)[0] and _SOMEONES_HOME.search(before) is None
 
 
-def _street_address(text: str, match: re.Match[str]) -> bool:
-    """Whether "<number> <words> <suffix>" is where someone lives rather than a picture's subject."""
+def _business_text(text: str, before: str) -> bool:
+    """Whether the streets in `text` are written on what shows a business's or venue's address (see
+    `_BUSINESS_TEXT`), and nothing, anywhere or just `before` the street, says one is someone's home."""
+    return _setting(text)[1] and _SOMEONES_HOME.search(before) is None
+
+
+@lru_cache(maxsize=16)
+def _setting(text: str) -> tuple[bool, bool]:
+    """Whether `text` is set in a made-up world, and whether it shows a business's or venue's address
+    with nothing saying whose home it is: read once for all the streets in a prompt."""
+    business = (
+        _BUSINESS_TEXT.search(text) is not None
+        or (_ADVERT.search(text) is not None and _BUSINESS.search(text) is not None)
+    ) and _SOMEONES_HOME_ANYWHERE.search(text) is None
+    return _MADE_UP_SETTING.search(text) is not None, business
+
+
+def _street_address(text: str, match: re.Match[str], whole: str | None = None) -> bool:
+    """Whether "<number> <words> <suffix>" is where someone lives rather than a picture's subject; the
+    prompt's setting is read from `whole` where `text` was made from it (a number spelled out written in
+    figures)."""
+    whole = whole or text
     number, names, suffix = match.group(1).lower(), match.group(2).lower().split(), match.group(3).lower()
     if any(n in _NOT_STREET_NAMES for n in names):
         return False
@@ -963,7 +1209,9 @@ def _street_address(text: str, match: re.Match[str]) -> bool:
         or famous is not None
         or (number.isdigit() and len(number) == 4 and 1800 <= int(number) <= 2099)
         or _PUBLIC_PLACE.search(before) is not None
-        or _made_up(text, before)
+        or _made_up(whole, before)
+        or any(n in _PLACEHOLDER_STREETS for n in names)
+        or _business_text(whole, before)
     )
     return not something_else or _address_evidence(text, match.end(), famous or ())
 
@@ -1096,7 +1344,12 @@ def _replace(text: str, found: list[PiiMatch], origin: Sequence[int]) -> str:
 def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
     for match in (*_CARD.finditer(text), *_CARD_GROUPED.finditer(text)):
         digits = re.sub(r"\D", "", match.group(0))
-        if 13 <= len(digits) <= 19 and _CARD_PREFIX.match(digits) and _luhn_valid(digits):
+        if (
+            13 <= len(digits) <= 19
+            and _CARD_PREFIX.match(digits)
+            and _luhn_valid(digits)
+            and digits not in _TEST_CARDS
+        ):
             found.append(_found(PiiKind.CREDIT_CARD, match))
     for match in _SSN.finditer(text):
         area, group, serial = match.group(1), match.group(3), match.group(4)

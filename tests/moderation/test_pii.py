@@ -39,10 +39,10 @@ def _kinds(text: str) -> set[PiiKind]:
         ("AB123456C", PiiKind.NATIONAL_ID),
         ("SIN 046 454 286", PiiKind.NATIONAL_ID),
         ("IBAN GB82 WEST 1234 5698 7654 32", PiiKind.NATIONAL_ID),
-        ("4111 1111 1111 1111", PiiKind.CREDIT_CARD),
-        ("4111111111111111", PiiKind.CREDIT_CARD),
+        ("4526 0181 5908 3012", PiiKind.CREDIT_CARD),
+        ("4526018159083012", PiiKind.CREDIT_CARD),
         ("5500-0000-0000-0004", PiiKind.CREDIT_CARD),
-        ("3782 822463 10005", PiiKind.CREDIT_CARD),
+        ("3748 219935 18197", PiiKind.CREDIT_CARD),
         # obfuscated with full-width digits and zero-width characters
         ("３１２-４９２-４５６７", PiiKind.PHONE),
         ("jane.doe\u200b@company.com", PiiKind.EMAIL),
@@ -175,7 +175,7 @@ def test_more_ordinary_text_is_not_personal_data(text: str) -> None:
         ("4l5-362-0134", PiiKind.PHONE),
         ("(4I5) 362-0l34", PiiKind.PHONE),
         ("+44 2O 7123 O958", PiiKind.PHONE),
-        ("4111 1111 1111 111l", PiiKind.CREDIT_CARD),
+        ("4526 0l81 5908 3012", PiiKind.CREDIT_CARD),
         # Every digit, or every letter, on its own.
         ("4 1 5 3 6 2 0 1 3 4", PiiKind.PHONE),
         ("ring 4 1 5 - 3 6 2 - 0 1 3 4 tonight", PiiKind.PHONE),
@@ -217,7 +217,7 @@ def test_hand_written_shapes_leave_ordinary_numbers_alone(text: str) -> None:
         ("jane [at] company [dot] com, smiling", "[e-mail address], smiling"),
         ("Portrait at 123 Main Street, golden hour", "Portrait at [street address], golden hour"),
         ("Café au 12 rue de Rivoli", "Café au [street address]"),
-        ("card 4111 1111 1111 1111 on a table", "card [card number] on a table"),
+        ("card 4526 0181 5908 3012 on a table", "card [card number] on a table"),
         ("SSN 123-45-6789", "SSN [id number]"),
         ("позвони ３１２-４９２-４５６７ срочно", "позвони [phone number] срочно"),
         ("(call 415-362-0134:1.2), seed 12345", "(call [phone number]:1.2), seed 12345"),
@@ -486,9 +486,12 @@ def test_homes_and_addresses_pinned_to_a_door_are_still_found(text: str) -> None
         ("driver's license D1234567, California", PiiKind.NATIONAL_ID),
         ("routing 021000021 account 123456789", PiiKind.NATIONAL_ID),
         # cards with dots or underscores between the groups, or spelled out
-        ("4111.1111.1111.1111", PiiKind.CREDIT_CARD),
-        ("4111_1111_1111_1111", PiiKind.CREDIT_CARD),
-        ("four one one one, one one one one, one one one one, one one one one", PiiKind.CREDIT_CARD),
+        ("4526.0181.5908.3012", PiiKind.CREDIT_CARD),
+        ("4526_0181_5908_3012", PiiKind.CREDIT_CARD),
+        (
+            "four five two six, zero one eight one, five nine zero eight, three zero one two",
+            PiiKind.CREDIT_CARD,
+        ),
         # addresses: a British suffix before a postcode, a state that is also a word after a town, an Italian
         # street before its postcode, a Japanese block number after its ward
         ("14 Elm Grove, Leeds LS6 2AB, a photo of the front door", PiiKind.ADDRESS),
@@ -529,7 +532,7 @@ def test_red_team_misses_are_found(text: str, kind: PiiKind) -> None:
         ("driving licence MORGA753116SM9IJ", PiiKind.NATIONAL_ID),
         ("routing number: 021000021", PiiKind.NATIONAL_ID),
         ("bank account number 12345678", PiiKind.NATIONAL_ID),
-        ("3782.822463.10005", PiiKind.CREDIT_CARD),
+        ("3748.219935.18197", PiiKind.CREDIT_CARD),
         ("5500_0000_0000_0004", PiiKind.CREDIT_CARD),
         ("12 Church Close, Oxford OX1 2JD", PiiKind.ADDRESS),
         ("lives at 14 elm grove", PiiKind.ADDRESS),
@@ -871,4 +874,243 @@ def test_streets_next_to_the_made_up_ones_are_still_addresses(text: str) -> None
 )
 def test_long_adversarial_prompts_are_screened(text: str) -> None:
     # Prompts are up to 1500 characters; a pattern that backtracks badly would take seconds on these.
+    assert isinstance(find_pii(analyze(text[:1500]).base), list)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # card numbers published for testing payments charge no one, however they are written
+        'a credit card mockup with "4242 4242 4242 4242" and "JOHN DOE", sleek',
+        "4242424242424242",
+        "4000 0566 5566 5556",
+        "5555 5555 5555 4444",
+        "3782 822463 10005",
+        "3782.822463.10005",
+        "6011 1111 1111 1117",
+        "2223 0031 2200 3222 on a mastercard mockup",
+        "four two four two, four two four two, four two four two, four two four two",
+        "checkout page mockup, card 4242-4242-4242-4242, exp 12/34, cvc 123",
+    ],
+)
+def test_public_test_card_numbers_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'a credit card mockup with "4661 3186 0913 9090" and "JOHN DOE", sleek',
+        "5196 0308 2462 8192",
+        "3748 219935 18197",
+        "6011 0937 8657 9754",
+    ],
+)
+def test_card_numbers_next_to_the_test_ones_are_still_found(text: str) -> None:
+    assert PiiKind.CREDIT_CARD in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a business's role mailbox at its own domain is its public contact
+        'a business card mockup, "hello@sunnystudio.com", minimal design',
+        'a cat cafe poster with "info@whiskerscafe.com" at the bottom, cute',
+        "bakery box with orders@crumbsandco.co.uk printed on the side",
+        "website footer mockup, contact@bluefoxdesign.com, support@bluefoxdesign.com",
+        "hello [at] sunnystudio [dot] com on a tote bag",
+        "h e l l o @ s u n n y s t u d i o . c o m",
+        "pub chalkboard, bookings@theredlion.pub",
+        "press kit cover, press@indieband.io",
+        "customer-service@acmetools.com",
+        "team@mail.sunnystudio.com",
+    ],
+)
+def test_role_mailboxes_of_businesses_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a person's mailbox at a business's domain, and a role's name at a mail provider: somebody's own
+        "jane.doe@sunnystudio.com",
+        'a business card mockup, "sarah.kim@sunnystudio.com", minimal design',
+        "info@gmail.com",
+        "hello@outlook.com on a flyer",
+        "support@yahoo.co.uk",
+        "contact@web.de",
+        "hello@mail.com",
+        "hello [at] gmail [dot] com",
+        "hellojane@sunnystudio.com",
+    ],
+)
+def test_mailboxes_next_to_the_role_ones_are_still_found(text: str) -> None:
+    assert PiiKind.EMAIL in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a business's or venue's address on its sign, invitation, letterhead, postcard or a mockup of them
+        'a postcard from "123 Fake Street, Springfield"',
+        'a wedding invitation with "The Old Mill, 7 River Lane, Oakford", floral',
+        'a bakery sign "Crumbs & Co. - 18 Market Street", chalkboard style',
+        'a farmers market sign "Fresh Eggs - 4 Mill Road"',
+        'a vintage hardware store sign "Hendricks Hardware, 210 Main Street, est. 1921"',
+        'a pub sign "The Red Lion, 3 High Street", english village',
+        'a cafe chalkboard "Find us at 5 Harbour Street!", cozy seaside town',
+        'a letterhead mockup "Blue Fox Design, 99 Maple Avenue, Portland", minimal',
+        # the same on other things that show a business's address, with other words between
+        'a shopfront awning reading "Rosie\'s Florist - 12 Church Road", watercolor',
+        'restaurant menu cover, "Luigi\'s Trattoria, 45 Harbour Road", italian style',
+        "business card mockup, Jane Smith, architect, 27 Elm Avenue, minimal",
+        "jazz club concert poster, The Blue Note, 131 West 3rd Street, 1960s",
+        "a brass plaque by the door: Whitmore & Sons Solicitors, 8 Castle Street",
+        'a slate house sign "27 Birch Road", rustic',
+        # a placeholder street is nobody's
+        "123 Fake Street",
+        "12 Any Street, Anytown",
+        "1 Example Road",
+    ],
+)
+def test_business_addresses_on_signs_and_stationery_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # the same things when they say whose home it is, or carry mail to someone
+        "a shipping label addressed to John Smith, 27 Birch Road",
+        "a postcard to grandma, 27 Birch Road",
+        "a sign in front of my house, 27 Birch Road",
+        "wanted poster: Daniel Hughes lives at 27 Birch Road",
+        "a poster with her home address, 27 Birch Road",
+        "chalkboard: Ben Carter's house, 16 Orchard Lane",
+        # a poster or a flyer with no business on it may carry anyone's address
+        "missing cat poster, 27 Birch Road",
+        "yard sale flyer, 14 Willow Drive",
+        # a real street, not a placeholder's
+        "a photo of 46 Fakenham Road at dusk",
+    ],
+)
+def test_homes_next_to_the_business_addresses_are_still_found(text: str) -> None:
+    assert PiiKind.ADDRESS in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a home said to be someone's: in figures, with the house number spelled out, or the number and the
+        # street named apart
+        "her address: 27 Birch Road, Leeds",
+        "Becky lives at one four two eight Oak Street",
+        "her address is twelve birch road",
+        "my ex lives at fourteen twenty-eight Maple Avenue",
+        "he lives at one hundred twenty three Willow Drive",
+        "the wizard lives at thirteen raven court, fantasy art",
+        "photo of a house with the house number 27 and the street sign Birch Rd, caption: Emily Chen's house",
+        "house number 14, street sign Elm Grove, my grandma's home",
+        "door number 8 and street name Station Road, where Tom Baker lives",
+    ],
+)
+def test_homes_said_to_be_someones_are_found(text: str) -> None:
+    assert PiiKind.ADDRESS in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a famous address stays one however it is framed ("Nightmare on Elm Street"), spelled out too
+        "her address: 1428 Elm Street",
+        "my house at fourteen twenty-eight elm street",
+        # a house number and a street sign that nobody is said to live behind
+        "photo of a house with the house number 27 and the street sign Birch Rd",
+        # number words after a home's word that are no house number
+        "she lives at one with nature, forest painting",
+        "a house with two floors and a red door",
+        "home one of the series, cozy road trip",
+    ],
+)
+def test_neighbours_of_the_homes_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a whole date of birth with what says whose it is: where they live or work, an identity document,
+        # a record about them
+        "poster: Jessica Miller, born 12.03.1996, lives in Leeds, works at Tesco Headingley",
+        "fake driver's license for Michael Brown, DOB 04/12/1990, license D1234567",
+        "medical record of patient Sarah Connor, DOB 1985-05-13, HIV positive",
+        "Jessica Miller born 12th of March 1996, lives in Leeds",
+        "passport page, date of birth: 12 MAR 1996",
+        "employee profile: Tom Reed, DOB: March 4, 1988, works at Acme Logistics",
+        "student card, Anna Kowalski, date of birth 03/07/2004, student at Leeds University",
+        "David Okafor, born 1 june 1979, 27 Birch Road",
+    ],
+)
+def test_dates_of_birth_with_who_has_them_are_found(text: str) -> None:
+    assert PiiKind.DATE_OF_BIRTH in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a year of birth, a date alone on a card, an announcement or a stone, a date that is none
+        'birthday card "Happy 30th, born 1994"',
+        "birthday card for Emma, born 12.03.1994, balloons",
+        "baby announcement: Lily Rose, born March 12, 2024, 7 lbs 2 oz",
+        "birth announcement, born 12.03.2024 at St Mary's hospital",
+        "gravestone: John Smith, born 12 march 1920, died 1980",
+        "employee of the month poster, born 1996, works at the bakery",
+        "student id card, dob 13/13/1996",
+        "a reborn doll, 12.03.2024, lives in a toy box",
+        "a bakery sign, est. 12.03.1996, family run, lives on in memory",
+    ],
+)
+def test_dates_that_are_no_one_s_birth_data_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "redacted"),
+    [
+        ("Becky lives at one four two eight Oak Street!", "Becky lives at [street address]!"),
+        (
+            "Jessica Miller, born 12.03.1996, lives in Leeds",
+            "Jessica Miller, born [date of birth], lives in Leeds",
+        ),
+        (
+            "House number 27 and the street sign Birch Rd, caption: Emily Chen's house",
+            "House number [street address], caption: Emily Chen's house",
+        ),
+        (
+            'A business card mockup, "hello@sunnystudio.com"',
+            'A business card mockup, "hello@sunnystudio.com"',
+        ),
+    ],
+)
+def test_new_shapes_are_redacted_from_the_text_as_typed(text: str, redacted: str) -> None:
+    assert redact_pii(text) == redacted
+    assert find_pii(analyze(redacted).base) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "home one oak lane " * 83,
+        "lives at " + "one " * 370 + "oak lane",
+        "house number 1 street sign a road chens house " * 30,
+        "born 12.03.1996 " * 90 + "lives in",
+        "sign " * 290 + "1 oak street",
+        "poster " * 200 + "cafe 1 oak road",
+        "info@a.com " * 130,
+        "a" * 1490 + "s house",
+        "1 oak lane " * 136,
+    ],
+)
+def test_long_prompts_for_the_new_shapes_are_screened(text: str) -> None:
     assert isinstance(find_pii(analyze(text[:1500]).base), list)
