@@ -263,6 +263,9 @@ paedophile pedo rapist molester shoplifting stealing bribe bribery criminal
 |preso|presa|foto policial|ficha policial|ficha de detencion|robando|identite judiciaire|didentite judiciaire|ladendiebstahl
 |bankuberfall|festgenommen|verhaftet|kradnie|kradziez|ditangkap|diborgol|borgol|detenido|detenida
 |arrestado|arrestada|esposado|esposada|en prison|en la carcel|im gefangnis|na cadeia|w wiezieniu|dipenjara
+|as a wife beater|wife beater|as a thief|thief in jail|ladrao|ladron|una puttana|a whore|as a whore
+|braindead loser|fat ugly pig|ugly fat pig|ugly fat cow|fat ugly cow|as a cow|disgusting rat
+|rata asquerosa|sebagai monyet|como una rata
 """
 
 _VIOLENCE = """
@@ -286,7 +289,10 @@ lynching torture punched bloodied corpse strangled mutilated dismembered guillot
 |erschossen|ermordet|getotet|hingerichtet|ahorcado|ahorcada|asesinado|asesinada|decapitado|decapitada
 |decapite|decapitee|tue par balle|assassine|assassinee|morto|morta|morto a tiros|assassinado|assassinada
 |enforcado|enforcada|zastrzelony|zastrzelona|zamordowany|zamordowana|powieszony|ditembak|dibunuh|tewas
-|ucciso|uccisa|impiccato|fucilato|pendu|pendue
+|ucciso|uccisa|impiccato|impiccata|fucilato|fucilata|pendu|pendue|guillotine|enthauptet|degolado|degolada
+|esfaqueado|esfaqueada|sendo esfaqueado|ditembak|ditembak mati|neergeschoten|neergestoken|kafasi kesilmis
+|vuruldu|ubit|ubita|kidnapped and tied up|tied up and bruised|bullet in his head|bullet in her head
+|beaten bloody|shot dead
 """
 
 _FRAMING = """
@@ -309,6 +315,8 @@ cctv bodycam reuters
 |official notice|official letter|official announcement|official alert|emergency alert|government letter
 |government notice|press release|official seal|chyron|news chyron|eilmeldung|foto de noticias|tagesschau
 |tass|efe|kompas|zdjecie pap|foto pap|election notice|recall notice|polling station sign|ballot notice|notice
+|ansa|ultima ora|der spiegel|spiegel online|el pais|globo|globo news|globo noticia|nhk|nhk news|nos journaal
+|nos news|trt|son dakika|tvn24|pilne|berita|government sms|official sms|ria novosti|cnn report
 """
 
 _DISASTER = """
@@ -324,7 +332,11 @@ tornado wildfire flood flooded flooding pandemic outbreak arrested killed injure
 |text your vote|vote by text|election rigged|fake votes|stolen election|executing civilians|troops landing
 |controlled demolition|giving away bitcoin|stuffing ballots|ballot boxes being burned|demanding payment
 |ist tot|bundeskanzler tot|wybuch|all vaccines contaminated|killed children|ditangkap|poisoning
-|asteroid hitting|asteroid impact|do not drink|water poisoned|will be shot
+|asteroid hitting|asteroid impact|do not drink|water poisoned|will be shot|arrestata|arrestato|resigned
+|zuruckgetreten|elecciones anuladas|election cancelled|election canceled|election annulled|election postponed
+|annulee|uniewaznione|abgesagt|dibatalkan|overleden|has died|morreu
+|hastaneye kaldirildi|rigged|fraudadas|hit by missile|hit by a missile|nuclear leak|thousands dead
+|voting moved|polling station has moved|closes permanently|hospitals closed|recalled|sbezhal
 """
 
 _PHOTO = """
@@ -343,7 +355,12 @@ _EXCEPTIONS = """
 |nude walls|nude wall|nude tile|nude tiles|nude paint|nude interior|nude and ivory|nude and white
 |nude and blush|nude and beige|nude and gold|nude lace|nude silk|nude satin|nude leather|nude suede
 |nude handbag|nude bag|nude clutch|nude belt|nude skirt|nude blouse|nude sweater|nude knit|nude linen
-|nude gown|nude shade|nude shades
+|nude gown|nude shade|nude shades|color nude|colore nude|couleur nude|cor nude|batom nude|labial nude
+|rouge a levres nude|pintalabios nude|pintalabios color nude|scarpe nude|scarpe color nude|tono nude|tons nude
+|unas nude|vernis nude|smalto nude|undressed salad|undressed salads|stripper clip|stripper clips
+|baby bottle nipple|bottle nipple|nipple on a baby bottle|nipple of a baby bottle|intercourse pennsylvania
+|intercourse pa|anus france|anus yonne|faggots and peas|faggots and mash|faggots and gravy|pork faggots
+|topless man|topless men|topless guy|topless bodybuilder|topless fisherman
 |nude color|nude colour|nude colored|nude coloured|nude tone|nude tones|nude lipstick|nude lip|nude lips
 |nude makeup|nude palette|nude heels|nude shoes|nude beige|nude pink|baby oil|baby blue|baby pink
 |baby bump|babys breath|sugar baby|king charles spaniel|blue tit|blue tits|great tit|great tits|coal tit
@@ -498,7 +515,9 @@ goala dezbracata dezbracat hubad svestita svestito svestite entblosst entblosste
 unbekleidet unbekleidete unbekleideter unbekleidetes unbekleideten entkleidet entkleidete
 desnudita desnuditas desnudito encuerada encuerado encueradas nackig nackedei splitternackt nuzinha
 nuzinhas peladinha peladinho tesao spogliata spogliato spogliate rozebrana rozebrany seks seksi ngentot
-bokep bloot golaya golaja golye golyy goliy golenkaya golenkie obnazhennaya razdetaya razdetye
+bokep bloot erotico eroticos erotiche erotik erotyczny erotyczna erotyczne seksowna seksowny
+spogliala spoglialo razden razdet goloy golym deepnude naakte
+golaya golaja golye golyy goliy golenkaya golenkie obnazhennaya razdetaya razdetye
 desnudala desnudalo desnudalas desnudarla desnudarlo rozbierz
 |sin ropa|tout nu|toute nue|oben ohne|sem roupa|senza vestiti|ohne kleidung|ohne kleider|sans vetements
 |sans vetement|sans habits|en pelotas|sin calzones|sin bragas|a poil|sem calcinha|sem roupas
@@ -508,12 +527,14 @@ desnudala desnudalo desnudalas desnudarla desnudarlo rozbierz
 |enlever ses vetements|retire ses vetements|ohne klamotten|zieh sie aus|zieh ihn aus|zieh sie nackt aus
 |rozbierz ja|rozbierz go|do naga|buka bajunya|buka baju|lepas baju|lepas bajunya|lepaskan bajunya
 |mulher pelada|mulheres peladas|tire a roupa|tira a roupa|tirar a roupa|tire a roupa dela
+|toglile i vestiti|togli i vestiti|toglierle i vestiti|kleed haar uit|kleed hem uit|haal haar kleren weg
+|kiyafetlerini cikar|elbiselerini cikar|ubierz ja w nic|deep nude|isnt wearing anything|not wearing anything
+|gola uczennica|gola dziewczynka|goli chlopiec|nudo di una|nuda di una
 """
 # "Pelada" is naked in Portuguese and a kick-about in Brazil; its games are blanked as exceptions.
 _SUGGESTIVE_ELSEWHERE = """
 lenceria bragas provocativa sexi gostosa gostosinha safada safadinha calcinha calcinhas
 biquini pelada peladas pelado pelados unterwasche reizwasche hoschen freizugig mutandine perizoma
-nago
 |ropa interior|sous vetements|en culotte|petite culotte|in dessous|in unterwasche|en tanga|em tanga|de tanga
 """
 _MINOR_ELSEWHERE = """
@@ -534,14 +555,14 @@ copil copii baietel holcicka holcicky holcicku morrita morritas chamaca chamacas
 menor mocosa mocosas bimbetta bimbette pivete pivetes gamine gamines gosse gosses budak mtoto watoto bachi bacchi escuincla escuinclas pibita pibitas
 muchachita muchachitas ninfetinha ninfetinhas gurizinha gurizinhas mome momes ragazzetta ragazzette
 devochka devochki devochku devochek shkolnitsa shkolnica shkolnitsy shkolnicy shkolnik shkolniki
-malchik malchiki rebenok podrostok
+malchik malchiki rebenok podrostok basisschoolmeid basisschoolmeisje basisschool
 |menor de edad|menores de edad|petite fille|petites filles|petit garcon|petits garcons|kleines madchen
 |kleine madchen|junges madchen|menor de idade|menores de idade|kleiner junge|kleinen jungen
 |kleine jungen|kleiner bub|kleine buben|jeune fille|jeunes filles|gadis kecil|anak anak|anak kecil
 |kiz cocugu|kiz cocuk|be gai|be trai|tre em|hoc sinh|em be|anak smp|anak sd|cewek smp|gadis smp
 |murid sd|siswi smp|batang babae|batang lalaki|liten flicka|lilla flickan|sma flickor|lille pige
 |lille piger|kleine meid|klein meisje|kleine meisjes|chhoti bachi|kanak kanak|msichana mdogo|nu sinh
-|lil one|yung gurl
+|lil one|yung gurl|ilkokul ogrencisi|ilkokul ogrencisi kiz|uczennica podstawowki|podstawowki
 """
 _CSAM_ELSEWHERE = """
 kinderporno kinderpornos kinderpornografie kinderpornographie pedopornographie pedopornografia
@@ -580,7 +601,7 @@ _FOREIGN: dict[Term, str] = {
 голый голая голые голое голых голую голенький голенькая голенькие голеньких обнажённая обнажённый
 обнажённые обнажённое обнажённых раздетая раздетый раздетые секс порно порнография эротика эротический
 эротическая эротическое сиськи ню голенькую обнажённую раздетую раздетых порнуха интим
-раздень раздеть разденьте раздевается раздевайся
+раздень раздеть разденьте раздевается раздевайся голой голым
 гола голий голі оголена оголений оголені роздягнена роздягнений роздягнені
 γυμνό γυμνή γυμνά γυμνές γυμνός γυμνούς γυμνη γυμνο
 עירומה עירום ערום ערומה עירומים עירומות
@@ -621,14 +642,19 @@ niña niñas niño niños niñita niñitas bebé bebés bébé bébés
 儿童 兒童 孩子 小孩 萝莉 蘿莉 正太 未成年 初中生 婴儿 小女孩 小男孩 女童 男童 男孩 学生妹 高中生 女学生
 아동 어린이 소녀 소년 초등학생 중학생 로리 미성년 여고생 여중생 초딩 중딩 고딩 꼬마 미자 つるぺた
 """,
+    Term.DEFAMATION: """
+наркоман наркоманка вор воровка преступник
+""",
     Term.VIOLENCE: """
 застрелен застрелена убит убита убитый повешен повешена обезглавлен обезглавлена расстрелян расстреляна
+простреленной простреленная
 """,
     Term.FRAMING: """
-тасс фото_тасс
+тасс риа
+|риа новости
 """,
     Term.DISASTER: """
-взрыв взрыва убит погиб
+взрыв взрыва убит погиб сбежал умер арестован
 """,
     Term.CSAM: """
 |детское порно|детская порнография|児童ポルノ|ロリコン|ショタコン|儿童色情|兒童色情|恋童|戀童|아동포르노
@@ -975,7 +1001,8 @@ _NAKED_ALONE = re.compile(r"裸(?![\u3400-\u9fff\uf900-\ufaff\u30a0-\u30ff])")
 _UNICODE_WORD = re.compile(r"[^\W_]+")
 
 _GROUPS = (
-    "jews|jewish people|indigenous people|native americans|aborigines|muslims|muslim people|christians|catholics|hindus|sikhs|buddhists|atheists|"
+    "jews|jewish people|indigenous people|native americans|aborigines|ukrainians|russians|kurds|turks|"
+    "arabs|romanians|albanians|nigerians|pakistanis|muslims|muslim people|christians|catholics|hindus|sikhs|buddhists|atheists|"
     "black people|blacks|african americans|africans|asians|asian people|chinese people|japanese people|"
     "koreans|indians|mexicans|latinos|latinas|hispanics|arabs|palestinians|israelis|immigrants|migrants|"
     "refugees|gays|gay people|gay men|lesbians|homosexuals|bisexuals|trans people|transgender people|"
@@ -999,7 +1026,12 @@ _HATE_PHRASES = (
     r"|sales? arabes?|zydzi to (?:szczury|robactwo)|cina babi|untermensch|untermenschen|the goyim know"
     r"|goyim know|14 words poster|fourteen words|sonnenrad|totenkopf ss|ss totenkopf|aryan supremacy"
     r"|celebrating the holocaust|holocaust celebration|chinese virus|kung flu|racist caricature|racist cartoon"
-    r"|caricature raciste|caricatura racista|blackface minstrel"
+    r"|caricature raciste|caricatura racista|blackface minstrel|auslander raus|deutschland den deutschen"
+    r"|les arabes dehors|la france aux francais|foreigners out|arabs out|immigrants out|muslims out"
+    r"|germany for the germans|france for the french|deport all|should be euthanized|should be euthanised"
+    r"|too stupid to vote|women are property|vanno sterminati|must be expelled|harus diusir|son ladrones y basura"
+    r"|sao preguicosos|hain ve pis|traitors and dirty|zydzi to pasozyty|churki von|goat f ?ckers|goat fuckers"
+    r"|dirty chinks|хохлы свиньи"
     # Stereotypes drawn as what a group does.
     r"|(?:black|african|african american)s?(?: people| man| men| woman| women| kids?)? stealing"
     r" (?:a )?(?:watermelons?|fried chicken)|(?:asian|chinese|korean|vietnamese)s?(?: people| man| men"
@@ -1176,11 +1208,40 @@ _DESCRIBED_WORDS = frozenset(
     """)
     # A band's longest word: "karina from red velvet" holds "velvet".
 ) | frozenset(max(band.split(), key=len) for band in _BANDS.split("|"))
-_ACQUAINTED_WORDS = frozenset(
-    _words("""
+# The same in other languages, as folded: "mi vecina", "meine Kollegin", "mon ex", "la mia collega",
+# "mijn buurvrouw", "moja sąsiadka", "komşum", "tetanggaku", "моя соседка".
+_FOREIGN_ACQUAINTED = (
+    r"(?:mi|mis|minha|meu|minhas|meus) (?:ex|ex novia|ex novio|ex namorada|vecina|vecino|vizinha|vizinho|novia"
+    r"|novio|namorada|companera|companero|colega|jefa|chefe|prima|primo|profesora|professora|maestra|amiga"
+    r"|cunada|cunhada|esposa|mujer|mulher)"
+    r"|(?:mon|ma|mes) (?:ex|voisine|voisin|copine|collegue|cheffe|patronne|cousine|prof|professeure|amie"
+    r"|belle soeur|femme|camarade)"
+    r"|(?:meine|mein) (?:ex|nachbarin|nachbar|freundin|kollegin|chefin|cousine|lehrerin|schwagerin|frau"
+    r"|mitschulerin|klassenkameradin)"
+    r"|(?:la mia|mia|il mio) (?:ex|vicina|ragazza|collega|capa|cugina|professoressa|amica|cognata|moglie"
+    r"|compagna di classe)"
+    r"|mijn (?:ex|buurvrouw|buurman|vriendin|collega|baas|nicht|lerares|schoonzus|vrouw|klasgenote)"
+    r"|(?:moja|moj) (?:eks|byla|sasiadka|sasiad|dziewczyna|kolezanka|szefowa|kuzynka|nauczycielka|zona)"
+    r"|komsum|eski sevgilim|is arkadasim|sinif arkadasim|tetanggaku|mantanku|pacarku|teman kantorku"
+)
+# Cyrillic is matched in the native view: folding turns some of its letters into Latin look-alikes.
+_ACQUAINTED_CYRILLIC = re.compile(
+    r"(?<!\w)(?:моя|мою) (?:соседка|соседку|бывшая|бывшую|коллега|коллегу|одноклассница|одноклассницу"
+    r"|учительница|учительницу|девушка|девушку)(?!\w)",
+    re.IGNORECASE,
+)
+_FOREIGN_POSSESSIVES = frozenset(
+    _words("mi mis minha meu minhas meus mon ma mes meine mein mia mio mijn moja moj komsum eski is sinif")
+    + _words("tetanggaku mantanku pacarku teman")
+)
+_ACQUAINTED_WORDS = (
+    frozenset(
+        _words("""
     my our know deep deepfake deepfakes next accounting hr marketing sales payroll legal office work period
     school class college church
     """)
+    )
+    | _FOREIGN_POSSESSIVES
 )
 # People the member knows: an ex, a classmate, a neighbour's wife, whom no one may undress. Not the
 # people of a story: "my oc's wife", "my dnd character's sister", "my final boss".
@@ -1199,6 +1260,7 @@ _ACQUAINTED = re.compile(
     rf"|my office|my work|my school|my class|school|class|college|church|[0-9](?:st|nd|rd|th) period)(?![a-z])"
     rf"|(?<![a-z])(?:a |the )?(?:girl|guy|woman|man|lady|boy|someone|person|people|coworker) i know(?![a-z])"
     rf"|(?<![a-z])deep ?fakes?(?![a-z])"
+    rf"|(?<![\w])(?:{_FOREIGN_ACQUAINTED})(?![\w])"
 )
 
 
@@ -1208,7 +1270,7 @@ _ACQUAINTED = re.compile(
 # ("art by @artgerm", "style of @sakimichan").
 _MENTION = re.compile(r"(?<![\w.@!&])@!?[a-z0-9_.]{2,32}")
 _NOT_A_MEMBER = frozenset({"@everyone", "@here"})
-_CREDITED_BEFORE = re.compile(r"(?:by|of|artist|artists|credit|credits|via|from|@\S+)\W*$")
+_CREDITED_BEFORE = re.compile(r"(?:by|style of|art of|artist|artists|credit|credits|via|@\S+)\W*$")
 
 
 def _mentioned_members(base: str) -> list[str]:
@@ -1471,6 +1533,8 @@ class Lexicon:
             hits.acquainted.update(m.group(0) for m in _ACQUAINTED.finditer(joined))
         if "@" in views.base:
             hits.acquainted.update(_mentioned_members(views.base))
+        if not views.native.isascii():
+            hits.acquainted.update(m.group(0) for m in _ACQUAINTED_CYRILLIC.finditer(views.native))
         for joined in joined_views if views.tokens & _HATE_WORDS else ():
             hateful = _HATE.search(joined)
             if hateful:
@@ -1767,11 +1831,32 @@ def _child_height(text: str) -> bool:
     return False
 
 
+# Ages in Japanese romaji: "juu-ni sai" (12), "kyuu sai" (9).
+_ROMAJI_DIGITS = {
+    "ichi": 1, "ni": 2, "san": 3, "yon": 4, "shi": 4, "go": 5, "roku": 6, "nana": 7, "shichi": 7, "hachi": 8,
+    "kyuu": 9, "ku": 9,
+}  # fmt: skip
+_ROMAJI_AGE = re.compile(
+    r"(?<![a-z])(?:(?P<tens>juu)[ -]?)?(?P<ones>" + "|".join(_ROMAJI_DIGITS) + r")?[ -]?sai(?![a-z])"
+)
+# "looks about 11", "looks like 12": an age however a number follows.
+_LOOKS_AGED = re.compile(
+    rf"(?<![a-z])(?:looks|looking|appears|seems)(?: to be)?(?: about| around| like| maybe)? "
+    rf"(?P<n>\d{{1,2}}|{_AGE_WORDS})(?=\s*(?:[),;!?]|$|\.(?!\d)| and| but| with| in| on))"
+)
+
+
 def _ages_said_otherwise(text: str) -> list[int]:
     """Ages in other languages' words, glued into a word, in Roman numerals or in a roundabout way."""
     ages = [_FOREIGN_AGE_VALUES[m["w"]] for m in _FOREIGN_AGE.finditer(text)]
     ages.extend(_GLUED_AGE_VALUES[m["w"]] for m in _GLUED_AGE.finditer(text))
     ages.extend(_ROMAN_AGE_VALUES[m["r"] or m["s"] or m["a"]] for m in _ROMAN_AGE.finditer(text))
+    ages.extend(
+        (10 if m["tens"] else 0) + _ROMAJI_DIGITS.get(m["ones"] or "", 0)
+        for m in _ROMAJI_AGE.finditer(text)
+        if m["tens"] or m["ones"]
+    )
+    ages.extend(_age_value(m["n"]) for m in _LOOKS_AGED.finditer(text))
     for match in _ODD_AGE.finditer(text):
         if match["t"]:
             ages.append(_age_value(match["t"]) - 1)  # not that age yet

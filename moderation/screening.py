@@ -247,6 +247,14 @@ _LOOKED_AT = re.compile(
 )
 
 
+# Naked in words that are other words too (Polish "nago", French "nu" and "nue": a city in Okinawa, nu
+# metal, a Japanese chimera), read as naked only said of someone named or known, at the end of a phrase:
+# "Macron nu", "mon ex Julie nue au lit".
+_NAKED_SAID_OF_SOMEONE = re.compile(
+    r"(?<![a-z])(?:nago|nu|nue|nus|nues)(?=\s*(?:$|[,.;:!?)]|(?:au|sur|dans|na|w|on|in|at) ))"
+)
+
+
 def _sexualising(pos: Hits, undressing_negative: bool) -> bool:
     return (
         pos.has(Term.SEXUAL) or bool(pos.terms.get(Term.SUGGESTIVE, set()) - _SWIMWEAR) or undressing_negative
@@ -386,6 +394,10 @@ _ILLS = (
     r"covid|covid 19|corona|coronavirus|cancer|autism|autisme|autismus|autismo|autyzm|hiv|aids|diabetes"
     r"|malaria|measles|infertility|sids|parasites"
 )
+_VACCINES = (
+    r"(?:vaccines?|vaccinations?|vacunas?|vaccins?|impfungen|impfung|impfstoffe?|szczepionki|vacinas?|vaksin"
+    r"|asilar)"
+)
 _MEDICAL_HARM = re.compile(
     r"(?<![a-z])(?:(?:drink|drinking|how much) bleach|bleach to (?:cure|treat)"
     r"|cures? (?:covid|cancer|diabetes|autism|hiv|aids)(?: [a-z]+)? with|(?:covid|cancer|diabetes|autism) cure"
@@ -396,10 +408,18 @@ _MEDICAL_HARM = re.compile(
     r"|how to (?:kill yourself|commit suicide|hang yourself)|suicide methods?|to overdose|overdose on"
     r"|pro[ -]?ana|pro[ -]?mia|thinspiration|thinspo|meanspo|bonespo"
     # False claims about vaccines and cures, in the languages of the word lists.
-    rf"|(?:vaccines?|vaccinations?|vacunas?|vaccins?|impfungen|impfstoffe?|szczepionki|vacinas?) (?:can )?"
-    rf"(?:cause|causes|causing|caused|causan|causent|verursachen|powoduja|causam|contain|contains|killed|kill"
-    rf"|are poison|alter your dna)(?: [a-z]+){{0,2}} (?:l'|l )?(?:{_ILLS}|microchips?|chips?|death|deaths|children|kids"
-    rf"|poison|tracking)|dont vaccinate|do not vaccinate|5g (?:causes|caused|spreads|spread) (?:covid|cancer"
+    rf"|{_VACCINES}(?: [a-z]+){{0,3}} (?:can )?(?:cause|causes|causing|caused|causan|causent|verursachen"
+    rf"|verursacht|powoduja|causam|menyebabkan|contain|contains)(?: [a-z]+){{0,2}} (?:l'|l )?(?:{_ILLS}"
+    rf"|microchips?|chips?|death|deaths|poison|tracking devices?)"
+    rf"|{_VACCINES}(?: [a-z]+){{0,3}} (?:killed|kill|kills|tue|tuent|mata|matam)(?: [a-z0-9]+){{0,2}}"
+    rf" (?:children|kids|enfants|ninos|kinder|people|thousands|babies|you)"
+    rf"|{_VACCINES}(?: [a-z]+){{0,2}} (?:are poison|to trucizna|kisirlastiriyor|alter your dna)"
+    rf"|dont vaccinate|do not vaccinate|nie szczep|asilatmayin|skip the (?:[a-z]+ )?vaccines?"
+    rf"|covid is a hoax|masks cause|chemo(?:therapy)? kills|quimioterapia mata|cure yourself with|curate con"
+    rf"|colloidal silver cures|how much ivermectin|ivermectin (?:horse paste|dose|dosage) |horse paste"
+    rf"|stop taking your (?:[a-z]+ ){{0,2}}(?:meds|medication|pills|medicine)|stop your (?:[a-z]+ )?(?:antidepressants"
+    rf"|meds|medication|insulin)|antidepressants cold turkey"
+    rf"|5g (?:causes|caused|spreads|spread) (?:covid|cancer"
     rf"|corona)|(?:cures|cured|cura|curan|heals|healed|can cure|will cure) (?:the |l |el |la )?(?:{_ILLS})"
     rf"|antibiotics (?:cure|for|against) (?:the )?(?:flu|a cold|colds|viruses)"
     rf"|(?:{_ILLS}) (?:can be|is|are) (?:cured|healed|treated) (?:with|by)"
@@ -553,6 +573,8 @@ class PromptScreener:
         if sexual and minor and (_swimwear_looked_at(prompt, pos) or others_child):
             return Verdict.block(RULES["floor.minor_swimwear"])
         if sexual and (pos.people or pos.described or self._lexicon.misspelt_people(prompt)):
+            return Verdict.block(RULES["floor.real_person_sexual"])
+        if (pos.people or pos.acquainted) and _NAKED_SAID_OF_SOMEONE.search(analyze(prompt).base):
             return Verdict.block(RULES["floor.real_person_sexual"])
         # Swimwear on "my wife" is a holiday picture; a nude of "my ex" is one to share against her.
         if sexualising and pos.acquainted:
