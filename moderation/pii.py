@@ -30,6 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
+from importlib import resources
 from itertools import pairwise
 
 from moderation.normalize import analyze, fold_with_origin
@@ -216,6 +217,13 @@ _PHONE_TRUNK = re.compile(
 _PHONE_NATIONAL = re.compile(
     r"(?<![\w.+-])(?:0[1-9]([ .-])\d{2}(?:\1\d{2}){3}|0\d{3}([ .-])\d{3}\2\d{2}\2\d{2}"
     r"|06[ -]?\d{8}|07\d{8,9}|05\d{9}|01[5-7]\d{8,9})(?!\w|[.-]\d)"
+)
+# Indonesian mobiles, "08" and a provider's code ("0812-8473-9261", "0813 1234 5678"), ten to thirteen
+# digits; Russian numbers with the trunk "8", a mobile's or a city's code and the line in three parts
+# ("8 916 482-37-19", "8 (495) 123-45-67"), which nothing but a phone number is written as.
+_PHONE_ID_RU = re.compile(
+    r"(?<![\w.+-])(?:08[1-9]\d{1,2}([ .-]?)\d{3,4}\1\d{3,5}"
+    r"|8[ -]?(?:\([3489]\d\d\)|[3489]\d\d)[ -]?\d{3}([ -])\d{2}\2\d{2})(?!\w|[.-]\d)"
 )
 # "number" alone is not enough: "the number 1234567 on a bus", "catalogue number 978-3-16-148410-0".
 # Words for "call" in the languages of the layouts above make a number without "0" or "+" one:
@@ -460,22 +468,84 @@ _SPELLED_HOUSE = re.compile(
 )
 _SPELLED_HOUSE_HINT = re.compile(r"liv|resid|address|home|house|flat|apartment")
 _NUMBER_TOKEN = re.compile(_NUMBER_WORD)
-# A date of birth, named ("dob", "date of birth", "born", "geb.") and whole: day, month and year, in figures
-# ("04/12/1990", "1985-05-13", "12.03.96") or with the month's name ("12 march 1996", "march 12th, 1996").
+# A date of birth, named ("dob", "date of birth", "born", "geb.", "né le", "дата рождения") and whole: day,
+# month and year, in figures ("04/12/1990", "1985-05-13", "12.03.96") or with the month's name, in English
+# or in the languages of the layouts above ("12 march 1996", "march 12th, 1996", "3 mai 1990", "3. märz
+# 1990", "3 de mayo de 1990", "14 lipca 1987", "12 maret 1989").
 _MONTH = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?"
     r"|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
 )
+_MONTHS_ELSEWHERE_TEXT = """
+    janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre
+    januar janner februar marz maerz juni juli oktober dezember
+    enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre diciembre
+    gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
+    janeiro fevereiro marco maio junho julho setembro outubro dezembro
+    januari februari maart mei augustus
+    stycznia lutego marca kwietnia maja czerwca lipca sierpnia wrzesnia pazdziernika listopada grudnia
+    ocak subat mart nisan mayis haziran temmuz agustos eylul ekim kasim aralik
+    maret agustus desember
+"""
+_MONTHS = "|".join(sorted({*_MONTHS_ELSEWHERE_TEXT.split()}, key=len, reverse=True)) + "|" + _MONTH
+# The labels of a date of birth: in a record ("date of birth", "dob", "geburtsdatum", "data urodzenia",
+# "doğum tarihi", "tanggal lahir", "дата рождения"), and in a sentence ("born on", "né le", "nata il",
+# "urodzony", "родился").
+_BIRTH_RECORD_LABELS = [
+    r"dob",
+    r"d\.o\.b\.?",
+    r"date\s+of\s+birth",
+    r"birth\s*date",
+    r"birthday",
+    r"geburtsdatum",
+    r"geb\.?",
+    r"geboortedatum",
+    r"date\s+de\s+naissance",
+    r"fecha\s+de\s+nacimiento",
+    r"data\s+d[ie]\s+nasc(?:ita|imento)",
+    r"data\s+urodzenia",
+    r"dogum\s+tarihi",
+    r"tanggal\s+lahir",
+    re.escape(analyze("дата рождения").base),
+]
+_BIRTH_SENTENCE_LABELS = [
+    r"born(?:\s+on)?",
+    r"geboren(?:\s+(?:am|op))?",
+    r"nee?\s+le",
+    r"nacid[oa]\s+el",
+    r"nat[oa]\s+il",
+    r"nascid[oa]\s+em",
+    r"urodzon[ya](?:\s+dnia)?",
+    r"lahir(?:\s+(?:pada|tanggal))?",
+    *(re.escape(analyze(word).base) for word in ("родился", "родилась")),
+]
 _BIRTH_DATE = re.compile(
-    r"(?<![a-z])(?:dob|d\.o\.b\.?|date\s+of\s+birth|birth\s*date|birthday|born(?:\s+on)?|geb\.?|geboren"
-    r"|fecha\s+de\s+nacimiento|nee?\s+le)\s*[:#-]?\s*(?:the\s+)?"
+    rf"(?<![a-z])(?:{'|'.join([*_BIRTH_RECORD_LABELS, *_BIRTH_SENTENCE_LABELS])})\s*[:#-]?\s*(?:the\s+)?"
     r"((?<!\d)(?:\d{1,2}([./-])\d{1,2}\2(?:(?:19|20)\d\d|\d\d)|(?:19|20)\d\d([./-])\d{1,2}\3\d{1,2}"
-    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:{_MONTH})\.?,?\s+(?:19|20)\d\d"
+    rf"|\d{{1,2}}(?:st|nd|rd|th|er)?\.?\s+(?:of\s+|de\s+)?(?:{_MONTHS})\.?,?\s+(?:de\s+)?(?:19|20)\d\d"
     rf"|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+(?:19|20)\d\d)(?![\d.]\d|\d))"
 )
-_BIRTH_HINT = re.compile(r"dob|d\.o\.b|birth|born|geb|nacimiento|ne le|nee le")
-# What, next to a date of birth, says whose it is: where they live or work or study, an identity
-# document, a record about them.
+_BIRTH_HINT = re.compile(
+    r"dob|d\.o\.b|birth|born|geb|nacimiento|ne le|nee le|naissance|nacid|nat[oa] il|nasc|urodz|dogum|lahir"
+    rf"|{re.escape(analyze('рожд').base)}|{re.escape(analyze('родил').base)}"
+)
+# A person named just before a date of birth ("Tom Becker, date of birth …", "Sarah Jones was born on …"):
+# a given name and another word. Whose the date is, then, unless the prompt is an announcement of a birth
+# or a memorial, where a newborn's or a dead person's date is the picture's subject.
+_NAME_BEFORE = re.compile(r"(?<![a-z])([a-z]+)\s+([a-z]+)(?:\s+(?:was|is))?\s*[,(:-]?\s*$")
+_ANNOUNCEMENT_OR_MEMORIAL = re.compile(
+    r"(?<![a-z])(?:announce[a-z]*|newborn|new\s+baby|welcome|baptism|christening|gravestone|tombstone"
+    r"|headstone|grave|memorial|obituary|in\s+(?:loving\s+)?memory|died|death|rip|r\.i\.p|passed\s+away)(?![a-z])"
+)
+# Words after a given name that are not a surname: "emma and tom, born …", "lily baby girl, born …".
+_NOT_SURNAMES_TEXT = "and or with the a an is was who her his baby girl boy our my"
+_NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
+# Given names read with the list the lexicon reads, and a few from the countries above that it leaves out.
+_MORE_FIRST_NAMES = """
+    julien pierre jean marie camille lukas jan piotr krzysztof katarzyna agnieszka ahmet mehmet mustafa
+    ayse fatma budi siti agus dewi ivan dmitri sergei olga marco luca giulia francesco alessandro hans
+    klaus jurgen juan carlos jose pedro lucia sofia
+"""
 _IDENTIFYING = re.compile(
     r"(?<![a-z])(?:lives?|living\s+(?:at|in|on)|resides?|residing|address|works?\s+(?:at|for)"
     r"|working\s+(?:at|for)|employed|employer|employee|student\s+(?:at|of)|studies\s+at|attends"
@@ -559,6 +629,15 @@ _ADDRESS_FRENCH = re.compile(
     r"(?<![\w.])\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|allee|chemin|impasse|quai)\s+"
     r"(?:de\s+la\s+|de\s+l|du\s+|des\s+|de\s+|d)?[a-z][a-z-]+"
 )
+# French words for a street that are English words too ("5 place settings", "2 avenue trees", "3 route
+# maps"): an address only with a postcode and a town after it ("8 avenue foch, 75116 paris"), not a count
+# ("5 place settings, 10000 followers").
+_ADDRESS_FRENCH_POSTCODE = re.compile(
+    r"(?<![\w.])\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:avenue|av\.|boulevard|bd|place|cours|square|route|passage"
+    r"|promenade)\s+(?:de\s+la\s+|de\s+l'?\s*|du\s+|des\s+|de\s+|d'\s*)?[a-z][a-z-]+(?:\s+[a-z][a-z-]+){0,2}?"
+    r",?\s+(?:0[1-9]|[1-8]\d|9[0-5]|97|98)\d{3}\s+(?!(?:followers|views|likes|people|words|points|steps|pixels"
+    r"|years|miles|km|feet|subscribers|dollars|euros)\b)[a-z]{3,}"
+)
 _ADDRESS_IBERIAN = re.compile(
     r"(?<!\w)(?:calle|avenida|avda|paseo|carrer|rua|travessa)\s+"
     r"(?:(?:de|del|da|do|dos|das)\s+(?:(?:la|los|las)\s+)?)?[a-z][a-z-]+(?:\s+[a-z][a-z-]+)?,?\s+"
@@ -598,6 +677,10 @@ _ADDRESS_ITALIAN = re.compile(
 # Each with the words one of its addresses must contain, to skip the pattern on most prompts.
 _ADDRESS_ELSEWHERE = (
     (_ADDRESS_FRENCH, ("rue", "allee", "chemin", "impasse", "quai")),
+    (
+        _ADDRESS_FRENCH_POSTCODE,
+        ("avenue", "av.", "boulevard", "bd", "place", "cours", "square", "route", "passage", "promenade"),
+    ),
     (_ADDRESS_IBERIAN, ("calle", "avenida", "avda", "paseo", "carrer", "rua", "travessa")),
     (
         _ADDRESS_GERMAN,
@@ -680,11 +763,16 @@ _UK_NINO_INVALID_PREFIXES = frozenset({"bg", "gb", "kn", "nk", "nt", "tn", "zz"}
 _CA_SIN = re.compile(r"(?<![\d-])[0-79]\d{2}([- ])\d{3}\1\d{3}(?![\d-])")
 # Identity numbers whose bare digits are common in prompts (nine to twelve digits, a check that one number
 # in ten or a hundred passes): counted after their name, and then only if their check holds. A passport
-# number has no check at all, so only its name makes one: "passport number X12345678".
+# number has no check at all, so only its name makes one: "passport number X12345678", and the Russian
+# series and number, "паспорт 45 12 345678" (read here as its look-alike letters fold it, "nacnopt").
+# Polish, Turkish and Indonesian numbers after their names need only their shape, a wrong check digit
+# included ("PESEL 90010112345", "TC kimlik no 12345678901", "NIK 3174012345670001"): named so, a number
+# is shown as someone's identity, and the one typed is as likely a real one mistyped as a made-up one.
+_RU_PASSPORT = re.escape(analyze("паспорт").base)
 _NAMED_ID = re.compile(
-    r"\b(bsn|burgerservicenummer|sofinummer|pesel|cpf|tckn|kimlik|passport|aadhaar|aadhar|personnummer"
-    r"|fodselsnummer)"
-    r"(?:\s+(?:no|nr|number|numarasi|numer|numero|#))?\.?(?:\s+is)?\s*[:#]?\s*"
+    r"\b(bsn|burgerservicenummer|sofinummer|pesel|cpf|tckn|t\.?c\.?(?=\s+(?:kimlik|no|nr)\b)|kimlik|passport"
+    rf"|pasport|{_RU_PASSPORT}|aadhaar|aadhar|personnummer|fodselsnummer|nik|ktp)"
+    r"(?:\s+kimlik)?(?:\s+(?:no|nr|number|numarasi|numer|numero|nomor|#))?\.?(?:\s+is)?\s*[:#]?\s*"
     r"([a-z]{0,2}\d(?:[ .-]?\d){5,16}+[a-z]?)(?!\w)"
 )
 # Driving licences and identity cards have no check either, and a different layout in each country and
@@ -713,6 +801,9 @@ _CN_RESIDENT_ID = re.compile(
 _CODICE_FISCALE = re.compile(
     r"(?<![a-z0-9])[a-z]{6}[\dl-np-v]{2}[abcdehlmprst][\dl-np-v]{2}[a-z][\dl-np-v]{3}[a-z](?![a-z0-9])"
 )
+_ELEVEN_DIGITS = re.compile(r"(?<![\w.+-])\d{11}(?!\w|[.,-]\d)")
+# After its name, a codice fiscale needs only its layout, as the named numbers above do.
+_CODICE_FISCALE_NAMED = re.compile(r"\bcodice\s+fiscale\s*[:#]?\s*$")
 # A US bank routing number after its name, with its check, and the account number after it: "routing
 # 021000021 account 123456789"; an account number after its own name.
 _ROUTING = re.compile(
@@ -816,6 +907,21 @@ def _pesel_valid(digits: str) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31 and check == int(digits[10])
 
 
+def _pesel_shape(digits: str) -> bool:
+    """What a PESEL named as one must be: eleven digits opening with a birth date, its check not asked."""
+    return len(digits) == 11 and 1 <= int(digits[2:4]) % 20 <= 12 and 1 <= int(digits[4:6]) <= 31
+
+
+def _tckn_shape(digits: str) -> bool:
+    """What a Turkish identity number named as one must be: eleven digits, not starting with 0."""
+    return len(digits) == 11 and digits[0] != "0"
+
+
+def _nik_shape(digits: str) -> bool:
+    """An Indonesian NIK named as one: sixteen digits, opening with a province's code (11 to 94)."""
+    return len(digits) == 16 and 11 <= int(digits[:2]) <= 94
+
+
 def _cpf_valid(digits: str) -> bool:
     """A Brazilian CPF: two check digits, each the weighted sum mod 11 (10 read as 0); "111.111.111-11"
     passes the sums but is never issued."""
@@ -909,8 +1015,9 @@ def _licence_like(number: str) -> bool:
 
 def _passport_like(number: str) -> bool:
     """Up to two letters, six to nine digits, perhaps a letter: what most countries print. Even a number
-    as made up as "X12345678" counts after the word "passport": a real one cannot be told from it."""
-    return re.fullmatch(r"[a-z]{0,2}\d{6,9}[a-z]?", number) is not None
+    as made up as "X12345678" counts after the word "passport": a real one cannot be told from it. Ten
+    digits are a Russian passport's series and number ("4512 345678")."""
+    return re.fullmatch(r"[a-z]{0,2}\d{6,10}[a-z]?", number) is not None
 
 
 def _isbn_valid(raw: str) -> bool:
@@ -928,10 +1035,13 @@ _NAMED_ID_CHECKS = {
     "bsn": _bsn_valid,
     "burgerservicenummer": _bsn_valid,
     "sofinummer": _bsn_valid,
-    "pesel": _pesel_valid,
+    "pesel": _pesel_shape,
     "cpf": _cpf_valid,
-    "tckn": _tckn_valid,
-    "kimlik": _tckn_valid,
+    "tckn": _tckn_shape,
+    "tc": _tckn_shape,
+    "kimlik": _tckn_shape,
+    "nik": _nik_shape,
+    "ktp": _nik_shape,
     "aadhaar": _aadhaar_valid,
     "aadhar": _aadhaar_valid,
     "personnummer": _personnummer_valid,
@@ -1131,11 +1241,32 @@ def _find_birth_dates(text: str, found: list[PiiMatch]) -> None:
     work, an identity document, a record, or other personal data. A birthday card's "born 1994", or a
     birth announcement's date alone, identifies no one."""
     identified = bool(found) or _IDENTIFYING.search(text) is not None
-    for match in _BIRTH_DATE.finditer(text) if identified else ():
+    for match in _BIRTH_DATE.finditer(text):
         numbers = [int(n) for n in _GROUPS.findall(match.group(1))]
         if len(numbers) == 3 and not _calendar_date(numbers):
             continue
-        found.append(_found(PiiKind.DATE_OF_BIRTH, match, 1))
+        if identified or _named_before(text, match.start()):
+            found.append(_found(PiiKind.DATE_OF_BIRTH, match, 1))
+
+
+def _named_before(text: str, start: int) -> bool:
+    """Whether a person is named just before a date of birth that starts at `start` ("tom becker, date of
+    birth …"), in a prompt that announces no birth and remembers no one (see `_NAME_BEFORE`)."""
+    name = _NAME_BEFORE.search(text, max(0, start - 40), start)
+    return (
+        name is not None
+        and name.group(1) in _first_names()
+        and name.group(2) not in _NOT_SURNAMES
+        and _ANNOUNCEMENT_OR_MEMORIAL.search(text) is None
+    )
+
+
+@lru_cache(maxsize=1)
+def _first_names() -> frozenset[str]:
+    """The given names of `_MORE_FIRST_NAMES` and of the lexicon's list, read when first asked for."""
+    listed = resources.files("moderation").joinpath("data", "first_names.txt").read_text(encoding="utf-8")
+    lines = [line for line in listed.splitlines() if not line.lstrip().startswith("#")]
+    return frozenset(" ".join([*lines, _MORE_FIRST_NAMES]).split())
 
 
 def _calendar_date(numbers: list[int]) -> bool:
@@ -1377,7 +1508,7 @@ def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
     for match in _NAMED_ID.finditer(text):
         name, number = match.groups()
         number = re.sub(r"[ .-]", "", number)
-        check = _NAMED_ID_CHECKS.get(name)
+        check = _NAMED_ID_CHECKS.get(name.replace(".", ""))
         if (number.isdigit() and check(number)) if check else _passport_like(number):
             found.append(_found(PiiKind.NATIONAL_ID, match, 2))
     for match in _NAMED_DOCUMENT.finditer(text) if _DOCUMENT_HINT.search(text) else ():
@@ -1387,7 +1518,16 @@ def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
         if _cn_resident_id_valid(match.group(0)):
             found.append(_found(PiiKind.NATIONAL_ID, match))
     for match in _CODICE_FISCALE.finditer(text):
-        if _codice_fiscale_valid(match.group(0)):
+        before = text[max(0, match.start() - 20) : match.start()]
+        if ("fiscale" in before and _CODICE_FISCALE_NAMED.search(before)) or _codice_fiscale_valid(
+            match.group(0)
+        ):
+            found.append(_found(PiiKind.NATIONAL_ID, match))
+    # Eleven digits alone, a PESEL or a Turkish identity number by their checks (one number in a
+    # thousand or a hundred passes), not counting ("12345678901"): seeds and hashes were blanked before.
+    for match in _ELEVEN_DIGITS.finditer(text) if digit_count >= 11 else ():
+        digits = match.group(0)
+        if (_pesel_valid(digits) or _tckn_valid(digits)) and not _counting(digits):
             found.append(_found(PiiKind.NATIONAL_ID, match))
     for match in _ROUTING.finditer(text) if digit_count >= 9 and _ROUTING_HINT.search(text) else ():
         if _routing_valid(match.group(1)[:9]):
@@ -1422,6 +1562,9 @@ def _find_phones(text: str, found: list[PiiMatch]) -> None:
             add(match)
     for match in _PHONE_NATIONAL.finditer(text):
         if not _counting(re.sub(r"\D", "", match.group(0))):
+            add(match)
+    for match in _PHONE_ID_RU.finditer(text):
+        if 10 <= _digit_count(match.group(0)) <= 13 and not _counting(re.sub(r"\D", "", match.group(0))):
             add(match)
     for match in _PHONE_CONTEXT.finditer(text):
         groups = _GROUPS.findall(match.group(1))

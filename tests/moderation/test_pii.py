@@ -326,10 +326,8 @@ def test_national_layouts_of_personal_data_are_found(text: str, kind: PiiKind) -
         "postcode SW1A 1AA doorplate",
         # Checks that fail: these are not the identity numbers they are named as.
         "BSN 111222334",
-        "PESEL 44051401358",
         "CPF 123.456.789-00",
         "cpf 111.111.111-11",
-        "TC kimlik no 10000000147",
         "passport photo 2x2, white background",
         # A book's number, with its check digit, is not a phone number.
         "isbn 0679735771 book cover",
@@ -616,7 +614,6 @@ def test_other_writings_of_the_red_team_shapes_are_found(text: str, kind: PiiKin
         "routing 123456789",
         "personnummer 811218-9875",
         "aadhaar number 234567890123",
-        "codice fiscale: RSSMRA85T10A562X",
         "身份证 110105194912310021",
         "fødselsnummer 15058543207",
     ],
@@ -1114,3 +1111,82 @@ def test_new_shapes_are_redacted_from_the_text_as_typed(text: str, redacted: str
 )
 def test_long_prompts_for_the_new_shapes_are_screened(text: str) -> None:
     assert isinstance(find_pii(analyze(text[:1500]).base), list)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # a named person's whole date of birth, a month's name in English or in another language, in a
+        # record or in a sentence
+        ("Tom Becker, date of birth 12 March 1989, lives in Hamburg", PiiKind.DATE_OF_BIRTH),
+        ("Tom Becker, date of birth 12 March 1989, printed on a banner", PiiKind.DATE_OF_BIRTH),
+        ("Sarah Jones was born on 4 July 1995 and works at Lidl", PiiKind.DATE_OF_BIRTH),
+        (
+            "Sarah Jones was born on 4 July 1995, birthday banner with her full birthdate",
+            PiiKind.DATE_OF_BIRTH,
+        ),
+        ("Julien Moreau, né le 3 mai 1990", PiiKind.DATE_OF_BIRTH),
+        ("Jean Martin, né le 14/02/1987, 8 avenue Foch, 75116 Paris", PiiKind.DATE_OF_BIRTH),
+        ("Lukas Weber, geboren am 3. März 1990", PiiKind.DATE_OF_BIRTH),
+        ("Juan Pérez, nacido el 3 de mayo de 1990", PiiKind.DATE_OF_BIRTH),
+        ("Marco Rossi, nato il 12 luglio 1985", PiiKind.DATE_OF_BIRTH),
+        ("Jan Kowalski, urodzony 14 lipca 1987", PiiKind.DATE_OF_BIRTH),
+        ("Budi Santoso, lahir 12 maret 1989", PiiKind.DATE_OF_BIRTH),
+        ("Иван Иванов, паспорт 4510 123456, дата рождения 01.01.1990", PiiKind.DATE_OF_BIRTH),
+        # continental streets before a postcode and a town
+        ("Julien Moreau, né le 3 mai 1990, 8 avenue Foch, 75116 Paris", PiiKind.ADDRESS),
+        ("8 avenue Foch, 75116 Paris", PiiKind.ADDRESS),
+        ("12 boulevard Haussmann, 75009 Paris", PiiKind.ADDRESS),
+        ("Hauptstraße 12, 10115 Berlin", PiiKind.ADDRESS),
+        ("Calle Mayor 5, 28013 Madrid", PiiKind.ADDRESS),
+        ("Via Roma 10, 00184 Roma", PiiKind.ADDRESS),
+        # identity numbers after their names, a wrong check digit included, and alone with their checks
+        ("plakat: numer PESEL 90010112345, Jan Kowalski", PiiKind.NATIONAL_ID),
+        ("PESEL 44051401358", PiiKind.NATIONAL_ID),
+        ("44051401359", PiiKind.NATIONAL_ID),
+        ("tabela: TC kimlik no 12345678901, Ahmet Yılmaz", PiiKind.NATIONAL_ID),
+        ("T.C. Kimlik No: 38274619052", PiiKind.NATIONAL_ID),
+        ("10000000146 on a card", PiiKind.NATIONAL_ID),
+        ("spanduk: NIK 3174012345670001 milik Budi Santoso", PiiKind.NATIONAL_ID),
+        ("NIK: 3174 0562 0891 0003", PiiKind.NATIONAL_ID),
+        ("Marco Rossi, codice fiscale RSSMRC85T10A562S", PiiKind.NATIONAL_ID),
+        ("codice fiscale: RSSMRA85T10A562X", PiiKind.NATIONAL_ID),
+        ("паспорт 45 12 345678", PiiKind.NATIONAL_ID),
+        ("pasport 4512 345678", PiiKind.NATIONAL_ID),
+        ("Иван Иванов, паспорт 4517 839204", PiiKind.NATIONAL_ID),
+        # Indonesian and Russian phone numbers
+        ("poster: Budi Santoso, HP 0812-8473-9261", PiiKind.PHONE),
+        ("0812-8473-9261", PiiKind.PHONE),
+        ("+62 812 8473 9261", PiiKind.PHONE),
+        ("вывеска: Иван Петров, тел. 8 916 482-37-19", PiiKind.PHONE),
+        ("8 916 482-37-19", PiiKind.PHONE),
+        ("8 (495) 123-45-67", PiiKind.PHONE),
+        ("+7 916 482-37-19", PiiKind.PHONE),
+    ],
+)
+def test_other_countries_dates_of_birth_ids_and_phones_are_found(text: str, kind: PiiKind) -> None:
+    assert kind in _kinds(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # generation settings, counting, image sizes: no identity number, however many digits
+        "Seed: 44051401359, Steps: 30, Size: 512x768, Model hash: 10000000146",
+        "12345678901",
+        "8 512 768-64-32",
+        # a birthday's date with a given name alone, an announcement or a memorial with a full name
+        "happy birthday Sarah, 4 July 1995",
+        "birthday card for Emma and Tom, born 4 july 1995",
+        "birth announcement: Sarah Jones, born 4 July 2024",
+        "in loving memory of Jan Kowalski, urodzony 14 lipca 1920, died 1990",
+        # French street words that are English words too, with no postcode and town after them
+        "5 place settings, 10000 followers",
+        "2 avenue trees in autumn, oil painting",
+        "route 66, 12345 miles",
+        # the words named without a number after them
+        "a passport, a NIK badge and a PESEL form on a desk",
+    ],
+)
+def test_neighbours_of_other_countries_shapes_are_not_personal_data(text: str) -> None:
+    assert find_pii(analyze(text).base) == []
