@@ -6,6 +6,8 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,20 +27,76 @@ GPU_VARIANTS = [
 
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
+# The sweep each test judges, by its options. The sweeps are independent processes, each mostly
+# importing torch and diffusers: they all start together (those of the tests selected), rather than
+# one after the other, and each test waits for its own.
+SWEEPS: dict[str, tuple[str, ...]] = {
+    "test_gpu_bench_sweeps_on_cpu_with_tiny": (
+        "--requests",
+        "4",
+        "--baseline-requests",
+        "1",
+        "--lone-requests",
+        "1",
+    ),
+    "test_gpu_bench_skips_what_the_budget_cannot_hold": ("--budget-s", "0"),
+    # A batch limit the service's settings refuse makes the scheduler variant fail in its process.
+    "test_gpu_bench_records_a_failed_variant_and_goes_on": ("--only", "scheduler", "--max-batch", "65"),
+}
 
-def run_gpu_bench(out: Path, *options: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
-    """The tiny sweep on the CPU (even where a GPU is present), and the JSON it wrote."""
-    result = subprocess.run(
-        [sys.executable, "bench/gpu_bench.py", "--tiny", "--steps", "2", "--out", str(out), *options],
-        cwd=ROOT,
-        env={**os.environ, "CUDA_VISIBLE_DEVICES": ""},
-        capture_output=True,
-        text=True,
-        timeout=280,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-2000:]
-    return result, json.loads((out / "gpu_bench-tiny-cpu.json").read_text())
+
+@dataclass
+class Sweep:
+    """The tiny sweep on the CPU (even where a GPU is present), running in a process of its own."""
+
+    out: Path
+    process: subprocess.Popen[bytes]
+
+    @classmethod
+    def start(cls, out: Path, *options: str) -> Sweep:
+        # Its output goes to files: a pipe nobody reads while another sweep is awaited could fill.
+        with (out / "stdout").open("wb") as stdout, (out / "stderr").open("wb") as stderr:
+            process = subprocess.Popen(
+                [sys.executable, "bench/gpu_bench.py", "--tiny", "--steps", "2", "--out", str(out), *options],
+                cwd=ROOT,
+                env={**os.environ, "CUDA_VISIBLE_DEVICES": ""},
+                stdout=stdout,
+                stderr=stderr,
+            )
+        return cls(out, process)
+
+    def result(self) -> tuple[str, dict[str, Any]]:
+        """Its stdout, and the JSON it wrote, once it has exited successfully."""
+        returncode = self.process.wait(timeout=280)
+        stderr = (self.out / "stderr").read_text(errors="replace")
+        assert returncode == 0, stderr[-2000:]
+        stdout = (self.out / "stdout").read_text(errors="replace")
+        return stdout, json.loads((self.out / "gpu_bench-tiny-cpu.json").read_text())
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def sweeps(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Sweep]]:
+    selected = {item.name for item in request.session.items if item.name in SWEEPS}
+    started: dict[str, Sweep] = {}
+    try:
+        for name in sorted(selected):
+            started[name] = Sweep.start(tmp_path_factory.mktemp("gpu-bench"), *SWEEPS[name])
+        yield started
+    finally:
+        for sweep in started.values():
+            sweep.stop()
+
+
+def run_gpu_bench(sweeps: dict[str, Sweep], request: pytest.FixtureRequest) -> tuple[str, dict[str, Any]]:
+    """This test's sweep (see SWEEPS): its stdout and the JSON it wrote."""
+    return sweeps[request.node.name].result()
 
 
 def by_name(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -46,11 +104,9 @@ def by_name(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {variant["name"]: variant for variant in report["variants"]}
 
 
-def test_gpu_bench_sweeps_on_cpu_with_tiny(tmp_path: Path) -> None:
-    result, report = run_gpu_bench(
-        tmp_path, "--requests", "4", "--baseline-requests", "1", "--lone-requests", "1"
-    )
-    assert "img/s" in result.stdout
+def test_gpu_bench_sweeps_on_cpu_with_tiny(sweeps: dict[str, Sweep], request: pytest.FixtureRequest) -> None:
+    stdout, report = run_gpu_bench(sweeps, request)
+    assert "img/s" in stdout
     assert report["tiny"] is True
     assert report["complete"] is True
     assert {"device", "torch", "diffusers", "dtype", "size", "steps", "targets"} <= report.keys()
@@ -84,8 +140,10 @@ def test_gpu_bench_sweeps_on_cpu_with_tiny(tmp_path: Path) -> None:
         assert "no CUDA" in variants[name]["reason"]
 
 
-def test_gpu_bench_skips_what_the_budget_cannot_hold(tmp_path: Path) -> None:
-    _, report = run_gpu_bench(tmp_path, "--budget-s", "0")
+def test_gpu_bench_skips_what_the_budget_cannot_hold(
+    sweeps: dict[str, Sweep], request: pytest.FixtureRequest
+) -> None:
+    _, report = run_gpu_bench(sweeps, request)
     variants = by_name(report)
     assert report["complete"] is True
     assert all(variant["status"] == "skipped" and variant["reason"] for variant in variants.values())
@@ -93,9 +151,10 @@ def test_gpu_bench_skips_what_the_budget_cannot_hold(tmp_path: Path) -> None:
     assert "over budget" in variants["scheduler"]["reason"]
 
 
-def test_gpu_bench_records_a_failed_variant_and_goes_on(tmp_path: Path) -> None:
-    # A batch limit the service's settings refuse makes the scheduler variant fail in its process.
-    _, report = run_gpu_bench(tmp_path, "--only", "scheduler", "--max-batch", "65")
+def test_gpu_bench_records_a_failed_variant_and_goes_on(
+    sweeps: dict[str, Sweep], request: pytest.FixtureRequest
+) -> None:
+    _, report = run_gpu_bench(sweeps, request)
     variants = by_name(report)
     assert variants["scheduler"]["status"] == "failed"
     assert "max_batch" in variants["scheduler"]["error"]

@@ -110,12 +110,18 @@ async def test_merged_requests_each_get_their_own_progress_previews_and_images(r
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_job_lost_with_the_application_waits_for_it_and_runs_once_it_is_deployed_again(
-    ray_backend: object,
+    ray_backend: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The application gone (deleted, or lost with a restarted head): the job is not failed as 'the image
     generator failed' but waits, with the backend reported unavailable, while this bot (the deployer)
     deploys the application again; then it runs."""
     from ray import serve
+
+    from generation.backends import ray as ray_module
+
+    # The batch still goes through all its tries on the handle before it is lost; without the seconds
+    # of backoff between them (1 + 2 + 3 + 4), which only give a replaced replica time to start.
+    monkeypatch.setattr(ray_module, "RETRY_BACKOFF_S", 0.05)
 
     outcomes: list[JobOutcome] = []
 

@@ -161,18 +161,23 @@ async def test_sigterm_leaves_an_external_cluster_quietly_and_running(demo_model
         assert owner.stdout is not None
         address = (await asyncio.wait_for(owner.stdout.readline(), 120)).decode().strip()
 
+        # The two bots are independent (each SIGTERMed once it has started): they run at the same time.
         # 1. Joined at its address: quiet, and the application it deployed stays.
-        joined, stderr = await _run_bot_until_sigterm(settings_for(str(demo_model), ray_address=address), env)
+        # 2. No address, a cluster named in RAY_ADDRESS: the bot's own cluster, the other untouched.
+        bots = await asyncio.gather(
+            _run_bot_until_sigterm(settings_for(str(demo_model), ray_address=address), env),
+            _run_bot_until_sigterm(settings_for(str(demo_model)), {**env, "RAY_ADDRESS": address}),
+            return_exceptions=True,
+        )
+        for bot in bots:
+            if isinstance(bot, BaseException):
+                raise bot
+        (joined, stderr), (own, own_stderr) = bots  # type: ignore[misc]
         assert joined == address
         assert "SIGTERM received" not in stderr and "Traceback" not in stderr, stderr
-        assert json.loads(await _ask(owner, "apps")) == {APP_NAME: "ApplicationStatus.RUNNING"}
-
-        # 2. No address, a cluster named in RAY_ADDRESS: the bot's own cluster, the other untouched.
-        joined, stderr = await _run_bot_until_sigterm(
-            settings_for(str(demo_model)), {**env, "RAY_ADDRESS": address}
-        )
-        assert joined != address
-        assert "SIGTERM received" not in stderr and "Traceback" not in stderr, stderr
+        assert own != address
+        assert "SIGTERM received" not in own_stderr and "Traceback" not in own_stderr, own_stderr
+        # Both have left: the application the first deployed on the other cluster runs on.
         assert json.loads(await _ask(owner, "apps")) == {APP_NAME: "ApplicationStatus.RUNNING"}
     finally:
         assert owner.stdin is not None
