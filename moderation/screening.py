@@ -389,6 +389,18 @@ _HISTORY_CUE = re.compile(
 )
 # Medical advice the license forbids, and pictures that teach self-harm: false cures, dosing children,
 # "where to cut", pro-anorexia posters.
+# Where, when and how to vote, told wrong to one side: "Republicans vote on Wednesday", "vote by text".
+_DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|the day after|next week"
+_VOTING_LIE = re.compile(
+    rf"(?<![a-z])(?:republicans|democrats|conservatives|tories|labour voters|liberals|[a-z]+ voters)"
+    rf" (?:vote|can vote|must vote|will vote) (?:on )?(?:{_DAYS})(?![a-z])"
+)
+# How to vote told wrong, in an election's notice (a radio contest's "vote by text" is no lie).
+_ELECTION = re.compile(r"(?<![a-z])(?:elections?|ballots?|polling|presidential|midterms?|electoral)(?![a-z])")
+_VOTING_METHOD_LIE = re.compile(
+    rf"(?<![a-z])(?:(?:vote|voting) (?:by text|by sms|by phone|online)(?: only)?|text your vote"
+    rf"|voting (?:has )?moved (?:online|to (?:{_DAYS}))|polling station has moved)(?![a-z])"
+)
 # Illnesses false cures and false causes are claimed for.
 _ILLS = (
     r"covid|covid 19|corona|coronavirus|cancer|autism|autisme|autismus|autismo|autyzm|hiv|aids|diabetes"
@@ -619,6 +631,8 @@ class PromptScreener:
             return Verdict.block(RULES["license.disinformation"])
         # A disaster "on the news" with Godzilla in it, or drawn as a cartoon, fools no one.
         if pos.has(Term.FRAMING) and pos.has(Term.DISASTER) and _FICTION_CUE.search(base) is None:
+            return Verdict.block(RULES["license.disinformation"])
+        if _VOTING_LIE.search(base) or (_VOTING_METHOD_LIE.search(base) and _ELECTION.search(base)):
             return Verdict.block(RULES["license.disinformation"])
         if _MEDICAL_HARM.search(base):
             return Verdict.block(RULES["license.medical"])
