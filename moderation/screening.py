@@ -387,8 +387,6 @@ _HISTORY_CUE = re.compile(
     # A numbered monarch: "king charles xii of sweden" (the living ones are listed by name).
     r"|(?:king|queen|emperor|empress|tsar|czar|kaiser|pope) [a-z]+ (?:[ivx]{1,5}))(?![a-z])"
 )
-# Medical advice the license forbids, and pictures that teach self-harm: false cures, dosing children,
-# "where to cut", pro-anorexia posters.
 # Where, when and how to vote, told wrong to one side: "Republicans vote on Wednesday", "vote by text".
 _DAYS = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|the day after|next week"
 _VOTING_LIE = re.compile(
@@ -410,6 +408,8 @@ _VACCINES = (
     r"(?:vaccines?|vaccinations?|vacunas?|vaccins?|impfungen|impfung|impfstoffe?|szczepionki|vacinas?|vaksin"
     r"|asilar)"
 )
+# Medical advice the license forbids, and pictures that teach self-harm: false cures, dosing children,
+# "where to cut", pro-anorexia posters, vaccine myths.
 _MEDICAL_HARM = re.compile(
     r"(?<![a-z])(?:(?:drink|drinking|how much) bleach|bleach to (?:cure|treat)"
     r"|cures? (?:covid|cancer|diabetes|autism|hiv|aids)(?: [a-z]+)? with|(?:covid|cancer|diabetes|autism) cure"
@@ -429,8 +429,8 @@ _MEDICAL_HARM = re.compile(
     rf"|dont vaccinate|do not vaccinate|nie szczep|asilatmayin|skip the (?:[a-z]+ )?vaccines?"
     rf"|covid is a hoax|masks cause|chemo(?:therapy)? kills|quimioterapia mata|cure yourself with|curate con"
     rf"|colloidal silver cures|how much ivermectin|ivermectin (?:horse paste|dose|dosage) |horse paste"
-    rf"|stop taking your (?:[a-z]+ ){{0,2}}(?:meds|medication|pills|medicine)|stop your (?:[a-z]+ )?(?:antidepressants"
-    rf"|meds|medication|insulin)|antidepressants cold turkey"
+    rf"|stop taking (?:your |their |my )?(?:[a-z]+ ){{0,2}}(?:meds|medication|pills|medicine|antidepressants"
+    rf"|insulin)|stop your (?:[a-z]+ )?(?:antidepressants|meds|medication|insulin)|antidepressants cold turkey"
     rf"|5g (?:causes|caused|spreads|spread) (?:covid|cancer"
     rf"|corona)|(?:cures|cured|cura|curan|heals|healed|can cure|will cure) (?:the |l |el |la )?(?:{_ILLS})"
     rf"|antibiotics (?:cure|for|against) (?:the )?(?:flu|a cold|colds|viruses)"
@@ -439,7 +439,6 @@ _MEDICAL_HARM = re.compile(
     rf"(?:[a-z]+ )?(?:vaccines?|chemo|chemotherapy|insulin|medication|antibiotics)"
     rf"|(?:drink|drinking|swallow|inject|injecting) (?:some |a cup of )?(?:turpentine|kerosene|hydrogen peroxide"
     rf"|chlorine dioxide|mms|lye|antifreeze)|mix(?:ing)? bleach and ammonia|bleach and ammonia"
-    rf"|stop taking (?:your |their |my )?(?:antidepressants|medicine|medication|pills|meds|insulin)"
     rf"|pills are poison|self ?harm (?:safely|guide|tips|tutorial|instructions)|how to self ?harm"
     rf"|cutting guide|how to cut (?:yourself|myself)|instructions for suicide|suicide (?:by|guide|instructions"
     rf"|tutorial)|lethal dose|to end it all|to end my life|how to purge|purging tips|bulimia tips"
@@ -467,13 +466,13 @@ _UNRELATED_ADULT = re.compile(
 )
 
 
-# An adult's hands on a child: "uncle touching his young niece", "coach fondling a boy". Not a hand on
-# a head or a shoulder.
 # A child whatever other words say: "young" or "little" makes a student, a girl or a boy one.
 _TOUCHED_CHILD = (
     r"(?:(?:young|little|small|underage) (?:niece|nephew|stepdaughter|stepson|daughter|son|girl|boy|student"
     r"|pupil)|niece|nephew|stepdaughter|stepson|child|kid|toddler)s?"
 )
+# An adult's hands on a child: "uncle touching his young niece", "coach fondling a little boy". Not a
+# hand on a head or a shoulder.
 _TOUCHING_A_CHILD = re.compile(
     rf"(?<![a-z]){_ADULTS} (?:touching|fondling|groping|caressing|undressing|feeling up)"
     rf" (?:his |her |their |the |a |an )?{_TOUCHED_CHILD}(?![a-z])"
