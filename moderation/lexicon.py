@@ -1031,7 +1031,7 @@ _HATE_PHRASES = (
     r"|germany for the germans|france for the french|deport all|should be euthanized|should be euthanised"
     r"|too stupid to vote|women are property|vanno sterminati|must be expelled|harus diusir|son ladrones y basura"
     r"|sao preguicosos|hain ve pis|traitors and dirty|zydzi to pasozyty|churki von|goat f ?ckers|goat fuckers"
-    r"|dirty chinks|хохлы свиньи"
+    r"|dirty chinks"
     # Stereotypes drawn as what a group does.
     r"|(?:black|african|african american)s?(?: people| man| men| woman| women| kids?)? stealing"
     r" (?:a )?(?:watermelons?|fried chicken)|(?:asian|chinese|korean|vietnamese)s?(?: people| man| men"
