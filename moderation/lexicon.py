@@ -951,6 +951,8 @@ _ODD_AGE = re.compile(
     # "turning thirteen next month": younger than that still.
     rf"|turning (?P<t>\d{{1,2}}|{_AGE_WORDS})(?= (?:next|soon|in|this|tomorrow)(?![a-z])))"
 )
+# A word each of `_ODD_AGE`'s ways needs.
+_ODD_AGE_WORDS = ("dozen", "summers", "winters", "half", "going on", "young", "turning")
 _MORE_ORDINALS = {"thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17}
 # "nude girl, under 13", "under 13 years": younger than that, said of a person or in years, not a price
 # ("lingerie under 15"). ("Under 18" is listed with the words for the young.)
@@ -1813,7 +1815,7 @@ _NEXT_TO = 8  # characters between a height and its person: " tall ", ", "
 
 def _child_height(text: str) -> bool:
     """Whether someone in `text` is given a child's height (see `_HEIGHT`)."""
-    if _SHORT_FOLK.search(text):
+    if not any(character.isdigit() for character in text) or _SHORT_FOLK.search(text):
         return False
     people = [person.span() for person in _SOMEONE_YOUNG_OR_NOT.finditer(text)]
     for match in _HEIGHT.finditer(text):
@@ -1850,13 +1852,19 @@ def _ages_said_otherwise(text: str) -> list[int]:
     """Ages in other languages' words, glued into a word, in Roman numerals or in a roundabout way."""
     ages = [_FOREIGN_AGE_VALUES[m["w"]] for m in _FOREIGN_AGE.finditer(text)]
     ages.extend(_GLUED_AGE_VALUES[m["w"]] for m in _GLUED_AGE.finditer(text))
-    ages.extend(_ROMAN_AGE_VALUES[m["r"] or m["s"] or m["a"]] for m in _ROMAN_AGE.finditer(text))
-    ages.extend(
-        (10 if m["tens"] else 0) + _ROMAJI_DIGITS.get(m["ones"] or "", 0)
-        for m in _ROMAJI_AGE.finditer(text)
-        if m["tens"] or m["ones"]
-    )
-    ages.extend(_age_value(m["n"]) for m in _LOOKS_AGED.finditer(text))
+    # Each pattern only where a word it needs is in the text: most prompts have none.
+    if "old" in text or "age" in text:
+        ages.extend(_ROMAN_AGE_VALUES[m["r"] or m["s"] or m["a"]] for m in _ROMAN_AGE.finditer(text))
+    if "sai" in text:
+        ages.extend(
+            (10 if m["tens"] else 0) + _ROMAJI_DIGITS.get(m["ones"] or "", 0)
+            for m in _ROMAJI_AGE.finditer(text)
+            if m["tens"] or m["ones"]
+        )
+    if "look" in text or "appear" in text or "seem" in text:
+        ages.extend(_age_value(m["n"]) for m in _LOOKS_AGED.finditer(text))
+    if not any(word in text for word in _ODD_AGE_WORDS):
+        return ages
     for match in _ODD_AGE.finditer(text):
         if match["t"]:
             ages.append(_age_value(match["t"]) - 1)  # not that age yet
