@@ -1048,7 +1048,8 @@ _ECHO = re.compile(
 )
 # Words one of `_HATE`'s statements holds.
 _HATE_WORDS = frozenset(
-    re.findall(
+    word
+    for word in re.findall(
         r"[a-z0-9]+",
         (
             _GROUPS
@@ -1057,7 +1058,10 @@ _HATE_WORDS = frozenset(
             + " heil sieg white power 1488 14 88 aryan rahowa blood soil replace"
         ).lower(),
     )
-) - frozenset(_words("a an the of as is are s"))
+    # One-letter words ("a", the "s" of "sales?") would only make the filter pass: each statement has
+    # a longer word too.
+    if len(word) > 1
+) - frozenset(_words("an the of as is are"))
 _HATE = re.compile(
     rf"(?<![a-z])(?:{_GROUPS}) (?:are|as|is|being|portrayed as|depicted as|drawn as)"
     rf" (?:all |just |nothing but |like )?(?:drunk |dirty |filthy |stupid |lazy |wild )?(?:{_DEHUMANISING})(?![a-z])"
@@ -1233,8 +1237,10 @@ _ACQUAINTED_CYRILLIC = re.compile(
     re.IGNORECASE,
 )
 _FOREIGN_POSSESSIVES = frozenset(
-    _words("mi mis minha meu minhas meus mon ma mes meine mein mia mio mijn moja moj komsum eski is sinif")
-    + _words("tetanggaku mantanku pacarku teman")
+    _words("""
+    mi mis minha meu minhas meus mon ma mes meine mein mia mio mijn moja moj komsum eski is sinif tetanggaku
+    mantanku pacarku teman
+    """)
 )
 _ACQUAINTED_WORDS = (
     frozenset(
@@ -1284,7 +1290,8 @@ def _mentioned_members(base: str) -> list[str]:
     ]
 
 
-def _data_lines(name: str) -> list[str]:
+def data_lines(name: str) -> list[str]:
+    """The lines of a word list in moderation/data, without blank lines and "#" comments."""
     text = resources.files("moderation").joinpath("data", name).read_text(encoding="utf-8")
     return [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
 
@@ -1748,9 +1755,9 @@ def _has_other_script(text: str) -> bool:
 def load_lexicon() -> Lexicon:
     """The lexicon built from the lists above and the files in `moderation/data/`."""
     return Lexicon(
-        people=_data_lines("public_figures.txt"),
-        first_names=" ".join(_data_lines("first_names.txt")).split(),
-        slurs=_data_lines("slurs.txt"),
+        people=data_lines("public_figures.txt"),
+        first_names=" ".join(data_lines("first_names.txt")).split(),
+        slurs=data_lines("slurs.txt"),
     )
 
 

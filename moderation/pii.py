@@ -30,9 +30,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
-from importlib import resources
 from itertools import pairwise
 
+from moderation.lexicon import data_lines
 from moderation.normalize import analyze, fold_with_origin
 
 
@@ -1264,9 +1264,7 @@ def _named_before(text: str, start: int) -> bool:
 @lru_cache(maxsize=1)
 def _first_names() -> frozenset[str]:
     """The given names of `_MORE_FIRST_NAMES` and of the lexicon's list, read when first asked for."""
-    listed = resources.files("moderation").joinpath("data", "first_names.txt").read_text(encoding="utf-8")
-    lines = [line for line in listed.splitlines() if not line.lstrip().startswith("#")]
-    return frozenset(" ".join([*lines, _MORE_FIRST_NAMES]).split())
+    return frozenset(" ".join([*data_lines("first_names.txt"), _MORE_FIRST_NAMES]).split())
 
 
 def _calendar_date(numbers: list[int]) -> bool:
