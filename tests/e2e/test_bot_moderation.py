@@ -657,10 +657,15 @@ async def test_a_moderator_by_role_cannot_ban_or_purge_those_who_manage_the_serv
         assert await bot.services.generation.store.history(dave.id) == []
 
 
-async def _until_classified(world: BotWorld, calls: int = 1) -> None:
+async def _imagine_held_at_its_safety_check(world: BotWorld, prompt: str) -> InteractionRecord:
+    """/imagine with a picture whose safety check waits for `world.classifier.release`, once it has begun."""
+    world.classifier.hold_after = 0
+    inter = await world.fake.send_interaction(
+        "imagine", {"prompt": prompt, "image": Upload("me.png", world.png_bytes())}
+    )
     for _ in range(300):
-        if world.classifier.calls >= calls:
-            return
+        if world.classifier.calls >= 1:
+            return inter
         await asyncio.sleep(0.05)
     raise TimeoutError("the attachment was never classified")
 
@@ -668,14 +673,10 @@ async def _until_classified(world: BotWorld, calls: int = 1) -> None:
 async def test_a_ban_while_a_members_request_is_checked_holds_for_that_request(world: BotWorld) -> None:
     """The request passed the ban check before the ban; its attached picture was still being
     classified when the moderator banned the member. Nothing of theirs is stored or posted after."""
-    world.classifier.hold_after = 0  # the attachment's safety check waits for the test
     fake = world.fake
     assert fake.user is not None
     async with world.bot() as bot:
-        inter = await fake.send_interaction(
-            "imagine", {"prompt": "a watercolour", "image": Upload("me.png", world.png_bytes())}
-        )
-        await _until_classified(world)
+        inter = await _imagine_held_at_its_safety_check(world, "a watercolour")
         ban = await fake.send_interaction(
             "mod ban", {"user": str(fake.user.id), "reason": "spam"}, user=fake.owner
         )
@@ -688,14 +689,10 @@ async def test_a_ban_while_a_members_request_is_checked_holds_for_that_request(w
 
 
 async def test_a_term_banned_while_a_request_is_checked_refuses_that_request(world: BotWorld) -> None:
-    world.classifier.hold_after = 0
     fake = world.fake
     assert fake.user is not None
     async with world.bot() as bot:
-        inter = await fake.send_interaction(
-            "imagine", {"prompt": "a sad clown", "image": Upload("me.png", world.png_bytes())}
-        )
-        await _until_classified(world)
+        inter = await _imagine_held_at_its_safety_check(world, "a sad clown")
         add = await fake.send_interaction("policy terms add", {"items": "clown"}, user=fake.owner)
         assert "clown" in await world.ephemeral_answer(add)
         world.classifier.release.set()
