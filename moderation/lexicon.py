@@ -358,8 +358,7 @@ _EXCEPTIONS = """
 |nude gown|nude shade|nude shades|color nude|colore nude|couleur nude|cor nude|batom nude|labial nude
 |rouge a levres nude|pintalabios nude|pintalabios color nude|scarpe nude|scarpe color nude|tono nude|tons nude
 |unas nude|vernis nude|smalto nude|undressed salad|undressed salads|stripper clip|stripper clips
-|baby bottle nipple|bottle nipple|nipple on a baby bottle|nipple of a baby bottle|intercourse pennsylvania
-|intercourse pa|anus france|anus yonne|faggots and peas|faggots and mash|faggots and gravy|pork faggots
+|baby bottle nipple|bottle nipple|nipple on a baby bottle|nipple of a baby bottle|faggots and peas|faggots and mash|faggots and gravy|pork faggots
 |topless man|topless men|topless guy|topless bodybuilder|topless fisherman
 |nude color|nude colour|nude colored|nude coloured|nude tone|nude tones|nude lipstick|nude lip|nude lips
 |nude makeup|nude palette|nude heels|nude shoes|nude beige|nude pink|baby oil|baby blue|baby pink
@@ -486,7 +485,7 @@ _EXCEPTIONS = """
 |whites and colors|whites and colours|en retard|des retards|les retards|de retard|un retard
 |spic and span|cnn architecture|cnn model|cnn layers|paris hilton hotel|no nsfw|not nsfw|non nsfw
 |nsfw free|without nsfw|led strip|light strip|drag strip|strip mall|comic strip|landing strip|film strip
-|loathe|loathes|loathing|intercourse pennsylvania|intercourse pa|xxx olympiad|grease nipple
+|loathe|loathes|loathing|xxx olympiad|grease nipple
 |nipple fitting|pipe nipple|silicone nipple|bottle nipple|anal fin|anal fins|anal gland|anal glands
 |sex chromosome|sex chromosomes|sex cells|sex determination|sex ratio|breast cancer|breast exam
 |breast feeding|breastfeeding|breast milk|breast pump|breaststroke|breast stroke|blote voeten
@@ -497,10 +496,18 @@ _EXCEPTIONS = """
 |son of cronus|son of kronos|daughter of cronus|son of hermes|daughter of hermes|son of dionysus|son of anubis
 |blote takken|nackte felsen|telanjang kaki|ciplak ayakli|ciplak ayak|seksi acara|seksi konsumsi
 |seksi dokumentasi|truk semen|cum ar|cum arata|pene colorate|sex katter|seks hunder|seks sma|sex sma
-|in intercourse|intercourse penn|no uniform|no uniforms|al menor precio|menor precio|novinha em folha
+|in intercourse|no uniform|no uniforms|al menor precio|menor precio|novinha em folha
 |novinho em folha|biquini novinho|femme gamine|kamala khan|agent smith|half blood prince|tarot trump
 |trump xiii|spice ice cream
 """
+
+# Towns whose names are listed words, with their region: as exceptions, but also written the way a
+# place is ("Intercourse, PA", "Anus (Yonne)", "Anus, a village in France").
+_TOWNS = """
+|intercourse pennsylvania|intercourse penn|intercourse pa|anus france|anus yonne|anus burgundy
+"""
+# Between a town's name and its region: punctuation, and "a small village in".
+_TOWN_SEPARATOR = r"(?:[\s\-_.,;()]+(?:(?:a|the|small|little|tiny|rural|french)\s+)*(?:town|village|commune|hamlet)\s+(?:in|of)\s+|[\s\-_.,;()]+)"
 
 # Other languages. Words in the Latin script are listed as the normaliser folds them (accents dropped:
 # "desnuda", "crianca") and join the lists above. A word that would fold into an English word or a name
@@ -1405,11 +1412,13 @@ class Lexicon:
             self._masked_candidates[len(form)].append(form)
 
         exception_phrases = _words("|" + _EXCEPTIONS)
-        words_of = (r"[\s\-_.]+".join(map(re.escape, p.split())) for p in exception_phrases)
+        towns = _words(_TOWNS)
+        words_of = [r"[\s\-_.]+".join(map(re.escape, p.split())) for p in exception_phrases]
+        words_of += [_TOWN_SEPARATOR.join(map(re.escape, p.split())) for p in towns]
         self._exceptions = re.compile(r"(?<![a-z0-9])(?:" + "|".join(words_of) + r")(?![a-z0-9])")
         # The longest word of each: a text holding none of them holds no exception, and the long pattern
         # above (hundreds of phrases) is skipped on most prompts.
-        self._exception_keys = frozenset(max(p.split(), key=len) for p in exception_phrases)
+        self._exception_keys = frozenset(max(p.split(), key=len) for p in (*exception_phrases, *towns))
         self.first_names = frozenset(n.lower() for n in first_names)
 
         # 4. Terms in other scripts, in the base view (folded like the prompt) and in the native view.

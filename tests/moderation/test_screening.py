@@ -329,6 +329,29 @@ def test_clothes_in_the_negative_prompt_count_as_explicit_under_nsfw_off(screene
 
 
 @pytest.mark.parametrize(
+    "prompt",
+    [
+        "Intercourse, Pennsylvania at dawn, amish buggy",
+        "Intercourse PA farmers market",
+        "the town of Intercourse, Pennsylvania in autumn",
+        "Anus, a small village in France, stone church",
+        "Anus (Yonne) village square",
+    ],
+)
+def test_towns_whose_names_are_listed_words_pass_written_as_places(
+    screener: PromptScreener, prompt: str
+) -> None:
+    assert screener.screen(prompt) == Verdict(allowed=True)
+
+
+@pytest.mark.parametrize(
+    "prompt", ["intercourse, photorealistic", "anus close up, france", "intercourse in paris"]
+)
+def test_the_words_of_those_towns_are_still_read_elsewhere(screener: PromptScreener, prompt: str) -> None:
+    assert screener.screen(prompt).rule_id == "policy.nsfw"
+
+
+@pytest.mark.parametrize(
     ("prompt", "negative"),
     [
         ("make her naked", ""),
