@@ -162,6 +162,11 @@ def _steps_for_strength(steps: int, strength: float) -> int:
     return max(steps, math.ceil(1 / strength))
 
 
+def _picture_source(request: JobRequest) -> int | None:
+    """The job whose picture a request starts from (an upscale, a variation, an img2img rerun)."""
+    return request.parent_job_id if request.kind is not JobKind.TXT2IMG else None
+
+
 def _raise_if_erased(checking: _Checking) -> None:
     if checking.erased:
         raise RequestErased(
@@ -477,6 +482,14 @@ class GenerationService:
             await self._refuse(new, refused, checking)
         log.info("job %s queued (guild %s, user %s, kind %s)", job.id, job.guild_id, job.user_id, job.kind)
         position, eta = await self._show_queued(job)
+        source_id = _picture_source(request)
+        if source_id is not None:
+            # Deleted through another bot process between the look in `_admit` and the job's commit,
+            # its `delete` did not see this job among those started from the picture: it is stopped as
+            # it would have been. (Now that the job is stored, a later deletion always sees it.)
+            async with self._admission:
+                if await self._deleted(source_id) and not (await self.store.get(job.id)).status.finished:
+                    await self._stop_started_from(job.id, STARTING_IMAGE_DELETED)
         return Submitted(job, position, eta)
 
     async def _refused_meanwhile(
@@ -523,10 +536,19 @@ class GenerationService:
             Caps(policy.user_queue_cap, policy.guild_queue_cap, self.settings.global_queue_cap),
             user_running=self.scheduler.running_for_user(request.user_id),
         )
+        source_id = _picture_source(request)
+        if source_id is not None and await self._deleted(source_id):
+            # Deleted while the request was checked: `delete`, which takes `_admission` too, stops
+            # only the follow-ups already stored, and a picture deleted (often by a moderator, for
+            # what the classifier missed) must not come back upscaled.
+            raise SourceUnavailable(f"job {source_id} was deleted")
         job = await self._store_new(new, init_image)
         await self._erased_meanwhile(checking)
         self._schedule(job, params, init_image, policy)
         return job
+
+    async def _deleted(self, job_id: int) -> bool:
+        return (await self.store.get(job_id)).deleted_at is not None
 
     async def _store_new(self, new: NewJob, init_image: Image.Image | None) -> Job:
         """Store a job with its starting image, both or neither (see `JobStore.create`)."""
@@ -1186,14 +1208,15 @@ class GenerationService:
         if job.user_id != actor_id and not moderator:
             raise NotAllowed("only the job's owner or a moderator can delete it")
         await asyncio.to_thread(self.files.delete_job, job_id)
-        await self.store.mark_deleted(job_id)
         # A deleted job is not worth the GPU, and nothing more of it may be shown: neither may the
         # upscales and variations of it still waiting (a moderator deleting what the classifier missed
-        # would see it posted again, bigger).
-        for dequeued in self.withdraw([job_id]):
-            await self._finish(dequeued, JobStatus.CANCELLED, error="deleted")
-        for started_from in await self.store.unfinished_started_from(job_id):
-            await self._stop_started_from(started_from, STARTING_IMAGE_DELETED)
+        # would see it posted again, bigger), nor those being checked (see `_source_deleted_meanwhile`).
+        async with self._admission:
+            await self.store.mark_deleted(job_id)
+            for dequeued in self.withdraw([job_id]):
+                await self._finish(dequeued, JobStatus.CANCELLED, error="deleted")
+            for started_from in await self.store.unfinished_started_from(job_id):
+                await self._stop_started_from(started_from, STARTING_IMAGE_DELETED)
         await self._audit_moderator(job, actor_id, AuditAction.JOB_DELETED)
         return await self.store.get(job_id)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any
 
@@ -12,6 +13,7 @@ from fakediscord import FakeDiscord, InteractionRecord
 
 from generation.models import JobStatus
 from generation.service import STARTING_IMAGE_DELETED
+from moderation.screening import Verdict
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -194,6 +196,40 @@ async def test_deleting_a_result_stops_the_upscales_and_variations_of_it_still_w
         for click in clicks:
             final = await world.final_edit(click)
             assert not final.files
+
+
+async def test_an_upscale_being_checked_when_its_result_is_deleted_is_not_made(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Deleting stops the follow-ups stored; one clicked a moment before, still being screened, was
+    stored after the deletion and posted the deleted picture, bigger."""
+    fake = world.fake
+    assert fake.guild is not None
+    bob = fake.add_member(fake.guild, "bob").user
+    async with world.bot() as bot:
+        generation = bot.services.generation
+        await bot.services.licenses.accept(bob.id, generation.license_for("demo"))
+        _, message = await first_result(world)
+        job_id = world.job_id(message)
+        await world.posted(bot, job_id)
+        # Screening takes milliseconds (longer with the semantic screener): held here until the deletion.
+        screening, deleted = asyncio.Event(), asyncio.Event()
+        screen = generation._screen_prompt
+
+        async def screened_after_the_deletion(*args: Any, **kwargs: Any) -> Verdict:
+            screening.set()
+            await deleted.wait()
+            return await screen(*args, **kwargs)
+
+        monkeypatch.setattr(generation, "_screen_prompt", screened_after_the_deletion)
+        click = await fake.click_button(message["id"], f"imagine:upscale:{job_id}:0", user=bob)
+        await asyncio.wait_for(screening.wait(), 30)
+        delete = await fake.click_button(message["id"], f"imagine:delete:{job_id}")
+        assert "deleted" in await world.ephemeral_answer(delete)
+        deleted.set()
+
+        assert f"job {job_id} was deleted" in (await world.ephemeral_answer(click)).lower()
+        assert await bot.services.generation.store.history(bob.id) == []
 
 
 def _queued_job_id(text: str) -> int:

@@ -45,7 +45,7 @@ from generation.fairqueue import Position
 from generation.imagefiles import STORE_MARKER, png_metadata
 from generation.models import ImageVerdict, Job, JobStatus
 from generation.params import GenerationParams, JobKind
-from generation.service import LIMITS_CHANGED, JobRequest, Submitted
+from generation.service import LIMITS_CHANGED, STARTING_IMAGE_DELETED, JobRequest, Submitted
 from generation.settings import PREVIEW_VAE_FOLDER, ModelSpec
 from generation.store import Claim, JobStore, NewJob
 from moderation.audit import AuditEntry
@@ -874,6 +874,31 @@ async def test_deleting_a_queued_or_running_job_stops_it(services: Services) -> 
     await service.delete(running.id, USER)
     stopped = await service.wait(running.id)
     assert stopped.status is JobStatus.CANCELLED and stopped.images == []
+
+
+async def test_an_upscale_stored_as_another_process_deletes_its_source_is_stopped(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another bot process's `delete` looks for the follow-ups stored; one committed a moment after
+    that look (and after this process's own look at the source) would post the deleted picture."""
+    await accept(services)
+    service = services.generation
+    source = await service.wait((await service.submit(request())).job.id)
+    create = service.store.create
+
+    async def deleted_elsewhere_meanwhile(*args: Any, **kwargs: Any) -> Job:
+        await service.store.mark_deleted(source.id)  # what the other process's `delete` wrote first
+        return await create(*args, **kwargs)
+
+    monkeypatch.setattr(service.store, "create", deleted_elsewhere_meanwhile)
+    upscale = (await service.upscale(source.id, 0, request())).job
+    stopped = await service.wait(upscale.id)
+    # Failed saying why while it waited; cancelled at its next step when the idle GPU had taken it.
+    assert (stopped.status, stopped.error) in {
+        (JobStatus.FAILED, STARTING_IMAGE_DELETED),
+        (JobStatus.CANCELLED, "cancelled"),
+    }
+    assert stopped.images == []
 
 
 async def test_a_failure_to_show_a_job_as_queued_does_not_fail_its_submission(services: Services) -> None:
