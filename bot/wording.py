@@ -292,7 +292,7 @@ def finished_line(job: Job, *, posted: int, total: int, spoilers_shown: bool = T
         lines.append("Some images could not be attached; use `/job` to see the job.")
     if hidden:
         noun = "image flagged as sensitive is" if hidden == 1 else "images flagged as sensitive are"
-        lines.append(f"{hidden} {noun} shown only in age-restricted channels.")
+        lines.append(f"{hidden} {noun} shown only in age-restricted channels of servers that allow them.")
     elif spoilered:
         lines.append("Images flagged as sensitive are behind spoilers.")
     return "\n".join(lines)

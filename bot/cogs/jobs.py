@@ -15,6 +15,7 @@ from bot.jobflow import readable_channel, where_of
 from generation.errors import JobNotFound
 from generation.models import MAX_JOB_ID, JobStatus
 from generation.service import guild_key
+from moderation.policy import NsfwMode
 
 if TYPE_CHECKING:
     from bot.client import ImagineBot
@@ -129,16 +130,20 @@ class JobsCog(commands.Cog):
                 text, embed=formatting.job_embed(found, service.license_for(found.model).name)
             )
             return
-        # Images flagged as sensitive were spoilered where an age-restricted channel allowed it; they
-        # are shown again only in such a channel, never brought into another one or a DM.
-        spoilers = where_of(
-            interaction.channel, guild_id=interaction.guild_id, channel_id=interaction.channel_id
-        ).age_restricted
+        # Images flagged as sensitive were spoilered where an age-restricted channel of a server that
+        # shows them allowed it; they are shown again only where a new one would be: never in another
+        # channel, another server's that does not show them, one that stopped showing them, or a DM.
+        policy = await self.bot.flow.policy_for(interaction.guild_id)
+        spoilers = (
+            policy.nsfw_mode is NsfwMode.AGE_RESTRICTED
+            and where_of(
+                interaction.channel, guild_id=interaction.guild_id, channel_id=interaction.channel_id
+            ).age_restricted
+        )
         uploads = await asyncio.to_thread(
             formatting.image_uploads, found, interaction.filesize_limit, spoilers_shown=spoilers
         )
-        limit = (await self.bot.flow.policy_for(interaction.guild_id)).max_pixels
-        view = formatting.result_view(found, spoilers_shown=spoilers, max_pixels=limit)
+        view = formatting.result_view(found, spoilers_shown=spoilers, max_pixels=policy.max_pixels)
         await interaction.followup.send(
             formatting.result_content(found, posted=len(uploads), spoilers_shown=spoilers),
             embed=formatting.job_embed(found, service.license_for(found.model).name, spoilers_shown=spoilers),

@@ -63,10 +63,13 @@ async def test_jobs_of_a_channel_a_member_cannot_read_stay_hidden_from_them(worl
         assert len((await private_answer(world, mine)).files) == 1
 
 
-async def test_flagged_images_are_shown_again_only_in_an_age_restricted_channel(world: BotWorld) -> None:
+async def test_flagged_images_are_shown_again_only_where_the_server_shows_them(world: BotWorld) -> None:
     fake = world.fake
     assert fake.owner is not None and fake.channel is not None
     world.classifier.flag_all = True
+    other = fake.add_guild("Other server")
+    fake.add_member(other, fake.user)
+    other_nsfw = fake.add_channel(other, "grown-ups", nsfw=True)
     async with world.bot() as bot:
         setting = await fake.send_interaction(
             "policy set", {"key": "nsfw_mode", "value": "age_restricted"}, user=fake.owner
@@ -88,6 +91,19 @@ async def test_flagged_images_are_shown_again_only_in_an_age_restricted_channel(
 
         there = await fake.send_interaction("job", {"job": job_id}, channel=fake.nsfw_channel)
         assert [f.filename[:8] for f in (await private_answer(world, there)).files] == ["SPOILER_"]
+
+        # Not in an age-restricted channel of a server that does not show such images.
+        abroad = await private_answer(
+            world, await fake.send_interaction("job", {"job": job_id}, channel=other_nsfw)
+        )
+        assert abroad.files == [] and "of servers that allow them" in abroad.json["content"]
+        # Nor here once the moderators stop showing them.
+        setting = await fake.send_interaction(
+            "policy set", {"key": "nsfw_mode", "value": "off"}, user=fake.owner
+        )
+        await world.ephemeral_answer(setting)
+        again = await fake.send_interaction("job", {"job": job_id}, channel=fake.nsfw_channel)
+        assert (await private_answer(world, again)).files == []
 
 
 async def test_a_banned_members_reaction_is_refused_without_the_ban_reason_in_public(world: BotWorld) -> None:
