@@ -394,10 +394,11 @@ class JobFlow:
                 await self._delete(interaction, source)
             elif parsed.action is Action.CANCEL:
                 moderator = await self.is_moderator(interaction)
+                stopping = self.services.generation.stopping(source.id)
                 job = await self.services.generation.cancel(
                     source.id, interaction.user.id, moderator=moderator
                 )
-                if source.status is JobStatus.CANCELLED:
+                if stopping or source.status is JobStatus.CANCELLED:
                     # A second click, or both the job's owner and a moderator.
                     text = wording.already_cancelled(source.id)
                 elif job.status.finished and job.status is not JobStatus.CANCELLED:

@@ -100,6 +100,9 @@ def describe_error_publicly(exc: BaseException) -> str:
         return "You can't generate images on this server."
     if isinstance(exc, BadButton):
         return f"That reaction can't be used: {exc.reason}."
+    if isinstance(exc, PromptBlocked) and exc.rule_id.startswith("policy.banned"):
+        # The moderators' list of banned terms and patterns is theirs: not quoted in the channel.
+        return f"{_blocked_prompt(exc)}: it holds a term or pattern this server's moderators banned."
     return describe_error(exc)
 
 
@@ -205,7 +208,12 @@ def describe_block(exc: PromptBlocked) -> str:
         where = "This server's moderators set this rule."
     else:
         where = "The bot's operator set this rule."
-    return f"Your prompt was blocked: {_sentence(exc.reason)} {where} (rule `{exc.rule_id}`)"
+    return f"{_blocked_prompt(exc)}: {_sentence(exc.reason)} {where} (rule `{exc.rule_id}`)"
+
+
+def _blocked_prompt(exc: PromptBlocked) -> str:
+    # A rerun, upscale or variation carries the prompt of the job it comes from.
+    return f"The prompt of job #{exc.of_job} is blocked here" if exc.of_job else "Your prompt was blocked"
 
 
 def timestamp(moment: datetime, style: str = "R") -> str:

@@ -234,6 +234,11 @@ class Limits:
     max_count: int = MAX_COUNT
 
 
+def _one_to(most: int) -> str:
+    """ "between 1 and 4", or "1" where a server allows only one ("between 1 and 1" reads as a slip)."""
+    return f"between 1 and {most}" if most > 1 else "1 on this server"
+
+
 def check_params(params: GenerationParams, kind: JobKind, limits: Limits) -> None:
     """Raise InvalidParameters naming the first field to change; never correct silently."""
     # Zero-width and blank characters count as empty: such a prompt is a mistake (or a test of the
@@ -256,7 +261,7 @@ def check_params(params: GenerationParams, kind: JobKind, limits: Limits) -> Non
             f"{limits.max_pixels:,} (for example {_example_square(limits.max_pixels)})",
         )
     if not 1 <= params.steps <= min(limits.max_steps, MAX_STEPS):
-        raise InvalidParameters("steps", f"steps must be between 1 and {min(limits.max_steps, MAX_STEPS)}")
+        raise InvalidParameters("steps", f"steps must be {_one_to(min(limits.max_steps, MAX_STEPS))}")
     if not (math.isfinite(params.guidance) and MIN_GUIDANCE <= params.guidance <= MAX_GUIDANCE):
         raise InvalidParameters(
             "guidance", f"guidance (CFG) must be between {MIN_GUIDANCE:g} and {MAX_GUIDANCE:g}"
@@ -270,7 +275,7 @@ def check_params(params: GenerationParams, kind: JobKind, limits: Limits) -> Non
             "the model does not use it, so raise guidance or drop the negative prompt",
         )
     if not 1 <= params.count <= min(limits.max_count, MAX_COUNT):
-        raise InvalidParameters("count", f"count must be between 1 and {min(limits.max_count, MAX_COUNT)}")
+        raise InvalidParameters("count", f"count must be {_one_to(min(limits.max_count, MAX_COUNT))}")
     for seed in params.seeds:
         if not 0 <= seed <= MAX_SEED:
             raise InvalidParameters("seed", f"seeds must be between 0 and {MAX_SEED}")

@@ -192,6 +192,11 @@ class Scheduler:
     def is_running(self, job_id: int) -> bool:
         return job_id in self._running
 
+    def is_stopping(self, job_id: int) -> bool:
+        """Running, and cancelled: it stops at its next step."""
+        running = self._running.get(job_id)
+        return running is not None and running.cancelled
+
     def running_for_user(self, user_id: int) -> int:
         return self._running_by_user.get(user_id, 0)
 

@@ -55,6 +55,7 @@ from generation.settings import GenerationSettings
 from generation.store import Claim, ImageRecord, JobStore, NewJob, job_cost
 from moderation.audit import AuditAction, AuditLog, AuditNote
 from moderation.bans import BanStore
+from moderation.errors import PromptBlocked
 from moderation.gate import SafetyGate
 from moderation.licenses import LICENSES, LicenseStore, ModelLicense
 from moderation.models import AuditEntryRow
@@ -869,6 +870,10 @@ class GenerationService:
             request = replace(request, params=replace(params, negative_prompt=""))
         try:
             return await self.submit(request)
+        except PromptBlocked as exc:
+            raise PromptBlocked(
+                exc.rule_id, exc.category, exc.reason, hard_floor=exc.hard_floor, of_job=source.id
+            ) from None
         except InvalidParameters as exc:
             # The server's limits changed since (fewer steps or images allowed): there is no option
             # of this click to change, so say what happened instead.
@@ -883,10 +888,15 @@ class GenerationService:
         job = await self.store.get(job_id)
         if job.user_id != actor_id and not moderator:
             raise NotAllowed("only the job's owner or a moderator can cancel it")
-        if job.status.finished:
-            return job
+        if job.status.finished or self.stopping(job_id):
+            return job  # a second cancel: nothing more to stop, or to audit
         await self._audit_moderator(job, actor_id, AuditAction.JOB_CANCELLED)
         return await self._stop(job_id, JobStatus.CANCELLED, "cancelled") or job
+
+    def stopping(self, job_id: int) -> bool:
+        """Whether a job asked to stop has yet to end here: running until its next step, or its
+        images being classified (they are not saved). A second cancel has nothing left to do."""
+        return self.scheduler.is_stopping(job_id) or job_id in self._cancelled_while_recording
 
     async def _stop(self, job_id: int, status: JobStatus, error: str) -> Job | None:
         """Stop an unfinished job wherever it is; returns it finished as `status`, or None when it ends

@@ -16,7 +16,9 @@ class ModerationError(Exception):
 class PromptBlocked(ModerationError):
     """A prompt was refused by a screening rule."""
 
-    def __init__(self, rule_id: str, category: str, reason: str, *, hard_floor: bool = False) -> None:
+    def __init__(
+        self, rule_id: str, category: str, reason: str, *, hard_floor: bool = False, of_job: int | None = None
+    ) -> None:
         super().__init__(f"{rule_id}: {reason}")
         self.rule_id = rule_id
         self.category = category
@@ -24,6 +26,8 @@ class PromptBlocked(ModerationError):
         self.reason = reason
         # True for rules that no server policy can relax (minors, real people, personal data).
         self.hard_floor = hard_floor
+        # The job whose prompt it is, for a rerun, upscale or variation: nobody typed it just now.
+        self.of_job = of_job
 
 
 class ClassifierUnavailable(ModerationError):

@@ -84,11 +84,12 @@ class JobsCog(commands.Cog):
                 target, interaction.user, interaction.guild_id, asked_in=readable_channel(interaction)
             ):
                 raise JobNotFound(job)
+            stopping = service.stopping(job)
             result = await service.cancel(job, interaction.user.id, moderator=moderator)
-            # "Cancelling…" only for a job this cancel stops; one cancelled before has finished too.
-            if result.status.finished and (
-                result.status is not JobStatus.CANCELLED or target.status is JobStatus.CANCELLED
-            ):
+            # "Cancelling…" only for a job this cancel stops.
+            if stopping or target.status is JobStatus.CANCELLED:
+                await interaction.followup.send(wording.already_cancelled(job))
+            elif result.status.finished and result.status is not JobStatus.CANCELLED:
                 await interaction.followup.send(wording.already_finished(result.id, result.status.value))
             else:
                 await interaction.followup.send(wording.cancel_requested(job))

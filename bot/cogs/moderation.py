@@ -233,6 +233,9 @@ class ModerationCog(commands.Cog):
             if user.bot:
                 # Bots never ask for images; a ban of one (this bot included) would only clutter the log.
                 raise NotHere("bots can't be banned from generating images; they never ask for any")
+            if user.id == interaction.user.id:
+                # A slip of the user picker (or a test of the command) would lock its moderator out.
+                raise NotHere("you can't ban yourself")
             _check_within_reach(interaction, user)
             expires_at = utcnow() + parse_duration(duration) if duration else None
             # A reason of only spaces is no reason (it would read "( )" everywhere).

@@ -94,6 +94,11 @@ def test_answers_to_reactions_speak_of_reactions_and_keep_bans_private() -> None
     assert deleted == "That reaction can't be used: job #7 was deleted."
     banned = wording.describe_error_publicly(UserBanned("spam", None))
     assert "spam" not in banned
+    term = PromptBlocked("policy.banned_term", "server_policy", "The term “fox” is banned.", of_job=7)
+    assert wording.describe_error_publicly(term) == (
+        "The prompt of job #7 is blocked here: it holds a term or pattern this server's moderators banned."
+    )
+    assert wording.describe_error(term).startswith("The prompt of job #7 is blocked here: The term “fox”")
 
 
 def test_queued_line() -> None:

@@ -286,13 +286,16 @@ async def test_unbanning_a_member_who_is_not_banned_changes_and_logs_nothing(wor
         ]
 
 
-async def test_bots_cannot_be_banned(world: BotWorld) -> None:
+async def test_bots_and_the_moderator_themselves_cannot_be_banned(world: BotWorld) -> None:
     fake = world.fake
-    assert fake.guild is not None
+    assert fake.guild is not None and fake.owner is not None
     async with world.bot() as bot:
         inter = await fake.send_interaction("mod ban", {"user": str(fake.bot_user.id)}, user=fake.owner)
         assert "Bots can't be banned" in await world.ephemeral_answer(inter)
+        inter = await fake.send_interaction("mod ban", {"user": str(fake.owner.id)}, user=fake.owner)
+        assert "You can't ban yourself" in await world.ephemeral_answer(inter)
         assert await bot.services.audit.recent(fake.guild.id) == []
+        assert await bot.services.bans.active_bans(fake.guild.id) == []
 
 
 async def test_a_log_channel_the_bot_cannot_write_to_is_reported_and_the_change_is_made(

@@ -266,3 +266,30 @@ async def test_a_rerun_reaction_on_a_job_still_running_makes_nothing(world: BotW
         world.classifier.release.set()
         await world.posted(bot, job.id)
         assert [j.id for j in await bot.services.generation.store.history(fake.user.id)] == [job.id]
+
+
+async def test_a_follow_up_of_a_prompt_banned_since_says_so_without_quoting_the_term_in_public(
+    world: BotWorld,
+) -> None:
+    """A rerun's refusal said "Your prompt was blocked", of a prompt nobody typed; a reaction's, in the
+    channel, quoted the moderators' banned term."""
+    fake = world.fake
+    assert fake.owner is not None
+    async with world.bot() as bot:
+        _, message = await first_result(world, bot)
+        job_id = world.job_id(message)
+        added = await fake.send_interaction("policy terms add", {"items": "fox"}, user=fake.owner)
+        await world.ephemeral_answer(added)
+
+        click = await fake.click_button(message["id"], f"imagine:rerun:{job_id}")
+        privately = await world.ephemeral_answer(click)
+        assert privately.startswith(f"The prompt of job #{job_id} is blocked here: ")
+        assert "“fox”" in privately
+
+        mark = fake.mark()
+        await fake.add_reaction(channel_id(world), message["id"], emoji="🔁")
+        told = await fake.wait_for_request(
+            "POST", rf"/channels/{channel_id(world)}/messages$", timeout=30, after=mark
+        )
+        assert f"The prompt of job #{job_id} is blocked here" in told.json["content"]
+        assert "fox" not in told.json["content"]

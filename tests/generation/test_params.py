@@ -78,6 +78,16 @@ def test_check_params_names_the_field_to_change(overrides: dict[str, object], fi
     assert caught.value.reason
 
 
+def test_guild_limits_lower_the_bounds_and_a_limit_of_one_reads_as_one() -> None:
+    # It said "count must be between 1 and 1" where a server allows one image.
+    with pytest.raises(InvalidParameters) as caught:
+        check_params(params(seeds=(1, 2)), JobKind.TXT2IMG, Limits(max_count=1))
+    assert caught.value.reason == "count must be 1 on this server"
+    with pytest.raises(InvalidParameters) as caught:
+        check_params(params(seeds=(1, 2, 3, 4, 5)), JobKind.TXT2IMG, Limits(max_count=3))
+    assert caught.value.reason == "count must be between 1 and 3"
+
+
 def test_guidance_off_is_allowed_without_a_negative_prompt() -> None:
     # At guidance 1 or below the pipeline never reads the negative prompt; without one it is fine.
     check_params(params(guidance=0.0), JobKind.TXT2IMG, Limits())
@@ -92,12 +102,6 @@ def test_strength_is_checked_only_with_an_init_image() -> None:
     assert caught.value.field == "strength"
     with pytest.raises(InvalidParameters):
         check_params(params(strength=0.1, steps=5), JobKind.IMG2IMG, Limits())
-
-
-def test_guild_limits_lower_the_bounds() -> None:
-    with pytest.raises(InvalidParameters) as caught:
-        check_params(params(seeds=(1, 2)), JobKind.TXT2IMG, Limits(max_count=1))
-    assert "between 1 and 1" in caught.value.reason
 
 
 def test_sampler_parses_labels_and_values() -> None:
