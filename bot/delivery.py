@@ -400,6 +400,7 @@ class Delivery:
                     job,
                     size_limit=live.size_limit if live else None,
                     original_message_id=live.message_id if live else job.reply_message_id,
+                    notes=live.notes if live else (),
                     # A result this process did not see finish (a restart), or a try after one that
                     # failed, may be out already: only the record of it was lost.
                     look_first=live is None or bool(delay),
@@ -492,7 +493,7 @@ class Delivery:
             return  # the result is a message of its own: the interaction's message does not show it
         try:
             uploads = await asyncio.to_thread(formatting.image_uploads, job, live.size_limit)
-            text, embed, view = await self._result_parts(job, uploads)
+            text, embed, view = await self._result_parts(job, uploads, live.notes)
             await self._edit_original(
                 job,
                 content=text,
@@ -556,10 +557,11 @@ class Delivery:
         size_limit: int | None = None,
         original_message_id: int | None = None,
         look_first: bool = False,
+        notes: tuple[str, ...] = (),
     ) -> bool:
         """Post a finished job once; True when this call posted it (or, with `look_first`, found it
         posted by an earlier try that was never recorded). Discord's failures are raised: the job stays
-        finished and unposted in the store."""
+        finished and unposted in the store. `notes`: what the request's options overrode (see `expect`)."""
         if (
             job.deleted_at is not None
             or job.posted_at is not None
@@ -573,7 +575,7 @@ class Delivery:
         try:
             posted = await self._posted_before(job, original_message_id) if look_first else None
             if posted is None:
-                posted = await self._post(job, size_limit)
+                posted = await self._post(job, size_limit, notes)
             if posted is None:
                 return False
             message_id, moved = posted
@@ -657,7 +659,9 @@ class Delivery:
             log.info("job %s: could not look for its result (%s); posting it", job.id, _describe_failure(exc))
         return None
 
-    async def _post(self, job: Job, size_limit: int | None) -> tuple[int, bool] | None:
+    async def _post(
+        self, job: Job, size_limit: int | None, notes: tuple[str, ...]
+    ) -> tuple[int, bool] | None:
         """Post the result; returns its message id and whether it went to a new message (the channel's,
         or a follow-up in an archived thread) while the interaction's first one is still there."""
         # 1. What to show; reading and re-encoding images is file work, off the event loop.
@@ -668,7 +672,7 @@ class Delivery:
         )
         limit = interaction_limit if use_token else channel_limit
         uploads = await asyncio.to_thread(formatting.image_uploads, job, limit)
-        text, embed, view = await self._result_parts(job, uploads)
+        text, embed, view = await self._result_parts(job, uploads, notes)
 
         # 2. The interaction's own message while its token lives.
         if use_token:
@@ -739,10 +743,11 @@ class Delivery:
         return sent.id, True
 
     async def _result_parts(
-        self, job: Job, uploads: list[formatting.ImageUpload]
+        self, job: Job, uploads: list[formatting.ImageUpload], notes: tuple[str, ...] = ()
     ) -> tuple[str, discord.Embed, discord.ui.View | None]:
-        """The text, embed and buttons of a finished job's result message."""
-        text = formatting.result_content(job, posted=len(uploads))
+        """The text, embed and buttons of a finished job's result message (with the request's notes:
+        a job that started at once was never shown queued, where they are shown first)."""
+        text = "\n".join((formatting.result_content(job, posted=len(uploads)), *notes))
         embed = formatting.job_embed(job, self._service.license_for(job.model).name)
         return text, embed, formatting.result_view(job, max_pixels=await self._pixel_limit(job))
 
@@ -919,7 +924,7 @@ class Delivery:
                     live.token,
                     live.expires_at,
                     passing=True,
-                    content=wording.progress_line(job_id, step, total),
+                    content="\n".join((wording.progress_line(job_id, step, total), *live.notes)),
                     view=formatting.pending_view(job_id),
                     **extra,
                 )

@@ -91,9 +91,20 @@ async def test_an_animated_attachment_is_made_from_its_first_frame_and_the_membe
             predicate=lambda r: "animated: its first frame is used" in str((r.json or {}).get("content")),
         )
         assert told.status == 200
-        await world.final_edit(inter)
+        final = await world.final_edit(inter)
         job = await world.posted(bot, world.job_id(fake.original_response(inter)))
         assert job.kind.value == "img2img"
+        # The result says so too: a job that starts at once is never shown queued, where notes come first.
+        assert "animated: its first frame is used" in final.json["content"]
+
+
+async def test_a_flag_the_options_override_is_noted_on_the_result(world: BotWorld) -> None:
+    fake = world.fake
+    async with world.bot():
+        inter = await fake.send_interaction("imagine", {"prompt": "a red fox --n 2", "count": 1})
+        final = await world.final_edit(inter)
+        assert "`--n 2` was ignored: the `count` option (1) wins" in final.json["content"]
+        assert len(final.files) == 1
 
 
 async def test_a_phone_photo_attached_to_imagine_makes_an_upright_img2img_job(world: BotWorld) -> None:
