@@ -843,8 +843,10 @@ class GenerationService:
             raise SourceUnavailable(f"job {job_id} was deleted")
         images = {image.index: image for image in source.images}
         record = images.get(index)
-        if record is None or record.action is ImageAction.WITHHOLD:
+        if record is None:
             raise SourceUnavailable(f"job {job_id} has no image {index + 1} to use")
+        if record.action is ImageAction.WITHHOLD:
+            raise SourceUnavailable(f"job {job_id}'s image {index + 1} was withheld by the safety check")
         if record.path is None:  # removed at the end of GENERATION_IMAGE_RETENTION_DAYS
             raise SourceUnavailable(f"job {job_id}'s image {index + 1} is no longer stored")
         try:

@@ -278,6 +278,10 @@ async def test_unsafe_and_unclassifiable_images_are_withheld(
     failed = await services.generation.wait((await services.generation.submit(request())).job.id)
     assert failed.images[0].verdict is ImageVerdict.ERROR
     assert failed.images[0].action is ImageAction.WITHHOLD
+    # Nothing is made from them, and the member is told why (not that there is "no image 1").
+    for follow_up in (services.generation.upscale, services.generation.vary):
+        with pytest.raises(SourceUnavailable, match="image 1 was withheld by the safety check"):
+            await follow_up(flagged.id, 0, request())
 
 
 async def test_spoiler_only_where_the_policy_allows_and_the_channel_is_age_restricted(
