@@ -732,17 +732,20 @@ TERMS_MATCHING = (
 
 
 def terms_change(verb: str, kind: str, changed: list[str], unchanged: list[str]) -> str:
-    """The answer to `/policy terms add|remove`: what really changed, and what was already so."""
+    """The answer to `/policy terms add|remove`: what really changed, and what was already so (banned
+    already, or not in the list)."""
     if changed:
         noun = kind if len(changed) == 1 else f"{kind}s"
         text = f"{verb.capitalize()} banned {noun}: " + ", ".join(f"`{_code(item)}`" for item in changed)
     else:
         text = f"Nothing was {verb}."
     if unchanged:
-        text += (
-            "\nAlready banned (or the same as a banned term once spelling tricks are undone): "
-            + ", ".join(f"`{_code(item)}`" for item in unchanged)
+        why = (
+            "Already banned (or the same as a banned term once spelling tricks are undone)"
+            if verb == "added"
+            else "Not in the list"
         )
+        text += f"\n{why}: " + ", ".join(f"`{_code(item)}`" for item in unchanged)
     # Said whole however long the lists: they are what gets shortened.
     matching = f"\n{TERMS_MATCHING}" if changed and verb == "added" and kind == "term" else ""
     return shorten(text, MESSAGE_LIMIT - len(matching)) + matching

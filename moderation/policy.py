@@ -360,7 +360,8 @@ class PolicyStore:
         self, guild_id: int, terms: Sequence[str], *, actor_id: int, kind: TermKind = "term"
     ) -> GuildPolicy:
         """Remove banned terms (compared as the list compares them, see `term_key`: "clown" removes
-        "CLOWN" and "cl0wn") or patterns (compared exactly)."""
+        "CLOWN" and "cl0wn") or patterns (compared exactly); those of them not in the list are passed
+        over, unless none is."""
         field = _term_field(kind)
 
         def same(a: str, b: str) -> bool:
@@ -369,9 +370,8 @@ class PolicyStore:
 
         def change(policy: GuildPolicy) -> GuildPolicy:
             current: list[str] = getattr(policy, field)
-            missing = [t for t in terms if not any(same(t, c) for c in current)]
-            if missing:
-                raise InvalidPolicy(field, f"not in the list: {', '.join(missing)}")
+            if not any(same(t, c) for t in terms for c in current):
+                raise InvalidPolicy(field, f"not in the list: {', '.join(terms)}")
             return policy.with_values(**{field: [c for c in current if not any(same(t, c) for t in terms)]})
 
         action = AuditAction.TERMS_REMOVED if kind == "term" else AuditAction.PATTERNS_REMOVED

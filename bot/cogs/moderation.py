@@ -191,8 +191,8 @@ class ModerationCog(commands.Cog):
             # Say what really changed: the policy drops repeats and terms equal to a banned one once
             # normalised ("z3ppelin" is "zeppelin"), and removal matches without case.
             changed = changed_terms(before, after, kind, adding=adding)
-            # Everything asked for that was banned already (as typed, or once normalised).
-            unchanged = [item for item in parsed if not _is_new(item, changed, kind)] if adding else []
+            # Adding: what was banned already (as typed, or once normalised); removing: what was not.
+            unchanged = [item for item in parsed if not _among(item, changed, kind)]
             reply = wording.terms_change(verb, kind, changed, unchanged)
             if not changed:
                 return reply
@@ -342,8 +342,8 @@ def _items(raw: str, kind: TermKind) -> list[str]:
     return list(first_of.values())
 
 
-def _is_new(item: str, changed: list[str], kind: TermKind) -> bool:
-    """Whether `item`, as a moderator typed it, is one of the terms or patterns that went in."""
+def _among(item: str, changed: list[str], kind: TermKind) -> bool:
+    """Whether `item`, as a moderator typed it, is one of the terms or patterns that went in (or out)."""
     if kind == "pattern":
         return item in changed
     return term_key(item) in {term_key(term) for term in changed}

@@ -233,9 +233,15 @@ async def test_term_answers_say_what_changed_and_fit_in_a_message(world: BotWorl
         inter = await fake.send_interaction("policy terms remove", {"items": "clown"}, user=fake.owner)
         assert (await _answer(world, inter)).json["content"] == "Removed banned term: `cl0wn`"
         assert (await policies.get(fake.guild.id)).banned_terms == []
+        # Of several, those listed go; the others are named.
+        await policies.add_terms(fake.guild.id, ["blimp"], actor_id=fake.owner.id)
+        inter = await fake.send_interaction("policy terms remove", {"items": "blimp, kite"}, user=fake.owner)
+        answer = (await _answer(world, inter)).json["content"]
+        assert answer == "Removed banned term: `blimp`\nNot in the list: `kite`"
+        assert (await policies.get(fake.guild.id)).banned_terms == []
         echoes = [message["content"] for message in fake.channel_messages(log_channel)]
         assert sum("added 1 banned term." in text for text in echoes) == 1
-        assert sum("removed 1 banned term." in text for text in echoes) == 3
+        assert sum("removed 1 banned term." in text for text in echoes) == 4
 
 
 async def test_a_term_list_too_long_for_a_message_comes_whole_in_a_file(world: BotWorld) -> None:

@@ -92,6 +92,10 @@ async def test_terms_and_patterns_add_remove_with_audit(sessions: Sessions) -> N
     assert screener.screen("a giant spider", "", policy).rule_id == "policy.banned_term"
     assert screener.screen("wasps on a picnic", "", policy).rule_id == "policy.banned_pattern"
 
+    # One of several not listed: the others go all the same.
+    await store.add_terms(GUILD, ["moth"], actor_id=MOD)
+    assert (await store.remove_terms(GUILD, ["dragon", "moth"], actor_id=MOD)).banned_terms == ["spider"]
+
 
 async def test_reset_returns_to_defaults(sessions: Sessions) -> None:
     audit = AuditLog(sessions)
