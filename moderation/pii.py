@@ -17,6 +17,15 @@ world: its role mailbox ("hello@sunnystudio.com") or its address on its sign, le
 unless the prompt says the place is someone's home. A date of birth is personal data only whole and next
 to what says whose it is ("born 12.03.1996, lives in leeds"), not a birthday card's "born 1994".
 
+What is kept for fiction or tests is somebody's all the same once the prompt gives it to a person: a made-up
+number beside a name or to call someone on ("call Jenny 212-555-0199", "Anna Kowalski +1 202 555 0143",
+but not on a business card or letterhead mockup), a test card with its holder's name or billing address.
+A business's number on its sign, van or advert is public as its address there is; a business card is its
+holder's. A real or known person's contact data asked for by name is refused with no figures at all ("Taylor
+Swift's home address", "my landlord's cell number", "the phone number of streamer X", doxxing named as
+such), and so is an identity document named in another language or script with whose it is and a number
+("carte d'identité de Julien Moreau, numéro …", "マイナンバーカード 山田太郎 番号 …").
+
 What is written to slip past the shapes is read as the shape: other scripts' digits ("٤١٥") as ASCII ones,
 digits spelled out, in English or in the languages of the national layouts, as the figures they stand for,
 letters for digits ("415-362-O134"), "@" and "." in brackets or in words ("jane [at] gmail (.) com").
@@ -544,7 +553,8 @@ _NOT_SURNAMES = frozenset(_NOT_SURNAMES_TEXT.split())
 _MORE_FIRST_NAMES = """
     julien pierre jean marie camille lukas jan piotr krzysztof katarzyna agnieszka ahmet mehmet mustafa
     ayse fatma budi siti agus dewi ivan dmitri sergei olga marco luca giulia francesco alessandro hans
-    klaus jurgen juan carlos jose pedro lucia sofia
+    klaus jurgen juan carlos jose pedro lucia sofia dave greg steve ben sam nick josh matt jake tim bob jim
+    ted phil rob rahul priya amit raj omar ahmed mohammed muhammad fatima ali hiroshi yuki kenji akira
 """
 _IDENTIFYING = re.compile(
     r"(?<![a-z])(?:lives?|living\s+(?:at|in|on)|resides?|residing|address|works?\s+(?:at|for)"
@@ -1061,12 +1071,453 @@ _DIGIT = re.compile(r"\d")
 _GROUPS = re.compile(r"\d+")
 
 
-def _found(kind: PiiKind, match: re.Match[str], group: int = 0) -> PiiMatch:
+def _found(kind: PiiKind, match: re.Match[str], group: int | str = 0) -> PiiMatch:
     return PiiMatch(kind, match.group(group), match.start(group), match.end(group))
 
 
 def _digit_count(text: str) -> int:
     return len(_DIGIT.findall(text))
+
+
+# Someone's contact data asked for with no number in it: "Taylor Swift's home address", "my landlord's
+# cell number", "the phone number of streamer X", "his license number" about a neighbour named in the
+# prompt. The model writes some number or street in its place; shown as a real or known person's, it is
+# the same doxxing picture. People the member knows, as the normaliser leaves them (apostrophes gone, "my
+# exs number"); public roles, whose holder "the judge" points at; and what is private about a person.
+_RELATIONS_TEXT = """
+    ex exes ex_girlfriend ex_boyfriend ex_wife ex_husband ex_partner exgf exbf girlfriend boyfriend gf bf
+    wife husband fiance fiancee partner crush coworker co-worker co_worker colleague boss manager supervisor
+    employee intern assistant secretary neighbor neighbour classmate schoolmate teammate roommate flatmate housemate
+    friend best_friend bff bestie teacher professor tutor coach trainer principal student pupil landlord
+    landlady tenant babysitter nanny therapist doctor dentist nurse pastor priest cousin niece nephew aunt
+    uncle sister brother stepsister stepbrother stepmom stepdad mom mum dad mother father daughter son bully
+    stalker rival enemy client customer patient barista waitress waiter cashier
+"""
+_RELATIONS = frozenset(word.replace("_", " ") for word in _RELATIONS_TEXT.split())
+_ROLES_TEXT = """
+    streamer youtuber vtuber tiktoker influencer celebrity celeb actor actress singer rapper musician
+    politician senator congressman congresswoman mayor governor judge journalist reporter ceo cop officer
+    sheriff prosecutor juror witness creator
+"""
+_ROLES = frozenset(_ROLES_TEXT.split())
+# Whose someone the member knows is ("my ex"); "the" points at a role's holder ("the judge") only: "the
+# coach" is as often a bus.
+_OWNING = frozenset({"my", "our", "your", "his", "her", "their"})
+_PRONOUNS = frozenset({"his", "her", "their"})
+# Words after a given name that make it no person's name: "call jenny at", "tom and", "anna for".
+_NOT_NAME_WORDS_TEXT = """
+    and or with the a an is was who her his him she he baby girl boy our my at on in of for to from by as
+    number phone cell call text says said lives writes wrote holding smiling style art card cards mockup
+    poster sign logo brand bakery cafe shop store pizza design template placeholder sample example
+"""
+_NOT_NAME_WORDS = frozenset(_NOT_NAME_WORDS_TEXT.split())
+# Names printed on card and form mockups as placeholders: "JOHN DOE", "Max Mustermann", "Joe Bloggs".
+_PLACEHOLDER_NAMES_TEXT = """
+    doe appleseed bloggs mustermann musterfrau public citizen sample example test name surname lastname
+    holder cardholder nobody
+"""
+_PLACEHOLDER_NAMES = frozenset(_PLACEHOLDER_NAMES_TEXT.split())
+_PRIVATE_WORDS = r"private|personal|home|real|exact|current|full|actual|secret|direct|unlisted|leaked|new"
+_DATUM = re.compile(
+    rf"(?<![a-z])(?:(?P<private>(?:{_PRIVATE_WORDS})\s+){{0,3}})"
+    r"(?:(?P<address>(?:home|house|street|postal|mailing|residential)\s+address(?:es)?|address(?:es)?)"
+    r"|(?P<id>(?:licen[cs]e|passport|id|identity|id\s+card|ssn|social\s+security|tax\s+id|insurance)"
+    r"\s+(?:number|no|#)s?|ssn|social\s+security)"
+    r"|(?P<phone>(?:(?:cell|mobile|cell\s*phone|phone|telephone|whatsapp)\s+(?:number|no|#)s?"
+    r"|number|contact\s+(?:details|info|information))))(?![a-z])"
+)
+_DATUM_KINDS = {"address": PiiKind.ADDRESS, "id": PiiKind.NATIONAL_ID, "phone": PiiKind.PHONE}
+_DATUM_HINT = re.compile(r"address|number|ssn|social security|phone|contact")
+# What a plain "number" after a possessive is when it is no phone number: "taylor swifts number one hit",
+# "my sons number 7 jersey", "obamas number of votes".
+_NOT_PHONE_NUMBER = re.compile(
+    r"\s*(?:#|\d{1,3}(?![\d-])|one|two|three|four|five|six|seven|eight|nine|ten|of|plate|jersey|shirt|badge"
+    r"|tattoo|hits?|songs?|albums?|singles?|fans?|retired|retirement)(?![a-z])"
+)
+# A plain "number" anywhere near these is on a shirt, a bib or a car: "my sons number on his football shirt".
+_NUMBERED_THINGS = re.compile(
+    r"(?<![a-z])(?:shirts?|jerseys?|kits?|uniforms?|bibs?|football|soccer|basketball|baseball|hockey|rugby"
+    r"|cricket|team|player|race|racing|racer|runner|marathon|lottery|raffle|bingo|lucky|favou?rite)(?![a-z])"
+)
+# What an "address" is when it is a speech or a thing: "obamas address to the nation", "his address book".
+_NOT_HOME_ADDRESS = re.compile(
+    r"\s+(?:to|at|before|in\s+front|on\s+the|books?|bars?|labels?|lines?|fields?|forms?)(?![a-z])"
+)
+# The trailing words just before a datum (no punctuation between), and what follows one: "of", "for".
+_TRAILING_WORDS = re.compile(r"(?:(?<![a-z])[a-z][a-z-]*\s+){1,4}\Z")
+_OWNER_AFTER = re.compile(r"(?<![a-z])(?:of|for|belonging\s+to)\s+((?:[a-z][a-z-]*\s*){1,4})")
+_CLAUSE_END = re.compile(r"[.;:!?()\[\]\"|]")
+# Doxxing named as such, which no datum needs: "the doxxed address of a twitch streamer"; not a poster
+# against it ("anti-doxxing awareness poster").
+_DOX = re.compile(r"(?<![a-z])doxx?(?:ed|ing|es|ers?)?(?![a-z])")
+_DOX_DATA = re.compile(
+    r"(?<![a-z])(?:address|number|phone|info|information|details|location|name|identity|workplace|school)"
+    r"(?![a-z])"
+)
+_AGAINST_DOXXING = re.compile(
+    r"(?<![a-z])(?:anti|awareness|prevent[a-z]*|protect[a-z]*|avoid[a-z]*|stop|against|victims?|warning"
+    r"|safety|tips|security)(?![a-z])"
+)
+# Someone the member knows, said to be theirs ("my landlord", "our neighbour"): what a pronoun before a
+# datum ("his license number") then points at.
+_ACQUAINTED = re.compile(
+    r"(?<![a-z])(?:my|our|your)\s+(?:[a-z]+\s+)?(?:"
+    + "|".join(sorted(map(re.escape, _RELATIONS), key=len, reverse=True))
+    + r")(?![a-z])"
+)
+_WORD = re.compile(r"[a-z][a-z-]*")
+_WORD_PAIR = re.compile(r"(?<![a-z])(?=([a-z]+) ([a-z][a-z-]+)(?![a-z]))")
+
+
+@lru_cache(maxsize=1)
+def _public_figures() -> frozenset[str]:
+    """The names and aliases of the lexicon's public figures, as the normaliser writes them."""
+    names = (alias for line in data_lines("public_figures.txt") for alias in line.split("|"))
+    return frozenset(analyze(name.strip()).base for name in names if name.strip())
+
+
+def _person_name(first: str, last: str) -> bool:
+    """Whether two words are a given name and a surname ("anna kowalski"), or a public figure's name."""
+    if f"{first} {last}" in _public_figures():
+        return True
+    return (
+        first in _first_names()
+        and last not in _NOT_NAME_WORDS
+        and last not in _NOT_SURNAMES
+        and last not in _PLACEHOLDER_NAMES
+        and last not in _first_names()
+    )
+
+
+@lru_cache(maxsize=16)
+def _names_someone(text: str) -> bool:
+    """Whether `text` names a person: someone the member knows, a given name and a surname, a public
+    figure."""
+    if _ACQUAINTED.search(text):
+        return True
+    figures = _public_figures()
+    words = _WORD.findall(text)
+    if any(word in figures for word in words):
+        return True
+    return any(_person_name(m.group(1), m.group(2)) for m in _WORD_PAIR.finditer(text))
+
+
+def _possessor(words: list[str], text: str, *, public: bool = True) -> int:
+    """How many of the `words` just before a datum say whose it is ("my landlords", "taylor swifts",
+    "olivias", "the judges", "his" about someone named), or 0; public figures only if `public` (a
+    footballer's "number" is on his shirt)."""
+    last = words[-1]
+    if last in _PRONOUNS:
+        return 1 if _names_someone(text) else 0
+    if len(last) < 3 or not last.endswith("s"):
+        return 0
+    stem = last[:-1]
+    before = words[:-1]
+    prev = before[-1] if before else ""
+    figures = _public_figures()
+    if stem in figures or (prev and f"{prev} {stem}" in figures):
+        return 0 if not public else 2 if prev and f"{prev} {stem}" in figures else 1
+    if prev and _person_name(prev, stem):
+        return 2
+    if stem in _first_names():
+        return 1
+    for size, relation in ((2, f"{prev} {stem}"), (1, stem)):
+        owner = words[-size - 1] if len(words) > size else ""
+        if _relation(relation) and owner in _OWNING:
+            return size + 1
+        if size == 1 and stem in _ROLES and owner == "the":
+            return 2
+    return 0
+
+
+def _person_after(words: list[str]) -> int:
+    """How many of the words after "of" or "for" name a person ("my landlord", "the judge", "streamer x",
+    "taylor swift", "anna kowalski"), or 0."""
+    first, rest = words[0], words[1:]
+    if first in _OWNING and rest:
+        return next((n + 1 for n in (2, 1) if len(rest) >= n and _relation(" ".join(rest[:n]))), 0)
+    if first == "the" and rest:
+        return 2 if rest[0] in _ROLES else 0
+    figures = _public_figures()
+    named = next((n for n in (3, 2, 1) if len(words) >= n and " ".join(words[:n]) in figures), 0)
+    if named:
+        return named
+    for i, word in enumerate(words[:2]):
+        if word in _ROLES and i + 1 < len(words):
+            following = words[i + 1]
+            return i + 2 if following not in _NOT_NAME_WORDS and following not in _ROLES else 0
+    return 2 if rest and _person_name(first, rest[0]) else 0
+
+
+@lru_cache(maxsize=16)
+def _famous_address_in(text: str) -> bool:
+    """Whether `text` names a famous address, a fictional character's or a landmark's ("harry potters
+    address, 4 privet drive")."""
+    return any(address in text for address in _FAMOUS_ADDRESSES)
+
+
+def _relation(words: str) -> bool:
+    """Whether words name someone the member may know: "ex", "ex girlfriend", "ex-girlfriend"."""
+    return words in _RELATIONS or words.replace("-", " ") in _RELATIONS
+
+
+def _numbered_thing(text: str, group: str) -> bool:
+    return group == "phone" and _NUMBERED_THINGS.search(text) is not None
+
+
+def _find_requests(text: str, found: list[PiiMatch]) -> None:
+    """A real or known person's address, number or id asked for by name, with no figures (see `_DATUM`),
+    and doxxing named as such."""
+    for match in _DATUM.finditer(text):
+        group = next(name for name in ("address", "id", "phone") if match.group(name))
+        plain = not match.group("private") and match.group(group) in ("address", "addresses", "number")
+        if (plain and (_NOT_PHONE_NUMBER.match(text, match.end()) or _numbered_thing(text, group))) or (
+            group == "address" and (_NOT_HOME_ADDRESS.match(text, match.end()) or _famous_address_in(text))
+        ):
+            continue
+        trailing = _TRAILING_WORDS.search(text, max(0, match.start() - 60), match.start())
+        words = list(_WORD.finditer(text, trailing.start(), match.start())) if trailing else []
+        owned = _possessor([word.group(0) for word in words], text, public=not plain) if words else 0
+        if owned and not (plain and words[-1].group(0) in _PRONOUNS):
+            start = words[-owned].start()
+            found.append(PiiMatch(_DATUM_KINDS[group], text[start : match.end()], start, match.end()))
+            continue
+        if plain:
+            continue
+        following = text[match.end() : match.end() + 70]
+        cut = _CLAUSE_END.search(following)
+        after = _OWNER_AFTER.search(following[: cut.start()] if cut else following)
+        named_words = list(_WORD.finditer(after.group(1))) if after else []
+        person = _person_after([word.group(0) for word in named_words]) if named_words else 0
+        if after and person and not _business_line(text)[0]:
+            named = named_words[person - 1]
+            end = match.end() + after.start(1) + named.end()
+            found.append(PiiMatch(_DATUM_KINDS[group], text[match.start() : end], match.start(), end))
+    if _DOX.search(text) is None or _AGAINST_DOXXING.search(text):
+        return
+    for dox in _DOX.finditer(text):
+        data = _DOX_DATA.search(text, dox.end(), dox.end() + 80) or _DOX_DATA.search(
+            text, max(0, dox.start() - 60), dox.start()
+        )
+        if data:
+            start, end = min(dox.start(), data.start()), max(dox.end(), data.end())
+            found.append(PiiMatch(PiiKind.ADDRESS, text[start:end], start, end))
+
+
+# A number kept for fiction is still a person's when the prompt gives it to one: "call Jenny 212-555-0199"
+# on a bathroom wall, "Anna Kowalski +1 202 555 0143" on a sticky note. Not on a business card, a
+# letterhead or a shop's sign, where a name beside a made-up number is a design's.
+_CALL_SOMEONE = re.compile(
+    r"(?<![a-z])(?:call|text|ring|phone|whatsapp|message|ask\s+for|contact)\s+([a-z]+)"
+    r"(?:\s+(?:at|on))?[\s,:-]*\Z"
+)
+# A number of any length after a given name to call: "call sarah 555-0134".
+_CALL_NAMED = re.compile(
+    r"(?<![a-z])(?:call|text|ring|whatsapp)\s+([a-z]+)(?:\s+(?:at|on))?[\s,:-]*(\+?\d[\d\s()./-]{5,}\d)"
+)
+_CALL_HINT = re.compile(r"call|text|ring|whatsapp")
+_NAME_BEFORE_NUMBER = re.compile(
+    r"(?<![a-z])([a-z]+) ([a-z][a-z-]+)\s*(?:\([^()]{0,30}\))?[\s,:;-]*(?:(?:tel|phone|cell|mob)\.?[\s:]*)?\Z"
+)
+_NAME_AFTER_NUMBER = re.compile(
+    r"[\s,;:/-]*(?:\(?(?:call|text|ask\s+for)\s+)?([a-z]+) ([a-z][a-z-]+)(?![a-z])"
+)
+# What a business shows its own number on ("a pizza shop sign with its phone number", "a plumber's van,
+# call 0161 …"): as with its address on its sign, a business's number on it is public. A business card
+# is no business: the number on it is most often its holder's own. Nor is a line said to be somebody's
+# own ("call me", "my cell", "private number").
+_TRADES = re.compile(
+    r"(?<![a-z])(?:bakery|bakeries|shop|store|storefront|cafe|coffeehouse|restaurant|diner|pizzeria|pub|bar"
+    r"|tavern|inn|hotel|motel|bookshop|bookstore|cinema|salon|barbershop|barber|boutique|supermarket|brewery"
+    r"|bistro|patisserie|parlou?r|emporium|agency|garage|laundromat|clinic|pharmacy|gym|company|ltd|inc|llc"
+    r"|pizza|pizzas|taxi|cab|plumb[a-z]*|electrician|locksmith|takeaway|takeout|food\s+truck|catering"
+    r"|laundry|cleaners|movers|roofing|repairs?|services|dental|veterinary|hotline|helpline"
+    r"|dealership|realtor|real\s+estate|estate\s+agent|law\s+firm|lawyers?|attorneys?|burger|sushi|kebab"
+    r"|tattoo|spa|nails|florist|car\s+wash|daycare|kennel|hostel|b&b|bed\s+and\s+breakfast)(?![a-z])"
+)
+_SHOWN_ON = re.compile(
+    r"(?<![a-z])(?:vans?|trucks?|lorry|taxis?|cabs?|box|boxes|vehicles?|doors?|window|magnets?|stickers?)"
+    r"(?![a-z])"
+)
+_PERSONAL_LINE = re.compile(
+    r"(?<![a-z])(?:call\s+me|text\s+me|ring\s+me|whatsapp\s+me|my\s+(?:cell|number|phone|mobile)"
+    r"|(?:cell|mobile|private|personal|home)\s+(?:number|phone|no)|cell\s*phone)(?![a-z])"
+)
+# Stationery and mockups, where a name stands beside a made-up number by design.
+_STATIONERY = re.compile(
+    r"(?<![a-z])(?:business\s+cards?|letterheads?|stationery|mock-?ups?|templates?|email\s+signature"
+    r"|brochures?|websites?\s+footer|logos?)(?![a-z])"
+)
+
+
+@lru_cache(maxsize=16)
+def _business_line(text: str) -> tuple[bool, bool]:
+    """Whether a number in `text` is a business's, shown on its sign, van or advert, and whether a name
+    beside a made-up number is a design's (stationery, a mockup, a business's sign)."""
+    business = _TRADES.search(text) is not None
+    shown = (
+        _BUSINESS_TEXT.search(text) is not None
+        or _ADVERT.search(text) is not None
+        or _SHOWN_ON.search(text) is not None
+    )
+    public = business and shown and _PERSONAL_LINE.search(text) is None and _DOX.search(text) is None
+    return public, public or _STATIONERY.search(text) is not None
+
+
+def _called(text: str, start: int) -> bool:
+    """Whether the number at `start` is one to call a person on: "call jenny …", "call her …" about
+    someone the prompt names."""
+    called = _CALL_SOMEONE.search(text, max(0, start - 40), start)
+    if called is None:
+        return False
+    who = called.group(1)
+    return who in _first_names() or (who in ("him", "her") and _names_someone(text))
+
+
+def _named_beside(text: str, start: int, end: int) -> bool:
+    """Whether a given name and a surname stand just before or after the number at `start`:`end`:
+    "anna kowalski +1 …", "chris evans (not the actor), 555 …", "… - tom harris"."""
+    named = _NAME_BEFORE_NUMBER.search(text, max(0, start - 50), start) or _NAME_AFTER_NUMBER.match(
+        text, end, end + 40
+    )
+    return named is not None and _person_name(named.group(1), named.group(2))
+
+
+def _someones_number(text: str, start: int, end: int, *, fictional: bool) -> bool:
+    """Whether a number in a phone number's shape rings someone: a real one unless a business shows it
+    as its own; one kept for fiction only when the prompt gives it to a person, by name beside it (not
+    on a business card or a shop's sign) or to call."""
+    public, design = _business_line(text)
+    if _called(text, start):
+        return True
+    if fictional:
+        return not design and _named_beside(text, start, end)
+    return not public or _named_beside(text, start, end)
+
+
+# An identity document named in any of the languages and scripts above, then (perhaps after whose it is)
+# its number: "carte d'identité de Julien Moreau, numéro 880692310285", "Aadhaar card of Rahul Sharma,
+# number 2345 6789 0123", "マイナンバーカード 山田太郎 番号 123456789012", "بطاقة هوية … رقم …", "паспорт …,
+# серия 4509 номер 123456". Or a name that is the document's number itself: "Ausweisnummer L01X00T47",
+# "주민등록번호 900101-1234567". Written as the normaliser writes them (kana without their voicing marks,
+# Cyrillic as its Latin look-alikes).
+_ID_DOCUMENTS_TEXT = """
+    passport|id card|identity card|national id|national identity card|identity document|id document
+    residence permit|social security card|aadhaar|aadhar|aadhaar card|pan card|voter id|green card
+    drivers license|driver license|driving licence|driving license|carte didentite|carte nationale didentite
+    cni|passeport|titre de sejour|carte vitale|permis de conduire|personalausweis|ausweis|reisepass
+    aufenthaltstitel|fuhrerschein|documento de identidad|documento nacional de identidad|cedula
+    cedula de identidad|pasaporte|carnet de identidad|carteira de identidade|bilhete de identidade
+    cartao de cidadao|carta didentita|carta di identita|passaporto|identiteitskaart|paspoort
+    rijbewijs|dowod osobisty|paszport|kimlik karti|nufus cuzdani|pasaport|kartu tanda penduduk
+    паспорт|загранпаспорт|удостоверение личности|بطاقة هوية|بطاقة الهوية|بطاقة شخصية|بطاقة الرقم القومي
+    جواز سفر|आधार|आधार कार्ड|पैन कार्ड|पहचान पत्र|マイナンバーカード|マイナンバー|運転免許証|在留カード|パスポート
+    旅券|身分証|신분증|주민등록증|여권|운전면허증|身份证|居民身份证|护照
+"""
+_ID_NUMBER_NAMES_TEXT = """
+    id number|identity number|id no|national id number|ausweisnummer|personalausweisnummer|passnummer
+    reisepassnummer|numero didentite|numero de identidad|numero de documento|identiteitsnummer
+    주민등록번호|주민번호|외국인등록번호|マイナンバー|個人番号|الرقم القومي|رقم قومي|رقم الهوية|身份证号|身份证号码
+"""
+# Documents whose numbers carry a check, which a number right after the name must pass ("aadhaar
+# 2345 6789 0124"; see `_NAMED_ID`), unless the prompt says between them whose the document is. Then the
+# words that stand for "number" before the figures, in the same languages.
+_CHECKED_DOCUMENTS = {analyze(name).base: _aadhaar_valid for name in ("aadhaar", "aadhar", "आधार")}
+_NUMBER_WORDS_FOR_IDS_TEXT = (
+    "number|no|nr|num|numero|nummer|numer|nomor|numara|numarasi|#|номер|رقم|नंबर|番号|번호|号码"
+)
+
+
+def _folded_alternation(text: str) -> str:
+    """The names in `text` ("|" and lines between them) as the normaliser writes them, as one regex
+    alternation, longest first."""
+    names = {analyze(name.strip()).base for line in text.strip().splitlines() for name in line.split("|")}
+    return "|".join(re.escape(name) for name in sorted(names - {""}, key=len, reverse=True))
+
+
+_ID_DOCUMENT = _folded_alternation(_ID_DOCUMENTS_TEXT)
+_ID_NUMBER_NAME = _folded_alternation(_ID_NUMBER_NAMES_TEXT)
+_ID_NUMBER_WORD = _folded_alternation(_NUMBER_WORDS_FOR_IDS_TEXT)
+# The number: digits in groups ("2345 6789 0123", "900101-1234567"), perhaps a few letters around them
+# ("x12345678"), or letters and digits mixed as Germany's cards print them ("l01x00t47").
+_ID_TOKEN = r"(?:[a-z]{1,3}[ -]?)?\d(?:[ .-]?\d){4,19}[a-z]{0,2}(?![\w-])|[a-z0-9]{8,12}(?![\w-])"
+_DOCUMENT_NUMBER = re.compile(
+    rf"(?<!\w)(?:(?P<document>{_ID_DOCUMENT})(?![a-z])(?P<whose>[^.;!?|\n]{{0,60}}?)[\s,:-]"
+    rf"(?:{_ID_NUMBER_WORD})|(?P<named>{_ID_NUMBER_NAME}))(?![a-z])\.?\s*[:#]?\s*(?P<number>{_ID_TOKEN})"
+)
+_ID_DOCUMENT_HINT = re.compile(rf"{_ID_DOCUMENT}|{_ID_NUMBER_NAME}")
+_SIZE = re.compile(r"\d{2,5}x\d{2,5}")
+# What says whose a document is, between its name and its number: "of", "de", "von", "atas nama" before a
+# name, a label ("name", "nom"), the Russian series ("серия", as folded) that only a passport's owner has,
+# or a name written in another script.
+_WHOSE = re.compile(
+    r"(?<![a-z])(?:of|for|de|del|da|do|von|van|di|du|des|atas\s+nama|belonging\s+to|issued\s+to|name|nom"
+    rf"|nombre|nome|holder|{re.escape(analyze('серия').base)})\s+[^\W\d_]"
+)
+_OTHER_SCRIPT_WORD = re.compile(r"[^\W\d_a-z]")
+_SPECIMEN = re.compile(
+    r"(?<![a-z])(?:templates?|mock-?ups?|samples?|specimens?|examples?|placeholders?|blank|designs?|muster"
+    r"|exemple|ejemplo|esempio|props?)(?![a-z])"
+)
+
+
+def _whose_document(between: str) -> bool:
+    """Whether the words between a document's name and its number say whose it is (see `_WHOSE`), or
+    name someone the member knows or a given name and a surname."""
+    return (
+        _WHOSE.search(between) is not None
+        or _OTHER_SCRIPT_WORD.search(between) is not None
+        or _ACQUAINTED.search(between) is not None
+        or any(_person_name(m.group(1), m.group(2)) for m in _WORD_PAIR.finditer(between))
+    )
+
+
+def _document_number(match: re.Match[str]) -> bool:
+    """Whether the figures after an identity document's name are its number: five to eighteen digits,
+    not counting, sizes, years or a date; right after a name whose numbers have a check, that check."""
+    number = match.group("number")
+    digits = re.sub(r"\D", "", number)
+    groups = _GROUPS.findall(number)
+    if (
+        not 5 <= len(digits) <= 18
+        or _SIZE.fullmatch(number)
+        or (len(groups) > 1 and _years_or_sizes(groups))
+        or _DATE.fullmatch(number)
+    ):
+        return False
+    # Words between the document's name and its number must say whose it is ("of rahul sharma", a name in
+    # another script): "a vintage passport from 1952, stamps, number 004512" is an old prop's. Said so, a
+    # number as made up as "123456789012" is that person's, as on a forged card; on a specimen none is.
+    between = match.group("whose") or ""
+    whose = _whose_document(between) and _SPECIMEN.search(match.string) is None
+    if between.strip(" ,:-") and not whose:
+        return False
+    if _counting(digits) and not whose:
+        return False
+    check = _CHECKED_DOCUMENTS.get(match.group("document") or "")
+    return check is None or whose or check(digits)
+
+
+# A card number published for tests is still a person's card shown with its holder: "Visa 4111 1111 1111
+# 1111, exp 09/27, CVV 123, name Paul Green", "an Amex … and billing address". Not with a placeholder's
+# name ("JOHN DOE") or a form's blank fields.
+_HOLDER_LABEL = re.compile(
+    r"(?<![a-z])(?:name|cardholder|card\s+holder|holder|owner|titular|inhaber|nom|issued\s+to|belongs\s+to"
+    r"|belonging\s+to)(?:\s+on\s+(?:the\s+)?card)?\s*[:=-]?\s*([a-z]+) ([a-z][a-z-]+)(?![a-z])"
+)
+_BILLING = re.compile(r"(?<![a-z])billing\s+(?:address|details|info|information|name)(?![a-z])")
+_BLANK_FIELDS = re.compile(r"(?<![a-z])(?:fields?|forms?|blank|empty|placeholders?|templates?)(?![a-z])")
+
+
+def _card_holder_shown(text: str, start: int, end: int) -> bool:
+    """Whether a card number at `start`:`end` is shown with its holder: a name labelled so or beside it,
+    or the billing address, not a form's blank field."""
+    window = (max(0, start - 60), end + 80)
+    if any(_person_name(m.group(1), m.group(2)) for m in _HOLDER_LABEL.finditer(text, *window)):
+        return True
+    if _named_beside(text, start, end):
+        return True
+    return _BILLING.search(text) is not None and _BLANK_FIELDS.search(text) is None
 
 
 def find_pii(text: str) -> list[PiiMatch]:
@@ -1084,6 +1535,9 @@ def find_pii(text: str) -> list[PiiMatch]:
             lambda isbn: " " * len(isbn.group(0)) if _isbn_valid(isbn.group(1)) else isbn.group(0), text
         )
     found = _find_shapes(text)
+    # 3. Someone's address, number or id asked for with no figures, and doxxing named as such.
+    if _DATUM_HINT.search(text) or "dox" in text:
+        _find_requests(text, found)
 
     # 4. Shapes written by hand to slip past the above: letters for digits ("415-362-O134"), every
     # digit or letter on its own ("4 1 5 5 5 5 0 1 3 4", "b o b @ g m a i l . c o m").
@@ -1477,7 +1931,7 @@ def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
             13 <= len(digits) <= 19
             and _CARD_PREFIX.match(digits)
             and _luhn_valid(digits)
-            and digits not in _TEST_CARDS
+            and (digits not in _TEST_CARDS or _card_holder_shown(text, match.start(), match.end()))
         ):
             found.append(_found(PiiKind.CREDIT_CARD, match))
     for match in _SSN.finditer(text):
@@ -1512,6 +1966,11 @@ def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
     for match in _NAMED_DOCUMENT.finditer(text) if _DOCUMENT_HINT.search(text) else ():
         if _licence_like(match.group(1)):
             found.append(_found(PiiKind.NATIONAL_ID, match, 1))
+    for match in (
+        _DOCUMENT_NUMBER.finditer(text) if digit_count >= 5 and _ID_DOCUMENT_HINT.search(text) else ()
+    ):
+        if _document_number(match):
+            found.append(_found(PiiKind.NATIONAL_ID, match, "number"))
     for match in _CN_RESIDENT_ID.finditer(text) if digit_count >= 17 else ():
         if _cn_resident_id_valid(match.group(0)):
             found.append(_found(PiiKind.NATIONAL_ID, match))
@@ -1542,7 +2001,12 @@ def _find_numbers(text: str, digit_count: int, found: list[PiiMatch]) -> None:
 
 def _find_phones(text: str, found: list[PiiMatch]) -> None:
     def add(match: re.Match[str], group: int = 0) -> None:
-        if _reachable(match.group(group)):
+        number = match.group(group)
+        span = _SPAN.search(number)
+        if span and (span.group(1) is None or span.group(1) <= span.group(2)):
+            return
+        fictional = _FICTIONAL_PHONE.fullmatch(re.sub(r"\D", "", number)) is not None
+        if _someones_number(text, match.start(group), match.end(group), fictional=fictional):
             found.append(_found(PiiKind.PHONE, match, group))
 
     for match in _PHONE_NANP.finditer(text):
@@ -1564,20 +2028,15 @@ def _find_phones(text: str, found: list[PiiMatch]) -> None:
     for match in _PHONE_ID_RU.finditer(text):
         if 10 <= _digit_count(match.group(0)) <= 13 and not _counting(re.sub(r"\D", "", match.group(0))):
             add(match)
-    for match in _PHONE_CONTEXT.finditer(text):
-        groups = _GROUPS.findall(match.group(1))
-        if (
-            7 <= _digit_count(match.group(1)) <= 15
-            and not _years_or_sizes(groups)
-            and not _DATE.fullmatch(match.group(1).strip())
-        ):
-            add(match, 1)
-
-
-def _reachable(number: str) -> bool:
-    """Whether what has a phone number's shape could ring someone: not a span of years or hours, not a
-    number set aside for fiction."""
-    span = _SPAN.search(number)
-    if span and (span.group(1) is None or span.group(1) <= span.group(2)):
-        return False
-    return _FICTIONAL_PHONE.fullmatch(re.sub(r"\D", "", number)) is None
+    contexts = (_PHONE_CONTEXT, _CALL_NAMED) if _CALL_HINT.search(text) else (_PHONE_CONTEXT,)
+    for pattern in contexts:
+        for match in pattern.finditer(text):
+            number = match.group(pattern.groups)
+            groups = _GROUPS.findall(number)
+            if (
+                7 <= _digit_count(number) <= 15
+                and not _years_or_sizes(groups)
+                and not _DATE.fullmatch(number.strip())
+                and (pattern is _PHONE_CONTEXT or match.group(1) in _first_names())
+            ):
+                add(match, pattern.groups)
