@@ -374,7 +374,7 @@ def explain(exc: BaseException, settings: Settings, *, contacts_discord: bool = 
             f"GENERATION_IMAGE_DIR: {exc.folder} holds the images of another database than DATABASE_URL's; "
             "its job numbers would overwrite them. Point GENERATION_IMAGE_DIR at a new folder, or "
             "DATABASE_URL at that folder's database (imagine-bot copy-database copies one database "
-            "into another, so that the folder goes on with it)"
+            "into another, so that the folder goes on with the copy: after a copy, the copy's)"
         )
     if contacts_discord:
         import aiohttp

@@ -65,16 +65,16 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(url: str, revision: str = "head", *, name: str = "DATABASE_URL") -> None:
     """Migrate the database at `url` up to `revision` (blocking; call it in a thread from async code).
 
     Raises `DatabaseProblem` for a bad URL, an unreachable or missing database, or a database at a
-    revision this version does not know.
+    revision this version does not know; its message names the URL as `name` (where it came from).
     """
     config = alembic_config(url)
-    where = describe(check_url(url))
+    where = describe(check_url(url, name=name))
     with _quiet_alembic():
-        current = check(url)
+        current = check(url, name=name)
         target = ScriptDirectory.from_config(config).get_current_head() if revision == "head" else revision
         if current != (target,):
             # The one line worth seeing at start: Alembic's own lines are silenced.
@@ -90,7 +90,7 @@ def upgrade(url: str, revision: str = "head") -> None:
             # A role that may create tables, but not alter those another role made.
             if getattr(exc.orig, "sqlstate", None) != _INSUFFICIENT_PRIVILEGE:
                 raise
-            raise DatabaseProblem(_not_the_owner(check_url(url), exc)) from exc
+            raise DatabaseProblem(_not_the_owner(check_url(url, name=name), exc, name)) from exc
         except CommandError as exc:
             # check() saw a known revision; this is another process that migrated it meanwhile.
             if "Can't locate revision" not in str(exc):
@@ -98,23 +98,23 @@ def upgrade(url: str, revision: str = "head") -> None:
             raise DatabaseProblem(f"the database at {where}: {exc}; {NEWER_VERSION_HELP}") from exc
 
 
-def check(url: str) -> tuple[str, ...]:
+def check(url: str, *, name: str = "DATABASE_URL") -> tuple[str, ...]:
     """Connect to the database at `url` and return the revisions stamped in it (none when it is new).
 
     Raises `DatabaseProblem` when the URL is wrong, the database cannot be reached or opened, it is
     at a revision this version of the bot does not know, or it holds tables of our names that no
     migration of ours made.
     """
-    parsed = check_url(url)
+    parsed = check_url(url, name=name)
     with _quiet_alembic():
-        current, unrecorded, cannot_create = asyncio.run(_stamped_revisions(parsed, url))
+        current, unrecorded, cannot_create = asyncio.run(_stamped_revisions(parsed, url, name))
     if unrecorded:
         # Migrating would fail on the first CREATE TABLE with a page of SQL; and such tables, made
         # some other way, may not be ours at all.
         raise DatabaseProblem(
             f"the database at {describe(parsed)} already has tables named {', '.join(unrecorded)} but no "
             "record of imagine-bot's migrations (no alembic_version table), so they were made some "
-            "other way: point DATABASE_URL at a new, empty database, or drop those tables"
+            f"other way: point {name} at a new, empty database, or drop those tables"
         )
     script = ScriptDirectory.from_config(alembic_config(url))
     known = {script_revision.revision for script_revision in script.walk_revisions()}
@@ -135,24 +135,23 @@ def downgrade(url: str, revision: str) -> None:
         command.downgrade(alembic_config(url), revision)
 
 
-def check_url(url: str) -> URL:
-    """Parse a DATABASE_URL and make sure it names a supported database through its async driver."""
+def check_url(url: str, *, name: str = "DATABASE_URL") -> URL:
+    """Parse a DATABASE_URL and make sure it names a supported database through its async driver;
+    messages call the URL `name`, where it came from."""
     try:
         parsed = make_url(url)
         port = parsed.port
     except (ArgumentError, ValueError):
         # The URL itself is left out of the message: it may hold a password. (A port that is no number
         # is a ValueError from SQLAlchemy.)
-        raise DatabaseProblem(f"DATABASE_URL is not a database URL; use one like {URL_EXAMPLES}") from None
+        raise DatabaseProblem(f"{name} is not a database URL; use one like {URL_EXAMPLES}") from None
     if port is not None and not 0 < port < 65536:
-        raise DatabaseProblem(
-            f"DATABASE_URL: port {port} is no port (1 to 65535); use one like {URL_EXAMPLES}"
-        )
+        raise DatabaseProblem(f"{name}: port {port} is no port (1 to 65535); use one like {URL_EXAMPLES}")
     if parsed.host and "@" in parsed.host:
         # "user:p@ss@host": the URL ends its password at the first "@", and the rest would be shown as
         # the host, part of the password with it.
         raise DatabaseProblem(
-            "DATABASE_URL: the user name or password holds an '@' (or another of : / ? # [ ]); write each "
+            f"{name}: the user name or password holds an '@' (or another of : / ? # [ ]); write each "
             "such character percent-encoded, '@' as %40 (python3 -c \"import urllib.parse; "
             "print(urllib.parse.quote('your password', safe=''))\" prints it so)"
         )
@@ -162,7 +161,7 @@ def check_url(url: str) -> URL:
     driver = ASYNC_DRIVERS.get(backend)
     if driver is None:
         raise DatabaseProblem(
-            f"DATABASE_URL: {parsed.drivername!r} databases are not supported; use {URL_EXAMPLES}"
+            f"{name}: {parsed.drivername!r} databases are not supported; use {URL_EXAMPLES}"
         )
     problems = []
     usable = parsed.set(drivername=driver)
@@ -174,19 +173,19 @@ def check_url(url: str) -> URL:
     if problems:
         suggestion = usable.render_as_string(hide_password=True)
         hidden = " (with your password in place of ***)" if parsed.password else ""
-        raise DatabaseProblem(f"DATABASE_URL: {'; '.join(problems)}: use {suggestion}{hidden}")
+        raise DatabaseProblem(f"{name}: {'; '.join(problems)}: use {suggestion}{hidden}")
     if backend == "postgresql" and not parsed.database and not os.environ.get("PGDATABASE"):
         # asyncpg would connect to the database named after the user ("postgres" often) and the bot
         # would make its tables there, among whatever else that database holds.
         example = parsed.set(database="imagine").render_as_string(hide_password=True)
         raise DatabaseProblem(
-            f"DATABASE_URL names no database: add the bot's own at the end, like {example} "
+            f"{name} names no database: add the bot's own at the end, like {example} "
             "(createdb imagine makes it)"
         )
     if backend == "sqlite" and parsed.database in (None, "", ":memory:"):
         # Each connection would open a database of its own, and every job would be gone at exit.
         raise DatabaseProblem(
-            "DATABASE_URL: an in-memory SQLite database keeps nothing (jobs must survive restarts); "
+            f"{name}: an in-memory SQLite database keeps nothing (jobs must survive restarts); "
             "name a file, like sqlite+aiosqlite:///data/imagine.db"
         )
     return parsed
@@ -214,7 +213,9 @@ def describe(url: URL) -> str:
     return f"{url.host or 'localhost'}:{url.port or 5432}"
 
 
-async def _stamped_revisions(parsed: URL, url: str) -> tuple[tuple[str, ...], list[str], str | None]:
+async def _stamped_revisions(
+    parsed: URL, url: str, name: str
+) -> tuple[tuple[str, ...], list[str], str | None]:
     """The revisions stamped in the database; when there are none, the tables it already has under
     our tables' names (read on one connection: a migration commits the two together); and why the
     bot may not create tables there, if it may not."""
@@ -224,12 +225,12 @@ async def _stamped_revisions(parsed: URL, url: str) -> tuple[tuple[str, ...], li
             return await connection.run_sync(_stamped_heads)
     except OSError as exc:
         # Refused, unknown host, timed out: asyncpg raises these as they come from the socket.
-        raise DatabaseProblem(_unreachable(parsed, os_error_reason(exc))) from exc
+        raise DatabaseProblem(_unreachable(parsed, os_error_reason(exc), name)) from exc
     except DBAPIError as exc:
         if getattr(exc.orig, "sqlstate", None) == _INSUFFICIENT_PRIVILEGE:
-            raise DatabaseProblem(_not_the_owner(parsed, exc)) from exc
+            raise DatabaseProblem(_not_the_owner(parsed, exc, name)) from exc
         # The server answered but refused: no such database, wrong password, unreadable SQLite file.
-        raise DatabaseProblem(_unreachable(parsed, str(exc.orig or exc))) from exc
+        raise DatabaseProblem(_unreachable(parsed, str(exc.orig or exc), name)) from exc
     finally:
         await engine.dispose()
 
@@ -264,21 +265,25 @@ def _create_refusal(connection: Connection) -> str | None:
     )
 
 
-def _not_the_owner(url: URL, exc: DBAPIError) -> str:
+def _not_the_owner(url: URL, exc: DBAPIError, name: str) -> str:
     """The bot's tables are there, made by another PostgreSQL role than the one in DATABASE_URL."""
     return (
         f"the database at {describe(url)}: {exc.orig}: the bot's tables belong to another role; put that "
-        f"role in DATABASE_URL, or make {url.username!r} their owner "
+        f"role in {name}, or make {url.username!r} their owner "
         f"(as a superuser: REASSIGN OWNED BY that_role TO {url.username})"
     )
 
 
-def _unreachable(url: URL, reason: str) -> str:
+def _unreachable(url: URL, reason: str, name: str) -> str:
     if url.get_backend_name() == "sqlite":
-        return f"cannot open the SQLite database at {describe(url)}: {reason} (check DATABASE_URL)"
+        return f"cannot open the SQLite database at {describe(url)}: {reason} (check {name})"
+    # A port where another service answers (Redis's 6379, say) never completes PostgreSQL's handshake.
+    elsewhere = (
+        ", or whether another service than PostgreSQL listens on that port" if reason == "timed out" else ""
+    )
     return (
         f"cannot reach the database at {describe(url)}: {reason} "
-        f"(check DATABASE_URL, that PostgreSQL runs there and that database {url.database!r} exists)"
+        f"(check {name}, that PostgreSQL runs there and that database {url.database!r} exists{elsewhere})"
     )
 
 

@@ -217,3 +217,21 @@ def test_jobs_made_before_from_an_upload_are_found_down_their_whole_line(databas
     asyncio.run(add_jobs())
     migrations.upgrade(database_url)
     assert asyncio.run(read()) == {1: True, 2: True, 3: True, 4: True, 5: False, 6: False, 7: False}
+
+
+def test_a_port_where_another_service_answers_is_told_in_seconds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Redis's port in DATABASE_URL: the connection opens and PostgreSQL's handshake never completes;
+    asyncpg waited a minute before saying so."""
+    import socket
+
+    import moderation.database
+
+    monkeypatch.setattr(moderation.database, "POSTGRES_CONNECT_TIMEOUT_S", 0.5)
+    with socket.socket() as listener:  # accepts connections (the backlog), never answers
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with pytest.raises(migrations.DatabaseProblem) as refused:
+            migrations.check(f"postgresql+asyncpg://postgres@127.0.0.1:{port}/imagine")
+    assert "timed out" in str(refused.value)
+    assert "another service than PostgreSQL listens on that port" in str(refused.value)
