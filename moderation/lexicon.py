@@ -18,7 +18,7 @@ from datetime import date
 from enum import StrEnum
 from functools import cache, lru_cache
 from importlib import resources
-from itertools import pairwise
+from itertools import pairwise, product
 from string import ascii_lowercase
 
 from moderation.normalize import (
@@ -124,6 +124,8 @@ disrobing undres starkers declothed uncensored pantsless unrobed
 |dick pic|dick pics|cock pic|cock pics|barely legal|as nature intended|lose the clothes|lose her clothes
 |lose his clothes|lose your clothes|everything visible|doing the deed|hadaka ni shite|fuku wo nugasete
 |the fappening|tiddies out|titties out|tits out|boobs out
+|stripping for|strips for|strip for|stripping down|stripping off|stripping naked|stripping on camera
+|stripping for the camera|stripping for him|stripping for me
 """
 
 _SUGGESTIVE = """
@@ -144,6 +146,7 @@ horny cleavage busty voluptuous pinup boudoir thicc negligee sideboob underboob
 |covered in whipped cream|as an escort|escort girl|call girl|call girls|sex worker
 |sex workers|gravure idol|swimsuit gravure|french kissing|french kiss|tongue kissing|come hither
 |come hither look
+|seduce|seduces|seduced|seducing|seduction
 """
 
 _CLOTHING = """
@@ -170,7 +173,8 @@ youngling younglings kiddos tyke tykes choirboy choirboys choirgirl choirgirls
 |lil girl|lil girls|lil boy|lil boys|lil kid|lil kids|yung girl|yung boy|young gurl|little gurl
 |young lad|young lads|little lad|little lads|wee lad|wee lads|young lass|young lasses
 |little lass|wee lass|girl scout|girl scouts|cub scout|cub scouts|brownie scout|brownie scouts
-|choir boy|choir boys|choir girl|choir girls
+|choir boy|choir boys|choir girl|choir girls|girl guide|girl guides|brownie guide|brownie guides
+|boy scout|boy scouts|girl guide camp
 |childish body|childish proportions|child proportions|childlike proportions|child body|undeveloped body
 |undeveloped chest|undeveloped breasts|before puberty|pre puberty|prepuberty|prepubescent body
 |hasnt hit puberty|has not hit puberty|not hit puberty|hasnt started puberty|has not started puberty
@@ -225,6 +229,8 @@ sleepover smol crayons childish
 |sippy cup|playing with dolls|playing with her dolls|playing with toys|swing set|on a swing
 |on the swings|hello kitty backpack|cartoon backpack|unicorn backpack|juice box|coloring book
 |colouring book|missing front teeth|lunch box
+|pokemon t shirt|pokemon shirt|pokemon tshirt|cartoon t shirt|cartoon shirt|cartoon tshirt|unicorn t shirt
+|character t shirt|kids t shirt|princess t shirt|paw patrol|peppa pig shirt
 """
 
 _ADULT = """
@@ -266,6 +272,8 @@ paedophile pedo rapist molester shoplifting stealing bribe bribery criminal
 |as a wife beater|wife beater|as a thief|thief in jail|ladrao|ladron|una puttana|a whore|as a whore
 |braindead loser|fat ugly pig|ugly fat pig|ugly fat cow|fat ugly cow|as a cow|disgusting rat
 |rata asquerosa|sebagai monyet|como una rata
+|inappropriately|touching a child|kissing a child|fondling a child|groping a child|with a child on his lap
+|nobody likes you|no one likes you|just die|go die|drop dead|loser|losers|worthless loser|kys
 """
 
 _VIOLENCE = """
@@ -293,6 +301,10 @@ lynching torture punched bloodied corpse strangled mutilated dismembered guillot
 |esfaqueado|esfaqueada|sendo esfaqueado|ditembak|ditembak mati|neergeschoten|neergestoken|kafasi kesilmis
 |vuruldu|ubit|ubita|kidnapped and tied up|tied up and bruised|bullet in his head|bullet in her head
 |beaten bloody|shot dead
+|dead in a ditch|dead in the ditch|dead in a gutter|rotting in a ditch|slapped|getting slapped|being slapped
+|spat on|being spat on|getting spat on|punched in the face|getting punched|getting beaten|kicked in the face
+|bloody knife|holding a bloody knife|knife over a body|over a dead body|over a body|noose around
+|goli maar|goli mar|goli maar di|goli maari|khoon|maar diya|maar dala|qatl|sar kaat|sar kata
 """
 
 _FRAMING = """
@@ -317,6 +329,10 @@ cctv bodycam reuters
 |tass|efe|kompas|zdjecie pap|foto pap|election notice|recall notice|polling station sign|ballot notice|notice
 |ansa|ultima ora|der spiegel|spiegel online|el pais|globo|globo news|globo noticia|nhk|nhk news|nos journaal
 |nos news|trt|son dakika|tvn24|pilne|berita|government sms|official sms|ria novosti|cnn report
+|news style|news graphic|in the style of a news report|breaking news style|tweet from|a tweet from|tweet by
+|realistic tweet|post by|truth social|truth social post|screenshot of a post|leaked memo|leaked document
+|leaked documents|leaked email|internal memo|noticia de ultima hora|ultima hora|ultimas noticias|rtve
+|telediario|flash info|derniere minute|breaking news graphic
 """
 
 _DISASTER = """
@@ -337,6 +353,10 @@ tornado wildfire flood flooded flooding pandemic outbreak arrested killed injure
 |annulee|uniewaznione|abgesagt|dibatalkan|overleden|has died|morreu
 |hastaneye kaldirildi|rigged|fraudadas|hit by missile|hit by a missile|nuclear leak|thousands dead
 |voting moved|polling station has moved|closes permanently|hospitals closed|recalled|sbezhal
+|ballots being burned|burning ballots|ballots burned|ballots being destroyed|ballots dumped|shredding ballots
+|ballots being shredded|attacking|storming|stormed|looting|looted|ransacking|rioters|giving away free bitcoin
+|free bitcoin|send btc|send 1 btc|bitcoin giveaway|crypto giveaway|double your bitcoin|surrendered|surrenders
+|declares war|martial law|national draft|draft announced
 """
 
 _PHOTO = """
@@ -499,12 +519,18 @@ _EXCEPTIONS = """
 |in intercourse|no uniform|no uniforms|al menor precio|menor precio|novinha em folha
 |novinho em folha|biquini novinho|femme gamine|kamala khan|agent smith|half blood prince|tarot trump
 |trump xiii|spice ice cream
+|spices|nude toned|nude tone|nude toned shoes|safe sex|safer sex|safe sex poster|safe sex campaign
+|cocktail called sex on the beach|sex on the beach cocktail|sex on the beach cocktails|sex on the beach drink
+|sex on the beach recipe|xxx on a bottle|xxx on the bottle|xxx on a rum bottle|xxx on a pirate rum bottle
+|xxx on a jug|xxx on the jug|xxx on a barrel|xxx on the label|xxx label|xxx moonshine|moonshine xxx|xxx jug
+|xxx bottle|xxx rum|marked xxx|labelled xxx|labeled xxx
 """
 
 # Towns whose names are listed words, with their region: as exceptions, but also written the way a
 # place is ("Intercourse, PA", "Anus (Yonne)", "Anus, a village in France").
 _TOWNS = """
 |intercourse pennsylvania|intercourse penn|intercourse pa|anus france|anus yonne|anus burgundy
+|dildo newfoundland|dildo nl|dildo canada|dildo island|dildo newfoundland and labrador
 """
 # Between a town's name and its region: punctuation, and "a small village in".
 _TOWN_SEPARATOR = r"(?:[\s\-_.,;()]+(?:(?:a|the|small|little|tiny|rural|french)\s+)*(?:town|village|commune|hamlet)\s+(?:in|of)\s+|[\s\-_.,;()]+)"
@@ -569,6 +595,8 @@ malchik malchiki rebenok podrostok basisschoolmeid basisschoolmeisje basisschool
 |kiz cocugu|kiz cocuk|be gai|be trai|tre em|hoc sinh|em be|anak smp|anak sd|cewek smp|gadis smp
 |murid sd|siswi smp|batang babae|batang lalaki|liten flicka|lilla flickan|sma flickor|lille pige
 |lille piger|kleine meid|klein meisje|kleine meisjes|chhoti bachi|kanak kanak|msichana mdogo|nu sinh
+|de secundaria|de la secundaria|de primaria|de la primaria|de prepa|de preparatoria|de la escuela primaria
+|gadis sd|cewek sd|siswi sd|siswa sd|murid smp|siswa smp|bocah sd|anak tk|gadis tk|cewek tk|siswi smp
 |lil one|yung gurl|ilkokul ogrencisi|ilkokul ogrencisi kiz|uczennica podstawowki|podstawowki
 """
 _CSAM_ELSEWHERE = """
@@ -654,14 +682,22 @@ niña niñas niño niños niñita niñitas bebé bebés bébé bébés
 """,
     Term.VIOLENCE: """
 застрелен застрелена убит убита убитый повешен повешена обезглавлен обезглавлена расстрелян расстреляна
-простреленной простреленная
+простреленной простреленная пулей пуля
+斩首 砍头 枪杀 处决 吊死 爆头 斬首 射殺 暗殺 참수 총살 암살 ذبح مذبوح
+|в голове|с пулей|пуля в голове|пулей в голове|قطع رأس|गोली मार|सिर काट
 """,
     Term.FRAMING: """
-тасс риа
-|риа новости
+тасс риа срочно
+新华社 新闻照片 突发新闻 央视新闻 速報 ニュース速報 ニュース画面 緊急速報 속보 뉴스속보 عاجل
+|риа новости|срочная новость|срочные новости|первый канал|россия 24|вести 24
 """,
     Term.DISASTER: """
-взрыв взрыва убит погиб сбежал умер арестован
+взрыв взрыва убит погиб сбежал умер арестован сдалась сдался капитуляция капитулировала
+投降 爆炸 大地震 地震 死者 遇难 爆発 テロ 死亡 폭발 지진 사망 انفجار
+""",
+    Term.SLUR: """
+жиды жидов жидам жидами жидовка жидовский чурки чурок чуркам хачи хачей хохлы хохлов москали 黑鬼 支那人 支那猪
+ジャップ 쪽바리 짱깨 깜둥이 니거 ニガー
 """,
     Term.CSAM: """
 |детское порно|детская порнография|児童ポルノ|ロリコン|ショタコン|儿童色情|兒童色情|恋童|戀童|아동포르노
@@ -836,7 +872,8 @@ _THING_AGED = re.compile(rf"(?<![a-z])(?:{_THINGS})(?: aged)? $")
 # out: "iron man 2", "tesla model 3".
 # After a word for the young, any such number is an age.
 _YOUNG_PERSON_WORDS = (
-    "girl|boy|child|kid|daughter|son|niece|nephew|student|pupil|schoolgirl|schoolboy|teen|teenager"
+    "girl|boy|child|kid|daughter|son|stepdaughter|stepson|granddaughter|grandson|niece|nephew|student|pupil"
+    "|schoolgirl|schoolboy|teen|teenager"
     # The same in other languages, as folded: "chica desnuda, 12", "Mädchen (12)", "fillette de 10".
     "|chica|chico|nina|nino|madchen|junge|fille|fillette|garcon|enfant|menina|menino|garota|garoto"
     "|ragazza|ragazzina|ragazzo|bambina|bambino|meisje|crianca|gurl"
@@ -852,11 +889,14 @@ _AGE_CUE = (
     r"(?:(?:(?P<said>aged?|age:|of|whos|shes|hes|whose age is"
     r"|(?:who |that |she |he )?(?:is|(?:just )?turned|(?:looks|looking|appears"
     r"|appearing|seems|seeming)(?: to be| like(?: (?:she|he) is)?)?))|at)\s*)?"
-    r"(?:(?:only|just|barely|about|around|nearly|almost|approx(?:imately)?)\s+)?"
+    r"(?:(?:only|just|barely|about|around|nearly|almost|actually|really|approx(?:imately)?)\s+)?"
 )
 # After a cue that says an age follows ("a girl of 12", "who is 12"; not "at", which gives times), the
 # phrase may go on with what the person does: "a girl of 12 posing nude", "aged 12 in the bath".
-_AGE_GOES_ON = r"\s+(?:[a-z]+ing|with|in|on|at|and|wearing|nude|naked|topless|undressed)(?![a-z])"
+_AGE_GOES_ON = (
+    r"\s+(?:[a-z]+ing|with|in|on|at|and|wearing|nude|naked|topless|undressed|last|this|next|ago|yesterday"
+    r"|today)(?![a-z])"
+)
 # Languages that put the adjective after the noun: "chica desnuda, 12", "fillette nue (10)".
 _AFTER_NOUN = (
     r"(?:\s+(?:nude|naked|topless|sexy|desnudas?|desnudos?|nues?|nus?|nackte?|nuas?|nuda|peladas?"
@@ -955,11 +995,12 @@ _ODD_AGE = re.compile(
     rf"|(?P<m>\d{{1,2}}|{_AGE_WORDS}) and a half(?: years?(?: old)?)?(?=\s*(?:[),;!?]|$|\.(?!\d)))"
     rf"|(?P<g>\d{{1,2}}|{_AGE_WORDS}) going on (?:\d{{1,2}}|{_AGE_WORDS})"
     rf"|(?P<y>\d{{1,2}}|{_AGE_WORDS}) years? young"
+    rf"|of (?P<s>\d{{1,2}}|{_AGE_WORDS}) (?:summers|winters|springs|moons)"
     # "turning thirteen next month": younger than that still.
     rf"|turning (?P<t>\d{{1,2}}|{_AGE_WORDS})(?= (?:next|soon|in|this|tomorrow)(?![a-z])))"
 )
 # A word each of `_ODD_AGE`'s ways needs.
-_ODD_AGE_WORDS = ("dozen", "summers", "winters", "half", "going on", "young", "turning")
+_ODD_AGE_WORDS = ("dozen", "summers", "winters", "springs", "moons", "half", "going on", "young", "turning")
 _MORE_ORDINALS = {"thirteenth": 13, "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17}
 # "nude girl, under 13", "under 13 years": younger than that, said of a person or in years, not a price
 # ("lingerie under 15"). ("Under 18" is listed with the words for the young.)
@@ -1003,6 +1044,12 @@ _RUSSIAN_AGE_VALUES = {
     "семнадцати": 17,
 }  # fmt: skip
 _AGE_RUSSIAN = re.compile(r"(?<!\w)(" + "|".join(_RUSSIAN_AGE_VALUES) + r")(?: лет(?!\w)|летн\w*)")
+# Hindi numbers before "साल" or "वर्ष" (years): "बारह साल की लड़की".
+_HINDI_AGE_VALUES = {
+    "एक": 1, "दो": 2, "तीन": 3, "चार": 4, "पांच": 5, "पाँच": 5, "छह": 6, "छः": 6, "सात": 7, "आठ": 8, "नौ": 9,
+    "दस": 10, "ग्यारह": 11, "बारह": 12, "तेरह": 13, "चौदह": 14, "पंद्रह": 15, "सोलह": 16, "सत्रह": 17,
+}  # fmt: skip
+_AGE_HINDI = re.compile(r"(?<!\S)(" + "|".join(_HINDI_AGE_VALUES) + r") (?:साल|वर्ष|बरस)")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]")
 # "裸" alone is "naked" ("子供の裸", "少女、裸"); before another kanji or katakana it begins a word of its
 # own: 裸足 (barefoot), 裸眼 (the naked eye), 裸電球 (a bare bulb), 裸麦 (naked barley).
@@ -1017,13 +1064,14 @@ _GROUPS = (
     "refugees|gays|gay people|gay men|lesbians|homosexuals|bisexuals|trans people|transgender people|"
     "trans women|trans men|women|disabled people|the disabled|autistic people|gypsies|roma|romani|whites|"
     "white people|a jew|a jewish man|a jewish woman|a black man|a black woman|a muslim|a muslim woman|"
-    "a mexican|a gay man|a trans woman|an immigrant|an arab|an asian man|an asian woman"
+    "a mexican|a gay man|a trans woman|an immigrant|an arab|an asian man|an asian woman|the jew|the jews|jew"
+    "|roma people|romani people|gypsy people|jewish bankers|a jewish banker|the jewish banker"
 )
 _DEHUMANISING = (
     "vermin|rats|cockroaches|roaches|animals|beasts|subhuman|subhumans|parasites|inferior|filth|scum|"
     "a disease|a plague|apes|monkeys|pigs|dogs|savages|not human|not people|rapists|criminals|terrorists"
     "|pedophiles|paedophiles|groomers|thieves|invaders|degenerates|mentally ill|men in dresses|an ape"
-    "|a monkey|a rat|a pig|a cockroach"
+    "|a monkey|a rat|a pig|a cockroach|freaks|a freak|abominations|an abomination|perverts|mutants"
 )
 # Antisemitic tropes, Holocaust denial and hate slogans that name no group in `_GROUPS`' words.
 _HATE_PHRASES = (
@@ -1040,11 +1088,15 @@ _HATE_PHRASES = (
     r"|germany for the germans|france for the french|deport all|should be euthanized|should be euthanised"
     r"|too stupid to vote|women are property|vanno sterminati|must be expelled|harus diusir|son ladrones y basura"
     r"|sao preguicosos|hain ve pis|traitors and dirty|zydzi to pasozyty|churki von|goat f ?ckers|goat fuckers"
-    r"|dirty chinks"
+    r"|dirty chinks|day of the rope|hitler was right|hitler did nothing wrong|adolf was right|camp auschwitz"
+    r"|work brings freedom|88 hh|hh 88|hh88|88hh|14 words (?:banner|flag|poster|sign|shirt|tattoo|symbol"
+    r"|slogan)|white pride(?! of)|bring back slavery|slavery was good|great again like 18[0-9]0"
+    r"|(?:black|african)(?: [a-z]+){0,4} (?:back to the zoo|back to the jungle)"
+    r"|(?:monkey|ape|gorilla|chimp) (?:ears|face|features) on (?:this|the|a|that) (?:black|african)"
     # Stereotypes drawn as what a group does.
     r"|(?:black|african|african american)s?(?: people| man| men| woman| women| kids?)? stealing"
-    r" (?:a )?(?:watermelons?|fried chicken)|(?:asian|chinese|korean|vietnamese)s?(?: people| man| men"
-    r"| woman| women)? eating (?:bats|dogs|cats)|(?:gypsies|gypsy|roma|romani)(?: [a-z]+)? (?:stealing"
+    r" (?:a )?(?:watermelons?|fried chicken)|(?:asian|chinese|korean|vietnamese)s?(?: [a-z]+){0,4} eating"
+    r" (?:bats|dogs|cats)|(?:gypsies|gypsy|roma|romani)(?: [a-z]+){0,4} (?:stealing"
     r"|kidnapping) (?:children|babies|kids)"
 )
 # The antisemitic "echo" around who is said to rule: "(((them)))". Not the emphasis of prompt syntax,
@@ -1075,15 +1127,18 @@ _HATE = re.compile(
     rf"|(?<![a-z])(?:kill|killing|exterminate|exterminating|gas|gassing|lynch|lynching|hang|burn|"
     rf"eradicate|wipe out|death to|eliminate|purge|genocide of) (?:all |the |every )?(?:{_GROUPS})(?![a-z])"
     rf"|(?<![a-z])(?:{_GROUPS}) (?:should|must|deserve to|need to) (?:die|be killed|be exterminated|"
-    rf"be gassed|burn|hang)(?![a-z])"
+    rf"be gassed|burn|hang|be burned|be burnt|be hanged|be hung|be shot|be deported|be eradicated"
+    rf"|be wiped out|be sterilized|be sterilised|be castrated|not exist)(?![a-z])"
     rf"|(?<![a-z])(?:heil hitler|sieg heil|white power|1488|14 88|white pride worldwide|aryan warrior"
     rf"|aryan brotherhood|gas the jews|jews will not replace us|rahowa|blood and soil)(?![a-z0-9])"
     rf"|(?<![a-z])(?:{_GROUPS}) with (?:big |huge |long )?(?:hooked |hook )noses?(?![a-z])"
+    rf"|(?<![a-z])(?:{_GROUPS}) with (?:slanted|slanty|squinty|slit) eyes(?![a-z])"
     rf"|(?<![a-z])(?:{_GROUPS}) (?:like|as) (?:{_DEHUMANISING})(?![a-z])"
     # "mexicans crossing the border like cockroaches": pests, whatever the group is said to do.
     rf"|(?<![a-z])(?:{_GROUPS})(?: [a-z]+){{1,4}}? like (?:vermin|rats|cockroaches|roaches|parasites"
     rf"|a plague|locusts|insects|a swarm)(?![a-z])"
-    rf"|(?<![a-z])(?:{_GROUPS}) (?:controlling|control|run|running|own|owning) the (?:world|media|banks"
+    rf"|(?<![a-z])(?:{_GROUPS}) (?:controlling|control|controls|run|runs|running|own|owns|owning|rule|rules"
+    rf"|ruling) the (?:world|media|banks"
     rf"|world banks|government)(?![a-z])"
     rf"|(?<![a-z])(?:hang|burn|gas|kill) all (?:the )?(?:{_GROUPS})(?![a-z])"
     rf"|(?<![a-z])(?:{_HATE_PHRASES})(?![a-z0-9])"
@@ -1191,6 +1246,10 @@ _DESCRIBED_PERSON = re.compile(
     rf"|(?:worlds|the world s) richest (?:man|woman|person)|richest (?:man|woman|person) (?:in|on) "
     rf"(?:the world|earth|the planet|america)"
     rf"|(?:governor|mayor|senator|congressman|congresswoman|first minister|attorney general) of {_NAMED_NEXT}"
+    # The member's own officials: "the mayor of my town", "the principal of our school".
+    rf"|(?:mayor|governor|sheriff|police chief|principal|headmaster|headmistress|councillor|councilman"
+    rf"|councilwoman|senator|congressman|congresswoman|mp|pastor|priest|rabbi|imam|judge) of (?:my|our)"
+    rf" (?:town|city|village|county|state|school|district|church|parish|ward|hometown)"
     rf"|(?:leader|head|chairman|chairwoman|chair) of the (?:[a-z]+ )?(?:{_POLITICAL}) party"
     rf"|[a-z]+ (?:from|of) (?:{_BANDS})|[a-z]+ (?:{_BANDS_BY_NAME})"
     rf"|the [0-9]+(?:st|nd|rd|th) (?:president|prime minister|pm|chancellor)"
@@ -1208,6 +1267,52 @@ _DESCRIBED_PERSON = re.compile(
     rf")(?![a-z])"
 )
 
+# Someone named by the work or the brand they are known for, on the prompt as typed, where the capitals
+# of a title are: "the Barbie movie lead actress", "Black Widow actress", "Hermione's actress", "the Eras
+# Tour singer", "the Fenty Beauty founder". A title of one capitalised word needs a possessive or a word
+# saying what it is ("movie", "tour"): "Famous actress" is no one.
+_TITLED_ROLE = re.compile(
+    r"(?<![\w'’])(?P<title>(?:[A-Z][\w.-]*|[0-9]+)(?:\s+(?:(?:of|the|and|in|on|a|&)\s+)*"
+    r"(?:[A-Z][\w.-]*|[0-9]+)){0,5})(?P<possessive>['’]s?)?\s+(?P<work>(?:movie|film|series|show|tv show"
+    r"|tour|franchise|sitcom|saga|trilogy|musical|album|brand|video)\s+)?(?:(?:lead|leading|main|title"
+    r"|original|star)\s+)?(?:actress|actor|singer|star|founder|co-founder|cofounder|ceo|host|rapper"
+    r"|frontman|frontwoman|heiress|youtuber|streamer|popstar|pop star)s?(?!\w)"
+)
+# Capitalised words that say what kind of actress, not which: "Hollywood actress", "Sexy Anime star".
+_GENERIC_TITLE_WORDS = frozenset(
+    _words("""
+    a an the of and in on my your her his their sexy hot beautiful famous young old busty cute pretty gorgeous
+    anime hollywood bollywood kpop k-pop jpop j-pop disney marvel netflix broadway tv porn adult indie horror
+    action fictional fantasy asian latina ebony blonde brunette redhead milf amateur classic vintage retro
+    silent famous celebrity random generic unknown fake ai elegant mature petite curvy tall lead main movie
+    film pop rock country jazz opera soap reality hentai cartoon 3d
+    """)
+) | frozenset(w for c in _COUNTRIES.split("|") for w in c.split())
+# "IU the Korean singer": a name with the nationality and the trade that make it someone in particular.
+_NAME_THE_TRADE = re.compile(
+    rf"(?<![a-z])[a-z]+ the (?:{_COUNTRIES}) (?:singer|actress|actor|idol|rapper|model|pop star|popstar"
+    r"|athlete|footballer|youtuber|streamer|influencer|tiktoker|tennis player|gymnast)(?![a-z])"
+)
+# Idol groups named in Hangul or kana: a sexual picture of the group is one of its members.
+_BANDS_NATIVE = re.compile(
+    r"블랙핑크|방탄소년단|에스파|뉴진스|트와이스|르세라핌|레드벨벳|엔믹스|베이비몬스터|아이브 |ブラックピンク|防弾少年団"
+)
+
+
+def _titled_roles(text: str) -> list[str]:
+    """The people `text` names by a capitalised title and a role (see `_TITLED_ROLE`)."""
+    later_words = re.findall(r"[A-Za-z]+", text)[1:]
+    # In Title Case Prompts Every Word Is Capitalised, so a capital says nothing about titles.
+    if len(later_words) >= 3 and sum(1 for w in later_words if w[0].isupper()) > 0.6 * len(later_words):
+        return []
+    found = []
+    for match in _TITLED_ROLE.finditer(text):
+        title_words = [w for w in re.findall(r"[\w.-]+", match["title"]) if w[:1].isupper() or w.isdigit()]
+        named = [w for w in title_words if w.lower() not in _GENERIC_TITLE_WORDS]
+        if named and (match["possessive"] or match["work"] or len(title_words) >= 2):
+            found.append(match.group(0))
+    return found
+
 
 # Words one of `_DESCRIBED_PERSON`'s descriptions holds, to skip it on the prompts with none.
 _DESCRIBED_WORDS = frozenset(
@@ -1215,7 +1320,7 @@ _DESCRIBED_WORDS = frozenset(
     president minister pm premier chancellor lady gentleman state leader secretary king queen prince
     princess emperor empress monarch royal royals pope dalai speaker potus flotus vpotus singer vocalist
     frontman frontwoman front guitarist drummer bassist rapper member star host actress actor ceo founder
-    cofounder co chairman chairwoman chair owner boss richest governor mayor senator congressman
+    cofounder co chairman heiress youtuber streamer popstar tiktoker chairwoman chair owner boss richest governor mayor senator congressman
     congresswoman attorney head who behind sang sings sung wrote writes raps rapped performs performed released duke duchess earl countess heir activist jenner kardashian
     hadid olsen britains englands spains swedens norways denmarks netherlands belgiums japans monacos
     """)
@@ -1261,12 +1366,13 @@ _ACQUAINTED_WORDS = (
 # People the member knows: an ex, a classmate, a neighbour's wife, whom no one may undress. Not the
 # people of a story: "my oc's wife", "my dnd character's sister", "my final boss".
 _ACQUAINTED = re.compile(
-    rf"(?<![a-z])(?:my|our)(?: (?!{_FICTION}(?![a-z]))[a-z]+){{0,2}}? (?:{_ACQUAINTANCES})"
+    rf"(?<![a-z])(?:my|our)(?: (?!{_FICTION}(?![a-z]))[a-z]+){{0,2}}? (?:{_ACQUAINTANCES})s?"
     rf"(?! (?:oc|ocs|character|characters|sona|fursona|avatar|machina|boss)(?![a-z]))(?![a-z])"
     # Someone from the member's own life, unnamed: "the girl in my class", "the barista at my local
     # starbucks", "sarah from accounting", "a girl i know", "ms davis from 3rd period"; and a deepfake,
     # which is of someone real by definition.
     rf"|(?<![a-z])(?:girl|girls|guy|guys|woman|women|man|men|lady|boy|boys|teacher|barista|nurse|waitress"
+    rf"|bully|bullies|kid|kids|student|students|nerd|coach|principal|professor"
     rf"|cashier|receptionist|blonde|brunette|redhead|chick|one)(?: [a-z]+){{0,4}}? (?:in|from|at|next to me"
     rf" in) my (?:local )?(?:[a-z]+ )?(?:class|school|office|work|workplace|job|gym|church|team|building"
     rf"|street|neighbou?rhood|company|dorm|college|uni|university|starbucks|cafe|store|shop|bus|lab)(?![a-z])"
@@ -1362,9 +1468,15 @@ class Lexicon:
                 for form in _term_forms(term):
                     classes[form].add(term_class)
         self.person_names: dict[str, str] = {}
+        # Names in scripts the word views drop ("杨幂", "दीपिका पादुकोण", "نانسي عجرم"), matched in the
+        # native view: as substrings in Chinese, Japanese and Korean, as whole words elsewhere.
+        native_names: dict[str, str] = {}
         for line in people:
             name, *aliases = (part.strip() for part in line.split("|"))
             for alias in (name, *aliases):
+                if not analyze(alias).sequences[0]:
+                    native_names[analyze(alias).native] = name
+                    continue
                 for form in _term_forms(alias):
                     classes[form].add(Term.PERSON)
                     self.person_names[form] = name
@@ -1455,6 +1567,27 @@ class Lexicon:
         typo_forms = self._misspelt_names.forms
         self._typo_name_words = frozenset(w for form in typo_forms if " " in form for w in form.split())
         self._typo_affixes = frozenset(a for f in typo_forms if " " not in f for a in (f[:4], f[-4:]))
+        # Names misspelt in each of their words ("tayler swfit"): each word one slip from the name's, or
+        # a short word with two neighbouring letters swapped ("swfit"), which ordinary words rarely are.
+        name_words = frozenset(w for form in typo_forms if " " in form for w in form.split())
+        self._name_word_typos = TypoIndex(w for w in name_words if len(w) >= TYPO_MIN_WORD)
+        self._name_word_swaps: dict[str, set[str]] = defaultdict(set)
+        for word in name_words:
+            if len(word) >= _SWAP_MIN_WORD:
+                for i in range(1, len(word) - 1):
+                    swapped = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+                    if swapped != word and swapped not in self.classes:
+                        self._name_word_swaps[swapped].add(word)
+        self._name_words = name_words
+
+        self._native_names = native_names
+        self.person_names.update(native_names)
+        self._native_name_pattern = re.compile(
+            "|".join(
+                re.escape(form) if UNSPACED_SCRIPT.search(form) else rf"(?<!\w){re.escape(form)}(?!\w)"
+                for form in sorted(native_names, key=len, reverse=True)
+            )
+        )
 
         # 6. Misspelt words for the young ("chilld", "chlid", "childern"), each mapped to its word.
         # English words only: one slip from "mtoto", "lapsi" or "schuler" is "motto", "lapis", "schulter".
@@ -1519,6 +1652,14 @@ class Lexicon:
 
         if not views.native.isascii():
             self._scan_foreign(views, hits)
+            for found in self._native_name_pattern.finditer(views.native):
+                hits.terms[Term.PERSON].add(found.group(0))
+        if "'" in views.native or "’" in views.native:
+            # A name with a suffix after an apostrophe, as Turkish writes cases: "Erdoğan'ın", "Hande'ye".
+            unsuffixed = analyze(_APOSTROPHE_SUFFIX.sub("", views.native))
+            for gram in unsuffixed.grams(self.max_n, self.first_words):
+                if Term.PERSON in self.classes.get(gram, ()):
+                    hits.terms[Term.PERSON].add(gram)
 
         if _NO_CLOTHES_SETTING.search(views.base) or any(
             _undressing(phrase) for phrase in _PHRASE_END.split(views.base)
@@ -1547,6 +1688,11 @@ class Lexicon:
         # Each pattern only where a word it needs is in the text: most prompts have none.
         for joined in joined_views if views.tokens & _DESCRIBED_WORDS else ():
             hits.described.update(m.group(0) for m in _DESCRIBED_PERSON.finditer(joined))
+            hits.described.update(m.group(0) for m in _NAME_THE_TRADE.finditer(joined))
+        if views.tokens & _DESCRIBED_WORDS:
+            hits.described.update(_titled_roles(text))
+        if not views.native.isascii() and (band := _BANDS_NATIVE.search(views.native)):
+            hits.described.add(band.group(0))
         for joined in joined_views if views.tokens & _ACQUAINTED_WORDS else ():
             hits.acquainted.update(m.group(0) for m in _ACQUAINTED.finditer(joined))
         if "@" in views.base:
@@ -1587,6 +1733,7 @@ class Lexicon:
         hits.ages.extend(int(m.group(1)) for m in _AGE_NATIVE.finditer(views.native))
         hits.ages.extend(_kanji_number(m.group(1)) for m in _AGE_KANJI.finditer(views.native) if m.group(1))
         hits.ages.extend(_RUSSIAN_AGE_VALUES[m.group(1)] for m in _AGE_RUSSIAN.finditer(views.native))
+        hits.ages.extend(_HINDI_AGE_VALUES[m.group(1)] for m in _AGE_HINDI.finditer(views.native))
 
     def undressing_negative(self, negative: str, prompt: str, *, someone: bool, strict: bool) -> bool:
         """Whether a negative prompt asks for nudity: a phrase of it that names clothes and nothing else
@@ -1667,7 +1814,32 @@ class Lexicon:
         for gram in grams:
             if gram not in self.classes and gram not in _NOT_MISSPELT_NAMES:
                 found.update(self.person_names[form] for form in self._misspelt_names.near(gram))
+        for seq in views.sequences:
+            found.update(self._names_slipped_in_each_word(seq))
         return found
+
+    def _names_slipped_in_each_word(self, seq: tuple[str, ...]) -> set[str]:
+        """Listed names of two or three words, each word typed as listed or one slip from it."""
+        readings = [self._name_word_readings(word) for word in seq]
+        found: set[str] = set()
+        for start in range(len(seq) - 1):
+            for end in (start + 2, start + 3):
+                typed = " ".join(seq[start:end])
+                if end > len(seq) or not all(readings[start:end]) or typed in _NOT_MISSPELT_NAMES:
+                    continue
+                for words in product(*readings[start:end]):
+                    form = " ".join(words)
+                    if form in self._misspelt_names.forms and form != typed:
+                        found.add(self.person_names[form])
+        return found
+
+    def _name_word_readings(self, word: str) -> set[str]:
+        """The words of listed names that `word` is, or misspells (see `_names_slipped_in_each_word`)."""
+        readings = {word} if word in self._name_words else set()
+        readings |= self._name_word_swaps.get(word, set())
+        if len(word) >= TYPO_MIN_WORD - 1:
+            readings |= self._name_word_typos.near(word)
+        return readings
 
     def guess_people(self, text: str) -> set[str]:
         """Capitalised "Firstname Lastname" pairs that look like a real person's name."""
@@ -1709,6 +1881,9 @@ class Lexicon:
 
 
 _TYPO_MIN_NAME = 9
+_SWAP_MIN_WORD = 4
+# A case ending after an apostrophe: Turkish "'ın", "'nin", "'a", "'ye", "'dan" (and English "'s").
+_APOSTROPHE_SUFFIX = re.compile(r"(?<=\w)['’]\w{1,4}(?!\w)")
 
 
 # Misspellings of the words for the young. Short words have ordinary neighbours one letter away ("chili",
@@ -1766,7 +1941,7 @@ def load_lexicon() -> Lexicon:
     return Lexicon(
         people=data_lines("public_figures.txt"),
         first_names=" ".join(data_lines("first_names.txt")).split(),
-        slurs=data_lines("slurs.txt"),
+        slurs=data_lines("slurs.txt") + data_lines("slurs_elsewhere.txt"),
     )
 
 
@@ -1863,6 +2038,9 @@ _LOOKS_AGED = re.compile(
     rf"(?P<n>\d{{1,2}}|{_AGE_WORDS})(?=\s*(?:[),;!?]|$|\.(?!\d)| and| but| with| in| on))"
 )
 
+# "nude girl, first grade": a school grade ending its phrase, in a prompt with someone in it.
+_GRADE_ALONE = re.compile(rf"(?<![a-z])(?P<o>{_ORDINALS}) grade(?=\s*(?:[),;!?]|$|\.(?!\d)))")
+
 
 def _ages_said_otherwise(text: str) -> list[int]:
     """Ages in other languages' words, glued into a word, in Roman numerals or in a roundabout way."""
@@ -1877,6 +2055,8 @@ def _ages_said_otherwise(text: str) -> list[int]:
             for m in _ROMAJI_AGE.finditer(text)
             if m["tens"] or m["ones"]
         )
+    if "grade" in text and _SOMEONE_YOUNG_OR_NOT.search(text):
+        ages.extend(_ORDINAL_VALUES[m["o"]] + 5 for m in _GRADE_ALONE.finditer(text))
     if "look" in text or "appear" in text or "seem" in text:
         ages.extend(_age_value(m["n"]) for m in _LOOKS_AGED.finditer(text))
     if not any(word in text for word in _ODD_AGE_WORDS):
@@ -1885,7 +2065,7 @@ def _ages_said_otherwise(text: str) -> list[int]:
         if match["t"]:
             ages.append(_age_value(match["t"]) - 1)  # not that age yet
             continue
-        said = match["n"] or match["m"] or match["g"] or match["y"]
+        said = match["n"] or match["m"] or match["g"] or match["y"] or match["s"]
         ages.append(_age_value(said) if said else 12)  # "a dozen years old"
     return ages
 
