@@ -8,7 +8,9 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, ValidationInfo, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from moderation.settings import EnvSettings
 
 DISCORD_API_BASE = "https://discord.com/api/v10"
 DISCORD_GATEWAY_URL = "wss://gateway.discord.gg/"
@@ -44,10 +46,8 @@ def token_help() -> str:
     return TOKEN_HELP.format(env_file=Path(".env").absolute())
 
 
-class BotSettings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="DISCORD_", env_file=".env", extra="ignore", env_ignore_empty=True
-    )
+class BotSettings(EnvSettings):
+    model_config = SettingsConfigDict(env_prefix="DISCORD_")
 
     token: SecretStr | None = None
     # Overridable for proxies and the loopback test server.

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, ValidationInfo, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
 from generation.acceleration import AttentionBackend
 from generation.errors import InvalidParameters
@@ -29,6 +29,7 @@ from generation.params import (
 from moderation.hub import hub_out_of_reach
 from moderation.licenses import LICENSES
 from moderation.policy import GuildPolicy
+from moderation.settings import EnvSettings
 
 DEFAULT_MODEL_SOURCE = "stable-diffusion-v1-5/stable-diffusion-v1-5"
 DEFAULT_PREVIEW_VAE = "madebyollin/taesd"
@@ -246,10 +247,8 @@ class ModelSpec(BaseModel, extra="forbid"):
         return self.width * self.height
 
 
-class GenerationSettings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix="GENERATION_", env_file=".env", extra="ignore", env_ignore_empty=True
-    )
+class GenerationSettings(EnvSettings):
+    model_config = SettingsConfigDict(env_prefix="GENERATION_")
 
     models: dict[str, ModelSpec] = Field(
         default_factory=lambda: {

@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from pydantic import field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 from sqlalchemy import DateTime, MetaData, String, Text, TypeDecorator, event
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase
+
+from moderation.settings import EnvSettings
 
 # Stable constraint names, so Alembic revisions are reviewable and SQLite batch mode can find them.
 NAMING_CONVENTION = {
@@ -118,12 +120,10 @@ def make_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
-class DatabaseSettings(BaseSettings):
+class DatabaseSettings(EnvSettings):
     """Where the job store, policies and audit log live (DATABASE_URL)."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="DATABASE_", env_file=".env", extra="ignore", env_ignore_empty=True
-    )
+    model_config = SettingsConfigDict(env_prefix="DATABASE_")
 
     url: str = "sqlite+aiosqlite:///data/imagine.db"
     echo: bool = False

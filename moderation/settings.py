@@ -3,9 +3,56 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+
+class EnvSettings(BaseSettings):
+    """Settings read from the environment, then from `.env` in the folder the bot starts in.
+
+    A variable set in the environment replaces `.env`'s value whole. pydantic-settings would merge a
+    mapping key by key: `GENERATION_MODELS` exported beside a `.env` that names other models would
+    offer both registries, and an empty one exported would change nothing.
+    """
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_ignore_empty=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        dotenv = _UnlessSetElsewhere(settings_cls, dotenv_settings, env_settings)
+        return init_settings, env_settings, dotenv, file_secret_settings
+
+
+class _UnlessSetElsewhere(PydanticBaseSettingsSource):
+    """The settings of `source` that `elsewhere` does not set."""
+
+    def __init__(
+        self,
+        settings_cls: type[BaseSettings],
+        source: PydanticBaseSettingsSource,
+        elsewhere: PydanticBaseSettingsSource,
+    ) -> None:
+        super().__init__(settings_cls)
+        self._source, self._elsewhere = source, elsewhere
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        # Never asked: `__call__` reads every field through the wrapped sources.
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        set_elsewhere = self._elsewhere()
+        return {name: value for name, value in self._source().items() if name not in set_elsewhere}
+
 
 # NudeNet labels that make an image unsafe. Covered body parts, faces and feet are reported by the
 # detector too, but they are not nudity.
@@ -52,12 +99,10 @@ DEFAULT_SEMANTIC_THRESHOLDS: dict[str, float] = {
 }
 
 
-class ModerationSettings(BaseSettings):
+class ModerationSettings(EnvSettings):
     """Moderation configuration; every field maps to `MODERATION_<FIELD>`."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="MODERATION_", env_file=".env", extra="ignore", env_ignore_empty=True
-    )
+    model_config = SettingsConfigDict(env_prefix="MODERATION_")
 
     # NudeNet is used when the `nudenet` extra is installed (its wheel carries AGPL-3.0 terms).
     nudenet: bool = True
