@@ -211,9 +211,9 @@ def _holds_checker(folder: Path) -> bool:
     return (folder / "config.json").is_file() or (folder / "safety_checker" / "config.json").is_file()
 
 
-def _clip_checker_folders_problem(settings: ModerationSettings, model_path: str | None) -> str | None:
-    """What is wrong with the local folders the CLIP checker would load from, said before loading
-    (a path that is not there would otherwise be taken for a Hugging Face id and refused as one)."""
+def _configured_folders_problem(settings: ModerationSettings) -> str | None:
+    """What is wrong with the folders the operator named for the CLIP checker, said before loading (a
+    path that is not there would otherwise be taken for a Hugging Face id and refused as one)."""
     checker_setting = settings.clip_checker_path
     if checker_setting is not None:
         checker = Path(checker_setting).expanduser()
@@ -224,17 +224,24 @@ def _clip_checker_folders_problem(settings: ModerationSettings, model_path: str 
                 f"MODERATION_CLIP_CHECKER_PATH: {checker_setting} holds no safety checker (no config.json); "
                 "name the safety_checker folder of a Stable Diffusion 1.x model"
             )
-    elif model_path is not None and Path(model_path).is_dir() and not _holds_checker(Path(model_path)):
-        return (
-            f"the model {model_path} has no safety_checker folder; set MODERATION_CLIP_CHECKER_PATH to "
-            "the safety_checker folder of a Stable Diffusion 1.x model (its feature_extractor beside it)"
-        )
     extractor = settings.clip_feature_extractor_path
     if extractor is not None and not (Path(extractor).expanduser() / "preprocessor_config.json").is_file():
         return (
             f"MODERATION_CLIP_FEATURE_EXTRACTOR_PATH: {extractor} holds no feature extractor "
             "(no preprocessor_config.json); name the feature_extractor folder of a Stable Diffusion 1.x model"
         )
+    return None
+
+
+def _model_folder_problem(settings: ModerationSettings, model_path: str | None) -> str | None:
+    """Why the model's own folder cannot give the CLIP checker, when no folder is configured for it."""
+    if settings.clip_checker_path is None and model_path is not None:
+        folder = Path(model_path)
+        if folder.is_dir() and not _holds_checker(folder):
+            return (
+                f"the model {model_path} has no safety_checker folder; set MODERATION_CLIP_CHECKER_PATH to "
+                "the safety_checker folder of a Stable Diffusion 1.x model (its feature_extractor beside it)"
+            )
     return None
 
 
@@ -249,7 +256,11 @@ def load_safety_classifiers(
         problems.append("CLIP concept checker: disabled (MODERATION_CLIP_CHECKER=false)")
     elif model_path is None and settings.clip_checker_path is None:
         problems.append("CLIP concept checker: no model path and no MODERATION_CLIP_CHECKER_PATH")
-    elif problem := _clip_checker_folders_problem(settings, model_path):
+    elif problem := _configured_folders_problem(settings):
+        # Named on purpose and wrong: the operator meant this checker to run, and the bot must not go on
+        # without it because another classifier happens to load.
+        raise ClassifierUnavailable(f"the CLIP concept checker cannot load: {problem}")
+    elif problem := _model_folder_problem(settings, model_path):
         problems.append(f"CLIP concept checker: {problem}")
     else:
         try:

@@ -242,6 +242,13 @@ def test_checker_folders_that_are_missing_or_wrong_are_named_and_nothing_starts(
     )
 
 
+def test_a_checker_folder_set_on_purpose_and_wrong_stops_even_with_nudenet(tiny_model: Path) -> None:
+    """A typo in MODERATION_CLIP_CHECKER_PATH was a warning in the log, and the bot ran on NudeNet
+    alone: the operator had asked for both."""
+    with pytest.raises(ClassifierUnavailable, match="MODERATION_CLIP_CHECKER_PATH: /nowhere does not exist"):
+        load_safety_classifiers(_settings(clip_checker_path="/nowhere"), model_path=str(tiny_model))
+
+
 @pytest.mark.parametrize(
     ("labels", "says"),
     [
