@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 import shutil
 import sys
 from collections.abc import Sequence
@@ -41,6 +42,7 @@ from generation.params import (
 )
 from moderation.errors import (
     ClassifierUnavailable,
+    InvalidPolicy,
     LicenseNotAccepted,
     ModerationError,
     SemanticUnavailable,
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from PIL import Image
 
     from bot.app import Settings
+    from moderation.settings import ModerationSettings
 
 # The operator running the CLI acts as this user id in the store (Discord ids are never 0).
 CLI_USER_ID = 0
@@ -63,6 +66,47 @@ EXIT_JOB_FAILED = 5
 # `generate --image` without --strength.
 DEFAULT_STRENGTH = 0.6
 
+# The epilogs of `generate --help` and `screen --help`: what a script calling them can tell apart.
+GENERATE_EXIT_STATUS = (
+    "Exit status: 0 the images were written; 1 a safety classifier or the model could not be loaded; "
+    f"{EXIT_OPERATOR_ERROR} a mistake in the command line or a setting, or an --out that cannot take "
+    f"the images; {EXIT_TERMS_NOT_ACCEPTED} the license terms were shown but not accepted (run again "
+    f"with --accept-license); {EXIT_REFUSED} the request was refused (screening, a server limit); "
+    f"{EXIT_JOB_FAILED} the job ran and failed; {EXIT_INTERRUPTED} interrupted (Ctrl-C)."
+)
+SCREEN_EXIT_STATUS = (
+    "Exit status: 0 every prompt was allowed; 1 some were blocked; "
+    f"{EXIT_OPERATOR_ERROR} screening cannot run or was not done on every line (a setting, the "
+    "policy file, the prompts file, the semantic model, or a line that starts with { and is not a JSON "
+    "object of a prompt: its record says why)."
+)
+
+# The options of `generate` that set each generation parameter, where one does (`prompt` and `size`
+# have none: the prompt is an argument, the size two options).
+_OPTION_OF_FIELD = {
+    "aspect": "--ar",
+    "count": "--n",
+    "n": "--n",
+    "image": "--image",
+    "negative": "--negative",
+    "guidance": "--guidance",
+    "steps": "--steps",
+    "width": "--width",
+    "height": "--height",
+    "seed": "--seed",
+    "sampler": "--sampler",
+    "strength": "--strength",
+}
+
+# The service words failures and image problems for the Discord member whose job it is; at the terminal
+# the operator reads them, and the log lines just above (the service logs each failure) say why.
+_MEMBER_WORDING = (
+    (" and the bot must be restarted; its operator can see why in the log", "; the log above says why"),
+    ("; the bot's operator can see why in the log", "; the log above says why"),
+    ("; upload it again, or save it again first", "; copy it again whole, or save it again first"),
+    ("; upload it again", "; copy it again whole"),
+)
+
 log = logging.getLogger(__name__)
 
 
@@ -75,12 +119,15 @@ def _parser() -> argparse.ArgumentParser:
     # SUPPRESS there, or the command's unset default would overwrite what was given before it.
     in_command = [_global_options(default=argparse.SUPPRESS)]
 
-    def command(name: str, summary: str, description: str | None = None) -> argparse.ArgumentParser:
+    def command(
+        name: str, summary: str, description: str | None = None, epilog: str | None = None
+    ) -> argparse.ArgumentParser:
         """A subcommand whose own --help starts with the line the command list shows for it."""
         return commands.add_parser(
             name,
             help=summary,
             description=f"{summary[0].upper()}{summary[1:]}." + (f" {description}" if description else ""),
+            epilog=epilog,
             parents=in_command,
         )
 
@@ -113,10 +160,13 @@ def _parser() -> argparse.ArgumentParser:
         "run one job through the bot's generation service",
         "The images are copied into --out and their paths printed; a file already there is never "
         "written over (a name taken gets -2, -3 ... before .png).",
+        GENERATE_EXIT_STATUS,
     )
     generate.add_argument("prompt", help="what to draw (flags inside it are not read: give them as options)")
     generate.add_argument(
-        "--model", help="registry name, Hugging Face id or local folder (default: GENERATION_DEFAULT_MODEL)"
+        "--model",
+        help="registry name, Hugging Face id, local folder, or .safetensors or .ckpt checkpoint file "
+        "(default: GENERATION_DEFAULT_MODEL)",
     )
     generate.add_argument("--negative", default="", help="negative prompt: what to keep out (default: none)")
     generate.add_argument("--image", type=Path, help="init image for img2img; its shape sets the size")
@@ -158,6 +208,7 @@ def _parser() -> argparse.ArgumentParser:
         'Each line is a prompt, or a JSON object {"prompt": ..., "negative_prompt": ..., '
         '"image": true} ("image": it edits an attached picture); inline flags (--no text) are read as '
         "/imagine reads them.",
+        SCREEN_EXIT_STATUS,
     )
     screen.add_argument("file", nargs="?", type=Path, help="prompts, one a line (default: standard input)")
     screen.add_argument("--policy", type=Path, help="a guild policy as JSON, to try before applying it")
@@ -295,7 +346,7 @@ def _generate(args: argparse.Namespace) -> int:
         # The bounds no server policy can raise; the service checks again against the policy in force.
         check_params(params, kind, Limits())
     except InvalidParameters as exc:
-        print(f"error: {exc.field}: {exc.reason}", file=sys.stderr)
+        print(f"error: {_parameter_problem(exc)}", file=sys.stderr)
         return EXIT_OPERATOR_ERROR
     _check_out_folder(args.out)
     prepare_database(settings.database)
@@ -318,11 +369,13 @@ async def _run_job(
     try:
         service = services.generation
         license_ = service.license_for(params.model)
-        if args.accept_license:
-            await services.licenses.accept(CLI_USER_ID, license_)
         # The CLI runs its own job only; queued jobs in a shared store are the bot's to resume.
         with operator_errors(settings):
             await service.start(owns_guild=lambda _guild: False)
+        # Only once the start that can fail (the image folder another database's) has passed: a
+        # failed start leaves the database without rows, which copy-database requires of it.
+        if args.accept_license:
+            await services.licenses.accept(CLI_USER_ID, license_)
         request = JobRequest(user_id=CLI_USER_ID, params=params, kind=kind, init_image=init)
         try:
             submitted = await service.submit(request)
@@ -330,21 +383,34 @@ async def _run_job(
             print(exc.license.terms_text(), file=sys.stderr)
             print("\nRun again with --accept-license to accept these terms.", file=sys.stderr)
             return EXIT_TERMS_NOT_ACCEPTED
+        except InvalidParameters as exc:
+            print(f"refused: {_parameter_problem(exc)}", file=sys.stderr)
+            return EXIT_REFUSED
         except (ModerationError, GenerationError) as exc:
             print(f"refused: {exc}", file=sys.stderr)
             return EXIT_REFUSED
         job = await service.wait(submitted.job.id)
         if job.status.value != "done":
-            print(f"job {job.id} {job.status.value}: {job.error}", file=sys.stderr)
+            print(f"job {job.id} {job.status.value}: {_for_the_operator(job.error or '')}", file=sys.stderr)
             return EXIT_JOB_FAILED
-        args.out.mkdir(parents=True, exist_ok=True)
-        for image in job.images:
-            if image.path is None:
-                print(f"image {image.index + 1} withheld: {image.reason}", file=sys.stderr)
-                continue
+        try:
+            args.out.mkdir(parents=True, exist_ok=True)
+            for image in job.images:
+                if image.path is None:
+                    print(f"image {image.index + 1} withheld: {image.reason}", file=sys.stderr)
+                    continue
+                stem = f"job{job.id}-{image.index}-seed{image.seed}"
+                print(_copy_to_new_file(Path(image.path), args.out, stem))
+        except OSError as exc:
+            # Checked before the job, --out can still fail now: a folder the check could not judge
+            # (/proc), one removed meanwhile, a full disk. The job's images stay in the image folder.
+            kept = next((Path(image.path).parent for image in job.images if image.path), None)
+            where = f" (job {job.id}'s images are kept in {kept})" if kept else ""
             print(
-                _copy_to_new_file(Path(image.path), args.out, f"job{job.id}-{image.index}-seed{image.seed}")
+                f"error: --out {args.out}: cannot write the images there: {exc.strerror or exc}{where}",
+                file=sys.stderr,
             )
+            return EXIT_OPERATOR_ERROR
         return 0
     finally:
         await services.close()
@@ -392,6 +458,29 @@ def _cli_params(
     )
 
 
+def _parameter_problem(exc: InvalidParameters) -> str:
+    """What is wrong with a parameter, naming the option that sets it once: the service's reasons
+    start with the parameter's name for /imagine ("width 100000 must be ..."), which a prefix of the
+    field's name would repeat."""
+    option = _OPTION_OF_FIELD.get(exc.field)
+    reason = exc.reason
+    if option is None:
+        named = re.search(rf"\b{re.escape(exc.field)}", reason) is not None
+        return reason if named else f"{exc.field}: {reason}"
+    if option in reason:
+        return reason
+    if option == f"--{exc.field}" and reason.startswith(f"{exc.field} "):
+        return f"{option}{reason.removeprefix(exc.field)}"
+    return f"{option}: {reason}"
+
+
+def _for_the_operator(text: str) -> str:
+    """A message written for a Discord member, worded for the operator at the terminal."""
+    for member_words, operator_words in _MEMBER_WORDING:
+        text = text.replace(member_words, operator_words)
+    return text
+
+
 def _copy_to_new_file(source: Path, folder: Path, stem: str) -> Path:
     """Copy `source` into `folder` as `stem`.png, or as `stem`-2.png, -3 ... when that name is taken;
     the path written.
@@ -433,7 +522,7 @@ def _read_init_image(path: Path | None) -> Image.Image | None:
     try:
         return decode_image(data)
     except InvalidImage as exc:
-        raise OperatorError(f"error: --image {path}: {exc.reason}") from None
+        raise OperatorError(f"error: --image {path}: {_for_the_operator(exc.reason)}") from None
 
 
 def _check_out_folder(out: Path) -> None:
@@ -449,13 +538,19 @@ def _check_out_folder(out: Path) -> None:
 
 
 def _check_demo_folder(folder: Path) -> None:
-    """Refuse a folder that holds anything: the demo model's files would overwrite what is there."""
+    """Refuse a folder that holds anything, even an empty or hidden folder: the model is written only
+    into a new or empty folder (README), so that it never mixes with, or writes over, what is there."""
     if folder.exists() and not folder.is_dir():
         raise OperatorError(f"error: make-demo-model: {folder} is a file; give a new or empty folder")
-    if folder.is_dir() and any(folder.iterdir()):
+    try:
+        held = sorted(entry.name for entry in folder.iterdir()) if folder.is_dir() else []
+    except OSError as exc:
+        raise OperatorError(f"error: make-demo-model: cannot read {folder}: {exc.strerror or exc}") from None
+    if held:
+        shown = ", ".join(held[:3]) + (f" and {len(held) - 3} more" if len(held) > 3 else "")
         raise OperatorError(
-            f"error: make-demo-model: {folder} is not empty, and its files would be overwritten; "
-            "give a new or empty folder (to make the demo model again, delete the old one first)"
+            f"error: make-demo-model: {folder} is not empty (it holds {shown}); give a new or empty "
+            "folder (to make the demo model again, delete the old one first)"
         )
 
 
@@ -474,16 +569,25 @@ def _screen(args: argparse.Namespace) -> int:
         prompts: contextlib.AbstractContextManager[TextIO] = (
             args.file.open(encoding="utf-8") if args.file else contextlib.nullcontext(sys.stdin)
         )
-    except ModerationError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except InvalidPolicy as exc:
+        # A file that cannot be read as a policy says so with its name; a setting in it is named too.
+        where = "--policy: " if exc.key == "policy" else f"--policy {args.policy}: {exc.key}: "
+        print(f"error: {where}{exc.reason}", file=sys.stderr)
         return EXIT_OPERATOR_ERROR
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_OPERATOR_ERROR
+    source = args.file or "standard input"
     with prompts as lines:
-        semantic = SemanticScreener.load(settings) if args.semantic or settings.semantic else None
+        semantic = None
+        if args.semantic or settings.semantic:
+            try:
+                semantic = SemanticScreener.load(settings)
+            except SemanticUnavailable as exc:
+                print(f"error: {_semantic_problem(exc, settings, asked=args.semantic)}", file=sys.stderr)
+                return EXIT_OPERATOR_ERROR
         try:
-            blocked = run_screen(
+            tally = run_screen(
                 lines,
                 sys.stdout,
                 policy=policy,
@@ -492,10 +596,31 @@ def _screen(args: argparse.Namespace) -> int:
             )
         except UnicodeDecodeError:
             # Read line by line: the verdicts of the lines before it are out already.
-            print(f"error: cannot read {args.file or 'standard input'}: not UTF-8 text", file=sys.stderr)
+            print(f"error: cannot read {source}: not UTF-8 text", file=sys.stderr)
             return EXIT_OPERATOR_ERROR
+    if tally.malformed:
+        # Not "blocked" (1): a script gating a policy change must not take an unscreened line for one.
+        lines_were = "line was" if tally.malformed == 1 else "lines were"
+        print(
+            f"error: {tally.malformed} {lines_were} not screened in {source}: a line starting with {{ "
+            'must be a JSON object with "prompt" (each one\'s "error" record says why)',
+            file=sys.stderr,
+        )
+        return EXIT_OPERATOR_ERROR
     # Exit 1 when anything was blocked (a count could pass 255 and wrap around).
-    return min(blocked, 1)
+    return min(tally.blocked, 1)
+
+
+def _semantic_problem(exc: SemanticUnavailable, settings: ModerationSettings, *, asked: bool) -> str:
+    """Why the semantic screener cannot run, naming the setting that points at its model (or, with
+    none, what asked for it), without the bot's "refusing to start": `screen` starts no bot."""
+    folder = settings.semantic_model_path
+    if folder and str(Path(folder)) in str(exc):  # not a missing package: the folder it names
+        return (
+            f"MODERATION_SEMANTIC_MODEL_PATH: {exc}; point it at a sentence-transformers model folder "
+            "(one holding config.json), or unset it to use the 'semantic' extra's model"
+        )
+    return f"{'--semantic' if asked else 'MODERATION_SEMANTIC'}: {exc}"
 
 
 def _prompt_and_negative(text: str) -> tuple[str, str | None]:

@@ -152,6 +152,75 @@ def test_a_new_database_on_another_databases_image_folder_is_refused_before_it_w
     assert [path.read_bytes() for path in stored] == before
 
 
+def test_a_generate_refused_at_start_records_no_acceptance_so_the_copy_can_follow(
+    demo_model: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The acceptance was written before the image folder was found to be another database's: the
+    new database then held "1 license_acceptance", and copy-database refused it as holding data."""
+    old_url = os.environ["DATABASE_URL"]
+    generate(demo_model, operator_env / "out", "a red fox", "--seed", "5")
+    new_db = operator_env / "new.db"
+    monkeypatch.setenv("DATABASE_URL", f"sqlite+aiosqlite:///{new_db}")
+    capsys.readouterr()
+    assert cli("generate", "--model", str(demo_model), "--accept-license", "a blue owl") == 2
+    told_plainly(capsys, "GENERATION_IMAGE_DIR:", "holds the images of another database")
+    with sqlite3.connect(new_db) as database:
+        assert database.execute("select count(*) from license_acceptance").fetchone() == (0,)
+    main(["copy-database", old_url])
+    assert "1 license_acceptance" in capsys.readouterr().out
+    # The folder goes on with the copy: the next job is number 2, its images beside job 1's.
+    [after] = generate(demo_model, operator_env / "after", "a blue owl", "--seed", "6")
+    assert after.name.startswith("job2-")
+
+
+@pytest.mark.parametrize("out", ["/proc/imagine-bot-out", "full-disk"])
+def test_images_that_cannot_be_copied_into_out_are_told_in_one_line(
+    demo_model: Path,
+    operator_env: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    out: str,
+) -> None:
+    """A FileNotFoundError's traceback came after the job had run."""
+    if out == "full-disk":
+
+        def disk_full(original: Any, copy: Any) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        monkeypatch.setattr(shutil, "copyfileobj", disk_full)
+    status = cli(
+        "generate", "--model", str(demo_model), "--accept-license", "a fox", "--width", "64", "--height", "64",
+        "--steps", "2", "--out", out,
+    )  # fmt: skip
+    assert status == 2
+    told = last_line_told(capsys)
+    assert told.startswith(f"error: --out {out}: cannot write the images there: ")
+    if out == "full-disk":
+        assert "No space left on device" in told
+        # Where the job's images are, since they were made.
+        kept = told.split("images are kept in ", 1)[1].rstrip(")")
+        assert list(Path(kept).glob("*.png"))
+        assert list((operator_env / out).iterdir()) == []
+
+
+def test_a_failed_job_is_told_to_the_operator_not_to_a_member(
+    demo_model: Path, operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from generation.backends.inprocess import InProcessBackend
+    from generation.errors import ModelUnavailable
+
+    async def cannot_load(self: InProcessBackend, *_args: Any, **_kwargs: Any) -> None:
+        raise ModelUnavailable("the weights are damaged", model="demo")
+
+    monkeypatch.setattr(InProcessBackend, "run", cannot_load)
+    status = cli(
+        "generate", "--model", str(demo_model), "--accept-license", "a fox", "--width", "64", "--height", "64"
+    )
+    assert status == 5
+    told = last_line_told(capsys)
+    assert told == "job 1 failed: the model 'demo' could not be loaded; the log above says why"
+
+
 def test_an_image_copied_out_takes_a_name_no_file_or_link_has(tmp_path: Path) -> None:
     from bot.cli import _copy_to_new_file
 
@@ -288,16 +357,82 @@ def test_screen_reads_a_file_and_can_run_the_semantic_screener(
         (["missing.txt"], "error: cannot read missing.txt"),
         # Not "blocked" (exit 1), which a script gating a policy change would read.
         (["binary.bin"], "error: cannot read binary.bin: not UTF-8 text"),
+        # What /policy terms add refuses, a policy tried here must not pass.
+        (["--policy", "one-letter.json"], "error: --policy one-letter.json: banned_terms: 'a' is a single"),
+        (
+            ["--policy", "everything.json"],
+            "error: --policy everything.json: banned_patterns: '.*' matches every",
+        ),
     ],
 )
 def test_screen_refuses_bad_input_in_one_line(
     operator_env: Path, capsys: pytest.CaptureFixture[str], options: list[str], refusal: str
 ) -> None:
     (operator_env / "policy.json").write_text('{"colour": "red"}')
+    (operator_env / "one-letter.json").write_text('{"banned_terms": ["clowns", "a"]}')
+    (operator_env / "everything.json").write_text('{"banned_patterns": [".*"]}')
     (operator_env / "prompts.txt").write_text("a lighthouse\n")
     (operator_env / "binary.bin").write_bytes(b"\xae\xff\x00 not text\n")
     assert cli("screen", *options) == 2
     told_plainly(capsys, refusal)
+
+
+def test_screen_reports_a_line_that_is_not_a_json_prompt_in_its_place_and_exits_2(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A broken JSON line was screened as text, and allowed: the prompt meant was never screened."""
+    lines = 'a lighthouse\n{"prompt": "broken json"\n{"promt": "a typo"}\nscary clowns\n'
+    monkeypatch.setattr(sys, "stdin", StringIO(lines))
+    policy = operator_env / "policy.json"
+    policy.write_text('{"banned_terms": ["clowns"]}')
+    # Not 1 (blocked) though a prompt was: an unscreened line must not pass for a screened one.
+    assert cli("screen", "--policy", str(policy)) == 2
+    captured = capsys.readouterr()
+    records = [json.loads(line) for line in captured.out.splitlines()]
+    assert [record.get("allowed") for record in records] == [True, None, None, False]
+    assert records[1]["line"] == 2 and records[1]["input"] == '{"prompt": "broken json"'
+    assert records[1]["error"].startswith("not valid JSON")
+    assert records[2]["line"] == 3 and "unknown key 'promt'" in records[2]["error"]
+    assert "Traceback" not in captured.err
+    assert captured.err.splitlines() == [
+        "error: 2 lines were not screened in standard input: a line starting with { must be a JSON object "
+        """with "prompt" (each one's "error" record says why)"""
+    ]
+
+
+@pytest.mark.parametrize("asked_by", ["--semantic", "MODERATION_SEMANTIC"])
+def test_screen_without_its_semantic_model_names_the_setting_and_exits_2(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], asked_by: str
+) -> None:
+    """It exited 1, as for a blocked prompt, saying "refusing to start", as the bot does."""
+    monkeypatch.setenv("MODERATION_SEMANTIC_MODEL_PATH", "/nonexist")
+    if asked_by == "MODERATION_SEMANTIC":
+        monkeypatch.setenv("MODERATION_SEMANTIC", "true")
+    monkeypatch.setattr(sys, "stdin", StringIO("a lighthouse\n"))
+    assert cli("screen", *(["--semantic"] if asked_by == "--semantic" else [])) == 2
+    err = told_plainly(
+        capsys, "error: MODERATION_SEMANTIC_MODEL_PATH: no sentence-transformers model in /nonexist;"
+    )
+    assert "refusing to start" not in err
+
+
+def test_generate_and_screen_help_say_their_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli("generate", "--help") == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    for status in (
+        "0 the images were written",
+        "2 a mistake in the command line or a setting",
+        "3 the license terms were shown but not accepted",
+        "4 the request was refused",
+        "5 the job ran and failed",
+        "130 interrupted",
+    ):
+        assert status in shown
+    # The README says --model takes a checkpoint file too.
+    assert ".safetensors or .ckpt checkpoint file" in shown
+    assert cli("screen", "--help") == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "Exit status: 0 every prompt was allowed; 1 some were blocked; 2 screening cannot run" in shown
 
 
 def test_migrate_and_make_demo_model(operator_env: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -326,6 +461,14 @@ def told_plainly(capsys: pytest.CaptureFixture[str], *expected: str) -> str:
     for text in expected:
         assert text in err
     return err
+
+
+def last_line_told(capsys: pytest.CaptureFixture[str]) -> str:
+    """The last line on stderr, with no traceback: after a job ran, the model's loading bars are
+    above it."""
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err.strip().splitlines()[-1]
 
 
 @pytest.fixture
@@ -722,16 +865,25 @@ def no_model_loads(monkeypatch: pytest.MonkeyPatch) -> None:
         (["--out", "policy.txt"], "error: --out policy.txt is a file; give a folder for the images"),
         (["--out", "policy.txt/images"], "is a file, not a folder"),
         # 0 is refused, not replaced by the model's default (`args.steps or default` did that).
-        (["--steps", "0"], "error: steps: steps must be between 1 and"),
-        (["--width", "0"], "error: width: width 0 must be between"),
-        (["--height", "0"], "error: height: height 0 must be between"),
+        # The option is named once ("error: width: width 0 must be ..." before).
+        (["--steps", "0"], "error: --steps must be between 1 and"),
+        (["--width", "0"], "error: --width 0 must be between"),
+        (["--width", "100000"], "error: --width 100000 must be between"),
+        (["--height", "0"], "error: --height 0 must be between"),
+        (["--n", "9"], "error: --n must be between 1 and 4"),
+        (["--guidance", "99"], "error: --guidance (CFG) must be between"),
+        (["--ar", "wide"], "error: --ar: aspect ratio 'wide' should look like 16:9"),
+        (["--sampler", "fastest"], "error: --sampler: unknown sampler 'fastest'"),
+        (["--seed", "-1"], "error: --seed: must be from 0 to"),
         # Ignored, or one of two silently winning, before: refused as /imagine refuses them.
-        (["--strength", "5"], "error: strength: --strength only applies with --image (img2img)"),
-        (["--strength", "0.6"], "error: strength: --strength only applies with --image (img2img)"),
-        (["--ar", "16:9", "--width", "64"], "error: aspect: give either --ar or --width and --height, not"),
-        (["--ar", "16:9", "--height", "64"], "error: aspect: give either --ar or --width and --height, not"),
-        (["--image", "fox.png", "--width", "64"], "error: aspect: with --image the image's shape is used"),
-        (["--image", "fox.png", "--ar", "1:1"], "error: aspect: with --image the image's shape is used"),
+        (["--strength", "5"], "error: --strength only applies with --image (img2img)"),
+        (["--strength", "0.6"], "error: --strength only applies with --image (img2img)"),
+        (["--ar", "16:9", "--width", "64"], "error: give either --ar or --width and --height, not"),
+        (["--ar", "16:9", "--height", "64"], "error: give either --ar or --width and --height, not"),
+        (["--image", "fox.png", "--width", "64"], "error: with --image the image's shape is used"),
+        (["--image", "fox.png", "--ar", "1:1"], "error: with --image the image's shape is used"),
+        # Worded for the operator at the terminal, not for a member uploading to Discord.
+        (["--image", "cut.png"], "error: --image cut.png: the file stops part-way through the picture; copy"),
     ],
 )
 def test_generate_checks_its_options_before_the_model_loads(
@@ -744,8 +896,30 @@ def test_generate_checks_its_options_before_the_model_loads(
 ) -> None:
     (operator_env / "policy.txt").write_text("not an image")
     Image.new("RGB", (64, 64)).save(operator_env / "fox.png")
+    noise = np.random.default_rng(0).integers(0, 255, (64, 64, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(operator_env / "cut.png")
+    whole = (operator_env / "cut.png").read_bytes()
+    (operator_env / "cut.png").write_bytes(whole[: len(whole) // 2])
     assert cli("generate", "--model", str(demo_model), "a red fox", *options) == 2
-    told_plainly(capsys, refusal)
+    assert "upload" not in told_plainly(capsys, refusal)
+
+
+@pytest.mark.parametrize(
+    ("field", "reason", "told"),
+    [
+        ("width", "width 100000 must be between 64 and 2048", "--width 100000 must be between 64 and 2048"),
+        ("n", "--n must be between 1 and 4", "--n must be between 1 and 4"),
+        ("seed", "must be from 0 to 9", "--seed: must be from 0 to 9"),
+        ("aspect", "aspect ratio '3' should look like 16:9", "--ar: aspect ratio '3' should look like 16:9"),
+        ("prompt", "the prompt is empty; describe the image you want", "the prompt is empty; describe the"),
+        ("size", "2048x2048 is 4,194,304 pixels", "size: 2048x2048 is 4,194,304 pixels"),
+    ],
+)
+def test_a_parameters_problem_names_its_option_once(field: str, reason: str, told: str) -> None:
+    from bot.cli import _parameter_problem
+    from generation.errors import InvalidParameters
+
+    assert _parameter_problem(InvalidParameters(field, reason)).startswith(told)
 
 
 def test_every_command_and_argument_says_what_it_is(capsys: pytest.CaptureFixture[str]) -> None:
@@ -1202,6 +1376,22 @@ def test_make_demo_model_never_writes_over_a_folder_that_holds_anything(
     assert cli("make-demo-model", str(notes)) == 2
     told_plainly(capsys, f"make-demo-model: {notes} is a file; give a new or empty folder")
     assert notes.read_text() == "mine"
+
+
+def test_make_demo_model_says_what_a_folder_holds_rather_than_that_files_would_be_overwritten(
+    operator_env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README: it "writes only into a new or empty folder": an empty hidden folder is something, but
+    nothing of it would be overwritten, as the message said."""
+    models = operator_env / "models"
+    (models / ".cache").mkdir(parents=True)
+    assert cli("make-demo-model", str(models)) == 2
+    err = told_plainly(capsys, f"make-demo-model: {models} is not empty (it holds .cache); give a new")
+    assert "overwritten" not in err
+    for name in ("d", "c", "b", "a"):
+        (models / name).mkdir()
+    assert cli("make-demo-model", str(models)) == 2
+    told_plainly(capsys, "(it holds .cache, a, b and 2 more)")
 
 
 def test_a_model_setting_that_cannot_be_a_model_says_what_it_is_before_anything_loads(

@@ -10,7 +10,7 @@ import pytest
 
 from moderation.errors import InvalidPolicy
 from moderation.policy import GuildPolicy, NsfwMode
-from moderation.screen_cli import load_policy_file, run_screen
+from moderation.screen_cli import ScreenTally, load_policy_file, run_screen
 from moderation.screening import PromptScreener
 
 
@@ -23,9 +23,9 @@ def test_run_screen_writes_one_verdict_per_line() -> None:
         "call 312-846-2291",
     ]
     out = io.StringIO()
-    blocked = run_screen(lines, out, policy=None, screener=PromptScreener())
+    tally = run_screen(lines, out, policy=None, screener=PromptScreener())
     records = [json.loads(line) for line in out.getvalue().splitlines()]
-    assert blocked == 3
+    assert tally == ScreenTally(blocked=3, malformed=0)
     assert [r["prompt"] for r in records] == [
         "a castle on a hill",
         "nude child",
@@ -66,6 +66,11 @@ def test_policy_file_applies(tmp_path: Path) -> None:
         ('{"banned_patterns": ["(a"]}', "banned_patterns"),
         ("[1, 2]", "policy"),
         ("{not json", "policy"),
+        # Refused as /policy terms add refuses them: they would block a great many prompts, or all.
+        ('{"banned_terms": ["clown", "a"]}', "banned_terms"),
+        ('{"banned_terms": ["c++"]}', "banned_terms"),
+        ('{"banned_patterns": [".*"]}', "banned_patterns"),
+        ('{"banned_patterns": ["clown|"]}', "banned_patterns"),
     ],
 )
 def test_bad_policy_files_are_refused(tmp_path: Path, content: str, key: str) -> None:
@@ -97,10 +102,35 @@ def test_a_prompt_that_edits_an_attached_picture_is_screened_as_one() -> None:
     ]
     policy = GuildPolicy(nsfw_mode=NsfwMode.AGE_RESTRICTED)
     out = io.StringIO()
-    assert run_screen(lines, out, policy=policy, screener=PromptScreener()) == 1
+    assert run_screen(lines, out, policy=policy, screener=PromptScreener()).blocked == 1
     records = [json.loads(line) for line in out.getvalue().splitlines()]
     assert records[0]["rule_id"] == "floor.upload_sexual" and records[0]["image"] is True
     assert records[1]["allowed"] is True
     # Without the key, the same words are this server's to allow.
     out = io.StringIO()
-    assert run_screen(["make her naked"], out, policy=policy, screener=PromptScreener()) == 0
+    assert run_screen(["make her naked"], out, policy=policy, screener=PromptScreener()).blocked == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "error"),
+    [
+        ('{"prompt": "broken json"', "not valid JSON (Expecting ',' delimiter"),
+        ("{nude child}", 'a prompt that starts with { goes in an object: {"prompt": "..."}'),
+        ('{"negative_prompt": "text"}', 'no "prompt"'),
+        ('{"promt": "a castle"}', "unknown key 'promt'; the keys are prompt, negative_prompt, image"),
+        ('{"prompt": 5}', '"prompt" must be a string'),
+        ('{"prompt": "a castle", "negative_prompt": ["text"]}', '"negative_prompt" must be a string'),
+        ('{"prompt": "make her naked", "image": "yes"}', '"image" must be true or false'),
+    ],
+)
+def test_a_line_that_starts_as_json_and_is_not_a_prompt_is_an_error_not_a_verdict(
+    line: str, error: str
+) -> None:
+    """Such a line was screened as text, and allowed: the prompt meant was never screened."""
+    out = io.StringIO()
+    tally = run_screen(["a castle", line, "nude child"], out, policy=None, screener=PromptScreener())
+    assert tally == ScreenTally(blocked=1, malformed=1)
+    first, problem, last = (json.loads(record) for record in out.getvalue().splitlines())
+    assert first["allowed"] is True and last["allowed"] is False  # in input order
+    assert problem == {"line": 2, "input": line, "error": problem["error"]}
+    assert error in problem["error"]
