@@ -140,6 +140,12 @@ async def build_services(
         metrics=metrics,
     )
 
+    try:
+        await service.claim_image_folder()
+    except BaseException:
+        await services.close()  # another database's folder: nothing built so far stays open
+        raise
+
     # 4. /metrics and /healthz, when a port is set.
     if settings.generation.metrics_port:
 

@@ -277,9 +277,7 @@ class GenerationService:
         the store (each owns its shards' guilds); with one process it owns them all.
         """
         self._owns_guild = owns_guild
-        # First, in a second: the image folder must be this database's before anything is written to it.
-        await asyncio.to_thread(self.files.claim, await self.store.identity())
-        self._folder_claimed = True
+        await self.claim_image_folder()
         # The bot may be stopped (SIGTERM) while the model loads, which takes minutes on a first start:
         # jobs taken over after `close` would run on the closed backend, and fail, instead of waiting
         # for the next start.
@@ -291,6 +289,17 @@ class GenerationService:
             await self._recover()
         self.scheduler.start()
         self._store_watch = asyncio.create_task(self._watch_store(), name="store-watch")
+
+    async def claim_image_folder(self) -> None:
+        """Take the image folder for this database, or raise ImageFolderTaken (see `ImageFiles.claim`).
+
+        Done first, in a second, by whoever builds the service (and by `start`, if not yet): the folder
+        must be this database's before anything is written to it, and an operator who pointed it at
+        another database's folder hears so before the bot registers its commands and loads a model.
+        """
+        if not self._folder_claimed:
+            await asyncio.to_thread(self.files.claim, await self.store.identity())
+            self._folder_claimed = True
 
     async def close(self) -> None:
         # Previews stop first (a running batch keeps reporting until the scheduler has stopped),

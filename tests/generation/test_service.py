@@ -31,6 +31,7 @@ from generation.errors import (
     AlreadyOnItsWay,
     BackendUnavailable,
     DeviceFailed,
+    ImageFolderTaken,
     ImageRejected,
     ImagesNotStored,
     InvalidImage,
@@ -2027,3 +2028,19 @@ async def test_jobs_waiting_over_a_limit_lowered_meanwhile_stop_saying_so(servic
     assert stopped.status is JobStatus.FAILED
     assert (stopped.error or "").startswith(LIMITS_CHANGED) and "4" in (stopped.error or "")
     assert [entry.job_id for entry in service.scheduler.queue] == [light.id]
+
+
+async def test_another_databases_image_folder_is_refused_as_the_services_are_built(
+    demo_model: Path, tmp_path: Path, classifier: ScriptedClassifier
+) -> None:
+    """It was found once the bot had registered its commands with Discord and was loading the model."""
+    first = await build_services(
+        tiny_settings(demo_model, tmp_path, f"sqlite+aiosqlite:///{tmp_path / 'first.db'}"),
+        classifier=classifier,
+    )
+    await first.close()  # built: the folder is the first database's now
+    with pytest.raises(ImageFolderTaken):
+        await build_services(
+            tiny_settings(demo_model, tmp_path, f"sqlite+aiosqlite:///{tmp_path / 'second.db'}"),
+            classifier=classifier,
+        )
