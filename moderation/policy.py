@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from functools import lru_cache
@@ -97,8 +98,8 @@ class GuildPolicy(BaseModel):
             words = views.sequences[0]
             # Terms in scripts the word views drop ("猫", "кошка") are matched in their own script.
             native = views.has_unfolded_letters()
-            if not words and not native:
-                raise ValueError(f"banned term {term!r} has no letters or digits to match")
+            if not words and not native and emoji_term(term) is None:
+                raise ValueError(f"banned term {term!r} has no letters, digits or emoji to match")
             if len(words) > MAX_TERM_WORDS:
                 raise ValueError(f"banned term {_shown(term)} has more than {MAX_TERM_WORDS} words")
             seen.setdefault(term_key(term), term.strip())
@@ -293,9 +294,20 @@ def _from_stored(data: Mapping[str, Any], guild_id: int) -> GuildPolicy:
 
 def term_key(term: str) -> str:
     """What makes two banned terms the same: their normalised form ("cl0wn" and "Clown" are "clown"),
-    or, for a term in a script the word views drop ("кошка"), the term without case."""
+    or, for a term in a script the word views drop ("кошка"), the term without case; an emoji term's
+    emoji."""
     views = analyze(term)
-    return views.native if views.has_unfolded_letters() else views.canonical
+    if views.has_unfolded_letters():
+        return views.native
+    return views.canonical or emoji_term(term) or views.canonical
+
+
+def emoji_term(term: str) -> str | None:
+    """The emoji a banned term is made of, as prompts are compared ("🍆", "💦🍑": without skin tones and
+    variation selectors, which the normaliser drops), or None for a term of words. Moderators ban the
+    emoji members use for what they may not say."""
+    emoji = "".join(analyze(term).base.split())
+    return emoji if emoji and all(unicodedata.category(char) == "So" for char in emoji) else None
 
 
 TermKind = Literal["term", "pattern"]

@@ -17,7 +17,7 @@ from moderation.errors import PromptBlocked
 from moderation.lexicon import FAMILY, Hits, Lexicon, Term, load_lexicon
 from moderation.normalize import TYPO_MIN_WORD, UNSPACED_SCRIPT, TextViews, TypoIndex, analyze
 from moderation.pii import PiiKind, find_pii
-from moderation.policy import MAX_TERM_WORDS, GuildPolicy, NsfwMode, compiled_patterns
+from moderation.policy import MAX_TERM_WORDS, GuildPolicy, NsfwMode, compiled_patterns, emoji_term
 
 if TYPE_CHECKING:
     from moderation.semantic import SemanticScreener
@@ -226,6 +226,13 @@ def _native_term_pattern(terms: tuple[str, ...]) -> tuple[re.Pattern[str] | None
         for form in sorted(forms, key=len, reverse=True)
     )
     return re.compile("|".join(alternatives)), forms
+
+
+@lru_cache(maxsize=1024)
+def _emoji_terms(terms: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The banned terms made of emoji, each with its emoji as prompts are compared (see `emoji_term`):
+    found anywhere in a prompt, as emoji stand beside words and each other without spaces."""
+    return tuple((term, emoji) for term in terms if (emoji := emoji_term(term)) is not None)
 
 
 def _banned_term_verdict(term: str) -> Verdict:
@@ -1235,6 +1242,9 @@ class PromptScreener:
                             return _banned_term_verdict(banned.forms[found.group(0)])
                 if (misspelt := _misspelt_term(views, banned)) is not None:
                     return _banned_term_verdict(misspelt)
+            for term, emoji in _emoji_terms(tuple(policy.banned_terms)):
+                if any(emoji in analyze(text).base for text in (prompt, negative) if text):
+                    return _banned_term_verdict(term)
             native_pattern, native_forms = _native_term_pattern(tuple(policy.banned_terms))
             if native_pattern is not None:
                 for text in (prompt, negative):

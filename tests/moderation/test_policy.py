@@ -74,7 +74,7 @@ def test_with_setting_parses_what_a_moderator_types(
         ("banned_patterns", "(unclosed", "banned_patterns", "not a valid regular expression"),
         ("banned_patterns", "(a)\\1", "banned_patterns", "not a valid regular expression"),
         ("banned_patterns", "x" * (MAX_PATTERN_CHARS + 1), "banned_patterns", "longer than"),
-        ("banned_terms", "!!!", "banned_terms", "no letters or digits"),
+        ("banned_terms", "!!!", "banned_terms", "no letters, digits or emoji"),
         ("banned_terms", "one two three four five six", "banned_terms", "more than 5 words"),
     ],
 )
@@ -111,6 +111,8 @@ def test_pattern_count_is_capped() -> None:
 def test_terms_are_deduplicated_by_their_normalised_form() -> None:
     policy = GuildPolicy(banned_terms=["Clown", "clown", "CL0WN", "spider"])
     assert policy.banned_terms == ["Clown", "spider"]
+    # Emoji terms by their emoji, whatever skin tone or variation selector they were typed with.
+    assert GuildPolicy(banned_terms=["🍆", "🍆\ufe0f", "💦", "👍🏽", "👍"]).banned_terms == ["🍆", "💦", "👍🏽"]
 
 
 @pytest.mark.timeout(10)

@@ -774,6 +774,18 @@ def test_banned_terms_in_other_scripts_are_accepted_and_matched(
     assert screener.screen("a dog", "", policy).allowed
 
 
+def test_emoji_banned_as_terms_are_matched_wherever_they_stand(screener: PromptScreener) -> None:
+    """Moderators ban the emoji members use for what they may not write; "🍆" was refused as a term
+    with "no letters or digits"."""
+    policy = GuildPolicy(banned_terms=["🍆", "💦🍑"])
+    assert screener.screen("a 🍆 on a table", "", policy).rule_id == "policy.banned_term"
+    assert screener.screen("a cat🍆\ufe0f", "", policy).rule_id == "policy.banned_term"
+    assert screener.screen("a cat", "🍆", policy).rule_id == "policy.banned_term"
+    assert screener.screen("rain 💦🍑 fruit", "", policy).rule_id == "policy.banned_term"
+    assert screener.screen("an eggplant", "", policy).allowed
+    assert screener.screen("a 🍑 and a 💦", "", policy).allowed  # the pair is the term
+
+
 def test_a_term_in_another_script_is_matched_whole_not_by_its_latin_look_alikes(
     screener: PromptScreener,
 ) -> None:
