@@ -278,11 +278,13 @@ def main(argv: Sequence[str] | None = None) -> None:
 
 
 def _run() -> None:
-    from bot.settings import BotSettings
+    from bot.settings import BotSettings, token_help
 
-    # The token first: without it nothing else (least of all a model) is worth loading.
+    # The token first: without it nothing else (least of all a model) is worth loading. Missing, it is
+    # a setting's mistake like a malformed one: status 2.
     bot_settings = read_settings(BotSettings)
-    bot_settings.require_token()
+    if bot_settings.token is None:
+        raise OperatorError(token_help())
     # Then every setting and the database, checked in a second rather than after the model loads.
     settings = read_service_settings()
     prepare_database(settings.database)

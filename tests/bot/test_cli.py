@@ -1063,10 +1063,13 @@ def test_a_token_of_the_wrong_form_is_refused_before_anything_loads(
     assert "bot.client" not in sys.modules  # nothing of Discord's was even imported
 
 
-def test_no_token_still_gets_the_instructions(operator_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_token_still_gets_the_instructions(
+    operator_env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
-    told = cli("run")
-    assert isinstance(told, str) and told.startswith("No Discord bot token is set.")
+    assert cli("run") == 2  # a setting's mistake, as a malformed token is
+    told = capsys.readouterr().err
+    assert told.startswith("No Discord bot token is set.") and "Traceback" not in told
     # .env is read from the folder the bot starts in, not the repository's: "next to pyproject.toml"
     # sent an operator starting it from elsewhere to a file it never reads.
     assert f"a file named .env in the folder you start the bot from ({operator_env / '.env'})" in told

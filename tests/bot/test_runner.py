@@ -13,22 +13,28 @@ from bot.settings import token_help
 from tests.bot.helpers import WELL_FORMED_TOKEN
 
 
-def test_no_token_exits_with_the_help_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_token_exits_with_the_help_text(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)  # no .env here
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     monkeypatch.delitem(sys.modules, "bot.client", raising=False)
     with pytest.raises(SystemExit) as caught:
         main(["run"])
-    assert caught.value.code == token_help()
+    assert caught.value.code == 2
+    assert capsys.readouterr().err == token_help() + "\n"
     assert "bot.client" not in sys.modules
 
 
-def test_placeholder_tokens_count_as_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_placeholder_tokens_count_as_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DISCORD_TOKEN", "changeme")
     with pytest.raises(SystemExit) as caught:
         main(["run"])
-    assert caught.value.code == token_help()
+    assert caught.value.code == 2
+    assert capsys.readouterr().err == token_help() + "\n"
 
 
 def test_each_process_owns_its_shards_guilds() -> None:
