@@ -11,6 +11,7 @@ import pytest
 from conftest import DEFERRED_CHANNEL_MESSAGE, BotWorld
 from fakediscord import FakeDiscord, InteractionRecord
 
+from bot.client import ImagineBot
 from generation.models import JobStatus
 from generation.service import STARTING_IMAGE_DELETED
 from moderation.screening import Verdict
@@ -172,10 +173,7 @@ async def test_deleting_a_result_stops_the_upscales_and_variations_of_it_still_w
     bob = fake.add_member(fake.guild, "bob").user
     async with world.bot() as bot:
         generation = bot.services.generation
-        await bot.services.licenses.accept(bob.id, generation.license_for("demo"))
-        _, message = await first_result(world)
-        job_id = world.job_id(message)
-        await world.posted(bot, job_id)
+        message, job_id = await _a_result_bob_may_click(world, bot, bob.id)
         await generation.scheduler.stop()  # the follow-ups wait in the queue
         clicks = []
         for custom_id in (f"imagine:upscale:{job_id}:0", f"imagine:vary:{job_id}:0"):
@@ -208,10 +206,7 @@ async def test_an_upscale_being_checked_when_its_result_is_deleted_is_not_made(
     bob = fake.add_member(fake.guild, "bob").user
     async with world.bot() as bot:
         generation = bot.services.generation
-        await bot.services.licenses.accept(bob.id, generation.license_for("demo"))
-        _, message = await first_result(world)
-        job_id = world.job_id(message)
-        await world.posted(bot, job_id)
+        message, job_id = await _a_result_bob_may_click(world, bot, bob.id)
         # Screening takes milliseconds (longer with the semantic screener): held here until the deletion.
         screening, deleted = asyncio.Event(), asyncio.Event()
         screen = generation._screen_prompt
@@ -230,6 +225,15 @@ async def test_an_upscale_being_checked_when_its_result_is_deleted_is_not_made(
 
         assert f"job {job_id} was deleted" in (await world.ephemeral_answer(click)).lower()
         assert await bot.services.generation.store.history(bob.id) == []
+
+
+async def _a_result_bob_may_click(world: BotWorld, bot: ImagineBot, bob_id: int) -> tuple[JSON, int]:
+    """Alice's first result, posted, and its job; Bob has accepted the license, to click on it."""
+    await bot.services.licenses.accept(bob_id, bot.services.generation.license_for("demo"))
+    _, message = await first_result(world)
+    job_id = world.job_id(message)
+    await world.posted(bot, job_id)
+    return message, job_id
 
 
 def _queued_job_id(text: str) -> int:
