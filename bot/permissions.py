@@ -28,14 +28,17 @@ def age_restricted(channel: object) -> bool | None:
     return bool(is_nsfw()) if callable(is_nsfw) else None
 
 
+def channel_allowed(policy: GuildPolicy, channel_id: int | None, parent_id: int | None = None) -> bool:
+    """Whether the policy lets images be made in a channel (a thread counts as its parent)."""
+    allowed = policy.allowed_channel_ids
+    return not allowed or channel_id in allowed or (parent_id is not None and parent_id in allowed)
+
+
 def check_channel(policy: GuildPolicy, channel_id: int | None, parent_id: int | None = None) -> None:
     """Raise NotHere when the policy limits generation to other channels (a thread counts as its parent)."""
-    allowed = policy.allowed_channel_ids
-    if not allowed:
+    if channel_allowed(policy, channel_id, parent_id):
         return
-    if channel_id in allowed or (parent_id is not None and parent_id in allowed):
-        return
-    mentions = ", ".join(f"<#{channel}>" for channel in sorted(allowed))
+    mentions = ", ".join(f"<#{channel}>" for channel in sorted(policy.allowed_channel_ids))
     raise NotHere(f"images can't be made in this channel here; use {mentions}")
 
 

@@ -72,6 +72,8 @@ STORE_FAILURES = (SQLAlchemyError, OSError)
 STARTING_IMAGE_ERASED = "its starting image was erased at its owner's request"
 # Why a job waiting stopped when its server's moderators lowered a limit it is over.
 LIMITS_CHANGED = "this server's limits were lowered while it waited"
+# Why a job waiting stopped when its server's moderators limited the bot to other channels.
+CHANNEL_CLOSED = "this server's moderators no longer allow images in that channel"
 # Why an upscale or variation stopped when the job it started from was deleted.
 STARTING_IMAGE_DELETED = "the job its starting image came from was deleted"
 # How long a closing service waits for the store watch to finish its current look.
@@ -1069,11 +1071,13 @@ class GenerationService:
             log.info("guild %s: %d jobs of a banned member stopped", guild_id, len(stopped))
         return stopped
 
-    async def recheck_queued(self, guild_id: int) -> list[int]:
+    async def recheck_queued(
+        self, guild_id: int, *, channel_closed: Callable[[int | None], bool] = lambda _channel: False
+    ) -> list[int]:
         """Screen the guild's jobs waiting in this process's queue again, under its policy and bans as
         they are now: those refused now leave the queue, blocked (or cancelled, when their member is
-        banned; failed, saying so, when over a limit lowered since), as they would be refused if asked
-        for now.
+        banned; failed, saying so, when over a limit lowered since or in a channel `channel_closed`
+        says the policy closed to images), as they would be refused if asked for now.
 
         Moderators who ban a term or a member expect it to hold from then on, not only for requests
         that come after: the jobs already waiting would still be made and posted. Running jobs finish
@@ -1081,9 +1085,9 @@ class GenerationService:
         `stop_member` stops. Returns the jobs taken out. Under `_admission`, as `stop_member` is.
         """
         async with self._admission:
-            return await self._recheck_queued(guild_id)
+            return await self._recheck_queued(guild_id, channel_closed)
 
-    async def _recheck_queued(self, guild_id: int) -> list[int]:
+    async def _recheck_queued(self, guild_id: int, channel_closed: Callable[[int | None], bool]) -> list[int]:
         policy = await self._policy(guild_id)
         stopped: list[int] = []
         for entry in [entry for entry in self.scheduler.queue if entry.guild == guild_id]:
@@ -1094,6 +1098,13 @@ class GenerationService:
                 # alone, at their next request.
                 if self.withdraw([job.id]):
                     await self._finish(job.id, JobStatus.CANCELLED, error="cancelled")
+                    stopped.append(job.id)
+                continue
+            if channel_closed(job.channel_id):
+                # Channels are Discord's: the bot tells which ones the policy's list leaves out (a
+                # thread counts as its parent channel).
+                if self.withdraw([job.id]):
+                    await self._finish(job.id, JobStatus.FAILED, error=CHANNEL_CLOSED)
                     stopped.append(job.id)
                 continue
             try:

@@ -22,7 +22,7 @@ from bot import wording
 from bot.cogs.help import MODERATORS_ONLY
 from bot.errors import NotHere
 from bot.interactions import defer
-from bot.permissions import parse_duration
+from bot.permissions import channel_allowed, parse_duration
 from moderation.audit import AuditAction
 from moderation.database import utcnow
 from moderation.errors import InvalidPolicy
@@ -90,9 +90,19 @@ class ModerationCog(commands.Cog):
         """Tell the log channel; returns "" or a note for the moderator (see `ModerationLogChannel.echo`)."""
         return await self.bot.modlog.echo(before, after, wording.policy_changed(actor_id, what))
 
-    async def _recheck_queued(self, guild_id: int) -> str:
-        """Screen the jobs waiting in the queue under the change just made; returns a note or ""."""
-        stopped = await self.bot.services.generation.recheck_queued(guild_id)
+    async def _recheck_queued(self, guild_id: int, policy: GuildPolicy) -> str:
+        """Screen the jobs waiting in the queue under the change just made (`policy`, as it is now);
+        returns a note or ""."""
+        guild = self.bot.get_guild(guild_id)
+
+        def channel_closed(channel_id: int | None) -> bool:
+            # Where the bot cannot tell a thread's parent (not in its cache), the job is left to run.
+            channel = guild.get_channel_or_thread(channel_id) if guild and channel_id else None
+            return channel is not None and not channel_allowed(
+                policy, channel.id, getattr(channel, "parent_id", None)
+            )
+
+        stopped = await self.bot.services.generation.recheck_queued(guild_id, channel_closed=channel_closed)
         return wording.queued_jobs_stopped(len(stopped))
 
     # -- /policy ----------------------------------------------------------------------------------
@@ -138,7 +148,7 @@ class ModerationCog(commands.Cog):
                 shown = value
             what = wording.setting_changed(name, shown)
             echoed = await self._echo(before, after, interaction.user.id, what)
-            return wording.moderator_answer(what, await self._recheck_queued(guild_id), echoed)
+            return wording.moderator_answer(what, await self._recheck_queued(guild_id, after), echoed)
 
         await self._moderated(interaction, change)
 
@@ -157,7 +167,7 @@ class ModerationCog(commands.Cog):
             after = await self.bot.services.policies.reset(guild_id, actor_id=interaction.user.id, keep=keep)
             what = wording.policy_reset(before, kept_role=keeps_role)
             echoed = await self._echo(before, after, interaction.user.id, what)
-            return wording.moderator_answer(what, await self._recheck_queued(guild_id), echoed)
+            return wording.moderator_answer(what, await self._recheck_queued(guild_id, after), echoed)
 
         await self._moderated(interaction, reset)
 
@@ -199,7 +209,7 @@ class ModerationCog(commands.Cog):
             log_line = wording.terms_changed_log(verb, kind, len(changed))
             echoed = await self._echo(before, after, interaction.user.id, log_line)
             # A removal only lets more through: nothing waiting can be refused by it.
-            stopped = await self._recheck_queued(guild_id) if adding else ""
+            stopped = await self._recheck_queued(guild_id, after) if adding else ""
             return wording.moderator_answer(reply, stopped, echoed)
 
         await self._moderated(interaction, change)

@@ -13,6 +13,7 @@ from test_bot_buttons import first_result
 
 from bot import wording
 from generation.models import JobStatus
+from generation.service import CHANNEL_CLOSED
 from moderation.audit import AuditAction
 from moderation.licenses import CREATIVEML_OPENRAIL_M
 from moderation.policy import MAX_BANNED_TERMS, GuildPolicy
@@ -402,6 +403,29 @@ async def test_bans_of_a_member_or_a_term_stop_the_jobs_waiting_in_the_queue(wor
         assert "Their job waiting or running here was stopped." in await world.ephemeral_answer(inter)
         final = await world.final_edit(second)
         assert final.json["content"].endswith("was cancelled.")
+
+
+async def test_limiting_the_bot_to_other_channels_stops_the_jobs_waiting_elsewhere(world: BotWorld) -> None:
+    """The jobs waiting in #general were still made and posted there after the moderators had limited
+    the bot to #art; those in #art, and in its threads, go on."""
+    fake = world.fake
+    assert fake.guild is not None and fake.user is not None and fake.channel is not None
+    art = fake.add_channel(fake.guild, "art")
+    critique = fake.add_thread(art, "critique")
+    async with world.bot() as bot:
+        await bot.services.generation.scheduler.stop()  # the jobs wait in the queue
+        asked = {}
+        for channel in (fake.channel, art, critique):
+            asked[channel.id] = await fake.send_interaction("imagine", {"prompt": "a kite"}, channel=channel)
+            await fake.wait_for_request("PATCH", world.original_path(asked[channel.id]))  # shown queued
+        inter = await fake.send_interaction(
+            "policy set", {"key": "allowed_channel_ids", "value": f"<#{art.id}>"}, user=fake.owner
+        )
+        assert "1 job waiting in the queue was stopped" in await world.ephemeral_answer(inter)
+        jobs = {job.channel_id: job for job in await bot.services.generation.store.history(fake.user.id)}
+        assert jobs[fake.channel.id].status is JobStatus.FAILED
+        assert jobs[fake.channel.id].error == CHANNEL_CLOSED
+        assert not jobs[art.id].status.finished and not jobs[critique.id].status.finished
 
 
 async def test_a_ban_stops_the_members_job_under_way_and_none_of_its_images_are_posted(
