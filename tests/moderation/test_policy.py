@@ -112,7 +112,11 @@ def test_terms_are_deduplicated_by_their_normalised_form() -> None:
     policy = GuildPolicy(banned_terms=["Clown", "clown", "CL0WN", "spider"])
     assert policy.banned_terms == ["Clown", "spider"]
     # Emoji terms by their emoji, whatever skin tone or variation selector they were typed with.
-    assert GuildPolicy(banned_terms=["🍆", "🍆\ufe0f", "💦", "👍🏽", "👍"]).banned_terms == ["🍆", "💦", "👍🏽"]
+    assert GuildPolicy(banned_terms=["🍆", "🍆\ufe0f", "💦", "👍🏽", "👍"]).banned_terms == [
+        "🍆",
+        "💦",
+        "👍🏽",
+    ]
 
 
 @pytest.mark.timeout(10)
