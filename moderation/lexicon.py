@@ -155,6 +155,8 @@ censorship censor sfw modest garment garments attire outfit outfits covering cov
 |fully clothed|censor bar|censor bars|mosaic censoring|bathing suit
 """
 
+# Words for the young, and the child and teenage characters of well-known series: by full name, and by a
+# single name only where no ordinary word or common given name shares it ("boruto", "uraraka"; not "anya").
 _MINOR = """
 petanko yojo lolisho pubertal
 imouto chidol chidols prek lolibaba
@@ -207,6 +209,14 @@ youngling younglings kiddos tyke tykes choirboy choirboys choirgirl choirgirls
 |ash ketchum|peppa pig|wednesday addams|lilo from lilo stitch|lilo and stitch|eri from mha
 |kanao tsuyuri|nezuko|tanjiro|zenitsu|inosuke|sakura haruno genin
 |hinata hyuga part 1|young hinata|kid goku|gohan kid|kid gohan|pan from dragon ball|bulma young
+|boruto|sarada|sarada uchiha|uchiha sarada|mitsuki from boruto|kawaki|himawari uzumaki|uzumaki boruto
+|killua|killua zoldyck|gon freecss|conan edogawa|edogawa conan|ayumi yoshida|ai haibara|haibara ai
+|asuka langley|asuka langley soryu|asuka soryu|rei ayanami|ayanami rei|shinji ikari|ikari shinji
+|ochaco uraraka|ochako uraraka|uraraka|momo yaoyorozu|yaoyorozu|tsuyu asui|froppy|himiko toga|toga himiko
+|izuku midoriya|midoriya|nobara kugisaki|kugisaki nobara|megumi fushiguro|yuji itadori|shoko komi|komi shoko
+|komi san|kaguya shinomiya|shinomiya kaguya|mai sakurajima|sakurajima mai|illyasviel|becky blackbell
+|riko from made in abyss|nanachi|shinobu oshino|mayoi hachikuji|hachikuji|chino kafuu|kafuu chino
+|cocoa hoto|nadeko sengoku
 """
 
 # Childlike cues that name no child. Each is ordinary on its own, and adults have most of them, so they
@@ -850,7 +860,8 @@ _AGE_UNITS_ELSEWHERE = (
     "|taong gulang|taon|saal"
 )
 _AGE = re.compile(
-    rf"(?<![a-z0-9.])(?P<n>\d{{1,2}}|{_AGE_WORDS}) ?(?:(?:years?|yrs?|yr|y) ?(?:old|o)|years? of age"
+    # "a thirteen-year-old's body": the possessive leaves an "s" once the apostrophe is dropped.
+    rf"(?<![a-z0-9.])(?P<n>\d{{1,2}}|{_AGE_WORDS}) ?(?:(?:years?|yrs?|yr|y) ?(?:olds?|os?)|years? of age"
     rf"|(?:st|nd|rd|th) ?grade(?:rs?)?(?! teachers?)|yrs?|{_AGE_UNITS_ELSEWHERE})(?![a-z0-9])"
     rf"|(?<![a-z0-9])age[ds]? (?P<m>\d{{1,2}}|{_AGE_WORDS})(?![a-z0-9.])"
 )
@@ -884,6 +895,8 @@ _YOUNG_PERSON_WORDS = (
 _ADULT_PERSON_WORDS = (
     "woman|lady|female|wife|bride|girlfriend|gal|babe|sister|cousin|cheerleader|dancer|ballerina"
     "|gymnast|elf|fairy|princess|prince|maid|idol|actress|waifu|lass|lad|human|person|character"
+    # The people of a story: "the heroine is 13", "my oc, 14".
+    "|heroine|hero|protagonist|oc|mc|love interest"
 )
 _AGE_CUE = (
     r"(?:(?:(?P<said>aged?|age:|of|whos|shes|hes|whose age is"
@@ -1051,6 +1064,9 @@ _HINDI_AGE_VALUES = {
 }  # fmt: skip
 _AGE_HINDI = re.compile(r"(?<!\S)(" + "|".join(_HINDI_AGE_VALUES) + r") (?:साल|वर्ष|बरस)")
 _KATAKANA = re.compile(r"[\u30a0-\u30ff]")
+# The middle dot or a space between the parts of a name in katakana ("テイラー・スウィフト", "テイラー
+# スウィフト"), which names are matched without, as they are listed.
+_KANA_BREAK = re.compile(r"(?<=[\u30a1-\u30fa\u30fc])[\s・･=＝]+(?=[\u30a1-\u30fa\u30fc])")
 # "裸" alone is "naked" ("子供の裸", "少女、裸"); before another kanji or katakana it begins a word of its
 # own: 裸足 (barefoot), 裸眼 (the naked eye), 裸電球 (a bare bulb), 裸麦 (naked barley).
 _NAKED_ALONE = re.compile(r"裸(?![\u3400-\u9fff\uf900-\ufaff\u30a0-\u30ff])")
@@ -1143,6 +1159,25 @@ _HATE = re.compile(
     rf"|(?<![a-z])(?:hang|burn|gas|kill) all (?:the )?(?:{_GROUPS})(?![a-z])"
     rf"|(?<![a-z])(?:{_HATE_PHRASES})(?![a-z0-9])"
 )
+
+# Symbols older than the hate that took them up (the sun wheel of Germanic and Baltic finds, the death's
+# head), shown as history: "a Sonnenrad on an ancient rune stone, museum exhibit". Not when celebrated,
+# or on what a movement flies or wears.
+_OLD_SYMBOLS = frozenset({"sonnenrad", "totenkopf ss", "ss totenkopf"})
+_EXHIBITED = re.compile(
+    r"(?<![a-z])(?:museums?|exhibits?|exhibitions?|archa?eolog\w*|ancient|rune ?stones?|iron age|bronze age"
+    r"|viking age|artifacts?|artefacts?|excavat\w*|history (?:book|lesson|class|textbook)s?|historical"
+    r"|documentary|textbooks?)(?![a-z])"
+)
+_CELEBRATED = re.compile(
+    r"(?<![a-z])(?:celebrat\w*|glorif\w*|pride|proud|tribute|heil|white power|white race|aryan|banners?"
+    r"|flags?|tattoos?|patch|patches|rally|rallies|recruit\w*|merch|shirts?|88|1488|14 words)(?![a-z0-9])"
+)
+
+
+def _exhibited(found: str, text: str) -> bool:
+    """Whether a hate symbol found in `text` is shown as history (see `_OLD_SYMBOLS`)."""
+    return found in _OLD_SYMBOLS and _EXHIBITED.search(text) is not None and _CELEBRATED.search(text) is None
 
 
 # Real people described instead of named: "the current us president", "the queen of england", "the lead
@@ -1298,6 +1333,62 @@ _BANDS_NATIVE = re.compile(
     r"블랙핑크|방탄소년단|에스파|뉴진스|트와이스|르세라핌|레드벨벳|엔믹스|베이비몬스터|아이브 |ブラックピンク|防弾少年団"
 )
 
+# Someone named by trade and first name, as a singer known by one name is: "la chanteuse Angèle", "the
+# singer Rosalía", "die Sängerin Nena", "the streamer Pokimane" (on the prompt as typed, where the
+# capital of a name is). Trades in the languages of the word lists, as folded (`_TRADE_WORDS` finds them in
+# the prompt's words) and as typed, accents or none (`_TRADE_AS_TYPED`).
+_TRADES = (
+    "singer|pop star|popstar|actress|actor|rapper|youtuber|streamer|influencer|tiktoker|presenter"
+    "|news anchor|tv host|chanteuse|chanteur|actrice|acteur|rappeuse|rappeur|presentatrice|animatrice"
+    "|youtubeuse|influenceuse|cantante|actriz|presentadora|rapera|sangerin|sanger|schauspielerin"
+    "|schauspieler|rapperin|moderatorin|attrice|attore|cantora|atriz|apresentadora|zangeres|actrice"
+    "|piosenkarka|aktorka|sarkici|oyuncu|penyanyi|aktris"
+)
+_TRADE_WORDS = frozenset(w for trade in _TRADES.split("|") for w in trade.split())
+# Each trade as typed, with or without its accents: "Sängerin", "présentatrice", "şarkıcı".
+_ACCENTED = {
+    "a": "aàáâãäå",
+    "c": "cç",
+    "e": "eèéêë",
+    "i": "iìíîïı",
+    "o": "oòóôõö",
+    "u": "uùúûü",
+    "s": "sş",
+    "g": "gğ",
+}
+_TRADE_AS_TYPED = "|".join(
+    "".join(f"[{_ACCENTED[c]}]" if c in _ACCENTED else re.escape(c) for c in trade)
+    for trade in sorted(_TRADES.split("|"), key=len, reverse=True)
+)
+_TRADE_AND_NAME = re.compile(
+    rf"(?<![^\W\d_])(?i:{_TRADE_AS_TYPED})\s+(?P<name>[A-ZÀ-ÖØ-Þ][^\W\d_]{{2,}})(?![\w'’])"
+)
+
+
+def _traded_names(text: str) -> list[str]:
+    """The people `text` names by their trade and a capitalised name (see `_TRADES`)."""
+    found = []
+    for match in _TRADE_AND_NAME.finditer(text):
+        # In Title Case Prompts Every Word Is Capitalised, so a capital says nothing about names; German
+        # capitalises the trade too ("die Sängerin Nena"), so only the other words are counted.
+        others = re.findall(r"[^\W\d_]+", text[: match.start()] + " " + text[match.end() :])[1:]
+        if len(others) >= 2 and sum(1 for w in others if w[0].isupper()) > 0.6 * len(others):
+            continue
+        name = match["name"].lower()
+        if name in _GENERIC_TITLE_WORDS or name in _NOT_A_NAME:
+            continue
+        found.append(match.group(0))
+    return found
+
+
+# Capitalised words after a trade that are no one's name: "the singer Performing Live", "actress In".
+_NOT_A_NAME = frozenset(
+    _words("""
+    in on at from of with and or but for to as by is was who that this performing singing dancing playing
+    live on stage concert album song tour photo portrait poster style version cosplay fanart character oc
+    """)
+)
+
 
 def _titled_roles(text: str) -> list[str]:
     """The people `text` names by a capitalised title and a role (see `_TITLED_ROLE`)."""
@@ -1358,7 +1449,8 @@ _ACQUAINTED_WORDS = (
     frozenset(
         _words("""
     my our know deep deepfake deepfakes next accounting hr marketing sales payroll legal office work period
-    school class college church
+    school class college church floor upstairs downstairs apartment flat unit met knew dated matched hooked
+    talked kissed worked went sat used dating
     """)
     )
     | _FOREIGN_POSSESSIVES
@@ -1378,8 +1470,16 @@ _ACQUAINTED = re.compile(
     rf"|street|neighbou?rhood|company|dorm|college|uni|university|starbucks|cafe|store|shop|bus|lab)(?![a-z])"
     rf"|(?<![a-z])(?:girl|guy|boy|one) (?:who )?(?:sits|sat|sitting) next to me(?![a-z])"
     rf"|(?<![a-z])[a-z]+ from (?:accounting|hr|marketing|sales|payroll|legal|it support|the office|work"
-    rf"|my office|my work|my school|my class|school|class|college|church|[0-9](?:st|nd|rd|th) period)(?![a-z])"
+    rf"|my office|my work|my school|my class|school|class|college|church|[0-9](?:st|nd|rd|th) period"
+    # Neighbours by where they live: "Jessica Turner from the 3rd floor", "the guy from apartment 4b".
+    rf"|the [0-9]{{1,2}}(?:st|nd|rd|th) floor|upstairs|downstairs|(?:apartment|flat|unit) [0-9]+[a-z]?)(?![a-z])"
     rf"|(?<![a-z])(?:a |the )?(?:girl|guy|woman|man|lady|boy|someone|person|people|coworker) i know(?![a-z])"
+    # Someone the member has met: "the girl I met at the bar", "a guy I matched with", "the woman we
+    # dated". Not "the girl next door", a trope.
+    rf"|(?<![a-z])(?:girl|girls|guy|guys|woman|women|man|lady|boy|chick|dude|person|someone|stranger|cashier"
+    rf"|waitress|bartender|barista|nurse|blonde|brunette|redhead)(?: [a-z]+){{0,2}}? (?:that |who |whom )?"
+    rf"(?:i|im|we) (?:just |once |used to |am |was |were )?(?:met|knew|know|dated|date|dating|matched with"
+    rf"|hooked up with|talked to|kissed|work with|worked with|went to school with|sat next to)(?![a-z])"
     rf"|(?<![a-z])deep ?fakes?(?![a-z])"
     rf"|(?<![\w])(?:{_FOREIGN_ACQUAINTED})(?![\w])"
 )
@@ -1475,7 +1575,7 @@ class Lexicon:
             name, *aliases = (part.strip() for part in line.split("|"))
             for alias in (name, *aliases):
                 if not analyze(alias).sequences[0]:
-                    native_names[analyze(alias).native] = name
+                    native_names[_KANA_BREAK.sub("", analyze(alias).native)] = name
                     continue
                 for form in _term_forms(alias):
                     classes[form].add(Term.PERSON)
@@ -1652,7 +1752,7 @@ class Lexicon:
 
         if not views.native.isascii():
             self._scan_foreign(views, hits)
-            for found in self._native_name_pattern.finditer(views.native):
+            for found in self._native_name_pattern.finditer(_KANA_BREAK.sub("", views.native)):
                 hits.terms[Term.PERSON].add(found.group(0))
         if "'" in views.native or "’" in views.native:
             # A name with a suffix after an apostrophe, as Turkish writes cases: "Erdoğan'ın", "Hande'ye".
@@ -1691,6 +1791,8 @@ class Lexicon:
             hits.described.update(m.group(0) for m in _NAME_THE_TRADE.finditer(joined))
         if views.tokens & _DESCRIBED_WORDS:
             hits.described.update(_titled_roles(text))
+        if views.tokens & _TRADE_WORDS:
+            hits.described.update(_traded_names(text))
         if not views.native.isascii() and (band := _BANDS_NATIVE.search(views.native)):
             hits.described.add(band.group(0))
         for joined in joined_views if views.tokens & _ACQUAINTED_WORDS else ():
@@ -1700,7 +1802,7 @@ class Lexicon:
         if not views.native.isascii():
             hits.acquainted.update(m.group(0) for m in _ACQUAINTED_CYRILLIC.finditer(views.native))
         for joined in joined_views if views.tokens & _HATE_WORDS else ():
-            hateful = _HATE.search(joined)
+            hateful = next((m for m in _HATE.finditer(joined) if not _exhibited(m.group(0), joined)), None)
             if hateful:
                 hits.hate = hateful.group(0)
                 break
@@ -2038,8 +2140,18 @@ _LOOKS_AGED = re.compile(
     rf"(?P<n>\d{{1,2}}|{_AGE_WORDS})(?=\s*(?:[),;!?]|$|\.(?!\d)| and| but| with| in| on))"
 )
 
-# "nude girl, first grade": a school grade ending its phrase, in a prompt with someone in it.
-_GRADE_ALONE = re.compile(rf"(?<![a-z])(?P<o>{_ORDINALS}) grade(?=\s*(?:[),;!?]|$|\.(?!\d)))")
+# "nude girl, first grade", "girl, grade 7": a school grade ending its phrase, in a prompt with someone
+# in it.
+_GRADE_ALONE = re.compile(
+    rf"(?<![a-z])(?:(?P<o>{_ORDINALS}) grade|grade (?P<n>\d{{1,2}}|{_AGE_WORDS}))(?=\s*(?:[),;!?]|$|\.(?!\d)))"
+)
+# An age said of "she" or "he": "she's 12 but mature for her age", "he is 9 and", "she was only 13".
+# Only where the number ends its phrase or a clause goes on, so that "he is 6 foot" is a height.
+_PRONOUN_AGE = re.compile(
+    rf"(?<![a-z])(?:shes|hes|she is|he is|she was|he was|theyre|they are)(?: (?:only|just|barely|actually"
+    rf"|really|now|still|about|around|like))? (?P<n>\d{{1,2}}|{_AGE_WORDS})(?: ?(?:years?|yrs?|y)(?: ?old| ?o)?)?"
+    rf"(?=\s*(?:[),;!?]|$|\.(?!\d))| (?:but|and|yet|so|though|although|with|in|on|now|today|already)(?![a-z]))"
+)
 
 
 def _ages_said_otherwise(text: str) -> list[int]:
@@ -2056,7 +2168,13 @@ def _ages_said_otherwise(text: str) -> list[int]:
             if m["tens"] or m["ones"]
         )
     if "grade" in text and _SOMEONE_YOUNG_OR_NOT.search(text):
-        ages.extend(_ORDINAL_VALUES[m["o"]] + 5 for m in _GRADE_ALONE.finditer(text))
+        ages.extend(
+            _ORDINAL_VALUES[m["o"]] + 5 if m["o"] else _age_value(m["n"]) + 5
+            for m in _GRADE_ALONE.finditer(text)
+            if m["o"] or _age_value(m["n"]) <= 12
+        )
+    if any(key in text for key in ("he is", "he was", "hes ", "theyre", "they are")):
+        ages.extend(_age_value(m["n"]) for m in _PRONOUN_AGE.finditer(text))
     if "look" in text or "appear" in text or "seem" in text:
         ages.extend(_age_value(m["n"]) for m in _LOOKS_AGED.finditer(text))
     if not any(word in text for word in _ODD_AGE_WORDS):

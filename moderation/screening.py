@@ -241,6 +241,11 @@ def _banned_term_verdict(term: str) -> Verdict:
     )
 
 
+def _word_set(text: str) -> frozenset[str]:
+    """The words of `text`: a set kept as a line of prose, easier to read and extend than a list."""
+    return frozenset(text.split())
+
+
 # Swimwear is suggestive next to a word for a child, but a girl with pigtails and a lollipop at the beach
 # is at the beach: with childlike cues alone, it takes words that sexualise.
 _SWIMWEAR = frozenset(
@@ -306,6 +311,28 @@ _PART_PLAYED = re.compile(
 )
 
 
+# "cp" (and "cheese pizza", its code) is child pornography abbreviated, as searches for it write it: with
+# a word for the young and a sexual one ("cp, young, explicit"). Alone it is cerebral palsy, a command post
+# or Cyberpunk.
+_CSAM_CODE = re.compile(r"(?<![a-z0-9])(?:c ?p|cheese pizza)(?![a-z0-9])")
+_YOUNG_WORDS = frozenset({"young", "yng", "younger", "youngest", "little", "lil", "tiny", "small", "smol"})
+
+
+def _csam_code(prompt: str, *, minor: bool) -> bool:
+    views = analyze(prompt)
+    return (
+        bool(views.tokens & {"cp", "c", "cheese"})
+        and (minor or bool(views.tokens & _YOUNG_WORDS))
+        and _CSAM_CODE.search(_words_of(prompt)) is not None
+    )
+
+
+def _called_names(prompt: str) -> bool:
+    """Whether the prompt calls someone names (see `_NAME_CALLING`)."""
+    views = analyze(prompt)
+    return bool(views.tokens & _INSULT_WORDS) and _NAME_CALLING.search(_words_of(prompt)) is not None
+
+
 def _outside_the_family(acquainted: set[str]) -> bool:
     """Whether someone of the member's life is named who is not family (an ex, a classmate, a member)."""
     return any(
@@ -321,6 +348,24 @@ _MOCKING = re.compile(
     r"|body shaming|make fun of|making fun of|eating (?:from|out of) a trough|at a trough|like a pig|as a pig"
     r"|as a whale|as a cow|as a hippo|pig snout|ugly fat|fat ugly)(?![a-z])"
 )
+# Names called: "Jessica Turner from the 3rd floor is a slut", "a poster calling @Sam a loser". Said of
+# someone named or known it is harassment, not a sexual picture: no one is drawn undressed.
+_NAME_CALLING = re.compile(
+    r"(?<![a-z])(?:is|are|was|calling|call|called|calls|labell?ing|labell?ed)(?: [a-z0-9]+){0,6}? (?:a |an |the )?"
+    r"(?:(?:fat|ugly|dirty|stupid|dumb|worthless|disgusting|lying|cheap|filthy|total|huge|big|little|nasty"
+    r"|pathetic|useless|cheating|lazy) )*(?:slut|whore|skank|hoe|thot|bitch|cunt|loser|retard|idiot|moron"
+    r"|freak|liar|cheater|thief|snitch|creep|pervert|perv|pedo|pedophile|junkie|crackhead|failure"
+    r"|hooker|tramp|slag|bimbo)s?(?![a-z])"
+)
+_INSULT_WORDS = _word_set(
+    "slut sluts whore whores skank skanks hoe hoes thot thots bitch cunt loser losers retard idiot moron"
+    " freak liar cheater thief snitch creep pervert perv pedo pedophile junkie crackhead failure hooker"
+    " hookers tramp slag bimbo"
+)
+# The sexual words that are insults too: with nothing else sexual, a name called.
+_SEXUAL_INSULTS = frozenset({"slut", "sluts", "slutty", "whore", "whores"})
+
+
 # A real person pictured with a terrorist or a notorious criminal, a meeting that never happened.
 _NOTORIOUS = re.compile(
     r"(?<![a-z])(?:with|and|hugging|embracing|shaking hands with|meeting|meets|kissing|partying with"
@@ -590,11 +635,6 @@ def _denied(claim: str) -> bool:
     return _DENIED.search(claim) is not None and _DENIED.match(claim.removeprefix("do ")) is None
 
 
-def _word_set(text: str) -> frozenset[str]:
-    """The words of `text`: a set kept as a line of prose, easier to read and extend than a list."""
-    return frozenset(text.split())
-
-
 # A word each way of `_POISON_AS_MEDICINE`, `_TREATMENT_REFUSED` and `_CURE_CLAIM` needs: the patterns
 # are long, and most prompts hold none of these (`_medical_harm` skips them then).
 _POISON_WORDS = _word_set(
@@ -615,14 +655,45 @@ _CURE_WORDS = _word_set(
 )
 
 
+# A warning said before the advice it warns against: "a poster on the dangers of drinking bleach", "never
+# mix bleach and ammonia", "the risks of stopping insulin".
+_WARNING_BEFORE = re.compile(
+    r"(?<![a-z])(?:dangers?|dangerous|risks?|hazards?|warning|warnings|warns?|never|dont|do not|don t|avoid"
+    r"|against|shouldnt|should not|myths?|deaths? from|poisoned by)(?: (?:of|about|against|in|from))?"
+    r"(?: [a-z]+){0,2} $"
+)
+
+
+# Advice that is a thing done, which a warning can come before; a claim ("chemotherapy is poison") said
+# after "the dangers of chemotherapy" is still the claim.
+_DONE_ADVICE = re.compile(
+    r"(?:drink|drinking|drinks|swallow|swallowing|inject|injecting|mix|mixing|gargle|gargling|give|giving"
+    r"|take|taking|stop|stopping|how|cut|to overdose|overdose|bleach and)(?![a-z])"
+)
+
+
+def _warned_against(text: str, start: int) -> bool:
+    """Whether the advice found at `start` of `text` is a thing done that comes after a warning (see
+    `_WARNING_BEFORE`)."""
+    return (
+        _DONE_ADVICE.match(text, start) is not None
+        and _WARNING_BEFORE.search(text, max(0, start - 48), start) is not None
+    )
+
+
 def _medical_harm(base: str, words: str, tokens: frozenset[str]) -> bool:
     """Medical advice the license forbids (see `_MEDICAL_HARM` and the patterns above); `tokens` are
     the prompt's (`TextViews.tokens`)."""
     # "Vaccines do not cause autism" says the myth's words to deny it ("do not vaccinate" begins with
     # its negation: that is the advice).
-    if any(_denied(found.group(0)) is False for found in _MEDICAL_HARM.finditer(base)):
+    if any(
+        _denied(found.group(0)) is False and not _warned_against(base, found.start())
+        for found in _MEDICAL_HARM.finditer(base)
+    ):
         return True
-    if tokens & _POISON_WORDS and _POISON_AS_MEDICINE.search(words):
+    if tokens & _POISON_WORDS and any(
+        not _warned_against(words, found.start()) for found in _POISON_AS_MEDICINE.finditer(words)
+    ):
         return True
     if tokens & _TREATMENT_WORDS and _TREATMENT_REFUSED.search(words):
         return True
@@ -739,6 +810,25 @@ def _forgery(words: str, *, edits_upload: bool) -> bool:
     if _COUNTERFEIT.search(words) or (_PRINTED_MONEY.search(words) and _MONEY.search(words)):
         return True
     return _MADE_TO_PASS.search(words) is not None and _PERSONAL_PAPERS.search(words) is not None
+
+
+# When a news picture says its event happened: "today", "this morning", "breaking", a recent year.
+_NEWS_MOMENT = re.compile(
+    r"(?<![a-z0-9])(?:today|todays|tonight|yesterday|yesterdays|this (?:morning|afternoon|evening|week|weekend)|last night"
+    r"|just now|right now|moments ago|hours ago|breaking|happening now|just happened|live|20[0-9]{2}"
+    r"|19[5-9][0-9])(?![a-z0-9])"
+)
+
+
+_CAPITALISED_WORD = re.compile(r"(?<![\w'’])[A-Z][a-z]+")
+
+
+def _names_a_place(prompt: str, framing: set[str]) -> bool:
+    """Whether a news picture names where or what it shows: a capitalised word, after the first, that is
+    not its framing ("Getty Images photo of the Statue of Liberty", not "Photojournalism style")."""
+    framing_words = {word for form in framing for word in form.split()}
+    words = [w.lower() for w in _CAPITALISED_WORD.findall(prompt, 1)]
+    return any(word not in framing_words for word in words)
 
 
 # News framings that say only that a photo is a photo ("documentary photo", "press photo"): of a real
@@ -972,13 +1062,67 @@ def _self_harm_by_negation(prompt: str, negative: str) -> bool:
     )
 
 
+# Self-harm in the words that dodge filters ("unalive", "sewerslide", "s/h", "self delete") and its
+# devices and places ("a helium exit bag", "bridges high enough to die from"): acts, as `_SELF_HARM_ACT`.
+_SELF_HARM_SLANG = re.compile(
+    r"(?<![a-z])(?:unalive\w*|sewer ?slides?|sewer ?sliding|suicde|sucide|suiside|s h"
+    r"|exit bags?|suicide bags?|helium (?:hood|bag)s?|(?:self ?harm|cutting|s h) scars"
+    r"|(?:high|tall|deep) enough to (?:die|kill (?:you|yourself|me|myself|someone)|be fatal))(?![a-z])"
+)
+# Substrings one of `_SELF_HARM_SLANG`'s words holds, to skip it on the prompts with none.
+_SLANG_KEYS = ("unaliv", "sewer", "suic", "sucide", "suisi", "s h", "bag", "helium", "scars", "enough")
+# Self-harm urged in words `_SELF_HARM_URGED` does not hold: someone told to do it, an anorexia coach's
+# orders, death sold as the way out, a pact recruited for, cutting egged on.
+_SELF_HARM_PUSHED = re.compile(
+    r"(?<![a-z])(?:unalive (?:yourself|urself|yourselves|your self)|pro suicide"
+    r"|(?:telling|tell|tells|told|asking|ask|urging|urge|urges|encouraging|encourage|wants?|wanting)"
+    r"(?: [@a-z0-9_]+){1,3} to (?:kill|hang|off|unalive|cut|end) (?:himself|herself|themselves|yourself|urself"
+    r"|his life|her life|their life|it all)"
+    r"|(?:you|u) (?:dont|do not|don t) deserve (?:food|to eat|a meal|meals|dinner|lunch|breakfast|to live"
+    r"|to exist|to be alive)"
+    r"|(?:death|suicide|dying) is the (?:only )?(?:way out|answer|solution|escape|only option|cure)"
+    r"|(?:teen|teens|teenage|kids|student|students|online|discord|group) suicide pacts?"
+    r"|suicide pacts?(?: [a-z]+){0,3} (?:for|with|among) (?:teens|teenagers|kids|students|us|you)"
+    r"|join (?:our|my|the|a) suicide pact|suicide pacts? (?:lets|let s|let us|join|sign up))(?![a-z])"
+)
+_PUSHED_WORDS = _word_set(
+    "unalive pro himself herself themselves yourself urself it deserve death suicide dying pact pacts"
+)
+# Cutting egged on ("go deeper this time", "keep cutting"), only beside a blade, a wound or a scar:
+# "go deeper this time" alone is a diver's, "keep cutting" a barber's.
+_CUTTING_ON = re.compile(
+    r"(?<![a-z])(?:go deeper|cut deeper|deeper this time|keep cutting|cut again)(?![a-z])"
+)
+_BLADE_OR_WOUND = re.compile(
+    r"(?<![a-z])(?:razors?|razor blades?|box cutters?|wrists?|veins?|scars?|bleed\w*|blood|self ?harm)(?![a-z])"
+)
+# Self-harm made beautiful or deserved: "burning yourself with a lighter, aesthetic, 'you deserve the
+# pain'". "You deserve the pain" alone is a gym slogan.
+_GLAMOURISED = re.compile(
+    r"(?<![a-z])(?:aesthetic|aesthetics|romanti[cs]i[sz]ed|romanti[cs]i[sz]ing|glamou?ri[sz]ed|glamou?ri[sz]ing"
+    r"|glamou?rous|deserve (?:the|this|that) pain|deserve to (?:hurt|bleed|suffer)|you deserve it)(?![a-z])"
+)
+
+
 def _self_harm(base: str, native: str) -> bool:
     """Whether a prompt teaches self-harm (an act of it with a word that teaches) or urges it."""
     if _SELF_HARM_URGED.search(base):
         return True
+    if set(base.split()) & _PUSHED_WORDS and _SELF_HARM_PUSHED.search(base):
+        return True
     if _SUPPORT.search(base):
         return False
-    if _SELF_HARM_DONE.search(base) and _TAUGHT.search(base):
+    if ("deeper" in base or "cut" in base) and _CUTTING_ON.search(base) and _BLADE_OR_WOUND.search(base):
+        return True
+    slang = (
+        {found.group(0) for found in _SELF_HARM_SLANG.finditer(base)}
+        if any(key in base for key in _SLANG_KEYS)
+        else set()
+    )
+    if (_SELF_HARM_DONE.search(base) or slang) and _TAUGHT.search(base):
+        return True
+    # "S/H" is initials too ("S H monogram, aesthetic"): made beautiful, only the acts spelled out.
+    if (_SELF_HARM_DONE.search(base) or slang - {"s h"}) and _GLAMOURISED.search(base):
         return True
     if native.isascii():
         return False
@@ -1120,6 +1264,8 @@ class PromptScreener:
         minor = pos.has(Term.MINOR) or any(age < 18 for age in pos.ages) or neg.has(Term.ADULT)
         if pos.has(Term.CSAM) or (sexualising and _childlike(pos)):
             return Verdict.block(RULES["floor.minor_sexual"])
+        if sexual and _csam_code(prompt, minor=minor):
+            return Verdict.block(RULES["floor.minor_sexual"])
         if sexual and minor and sexualising:
             return Verdict.block(RULES["floor.minor_sexual"])
         if minor and _alone_with_an_adult(prompt):
@@ -1133,12 +1279,23 @@ class PromptScreener:
         others_child = any(_OWN_CHILD.fullmatch(known) is None for known in pos.acquainted)
         if sexual and minor and (_swimwear_looked_at(prompt, pos) or others_child):
             return Verdict.block(RULES["floor.minor_swimwear"])
-        if sexual and (pos.people or pos.described or self._lexicon.misspelt_people(prompt)):
+        # "Jessica from the 3rd floor is a slut" insults her (see `_license`); it draws no one undressed.
+        name_called = (
+            pos.terms.get(Term.SEXUAL, set()) <= _SEXUAL_INSULTS
+            and not pos.has(Term.SUGGESTIVE)
+            and not undressing
+            and _called_names(prompt)
+        )
+        if (
+            sexual
+            and not name_called
+            and (pos.people or pos.described or self._lexicon.misspelt_people(prompt))
+        ):
             return Verdict.block(RULES["floor.real_person_sexual"])
         if (pos.people or pos.acquainted) and _NAKED_SAID_OF_SOMEONE.search(analyze(prompt).base):
             return Verdict.block(RULES["floor.real_person_sexual"])
         # Swimwear on "my wife" is a holiday picture; a nude of "my ex" is one to share against her.
-        if sexualising and pos.acquainted:
+        if sexualising and pos.acquainted and not name_called:
             return Verdict.block(RULES["floor.real_person_sexual"])
         # An uploaded picture may be a photo of anyone (a classmate, an ex): undressing it, or putting it
         # in lingerie, is refused whatever the server allows, as the bot cannot know who it shows.
@@ -1188,6 +1345,19 @@ class PromptScreener:
         )
         if pos.acquainted and _MOCKING.search(base):
             return Verdict.block(RULES["license.defamation"])
+        # A name called of someone named: a public figure, someone of the member's life, a member, or a
+        # "Firstname Lastname" that looks like anyone's.
+        if (
+            _called_names(prompt)
+            and not in_a_role
+            and (
+                pos.people
+                or pos.described
+                or _outside_the_family(pos.acquainted)
+                or self._lexicon.guess_people(prompt)
+            )
+        ):
+            return Verdict.block(RULES["license.defamation"])
         if pos.people and not in_a_role and _NOTORIOUS.search(base):
             return Verdict.block(RULES["license.defamation"])
         if _ATTACK_PLAN.search(base) or _KILL_LIST.search(base):
@@ -1211,7 +1381,19 @@ class PromptScreener:
         if _forgery(_words_of(prompt), edits_upload=edits_upload):
             return Verdict.block(RULES["license.disinformation"])
         # A disaster "on the news" with Godzilla in it, or drawn as a cartoon, fools no one.
-        if pos.has(Term.FRAMING) and pos.has(Term.DISASTER) and _FICTION_CUE.search(base) is None:
+        # "A firefighter at a wildfire, photojournalism style" is a look: a framing that says only that a
+        # photo is a photo makes a disaster news with a time or a claim ("today", "2025", "announcing").
+        if (
+            framing
+            and pos.has(Term.DISASTER)
+            and _FICTION_CUE.search(base) is None
+            and (
+                framing - _PLAIN_FRAMING
+                or _NEWS_MOMENT.search(base)
+                or _TELLS_WORD.search(base)
+                or _names_a_place(prompt, framing)
+            )
+        ):
             return Verdict.block(RULES["license.disinformation"])
         if _VOTING_LIE.search(base) or (_VOTING_METHOD_LIE.search(base) and _ELECTION.search(base)):
             return Verdict.block(RULES["license.disinformation"])
