@@ -405,3 +405,8 @@ class TypoIndex:
             return set()
         candidates = {form for variant in (typed, *deletions(typed)) for form in self._index.get(variant, ())}
         return {form for form in candidates if one_typo_apart(typed, form)}
+
+
+def words_of(text: str) -> str:
+    """The text's words joined by single spaces, without the punctuation the base view keeps."""
+    return " ".join(analyze(text).sequences[0])

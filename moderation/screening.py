@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from moderation import harms
 from moderation.errors import PromptBlocked
+from moderation.harms import word_set
 from moderation.lexicon import FAMILY, Hits, Lexicon, Term, load_lexicon
-from moderation.normalize import TYPO_MIN_WORD, UNSPACED_SCRIPT, TextViews, TypoIndex, analyze
+from moderation.normalize import TYPO_MIN_WORD, UNSPACED_SCRIPT, TextViews, TypoIndex, analyze, words_of
 from moderation.pii import PiiKind, find_pii
 from moderation.policy import MAX_TERM_WORDS, GuildPolicy, NsfwMode, compiled_patterns, emoji_term
 
@@ -241,11 +243,6 @@ def _banned_term_verdict(term: str) -> Verdict:
     )
 
 
-def _word_set(text: str) -> frozenset[str]:
-    """The words of `text`: a set kept as a line of prose, easier to read and extend than a list."""
-    return frozenset(text.split())
-
-
 # Swimwear is suggestive next to a word for a child, but a girl with pigtails and a lollipop at the beach
 # is at the beach: with childlike cues alone, it takes words that sexualise.
 _SWIMWEAR = frozenset(
@@ -323,14 +320,14 @@ def _csam_code(prompt: str, *, minor: bool) -> bool:
     return (
         bool(views.tokens & {"cp", "c", "cheese"})
         and (minor or bool(views.tokens & _YOUNG_WORDS))
-        and _CSAM_CODE.search(_words_of(prompt)) is not None
+        and _CSAM_CODE.search(words_of(prompt)) is not None
     )
 
 
 def _called_names(prompt: str) -> bool:
     """Whether the prompt calls someone names (see `_NAME_CALLING`)."""
     views = analyze(prompt)
-    return bool(views.tokens & _INSULT_WORDS) and _NAME_CALLING.search(_words_of(prompt)) is not None
+    return bool(views.tokens & _INSULT_WORDS) and _NAME_CALLING.search(words_of(prompt)) is not None
 
 
 def _outside_the_family(acquainted: set[str]) -> bool:
@@ -357,7 +354,7 @@ _NAME_CALLING = re.compile(
     r"|freak|liar|cheater|thief|snitch|creep|pervert|perv|pedo|pedophile|junkie|crackhead|failure"
     r"|hooker|tramp|slag|bimbo)s?(?![a-z])"
 )
-_INSULT_WORDS = _word_set(
+_INSULT_WORDS = word_set(
     "slut sluts whore whores skank skanks hoe hoes thot thots bitch cunt loser losers retard idiot moron"
     " freak liar cheater thief snitch creep pervert perv pedo pedophile junkie crackhead failure hooker"
     " hookers tramp slag bimbo"
@@ -491,645 +488,6 @@ _VOTING_METHOD_LIE = re.compile(
     rf"(?<![a-z])(?:(?:vote|voting) (?:by text|by sms|by phone|online)(?: only)?|text your vote"
     rf"|voting (?:has )?moved (?:online|to (?:{_DAYS}))|polling station has moved)(?![a-z])"
 )
-# Illnesses false cures and false causes are claimed for.
-_ILLS = (
-    r"covid|covid 19|corona|coronavirus|cancer|autism|autisme|autismus|autismo|autyzm|hiv|aids|diabetes"
-    r"|malaria|measles|infertility|sids|parasites"
-)
-_VACCINES = (
-    r"(?:vaccines?|vaccinations?|vacunas?|vaccins?|impfungen|impfung|impfstoffe?|szczepionki|vacinas?|vaksin"
-    r"|asilar)"
-)
-# Medical advice the license forbids, and pictures that teach self-harm: false cures, dosing children,
-# "where to cut", pro-anorexia posters, vaccine myths.
-_MEDICAL_HARM = re.compile(
-    r"(?<![a-z])(?:(?:drink|drinking|how much) bleach|bleach to (?:cure|treat)"
-    r"|cures? (?:covid|cancer|diabetes|autism|hiv|aids)(?: [a-z]+)? with|(?:covid|cancer|diabetes|autism) cure"
-    r" with|stop (?:taking )?(?:insulin|chemo|chemotherapy|your meds|medication)|chemotherapy is poison"
-    r"|(?:dose|dosage|doses) (?:chart |for )?(?:[a-z]+ ){0,3}(?:children|kids|baby|babies|infants?|toddlers?)"
-    r"|(?:ivermectin|benadryl|melatonin|tylenol) (?:dose|dosage) for (?:children|kids|a baby|babies)"
-    r"|to make (?:it|the baby|a baby|him|her) sleep|cut (?:your|my|their) wrists|where to cut"
-    r"|how to (?:kill yourself|commit suicide|hang yourself)|suicide methods?|to overdose|overdose on"
-    r"|pro[ -]?ana|pro[ -]?mia|thinspiration|thinspo|meanspo|bonespo"
-    # False claims about vaccines and cures, in the languages of the word lists.
-    rf"|{_VACCINES}(?: [a-z]+){{0,3}} (?:can )?(?:cause|causes|causing|caused|causan|causent|verursachen"
-    rf"|verursacht|powoduja|causam|menyebabkan|contain|contains)(?: [a-z]+){{0,2}} (?:l'|l )?(?:{_ILLS}"
-    rf"|microchips?|chips?|death|deaths|poison|tracking devices?)"
-    rf"|{_VACCINES}(?: [a-z]+){{0,3}} (?:killed|kill|kills|tue|tuent|mata|matam)(?: [a-z0-9]+){{0,2}}"
-    rf" (?:children|kids|enfants|ninos|kinder|people|thousands|babies|you)"
-    rf"|{_VACCINES}(?: [a-z]+){{0,2}} (?:are poison|to trucizna|kisirlastiriyor|alter your dna)"
-    rf"|dont vaccinate|do not vaccinate|nie szczep|asilatmayin|skip the (?:[a-z]+ )?vaccines?"
-    rf"|covid is a hoax|masks cause|chemo(?:therapy)? kills|quimioterapia mata|cure yourself with|curate con"
-    rf"|colloidal silver cures|how much ivermectin|ivermectin (?:horse paste|dose|dosage) |horse paste"
-    rf"|stop taking (?:your |their |my )?(?:[a-z]+ ){{0,2}}(?:meds|medication|pills|medicine|antidepressants"
-    rf"|insulin)|stop your (?:[a-z]+ )?(?:antidepressants|meds|medication|insulin)|antidepressants cold turkey"
-    rf"|5g (?:causes|caused|spreads|spread) (?:covid|cancer"
-    rf"|corona)|(?:cures|cured|cura|curan|heals|healed|can cure|will cure) (?:the |l |el |la )?(?:{_ILLS})"
-    rf"|antibiotics (?:cure|for|against) (?:the )?(?:flu|a cold|colds|viruses)"
-    rf"|(?:{_ILLS}) (?:can be|is|are) (?:cured|healed|treated) (?:with|by)"
-    rf"|(?:ivermectin|hydroxychloroquine|bleach|garlic|prayer|essential oils?) instead of (?:the |your )?"
-    rf"(?:[a-z]+ )?(?:vaccines?|chemo|chemotherapy|insulin|medication|antibiotics)"
-    rf"|(?:drink|drinking|swallow|inject|injecting) (?:some |a cup of )?(?:turpentine|kerosene|hydrogen peroxide"
-    rf"|chlorine dioxide|mms|lye|antifreeze)|mix(?:ing)? bleach and ammonia|bleach and ammonia"
-    rf"|pills are poison|self ?harm (?:safely|guide|tips|tutorial|instructions)|how to self ?harm"
-    rf"|cutting guide|how to cut (?:yourself|myself)|instructions for suicide|suicide (?:by|guide|instructions"
-    rf"|tutorial)|lethal dose|to end it all|to end my life|how to purge|purging tips|bulimia tips"
-    rf"|anorexia tips|coat hanger abortion|abortion with a coat hanger|home abortion)(?![a-z])"
-)
-
-
-# Illnesses a false cure is sold for, beyond `_ILLS`: what people die of when they are told to skip
-# their treatment.
-_SERIOUS_ILLS = (
-    rf"{_ILLS}|(?:type [12] |type one |type two )?diabetes|tuberculosis|tb|meningitis|epilepsy|asthma"
-    r"|hepatitis|lupus|multiple sclerosis|parkinsons|alzheimers|dementia|leukemia|leukaemia|tumou?rs?"
-    r"|sepsis|pneumonia|infections?|fevers?|a fever|strep|stds?|syphilis|gonorrh?ea|rabies|cholera|ebola"
-    r"|heart disease|kidney disease|depression|schizophrenia|bipolar|adhd|stroke|gangrene|lyme"
-)
-# A claim that something cures an illness: "cures stage 4 cancer", "heal autism", "treat meningitis
-# with", "tuberculosis is cured by".
-_CURE_CLAIM = re.compile(
-    r"(?<![a-z])(?:(?:cure|cures|cured|curing|heal|heals|healed|healing|reverse|reverses|reversing|treat"
-    r"|treats|treating|beat|beats|eliminate|eliminates|eradicate|eradicates|kill|kills|fix|fixes"
-    rf"|get rid of)(?: [a-z0-9]+){{0,3}} (?:{_SERIOUS_ILLS})"
-    rf"|(?:{_SERIOUS_ILLS}) (?:can be|is|are|gets|get) (?:cured|healed|reversed|treated|gone)"
-    r"|(?:cura|curan|curar|guerit|guerissent|heilt|heilen|sembuhkan|menyembuhkan|iyilestirir) )"
-    r"(?![a-z])"
-)
-# What is sold as the cure, or is a poison given as one.
-_QUACK_REMEDY = re.compile(
-    r"(?<![a-z])(?:urine|pee|urotherapy|fasting|water fast|dry fast|herbal|herbs|tea|prayer|prayers|pray"
-    r"|faith|holy water|essential oils?|baking soda|lemon|vinegar|juice|juicing|garlic|turmeric|ginger"
-    r"|homeopath\w*|crystals?|sungazing|enemas?|detox|cleanse|alkaline|bleach|turpentine|kerosene|chlorine"
-    r" dioxide|mms|miracle mineral|colloidal silver|hydrogen peroxide|ozone|magnets?|reiki|miracle|raw vegan"
-    r"|vitamin c|apple cider|castor oil|borax|black salve|coffee enemas?|ivermectin|horse paste|oregano oil"
-    r"|silver|raw milk|sunlight|sun exposure|cannabis oil|weed|kratom)(?![a-z])"
-)
-# Medicines thrown away or withheld: "stopping insulin", "throw away the pills", "don't give your kids
-# antibiotics". Not "never stop taking your antibiotics early", which is a doctor's advice.
-_TREATMENT = (
-    r"(?:insulin|chemo|chemotherapy|antibiotics|antiretrovirals|arvs|meds|medication|medications|medicine"
-    r"|medicines|pills|inhaler|inhalers|vaccines?|vaccinations?|antidepressants|epipen|dialysis|blood thinners)"
-)
-_TREATMENT_REFUSED = re.compile(
-    r"(?<![a-z])(?<!dont )(?<!do not )(?<!never )(?:stop|stopping|stops|quit|quitting|ditch|ditching|skip"
-    r"|skipping|refuse|refusing|throw away|throwing away|throw out|flush|flushing|no more|replace|replaces"
-    r"|replacing)(?: taking| using)? (?:all )?(?:your |the |their |my |his |her )?(?:[a-z]+ )?"
-    rf"{_TREATMENT}(?![a-z])"
-    r"|(?:dont|do not|never) (?:give|giving|take|taking|use|using|trust) (?:your |their |the )?"
-    rf"(?:[a-z]+ )?(?:[a-z]+ )?{_TREATMENT}(?![a-z])"
-    rf"|(?<![a-z]){_TREATMENT} (?:is|are) (?:a )?(?:poison|poisonous|toxic|killing you|a scam|a lie|the real killer)"
-    r"(?![a-z])"
-)
-# Poisons taken as medicine, and what ends a pregnancy taken by mouth or by force.
-_POISON_AS_MEDICINE = re.compile(
-    r"(?<![a-z])(?:(?:drink|drinking|drinks|swallow|swallowing|give|giving|take|taking|inject|injecting"
-    r"|gargle|gargling)(?: (?:some|a cup of|a glass of|your own|their own|your|their|a few|drops of))?"
-    r" (?:own )?(?:urine|pee|turpentine|kerosene|bleach|chlorine dioxide|mms|hydrogen peroxide|borax|lye"
-    r"|antifreeze|methanol|gasoline|petrol|colloidal silver)"
-    r"|(?:turpentine|kerosene|chlorine dioxide|mms|bleach|borax|hydrogen peroxide) (?:drops|enemas?|baths?"
-    r" for (?:your |the )?(?:baby|kids|children)|for (?:babies|kids|children|your baby|the baby))"
-    r"|(?:measles|chicken ?pox|covid|flu|polio) part(?:y|ies)"
-    r"|(?:sungazing|breatharian\w*|inedia|prana)(?: [a-z]+){0,3} (?:replaces?|instead of|is all you need)"
-    r"|(?:you|we|humans) (?:dont|do not|don t) need (?:food|to eat|water)"
-    r"|(?:induce|inducing|perform|performing|do|doing|self induce|self inducing)(?: an| a| your own| her own)?"
-    r" (?:abortion|miscarriage) (?:at home|yourself|alone|with)"
-    r"|(?:coat hanger|knitting needle)(?: [a-z]+){0,3} (?:abortion|miscarriage)"
-    r"|abortion(?: [a-z]+){0,4} (?:coat hanger|knitting needle)"
-    r"|(?:safe|right|correct|recreational|how much) (?:dose|dosage|amount)s? (?:of )?(?:[a-z]+ )?(?:fentanyl"
-    r"|heroin|carfentanil|meth|ketamine|ghb|xanax|oxycodone|oxy|morphine)"
-    r"|(?:fentanyl|heroin|carfentanil|meth|ketamine|ghb|xanax|oxycodone)(?: [a-z]+){0,5}"
-    r" (?:to get high|dosing guide|dosage guide|dose chart|dosing chart)"
-    r"|to get high at home)(?![a-z])"
-)
-_PREGNANT = re.compile(r"(?<![a-z])(?:pregnant|pregnancy|expecting mothers?)(?![a-z])")
-_ABORTIFACIENT = re.compile(
-    r"(?<![a-z])(?:quinine|castor oil|pennyroyal|mugwort|tansy|blue cohosh|black cohosh|rue|savin)(?![a-z])"
-)
-# Myths about vaccines said with any word between: "the vaccine is a bioweapon designed to depopulate",
-# "the HPV vaccine makes girls infertile", "vaccine injury death toll". Debunking them says the words
-# too, with a word that says it is debunking.
-_VACCINE_WORD = re.compile(
-    r"(?<![a-z])(?:vaccines?|vaccinations?|vaccinated|jabs?|vacunas?|vaccins?|impfen|impfung|impfungen"
-    r"|impfstoffe?|szczepionki|szczepionka|vacinas?|vaksin|asilar|asi|mrna)(?![a-z])"
-)
-_VACCINE_MYTH = re.compile(
-    r"(?<![a-z])(?:bioweapons?|bio weapons?|depopulat\w*|sterili[sz]\w*|infertil\w*|death toll|mark of the beast"
-    r"|microchips?|nanobots?|graphene|magnetic|magnetism|shedding|turbo cancer|died suddenly|genocide"
-    r"|population control|poison|poisoned|poisonous|kills|killing|killer|autism|autistic|autisme|autismus"
-    r"|autismo|autyzm|[ld]autisme?|bioarma|arma biologica|biowaffe|unfruchtbar\w*|esterilidad|despoblacion|kisir\w*"
-    r"|mandul|provoquent l autisme|provoque l autisme|alter (?:your|the) dna|changes? your dna)(?![a-z])"
-)
-_DEBUNKING = re.compile(
-    r"(?<![a-z])(?:myths?|debunk\w*|false|fact check\w*|misinformation|disinformation|hoax(?:es)? debunked"
-    r"|do not|dont|does not|doesnt|dont cause|no link|not cause|safe and effective|faits?|mythe|mito"
-    r"|falso|faux)(?![a-z])"
-)
-
-
-_DENIED = re.compile(r"(?<![a-z])(?:not|dont|doesnt|never|no)(?![a-z])")
-
-
-def _denied(claim: str) -> bool:
-    """Whether a negation comes after a claim's first word: "vaccines do not cause autism"."""
-    return _DENIED.search(claim) is not None and _DENIED.match(claim.removeprefix("do ")) is None
-
-
-# A word each way of `_POISON_AS_MEDICINE`, `_TREATMENT_REFUSED` and `_CURE_CLAIM` needs: the patterns
-# are long, and most prompts hold none of these (`_medical_harm` skips them then).
-_POISON_WORDS = _word_set(
-    "urine pee turpentine kerosene bleach chlorine mms hydrogen borax lye antifreeze methanol gasoline"
-    " petrol colloidal party parties sungazing breatharian breatharians breatharianism inedia prana need"
-    " abortion miscarriage hanger needle dose doses dosage dosages amount amounts fentanyl heroin"
-    " carfentanil meth ketamine ghb xanax oxycodone oxy morphine high"
-)
-_TREATMENT_WORDS = _word_set(
-    "insulin chemo chemotherapy antibiotics antiretrovirals arvs meds medication medications medicine"
-    " medicines pills inhaler inhalers vaccine vaccines vaccination vaccinations antidepressants epipen"
-    " dialysis thinners"
-)
-_CURE_WORDS = _word_set(
-    "cure cures cured curing heal heals healed healing reverse reverses reversing reversed treat treats"
-    " treating treated beat beats eliminate eliminates eradicate eradicates kill kills fix fixes rid gone"
-    " cura curan curar guerit guerissent heilt heilen sembuhkan menyembuhkan iyilestirir"
-)
-
-
-# A warning said before the advice it warns against: "a poster on the dangers of drinking bleach", "never
-# mix bleach and ammonia", "the risks of stopping insulin".
-_WARNING_BEFORE = re.compile(
-    r"(?<![a-z])(?:dangers?|dangerous|risks?|hazards?|warning|warnings|warns?|never|dont|do not|don t|avoid"
-    r"|against|shouldnt|should not|myths?|deaths? from|poisoned by)(?: (?:of|about|against|in|from))?"
-    r"(?: [a-z]+){0,2} $"
-)
-
-
-# Advice that is a thing done, which a warning can come before; a claim ("chemotherapy is poison") said
-# after "the dangers of chemotherapy" is still the claim.
-_DONE_ADVICE = re.compile(
-    r"(?:drink|drinking|drinks|swallow|swallowing|inject|injecting|mix|mixing|gargle|gargling|give|giving"
-    r"|take|taking|stop|stopping|how|cut|to overdose|overdose|bleach and)(?![a-z])"
-)
-
-
-def _warned_against(text: str, start: int) -> bool:
-    """Whether the advice found at `start` of `text` is a thing done that comes after a warning (see
-    `_WARNING_BEFORE`)."""
-    return (
-        _DONE_ADVICE.match(text, start) is not None
-        and _WARNING_BEFORE.search(text, max(0, start - 48), start) is not None
-    )
-
-
-def _medical_harm(base: str, words: str, tokens: frozenset[str]) -> bool:
-    """Medical advice the license forbids (see `_MEDICAL_HARM` and the patterns above); `tokens` are
-    the prompt's (`TextViews.tokens`)."""
-    # "Vaccines do not cause autism" says the myth's words to deny it ("do not vaccinate" begins with
-    # its negation: that is the advice).
-    if any(
-        _denied(found.group(0)) is False and not _warned_against(base, found.start())
-        for found in _MEDICAL_HARM.finditer(base)
-    ):
-        return True
-    if tokens & _POISON_WORDS and any(
-        not _warned_against(words, found.start()) for found in _POISON_AS_MEDICINE.finditer(words)
-    ):
-        return True
-    if tokens & _TREATMENT_WORDS and _TREATMENT_REFUSED.search(words):
-        return True
-    if tokens & _CURE_WORDS and _CURE_CLAIM.search(words) and _QUACK_REMEDY.search(words):
-        return True
-    if _PREGNANT.search(words) and _ABORTIFACIENT.search(words):
-        return True
-    return (
-        _VACCINE_WORD.search(words) is not None
-        and _VACCINE_MYTH.search(words) is not None
-        and _DEBUNKING.search(words) is None
-    )
-
-
-# Official bodies and companies whose letters, notices and pages are forged to frighten or to defraud.
-_AGENCIES = (
-    r"irs|fbi|cia|nsa|cdc|fda|dhs|fema|nhs|hmrc|dvla|ssa|social security(?: administration)?|home office"
-    r"|white house|pentagon|kremlin|downing street|number 10|(?:l|d)?elysee|bundesregierung|bundeskanzleramt"
-    r"|polizei|police(?: department)?|sheriff s office|sheriffs office|interpol|europol|nasa|united nations"
-    r"|world health organi[sz]ation|(?:us |uk |federal )?government|state department|treasury|federal reserve"
-    r"|supreme court|congress|parliament|rki|robert koch institut|department of [a-z]+|ministry of [a-z]+"
-    r"|ministere de (?:l )?[a-z]+|ministerio de [a-z]+|gendarmerie|policia|guardia civil|carabinieri"
-    r"|city council|town hall|electoral commission|election commission|dmv|customs|border patrol|immigration"
-    r"|pfizer|moderna|mayo clinic|harvard|oxford university|stanford"
-)
-_OFFICIAL_PAPER = (
-    r"letters?|letterhead|notices?|alerts?|warnings?|press releases?|announcements?|memos?|memorandum|seals?"
-    r"|stamps?|e ?mails?|sms|text messages?|communiques?|comunicados?|statements?|orders?|decrees?|summons"
-    r"|subpoenas?|bulletins?|advisor(?:y|ies)|directives?|circulars?|press images?|press photos?|websites?"
-    r"|pages?|forms?|documents?|invoices?|fines?|citations?|mandates?|pressemitteilung|bescheid|schreiben"
-    r"|lettres?|cartas?|avisos?|avis|oficios?"
-)
-# What makes such a paper pass for real: "official", a seal, a signature, a screenshot, "realistic".
-_PASSES_FOR_REAL = (
-    r"official|officially|official looking|officiel|officielle|oficial|offiziell\w*|amtlich\w*|realistic"
-    r"|realistically|realista|realiste|authentic|genuine|fake|forged|letterhead|seal|signed|signature|stamped"
-    r"|screenshot|print ready|printable|leaked|looks real|convincing"
-)
-# What it tells its reader: a claim, an order or a demand (not "showing", which any photo does).
-_TELLS = (
-    r"saying|says|announcing|announces|announced|declaring|declares|ordering|orders|demanding|demands"
-    r"|requiring|requires|asking|asks|telling|tells|warning|warns|admitting|admits|confirming|confirms"
-    r"|cancelling|canceling|cancels|stating|states|claiming|claims|proving|proves|revealing|reveals"
-    r"|admitting|caught|exposed|secretly|spotted|busted|faked|staged|hoax|filmed in a studio|payment"
-    r"|gift cards|immediately|evacuate|deport\w*|arrest\w*|suspend\w*"
-    r"|annoncant|annonce|anunciando|anuncia|ordenando|ordonnant|exigeant|exigiendo|verkundet|fordert"
-)
-_AGENCY_PAPER = re.compile(
-    rf"(?<![a-z])(?:(?:{_AGENCIES})(?: [a-z]+){{0,2}} (?:{_OFFICIAL_PAPER})"
-    rf"|(?:{_OFFICIAL_PAPER})(?: [a-z]+){{0,2}} (?:from|of|by|on|de|du|des|der|von) (?:the |la |le |l )?"
-    rf"(?:[a-z]+ ){{0,2}}(?:{_AGENCIES}))(?![a-z])"
-)
-_PASSES_FOR_REAL_WORD = re.compile(rf"(?<![a-z])(?:{_PASSES_FOR_REAL})(?![a-z])")
-_TELLS_WORD = re.compile(rf"(?<![a-z])(?:{_TELLS})(?![a-z])")
-# A login or payment page of a brand that asks for what a thief wants.
-_BRANDS = (
-    r"paypal|amazon|apple|icloud|microsoft|outlook|office 365|google|gmail|netflix|facebook|instagram"
-    r"|whatsapp|bank of america|chase|wells fargo|hsbc|barclays|lloyds|santander|citibank|irs|hmrc|dhl|fedex"
-    r"|ups|usps|royal mail|coinbase|binance|metamask|steam|discord|ebay|venmo|cash app|zelle|revolut|visa"
-    r"|mastercard|american express|amex"
-)
-_CREDENTIALS_ASKED = re.compile(
-    r"(?<![a-z])(?:(?:asking|asks|ask|enter|entering|confirm|confirming|verify|verifying|update|updating"
-    r"|requesting|request|provide|re enter|type)(?: for)?(?: in)? (?:your |the |their |my )?(?:password"
-    r"|passwords|card details|card number|credit card|login|login details|pin|cvv|bank details"
-    r"|account details|seed phrase|recovery phrase|social security number|ssn|2fa code|verification code)"
-    r"|(?:account|card) (?:suspension|suspended|locked|compromised|verification|on hold)|security alert"
-    r"|unusual (?:activity|sign in)|verify your (?:account|identity))(?![a-z])"
-)
-_BRAND = re.compile(rf"(?<![a-z])(?:{_BRANDS})(?![a-z])")
-# Banknotes made to be printed: an amount of money with a printer's words, or counterfeit outright (a
-# museum's scan of both sides is no forgery).
-_MONEY = re.compile(
-    r"(?<![a-z])(?:[$€£¥₹]\s?[0-9]+|[0-9]+ ?(?:dollars?|euros?|pounds?|yen|rupees?|pesos?|usd|eur|gbp))"
-    r" (?:[a-z]+ )?(?:bills?|notes?|banknotes?)(?![a-z])|(?<![a-z])(?:banknotes?|bank notes?|currency notes?"
-    r"|dollar bills?|euro notes?|pound notes?)(?![a-z])"
-)
-_PRINTED_MONEY = re.compile(
-    r"(?<![a-z])(?:print ready|printable|for printing|to print|exact size|actual size|true size|real size"
-    r"|uv features|security thread|counterfeit|fake money|replica)(?![a-z])"
-)
-_COUNTERFEIT = re.compile(
-    r"(?<![a-z])(?:counterfeit|fake|forged) (?:[a-z]+ )?(?:[$€£¥₹][0-9]+ )?(?:money|cash|currency|bills?"
-    r"|banknotes?|notes|dollars|euros)(?![a-z])"
-)
-# Papers that prove who someone is or what they did, made out for someone or made to pass.
-_PERSONAL_PAPERS = re.compile(
-    r"(?<![a-z])(?:(?:covid |covid 19 )?(?:vaccination|vaccine|immuni[sz]ation) (?:card|certificate|record"
-    r"|pass|passport)|passports?|visa pages?|visa stamps?|diplomas?|degree certificates?|sick notes?"
-    r"|doctor s notes?|doctors notes?|medical certificates?|driver s licen[cs]es?|drivers licen[cs]es?"
-    r"|driving licen[cs]es?|id cards?|identity cards?|birth certificates?|prescriptions?|work permits?"
-    r"|residence permits?|green cards?|social security cards?|pay ?stubs?|bank statements?)(?![a-z])"
-)
-_MADE_TO_PASS = re.compile(
-    r"(?<![a-z])(?:fake|forged|forgery|counterfeit|with my name|in my name|with his name|with her name"
-    r"|made out to|for john doe|for jane doe|signature and stamp|stamp and signature|signed and stamped"
-    r"|official seal|filled in|filled out|lot number|print ready|printable|blank template|editable template"
-    r")(?![a-z])"
-)
-
-
-def _forgery(words: str, *, edits_upload: bool) -> bool:
-    """Whether a prompt forges an official paper, a brand's page, a banknote or a personal paper."""
-    # Each part's rarer, shorter pattern first: most prompts stop there.
-    # An upload has its text already: an official letterhead or seal added to it forges it.
-    if (
-        _PASSES_FOR_REAL_WORD.search(words)
-        and (edits_upload or _TELLS_WORD.search(words))
-        and _AGENCY_PAPER.search(words)
-    ):
-        return True
-    if _CREDENTIALS_ASKED.search(words) and _BRAND.search(words):
-        return True
-    if _COUNTERFEIT.search(words) or (_PRINTED_MONEY.search(words) and _MONEY.search(words)):
-        return True
-    return _MADE_TO_PASS.search(words) is not None and _PERSONAL_PAPERS.search(words) is not None
-
-
-# When a news picture says its event happened: "today", "this morning", "breaking", a recent year.
-_NEWS_MOMENT = re.compile(
-    r"(?<![a-z0-9])(?:today|todays|tonight|yesterday|yesterdays|this (?:morning|afternoon|evening|week|weekend)|last night"
-    r"|just now|right now|moments ago|hours ago|breaking|happening now|just happened|live|20[0-9]{2}"
-    r"|19[5-9][0-9])(?![a-z0-9])"
-)
-
-
-_CAPITALISED_WORD = re.compile(r"(?<![\w'’])[A-Z][a-z]+")
-
-
-def _names_a_place(prompt: str, framing: set[str]) -> bool:
-    """Whether a news picture names where or what it shows: a capitalised word, after the first, that is
-    not its framing ("Getty Images photo of the Statue of Liberty", not "Photojournalism style")."""
-    framing_words = {word for form in framing for word in form.split()}
-    words = [w.lower() for w in _CAPITALISED_WORD.findall(prompt, 1)]
-    return any(word not in framing_words for word in words)
-
-
-# News framings that say only that a photo is a photo ("documentary photo", "press photo"): of a real
-# person they are a news picture only with an event or a claim in it.
-_PLAIN_FRAMING = frozenset(
-    (
-        "documentary photo",
-        "official photo",
-        "press photo",
-        "real photo",
-        "genuine photo",
-        "authentic photo",
-        "photojournalism",
-        "white house photo",
-        "official white house photo",
-        "press conference photo",
-        "pool photo",
-        "press pool",
-        "getty",
-        "getty images",
-        "ap photo",
-        "reuters style",
-        "ap style",
-        "exclusive photo",
-        "live broadcast",
-        "live footage",
-        "instagram post",
-    )
-)
-
-
-# Antisemitic tropes around a word for Jews: the hooked nose, the greedy banker, the puppet master.
-_JEWISH = re.compile(
-    r"(?<![a-z])(?:jews?|jewish|juden?|judios?|judias?|juifs?|juives?|zydzi|zydow|zyd|yahudi\w*|ebrei|ebreo"
-    r"|joden|joods|rothschilds?)(?![a-z])"
-)
-_ANTISEMITIC_TROPE = re.compile(
-    r"(?<![a-z])(?:hook(?:ed)? noses?|big noses?|huge noses?|long noses?|greedy|greed|pulling (?:the )?strings"
-    r"|puppet ?masters?|puppeteers?|(?:controls?|controlling|run|runs|running|rule|rules|ruling) the (?:world"
-    r"|media|banks|money)|world domination|they run it|money grabbing|shekels?|happy merchant|christ killers?"
-    r"|blood libel)(?![a-z])"
-)
-# The antisemitic "echo" with nothing inside, and named outright.
-_EMPTY_ECHO = re.compile(r"\(\(\(\s*\)\)\)|(?<![a-z])(?:triple|echo) parenthes[ie]s(?![a-z])")
-# Mass killers made saints and heroes: "Saint Tarrant", "the Christchurch shooter as a saint".
-_MASS_KILLER = re.compile(
-    r"(?<![a-z])(?:(?:christchurch|el paso|buffalo|charleston|columbine|parkland|uvalde|sandy hook|las vegas"
-    r"|orlando|pittsburgh|poway|utoya|isla vista|halle|hanau|mass|school|church|mosque|synagogue)"
-    r" (?:shooters?|gunmen|gunman|killers?|attackers?|murderers?)|brenton tarrant|tarrant|dylann roof"
-    r"|breivik|elliot rodger|payton gendron|patrick crusius|robert bowers|timothy mcveigh|eric harris"
-    r"|dylan klebold)(?![a-z])"
-)
-_GLORIFIED = re.compile(
-    r"(?<![a-z])(?:saint|st|halo|hero|heroes|heroic|icon|glorif\w*|celebrat\w*|tribute|worship\w*|legend"
-    r"|legendary|martyr|praise|praising|shrine|fan art|king|god|based|high score|kill count|stained glass)"
-    r"(?![a-z])"
-)
-# Code words for groups ("skypes", "googles", "yahoos"; "jogger" for a Black man), read as code when
-# two are together or one is with a noose or a lamppost.
-_CODE_WORDS = re.compile(r"(?<![a-z])(?:skypes|googles|yahoos|bings|joggers?|dindus?)(?![a-z])")
-_LYNCHING = re.compile(
-    r"(?<![a-z])(?:noose|nooses|hanging|hanged|hung|lynch\w*|gas|gassed|ovens?|lampposts?|rope|gallows)"
-    r"(?![a-z])"
-)
-# Groups and what demeans them in other languages, said in one phrase: "judíos como ratas", "Kürtler hain",
-# "ユダヤ人は害虫", "اليهود خنازير". Latin-script words as folded, a few words apart; other scripts anywhere in
-# the phrase.
-_GROUPS_ELSEWHERE = (
-    r"judios|judias|juifs|juives|juden|zydzi|zydow|yahudiler|ebrei|joden|musulmanes|musulmans|muslime|moslems"
-    r"|musulmani|muzulmanie|muslumanlar|negros|noirs|schwarze|neri|negri|gitanos|gitans|zigeuner|zingari"
-    r"|cyganie|kurtler|suriyeliler|araber|arabes|arabi|arabowie|inmigrantes|immigres|immigrati|auslander"
-    r"|fluchtlinge|migranten|refugiados|refugies|mexicanos|homosexuales|homosexuels|schwule|maricones"
-    r"|lesbianas|chinos|chinois|asiaticos|rumanos|roumains|polacos|turcos|turken|ermeniler|aleviler"
-    r"|orang cina|yahudi|kafirler"
-)
-_DEMEANED_ELSEWHERE = (
-    r"ratas|rats|ratten|szczury|fareler|tikus|cucarachas|cafards|kakerlaken|karaluchy|basura|ordures|abschaum"
-    r"|dreck|untermenschen|parasitos|parasites|parasiten|pasozyty|animales|animaux|tiere|zwierzeta|hayvanlar"
-    r"|binatang|cerdos|puercos|porcs|schweine|swinie|domuzlar|babi|monos|singes|affen|malpy|maymunlar|monyet"
-    r"|terroristas|terroristes|terroristen|terrorysci|teroristler|teroris|hain|haindir|hainler|pis|plaga"
-    r"|ungeziefer|vermine|alimanas|sous hommes|bichos|ladrones|voleurs|diebe|hirsiz|hirsizlar|violadores"
-    r"|violeurs|vergewaltiger|sanguijuelas|sangsues|blutsauger|invasores|envahisseurs|invasoren|istilacilar"
-    r"|dehors|raus|fuera|defolun|kanker"
-)
-_HATE_ELSEWHERE = re.compile(
-    rf"(?<![a-z])(?:(?:{_GROUPS_ELSEWHERE})(?: [a-z]+){{0,3}} (?:{_DEMEANED_ELSEWHERE})"
-    rf"|(?:{_DEMEANED_ELSEWHERE})(?: [a-z]+){{0,3}} (?:{_GROUPS_ELSEWHERE}))(?![a-z])"
-)
-_GROUPS_NATIVE = re.compile(
-    r"유대인|ユダヤ|犹太|猶太|евре\w*|мусульман\w*|негр\w*|цыган\w*|اليهود|يهود|المسلمين|مسلمون|مسلمين|السود"
-    r"|मुसलमान|मुस्लिम|यहूदी|दलित|ईसाई|黑人|穆斯林|回教徒|朝鮮人|韓国人|中国人|在日|흑인|무슬림|조선족|한국인|일본인"
-)
-_DEMEANED_NATIVE = re.compile(
-    r"害虫|ゴキブリ|ネズミ|寄生虫|豚|猿|ゴミ|蟑螂|老鼠|猪|猴子|垃圾|病毒|쥐|바퀴벌레|기생충|돼지|원숭이|벌레|쓰레기"
-    r"|крыс\w*|таракан\w*|паразит\w*|свинь\w*|обезьян\w*|мусор|خنازير|قردة|فئران|صراصير|حشرات|طفيليات"
-    r"|إرهابيون|ارهابيون|आतंकवादी|कीड़े|सूअर|चूहे|गद्दार|правят миром|правят"
-)
-_PHRASE_END = re.compile(r"[,.;:!?()\[\]|]+")
-_NATIVE_PHRASE_END = re.compile(r"[,.;:!?，、。：；！？،]+")
-
-
-def _hate_said_otherwise(base: str, words: str, native: str) -> bool:
-    """Hate the word lists miss: antisemitic tropes, the empty echo, mass killers glorified, code words
-    for groups, and groups demeaned in other languages (see the patterns above)."""
-    # In one phrase: "the Jewish quarter of Prague, greedy pigeons" is two.
-    if _JEWISH.search(words) and any(
-        _JEWISH.search(phrase) and _ANTISEMITIC_TROPE.search(phrase) for phrase in _PHRASE_END.split(base)
-    ):
-        return True
-    if ("(((" in base and _EMPTY_ECHO.search(base)) or ("parenthes" in words and _EMPTY_ECHO.search(words)):
-        return True
-    if _MASS_KILLER.search(words) and _GLORIFIED.search(words):
-        return True
-    code_words = set(_CODE_WORDS.findall(words))
-    if len(code_words) >= 2 or (code_words and _LYNCHING.search(words)):
-        return True
-    # On the base view, whose punctuation keeps the words of different phrases apart.
-    if _HATE_ELSEWHERE.search(base):
-        return True
-    return not native.isascii() and any(
-        _GROUPS_NATIVE.search(phrase) and _DEMEANED_NATIVE.search(phrase)
-        for phrase in _NATIVE_PHRASE_END.split(native)
-    )
-
-
-# Self-harm taught: an act of self-harm together with what makes a picture a lesson ("how to", "guide",
-# "painless", "step by step"), in English and the languages members write in. The acts alone are the
-# subject of grief art, awareness posters and films ("suicide squad", "suicide prevention month").
-_NOT_SELF_HARM = (
-    r"(?!(?: [a-z]+)? (?:squad|prevention|awareness|hotline|helpline|lifeline|crisis|watch|doors?|king|kings"
-    r"|bombers?|bombing|vests?|mission|missions|run|runs|pact|survivors?|loss|grief|rates?|statistics"
-    r"|support|counsell?ing|call|line|risk|blonde|girls|boys|song|season|note)(?![a-z]))"
-)
-_SELF_HARM_ACT = (
-    r"(?:kill|killing|kills|hang|hanging|drown|drowning|poison|poisoning|starve|starving|shoot|shooting"
-    r"|harm|harming|hurt|hurting|cut|cutting|burn|burning|off|overdose|overdosing)"
-    r" (?:yourself|myself|oneself|themselves|herself|himself|urself)"
-    r"|(?:end|ending|take|taking) (?:your|my|one s|their|her|his) (?:own )?life"
-    rf"|(?:commit|committing|commits|complete|completing) suicide|suicide{_NOT_SELF_HARM}|suicidal"
-    r"|(?:cut|cutting|slit|slitting|slash|slashing|open|opening)(?: (?:your|my|their|her|his|one s|the))?"
-    r" (?:own )?(?:wrists?|veins?|forearms?|thighs?)|(?:wrist|vein) cutting"
-    r"|self ?harm(?:ing)?|self ?injur(?:y|ies|ing)|self ?mutilat(?:ion|ing)"
-    r"|(?:pills?|tablets?|dose|doses|amount|much|many) (?:[a-z]+ ){0,4}to (?:take )?(?:to )?die"
-    r"|to die (?:in (?:your|my|their) sleep|painlessly|quickly|fast)"
-    r"|razor(?: blade)? (?:over|on|against|to|across) (?:your|my|their|her|his|the) (?:arm|wrist|thigh)s?"
-    r"|(?:jump|jumping) (?:off|from) (?:a|the) (?:bridge|building|roof|rooftop|cliff) to die"
-    # Spanish, Portuguese, French, German, Italian, Turkish, Indonesian (as folded).
-    r"|suicidarse|suicidarte|suicidar se|matarse|matarte|quitarse la vida|quitarte la vida"
-    r"|(?:cortarse|cortarte|cortar) (?:las|los) (?:venas|munecas|pulsos)|ahorcarse|se matar|tirar a propria vida"
-    r"|se suicider|te suicider|se tuer|te tuer|(?:se|s|te|t) (?:couper|ouvrir) les veines|se pendre"
-    r"|mettre fin a (?:ses|mes|tes) jours|selbstmord|suizid|sich (?:umbringen|toten|ritzen|erhangen)"
-    r"|(?:die )?pulsadern aufschneiden|suicidarsi|uccidersi|tagliarsi le vene|togliersi la vita"
-    r"|kendini (?:oldurmek|oldurmenin|oldurme|asmak|kesmek)|intihar(?: etmek| etmenin)?"
-    r"|bunuh diri|memotong nadi|menyayat (?:tangan|nadi)"
-)
-_TEACHING = (
-    r"(?:how to|how do (?:i|you)|how many|how much|ways? to|best way|easiest way|quickest way|fastest way"
-    r"|surest way|painless|painlessly|without pain|no pain|methods?|guide|guides|tutorial|step by step"
-    r"|steps|instructions?|instructional|diagram|infographic|illustrated|chart|tips|where to|what to"
-    # Spanish, Portuguese, French, German, Italian, Turkish, Indonesian (as folded).
-    r"|como|guia|paso a paso|sin dolor|metodos?|manera de|formas? de|instrucciones|infografia"
-    r"|passo a passo|sem dor|comment|etape par etape|sans douleur|methodes?|tutoriel|infographie"
-    r"|wie man|anleitung|schritt fur schritt|schmerzlos|methoden|come|guida|passo passo|senza dolore"
-    r"|nasil|yollari|yolu|rehber|adim adim|acisiz|infografik|cara|panduan|langkah|tanpa sakit|infografis)"
-)
-_SELF_HARM_DONE = re.compile(rf"(?<![a-z])(?:{_SELF_HARM_ACT})(?![a-z])")
-_TAUGHT = re.compile(rf"(?<![a-z]){_TEACHING}(?![a-z])")
-# Self-harm urged or made beautiful: the words that push someone ("cut deeper", "nobody will miss you"),
-# and cuts or suicide drawn as an aesthetic or a goal.
-_SELF_HARM_URGED = re.compile(
-    r"(?<![a-z])(?:cut deeper|cut yourself deeper|(?:you|u) deserve (?:to (?:die|bleed|suffer|hurt|be dead)"
-    r"|the (?:scars|cuts))|(?:nobody|no one|noone) (?:will|would|is going to|gonna) (?:miss|care about) you"
-    r"|(?:the )?world (?:is|would be|will be) better (?:off )?without you|everyone would be happier without you"
-    r"|(?:go|just|please) (?:kill yourself|die)|kill yourself already|kys|you should (?:kill yourself|die|end it)"
-    r"|end it (?:all )?(?:now|tonight|already)|do it (?:nobody|no one|jump|end it|tonight)"
-    r"|(?:self ?harm|cutting|suicide|scars|cuts) (?:is|are) (?:beautiful|aesthetic|art|pretty|the answer)"
-    r"|(?:beautiful|aesthetic|pretty|cute|glamou?rous|romanticized|romanticised|glorified|motivational"
-    r"|inspirational)(?: [a-z]+){0,3} (?:self ?harm|fresh (?:cuts|wounds)|cuts on (?:her|his|my|their) (?:arms?"
-    r"|wrists?|thighs?)|wrist cuts|suicide)"
-    r"|(?:self ?harm|fresh) (?:cuts|scars|wounds)(?: [a-z]+){0,5} (?:aesthetic|motivational|keep going"
-    r"|inspiration|inspirational|goals?|you deserve)"
-    r"|nadie te (?:va a )?extranar\w*|corta(?:te)? mas (?:hondo|profundo)|personne ne (?:va )?te regrette\w*"
-    r"|coupe plus profond|niemand wird dich vermissen|schneid tiefer|nessuno ti (?:manchera|rimpiangera)"
-    r"|kimse seni ozlemeyecek|tidak ada yang akan merindukanmu)(?![a-z])"
-)
-# The same in scripts the base view does not fold into Latin, matched on the native view: an act of
-# self-harm next to a word that teaches ("方法", "как", "طريقة"), or words that push someone to it.
-_SELF_HARM_ACT_NATIVE = (
-    r"покончить с собой|самоубийств\w*|суицид\w*|убить себя|вскрыть вены|порезать вены|повеситься"
-    r"|自杀|自殺|自死|割腕|上吊|轻生|リストカット|リスカ|首吊り|死に方|自分を殺|자살|자해|손목을 긋|목을 매"
-    r"|الانتحار|انتحار|تقتل نفسك|قتل نفسك|قتل النفس|आत्महत्या|ख़ुद को मार|खुद को मार|अपने आप को मार"
-)
-_TEACHING_NATIVE = (
-    r"как|инструкци\w*|пошагов\w*|способ\w*|без боли|схема|руководство|方法|やり方|図解|手順|楽に|痛くない"
-    r"|ガイド|图解|教程|步骤|无痛|怎么|如何|指南|방법|설명|가이드|단계|고통 없이|하는 법|كيفية|طريقة|طرق|خطوات"
-    r"|رسم توضيحي|دليل|तरीका|तरीके|कैसे|चित्र|विधि"
-)
-_SELF_HARM_DONE_NATIVE = re.compile(_SELF_HARM_ACT_NATIVE)
-_TAUGHT_NATIVE = re.compile(_TEACHING_NATIVE)
-_SELF_HARM_URGED_NATIVE = re.compile(
-    r"никто не будет скучать|никто не заметит|режь глубже|誰も悲しまない|没人会想你|아무도 너를 그리워하지"
-)
-# What prevention and support say: a crisis-line poster names the act and "how to" get help.
-_SUPPORT = re.compile(
-    r"(?<![a-z])(?:prevention|awareness|hotline|helpline|crisis line|crisis text line|lifeline|988|samaritans"
-    r"|you are not alone|youre not alone|reach out|get help|talk to someone|call for help|warning signs"
-    r"|how to help|how to support|recognize the signs|recognise the signs|prevencion|prevention du suicide"
-    r"|pravention)(?![a-z])"
-)
-
-
-# Someone at a drop, a noose or pills in the prompt, with hope, safety or help in the negative prompt:
-# a way to ask for a suicide without writing one.
-_PERIL = re.compile(
-    r"(?<![a-z])(?:rooftop|roof edge|edge of (?:a|the) (?:roof|building|cliff|bridge)|ledge|bridge railing"
-    r"|on a bridge|cliff edge|train tracks|railway tracks|noose|rope around|pills|razor|overdose|high window"
-    r"|balcony edge)(?![a-z])"
-)
-_HOPE = re.compile(
-    r"(?<![a-z])(?:hope|hopeful|safety|safe|railing|railings|help|rescue|alive|survival|survive|future"
-    r"|safety net|happiness|happy|smile|smiling|life|living)(?![a-z])"
-)
-
-
-def _self_harm_by_negation(prompt: str, negative: str) -> bool:
-    """Whether a negative prompt takes hope and safety out of someone at a drop (see `_PERIL`)."""
-    return (
-        bool(negative)
-        and _PERIL.search(_words_of(prompt)) is not None
-        and (len(set(_HOPE.findall(_words_of(negative)))) >= 2)
-    )
-
-
-# Self-harm in the words that dodge filters ("unalive", "sewerslide", "s/h", "self delete") and its
-# devices and places ("a helium exit bag", "bridges high enough to die from"): acts, as `_SELF_HARM_ACT`.
-_SELF_HARM_SLANG = re.compile(
-    r"(?<![a-z])(?:unalive\w*|sewer ?slides?|sewer ?sliding|suicde|sucide|suiside|s h"
-    r"|exit bags?|suicide bags?|helium (?:hood|bag)s?|(?:self ?harm|cutting|s h) scars"
-    r"|(?:high|tall|deep) enough to (?:die|kill (?:you|yourself|me|myself|someone)|be fatal))(?![a-z])"
-)
-# Substrings one of `_SELF_HARM_SLANG`'s words holds, to skip it on the prompts with none.
-_SLANG_KEYS = ("unaliv", "sewer", "suic", "sucide", "suisi", "s h", "bag", "helium", "scars", "enough")
-# Self-harm urged in words `_SELF_HARM_URGED` does not hold: someone told to do it, an anorexia coach's
-# orders, death sold as the way out, a pact recruited for, cutting egged on.
-_SELF_HARM_PUSHED = re.compile(
-    r"(?<![a-z])(?:unalive (?:yourself|urself|yourselves|your self)|pro suicide"
-    r"|(?:telling|tell|tells|told|asking|ask|urging|urge|urges|encouraging|encourage|wants?|wanting)"
-    r"(?: [@a-z0-9_]+){1,3} to (?:kill|hang|off|unalive|cut|end) (?:himself|herself|themselves|yourself|urself"
-    r"|his life|her life|their life|it all)"
-    r"|(?:you|u) (?:dont|do not|don t) deserve (?:food|to eat|a meal|meals|dinner|lunch|breakfast|to live"
-    r"|to exist|to be alive)"
-    r"|(?:death|suicide|dying) is the (?:only )?(?:way out|answer|solution|escape|only option|cure)"
-    r"|(?:teen|teens|teenage|kids|student|students|online|discord|group) suicide pacts?"
-    r"|suicide pacts?(?: [a-z]+){0,3} (?:for|with|among) (?:teens|teenagers|kids|students|us|you)"
-    r"|join (?:our|my|the|a) suicide pact|suicide pacts? (?:lets|let s|let us|join|sign up))(?![a-z])"
-)
-_PUSHED_WORDS = _word_set(
-    "unalive pro himself herself themselves yourself urself it deserve death suicide dying pact pacts"
-)
-# Cutting egged on ("go deeper this time", "keep cutting"), only beside a blade, a wound or a scar:
-# "go deeper this time" alone is a diver's, "keep cutting" a barber's.
-_CUTTING_ON = re.compile(
-    r"(?<![a-z])(?:go deeper|cut deeper|deeper this time|keep cutting|cut again)(?![a-z])"
-)
-_BLADE_OR_WOUND = re.compile(
-    r"(?<![a-z])(?:razors?|razor blades?|box cutters?|wrists?|veins?|scars?|bleed\w*|blood|self ?harm)(?![a-z])"
-)
-# Self-harm made beautiful or deserved: "burning yourself with a lighter, aesthetic, 'you deserve the
-# pain'". "You deserve the pain" alone is a gym slogan.
-_GLAMOURISED = re.compile(
-    r"(?<![a-z])(?:aesthetic|aesthetics|romanti[cs]i[sz]ed|romanti[cs]i[sz]ing|glamou?ri[sz]ed|glamou?ri[sz]ing"
-    r"|glamou?rous|deserve (?:the|this|that) pain|deserve to (?:hurt|bleed|suffer)|you deserve it)(?![a-z])"
-)
-
-
-def _self_harm(base: str, native: str) -> bool:
-    """Whether a prompt teaches self-harm (an act of it with a word that teaches) or urges it."""
-    if _SELF_HARM_URGED.search(base):
-        return True
-    if set(base.split()) & _PUSHED_WORDS and _SELF_HARM_PUSHED.search(base):
-        return True
-    if _SUPPORT.search(base):
-        return False
-    if ("deeper" in base or "cut" in base) and _CUTTING_ON.search(base) and _BLADE_OR_WOUND.search(base):
-        return True
-    slang = (
-        {found.group(0) for found in _SELF_HARM_SLANG.finditer(base)}
-        if any(key in base for key in _SLANG_KEYS)
-        else set()
-    )
-    if (_SELF_HARM_DONE.search(base) or slang) and _TAUGHT.search(base):
-        return True
-    # "S/H" is initials too ("S H monogram, aesthetic"): made beautiful, only the acts spelled out.
-    if (_SELF_HARM_DONE.search(base) or slang - {"s h"}) and _GLAMOURISED.search(base):
-        return True
-    if native.isascii():
-        return False
-    return bool(
-        _SELF_HARM_URGED_NATIVE.search(native)
-        or (_SELF_HARM_DONE_NATIVE.search(native) and _TAUGHT_NATIVE.search(native))
-    )
 
 
 # A child with an unrelated adult in bed, a shower or a hot tub, kissing or bent over: abuse said without a
@@ -1200,11 +558,6 @@ def _childlike(pos: Hits) -> bool:
 
 def _cue(form: str) -> str:
     return form.replace(" ", "").removesuffix("s")
-
-
-def _words_of(prompt: str) -> str:
-    """The prompt's words joined by single spaces, without the punctuation the base view keeps."""
-    return " ".join(analyze(prompt).sequences[0])
 
 
 class PromptScreener:
@@ -1322,7 +675,7 @@ class PromptScreener:
             or neg.hate
             or pos.has(Term.SLUR)
             or neg.has(Term.SLUR)
-            or _hate_said_otherwise(base, _words_of(prompt), analyze(prompt).native)
+            or harms.hate_said_otherwise(base, words_of(prompt), analyze(prompt).native)
         ):
             return Verdict.block(RULES["license.discrimination"])
         # An actor in a role ("Morgan Freeman as a prisoner, movie poster") is acting, not defamed.
@@ -1371,14 +724,14 @@ class PromptScreener:
             framing
             and real
             and (
-                framing - _PLAIN_FRAMING
+                framing - harms.PLAIN_FRAMING
                 or pos.has(Term.DISASTER)
                 or pos.has(Term.DEFAMATION)
-                or _TELLS_WORD.search(base)
+                or harms.TELLS_WORD.search(base)
             )
         ):
             return Verdict.block(RULES["license.disinformation"])
-        if _forgery(_words_of(prompt), edits_upload=edits_upload):
+        if harms.forgery(words_of(prompt), edits_upload=edits_upload):
             return Verdict.block(RULES["license.disinformation"])
         # A disaster "on the news" with Godzilla in it, or drawn as a cartoon, fools no one.
         # "A firefighter at a wildfire, photojournalism style" is a look: a framing that says only that a
@@ -1388,20 +741,20 @@ class PromptScreener:
             and pos.has(Term.DISASTER)
             and _FICTION_CUE.search(base) is None
             and (
-                framing - _PLAIN_FRAMING
-                or _NEWS_MOMENT.search(base)
-                or _TELLS_WORD.search(base)
-                or _names_a_place(prompt, framing)
+                framing - harms.PLAIN_FRAMING
+                or harms.NEWS_MOMENT.search(base)
+                or harms.TELLS_WORD.search(base)
+                or harms.names_a_place(prompt, framing)
             )
         ):
             return Verdict.block(RULES["license.disinformation"])
         if _VOTING_LIE.search(base) or (_VOTING_METHOD_LIE.search(base) and _ELECTION.search(base)):
             return Verdict.block(RULES["license.disinformation"])
-        words = _words_of(prompt)
+        words = words_of(prompt)
         if (
-            _medical_harm(base, words, analyze(prompt).tokens)
-            or _self_harm(words, analyze(prompt).native)
-            or _self_harm_by_negation(prompt, negative)
+            harms.medical_harm(base, words, analyze(prompt).tokens)
+            or harms.self_harm(words, analyze(prompt).native)
+            or harms.self_harm_by_negation(prompt, negative)
         ):
             return Verdict.block(RULES["license.medical"])
         return None
