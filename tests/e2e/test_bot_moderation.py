@@ -105,7 +105,9 @@ async def test_moderators_review_blocked_prompts_and_members_cannot(world: BotWo
         review = await world.ephemeral_answer(inter)
         # What was asked, without the number it was refused for.
         assert "call me at [phone number] tonight" in review and "floor.pii" in review
-        assert "867" not in review
+        # Not a digit group of it either, outside the review's timestamps and mentions (whose digits
+        # may hold "867" by chance).
+        assert "867" not in re.sub(r"<[^>]*>", "", review)
         assert "867" not in str((await bot.services.generation.store.history(fake.user.id))[0].params)
 
 
