@@ -323,6 +323,8 @@ def _copy_database(source: str) -> None:
     copied = ", ".join(f"{rows} {table}" for table, rows in report.rows.items() if rows) or "nothing"
     where = migrations.describe(migrations.check_url(database.url))
     print(f"copied into the database at {where}: {copied}")
+    # The copy took the source's name, which the image folder records (see migrations.copy).
+    print("the image folder goes on with this database; the old one, started on it again, stops at start")
 
 
 def _generate(args: argparse.Namespace) -> int:
