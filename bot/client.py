@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 from typing import Any
@@ -29,6 +30,8 @@ log = logging.getLogger(__name__)
 
 # How often blocked prompts past their retention are deleted.
 RETENTION_SWEEP_S = 3600
+# How long a closing bot waits for a sweep under way to finish before cancelling it.
+RETENTION_STOP_S = 5.0
 # Image folders of jobs no longer on record are removed once untouched this long: a job being stored
 # right now (by this or another bot process sharing the folder) has its folder before its record.
 ORPHANED_IMAGES_AFTER = timedelta(hours=1)
@@ -116,6 +119,10 @@ class ImagineBot(commands.AutoShardedBot):
         self.modlog = ModerationLogChannel(self)
         self._downloader: AttachmentDownloader | None = None
         self._maintenance: asyncio.Task[None] | None = None
+        # Set when closing: a sweep under way ends at its next step rather than being cancelled inside
+        # a query (the session would be closed later, in a task of SQLAlchemy's own, on a connection
+        # the engine's disposal has lost: an error in the log at every such stop).
+        self._stop_sweeping = asyncio.Event()
         if bot_settings.gateway_url != DISCORD_GATEWAY_URL:
             self.http.get_bot_gateway = self._configured_gateway  # type: ignore[method-assign]
 
@@ -206,7 +213,7 @@ class ImagineBot(commands.AutoShardedBot):
     async def _apply_retention(self) -> None:
         retention_days = self.settings.moderation.blocked_prompt_retention_days
         image_days = self.settings.generation.image_retention_days
-        while True:
+        while not self._stop_sweeping.is_set():
             # A database hiccup must not end the loop; the next round retries.
             try:
                 await self.services.audit.purge_expired(retention_days)
@@ -227,7 +234,8 @@ class ImagineBot(commands.AutoShardedBot):
                 await self.services.generation.store.forget_erasures(utcnow() - ERASURES_KEPT)
             except Exception:
                 log.exception("removing old erasure notes failed")
-            await asyncio.sleep(RETENTION_SWEEP_S)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop_sweeping.wait(), timeout=RETENTION_SWEEP_S)
 
     async def on_guild_remove(self, guild: discord.Guild) -> None:
         """Kicked, banned, or the server deleted (not merely unavailable): its queued jobs go."""
@@ -250,7 +258,10 @@ class ImagineBot(commands.AutoShardedBot):
 
     async def close(self) -> None:
         if self._maintenance is not None:
-            self._maintenance.cancel()
+            self._stop_sweeping.set()
+            _, hanging = await asyncio.wait({self._maintenance}, timeout=RETENTION_STOP_S)
+            for task in hanging:
+                task.cancel()  # a database that does not answer
             await asyncio.gather(self._maintenance, return_exceptions=True)
         # Requests not queued yet are told to be sent again, while Discord still answers.
         if self._flow is not None:

@@ -394,3 +394,31 @@ async def test_a_server_to_sync_that_the_bot_is_not_in_is_logged_and_the_others_
         await world.final_edit(inter)
     said = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
     assert any("DISCORD_SYNC_GUILD_IDS" in line and "123456789012345678" in line for line in said), said
+
+
+async def test_closing_lets_a_retention_sweep_under_way_finish(
+    world: BotWorld, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sweep was cancelled inside its queries: SQLAlchemy then closed the session later, in a task
+    of its own, on a connection the engine's disposal had lost, and logged an error."""
+    from moderation.audit import AuditLog
+
+    purging, go_on = asyncio.Event(), asyncio.Event()
+    finished = []
+    purge = AuditLog.purge_expired
+
+    async def held_purge(self: AuditLog, retention_days: int) -> int:
+        purging.set()
+        await go_on.wait()
+        finished.append(await purge(self, retention_days))
+        return finished[-1]
+
+    monkeypatch.setattr(AuditLog, "purge_expired", held_purge)
+    async with world.bot() as bot:
+        await asyncio.wait_for(purging.wait(), 30)
+        closing = asyncio.create_task(bot.close())
+        await asyncio.sleep(0.2)
+        assert not closing.done()  # it waits for the sweep's step to end
+        go_on.set()
+        await asyncio.wait_for(closing, 30)
+    assert finished == [0]
