@@ -1,5 +1,6 @@
-"""The license's use restrictions that word lists alone miss: harmful medical advice and false cures,
-self-harm taught or urged, forged papers and fake news framings, and hate said without a listed word.
+"""The license's use restrictions that word lists alone miss: harmful medical advice, false cures and
+first aid that harms, self-harm taught or urged, forged papers (issued papers made to pass too), fake news
+framings and violence or disgrace shown of real people, and hate said without a listed word.
 
 Each family is a few patterns that must meet in one prompt (a cure claimed with a quack remedy, an act of
 self-harm with a word that teaches), so that the everyday prompts holding one of the words pass. They run
@@ -51,8 +52,8 @@ _MEDICAL_HARM = re.compile(
     rf"|colloidal silver cures|how much ivermectin|ivermectin (?:horse paste|dose|dosage) |horse paste"
     rf"|stop taking (?:your |their |my )?(?:[a-z]+ ){{0,2}}(?:meds|medication|pills|medicine|antidepressants"
     rf"|insulin)|stop your (?:[a-z]+ )?(?:antidepressants|meds|medication|insulin)|antidepressants cold turkey"
-    rf"|5g (?:causes|caused|spreads|spread) (?:covid|cancer"
-    rf"|corona)|(?:cures|cured|cura|curan|heals|healed|can cure|will cure) (?:the |l |el |la )?(?:{_ILLS})"
+    rf"|5g(?: [a-z]+){{0,2}} (?:causes|caused|cause|spreads|spread|spreading)(?: the)? (?:covid|cancer"
+    rf"|corona|coronavirus)|(?:cures|cured|cura|curan|heals|healed|can cure|will cure) (?:the |l |el |la )?(?:{_ILLS})"
     rf"|antibiotics (?:cure|for|against) (?:the )?(?:flu|a cold|colds|viruses)"
     rf"|(?:{_ILLS}) (?:can be|is|are) (?:cured|healed|treated) (?:with|by)"
     rf"|(?:ivermectin|hydroxychloroquine|bleach|garlic|prayer|essential oils?) instead of (?:the |your )?"
@@ -72,13 +73,14 @@ _SERIOUS_ILLS = (
     rf"{_ILLS}|(?:type [12] |type one |type two )?diabetes|tuberculosis|tb|meningitis|epilepsy|asthma"
     r"|hepatitis|lupus|multiple sclerosis|parkinsons|alzheimers|dementia|leukemia|leukaemia|tumou?rs?"
     r"|sepsis|pneumonia|infections?|fevers?|a fever|strep|stds?|syphilis|gonorrh?ea|rabies|cholera|ebola"
-    r"|heart disease|kidney disease|depression|schizophrenia|bipolar|adhd|stroke|gangrene|lyme"
+    r"|heart disease|kidney disease|depression|schizophrenia|bipolar|adhd|stroke|gangrene|lyme|seizures?"
 )
 # A claim that something cures an illness: "cures stage 4 cancer", "heal autism", "treat meningitis
 # with", "tuberculosis is cured by".
 _CURE_CLAIM = re.compile(
     r"(?<![a-z])(?:(?:cure|cures|cured|curing|heal|heals|healed|healing|reverse|reverses|reversing|treat"
-    r"|treats|treating|beat|beats|eliminate|eliminates|eradicate|eradicates|kill|kills|fix|fixes"
+    r"|treats|treating|beat|beats|eliminate|eliminates|eradicate|eradicates|kill|kills|fix|fixes|prevent"
+    r"|prevents|preventing"
     rf"|get rid of)(?: [a-z0-9]+){{0,3}} (?:{_SERIOUS_ILLS})"
     rf"|(?:{_SERIOUS_ILLS}) (?:can be|is|are|gets|get) (?:cured|healed|reversed|treated|gone)"
     r"|(?:cura|curan|curar|guerit|guerissent|heilt|heilen|sembuhkan|menyembuhkan|iyilestirir) )"
@@ -91,7 +93,7 @@ _QUACK_REMEDY = re.compile(
     r"|homeopath\w*|crystals?|sungazing|enemas?|detox|cleanse|alkaline|bleach|turpentine|kerosene|chlorine"
     r" dioxide|mms|miracle mineral|colloidal silver|hydrogen peroxide|ozone|magnets?|reiki|miracle|raw vegan"
     r"|vitamin c|apple cider|castor oil|borax|black salve|coffee enemas?|ivermectin|horse paste|oregano oil"
-    r"|silver|raw milk|sunlight|sun exposure|cannabis oil|weed|kratom)(?![a-z])"
+    r"|silver|raw milk|sunlight|sun exposure|cannabis oil|weed|kratom|cbd|gummies|hydroxychloroquine|hcq)(?![a-z])"
 )
 # Medicines thrown away or withheld: "stopping insulin", "throw away the pills", "don't give your kids
 # antibiotics". Not "never stop taking your antibiotics early", which is a doctor's advice.
@@ -102,7 +104,7 @@ _TREATMENT = (
 _TREATMENT_REFUSED = re.compile(
     r"(?<![a-z])(?<!dont )(?<!do not )(?<!never )(?:stop|stopping|stops|quit|quitting|ditch|ditching|skip"
     r"|skipping|refuse|refusing|throw away|throwing away|throw out|flush|flushing|no more|replace|replaces"
-    r"|replacing)(?: taking| using)? (?:all )?(?:your |the |their |my |his |her )?(?:[a-z]+ )?"
+    r"|replacing)(?: taking| using)? (?:all )?(?:your |the |their |my |his |her )?(?:[a-z]+ ){0,3}"
     rf"{_TREATMENT}(?![a-z])"
     r"|(?:dont|do not|never) (?:give|giving|take|taking|use|using|trust) (?:your |their |the )?"
     rf"(?:[a-z]+ )?(?:[a-z]+ )?{_TREATMENT}(?![a-z])"
@@ -146,7 +148,9 @@ _VACCINE_MYTH = re.compile(
     r"|microchips?|nanobots?|graphene|magnetic|magnetism|shedding|turbo cancer|died suddenly|genocide"
     r"|population control|poison|poisoned|poisonous|kills|killing|killer|autism|autistic|autisme|autismus"
     r"|autismo|autyzm|[ld]autisme?|bioarma|arma biologica|biowaffe|unfruchtbar\w*|esterilidad|despoblacion|kisir\w*"
-    r"|mandul|provoquent l autisme|provoque l autisme|alter (?:your|the) dna|changes? your dna)(?![a-z])"
+    r"|mandul|provoquent l autisme|provoque l autisme|alter (?:your|the) dna|changes? your dna|autistisch"
+    r"|autistique|autista|shed|sheds|spike proteins?|(?:more dangerous|worse|deadlier|riskier) than (?:the )?"
+    r"(?:measles|polio|covid|flu|disease|diseases|illness))(?![a-z])"
 )
 _DEBUNKING = re.compile(
     r"(?<![a-z])(?:myths?|debunk\w*|false|fact check\w*|misinformation|disinformation|hoax(?:es)? debunked"
@@ -179,7 +183,8 @@ _TREATMENT_WORDS = word_set(
 _CURE_WORDS = word_set(
     "cure cures cured curing heal heals healed healing reverse reverses reversing reversed treat treats"
     " treating treated beat beats eliminate eliminates eradicate eradicates kill kills fix fixes rid gone"
-    " cura curan curar guerit guerissent heilt heilen sembuhkan menyembuhkan iyilestirir"
+    " cura curan curar guerit guerissent heilt heilen sembuhkan menyembuhkan iyilestirir prevent prevents"
+    " preventing"
 )
 
 
@@ -245,7 +250,9 @@ _AGENCIES = (
     r"|supreme court|congress|parliament|rki|robert koch institut|department of [a-z]+|ministry of [a-z]+"
     r"|ministere de (?:l )?[a-z]+|ministerio de [a-z]+|gendarmerie|policia|guardia civil|carabinieri"
     r"|city council|town hall|electoral commission|election commission|dmv|customs|border patrol|immigration"
-    r"|pfizer|moderna|mayo clinic|harvard|oxford university|stanford"
+    r"|pfizer|moderna|mayo clinic|harvard|oxford university|stanford|(?:district |school )?superintendent"
+    r"|school district|school board|county(?: clerk| court| sheriff)?|(?:superior |district |county )?court"
+    r"|judge|mayor s office|city of [a-z]+"
 )
 _OFFICIAL_PAPER = (
     r"letters?|letterhead|notices?|alerts?|warnings?|press releases?|announcements?|memos?|memorandum|seals?"
@@ -275,6 +282,12 @@ _AGENCY_PAPER = re.compile(
     rf"(?:[a-z]+ ){{0,2}}(?:{_AGENCIES}))(?![a-z])"
 )
 _PASSES_FOR_REAL_WORD = re.compile(rf"(?<![a-z])(?:{_PASSES_FOR_REAL})(?![a-z])")
+# What an order puts off till no one can check it: a notice that says to flee tonight needs no seal to
+# frighten.
+_URGENT_ORDER = re.compile(
+    r"(?<![a-z])(?:evacuat\w*|shelter in place|immediately|tonight|within (?:24|48) hours|closed tomorrow"
+    r"|closure tomorrow|by midnight)(?![a-z])"
+)
 TELLS_WORD = re.compile(rf"(?<![a-z])(?:{_TELLS})(?![a-z])")
 # A login or payment page of a brand that asks for what a thief wants.
 _BRANDS = (
@@ -328,7 +341,7 @@ def forgery(words: str, *, edits_upload: bool) -> bool:
     # Each part's rarer, shorter pattern first: most prompts stop there.
     # An upload has its text already: an official letterhead or seal added to it forges it.
     if (
-        _PASSES_FOR_REAL_WORD.search(words)
+        (_PASSES_FOR_REAL_WORD.search(words) or _URGENT_ORDER.search(words))
         and (edits_upload or TELLS_WORD.search(words))
         and _AGENCY_PAPER.search(words)
     ):
@@ -337,7 +350,9 @@ def forgery(words: str, *, edits_upload: bool) -> bool:
         return True
     if _COUNTERFEIT.search(words) or (_PRINTED_MONEY.search(words) and _MONEY.search(words)):
         return True
-    return _MADE_TO_PASS.search(words) is not None and _PERSONAL_PAPERS.search(words) is not None
+    if _MADE_TO_PASS.search(words) is not None and _PERSONAL_PAPERS.search(words) is not None:
+        return True
+    return forged_document(words, frozenset(words.split()))
 
 
 # When a news picture says its event happened: "today", "this morning", "breaking", a recent year.
@@ -373,6 +388,8 @@ PLAIN_FRAMING = frozenset(
         "white house photo",
         "official white house photo",
         "press conference photo",
+        "press conference",
+        "footage still",
         "pool photo",
         "press pool",
         "getty",
@@ -439,7 +456,7 @@ _DEMEANED_ELSEWHERE = (
     r"|terroristas|terroristes|terroristen|terrorysci|teroristler|teroris|hain|haindir|hainler|pis|plaga"
     r"|ungeziefer|vermine|alimanas|sous hommes|bichos|ladrones|voleurs|diebe|hirsiz|hirsizlar|violadores"
     r"|violeurs|vergewaltiger|sanguijuelas|sangsues|blutsauger|invasores|envahisseurs|invasoren|istilacilar"
-    r"|dehors|raus|fuera|defolun|kanker"
+    r"|dehors|raus|fuera|defolun|kanker|inferiores|inferieurs|inferieures|minderwertig|inferiori|asagilik"
 )
 _HATE_ELSEWHERE = re.compile(
     rf"(?<![a-z])(?:(?:{_GROUPS_ELSEWHERE})(?: [a-z]+){{0,3}} (?:{_DEMEANED_ELSEWHERE})"
@@ -658,3 +675,190 @@ def self_harm(base: str, native: str) -> bool:
         _SELF_HARM_URGED_NATIVE.search(native)
         or (_SELF_HARM_DONE_NATIVE.search(native) and _TAUGHT_NATIVE.search(native))
     )
+
+
+# Papers issued to one person or for one event, which are forged to pass as issued: identity papers,
+# medical and legal papers, statements of money, tickets, in the languages of the word lists.
+_ISSUED_PAPER = re.compile(
+    r"(?<![a-z])(?:passports?(?: photo)?(?: pages?)?|passeports?|pasaportes?|reisepass|personalausweis\w*"
+    r"|ausweis|visa (?:stamps?|pages?)|(?:tourist|work|student|schengen|us|uk) visas?"
+    r"|(?:id|identity|national id|student id|employee id|social security|insurance|health insurance|green"
+    r"|registration) cards?|carte d identite|carte grise|dni|driver s licen[cs]es?|drivers licen[cs]es?"
+    r"|driving licen[cs]es?|permis de conduire|fuhrerschein|licencia de conducir|carteira de motorista"
+    r"|(?:vehicle|car) registrations?|police reports?|incident reports?|accident reports?|court summons"
+    r"|summons|subpoenas?|(?:arrest|search|bench) warrants?|jury (?:duty )?(?:notices?|summons|letters?)"
+    r"|evacuation (?:notices?|orders?)|(?:bank|bank of [a-z]+|chase|wells fargo|barclays|hsbc|citibank"
+    r"|santander|lloyds|revolut)(?: account)? statements?|account statements?|pay ?stubs?|pay ?slips?"
+    r"|payslips?|paychecks?|salary slips?|w ?2 forms?|tax returns?|utility bills?|proof of (?:address|income"
+    r"|residence)|(?:pcr|covid|antigen|drug|lab|dna|paternity|hiv|std)(?: test)? (?:results?|reports?"
+    r"|certificates?)|test results?|prescriptions?|prescription pads?|(?:birth|death|marriage|divorce"
+    r"|baptism) certificates?|acte de naissance|geburtsurkunde|partida de nacimiento|transcripts?|diplomas?"
+    r"|degree certificates?|doctor s notes?|doctors notes?|sick notes?|fit notes?|medical (?:certificates?"
+    r"|excuses?|notes?)|certificado medico|certificat medical|arztliches attest|krankmeldung|receta medica"
+    r"|(?:disabled|handicap|handicapped|accessible) (?:parking )?(?:placards?|permits?|badges?)"
+    r"|parking (?:placards?|permits?)|blue badges?|certificates? of authenticity|work permits?"
+    r"|residence permits?|boarding pass(?:es)?|(?:concert|event|festival|floor|vip|tour|plane|flight"
+    r"|train|airline|stadium|lottery|match) tickets?)(?![a-z])"
+)
+# A head word of `_ISSUED_PAPER`, to skip it on the prompts with none.
+_ISSUED_PAPER_WORDS = word_set(
+    "passport passports passeport passeports pasaporte pasaportes reisepass ausweis personalausweis visa visas card cards"
+    " identite grise dni license licenses licence licences permis fuhrerschein licencia motorista"
+    " registration registrations report reports summons subpoena subpoenas warrant warrants notice notices"
+    " letter letters order orders statement statements stub stubs paystub paystubs slip slips payslip"
+    " payslips paycheck paychecks w2 returns bills proof result results certificate certificates"
+    " prescription prescriptions pad pads naissance geburtsurkunde nacimiento transcript transcripts"
+    " diploma diplomas note notes excuse excuses certificado certificat attest krankmeldung receta placard"
+    " placards permit permits badge badges pass passes ticket tickets"
+)
+# One of these makes the paper a forgery: called fake, made a template to fill in, told to look genuine,
+# made out in the member's name, or made to fool someone.
+_FORGED_OUTRIGHT = re.compile(
+    r"(?<![a-z])(?:fake|forged|forgery|forge|counterfeit|faux|falso|falsa|falsificad[oa]|gefalscht\w*"
+    r"|replica|knock ?off|templates?|vorlage|plantilla|modelo editable|to fill in|to fill out|fillable"
+    r"|editable|printable|print ready|looks? (?:genuine|real|legit|authentic|official)|(?:genuine|authentic"
+    r"|real|legit) looking|echt aussehend\w*|mrz|machine readable|scannable|with (?:my|his|her|our)"
+    r" (?:real |full )?names?|in my name|my name on it|made out to|case number|official|officially"
+    r"|officiel\w*|oficial|offiziell\w*|amtlich\w*|to (?:scare|prank|fool|trick|show) (?:my|his|her|the)"
+    r"|for (?:my|a) (?:rental|job|visa|loan|mortgage|apartment) applications?|for my (?:landlord|employer"
+    r"|boss|school|teacher|professor|insurance)|excusing me|excuse me from|to get out of)(?![a-z])"
+)
+# Details that a forgery fills in; two of them make one: "a realistic ticket with barcode".
+_FILLED_IN = re.compile(
+    r"(?<![a-z])(?:realistic|realistically|photorealistic|realista|realiste|realistisch|signed|signature"
+    r"|firmad[oa]|firma|unterschrieben|unterschrift|signe|stamped|stamp|seal|sealed|barcode|qr code"
+    r"|born (?:in )?[0-9]{4}|date of birth|state of [a-z]+|[0-9]+ ?mg|with all a s|balance"
+    r"|salary|(?:showing|with) (?:a )?[0-9]+)(?![a-z])|[$€£¥₹] ?[0-9]"
+)
+# Who issues it, named: "from Kaiser Permanente", "Stanford transcript", "Ticketmaster".
+_ISSUER = re.compile(
+    r"(?<![a-z])(?:from|by|issued by|de|du|von) (?:the )?[a-z]+|ticketmaster|live nation|stubhub|stanford"
+    r"|harvard|yale|mit|oxford|cambridge|dmv|lapd|nypd|fbi|nhs"
+)
+# Papers in a world that issues none: "a Hogwarts acceptance letter", "a Starfleet ID card".
+_FICTIONAL_ISSUER = re.compile(
+    r"(?<![a-z])(?:hogwarts|ministry of magic|starfleet|jedi|wakanda|gotham|pokemon|willy wonka|wonka"
+    r"|golden ticket|fictional|fantasy|sci ?fi|cyberpunk|dnd|rpg|specimen|void|novelty|not valid"
+    r"|for props only|zelda|skyrim|star wars|marvel|pirate)(?![a-z])"
+)
+
+
+def forged_document(words: str, tokens: frozenset[str]) -> bool:
+    """Whether a prompt asks for an issued paper made to pass as real (see `_ISSUED_PAPER`): a passport on a
+    travel table or a diploma on a wall passes, a "realistic" one for the member's landlord does not."""
+    if not tokens & _ISSUED_PAPER_WORDS or _ISSUED_PAPER.search(words) is None:
+        return False
+    if _FICTIONAL_ISSUER.search(words):
+        return False
+    if _FORGED_OUTRIGHT.search(words):
+        return True
+    details = {found.group(0) for found in _FILLED_IN.finditer(words)}
+    return len(details) + bool(_ISSUER.search(words)) >= 2
+
+
+# First aid that harms, taught: "put butter on burns", "cut the snake bite and suck out the venom", "give
+# your newborn honey"; illnesses denied ("AIDS is a myth"); what is falsely said to cause one ("sunscreen
+# causes skin cancer"). A warning before the advice ("never put butter on a burn") teaches the opposite.
+_HARMFUL_FIRST_AID = re.compile(
+    r"(?<![a-z])(?:(?:butter|toothpaste|mustard|egg whites?|oil|ice|soy sauce)(?: and [a-z]+)? (?:on|onto|to)"
+    r" (?:a |the |your )?burns?|suck(?:ing)? (?:out )?(?:the )?(?:venom|poison)|cut(?:ting)? (?:open )?(?:the |a )?"
+    r"(?:snake ?bites?|bite wound)|(?:pee|urinate|peeing) on (?:a |the )?jellyfish stings?"
+    r"|(?:give|giving|feed|feeding) (?:your |a |the )?(?:newborns?|infants?|babies|baby)(?: [a-z]+){0,2}"
+    r" honey|honey(?: water)? (?:for|to) (?:your |a |the )?(?:newborns?|infants?|babies|baby)"
+    r"|(?:aids|hiv|covid|cancer|measles|polio|germs|viruses|autism) (?:is|are|was) (?:just )?(?:a )?(?:myth"
+    r"|hoax|lie|fake|scam|made up|invented|not real)"
+    r"|(?:sunscreens?|sunblock|fluoride|wi ?fi|cell towers?|masks?|chemtrails|contrails)(?: [a-z]+){0,2}"
+    r" (?:cause|causes|caused|causing|give you|gives you)(?: skin| brain)? (?:cancer|autism|covid|infertility"
+    r"|dementia|alzheimers|tumou?rs?))(?![a-z])"
+)
+_FIRST_AID_WORDS = word_set(
+    "burn burns venom poison bite bites stings honey myth hoax lie fake scam made invented real cause causes"
+    " caused causing give gives"
+)
+
+
+def harmful_first_aid(words: str) -> bool:
+    """Whether a prompt teaches first aid that harms or denies an illness (see `_HARMFUL_FIRST_AID`)."""
+    if not set(words.split()) & _FIRST_AID_WORDS:
+        return False
+    # The claim's own words ("a myth", "fake") are not a debunking of it: only the words around it.
+    return any(
+        _WARNING_BEFORE.search(words, max(0, found.start() - 48), found.start()) is None
+        and _DEBUNKING.search(words[: found.start()] + " " + words[found.end() :]) is None
+        for found in _HARMFUL_FIRST_AID.finditer(words)
+    )
+
+
+# Someone's face where blows land: a shooting target, a dartboard, a punching bag with a real face on it.
+FACE_ON_A_TARGET = re.compile(
+    r"(?<![a-z])(?:(?:shooting|gun|rifle|range|practice|paper) targets?|dartboards?|punching bags?|pinatas?)"
+    r"(?: [a-z]+){0,6} face(?![a-z])"
+)
+# A fire set with someone inside, a kill list: violence whoever is named.
+SOMEONE_BURNED_INSIDE = re.compile(
+    r"(?<![a-z])(?:on fire|burning|in flames|ablaze|burned down|burnt down)(?: [a-z]+){0,3} with (?:her|him"
+    r"|them|you|his family|her family) (?:still )?(?:inside|in it|trapped)(?![a-z])"
+)
+# Violence to a real person in scripts the base view does not fold into Latin ("Обезглавленный Зеленский").
+VIOLENCE_NATIVE = re.compile(
+    r"обезглавлен\w*|повешен\w*|убит\w*|расстрелян\w*|зарезан\w*|казнен\w*|застрелен\w*|斩首|被杀|处决|吊死"
+    r"|枪杀|斬首|殺され|絞首刑|処刑|射殺|처형|참수|살해|총살|مقتول|ذبح|إعدام|مذبوح|शिरच्छेद|फांसी"
+)
+# A real person caught doing what would end a career: cash handed over, a protected animal shot for a
+# trophy, drinks with pupils.
+CAUGHT_IN_THE_ACT = re.compile(
+    r"(?<![a-z])(?:(?:handing|hands|taking|takes|accepting|accepts|receiving|receives|pocketing|giving|gives"
+    r"|slipping)(?: [a-z]+){0,2} (?:(?:envelopes?|bags?|briefcases?|suitcases?|stacks?|wads?|bundles?) of"
+    r" (?:cash|money)|bribes?|(?:cash|money) (?:to|from) (?:a |an |the )?(?:mafia|mob|cartel|developer"
+    r"|lobbyist|drug lord|gangster|oligarch|[a-z]+ boss)\w*)"
+    r"|posing with (?:a |the )?dead (?:elephant|lion|rhino|giraffe|tiger|leopard|gorilla|polar bear|wolf"
+    r"|cheetah)s?|trophy hunt\w*"
+    r"|(?:drinking|partying|getting drunk|doing shots|smoking weed)(?: [a-z]+){0,2} with (?:his |her |their )?"
+    r"(?:students|pupils|kids|children|minors|underage))(?![a-z])"
+)
+# Someone of the member's world named by office ("our mayor", "our school principal"): as real as a name.
+OUR_OFFICIAL = re.compile(
+    r"(?<![a-z])(?:our|my) (?:school |local |town |city |county |new )?(?:mayor|principal|headmaster"
+    r"|headmistress|teacher|pastor|priest|coach|governor|senator|councilman|councilwoman|councillor|sheriff"
+    r"|boss|manager|landlord|neighbou?r)(?![a-z])"
+)
+
+
+# A news framing with what would be news, in scripts the base view does not fold ("NHK速報 富士山噴火").
+_NEWS_NATIVE = re.compile(
+    r"速報|ニュース|新闻|新聞|뉴스|속보|срочн\w*|новост\w*|молния|عاجل|أخبار|ब्रेकिंग|समाचार"
+)
+_DISASTER_NATIVE = re.compile(
+    r"噴火|壊滅|地震|津波|爆発|テロ|墜落|死亡|暗殺|爆炸|袭击|坠毁|遇刺|崩塌|폭발|테러|사망|지진|взрыв\w*|теракт\w*"
+    r"|погиб\w*|убит\w*|вторжени\w*|انفجار|هجوم|مقتل|विस्फोट|हमला|मौत"
+)
+
+
+def news_native(native: str) -> bool:
+    """Whether a prompt in another script frames a disaster as news (see `_NEWS_NATIVE`)."""
+    return (
+        not native.isascii() and bool(_NEWS_NATIVE.search(native)) and bool(_DISASTER_NATIVE.search(native))
+    )
+
+
+# A conspiracy "proved" in a news picture: "a newspaper photo proving the moon landing was filmed in a
+# studio".
+CONSPIRACY_PROVED = re.compile(
+    r"(?<![a-z])(?:proving|proves|proof|evidence|exposing|exposes|reveals|revealing)(?: that)?(?: [a-z]+){0,3}"
+    r" (?:moon landings?|9 11|911|flat earth|chemtrails|crisis actors?|election (?:was )?(?:stolen|rigged)"
+    r"|stolen election|inside job|fake pandemic|plandemic|staged shooting)(?![a-z])"
+)
+# A headline that a country, a leader or an institution did what would be news: "La France quitte l'UE".
+HEADLINE_CLAIM = re.compile(
+    r"(?<![a-z])(?:quits|quit|quitte|quittent|leaves|leaving|exits|sort de|verlasst|verlassen|abandona"
+    r"|abandonan|lascia|declares? war|declare la guerre|invades?|envahit|annexes?|resigns?|demissionne"
+    r"|is dead|est mort|assassinated|goes bankrupt|en faillite|bans (?:all )?(?:elections|voting))(?![a-z])"
+)
+# Jokes that ask to look real are hoaxes: "for an April fools joke, a realistic Reuters photo".
+MADE_TO_LOOK_REAL = re.compile(
+    r"(?<![a-z])(?:realistic|authentic|authentic looking|convincing|looks real|real looking|believable)(?![a-z])"
+)
+# Lists of people to kill.
+KILL_LIST = re.compile(r"(?<![a-z])(?:kill|death) ?lists?(?![a-z])")
+# Gore asked of a picture: with violence, it is what the member wants done to someone of the family.
+GORE = re.compile(r"(?<![a-z])(?:gore|gory|graphic|splatter|mutilated|brutal)(?![a-z])")

@@ -284,6 +284,8 @@ paedophile pedo rapist molester shoplifting stealing bribe bribery criminal
 |rata asquerosa|sebagai monyet|como una rata
 |inappropriately|touching a child|kissing a child|fondling a child|groping a child|with a child on his lap
 |nobody likes you|no one likes you|just die|go die|drop dead|loser|losers|worthless loser|kys
+|chimp faced|ape faced|monkey faced|gorilla faced|kokainschnupfen|beim koksen|kokain schnupfen|esnifando cocaina
+|sniffant de la cocaine|sniffe de la cocaine|everyone hates you|leave the server|nobody wants you here
 """
 
 _VIOLENCE = """
@@ -315,6 +317,9 @@ lynching torture punched bloodied corpse strangled mutilated dismembered guillot
 |spat on|being spat on|getting spat on|punched in the face|getting punched|getting beaten|kicked in the face
 |bloody knife|holding a bloody knife|knife over a body|over a dead body|over a body|noose around
 |goli maar|goli mar|goli maar di|goli maari|khoon|maar diya|maar dala|qatl|sar kaat|sar kata
+|burning at the stake|burned at the stake|burnt at the stake|egorge|egorgee|asilmis|asildi|oldurulmus
+|bogazi kesilmis|degollado|degollada|decapitato|decapitata|sgozzato|sgozzata|gekopft|erstochen|erhangt
+|aufgehangt|zadzgany|zadzgana|sciety
 """
 
 _FRAMING = """
@@ -343,6 +348,8 @@ cctv bodycam reuters
 |realistic tweet|post by|truth social|truth social post|screenshot of a post|leaked memo|leaked document
 |leaked documents|leaked email|internal memo|noticia de ultima hora|ultima hora|ultimas noticias|rtve
 |telediario|flash info|derniere minute|breaking news graphic
+|afp|dpa|news photograph|realistic news|footage still|press conference|newspaper photo|une du monde
+|la une du|front page|fake but realistic|for twitter|to post on twitter|for social media|to go viral
 """
 
 _DISASTER = """
@@ -367,6 +374,8 @@ tornado wildfire flood flooded flooding pandemic outbreak arrested killed injure
 |ballots being shredded|attacking|storming|stormed|looting|looted|ransacking|rioters|giving away free bitcoin
 |free bitcoin|send btc|send 1 btc|bitcoin giveaway|crypto giveaway|double your bitcoin|surrendered|surrenders
 |declares war|martial law|national draft|draft announced
+|tanks entering|tanks rolling into|tanks in the streets of|troops entering|plane hitting|plane crashing into
+|plane crashes into|plane flying into|jet hitting|airliner hitting|in flames|uprising
 """
 
 _PHOTO = """
@@ -499,7 +508,7 @@ _EXCEPTIONS = """
 |sons of darkness|daughters of darkness|children of darkness|child of darkness|son of the stars
 |daughter of the stars|sons of the stars|daughters of the stars|children of the stars|child of the stars
 |children of the corn|minor demon|minor demons|minor noble|minor nobles|minor noblewoman|minor nobleman
-|minor nobility|minor villain|minor villains|minor boss|minor bosses|road grader|motor grader|jk rowling
+|minor nobility|minor villain|minor villains|minor boss|minor bosses|road grader|motor grader
 |lol jk|jk lol|jc penney|jcpenney|baby hairs|baby hair|gamine woman|gamine look|gamine style
 |teenie weenie|baby bottle|baby shower|baby carrot|baby carrots|baby spinach|baby back ribs|baby corn
 |no one under 18|nobody under 18|under 18 not admitted|under 18s not admitted|no minors
@@ -1082,12 +1091,14 @@ _GROUPS = (
     "white people|a jew|a jewish man|a jewish woman|a black man|a black woman|a muslim|a muslim woman|"
     "a mexican|a gay man|a trans woman|an immigrant|an arab|an asian man|an asian woman|the jew|the jews|jew"
     "|roma people|romani people|gypsy people|jewish bankers|a jewish banker|the jewish banker"
+    "|prophet muhammad|prophet mohammed|prophet mohammad|the prophet muhammad|the prophet mohammed"
 )
 _DEHUMANISING = (
     "vermin|rats|cockroaches|roaches|animals|beasts|subhuman|subhumans|parasites|inferior|filth|scum|"
     "a disease|a plague|apes|monkeys|pigs|dogs|savages|not human|not people|rapists|criminals|terrorists"
     "|pedophiles|paedophiles|groomers|thieves|invaders|degenerates|mentally ill|men in dresses|an ape"
     "|a monkey|a rat|a pig|a cockroach|freaks|a freak|abominations|an abomination|perverts|mutants"
+    "|scammers|chimps|baboons|gorillas|leeches|a chimp|a gorilla"
 )
 # Antisemitic tropes, Holocaust denial and hate slogans that name no group in `_GROUPS`' words.
 _HATE_PHRASES = (
@@ -1109,6 +1120,23 @@ _HATE_PHRASES = (
     r"|slogan)|white pride(?! of)|bring back slavery|slavery was good|great again like 18[0-9]0"
     r"|(?:black|african)(?: [a-z]+){0,4} (?:back to the zoo|back to the jungle)"
     r"|(?:monkey|ape|gorilla|chimp) (?:ears|face|features) on (?:this|the|a|that) (?:black|african)"
+    # A group said to be a crime ("a Mexican rapist"), to burn in hell, to have done 9/11, to rank below
+    # the others; slogans that say the same without a group's name.
+    r"|(?:mexican|muslim|black|jewish|gay|roma|gypsy|indian|arab|african|asian|immigrant|migrant|refugee)"
+    r" (?:rapists?|thie(?:f|ves)|thieving|scammers?|criminals?|pedophiles?|groomers?)"
+    r"|(?:gays|gay people|gay men|lesbians|homosexuals|trans people|jews|muslims|blacks|black people)"
+    r" (?:burning|burn|rotting|roasting|going) (?:in|to) hell"
+    r"|(?:jews|the jews|muslims|israel|mossad) (?:did|caused|planned|were behind|are behind|did the) 9 ?11"
+    r"|black lives (?:don t|dont|do not) matter|it s okay to be white|its okay to be white|itsokaytobewhite"
+    r"|celebrating the white race|white race (?:is |are )?superior|supremacy of the white race"
+    r"|(?:ss|sig) runes?(?: [a-z]+){0,6} black sun|black sun(?: [a-z]+){0,6} (?:ss|sig) runes?"
+    r"|(?:laughing|laughs|mocking|mocks|celebrating|partying|dancing)(?: [a-z]+){0,3} (?:at )?(?:the )?"
+    r"(?:auschwitz|gas chambers?|holocaust|concentration camps?|death camps?)"
+    r"|(?:ranking|ranked|rank|ranks|comparing|compares) (?:the )?races? by (?:iq|intelligence)"
+    r"|races? (?:ranked )?by (?:iq|intelligence)|(?:iq|intelligence) (?:by|of) (?:race|races|ethnicity)"
+    r"|racial iq|race and iq|(?:burning cross|cross burning|burning a cross)(?: [a-z]+){0,6} (?:lawn|yard"
+    r"|black|celebrat\w*|kkk|klan)|jigaboos?|minstrel blackface"
+    r"|(?:send|ship|sent) (?:them|him|her|em) back to (?:africa|the jungle)|go back to (?:africa|the jungle)"
     # Stereotypes drawn as what a group does.
     r"|(?:black|african|african american)s?(?: people| man| men| woman| women| kids?)? stealing"
     r" (?:a )?(?:watermelons?|fried chicken)|(?:asian|chinese|korean|vietnamese)s?(?: [a-z]+){0,4} eating"
@@ -1150,6 +1178,10 @@ _HATE = re.compile(
     rf"|(?<![a-z])(?:{_GROUPS}) with (?:big |huge |long )?(?:hooked |hook )noses?(?![a-z])"
     rf"|(?<![a-z])(?:{_GROUPS}) with (?:slanted|slanty|squinty|slit) eyes(?![a-z])"
     rf"|(?<![a-z])(?:{_GROUPS}) (?:like|as) (?:{_DEHUMANISING})(?![a-z])"
+    # "a Roma family drawn as thieving rats", "Indians as dirty smelly scammers".
+    rf"|(?<![a-z])(?:{_GROUPS})(?: [a-z]+)? (?:as|drawn as|depicted as|portrayed as|shown as)"
+    rf" (?:(?:thieving|dirty|smelly|filthy|stinking|greedy|lazy|stupid|ugly|disgusting|diseased|savage"
+    rf"|violent|criminal|drunk|wild) ){{0,2}}(?:{_DEHUMANISING})(?![a-z])"
     # "mexicans crossing the border like cockroaches": pests, whatever the group is said to do.
     rf"|(?<![a-z])(?:{_GROUPS})(?: [a-z]+){{1,4}}? like (?:vermin|rats|cockroaches|roaches|parasites"
     rf"|a plague|locusts|insects|a swarm)(?![a-z])"
@@ -1784,6 +1816,9 @@ class Lexicon:
         if people := hits.terms.get(Term.PERSON):
             # "white tiger, woods at night" names no golfer: the words are in different phrases.
             people.difference_update([form for form in people if _in_separate_phrases(form, views.base)])
+            # A word for the young in a name ("JK Rowling", "Kid Cudi") is the name.
+            if minor_words := hits.terms.get(Term.MINOR):
+                minor_words.difference_update(word for form in people if " " in form for word in form.split())
         hits.people = {self.person_names[p] for p in hits.terms.get(Term.PERSON, ())}
         # Each pattern only where a word it needs is in the text: most prompts have none.
         for joined in joined_views if views.tokens & _DESCRIBED_WORDS else ():

@@ -300,6 +300,15 @@ _FICTION_CUE = re.compile(
 )
 
 
+def _told_as_fiction(base: str) -> bool:
+    """Whether a news picture says it is fiction, a joke or a diagram (see `_FICTION_CUE`). A joke asked
+    to look real ("for an April fools joke, a realistic Reuters photo") is a hoax."""
+    cues = {found.group(0) for found in _FICTION_CUE.finditer(base)}
+    if cues and harms.MADE_TO_LOOK_REAL.search(base):
+        cues.discard("joke")
+    return bool(cues)
+
+
 # A part played by whoever is in the picture, which makes blood and a coffin a costume.
 _PART_PLAYED = re.compile(
     r"(?<![a-z])(?:zombies?|vampires?|werewol(?:f|ves)|monsters?|ghosts?|halloween|costumes?|cosplay"
@@ -696,8 +705,33 @@ class PromptScreener:
                 and _PART_PLAYED.search(base) is None
             )
         )
+        words = words_of(prompt)
+        # Someone of the member's town or school named by office ("our mayor") is as real as a name.
+        real = real or (harms.OUR_OFFICIAL.search(base) is not None and _PART_PLAYED.search(base) is None)
         if pos.acquainted and _MOCKING.search(base):
             return Verdict.block(RULES["license.defamation"])
+        if real and not in_a_role and harms.CAUGHT_IN_THE_ACT.search(words):
+            return Verdict.block(RULES["license.defamation"])
+        # A face on a target, a home set on fire with someone inside, a kill list of names, or violence
+        # said in another script: of anyone real, family too ("my stepdad run over, gore"), unless a
+        # part is played.
+        if (
+            (real or pos.acquainted)
+            and not in_a_role
+            and (
+                harms.FACE_ON_A_TARGET.search(words)
+                or harms.SOMEONE_BURNED_INSIDE.search(words)
+                or (pos.people and harms.KILL_LIST.search(words))
+                or (pos.people and harms.VIOLENCE_NATIVE.search(analyze(prompt).native))
+                or (
+                    pos.acquainted
+                    and pos.has(Term.VIOLENCE)
+                    and harms.GORE.search(words)
+                    and _PART_PLAYED.search(base) is None
+                )
+            )
+        ):
+            return Verdict.block(RULES["license.violence"])
         # A name called of someone named: a public figure, someone of the member's life, a member, or a
         # "Firstname Lastname" that looks like anyone's.
         if (
@@ -736,10 +770,11 @@ class PromptScreener:
         # A disaster "on the news" with Godzilla in it, or drawn as a cartoon, fools no one.
         # "A firefighter at a wildfire, photojournalism style" is a look: a framing that says only that a
         # photo is a photo makes a disaster news with a time or a claim ("today", "2025", "announcing").
+        told_as_fiction = bool(framing) and _told_as_fiction(base)
         if (
             framing
             and pos.has(Term.DISASTER)
-            and _FICTION_CUE.search(base) is None
+            and not told_as_fiction
             and (
                 framing - harms.PLAIN_FRAMING
                 or harms.NEWS_MOMENT.search(base)
@@ -750,9 +785,30 @@ class PromptScreener:
             return Verdict.block(RULES["license.disinformation"])
         if _VOTING_LIE.search(base) or (_VOTING_METHOD_LIE.search(base) and _ELECTION.search(base)):
             return Verdict.block(RULES["license.disinformation"])
-        words = words_of(prompt)
+        # A conspiracy proved in a news picture, a headline that a named country or leader did what
+        # would be news ("une du Monde : « La France quitte l'UE »"), a disaster as news in another script.
+        if (
+            framing
+            and not told_as_fiction
+            and (
+                harms.CONSPIRACY_PROVED.search(words)
+                or (
+                    framing - harms.PLAIN_FRAMING
+                    and harms.HEADLINE_CLAIM.search(words)
+                    and harms.names_a_place(prompt, framing)
+                )
+            )
+        ) or harms.news_native(analyze(prompt).native):
+            return Verdict.block(RULES["license.disinformation"])
         if (
             harms.medical_harm(base, words, analyze(prompt).tokens)
+            or harms.harmful_first_aid(words)
+            # "v4cc1nes c4use 4ut1sm": the myth in leetspeak, read as its letters.
+            or any(
+                harms.medical_harm(" ".join(leet), " ".join(leet), analyze(prompt).tokens)
+                for leet in analyze(prompt).sequences[1:2]
+                if " ".join(leet) != words
+            )
             or harms.self_harm(words, analyze(prompt).native)
             or harms.self_harm_by_negation(prompt, negative)
         ):
