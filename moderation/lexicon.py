@@ -1164,7 +1164,15 @@ _HATE_WORDS = frozenset(
     # One-letter words ("a", the "s" of "sales?") would only make the filter pass: each statement has
     # a longer word too.
     if len(word) > 1
-) - frozenset(_words("an the of as is are"))
+) - frozenset(
+    # Words every prompt holds, and digits from the patterns' classes: each statement has a rarer word.
+    {
+        *_words(
+            "an the of as is are in on at by and to for with from her his him she he they them their it its"
+        )
+    }
+    | {"0", "9", "18"}
+)
 _HATE = re.compile(
     rf"(?<![a-z])(?:{_GROUPS}) (?:are|as|is|being|portrayed as|depicted as|drawn as)"
     rf" (?:all |just |nothing but |like )?(?:drunk |dirty |filthy |stupid |lazy |wild )?(?:{_DEHUMANISING})(?![a-z])"
