@@ -668,9 +668,10 @@ _ADDRESS_GERMAN = re.compile(
 # "brigade 5" ends the same way); a separate "gate 5" is an airport's.
 _ADDRESS_NORDIC = re.compile(r"(?<=[a-z])(?:gatan|vagen|vej|veien)\s+\d{1,4}[a-z]?(?!\w)")
 # A word for "street" first, then the name and number: Polish "ul. marszalkowska 15" ("ł" is folded to
-# "l"), Indonesian and Malay "jl. sudirman no. 45". "al." and "pl." are left out: "et al. nature 2020".
+# "l"), Indonesian and Malay "jl. sudirman no. 45". "al." and "pl." are left out: "et al. nature 2020";
+# a whole word only: "placeholder phone 555" begins with "plac".
 _ADDRESS_STREET_FIRST = re.compile(
-    r"(?<!\w)(?:ul\.|ulica|ulicy|aleja|alei|plac|jl\.?|jln\.?|jalan)\s*"
+    r"(?<!\w)(?:ul\.|jl\.|jln\.|(?:ulica|ulicy|aleja|alei|plac|jl|jln|jalan)(?![a-z]))\s*"
     r"[a-z][a-z.'-]*(?:\s+[a-z][a-z.'-]*){0,3}?,?\s+(?:no\.?\s*)?\d{1,4}[a-z]?(?:/\d{1,4}[a-z]?)?(?!\w)"
 )
 # Turkish: the name, "caddesi" (avenue) or "sokak" (street), then the number: "ataturk caddesi no: 12".

@@ -1239,6 +1239,7 @@ def test_someones_contact_data_asked_for_by_name_is_found(text: str, kind: PiiKi
         "Michael Jordan's number retired, banner in the rafters",
         "my son's number 7 jersey",
         "my son's number on his football shirt",
+        "a contact page for a website, placeholder phone 555-0100",
         "my daughter's lucky number painted on a rock",
         "Obama's address to the nation, painting",
         "Emma Watson's address at the UN, photo",
