@@ -1305,6 +1305,9 @@ _POLITICAL = (
     "|socialist|social democratic|peoples|workers|tory|reform|freedom|progressive|independence|christian"
     "|democrat|nationalist|pirate|centre|center|left|right|alternative"
 )
+_HEAD_OF_STATE_FAMILY = (
+    "wife|husband|spouse|daughter|son|daughters|sons|kids|children|mother|father|sister|brother"
+)
 _DESCRIBED_PERSON = re.compile(
     rf"(?<![a-z])(?:"
     rf"(?:{_COUNTRIES}) (?:{_OFFICES})"
@@ -1327,7 +1330,8 @@ _DESCRIBED_PERSON = re.compile(
     rf" (?:town|city|village|county|state|school|district|church|parish|ward|hometown)"
     rf"|(?:leader|head|chairman|chairwoman|chair) of the (?:[a-z]+ )?(?:{_POLITICAL}) party"
     rf"|[a-z]+ (?:from|of) (?:{_BANDS})|[a-z]+ (?:{_BANDS_BY_NAME})"
-    rf"|the [0-9]+(?:st|nd|rd|th) (?:president|prime minister|pm|chancellor)"
+    # Their family too: "the 44th president's wife".
+    rf"|the [0-9]+(?:st|nd|rd|th) (?:president|prime minister|pm|chancellor)(?:s(?: (?:{_HEAD_OF_STATE_FAMILY}))?)?"
     rf"|(?:girl|woman|guy|man|boy|lady) who (?:played|portrayed) {_NAMED_NEXT}"
     rf"|(?:singer|pop star|popstar|artist|rapper|girl|woman|guy|man|boy|lady|band) (?:who|that)"
     rf" (?:sang|sings|sung|wrote|writes|raps|rapped|performs|performed|released) {_NAMED_NEXT}"
