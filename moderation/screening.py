@@ -678,13 +678,14 @@ class PromptScreener:
     def _license(
         self, prompt: str, pos: Hits, neg: Hits, negative: str = "", *, edits_upload: bool = False
     ) -> Verdict | None:
-        base = analyze(prompt).base
+        views = analyze(prompt)
+        base, words = views.base, words_of(prompt)
         if (
             pos.hate
             or neg.hate
             or pos.has(Term.SLUR)
             or neg.has(Term.SLUR)
-            or harms.hate_said_otherwise(base, words_of(prompt), analyze(prompt).native)
+            or harms.hate_said_otherwise(base, words, views.native)
         ):
             return Verdict.block(RULES["license.discrimination"])
         # An actor in a role ("Morgan Freeman as a prisoner, movie poster") is acting, not defamed.
@@ -704,10 +705,9 @@ class PromptScreener:
                 and _SOMEONE_IN_THE_PICTURE.search(base) is not None
                 and _PART_PLAYED.search(base) is None
             )
+            # Someone of the member's town or school named by office ("our mayor") is as real as a name.
+            or (harms.OUR_OFFICIAL.search(base) is not None and _PART_PLAYED.search(base) is None)
         )
-        words = words_of(prompt)
-        # Someone of the member's town or school named by office ("our mayor") is as real as a name.
-        real = real or (harms.OUR_OFFICIAL.search(base) is not None and _PART_PLAYED.search(base) is None)
         if pos.acquainted and _MOCKING.search(base):
             return Verdict.block(RULES["license.defamation"])
         if real and not in_a_role and harms.CAUGHT_IN_THE_ACT.search(words):
@@ -722,7 +722,7 @@ class PromptScreener:
                 harms.FACE_ON_A_TARGET.search(words)
                 or harms.SOMEONE_BURNED_INSIDE.search(words)
                 or (pos.people and harms.KILL_LIST.search(words))
-                or (pos.people and harms.VIOLENCE_NATIVE.search(analyze(prompt).native))
+                or (pos.people and harms.VIOLENCE_NATIVE.search(views.native))
                 or (
                     pos.acquainted
                     and pos.has(Term.VIOLENCE)
@@ -765,7 +765,7 @@ class PromptScreener:
             )
         ):
             return Verdict.block(RULES["license.disinformation"])
-        if harms.forgery(words_of(prompt), edits_upload=edits_upload):
+        if harms.forgery(words, edits_upload=edits_upload):
             return Verdict.block(RULES["license.disinformation"])
         # A disaster "on the news" with Godzilla in it, or drawn as a cartoon, fools no one.
         # "A firefighter at a wildfire, photojournalism style" is a look: a framing that says only that a
@@ -798,18 +798,15 @@ class PromptScreener:
                     and harms.names_a_place(prompt, framing)
                 )
             )
-        ) or harms.news_native(analyze(prompt).native):
+        ) or harms.news_native(views.native):
             return Verdict.block(RULES["license.disinformation"])
+        # "v4cc1nes c4use 4ut1sm": the myth in leetspeak, read as its letters (the second word view).
+        unleet = " ".join(views.sequences[1]) if len(views.sequences) > 1 else words
         if (
-            harms.medical_harm(base, words, analyze(prompt).tokens)
+            harms.medical_harm(base, words, views.tokens)
             or harms.harmful_first_aid(words)
-            # "v4cc1nes c4use 4ut1sm": the myth in leetspeak, read as its letters.
-            or any(
-                harms.medical_harm(" ".join(leet), " ".join(leet), analyze(prompt).tokens)
-                for leet in analyze(prompt).sequences[1:2]
-                if " ".join(leet) != words
-            )
-            or harms.self_harm(words, analyze(prompt).native)
+            or (unleet != words and harms.medical_harm(unleet, unleet, views.tokens))
+            or harms.self_harm(words, views.native)
             or harms.self_harm_by_negation(prompt, negative)
         ):
             return Verdict.block(RULES["license.medical"])
