@@ -140,30 +140,27 @@ async def build_services(
         metrics=metrics,
     )
 
+    # Another database's image folder, a metrics port in use: nothing built so far stays open.
     try:
         await service.claim_image_folder()
+        # 4. /metrics and /healthz, when a port is set.
+        if settings.generation.metrics_port:
+            services.metrics_server = await _serve_metrics(service, metrics, settings)
     except BaseException:
-        await services.close()  # another database's folder: nothing built so far stays open
+        await services.close()
         raise
-
-    # 4. /metrics and /healthz, when a port is set.
-    if settings.generation.metrics_port:
-
-        async def healthy() -> bool:
-            scheduler = service.scheduler
-            return (
-                scheduler.healthy()
-                and not scheduler.backend_unavailable()
-                and service.backend.failure() is None
-            )
-
-        server = MetricsServer(
-            metrics, healthy, host=settings.generation.metrics_host, port=settings.generation.metrics_port
-        )
-        try:
-            await server.start()
-        except BaseException:
-            await services.close()  # a port in use: nothing built so far stays open
-            raise
-        services.metrics_server = server
     return services
+
+
+async def _serve_metrics(service: GenerationService, metrics: Metrics, settings: Settings) -> MetricsServer:
+    async def healthy() -> bool:
+        scheduler = service.scheduler
+        return (
+            scheduler.healthy() and not scheduler.backend_unavailable() and service.backend.failure() is None
+        )
+
+    server = MetricsServer(
+        metrics, healthy, host=settings.generation.metrics_host, port=settings.generation.metrics_port
+    )
+    await server.start()
+    return server
