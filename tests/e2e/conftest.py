@@ -135,6 +135,12 @@ class BotWorld:
             after=after,
         )
 
+    async def private_answer(self, inter: InteractionRecord, *, within_s: float = 30) -> RecordedRequest:
+        """The follow-up answering an interaction deferred privately (it takes the deferral's place)."""
+        return await self.fake.wait_for_request(
+            "POST", rf"/webhooks/\d+/{re.escape(inter.token)}$", timeout=within_s
+        )
+
     async def ephemeral_answer(self, inter: InteractionRecord, *, within_s: float = 30) -> str:
         """The text of the private answer to an interaction (a direct response or an ephemeral follow-up)."""
         await inter.wait_for_ack(within_s)

@@ -628,23 +628,16 @@ async def test_a_second_cancel_of_a_job_still_stopping_says_it_is_cancelled_alre
         assert fake.user is not None
         job = await world.first_job(bot, fake.user.id)
         first = await fake.send_interaction("cancel", {"job": job.id})
-        assert (await _private_answer(world, first)).startswith(f"Cancelling job #{job.id}.")
+        assert (await world.private_answer(first)).json["content"].startswith(f"Cancelling job #{job.id}.")
         again = await fake.send_interaction("cancel", {})
-        assert await _private_answer(world, again) in (
+        assert (await world.private_answer(again)).json["content"] in (
             f"Job #{job.id} is cancelled already.",
             "You have no queued or running jobs here.",  # it had stopped by then
         )
         world.classifier.release.set()
         assert (await bot.services.generation.wait(job.id)).status is JobStatus.CANCELLED
         third = await fake.send_interaction("cancel", {"job": job.id})
-        assert await _private_answer(world, third) == f"Job #{job.id} is cancelled already."
-
-
-async def _private_answer(world: BotWorld, inter: InteractionRecord) -> str:
-    """The answer to a command deferred privately (its follow-up takes the deferral's place)."""
-    await inter.wait_for_ack()
-    answer = await world.fake.wait_for_request("POST", rf"/webhooks/\d+/{re.escape(inter.token)}$")
-    return str((answer.json or {}).get("content", ""))
+        assert (await world.private_answer(third)).json["content"] == f"Job #{job.id} is cancelled already."
 
 
 async def test_a_queued_line_refused_under_the_global_rate_limit_is_shown_once_the_wait_is_over(

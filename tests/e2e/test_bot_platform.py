@@ -17,10 +17,6 @@ from generation.models import Job, JobStatus
 pytestmark = pytest.mark.timeout(120)
 
 
-async def private_answer(world: BotWorld, inter: InteractionRecord) -> RecordedRequest:
-    return await world.fake.wait_for_request("POST", rf"/webhooks/\d+/{re.escape(inter.token)}$", timeout=30)
-
-
 async def set_age_restricted_policy(world: BotWorld) -> None:
     fake = world.fake
     setting = await fake.send_interaction(
@@ -110,7 +106,7 @@ async def test_jobs_survive_an_invalidated_session_and_a_resume(world: BotWorld)
         job_id = world.job_id(fake.original_response(inter))  # type: ignore[arg-type]
         await world.posted(bot, job_id)
         peek = await fake.send_interaction("job", {"job": job_id}, user=bob)
-        assert len((await private_answer(world, peek)).files) == 1
+        assert len((await world.private_answer(peek)).files) == 1
 
 
 async def test_flagged_images_in_an_age_restricted_voice_channels_chat_are_spoilered(world: BotWorld) -> None:
@@ -161,12 +157,12 @@ async def test_jobs_of_a_private_thread_stay_hidden_from_members_outside_it(worl
         await world.posted(bot, job_id)
         # Carol, in #general (which she can read), asks for the job by number (they are sequential).
         peek = await fake.send_interaction("job", {"job": job_id}, user=carol)
-        answer = await private_answer(world, peek)
+        answer = await world.private_answer(peek)
         assert "surprise" not in str(answer.json) and answer.files == [], answer.json
         # Bob, asking inside the thread, sees it; so does the server's owner (Manage Threads), anywhere.
         for user, channel in ((bob, secret), (fake.owner, fake.channel)):
             shown = await fake.send_interaction("job", {"job": job_id}, user=user, channel=channel)
-            assert len((await private_answer(world, shown)).files) == 1
+            assert len((await world.private_answer(shown)).files) == 1
 
 
 async def test_a_member_of_a_private_thread_can_rerun_a_result_posted_there(world: BotWorld) -> None:

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 from conftest import BotWorld
-from fakediscord import InteractionRecord, Overwrite, Permissions, RecordedRequest
+from fakediscord import Overwrite, Permissions
 
 pytestmark = pytest.mark.timeout(120)
-
-
-async def private_answer(world: BotWorld, inter: InteractionRecord) -> RecordedRequest:
-    return await world.fake.wait_for_request("POST", rf"/webhooks/\d+/{re.escape(inter.token)}$", timeout=30)
 
 
 async def test_a_refused_prompt_is_its_owners_alone(world: BotWorld) -> None:
@@ -24,7 +18,7 @@ async def test_a_refused_prompt_is_its_owners_alone(world: BotWorld) -> None:
         assert "blocked" in await world.ephemeral_answer(inter)
         [job] = await bot.services.generation.store.history(fake.user.id)
         peek = await fake.send_interaction("job", {"job": job.id}, user=bob)
-        answer = await private_answer(world, peek)
+        answer = await world.private_answer(peek)
         assert "415-867-5309" not in str(answer.json)
         assert f"no job #{job.id}" in answer.json["content"].lower()
 
@@ -48,7 +42,7 @@ async def test_jobs_of_a_channel_a_member_cannot_read_stay_hidden_from_them(worl
         await world.final_edit(inter)
         job_id = world.job_id(fake.original_response(inter))  # type: ignore[arg-type]
         peek = await fake.send_interaction("job", {"job": job_id}, user=bob)
-        answer = await private_answer(world, peek)
+        answer = await world.private_answer(peek)
         assert "surprise" not in str(answer.json) and answer.files == []
         # Nor can a button id typed by hand reach it (a variation would post it where bob is).
         click = await fake.click_button(
@@ -60,7 +54,7 @@ async def test_jobs_of_a_channel_a_member_cannot_read_stay_hidden_from_them(worl
         assert await bot.services.generation.store.history(bob.id) == []
         # The owner still sees it anywhere.
         mine = await fake.send_interaction("job", {"job": job_id})
-        assert len((await private_answer(world, mine)).files) == 1
+        assert len((await world.private_answer(mine)).files) == 1
 
 
 async def test_flagged_images_are_shown_again_only_where_the_server_shows_them(world: BotWorld) -> None:
@@ -83,18 +77,18 @@ async def test_flagged_images_are_shown_again_only_where_the_server_shows_them(w
         job_id = world.job_id(fake.original_response(inter))  # type: ignore[arg-type]
         await world.posted(bot, job_id)
 
-        elsewhere = await private_answer(world, await fake.send_interaction("job", {"job": job_id}))
+        elsewhere = await world.private_answer(await fake.send_interaction("job", {"job": job_id}))
         assert elsewhere.files == []
         assert "shown only in age-restricted channels" in elsewhere.json["content"]
         buttons = [c["custom_id"] for row in elsewhere.json["components"] for c in row["components"]]
         assert not any(":upscale:" in b or ":vary:" in b for b in buttons)
 
         there = await fake.send_interaction("job", {"job": job_id}, channel=fake.nsfw_channel)
-        assert [f.filename[:8] for f in (await private_answer(world, there)).files] == ["SPOILER_"]
+        assert [f.filename[:8] for f in (await world.private_answer(there)).files] == ["SPOILER_"]
 
         # Not in an age-restricted channel of a server that does not show such images.
-        abroad = await private_answer(
-            world, await fake.send_interaction("job", {"job": job_id}, channel=other_nsfw)
+        abroad = await world.private_answer(
+            await fake.send_interaction("job", {"job": job_id}, channel=other_nsfw)
         )
         assert abroad.files == [] and "of servers that allow them" in abroad.json["content"]
         # Nor here once the moderators stop showing them.
@@ -103,7 +97,7 @@ async def test_flagged_images_are_shown_again_only_where_the_server_shows_them(w
         )
         await world.ephemeral_answer(setting)
         again = await fake.send_interaction("job", {"job": job_id}, channel=fake.nsfw_channel)
-        assert (await private_answer(world, again)).files == []
+        assert (await world.private_answer(again)).files == []
 
 
 async def test_a_banned_members_reaction_is_refused_without_the_ban_reason_in_public(world: BotWorld) -> None:
